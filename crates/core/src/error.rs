@@ -1,0 +1,74 @@
+use std::fmt;
+
+/// Errors of the document model itself: bad spans, bad exported documents.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("invalid span {start}..{end}: {reason}")]
+    InvalidSpan { start: usize, end: usize, reason: String },
+    #[error("document `{doc}`: {layer} has an invalid span {start}..{end}: {reason}")]
+    InvalidLayerSpan { doc: String, layer: String, start: usize, end: usize, reason: String },
+    #[error("document `{doc}`: {message}")]
+    InvalidDocument { doc: String, message: String },
+    #[error("document JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// What a stage returns when it cannot process one document. The runner adds the
+/// document id and stage name; other documents are unaffected.
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// A plain explanation, for stages whose failure needs no structure.
+    #[error("{0}")]
+    Message(String),
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error("building stage `{stage}`: {message}")]
+    Build { stage: String, message: String },
+    /// Any error of the stage's own crate (each crate has its own `thiserror` enum).
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StageError {
+    pub fn other<E: std::error::Error + Send + Sync + 'static>(error: E) -> Self {
+        StageError::Other(Box::new(error))
+    }
+}
+
+/// One problem in a configuration, with the path of the offending value,
+/// for example `stages[2].max_distance`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConfigIssue {
+    pub path: String,
+    pub message: String,
+}
+
+impl ConfigIssue {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigIssue { path: path.into(), message: message.into() }
+    }
+
+    /// The same issue with its path placed under `prefix` (`max_distance` → `stages[2].max_distance`).
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.path = if self.path.is_empty() {
+            prefix.to_string()
+        } else if prefix.is_empty() {
+            self.path
+        } else if self.path.starts_with('[') {
+            format!("{prefix}{}", self.path)
+        } else {
+            format!("{prefix}.{}", self.path)
+        };
+        self
+    }
+}
+
+impl fmt::Display for ConfigIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}

@@ -1,0 +1,202 @@
+use std::path::PathBuf;
+
+use serde::{de::DeserializeOwned, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    error::{ConfigIssue, StageError},
+    Document,
+};
+
+/// One step of a pipeline. Stages are synchronous and shared by all worker threads
+/// (`&self`); a stage with mutable state guards it itself.
+pub trait Stage: Send + Sync {
+    /// Annotates one document in place. An error fails this document only.
+    fn process(&self, doc: &mut Document) -> Result<(), StageError>;
+
+    /// Annotates several documents; override when batching is cheaper (e.g. a
+    /// transformer on a GPU). Must return one result per document, in order.
+    fn process_batch(&self, docs: &mut [Document]) -> Vec<Result<(), StageError>> {
+        docs.iter_mut().map(|doc| self.process(doc)).collect()
+    }
+}
+
+/// The layers a configured stage reads and writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageIo {
+    pub requires: Vec<String>,
+    pub produces: Vec<String>,
+}
+
+impl StageIo {
+    pub fn new(requires: &[&str], produces: &[&str]) -> Self {
+        StageIo {
+            requires: requires.iter().map(|s| s.to_string()).collect(),
+            produces: produces.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// What a factory may need while building a stage.
+#[derive(Debug, Clone)]
+pub struct BuildContext {
+    /// The project's `data/` directory (models, lexicons); relative model paths in
+    /// configs resolve against it.
+    pub data_dir: PathBuf,
+    /// Where this stage sits in the config, e.g. `stages[2]`, for error messages.
+    pub config_path: String,
+}
+
+impl BuildContext {
+    /// Resolves a path from a config: absolute paths stay, relative ones go under `data_dir`
+    /// unless they exist relative to the working directory.
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        let candidate = PathBuf::from(path);
+        if candidate.is_absolute() || candidate.exists() {
+            candidate
+        } else {
+            self.data_dir.join(path)
+        }
+    }
+}
+
+/// Makes stages of one kind from configuration. Registered by [`StageFactory::name`].
+///
+/// Most factories implement [`TypedFactory`] instead and get this trait for free through
+/// [`crate::Registry::register_typed`].
+pub trait StageFactory: Send + Sync {
+    /// Registered name, `area.impl`, e.g. `quotes.rules`. A change of behaviour gets a new
+    /// name so that old configs still reproduce.
+    fn name(&self) -> &str;
+    fn description(&self) -> &str;
+    fn version(&self) -> &str;
+    /// A complete example config (TOML, without the `stage` key), all defaults shown.
+    fn example_config(&self) -> String;
+    /// Every problem in `config`, with paths relative to the stage table.
+    fn validate(&self, config: &serde_json::Value) -> Vec<ConfigIssue>;
+    /// Layers read and written under this config (valid configs only).
+    fn io(&self, config: &serde_json::Value) -> StageIo;
+    /// The config with defaults filled in, for `explain` and the provenance hash.
+    fn resolved_config(&self, config: &serde_json::Value) -> serde_json::Value;
+    fn build(&self, config: &serde_json::Value, context: &BuildContext) -> Result<Box<dyn Stage>, StageError>;
+}
+
+/// A factory with a typed config: unknown fields, wrong types and defaults are handled
+/// by serde (`#[serde(deny_unknown_fields, default)]` on the config struct).
+pub trait TypedFactory: Send + Sync + 'static {
+    type Config: Serialize + DeserializeOwned + Default;
+    const NAME: &'static str;
+    const DESCRIPTION: &'static str;
+    const VERSION: &'static str;
+
+    fn io(&self, config: &Self::Config) -> StageIo;
+
+    /// Checks beyond types (ranges, files that must exist), as `(field, message)`.
+    fn check(&self, _config: &Self::Config) -> Vec<ConfigIssue> {
+        Vec::new()
+    }
+
+    fn build(&self, config: Self::Config, context: &BuildContext) -> Result<Box<dyn Stage>, StageError>;
+}
+
+/// Adapts a [`TypedFactory`] to [`StageFactory`].
+pub(crate) struct Typed<F>(pub F);
+
+impl<F: TypedFactory> Typed<F> {
+    fn parse(&self, config: &serde_json::Value) -> Result<F::Config, Vec<ConfigIssue>> {
+        let mut issues = Vec::new();
+        // Report every unknown field ourselves (serde stops at the first one).
+        let known = known_fields::<F::Config>();
+        if let (Some(known), Some(given)) = (&known, config.as_object()) {
+            for key in given.keys() {
+                if !known.contains(key) {
+                    let mut message = format!("unknown field `{key}`");
+                    if let Some(best) = closest(key, known.iter().map(String::as_str)) {
+                        message.push_str(&format!(" (did you mean `{best}`?)"));
+                    }
+                    message.push_str(&format!("; expected one of: {}", known.join(", ")));
+                    issues.push(ConfigIssue::new(key.clone(), message));
+                }
+            }
+        }
+        let mut pruned = config.clone();
+        if let (Some(known), Some(map)) = (&known, pruned.as_object_mut()) {
+            map.retain(|k, _| known.contains(k));
+        }
+        match serde_path_to_error::deserialize::<_, F::Config>(pruned) {
+            Ok(parsed) => {
+                if issues.is_empty() {
+                    Ok(parsed)
+                } else {
+                    Err(issues)
+                }
+            }
+            Err(error) => {
+                let path = error.path().to_string();
+                let path = if path == "." { String::new() } else { path };
+                issues.push(ConfigIssue::new(path, error.into_inner().to_string()));
+                Err(issues)
+            }
+        }
+    }
+}
+
+/// Field names of a config struct, read from its serialised default.
+fn known_fields<C: Serialize + Default>() -> Option<Vec<String>> {
+    match serde_json::to_value(C::default()) {
+        Ok(serde_json::Value::Object(map)) => Some(map.keys().cloned().collect()),
+        _ => None,
+    }
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+impl<F: TypedFactory> StageFactory for Typed<F> {
+    fn name(&self) -> &str {
+        F::NAME
+    }
+    fn description(&self) -> &str {
+        F::DESCRIPTION
+    }
+    fn version(&self) -> &str {
+        F::VERSION
+    }
+    fn example_config(&self) -> String {
+        toml::to_string(&F::Config::default()).unwrap_or_else(|e| format!("# cannot render example: {e}\n"))
+    }
+    fn validate(&self, config: &serde_json::Value) -> Vec<ConfigIssue> {
+        match self.parse(config) {
+            Ok(parsed) => self.0.check(&parsed),
+            Err(issues) => issues,
+        }
+    }
+    fn io(&self, config: &serde_json::Value) -> StageIo {
+        let parsed = self.parse(config).unwrap_or_default();
+        self.0.io(&parsed)
+    }
+    fn resolved_config(&self, config: &serde_json::Value) -> serde_json::Value {
+        let parsed = self.parse(config).unwrap_or_default();
+        serde_json::to_value(parsed).unwrap_or(serde_json::Value::Null)
+    }
+    fn build(&self, config: &serde_json::Value, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+        let parsed = self.parse(config).map_err(|issues| StageError::Build {
+            stage: F::NAME.to_string(),
+            message: issues.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; "),
+        })?;
+        self.0.build(parsed, context)
+    }
+}
+
+/// SHA-256 (first 16 hex digits) of a resolved config, for provenance.
+pub fn config_hash(config: &serde_json::Value) -> String {
+    // serde_json maps are sorted, so equal configs serialise identically.
+    let digest = Sha256::digest(config.to_string().as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,72 @@
+//! Throughput of NER + resolution in tokens per second on one core.
+//! `cargo bench -p stancegraph-entities` (uses BBC News texts when ../shared/data exists,
+//! else the seed article).
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use stancegraph_core::{Document, Metadata};
+use stancegraph_entities::EntityAnalyzer;
+
+fn documents() -> Vec<Document> {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let bbc = root.join("../shared/data/bbc-news/bbc/politics");
+    let mut texts: Vec<String> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&bbc) {
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths.into_iter().take(100) {
+            if let Ok(bytes) = std::fs::read(&path) {
+                texts.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    if texts.is_empty() {
+        eprintln!("../shared/data not found: benchmarking on the seed article");
+        if let Ok(text) =
+            std::fs::read_to_string(root.join("data/samples/000_668776db8feb23be.txt"))
+        {
+            texts.push(text);
+        }
+    }
+    texts
+        .into_iter()
+        .map(|text| {
+            let mut doc = Document::new(None, text.as_str(), Metadata::default());
+            stancegraph_text::tokenize_document(&mut doc, 200);
+            doc
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let data = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"));
+    let analyzer = match EntityAnalyzer::load(&data) {
+        Ok(analyzer) => analyzer,
+        Err(e) => {
+            eprintln!("skipping: {e}");
+            return;
+        }
+    };
+    let docs = documents();
+    let tokens: usize = docs.iter().map(|d| d.tokens.len()).sum();
+    let mut group = c.benchmark_group("entities");
+    group.throughput(Throughput::Elements(tokens as u64));
+    group.sample_size(10);
+    group.bench_function("ner+resolve", |b| {
+        b.iter_batched(
+            || docs.clone(),
+            |mut docs| {
+                for doc in docs.iter_mut() {
+                    analyzer.annotate(doc).expect("annotate");
+                }
+                docs
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,267 @@
+//! Word clusters learned from raw news text: words that occur in similar contexts share
+//! a cluster, which lets the tagger generalise from "Bessent" to unseen surnames. Each word
+//! gets cluster ids at several granularities (coarse to fine).
+//!
+//! Learning is a simple distributional k-means: each frequent word is represented by the
+//! counts of its left and right neighbours among the most frequent context words, vectors
+//! are L2-normalised, and spherical k-means runs at each granularity.
+
+use std::collections::HashMap;
+
+/// Cluster ids per word (exact form), one per granularity.
+#[derive(Debug, Clone, Default)]
+pub struct Clusters {
+    map: HashMap<String, Vec<u32>>,
+    /// Lower-cased word → how often it is capitalised inside sentences of the raw text
+    /// (0: almost never, 1: sometimes, 2: mostly, 3: almost always). Tells a headline's or a
+    /// sentence's first word whether it is a name.
+    case: HashMap<String, u8>,
+}
+
+/// Settings for [`Clusters::learn`].
+#[derive(Debug, Clone)]
+pub struct ClusterSettings {
+    /// Words seen fewer times get no cluster.
+    pub min_count: usize,
+    /// At most this many words are clustered (most frequent first).
+    pub max_words: usize,
+    /// Number of context words (most frequent) used as vector dimensions, per side.
+    pub context_words: usize,
+    /// Cluster counts, coarse to fine.
+    pub granularities: Vec<usize>,
+    pub iterations: usize,
+}
+
+impl Default for ClusterSettings {
+    fn default() -> Self {
+        ClusterSettings {
+            min_count: 3,
+            max_words: 40_000,
+            context_words: 1_000,
+            granularities: vec![64, 256, 1024],
+            iterations: 8,
+        }
+    }
+}
+
+impl Clusters {
+    pub fn paths(&self, word: &str) -> Option<&[u32]> {
+        self.map.get(word).map(Vec::as_slice)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&String, &Vec<u32>)> {
+        self.map.iter()
+    }
+
+    pub(crate) fn from_entries(map: HashMap<String, Vec<u32>>, case: HashMap<String, u8>) -> Self {
+        Clusters { map, case }
+    }
+
+    /// Capitalisation class of a lower-cased word (see the field), if it was seen enough.
+    pub fn case_class(&self, lower: &str) -> Option<u8> {
+        self.case.get(lower).copied()
+    }
+
+    pub(crate) fn case_entries(&self) -> impl Iterator<Item = (&String, &u8)> {
+        self.case.iter()
+    }
+
+    fn learn_case(sentences: &[Vec<String>], min_count: usize) -> HashMap<String, u8> {
+        let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+        for sentence in sentences {
+            // Skip headline-like lines in capitals and the first word of each sentence.
+            if !sentence.iter().any(|w| w.chars().any(char::is_lowercase)) {
+                continue;
+            }
+            for word in sentence.iter().skip(1) {
+                let Some(first) = word.chars().next().filter(|c| c.is_alphabetic()) else { continue };
+                let entry = counts.entry(word.to_lowercase()).or_default();
+                if first.is_uppercase() {
+                    entry.0 += 1;
+                } else {
+                    entry.1 += 1;
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .filter(|(_, (cap, low))| (cap + low) as usize >= min_count)
+            .map(|(word, (cap, low))| {
+                let ratio = cap as f32 / (cap + low) as f32;
+                let class = if ratio < 0.1 {
+                    0
+                } else if ratio < 0.5 {
+                    1
+                } else if ratio < 0.9 {
+                    2
+                } else {
+                    3
+                };
+                (word, class)
+            })
+            .collect()
+    }
+
+    /// Learns clusters from tokenized sentences.
+    pub fn learn(sentences: &[Vec<String>], settings: &ClusterSettings) -> Self {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for sentence in sentences {
+            for word in sentence {
+                *counts.entry(word.as_str()).or_default() += 1;
+            }
+        }
+        let mut vocabulary: Vec<(&str, usize)> = counts
+            .iter()
+            .filter(|(_, &c)| c >= settings.min_count)
+            .map(|(w, &c)| (*w, c))
+            .collect();
+        vocabulary.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        vocabulary.truncate(settings.max_words);
+        let index: HashMap<&str, usize> = vocabulary
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| (*w, i))
+            .collect();
+        // Context dimensions: most frequent words, lower-cased identity kept as is.
+        let contexts = settings.context_words.min(vocabulary.len());
+        let mut vectors: Vec<HashMap<u32, f32>> = vec![HashMap::new(); vocabulary.len()];
+        for sentence in sentences {
+            for (i, word) in sentence.iter().enumerate() {
+                let Some(&row) = index.get(word.as_str()) else {
+                    continue;
+                };
+                let left = if i == 0 { None } else { sentence.get(i - 1) };
+                let right = sentence.get(i + 1);
+                let vector = &mut vectors[row];
+                for (side, neighbour) in [(0u32, left), (1u32, right)] {
+                    let dim = match neighbour.and_then(|n| index.get(n.as_str())) {
+                        Some(&c) if c < contexts => c as u32,
+                        // Rare or boundary neighbour: one shared "other" dimension per side.
+                        _ => contexts as u32,
+                    };
+                    *vector
+                        .entry(side * (contexts as u32 + 1) + dim)
+                        .or_default() += 1.0;
+                }
+            }
+        }
+        let vectors: Vec<Vec<(u32, f32)>> = vectors
+            .into_iter()
+            .map(|v| {
+                let mut v: Vec<(u32, f32)> =
+                    v.into_iter().map(|(d, c)| (d, (1.0 + c).ln())).collect();
+                v.sort_by_key(|&(d, _)| d);
+                let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt().max(1e-6);
+                v.iter_mut().for_each(|(_, x)| *x /= norm);
+                v
+            })
+            .collect();
+        let dims = 2 * (contexts + 1);
+        let mut map: HashMap<String, Vec<u32>> = HashMap::new();
+        for &k in &settings.granularities {
+            let assignment = spherical_kmeans(&vectors, dims, k, settings.iterations);
+            for (row, cluster) in assignment.into_iter().enumerate() {
+                if let Some((word, _)) = vocabulary.get(row) {
+                    map.entry(word.to_string()).or_default().push(cluster);
+                }
+            }
+        }
+        let case = Self::learn_case(sentences, settings.min_count);
+        Clusters { map, case }
+    }
+}
+
+fn spherical_kmeans(
+    vectors: &[Vec<(u32, f32)>],
+    dims: usize,
+    k: usize,
+    iterations: usize,
+) -> Vec<u32> {
+    let n = vectors.len();
+    if n == 0 || k == 0 {
+        return vec![0; n];
+    }
+    let k = k.min(n);
+    // Deterministic seeding: spread over the frequency-sorted vocabulary.
+    let mut centroids: Vec<Vec<f32>> = (0..k)
+        .map(|c| {
+            let mut dense = vec![0.0f32; dims];
+            if let Some(v) = vectors.get(c * n / k) {
+                for &(d, x) in v {
+                    dense[d as usize] = x;
+                }
+            }
+            dense
+        })
+        .collect();
+    let mut assignment = vec![0u32; n];
+    for _ in 0..iterations {
+        for (row, vector) in vectors.iter().enumerate() {
+            let mut best = (f32::MIN, 0u32);
+            for (c, centroid) in centroids.iter().enumerate() {
+                let score: f32 = vector.iter().map(|&(d, x)| x * centroid[d as usize]).sum();
+                if score > best.0 {
+                    best = (score, c as u32);
+                }
+            }
+            assignment[row] = best.1;
+        }
+        for centroid in centroids.iter_mut() {
+            centroid.iter_mut().for_each(|x| *x = 0.0);
+        }
+        for (row, vector) in vectors.iter().enumerate() {
+            let centroid = &mut centroids[assignment[row] as usize];
+            for &(d, x) in vector {
+                centroid[d as usize] += x;
+            }
+        }
+        for centroid in centroids.iter_mut() {
+            let norm = centroid.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                centroid.iter_mut().for_each(|x| *x /= norm);
+            }
+        }
+    }
+    assignment
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_in_the_same_contexts_share_a_cluster() {
+        let mut sentences = Vec::new();
+        for name in ["Smith", "Jones", "Brown"] {
+            for _ in 0..5 {
+                sentences.push(vec!["Mr".to_string(), name.to_string(), "said".to_string()]);
+            }
+        }
+        for city in ["Paris", "Rome"] {
+            for _ in 0..5 {
+                sentences.push(vec![
+                    "in".to_string(),
+                    city.to_string(),
+                    "today".to_string(),
+                ]);
+            }
+        }
+        let settings = ClusterSettings {
+            min_count: 1,
+            granularities: vec![2],
+            ..ClusterSettings::default()
+        };
+        let clusters = Clusters::learn(&sentences, &settings);
+        assert_eq!(clusters.paths("Smith"), clusters.paths("Jones"));
+        assert_eq!(clusters.paths("Paris"), clusters.paths("Rome"));
+        assert_ne!(clusters.paths("Smith"), clusters.paths("Paris"));
+    }
+}

@@ -1,0 +1,297 @@
+//! Compact gazetteers written for this crate (see `lexicons/`): countries, demonyms,
+//! cities, regions, organisations, titles, given names and organisation words. They feed
+//! the tagger as features and let resolution map aliases ("US", "Beijing", "Chinese") to
+//! canonical actors.
+
+use std::collections::{HashMap, HashSet};
+
+/// Gazetteer categories, as bits so one phrase can be several things ("Georgia").
+pub mod category {
+    pub const COUNTRY: u16 = 1;
+    pub const CITY: u16 = 1 << 1;
+    pub const REGION: u16 = 1 << 2;
+    pub const DEMONYM: u16 = 1 << 3;
+    pub const ORGANISATION: u16 = 1 << 4;
+    pub const TITLE: u16 = 1 << 5;
+    pub const GIVEN_NAME: u16 = 1 << 6;
+    pub const ORG_WORD: u16 = 1 << 7;
+    pub const SURNAME: u16 = 1 << 8;
+    /// Any city of over 15,000 people (GeoNames); no country attached.
+    pub const WORLD_CITY: u16 = 1 << 9;
+    /// Short names used in features (`gz:{name}`).
+    pub const NAMES: [(u16, &str); 10] = [
+        (SURNAME, "surname"),
+        (WORLD_CITY, "worldcity"),
+        (COUNTRY, "country"),
+        (CITY, "city"),
+        (REGION, "region"),
+        (DEMONYM, "demonym"),
+        (ORGANISATION, "org"),
+        (TITLE, "title"),
+        (GIVEN_NAME, "given"),
+        (ORG_WORD, "orgword"),
+    ];
+}
+
+const COUNTRIES: &str = include_str!("../lexicons/countries.txt");
+const DEMONYMS: &str = include_str!("../lexicons/demonyms.txt");
+const CITIES: &str = include_str!("../lexicons/cities.txt");
+const REGIONS: &str = include_str!("../lexicons/regions.txt");
+const ORGANISATIONS: &str = include_str!("../lexicons/organisations.txt");
+const TITLES: &str = include_str!("../lexicons/titles.txt");
+const GIVEN_NAMES: &str = include_str!("../lexicons/first_names.txt");
+const ORG_WORDS: &str = include_str!("../lexicons/org_words.txt");
+const CENSUS_SURNAMES: &str = include_str!("../lexicons/census_surnames.txt");
+const CENSUS_GIVEN_NAMES: &str = include_str!("../lexicons/census_given_names.txt");
+const GEONAMES_CITIES: &str = include_str!("../lexicons/geonames_cities.txt");
+
+/// What an alias stands for: the canonical name and, for cities and demonyms, the country.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconEntry {
+    pub canonical: String,
+    pub category: u16,
+    /// Country of a city, country or demonym ("Beijing" → "China").
+    pub country: Option<String>,
+}
+
+/// A gazetteer match over a token sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LexiconMatch {
+    pub start: usize,
+    pub end: usize,
+    pub categories: u16,
+}
+
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    /// Lower-cased phrase (tokens joined by one space) → categories.
+    phrases: HashMap<String, u16>,
+    /// Lower-cased phrase → what it stands for (first entry wins).
+    entries: HashMap<String, LexiconEntry>,
+    /// Lower-cased first tokens of phrases, to skip most lookups.
+    first_tokens: HashSet<String>,
+    max_tokens: usize,
+}
+
+/// Splits a lexicon phrase into tokens the way news tokenizers do ("People's" → "People 's").
+pub fn phrase_tokens(phrase: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in phrase.split_whitespace() {
+        let lower = word.to_lowercase();
+        if let Some(stem) = lower.strip_suffix("'s").filter(|s| !s.is_empty()) {
+            out.push(stem.to_string());
+            out.push("'s".to_string());
+        } else {
+            out.push(lower);
+        }
+    }
+    out
+}
+
+fn lines(source: &str) -> impl Iterator<Item = &str> {
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+impl Lexicon {
+    /// The built-in gazetteers.
+    pub fn builtin() -> Self {
+        let mut lexicon = Lexicon::default();
+        for line in lines(COUNTRIES) {
+            let mut names = line.split('|');
+            let canonical = names.next().unwrap_or(line).trim().to_string();
+            for alias in line.split('|') {
+                lexicon.add(alias, category::COUNTRY, &canonical, Some(&canonical));
+            }
+        }
+        for line in lines(DEMONYMS) {
+            let (demonym, group) = line.split_once('|').unwrap_or((line, line));
+            lexicon.add(
+                demonym,
+                category::DEMONYM,
+                demonym.trim(),
+                Some(group.trim()),
+            );
+            // Plurals: "Americans", "Chinese" stays.
+            if !demonym.ends_with('s') && !demonym.ends_with("ese") && !demonym.ends_with("ish") {
+                lexicon.add(
+                    &format!("{}s", demonym.trim()),
+                    category::DEMONYM,
+                    demonym.trim(),
+                    Some(group.trim()),
+                );
+            }
+        }
+        for line in lines(CITIES) {
+            let (city, country) = line.split_once('|').unwrap_or((line, line));
+            lexicon.add(city, category::CITY, city.trim(), Some(country.trim()));
+        }
+        for line in lines(REGIONS) {
+            lexicon.add(line, category::REGION, line, None);
+        }
+        for line in lines(ORGANISATIONS) {
+            let canonical = line.split('|').next().unwrap_or(line).trim().to_string();
+            for alias in line.split('|') {
+                lexicon.add(alias, category::ORGANISATION, &canonical, None);
+            }
+        }
+        for line in lines(TITLES) {
+            lexicon.add(line, category::TITLE, line, None);
+        }
+        for line in lines(GIVEN_NAMES) {
+            for name in line.split_whitespace() {
+                lexicon.add(name, category::GIVEN_NAME, name, None);
+            }
+        }
+        for line in lines(ORG_WORDS) {
+            for word in line.split_whitespace() {
+                lexicon.add(word, category::ORG_WORD, word, None);
+            }
+        }
+        // Large lists are features only: no entries for resolution.
+        for (source, bit) in [
+            (CENSUS_SURNAMES, category::SURNAME),
+            (CENSUS_GIVEN_NAMES, category::GIVEN_NAME),
+            (GEONAMES_CITIES, category::WORLD_CITY),
+        ] {
+            for line in lines(source) {
+                lexicon.add_phrase(line, bit);
+            }
+        }
+        lexicon
+    }
+
+    fn add_phrase(&mut self, phrase: &str, category: u16) {
+        let tokens = phrase_tokens(phrase.trim());
+        let Some(first) = tokens.first() else { return };
+        if !self.first_tokens.contains(first) {
+            self.first_tokens.insert(first.clone());
+        }
+        self.max_tokens = self.max_tokens.max(tokens.len().min(6));
+        if tokens.len() <= 6 {
+            *self.phrases.entry(tokens.join(" ")).or_insert(0) |= category;
+        }
+    }
+
+    fn add(&mut self, phrase: &str, category: u16, canonical: &str, country: Option<&str>) {
+        let tokens = phrase_tokens(phrase.trim());
+        let Some(first) = tokens.first() else { return };
+        self.first_tokens.insert(first.clone());
+        self.max_tokens = self.max_tokens.max(tokens.len());
+        let key = tokens.join(" ");
+        *self.phrases.entry(key.clone()).or_insert(0) |= category;
+        let hyphen_free = key.replace('-', " ");
+        if hyphen_free != key {
+            // "vice-premier" may be tokenized as "vice - premier" or kept whole.
+            let spaced: Vec<&str> = key.split('-').collect();
+            *self.phrases.entry(spaced.join(" - ")).or_insert(0) |= category;
+            *self.phrases.entry(hyphen_free.clone()).or_insert(0) |= category;
+            for extra in [spaced.join(" - "), hyphen_free] {
+                if let Some(first) = extra.split(' ').next() {
+                    self.first_tokens.insert(first.to_string());
+                }
+                self.max_tokens = self.max_tokens.max(extra.split(' ').count());
+            }
+        }
+        self.entries
+            .entry(format!("{category}:{key}"))
+            .or_insert_with(|| LexiconEntry {
+                canonical: canonical.trim().to_string(),
+                category,
+                country: country.map(|c| c.trim().to_string()),
+            });
+    }
+
+    /// Categories of a lower-cased phrase (tokens joined by single spaces).
+    pub fn categories(&self, lower_phrase: &str) -> u16 {
+        self.phrases.get(lower_phrase).copied().unwrap_or(0)
+    }
+
+    /// What `phrase` stands for in `category` (any case, tokens separated by spaces).
+    pub fn lookup(&self, phrase: &str, category: u16) -> Option<&LexiconEntry> {
+        let key = phrase_tokens(phrase).join(" ");
+        self.entries.get(&format!("{category}:{key}"))
+    }
+
+    /// Every gazetteer phrase in a sentence of lower-cased tokens.
+    pub fn matches(&self, lower_tokens: &[&str], out: &mut Vec<LexiconMatch>) {
+        out.clear();
+        let mut key = String::new();
+        for start in 0..lower_tokens.len() {
+            let Some(first) = lower_tokens.get(start) else {
+                break;
+            };
+            if !self.first_tokens.contains(*first) {
+                continue;
+            }
+            key.clear();
+            let longest = self.max_tokens.min(lower_tokens.len() - start);
+            for (offset, token) in lower_tokens[start..start + longest].iter().enumerate() {
+                if offset > 0 {
+                    key.push(' ');
+                }
+                key.push_str(token);
+                if let Some(&categories) = self.phrases.get(key.as_str()) {
+                    out.push(LexiconMatch {
+                        start,
+                        end: start + offset + 1,
+                        categories,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_multiword_phrases_and_aliases() {
+        let lexicon = Lexicon::builtin();
+        let tokens = [
+            "us",
+            "treasury",
+            "secretary",
+            "scott",
+            "bessent",
+            "in",
+            "new",
+            "york",
+        ];
+        let mut found = Vec::new();
+        lexicon.matches(&tokens, &mut found);
+        assert!(found
+            .iter()
+            .any(|m| m.start == 0 && m.end == 1 && m.categories & category::COUNTRY != 0));
+        assert!(found
+            .iter()
+            .any(|m| m.start == 1 && m.end == 3 && m.categories & category::TITLE != 0));
+        assert!(found
+            .iter()
+            .any(|m| m.start == 6 && m.end == 8 && m.categories & category::CITY != 0));
+        assert_eq!(
+            lexicon
+                .lookup("U.S.", category::COUNTRY)
+                .map(|e| e.canonical.as_str()),
+            Some("United States")
+        );
+        assert_eq!(
+            lexicon
+                .lookup("Beijing", category::CITY)
+                .and_then(|e| e.country.as_deref()),
+            Some("China")
+        );
+        assert_eq!(
+            lexicon
+                .lookup("Chinese", category::DEMONYM)
+                .and_then(|e| e.country.as_deref()),
+            Some("China")
+        );
+        assert!(lexicon.categories("vice - premier") & category::TITLE != 0);
+        assert!(lexicon.categories("vice premier") & category::TITLE != 0);
+    }
+}

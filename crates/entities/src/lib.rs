@@ -1,0 +1,56 @@
+//! Entity extraction: finds the actors of a news story and resolves every mention of one
+//! actor to one entity.
+//!
+//! Two stages, registered by [`register`]:
+//! - `entities.ner`: a statistical tagger (averaged perceptron, BILOU, greedy decoding with
+//!   document-level prediction history, gazetteer and word-cluster features) trained on
+//!   CoNLL-2003, producing name mentions typed PER / ORG / GPE / LOC / NORP / MISC.
+//! - `entities.resolve`: groups mentions into entities (aliases, titles, metonymy such as
+//!   "Beijing" → China, pronouns and nominals such as "the President"), reads roles and
+//!   affiliations ("US Treasury Secretary Scott Bessent"), and gives each entity a canonical
+//!   name and a cross-document key (`per:scott bessent`).
+//!
+//! [`EntityAnalyzer`] runs both on a tokenized document, for tests and other crates.
+
+mod clusters;
+mod conll;
+mod features;
+mod lexicon;
+mod ner;
+mod resolve;
+mod stages;
+mod tagger;
+mod training;
+
+use std::path::PathBuf;
+
+pub use clusters::{ClusterSettings, Clusters};
+pub use conll::{
+    parse_conll, read_conll, ConllDocument, ConllSentence, NerScorer, NerScores, Prf, TokenEntity,
+};
+pub use lexicon::{category, Lexicon, LexiconEntry};
+pub use ner::{tag_mentions, NER_STAGE};
+pub use resolve::{resolve_entities, Resolver, RESOLVE_STAGE};
+pub use stages::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
+pub use tagger::{train, NerModel, TaggedEntity, TrainSettings, LABELS, TYPES};
+pub use training::{evaluate_ner, tokenize_raw, train_ner, NerTrainOptions};
+
+/// Errors of the entity stages and their training commands.
+#[derive(Debug, thiserror::Error)]
+pub enum EntitiesError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("NER model {path}: {message}")]
+    Model { path: PathBuf, message: String },
+    #[error("document `{doc}`, stage `{stage}`: {message}")]
+    Document {
+        doc: String,
+        stage: String,
+        message: String,
+    },
+    #[error("{path}: no CoNLL sentences found")]
+    EmptyData { path: PathBuf },
+}

@@ -1,0 +1,190 @@
+//! Stage factories (`entities.ner`, `entities.resolve`) and [`EntityAnalyzer`], which runs
+//! both without a pipeline.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use stancegraph_core::{
+    layer, BuildContext, ConfigIssue, Document, Registry, Stage, StageError, StageIo, TypedFactory,
+};
+
+use crate::ner::{tag_mentions, NER_STAGE};
+use crate::resolve::{Resolver, RESOLVE_STAGE};
+use crate::tagger::NerModel;
+use crate::EntitiesError;
+
+/// The shipped model, relative to the project's `data/` directory.
+pub const DEFAULT_MODEL: &str = "models/entities/ner.bin";
+
+/// Registers `entities.ner` and `entities.resolve`.
+pub fn register(registry: &mut Registry) {
+    registry.register_typed(NerFactory);
+    registry.register_typed(ResolveFactory);
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NerConfig {
+    /// Model file; relative paths resolve against the project's `data/` directory.
+    pub model: String,
+    /// Mentions the tagger is less sure of are dropped.
+    pub min_confidence: f32,
+}
+
+impl Default for NerConfig {
+    fn default() -> Self {
+        NerConfig {
+            model: DEFAULT_MODEL.to_string(),
+            min_confidence: 0.0,
+        }
+    }
+}
+
+struct NerFactory;
+
+struct NerStage {
+    model: Arc<NerModel>,
+    min_confidence: f32,
+}
+
+impl Stage for NerStage {
+    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        doc.mentions = tag_mentions(&self.model, doc, self.min_confidence);
+        Ok(())
+    }
+}
+
+impl TypedFactory for NerFactory {
+    type Config = NerConfig;
+    const NAME: &'static str = NER_STAGE;
+    const DESCRIPTION: &'static str =
+        "Named-entity tagger (averaged perceptron trained on CoNLL-2003): PER, ORG, GPE, LOC, NORP, MISC mentions";
+    const VERSION: &'static str = "1";
+
+    fn io(&self, _config: &NerConfig) -> StageIo {
+        StageIo::new(&[layer::TOKENS, layer::SENTENCES], &[layer::MENTIONS])
+    }
+
+    fn check(&self, config: &NerConfig) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        if !(0.0..=1.0).contains(&config.min_confidence) {
+            issues.push(ConfigIssue::new(
+                "min_confidence",
+                "must be between 0 and 1",
+            ));
+        }
+        issues
+    }
+
+    fn build(
+        &self,
+        config: NerConfig,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
+        let path = context.resolve(&config.model);
+        let model = NerModel::load(&path).map_err(|e| StageError::Build {
+            stage: NER_STAGE.to_string(),
+            message: format!("{} ({})", e, context.config_path),
+        })?;
+        Ok(Box::new(NerStage {
+            model: Arc::new(model),
+            min_confidence: config.min_confidence,
+        }))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResolveConfig {
+    /// Resolve pronouns (he, she, they, it) to earlier entities.
+    pub pronouns: bool,
+    /// Resolve descriptions (the President, the negotiator) to earlier entities.
+    pub nominals: bool,
+    /// Map capitals acting as governments to their country ("Beijing said" → China).
+    pub metonymy: bool,
+}
+
+impl Default for ResolveConfig {
+    fn default() -> Self {
+        ResolveConfig {
+            pronouns: true,
+            nominals: true,
+            metonymy: true,
+        }
+    }
+}
+
+struct ResolveFactory;
+
+struct ResolveStage {
+    resolver: Resolver,
+}
+
+impl Stage for ResolveStage {
+    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        self.resolver.resolve(doc);
+        Ok(())
+    }
+}
+
+impl TypedFactory for ResolveFactory {
+    type Config = ResolveConfig;
+    const NAME: &'static str = RESOLVE_STAGE;
+    const DESCRIPTION: &'static str =
+        "Groups mentions into entities: aliases, titles, roles, metonymy, pronoun and nominal coreference";
+    const VERSION: &'static str = "1";
+
+    fn io(&self, _config: &ResolveConfig) -> StageIo {
+        StageIo::new(
+            &[layer::MENTIONS, layer::TOKENS],
+            &[layer::ENTITIES, layer::RELATIONS],
+        )
+    }
+
+    fn build(
+        &self,
+        config: ResolveConfig,
+        _context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
+        Ok(Box::new(ResolveStage {
+            resolver: Resolver::new(config),
+        }))
+    }
+}
+
+/// Runs tagging and resolution on a document that already has sentences and tokens.
+pub struct EntityAnalyzer {
+    model: NerModel,
+    resolver: Resolver,
+}
+
+impl EntityAnalyzer {
+    /// Loads the shipped model from `data_dir/models/entities/ner.bin`.
+    pub fn load(data_dir: &Path) -> Result<Self, EntitiesError> {
+        Self::with_model(&data_dir.join(DEFAULT_MODEL))
+    }
+
+    /// Loads a model from an explicit path.
+    pub fn with_model(model: &Path) -> Result<Self, EntitiesError> {
+        Ok(EntityAnalyzer {
+            model: NerModel::load(model)?,
+            resolver: Resolver::new(ResolveConfig::default()),
+        })
+    }
+
+    pub fn model(&self) -> &NerModel {
+        &self.model
+    }
+
+    /// Fills `doc.mentions` and `doc.entities` (and hierarchy relations), replacing earlier ones.
+    pub fn annotate(&self, doc: &mut Document) -> Result<(), EntitiesError> {
+        doc.mentions = tag_mentions(&self.model, doc, 0.0);
+        self.resolver.resolve(doc);
+        doc.validate().map_err(|e| EntitiesError::Document {
+            doc: doc.id.clone(),
+            stage: RESOLVE_STAGE.to_string(),
+            message: e.to_string(),
+        })
+    }
+}

@@ -1,0 +1,241 @@
+//! Golden test on the seed article: its actors, their roles, one entity per person, and
+//! nothing from the spam lines. Runs the linguistic core first, as the pipeline does.
+
+use std::path::PathBuf;
+
+use stancegraph_core::{
+    ActorRef, Block, BlockKind, Document, Entity, EntityType, MentionKind, Metadata, Span, Target,
+};
+use stancegraph_entities::EntityAnalyzer;
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"))
+}
+
+/// The seed article with its first two and last two lines marked as boilerplate and its
+/// unpunctuated short lines as headings, as ingest marks them.
+fn seed_document() -> Option<Document> {
+    let text = std::fs::read_to_string(data_dir().join("samples/000_668776db8feb23be.txt")).ok()?;
+    let mut doc = Document::new(Some("seed".into()), text.as_str(), Metadata::default());
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.trim_end().len();
+        if end > start {
+            lines.push(Span::new(start, end));
+        }
+        start += line.len();
+    }
+    let count = lines.len();
+    for (i, span) in lines.into_iter().enumerate() {
+        let line = &text[span.start..span.end];
+        let kind = if i < 2 || i + 2 >= count {
+            BlockKind::Boilerplate
+        } else if !line.ends_with(['.', '”', '"', '?', '!']) && line.split_whitespace().count() < 8
+        {
+            BlockKind::Heading
+        } else {
+            BlockKind::Body
+        };
+        doc.blocks.push(Block {
+            span,
+            kind,
+            reason: String::new(),
+            stage: "test".into(),
+            confidence: 1.0,
+        });
+    }
+    Some(doc)
+}
+
+fn analysed() -> Option<Document> {
+    let mut doc = seed_document()?;
+    match stancegraph_text::Analyzer::load(&stancegraph_text::default_data_dir()) {
+        Ok(text) => text.annotate(&mut doc).expect("text analysis"),
+        Err(e) => {
+            // Entities read only tokens and sentences; tags and parses just refine metonymy.
+            eprintln!("text models not available ({e}): tokenizing only");
+            stancegraph_text::tokenize_document(&mut doc, 200);
+        }
+    }
+    let entities = match EntityAnalyzer::load(&data_dir()) {
+        Ok(entities) => entities,
+        Err(e) => {
+            eprintln!("skipping: NER model not available ({e})");
+            return None;
+        }
+    };
+    entities.annotate(&mut doc).expect("annotate");
+    Some(doc)
+}
+
+fn entity<'a>(doc: &'a Document, canonical: &str) -> &'a Entity {
+    doc.entities
+        .iter()
+        .find(|e| e.canonical == canonical)
+        .unwrap_or_else(|| {
+            panic!(
+                "no entity `{canonical}` in {:#?}",
+                doc.entities
+                    .iter()
+                    .map(|e| &e.canonical)
+                    .collect::<Vec<_>>()
+            )
+        })
+}
+
+#[test]
+fn seed_article_actors_roles_and_resolution() {
+    let Some(doc) = analysed() else { return };
+    let summary: Vec<String> = doc
+        .entities
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {:?} {:?}",
+                e.id,
+                e.key,
+                e.aliases,
+                e.roles
+                    .iter()
+                    .map(|r| (&r.title, &r.organisation, &r.country))
+                    .collect::<Vec<_>>()
+            )
+        })
+        .collect();
+    eprintln!("{}", summary.join("\n"));
+
+    let bessent = entity(&doc, "Scott Bessent");
+    assert_eq!(bessent.entity_type, EntityType::Per);
+    assert_eq!(bessent.key, "per:scott bessent");
+    let role = bessent
+        .roles
+        .iter()
+        .find(|r| r.title == "Treasury Secretary")
+        .expect("Bessent's role");
+    assert_eq!(role.organisation.as_deref(), Some("US Treasury"));
+    assert_eq!(role.country.as_deref(), Some("United States"));
+
+    // One entity per person, whatever the form of the name.
+    for (canonical, surname) in [
+        ("Donald Trump", "trump"),
+        ("Xi Jinping", "xi"),
+        ("Scott Bessent", "bessent"),
+    ] {
+        let people: Vec<&Entity> = doc
+            .entities
+            .iter()
+            .filter(|e| {
+                e.entity_type == EntityType::Per
+                    && e.canonical.to_lowercase().split(' ').any(|w| w == surname)
+            })
+            .collect();
+        assert_eq!(people.len(), 1, "{canonical}: {people:?}");
+        assert_eq!(people[0].canonical, canonical);
+    }
+    let trump = entity(&doc, "Donald Trump");
+    assert!(
+        trump.roles.iter().any(|r| r.title == "President"),
+        "{:?}",
+        trump.roles
+    );
+    let xi = entity(&doc, "Xi Jinping");
+    assert!(
+        xi.roles
+            .iter()
+            .any(|r| r.title == "leader" && r.country.as_deref() == Some("China")),
+        "{:?}",
+        xi.roles
+    );
+    // "the President" is Trump; "President Xi" is Xi.
+    let mention_of = |text: &str| doc.mentions.iter().find(|m| doc.slice(m.span) == text);
+    let president = mention_of("The President").expect("nominal mention `The President`");
+    assert_eq!(president.kind, MentionKind::Nominal);
+    assert_eq!(president.entity.as_deref(), Some(trump.id.as_str()));
+    assert_eq!(president.resolution.as_deref(), Some("title"));
+
+    let he = entity(&doc, "He Lifeng");
+    assert_eq!(he.entity_type, EntityType::Per);
+    assert!(
+        he.roles
+            .iter()
+            .any(|r| r.title == "Vice-Premier" && r.country.as_deref() == Some("China")),
+        "{:?}",
+        he.roles
+    );
+    assert!(
+        !doc.entities.iter().any(|e| e.canonical == "He"),
+        "\"He\" of He Lifeng must not be its own entity"
+    );
+
+    let li = entity(&doc, "Li Chenggang");
+    assert!(
+        li.roles.iter().any(|r| r.title == "top trade negotiator"),
+        "{:?}",
+        li.roles
+    );
+    assert!(doc.relations.iter().any(|r| r.kind == "reports_to"
+        && r.source == ActorRef::Entity { id: li.id.clone() }
+        && r.target == Target::Actor { id: he.id.clone() }));
+
+    let cutler = entity(&doc, "Wendy Cutler");
+    let role = cutler
+        .roles
+        .iter()
+        .find(|r| r.title == "vice-president")
+        .expect("Cutler's role");
+    assert_eq!(
+        role.organisation.as_deref(),
+        Some("Asia Society Policy Institute")
+    );
+    assert_eq!(
+        entity(&doc, "Asia Society Policy Institute").entity_type,
+        EntityType::Org
+    );
+
+    let china = entity(&doc, "China");
+    assert_eq!(china.key, "gpe:china");
+    let us = entity(&doc, "United States");
+    assert_eq!(us.entity_type, EntityType::Gpe);
+    // "Beijing’s recent imposition": the capital acting for the country.
+    let beijing = mention_of("Beijing").expect("Beijing mention");
+    assert_eq!(beijing.entity.as_deref(), Some(china.id.as_str()));
+    assert_eq!(beijing.resolution.as_deref(), Some("metonymy"));
+    // "the Trump administration" is the US government.
+    let administration = mention_of("the Trump administration").expect("government mention");
+    let government = doc
+        .entities
+        .iter()
+        .find(|e| Some(&e.id) == administration.entity.as_ref())
+        .expect("government entity");
+    assert_eq!(government.key, "org:united states government");
+
+    // Nothing from the spam lines.
+    let spam: Vec<Span> = doc
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Boilerplate)
+        .map(|b| b.span)
+        .collect();
+    assert!(doc
+        .mentions
+        .iter()
+        .all(|m| !spam.iter().any(|s| s.overlaps(m.span))));
+    assert!(!doc
+        .entities
+        .iter()
+        .any(|e| e.canonical.contains("Industrial Monitor")));
+    // Title-case headings are not names.
+    for heading in [
+        "Diplomatic",
+        "Maneuvers",
+        "Dynamics",
+        "Path Forward",
+        "Geopolitical",
+    ] {
+        assert!(
+            !doc.entities.iter().any(|e| e.canonical.contains(heading)),
+            "entity from a heading: {heading}"
+        );
+    }
+}

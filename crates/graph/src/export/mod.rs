@@ -1,0 +1,133 @@
+//! Writers for each export format. Each takes the (filtered) [`GraphView`] and returns
+//! the files to write; XML, CSV and JSON go through quick-xml, csv and serde_json.
+
+mod csvs;
+mod dot;
+mod rdf;
+mod xml;
+
+use crate::filter::ExportFormat;
+use crate::model::{Edge, GraphView, Node};
+use crate::GraphError;
+
+pub(crate) fn render_view(
+    view: &GraphView,
+    format: ExportFormat,
+    path: &str,
+) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
+    let single = |bytes: Vec<u8>| Ok(vec![(path.to_string(), bytes)]);
+    match format {
+        ExportFormat::Json => {
+            let mut bytes =
+                serde_json::to_vec_pretty(view).map_err(|e| GraphError::write(format, e))?;
+            bytes.push(b'\n');
+            single(bytes)
+        }
+        ExportFormat::Graphml => single(xml::graphml(view)?),
+        ExportFormat::Gexf => single(xml::gexf(view)?),
+        ExportFormat::Dot => single(dot::dot(view).into_bytes()),
+        ExportFormat::Neo4j => {
+            let folder = path.trim_end_matches('/');
+            Ok(csvs::neo4j(view)?
+                .into_iter()
+                .map(|(name, bytes)| (format!("{folder}/{name}"), bytes))
+                .collect())
+        }
+        ExportFormat::Dna => single(csvs::dna(view)?),
+        ExportFormat::Nt => single(rdf::ntriples(view)?),
+        ExportFormat::Jsonld => {
+            let mut bytes = serde_json::to_vec_pretty(&rdf::jsonld(view))
+                .map_err(|e| GraphError::write(format, e))?;
+            bytes.push(b'\n');
+            single(bytes)
+        }
+    }
+}
+
+/// Attribute values shared by the tabular and XML formats, in a fixed order.
+pub(crate) fn node_fields(node: &Node) -> Vec<(&'static str, Option<String>)> {
+    let list = |items: &[String]| (!items.is_empty()).then(|| items.join("; "));
+    let mut fields = vec![
+        ("kind", Some(node.kind().to_string())),
+        ("label", Some(node.label().to_string())),
+        ("type", Some(node.node_type().to_string())),
+        ("aliases", list(node.aliases())),
+    ];
+    let (first, last) = node.seen();
+    match node {
+        Node::Actor(a) => {
+            let roles: Vec<String> = a.roles.iter().map(role_text).collect();
+            fields.push(("roles", list(&roles)));
+            fields.push(("mentions", Some(a.mentions.to_string())));
+            fields.push(("documents", Some(a.documents.to_string())));
+        }
+        Node::Issue(i) => {
+            fields.push(("mentions", Some(i.mentions.to_string())));
+            fields.push(("documents", Some(i.documents.to_string())));
+        }
+        Node::Document(d) => {
+            fields.push(("doc_id", Some(d.doc_id.clone())));
+            fields.push(("title", d.title.clone()));
+            fields.push(("date", d.date.clone()));
+            fields.push(("source", d.source.clone()));
+            fields.push(("outlet", d.outlet.clone()));
+        }
+    }
+    fields.push(("first_seen", first.map(String::from)));
+    fields.push(("last_seen", last.map(String::from)));
+    fields
+}
+
+/// "Treasury Secretary, US Treasury, US".
+pub(crate) fn role_text(role: &crate::model::RoleInfo) -> String {
+    [
+        Some(role.title.as_str()),
+        role.organisation.as_deref(),
+        role.country.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.trim().is_empty())
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+pub(crate) fn edge_fields(edge: &Edge) -> Vec<(&'static str, Option<String>)> {
+    let evidence = serde_json::to_string(&edge.evidence).ok();
+    let attributes = (!edge.attributes.is_empty())
+        .then(|| serde_json::to_string(&edge.attributes).ok())
+        .flatten();
+    vec![
+        ("kind", Some(edge.kind.as_str().to_string())),
+        ("key", Some(edge.key.clone())),
+        ("label", Some(edge.label.clone())),
+        (
+            "polarity",
+            Some(crate::model::polarity_str(edge.polarity).to_string()),
+        ),
+        (
+            "sign",
+            edge.sign.map(|s| crate::model::sign_str(s).to_string()),
+        ),
+        ("confidence", Some(edge.confidence.to_string())),
+        ("weight", Some(edge.weight.to_string())),
+        ("first_seen", edge.first_seen.clone()),
+        ("last_seen", edge.last_seen.clone()),
+        (
+            "stages",
+            (!edge.stages.is_empty()).then(|| edge.stages.join("; ")),
+        ),
+        ("text", edge.evidence.first().map(|e| e.text.clone())),
+        ("evidence", evidence),
+        ("attributes", attributes),
+    ]
+}
+
+/// Declared type of a field in typed formats (GraphML, GEXF, Neo4j).
+pub(crate) fn field_type(name: &str) -> &'static str {
+    match name {
+        "mentions" | "documents" | "weight" => "long",
+        "confidence" => "double",
+        _ => "string",
+    }
+}

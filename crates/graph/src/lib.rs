@@ -1,0 +1,64 @@
+//! The knowledge graph: every document's actors, quotes, stances and relations merged into
+//! one multigraph of actors, issues and documents, and written in the formats analysts
+//! open (networkx node-link JSON, GraphML, GEXF, DOT, Neo4j CSV, DNA statements, RDF).
+//!
+//! Why a crate of its own: per-document annotations only become an answer to "who stands
+//! where, on what, with whom" once they are merged across documents with their evidence,
+//! and that merge must be idempotent, order-independent and incremental (`run --graph`).
+//!
+//! Use [`KnowledgeGraph::merge_document`] per document, then [`KnowledgeGraph::to_node_link`]
+//! for `graph.json` and [`render`] for each `[[exports]]` table ([`ExportSpec`]).
+
+mod export;
+mod filter;
+mod merge;
+mod model;
+
+use stancegraph_core::Registry;
+
+pub use filter::{actor_network, apply as apply_filters, ExportFormat, ExportSpec};
+pub use merge::{normalise, KnowledgeGraph, GRAPH_SCHEMA};
+pub use model::{
+    polarity_str, sign_str, ActorNode, DocumentNode, Edge, EdgeKind, Evidence, GraphView,
+    IssueNode, Node, RoleInfo,
+};
+
+/// Errors of reading graphs and writing exports.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    #[error("graph JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("graph JSON: {0}")]
+    Invalid(String),
+    #[error("export spec: {0}")]
+    InvalidSpec(String),
+    #[error("writing {format}: {message}")]
+    Write {
+        format: &'static str,
+        message: String,
+    },
+}
+
+impl GraphError {
+    pub(crate) fn write(format: ExportFormat, error: impl std::fmt::Display) -> GraphError {
+        GraphError::Write {
+            format: format.as_str(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Renders one export of the graph: `(path relative to the output folder, bytes)` pairs.
+/// Single-file formats give one pair at [`ExportSpec::output_path`]; `neo4j` gives several
+/// files under that folder.
+pub fn render(
+    graph: &KnowledgeGraph,
+    spec: &ExportSpec,
+) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
+    spec.validate()?;
+    let view = filter::apply(graph.view(), spec);
+    export::render_view(&view, spec.format, spec.output_path())
+}
+
+/// Registers the graph crate's stages (none: the graph is built by the runner's sink).
+pub fn register(_registry: &mut Registry) {}

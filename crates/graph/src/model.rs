@@ -1,0 +1,384 @@
+//! The merged graph as analysts see it: nodes, edges and evidence with code point
+//! offsets, in the shape of networkx node-link data.
+
+use std::collections::BTreeMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use stancegraph_core::{Polarity, Sign};
+
+/// What an edge says. One edge per (source, target, kind, label, polarity) with all its
+/// evidence; the multigraph key is derived from kind and label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// Actor → document: the actor is quoted there; evidence is each quote.
+    Said,
+    /// Holder → actor or issue with a polarity.
+    Stance,
+    /// Actor → actor event (meet, threaten, accuse, ...) with a cooperation/conflict sign.
+    Interaction,
+    /// Person → organisation or country (from entity roles or affiliation relations).
+    Affiliation,
+    /// Reports to / works under.
+    Hierarchy,
+    /// Two actors named in the same sentence (source < target by id).
+    CoOccurrence,
+    /// Actor × actor: both hold the same stance on a shared target (actor network only).
+    Agreement,
+    /// Actor × actor: opposite stances on a shared target (actor network only).
+    Conflict,
+}
+
+impl EdgeKind {
+    pub const ALL: [EdgeKind; 8] = [
+        EdgeKind::Said,
+        EdgeKind::Stance,
+        EdgeKind::Interaction,
+        EdgeKind::Affiliation,
+        EdgeKind::Hierarchy,
+        EdgeKind::CoOccurrence,
+        EdgeKind::Agreement,
+        EdgeKind::Conflict,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EdgeKind::Said => "said",
+            EdgeKind::Stance => "stance",
+            EdgeKind::Interaction => "interaction",
+            EdgeKind::Affiliation => "affiliation",
+            EdgeKind::Hierarchy => "hierarchy",
+            EdgeKind::CoOccurrence => "co_occurrence",
+            EdgeKind::Agreement => "agreement",
+            EdgeKind::Conflict => "conflict",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<EdgeKind> {
+        let name = name.trim().to_ascii_lowercase().replace('-', "_");
+        EdgeKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// Polarity as a lowercase word (`support`, `oppose`, `neutral`).
+pub fn polarity_str(polarity: Polarity) -> &'static str {
+    match polarity {
+        Polarity::Support => "support",
+        Polarity::Oppose => "oppose",
+        Polarity::Neutral => "neutral",
+    }
+}
+
+/// Sign as a lowercase word (`cooperation`, `conflict`, `neutral`).
+pub fn sign_str(sign: Sign) -> &'static str {
+    match sign {
+        Sign::Cooperation => "cooperation",
+        Sign::Conflict => "conflict",
+        Sign::Neutral => "neutral",
+    }
+}
+
+/// Identity of a piece of evidence: document, code point start and end, stage.
+pub(crate) type EvidenceKey = (String, usize, usize, String);
+
+/// One piece of text that supports an edge. Offsets are Unicode code points into the
+/// document text (Python string indices).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// The annotation's confidence, rounded to 4 decimals.
+    #[serde(default)]
+    pub confidence: f64,
+    /// The stage that made the annotation.
+    #[serde(default)]
+    pub stage: String,
+    /// The word or phrase that carries the edge ("challenged", the reporting verb).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<String>,
+}
+
+impl Evidence {
+    /// Identity of a piece of evidence: the same span of the same document from the same
+    /// stage is one piece, however often the document is merged.
+    pub(crate) fn key(&self) -> EvidenceKey {
+        (self.doc.clone(), self.start, self.end, self.stage.clone())
+    }
+
+    /// Of two pieces with the same key, the one to keep (a total order, so the result
+    /// does not depend on merge order).
+    pub(crate) fn preferred(self, other: Evidence) -> Evidence {
+        let rank = |e: &Evidence| (e.confidence.to_bits(), e.trigger.clone(), e.text.clone());
+        if rank(&other) > rank(&self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// A role an actor holds, as stated in some document.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RoleInfo {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// A person, organisation, place or anonymous source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorNode {
+    /// The cross-document key of the actor (`per:scott bessent`); anonymous sources are
+    /// `anon:<doc>:<description>`, unresolved ones `unresolved:<text>`.
+    pub id: String,
+    pub label: String,
+    /// Entity type (`PER`, `ORG`, `GPE`, ...), `ANON` or `UNRESOLVED`.
+    #[serde(rename = "type")]
+    pub actor_type: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub roles: Vec<RoleInfo>,
+    /// Mentions (or, for anonymous and unresolved sources, references) over all documents.
+    #[serde(default)]
+    pub mentions: u64,
+    #[serde(default)]
+    pub mentions_by_doc: BTreeMap<String, u64>,
+    /// Number of documents that mention the actor.
+    #[serde(default)]
+    pub documents: usize,
+    /// Every entity key merged into this node (by key or by a known alias).
+    #[serde(default)]
+    pub keys: Vec<String>,
+    #[serde(default)]
+    pub anonymous: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+}
+
+/// A normalised noun phrase that stances and relations point at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssueNode {
+    /// `issue:<normalised label>`.
+    pub id: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub issue_type: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub mentions: u64,
+    #[serde(default)]
+    pub mentions_by_doc: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub documents: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+}
+
+/// One merged article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentNode {
+    /// `doc:<document id>`.
+    pub id: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub doc_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Publication date (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+}
+
+/// A node of the node-link data, tagged by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Node {
+    Actor(ActorNode),
+    Issue(IssueNode),
+    Document(DocumentNode),
+}
+
+impl Node {
+    pub fn id(&self) -> &str {
+        match self {
+            Node::Actor(n) => &n.id,
+            Node::Issue(n) => &n.id,
+            Node::Document(n) => &n.id,
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            Node::Actor(n) => &n.label,
+            Node::Issue(n) => &n.label,
+            Node::Document(n) => &n.label,
+        }
+    }
+
+    /// `actor`, `issue` or `document`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Node::Actor(_) => "actor",
+            Node::Issue(_) => "issue",
+            Node::Document(_) => "document",
+        }
+    }
+
+    /// Entity type for actors, `ISSUE` and `DOCUMENT` otherwise.
+    pub fn node_type(&self) -> &str {
+        match self {
+            Node::Actor(n) => &n.actor_type,
+            Node::Issue(n) => &n.issue_type,
+            Node::Document(n) => &n.doc_type,
+        }
+    }
+
+    pub fn aliases(&self) -> &[String] {
+        match self {
+            Node::Actor(n) => &n.aliases,
+            Node::Issue(n) => &n.aliases,
+            Node::Document(_) => &[],
+        }
+    }
+
+    /// First and last publication dates the node was seen on.
+    pub fn seen(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Node::Actor(n) => (n.first_seen.as_deref(), n.last_seen.as_deref()),
+            Node::Issue(n) => (n.first_seen.as_deref(), n.last_seen.as_deref()),
+            Node::Document(n) => (n.date.as_deref(), n.date.as_deref()),
+        }
+    }
+}
+
+/// One edge of the multigraph with its aggregated evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Edge {
+    pub source: String,
+    pub target: String,
+    /// Multigraph key, unique among the edges from `source` to `target`.
+    pub key: String,
+    pub kind: EdgeKind,
+    /// Polarity for stances, the relation kind (`meet`, `reports_to`) for relations, the
+    /// title for role affiliations.
+    pub label: String,
+    /// Support/oppose for stances; cooperation → support and conflict → oppose for relations.
+    pub polarity: Polarity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign: Option<Sign>,
+    /// Noisy-or of the evidence confidences.
+    pub confidence: f64,
+    /// Number of pieces of evidence.
+    pub weight: usize,
+    pub evidence: Vec<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// Stages whose annotations the evidence comes from.
+    #[serde(default)]
+    pub stages: Vec<String>,
+    /// Free attributes (`location`, `title`, `quote_kind`, `concepts`), each a sorted set.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Vec<String>>,
+}
+
+/// The whole graph in node-link form, sorted: nodes by id, links by (source, target, key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphView {
+    pub directed: bool,
+    pub multigraph: bool,
+    #[serde(default)]
+    pub graph: BTreeMap<String, Value>,
+    pub nodes: Vec<Node>,
+    pub links: Vec<Edge>,
+}
+
+impl GraphView {
+    pub(crate) fn new(
+        graph: BTreeMap<String, Value>,
+        mut nodes: Vec<Node>,
+        mut links: Vec<Edge>,
+    ) -> GraphView {
+        nodes.sort_by(|a, b| a.id().cmp(b.id()));
+        links.sort_by(|a, b| (&a.source, &a.target, &a.key).cmp(&(&b.source, &b.target, &b.key)));
+        GraphView {
+            directed: true,
+            multigraph: true,
+            graph,
+            nodes,
+            links,
+        }
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes
+            .binary_search_by(|n| n.id().cmp(id))
+            .ok()
+            .and_then(|i| self.nodes.get(i))
+    }
+
+    /// The publication date of a merged document, by document id.
+    pub fn doc_date(&self, doc: &str) -> Option<&str> {
+        match self.node(&format!("doc:{doc}")) {
+            Some(Node::Document(d)) => d.date.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The graph as a petgraph `DiGraph` (for graph algorithms); weights borrow from `self`.
+    pub fn petgraph(&self) -> DiGraph<&Node, &Edge> {
+        let mut graph = DiGraph::with_capacity(self.nodes.len(), self.links.len());
+        let index: BTreeMap<&str, NodeIndex> = self
+            .nodes
+            .iter()
+            .map(|n| (n.id(), graph.add_node(n)))
+            .collect();
+        for edge in &self.links {
+            if let (Some(&a), Some(&b)) = (
+                index.get(edge.source.as_str()),
+                index.get(edge.target.as_str()),
+            ) {
+                graph.add_edge(a, b, edge);
+            }
+        }
+        graph
+    }
+}
+
+/// Noisy-or of confidences, rounded to 4 decimals so that equal evidence sets always
+/// print the same number.
+pub(crate) fn noisy_or(confidences: impl IntoIterator<Item = f64>) -> f64 {
+    let miss: f64 = confidences
+        .into_iter()
+        .map(|c| 1.0 - c.clamp(0.0, 1.0))
+        .product();
+    round4(1.0 - miss)
+}
+
+/// Rounds to 4 decimals: confidences print the same in JSON values and text, and survive
+/// a round trip through node-link JSON exactly.
+pub(crate) fn round4(value: f64) -> f64 {
+    if value.is_finite() {
+        (value * 10_000.0).round() / 10_000.0
+    } else {
+        0.0
+    }
+}

@@ -1,0 +1,602 @@
+//! Ingest: turns raw inputs into [`Document`]s whose text holds only the article.
+//!
+//! Plain text, HTML (main-body extraction), JSONL, RSS/Atom feeds and WARC archives are
+//! read from files, directories or stdin. Every input yields one [`IngestEvent`] per
+//! document: a clean document (with metadata, a source map back to the raw bytes and, for
+//! HTML, structural blocks), or a per-document failure or skip with the reason, so that
+//! one bad file never stops a run. The `ingest.blocks` stage then marks boilerplate lines
+//! so that spam and disclaimers never reach later stages.
+
+pub mod benchmark;
+pub mod blocks;
+pub mod dates;
+pub mod decode;
+pub mod dedup;
+pub mod extract;
+mod readers;
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use stancegraph_core::{Document, Registry};
+
+pub use blocks::{classify_blocks, BlocksConfig, BlocksFactory, BlocksStage, BLOCKS_STAGE};
+pub use extract::{extract_article, ExtractError, Extracted, Paragraph};
+
+/// Errors of the ingest crate, each naming the input it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("bad glob `{pattern}`: {message}")]
+    Glob { pattern: String, message: String },
+}
+
+/// Field names of JSONL records (`[source.jsonl]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JsonlFields {
+    pub id: String,
+    /// Plain article text.
+    pub text: String,
+    /// An HTML page, extracted like an `.html` file when `text` is absent.
+    pub html: String,
+    pub title: String,
+    pub date: String,
+    pub url: String,
+    pub outlet: String,
+    pub author: String,
+}
+
+impl Default for JsonlFields {
+    fn default() -> Self {
+        JsonlFields {
+            id: "id".into(),
+            text: "text".into(),
+            html: "html".into(),
+            title: "title".into(),
+            date: "date".into(),
+            url: "url".into(),
+            outlet: "outlet".into(),
+            author: "author".into(),
+        }
+    }
+}
+
+/// How to read an input. `auto` decides from the file name, then the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Auto,
+    Text,
+    Html,
+    Jsonl,
+    Feed,
+    Warc,
+}
+
+/// The `[source]` table of a pipeline config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestConfig {
+    /// Glob patterns (matched against paths inside input directories) to include.
+    pub include: Vec<String>,
+    /// Glob patterns to skip inside input directories.
+    pub exclude: Vec<String>,
+    /// Inputs (and documents, after decompression) larger than this are rejected.
+    pub max_bytes: u64,
+    /// Format of every input; `auto` decides per file.
+    pub format: Format,
+    /// Documents whose text has fewer characters than this are rejected as empty.
+    pub min_chars: usize,
+    /// Languages kept (ISO 639-1); others are flagged in `metadata.language`.
+    pub languages: Vec<String>,
+    /// Skip documents reliably identified as another language than `languages`.
+    pub skip_other_languages: bool,
+    /// Skip exact and near duplicates of earlier documents of the run.
+    pub dedup: bool,
+    /// Estimated Jaccard similarity of word 3-shingles (MinHash) from which a document
+    /// is a near duplicate of an earlier one; 0 turns near-duplicate detection off.
+    pub near_duplicate_similarity: f32,
+    pub jsonl: JsonlFields,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            include: ["*.txt", "*.html", "*.htm", "*.html.gz", "*.htm.gz", "*.jsonl", "*.rss", "*.atom", "*.warc", "*.warc.gz"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            exclude: Vec::new(),
+            max_bytes: 20 * 1024 * 1024,
+            format: Format::Auto,
+            min_chars: 1,
+            languages: vec!["en".into()],
+            skip_other_languages: true,
+            dedup: true,
+            near_duplicate_similarity: 0.7,
+            jsonl: JsonlFields::default(),
+        }
+    }
+}
+
+/// Where documents come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+/// One outcome of reading.
+#[derive(Debug)]
+pub enum IngestEvent {
+    Document(Box<Document>),
+    /// The input could not be turned into a document.
+    Failed { id: String, source: String, reason: String },
+    /// The input was read but deliberately not processed (duplicate, other language).
+    Skipped { id: String, source: String, reason: String },
+}
+
+/// Reads inputs according to an [`IngestConfig`].
+#[derive(Debug, Clone)]
+pub struct Ingestor {
+    config: IngestConfig,
+    include: Vec<glob::Pattern>,
+    exclude: Vec<glob::Pattern>,
+}
+
+/// Per-read state: what was seen, for duplicate detection.
+struct ReadState<'a> {
+    dedup: Option<dedup::Deduplicator>,
+    emit: &'a mut dyn FnMut(IngestEvent) -> ControlFlow<()>,
+}
+
+impl Ingestor {
+    pub fn new(config: IngestConfig) -> Result<Self, IngestError> {
+        let compile = |patterns: &[String]| {
+            patterns
+                .iter()
+                .map(|p| glob::Pattern::new(p).map_err(|e| IngestError::Glob { pattern: p.clone(), message: e.to_string() }))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Ingestor { include: compile(&config.include)?, exclude: compile(&config.exclude)?, config })
+    }
+
+    pub fn config(&self) -> &IngestConfig {
+        &self.config
+    }
+
+    /// Reads every input in order, calling `emit` for each event; stops early when
+    /// `emit` returns `Break` (e.g. on Ctrl-C). Directories are walked recursively in
+    /// sorted order so runs are reproducible. Duplicates are detected across the inputs
+    /// of one call.
+    pub fn read(&self, inputs: &[Input], emit: &mut dyn FnMut(IngestEvent) -> ControlFlow<()>) {
+        let mut state = self.state(emit);
+        for input in inputs {
+            let flow = match input {
+                Input::Stdin => {
+                    let mut raw = Vec::new();
+                    let limit = self.config.max_bytes.saturating_add(1);
+                    match std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin().lock(), limit), &mut raw) {
+                        Ok(_) => self.read_bytes_with("-", self.config.format, &raw, &mut state),
+                        Err(e) => (state.emit)(failed("-", "-", format!("reading stdin: {e}"))),
+                    }
+                }
+                Input::Path(path) if path.is_dir() => self.read_dir(path, &mut state),
+                Input::Path(path) => self.read_file(path, &mut state),
+            };
+            if flow.is_break() {
+                return;
+            }
+        }
+    }
+
+    /// Reads one in-memory input named `source` (a path or URL, used for ids and
+    /// messages). The entry point of the fuzz targets.
+    pub fn read_bytes(
+        &self,
+        source: &str,
+        format: Format,
+        raw: &[u8],
+        emit: &mut dyn FnMut(IngestEvent) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let mut state = self.state(emit);
+        self.read_bytes_with(source, format, raw, &mut state)
+    }
+
+    fn state<'a>(&self, emit: &'a mut dyn FnMut(IngestEvent) -> ControlFlow<()>) -> ReadState<'a> {
+        ReadState { dedup: self.config.dedup.then(|| dedup::Deduplicator::new(self.config.near_duplicate_similarity)), emit }
+    }
+
+    fn read_dir(&self, dir: &Path, state: &mut ReadState<'_>) -> ControlFlow<()> {
+        let walker = walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(true);
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
+                    (state.emit)(failed(&path, &path, e.to_string()))?;
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            if self.wanted(relative) {
+                self.read_file(entry.path(), state)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn wanted(&self, relative: &Path) -> bool {
+        let options = glob::MatchOptions { require_literal_separator: false, ..Default::default() };
+        let name = relative.file_name().map(Path::new).unwrap_or(relative);
+        let matches = |p: &glob::Pattern| p.matches_path_with(relative, options) || p.matches_path_with(name, options);
+        (self.include.is_empty() || self.include.iter().any(matches)) && !self.exclude.iter().any(matches)
+    }
+
+    fn read_file(&self, path: &Path, state: &mut ReadState<'_>) -> ControlFlow<()> {
+        let source = path.display().to_string();
+        let format = match self.config.format {
+            Format::Auto => format_from_name(&source),
+            given => given,
+        };
+        match std::fs::metadata(path) {
+            // Archives and JSONL hold many documents: the limit applies to each of them.
+            Ok(meta) if meta.len() > self.config.max_bytes && !matches!(format, Format::Warc | Format::Jsonl) => {
+                return (state.emit)(failed(
+                    &source,
+                    &source,
+                    format!("{} bytes is over the limit of {} (source.max_bytes)", meta.len(), self.config.max_bytes),
+                ))
+            }
+            Err(e) => return (state.emit)(failed(&source, &source, e.to_string())),
+            Ok(_) => {}
+        }
+        if format == Format::Warc {
+            return readers::read_warc_file(self, path, state);
+        }
+        match std::fs::read(path) {
+            Ok(raw) => self.read_bytes_with(&source, format, &raw, state),
+            Err(e) => (state.emit)(failed(&source, &source, e.to_string())),
+        }
+    }
+
+    fn read_bytes_with(&self, source: &str, format: Format, raw: &[u8], state: &mut ReadState<'_>) -> ControlFlow<()> {
+        let decompressed;
+        let raw = if decode::is_gzip(raw) {
+            match decode::gunzip(raw, self.config.max_bytes) {
+                Ok(bytes) => {
+                    decompressed = bytes;
+                    &decompressed[..]
+                }
+                Err(e) => return (state.emit)(failed(source, source, e.to_string())),
+            }
+        } else {
+            raw
+        };
+        if raw.len() as u64 > self.config.max_bytes && !matches!(format, Format::Warc | Format::Jsonl) {
+            return (state.emit)(failed(
+                source,
+                source,
+                format!("{} bytes is over the limit of {} (source.max_bytes)", raw.len(), self.config.max_bytes),
+            ));
+        }
+        let format = match format {
+            Format::Auto => sniff_format(raw),
+            given => given,
+        };
+        match format {
+            Format::Html => {
+                let event = readers::html_document(self, source, None, raw, None);
+                self.finish(event, state)
+            }
+            Format::Jsonl => readers::read_jsonl(self, source, raw, state),
+            Format::Feed => readers::read_feed(self, source, raw, state),
+            Format::Warc => readers::read_warc_bytes(self, source, raw, state),
+            Format::Text | Format::Auto => {
+                let event = readers::text_document(self, source, None, raw, Default::default());
+                self.finish(event, state)
+            }
+        }
+    }
+
+    /// Language identification and duplicate detection, then emits.
+    fn finish(&self, event: Result<Document, (String, String)>, state: &mut ReadState<'_>) -> ControlFlow<()> {
+        let mut doc = match event {
+            Ok(doc) => doc,
+            Err((id, reason)) => {
+                let source = id.clone();
+                return (state.emit)(failed(&id, &source, reason));
+            }
+        };
+        let source = doc.metadata.source.clone().unwrap_or_else(|| doc.id.clone());
+        if doc.text().chars().filter(|c| !c.is_whitespace()).count() < self.config.min_chars.max(1) {
+            return (state.emit)(failed(&doc.id, &source, "empty document".into()));
+        }
+        if let Some((language, reliable)) = identify_language(doc.text()) {
+            doc.metadata.language = Some(language.clone());
+            if reliable && self.config.skip_other_languages && !self.config.languages.iter().any(|l| l == &language) {
+                let reason = format!("language `{language}` is not in source.languages {:?}", self.config.languages);
+                return (state.emit)(IngestEvent::Skipped { id: doc.id, source, reason });
+            }
+        }
+        if let Some(dedup) = &mut state.dedup {
+            if let Some(duplicate) = dedup.check(&doc.id, doc.text()) {
+                return (state.emit)(IngestEvent::Skipped { id: doc.id, source, reason: duplicate.reason() });
+            }
+        }
+        (state.emit)(IngestEvent::Document(Box::new(doc)))
+    }
+}
+
+fn failed(id: &str, source: &str, reason: String) -> IngestEvent {
+    IngestEvent::Failed { id: id.to_string(), source: source.to_string(), reason }
+}
+
+/// Format from a file name's extension (`.gz` looked through).
+pub fn format_from_name(name: &str) -> Format {
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
+    match lower.rsplit('.').next() {
+        Some("html" | "htm" | "xhtml") => Format::Html,
+        Some("jsonl" | "ndjson") => Format::Jsonl,
+        Some("rss" | "atom" | "xml") => Format::Feed,
+        Some("warc") => Format::Warc,
+        Some("txt" | "text") => Format::Text,
+        _ => Format::Auto,
+    }
+}
+
+/// Format from the first bytes of the content.
+pub fn sniff_format(raw: &[u8]) -> Format {
+    let head = raw.get(..1024.min(raw.len())).unwrap_or(&[]);
+    let head = String::from_utf8_lossy(head).trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
+    if head.starts_with("warc/") {
+        Format::Warc
+    } else if head.starts_with("<!doctype html") || head.starts_with("<html") || (head.starts_with('<') && head.contains("<body")) {
+        Format::Html
+    } else if head.starts_with("<?xml") || head.starts_with("<rss") || head.starts_with("<feed") {
+        if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf") {
+            Format::Feed
+        } else {
+            Format::Html
+        }
+    } else if head.starts_with('{') {
+        Format::Jsonl
+    } else {
+        Format::Text
+    }
+}
+
+/// ISO 639-1 code (639-3 where there is none) and whether the detection is reliable.
+pub fn identify_language(text: &str) -> Option<(String, bool)> {
+    let sample: String = text.chars().take(4000).collect();
+    let info = whatlang::detect(&sample)?;
+    let code3 = info.lang().code();
+    let code = match code3 {
+        "eng" => "en", "deu" => "de", "fra" => "fr", "spa" => "es", "por" => "pt", "ita" => "it", "nld" => "nl",
+        "rus" => "ru", "ukr" => "uk", "pol" => "pl", "ces" => "cs", "swe" => "sv", "dan" => "da", "nob" => "nb",
+        "fin" => "fi", "tur" => "tr", "ara" => "ar", "heb" => "he", "cmn" => "zh", "jpn" => "ja", "kor" => "ko",
+        "hin" => "hi", "ell" => "el", "hun" => "hu", "ron" => "ro", "ind" => "id", "vie" => "vi", "tha" => "th",
+        "pes" => "fa", "cat" => "ca", "hrv" => "hr", "srp" => "sr", "bul" => "bg", "slk" => "sk", "slv" => "sl",
+        other => other,
+    };
+    // Short texts are unreliable; require enough letters as well as whatlang's verdict.
+    let reliable = info.is_reliable() && sample.chars().filter(|c| c.is_alphabetic()).count() >= 40;
+    Some((code.to_string(), reliable))
+}
+
+/// Registers the ingest crate's stages.
+pub fn register(registry: &mut Registry) {
+    registry.register_typed(BlocksFactory);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(ingestor: &Ingestor, inputs: &[Input]) -> Vec<IngestEvent> {
+        let mut events = Vec::new();
+        ingestor.read(inputs, &mut |e| {
+            events.push(e);
+            ControlFlow::Continue(())
+        });
+        events
+    }
+
+    #[test]
+    fn reads_directories_in_order_and_reports_bad_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.txt"), "Second story.").unwrap();
+        std::fs::write(dir.path().join("a.txt"), "First story.").unwrap();
+        std::fs::write(dir.path().join("c.txt"), b"\x00\x01\xff\xfe binary").unwrap();
+        std::fs::write(dir.path().join("skip.md"), "not included").unwrap();
+        let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
+        let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
+        assert_eq!(events.len(), 3, "{events:?}");
+        match (&events[0], &events[2]) {
+            (IngestEvent::Document(doc), IngestEvent::Failed { reason, .. }) => {
+                assert_eq!(doc.text(), "First story.");
+                assert!(reason.contains("binary"), "{reason}");
+            }
+            other => panic!("unexpected events {other:?}"),
+        }
+    }
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut encoder, bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    const STORY: &str = "The city council of Leeds approved a new budget for schools on Tuesday after a long debate, and the mayor said the plan would help thousands of families across the region next year.";
+
+    fn page(body: &str) -> String {
+        format!(
+            "<html lang=\"en\"><head><title>Budget Approved</title><meta property=\"article:published_time\" content=\"2024-03-05T10:00:00+01:00\"></head><body><nav>Home | News</nav><article><h1>Budget Approved</h1><p>{body}</p><h2>Reaction</h2><p>{body} Officials welcomed the vote.</p></article></body></html>"
+        )
+    }
+
+    fn warc_record(uri: &str, html: &str) -> Vec<u8> {
+        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
+        let mut record = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uri}>\r\nWARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            http.len()
+        )
+        .into_bytes();
+        record.extend_from_slice(http.as_bytes());
+        record.extend_from_slice(b"\r\n\r\n");
+        record
+    }
+
+    #[test]
+    fn html_pages_give_body_blocks_metadata_and_a_source_map() {
+        let dir = tempfile::tempdir().unwrap();
+        let html = page(STORY);
+        write(dir.path(), "a.html", html.as_bytes());
+        let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
+        let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
+        let IngestEvent::Document(doc) = &events[0] else { panic!("{events:?}") };
+        assert_eq!(doc.metadata.title.as_deref(), Some("Budget Approved"));
+        assert_eq!(doc.metadata.published.as_deref(), Some("2024-03-05T09:00:00Z"));
+        assert_eq!(doc.metadata.language.as_deref(), Some("en"));
+        assert!(!doc.text().contains("Home"), "{}", doc.text());
+        let kinds: Vec<_> = doc.blocks.iter().map(|b| (b.kind, doc.slice(b.span))).collect();
+        assert_eq!(kinds[0], (stancegraph_core::BlockKind::Heading, "Budget Approved"));
+        assert!(kinds.contains(&(stancegraph_core::BlockKind::Heading, "Reaction")), "{kinds:?}");
+        let start = doc.text().find("The city council").unwrap();
+        let raw = doc.source_map.as_ref().unwrap().to_raw(start);
+        assert!(html[raw..].starts_with("The city council"));
+    }
+
+    #[test]
+    fn jsonl_bad_lines_fail_with_line_numbers_and_the_rest_continues() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = STORY.replace("Leeds", "Bristol").replace("schools", "roads and bridges in the old harbour district");
+        let jsonl = format!(
+            "{{\"id\":\"one\",\"text\":\"{STORY}\",\"title\":\"T\",\"date\":\"March 5, 2024\",\"outlet\":\"Daily\"}}\n{{broken\n\n[1,2]\n{{\"id\":\"x\"}}\n{{\"id\":\"two\",\"text\":\"{other}\"}}\n"
+        );
+        write(dir.path(), "feed.jsonl", jsonl.as_bytes());
+        let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
+        let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
+        assert_eq!(events.len(), 5, "{events:?}");
+        let IngestEvent::Document(doc) = &events[0] else { panic!("{events:?}") };
+        assert_eq!((doc.id.as_str(), doc.metadata.published.as_deref(), doc.metadata.outlet.as_deref()), ("one", Some("2024-03-05"), Some("Daily")));
+        for (event, line) in events[1..4].iter().zip(["line 2:", "line 4:", "line 5:"]) {
+            let IngestEvent::Failed { reason, .. } = event else { panic!("{event:?}") };
+            assert!(reason.starts_with(line), "{reason}");
+        }
+        assert!(matches!(&events[4], IngestEvent::Document(doc) if doc.id == "two"));
+    }
+
+    #[test]
+    fn duplicates_and_other_languages_are_skipped_with_reasons() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.txt", STORY.as_bytes());
+        write(dir.path(), "b.txt", format!("{STORY}\n").as_bytes());
+        write(dir.path(), "c.txt", "Der Stadtrat von Leeds hat am Dienstag nach einer langen Debatte einen neuen Haushalt für Schulen beschlossen, und der Bürgermeister sagte, der Plan werde vielen Familien helfen.".as_bytes());
+        let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
+        let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
+        let IngestEvent::Document(original) = &events[0] else { panic!("{events:?}") };
+        match &events[1] {
+            IngestEvent::Skipped { reason, .. } => assert!(reason.contains(&original.id), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        match &events[2] {
+            IngestEvent::Skipped { reason, .. } => assert!(reason.contains("`de`"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        let keep_all = IngestConfig { skip_other_languages: false, dedup: false, ..IngestConfig::default() };
+        let events = collect(&Ingestor::new(keep_all).unwrap(), &[Input::Path(dir.path().to_path_buf())]);
+        assert!(events.iter().all(|e| matches!(e, IngestEvent::Document(_))));
+    }
+
+    #[test]
+    fn warc_feeds_and_bad_archives() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut warc = warc_record("https://example.org/a", &page(STORY));
+        warc.extend(b"WARC/1.0\r\nWARC-Type: request\r\nContent-Length: 5\r\n\r\nGET /\r\n\r\n");
+        let second = STORY.replace("Leeds", "York").replace("schools", "a tram line through the centre of the old walled city");
+        warc.extend(warc_record("https://example.org/b", &page(&second)));
+        write(dir.path(), "a.warc.gz", &gzip(&warc));
+        // A multi-member archive whose second member is cut off.
+        let mut truncated = gzip(&warc_record("https://example.org/a", &page(STORY)));
+        let tail = gzip(&warc_record("https://example.org/z", &page(&second)));
+        truncated.extend_from_slice(&tail[..tail.len() / 2]);
+        write(dir.path(), "b.warc.gz", &truncated);
+        let rss = format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Daily</title><item><title>Budget</title><link>https://example.org/c</link><description>&lt;p&gt;{}&lt;/p&gt;</description><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item></channel></rss>", STORY.replace("Leeds", "Hull"));
+        write(dir.path(), "c.rss", rss.as_bytes());
+        let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
+        let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
+        let ids: Vec<String> = events
+            .iter()
+            .map(|e| match e {
+                IngestEvent::Document(d) => format!("doc {}", d.id),
+                IngestEvent::Failed { reason, .. } => format!("failed {reason}"),
+                IngestEvent::Skipped { reason, .. } => format!("skipped {reason}"),
+            })
+            .collect();
+        assert_eq!(ids[0], "doc https://example.org/a", "{ids:?}");
+        assert_eq!(ids[1], "doc https://example.org/b", "{ids:?}");
+        // The truncated copy: its complete first record is a duplicate, then the failure.
+        assert!(ids[2].starts_with("skipped exact duplicate of `https://example.org/a`"), "{ids:?}");
+        assert!(ids.iter().any(|i| i.starts_with("failed WARC read stopped")), "{ids:?}");
+        let IngestEvent::Document(item) = events.last().unwrap() else { panic!("{ids:?}") };
+        assert_eq!(item.metadata.published.as_deref(), Some("2024-03-05T10:00:00Z"));
+        assert_eq!(item.metadata.outlet.as_deref(), Some("Daily"));
+        assert!(item.text().starts_with("The city council of Hull"), "{}", item.text());
+    }
+
+    #[test]
+    fn oversized_nested_empty_and_bodyless_pages_fail_per_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = format!("<html><body><p>{}</p></body></html>", "word ".repeat(10 * 1024 * 1024));
+        write(dir.path(), "big.html", big.as_bytes());
+        let nested = format!("<html><body>{}deep{}</body></html>", "<div>".repeat(50_000), "</div>".repeat(50_000));
+        write(dir.path(), "nested.html", nested.as_bytes());
+        write(dir.path(), "nobody.html", b"<html><head><title>Nothing</title></head></html>");
+        write(dir.path(), "empty.txt", b"");
+        write(dir.path(), "latin1.txt", b"Jos\xe9 Mart\xednez, the caf\xe9 owner, said the new rules would hurt small businesses in the town.");
+        let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
+        let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
+        let reasons: Vec<String> = events
+            .iter()
+            .map(|e| match e {
+                IngestEvent::Failed { source, reason, .. } => format!("{source}: {reason}"),
+                IngestEvent::Document(d) => format!("doc {}", d.text()),
+                IngestEvent::Skipped { reason, .. } => reason.clone(),
+            })
+            .collect();
+        assert_eq!(reasons.len(), 5, "{reasons:?}");
+        assert!(reasons[0].contains("big.html") && reasons[0].contains("over the limit"), "{reasons:?}");
+        assert!(reasons[1].contains("empty.txt") && reasons[1].contains("empty"), "{reasons:?}");
+        assert!(reasons[2].starts_with("doc José Martínez"), "{reasons:?}");
+        assert!(reasons[3].contains("nested.html") && reasons[3].contains("nesting"), "{reasons:?}");
+        assert!(reasons[4].contains("nobody.html") && reasons[4].contains("no article"), "{reasons:?}");
+    }
+
+    #[test]
+    fn formats_are_recognised_by_name_and_content() {
+        assert_eq!(format_from_name("a/b.HTML.gz"), Format::Html);
+        assert_eq!(format_from_name("x.warc.gz"), Format::Warc);
+        assert_eq!(sniff_format(b"WARC/1.0\r\n"), Format::Warc);
+        assert_eq!(sniff_format(b"  <!DOCTYPE html><html>"), Format::Html);
+        assert_eq!(sniff_format(b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>"), Format::Feed);
+        assert_eq!(sniff_format(b"{\"text\":1}"), Format::Jsonl);
+        assert_eq!(sniff_format(b"Plain words."), Format::Text);
+    }
+}

@@ -1,0 +1,221 @@
+//! From tagged role spans to quotes: linking each content to its cue and source, deciding
+//! the kind (direct, mixed, indirect) from the quote marks, and resolving the speaker
+//! through the mention and entity layers.
+
+use stancegraph_core::{ActorRef, Document, MentionKind, QuoteKind, Span};
+
+use crate::marks::QuoteRegion;
+use crate::tagger::{is_begin, role_of, O};
+
+/// How far (in tokens) a cue may sit from the content it introduces, and a source from its cue.
+const MAX_CUE_GAP: usize = 40;
+const MAX_SOURCE_GAP: usize = 20;
+
+/// A role span found by the tagger, in token indices (inclusive).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoleSpan {
+    pub role: usize,
+    pub first: usize,
+    pub last: usize,
+    pub margin: f32,
+}
+
+/// Groups consecutive B/I tags into role spans.
+pub fn role_spans(tags: &[usize], margins: &[f32]) -> Vec<RoleSpan> {
+    let mut out: Vec<RoleSpan> = Vec::new();
+    let mut sum = 0.0;
+    for (i, &tag) in tags.iter().enumerate() {
+        let margin = margins.get(i).copied().unwrap_or(0.0);
+        if tag == O {
+            continue;
+        }
+        let Some(role) = role_of(tag) else { continue };
+        let extends = !is_begin(tag) && out.last().is_some_and(|s| s.role == role && s.last + 1 == i);
+        match out.last_mut() {
+            Some(span) if extends => {
+                span.last = i;
+                sum += margin;
+                span.margin = sum / (span.last - span.first + 1) as f32;
+            }
+            _ => {
+                sum = margin;
+                out.push(RoleSpan { role, first: i, last: i, margin });
+            }
+        }
+    }
+    out
+}
+
+fn gap(a: &RoleSpan, b: &RoleSpan) -> usize {
+    if a.last < b.first {
+        b.first - a.last - 1
+    } else if b.last < a.first {
+        a.first - b.last - 1
+    } else {
+        0
+    }
+}
+
+/// One linked attribution in token indices.
+#[derive(Debug, Clone, Copy)]
+pub struct Linked {
+    pub content: RoleSpan,
+    pub cue: Option<RoleSpan>,
+    pub source: Option<RoleSpan>,
+}
+
+/// Links contents to cues and cues to sources, greedily by distance, one to one.
+pub fn link(spans: &[RoleSpan]) -> Vec<Linked> {
+    let by_role = |role: usize| spans.iter().copied().filter(|s| s.role == role).collect::<Vec<_>>();
+    let (sources, cues, contents) = (by_role(0), by_role(1), by_role(2));
+    // Candidate pairs within a window; each list is sorted by position.
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for (c, content) in contents.iter().enumerate() {
+        let from = cues.partition_point(|q| q.last + MAX_CUE_GAP < content.first);
+        for (q, cue) in cues.iter().enumerate().skip(from) {
+            if cue.first > content.last + MAX_CUE_GAP {
+                break;
+            }
+            pairs.push((gap(content, cue), c, q));
+        }
+    }
+    pairs.sort_unstable();
+    let mut cue_of: Vec<Option<usize>> = vec![None; contents.len()];
+    let mut cue_used = vec![false; cues.len()];
+    for (_, c, q) in pairs {
+        if cue_of[c].is_none() && !cue_used[q] {
+            cue_of[c] = Some(q);
+            cue_used[q] = true;
+        }
+    }
+    let mut source_pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for (c, content) in contents.iter().enumerate() {
+        // Anchor: the cue when there is one, else the content itself.
+        let anchor = cue_of[c].and_then(|q| cues.get(q)).unwrap_or(content);
+        let from = sources.partition_point(|s| s.last + MAX_SOURCE_GAP < anchor.first);
+        for (s, source) in sources.iter().enumerate().skip(from) {
+            if source.first > anchor.last + MAX_SOURCE_GAP {
+                break;
+            }
+            // A source inside another content is never this one's.
+            let penalty = if cue_of[c].is_none() { MAX_SOURCE_GAP } else { 0 };
+            source_pairs.push((gap(anchor, source) + penalty, c, s));
+        }
+    }
+    source_pairs.sort_unstable();
+    let mut source_of: Vec<Option<usize>> = vec![None; contents.len()];
+    let mut source_used = vec![false; sources.len()];
+    for (_, c, s) in source_pairs {
+        if source_of[c].is_none() && !source_used[s] {
+            source_of[c] = Some(s);
+            source_used[s] = true;
+        }
+    }
+    contents
+        .iter()
+        .enumerate()
+        .map(|(c, content)| Linked {
+            content: *content,
+            cue: cue_of[c].and_then(|q| cues.get(q).copied()),
+            source: source_of[c].and_then(|s| sources.get(s).copied()),
+        })
+        .collect()
+}
+
+/// Byte span of a token range.
+pub fn token_span(doc: &Document, first: usize, last: usize) -> Option<Span> {
+    Some(Span::new(doc.tokens.get(first)?.span.start, doc.tokens.get(last)?.span.end))
+}
+
+/// Direct when the content is one quoted region (give or take punctuation), mixed when it
+/// contains quote marks, indirect otherwise.
+pub fn kind_of(text: &str, content: Span, regions: &[QuoteRegion]) -> QuoteKind {
+    let core = trim_punctuation(text, content);
+    let mut inside = regions.iter().filter(|r| r.depth == 0 && r.outer().overlaps(content));
+    match inside.next() {
+        None => QuoteKind::Indirect,
+        Some(first) => {
+            let outer = first.outer();
+            if inside.next().is_none() && outer.start <= core.start + 1 && outer.end + 2 >= core.end {
+                QuoteKind::Direct
+            } else {
+                QuoteKind::Mixed
+            }
+        }
+    }
+}
+
+fn trim_punctuation(text: &str, span: Span) -> Span {
+    let Some(slice) = text.get(span.start..span.end) else { return span };
+    let trimmed_start = slice.trim_start_matches(|c: char| c.is_whitespace() || ",.;:—–-".contains(c));
+    let trimmed = trimmed_start.trim_end_matches(|c: char| c.is_whitespace() || ",.;:—–-".contains(c));
+    let start = span.start + (slice.len() - trimmed_start.len());
+    Span::new(start, start + trimmed.len())
+}
+
+/// Nouns that describe a source without naming it: kept as anonymous speakers.
+const ANONYMOUS_HEADS: &[&str] = &[
+    "sources", "source", "analysts", "analyst", "officials", "official", "experts", "expert", "critics", "observers",
+    "people", "aides", "aide", "advisers", "advisors", "adviser", "advisor", "economists", "economist", "diplomats",
+    "diplomat", "insiders", "insider", "lawmakers", "investors", "traders", "executives", "residents", "voters",
+    "supporters", "opponents", "members", "staffers", "sources", "spokesman", "spokeswoman", "spokesperson", "some",
+    "many", "others", "report", "reports", "polls", "poll", "survey", "study", "studies", "researchers", "scientists",
+    "democrats", "republicans", "conservatives", "liberals", "activists", "protesters", "leaders", "strategists",
+];
+
+/// Words that end the head of a source noun phrase ("sources familiar with …").
+const HEAD_BREAKS: &[&str] = &[
+    "of", "from", "at", "in", "with", "familiar", "who", "that", "which", "close", "on", "for", "to", ",", "(", "—",
+    "–", "speaking", "briefed", "according", "inside", "within", "among",
+];
+
+/// Resolves the speaker of a source span through the mention and entity layers.
+pub fn resolve_speaker(doc: &Document, source: Option<(usize, usize)>) -> ActorRef {
+    let Some((first, last)) = source else {
+        return ActorRef::Unresolved { text: String::new() };
+    };
+    let Some(span) = token_span(doc, first, last) else {
+        return ActorRef::Unresolved { text: String::new() };
+    };
+    let source_text = doc.slice(span).trim().to_string();
+    // Head region: up to the first breaking word after the first token.
+    let mut head_last = last;
+    for i in first + 1..=last {
+        let word = doc.tokens.get(i).map(|t| doc.slice(t.span).to_lowercase()).unwrap_or_default();
+        if HEAD_BREAKS.contains(&word.as_str()) {
+            head_last = i - 1;
+            break;
+        }
+    }
+    // Skip a trailing possessive clitic.
+    while head_last > first {
+        let word = doc.tokens.get(head_last).map(|t| doc.slice(t.span)).unwrap_or("");
+        if matches!(word, "'s" | "’s" | "'" | "’") {
+            head_last -= 1;
+        } else {
+            break;
+        }
+    }
+    let Some(head) = doc.tokens.get(head_last).map(|t| t.span) else {
+        return ActorRef::Unresolved { text: source_text };
+    };
+    let head_word = doc.slice(head).to_lowercase();
+    let mention = doc
+        .mentions
+        .iter()
+        .filter(|m| m.span.start <= head.start && head.end <= m.span.end && m.span.overlaps(span))
+        .min_by_key(|m| (m.kind != MentionKind::Name, m.span.len()));
+    if let Some(mention) = mention {
+        if let Some(id) = &mention.entity {
+            if !(ANONYMOUS_HEADS.contains(&head_word.as_str()) && mention.kind != MentionKind::Name) {
+                return ActorRef::Entity { id: id.clone() };
+            }
+        }
+    }
+    let pronoun = matches!(head_word.as_str(), "he" | "she" | "they" | "i" | "we" | "it" | "him" | "her" | "you");
+    let common = doc.slice(head).chars().next().is_some_and(|c| c.is_lowercase());
+    if !pronoun && (ANONYMOUS_HEADS.contains(&head_word.as_str()) || common) {
+        return ActorRef::Anonymous { description: source_text };
+    }
+    ActorRef::Unresolved { text: source_text }
+}

@@ -1,0 +1,203 @@
+//! Scoring predicted quotes against gold attributions: per role (source, cue, content),
+//! exact-match and overlap precision/recall/F1, and how many gold sources we resolved.
+
+use serde::Serialize;
+use stancegraph_core::{ActorRef, Quote, Span};
+
+use crate::polnear::GoldAttribution;
+
+/// The three roles of an attribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Source,
+    Cue,
+    Content,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Source, Role::Cue, Role::Content];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Source => "source",
+            Role::Cue => "cue",
+            Role::Content => "content",
+        }
+    }
+}
+
+/// Raw counts for one role.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RoleCounts {
+    pub predicted: usize,
+    pub gold: usize,
+    pub exact: usize,
+    /// Predicted spans overlapping some gold span.
+    pub overlap_predicted: usize,
+    /// Gold spans overlapped by some predicted span.
+    pub overlap_gold: usize,
+}
+
+/// Precision, recall and F1 as fractions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Prf {
+    pub p: f64,
+    pub r: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    fn new(tp_p: usize, predicted: usize, tp_r: usize, gold: usize) -> Self {
+        let p = if predicted == 0 { 0.0 } else { tp_p as f64 / predicted as f64 };
+        let r = if gold == 0 { 0.0 } else { tp_r as f64 / gold as f64 };
+        let f1 = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        Prf { p, r, f1 }
+    }
+}
+
+/// Accumulated counts over a corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Scorer {
+    pub counts: [RoleCounts; 3],
+    pub gold_sources: usize,
+    pub resolved_sources: usize,
+}
+
+/// Per-role figures, in the order source, cue, content.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleScores {
+    pub source: Prf,
+    pub cue: Prf,
+    pub content: Prf,
+}
+
+/// The final report, shaped like the CLI's last JSON line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub task: &'static str,
+    pub exact: RoleScores,
+    pub overlap: RoleScores,
+    pub speaker_resolved: f64,
+}
+
+fn trim(text: &str, span: Span) -> Span {
+    let Some(slice) = text.get(span.start..span.end) else { return span };
+    let start = span.start + (slice.len() - slice.trim_start().len());
+    let end = span.end - (slice.len() - slice.trim_end().len());
+    if start >= end {
+        span
+    } else {
+        Span::new(start, end)
+    }
+}
+
+fn role_span(quote: &Quote, role: Role) -> Option<Span> {
+    match role {
+        Role::Source => quote.source,
+        Role::Cue => quote.cue,
+        Role::Content => Some(quote.content),
+    }
+}
+
+fn gold_span(gold: &GoldAttribution, role: Role) -> Option<Span> {
+    match role {
+        Role::Source => gold.source,
+        Role::Cue => gold.cue,
+        Role::Content => gold.content,
+    }
+}
+
+impl Scorer {
+    /// Adds one document: `text` is the document text both span sets point into.
+    pub fn add(&mut self, text: &str, gold: &[GoldAttribution], predicted: &[Quote]) {
+        for (i, role) in Role::ALL.iter().enumerate() {
+            let mut g: Vec<Span> = gold.iter().filter_map(|a| gold_span(a, *role)).map(|s| trim(text, s)).collect();
+            let mut p: Vec<Span> = predicted.iter().filter_map(|q| role_span(q, *role)).map(|s| trim(text, s)).collect();
+            g.sort();
+            g.dedup();
+            p.sort();
+            p.dedup();
+            let c = &mut self.counts[i];
+            c.gold += g.len();
+            c.predicted += p.len();
+            c.exact += p.iter().filter(|s| g.binary_search(s).is_ok()).count();
+            c.overlap_predicted += p.iter().filter(|s| any_overlap(&g, **s)).count();
+            c.overlap_gold += g.iter().filter(|s| any_overlap(&p, **s)).count();
+        }
+        for gold_source in gold.iter().filter_map(|a| a.source) {
+            self.gold_sources += 1;
+            let resolved = predicted.iter().any(|q| {
+                q.source.is_some_and(|s| s.overlaps(gold_source)) && !matches!(q.speaker, ActorRef::Unresolved { .. })
+            });
+            if resolved {
+                self.resolved_sources += 1;
+            }
+        }
+    }
+
+    pub fn report(&self) -> Report {
+        let exact = |i: usize| {
+            let c = self.counts[i];
+            Prf::new(c.exact, c.predicted, c.exact, c.gold)
+        };
+        let overlap = |i: usize| {
+            let c = self.counts[i];
+            Prf::new(c.overlap_predicted, c.predicted, c.overlap_gold, c.gold)
+        };
+        Report {
+            task: "quotes",
+            exact: RoleScores { source: exact(0), cue: exact(1), content: exact(2) },
+            overlap: RoleScores { source: overlap(0), cue: overlap(1), content: overlap(2) },
+            speaker_resolved: if self.gold_sources == 0 {
+                0.0
+            } else {
+                self.resolved_sources as f64 / self.gold_sources as f64
+            },
+        }
+    }
+}
+
+/// True when some span of the sorted, disjoint-ish list overlaps `span` (linear scan over
+/// the few spans of one document).
+fn any_overlap(sorted: &[Span], span: Span) -> bool {
+    sorted.iter().any(|s| s.overlaps(span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stancegraph_core::QuoteKind;
+
+    fn quote(source: Span, cue: Span, content: Span) -> Quote {
+        Quote {
+            id: "Q1".into(),
+            content,
+            cue: Some(cue),
+            source: Some(source),
+            speaker: ActorRef::Anonymous { description: "x".into() },
+            kind: QuoteKind::Indirect,
+            stage: "t".into(),
+            confidence: 1.0,
+        }
+    }
+
+    #[test]
+    fn exact_and_overlap_counts() {
+        let text = "Bob says it rains today.";
+        let gold = [GoldAttribution {
+            source: Some(Span::new(0, 3)),
+            cue: Some(Span::new(4, 8)),
+            content: Some(Span::new(9, 23)),
+        }];
+        // Content one word short: overlap yes, exact no; trailing space trimmed on the cue.
+        let predicted = [quote(Span::new(0, 3), Span::new(4, 9), Span::new(9, 17))];
+        let mut scorer = Scorer::default();
+        scorer.add(text, &gold, &predicted);
+        let report = scorer.report();
+        assert_eq!(report.exact.source.f1, 1.0);
+        assert_eq!(report.exact.cue.f1, 1.0);
+        assert_eq!(report.exact.content.f1, 0.0);
+        assert_eq!(report.overlap.content.f1, 1.0);
+        assert_eq!(report.speaker_resolved, 1.0);
+    }
+}

@@ -1,0 +1,290 @@
+//! Word lists the rules read: a valence lexicon (VADER plus political-news words), the
+//! stance and interaction triggers (verbs and nouns) and the negators.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use stancegraph_core::{Polarity, Sign};
+
+use crate::error::RelationsError;
+
+/// File names under the model directory.
+pub const VADER_FILE: &str = "vader_words.tsv";
+pub const NEWS_FILE: &str = "news_lexicon.tsv";
+
+/// What a trigger word means for stance and interaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trigger {
+    /// Stance of the holder toward the target, if the word states one.
+    pub stance: Option<Polarity>,
+    /// Interaction kind (`meet`, `threaten`, ...) and its CAMEO-style sign.
+    pub interaction: Option<(&'static str, Sign)>,
+    /// `characterize X as Y`: the stance comes from the words of Y.
+    pub predicative: bool,
+    /// The holder acts on both sides (`meet`, `talk`): the relation is symmetric.
+    pub symmetric: bool,
+}
+
+const fn trig(stance: Option<Polarity>, interaction: Option<(&'static str, Sign)>) -> Trigger {
+    Trigger { stance, interaction, predicative: false, symmetric: false }
+}
+
+const OPPOSE: Option<Polarity> = Some(Polarity::Oppose);
+const SUPPORT: Option<Polarity> = Some(Polarity::Support);
+
+/// Verb and noun triggers by lemma (the surface forms are matched through [`stem`]).
+/// Kinds follow the issue: meet, negotiate, threaten, accuse, sanction, support, criticise,
+/// plus praise and reject; signs follow CAMEO's verbal/material cooperation and conflict.
+const TRIGGERS: &[(&str, Trigger)] = &[
+    // Conflict: criticism and accusation.
+    ("accuse", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
+    ("accusation", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
+    ("allege", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
+    ("allegation", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
+    ("blame", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
+    ("charge", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
+    ("criticize", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("criticise", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("criticism", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("condemn", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("condemnation", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("denounce", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("decry", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("blast", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("slam", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("lambast", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("rebuke", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("chastise", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("scold", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("attack", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("mock", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("ridicule", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("deride", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("fault", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("challenge", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("dispute", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("contradict", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    ("question", trig(OPPOSE, None)),
+    ("doubt", trig(OPPOSE, None)),
+    ("oppose", trig(OPPOSE, None)),
+    ("reject", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
+    ("dismiss", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
+    ("rebuff", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
+    ("refuse", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
+    ("resist", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
+    ("block", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
+    ("veto", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
+    ("sue", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
+    ("impeach", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
+    // Conflict: threats and coercion.
+    ("threaten", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
+    ("threat", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
+    ("warn", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
+    ("ultimatum", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
+    ("retaliate", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
+    ("sanction", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
+    ("punish", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
+    ("penalize", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
+    ("penalise", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
+    ("embargo", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
+    ("expel", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
+    // Cooperation: support and praise.
+    ("support", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    ("endorse", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    ("endorsement", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    ("defend", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    ("champion", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    ("nominate", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    ("welcome", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    ("embrace", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    ("praise", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    ("commend", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    ("applaud", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    ("hail", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    ("laud", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    ("thank", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    ("congratulate", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    ("agree", trig(SUPPORT, Some(("agree", Sign::Cooperation)))),
+    ("ally", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    // Cooperation: meetings and negotiation (no stance of their own).
+    ("meet", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
+    ("met", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
+    ("meeting", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
+    ("talk", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
+    ("summit", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
+    ("visit", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: false }),
+    ("host", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: false }),
+    ("negotiate", Trigger { stance: None, interaction: Some(("negotiate", Sign::Cooperation)), predicative: false, symmetric: true }),
+    ("negotiation", Trigger { stance: None, interaction: Some(("negotiate", Sign::Cooperation)), predicative: false, symmetric: true }),
+    // Evaluative predication: the complement carries the polarity.
+    ("characterize", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
+    ("characterise", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
+    ("describe", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
+    ("call", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
+    ("label", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
+    ("brand", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
+    ("dub", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
+];
+
+/// Triggers that only count as verbs (as nouns they rarely carry the meaning:
+/// "the question of", "a voting block", "a phone call", "at fault").
+pub const VERB_ONLY: &[&str] = &[
+    "question", "doubt", "block", "call", "dub", "brand", "label", "host", "visit", "champion", "fault", "hail", "ally",
+    "attack", "support", "back", "term", "blast", "slam",
+];
+
+/// Words that flip the polarity of what follows within a short window.
+pub const NEGATORS: &[&str] = &[
+    "not", "n't", "no", "never", "neither", "nor", "without", "hardly", "barely", "cannot", "none", "nothing",
+];
+
+/// A crude, consistent stemmer: the same function is applied to lexicon keys and to text,
+/// so `criticized`, `criticizes` and `criticize` meet at `criticiz`.
+pub fn stem(word: &str) -> String {
+    let mut w = word.to_lowercase();
+    for suffix in ["'s", "’s"] {
+        if let Some(stripped) = w.strip_suffix(suffix) {
+            w = stripped.to_string();
+        }
+    }
+    let len = w.chars().count();
+    let undouble = |s: &str| -> String {
+        let chars: Vec<char> = s.chars().collect();
+        match chars.as_slice() {
+            [.., a, b] if a == b && !matches!(a, 'l' | 's' | 'z' | 'e' | 'o') => chars[..chars.len() - 1].iter().collect(),
+            _ => s.to_string(),
+        }
+    };
+    if len > 5 && w.ends_with("ing") {
+        w = undouble(&w[..w.len() - 3]);
+    } else if len > 4 && w.ends_with("ied") {
+        w = format!("{}y", &w[..w.len() - 3]);
+    } else if len > 4 && w.ends_with("ies") {
+        w = format!("{}y", &w[..w.len() - 3]);
+    } else if len > 4 && w.ends_with("ed") {
+        w = undouble(&w[..w.len() - 2]);
+    } else if len > 3 && (w.ends_with("ses") || w.ends_with("xes") || w.ends_with("ches") || w.ends_with("shes")) {
+        w.truncate(w.len() - 2);
+    } else if len > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
+        w.truncate(w.len() - 1);
+    }
+    if w.chars().count() > 3 && w.ends_with('e') {
+        w.truncate(w.len() - 1);
+    }
+    w
+}
+
+/// Valences and triggers, loaded once per stage.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    valence: HashMap<String, f32>,
+    triggers: HashMap<String, Trigger>,
+}
+
+impl Lexicon {
+    /// Reads the valence files from `dir` (both optional files must exist).
+    pub fn load(dir: &Path) -> Result<Self, RelationsError> {
+        let mut valence = HashMap::new();
+        for name in [VADER_FILE, NEWS_FILE] {
+            let path = dir.join(name);
+            let text = std::fs::read_to_string(&path).map_err(|source| RelationsError::Io { path: path.clone(), source })?;
+            for (line_no, line) in text.lines().enumerate() {
+                if line.starts_with('#') || line.trim().is_empty() {
+                    continue;
+                }
+                let mut parts = line.split('\t');
+                let (Some(word), Some(value)) = (parts.next(), parts.next()) else {
+                    return Err(RelationsError::Format { path, line: line_no + 1, message: "expected word<TAB>valence".into() });
+                };
+                let value: f32 = value.trim().parse().map_err(|_| RelationsError::Format {
+                    path: path.clone(),
+                    line: line_no + 1,
+                    message: format!("bad valence `{value}`"),
+                })?;
+                valence.insert(word.to_string(), value);
+            }
+        }
+        Ok(Self::from_valence(valence))
+    }
+
+    /// A lexicon from an in-memory valence table (tests, benches).
+    pub fn from_valence(valence: HashMap<String, f32>) -> Self {
+        let triggers = TRIGGERS.iter().map(|(lemma, t)| (stem(lemma), *t)).collect();
+        Lexicon { valence, triggers }
+    }
+
+    /// Valence of a word (-4..4), trying the word as written, lowercased, then its stem.
+    pub fn valence(&self, word: &str) -> f32 {
+        let lower = word.to_lowercase();
+        self.valence
+            .get(&lower)
+            .or_else(|| self.valence.get(&stem(&lower)))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The trigger entry of a word (by stem), if any. `is_noun` (when the tagger says so)
+    /// rules out triggers that only count as verbs.
+    pub fn trigger(&self, word: &str, is_noun: bool) -> Option<Trigger> {
+        let key = stem(word);
+        if is_noun && VERB_ONLY.iter().any(|v| stem(v) == key) {
+            return None;
+        }
+        self.triggers.get(&key).copied()
+    }
+
+    pub fn is_negator(word: &str) -> bool {
+        let lower = word.to_lowercase();
+        NEGATORS.contains(&lower.as_str()) || lower.ends_with("n't")
+    }
+
+    /// Negation-aware valence of a run of words: a negator flips the next three words,
+    /// as VADER does (with its 0.74 damping), and "but" weights what follows more.
+    pub fn score_words<'a>(&self, words: impl IntoIterator<Item = &'a str>) -> f32 {
+        let mut total = 0.0;
+        let mut negate_left = 0usize;
+        let mut weight = 1.0f32;
+        for word in words {
+            if Self::is_negator(word) {
+                negate_left = 3;
+                continue;
+            }
+            if word.eq_ignore_ascii_case("but") {
+                total *= 0.5;
+                weight = 1.5;
+                continue;
+            }
+            let mut value = self.valence(word);
+            if negate_left > 0 {
+                value *= -0.74;
+                negate_left -= 1;
+            }
+            total += value * weight;
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_meet_across_inflections() {
+        assert_eq!(stem("criticized"), stem("criticize"));
+        assert_eq!(stem("threatening"), stem("threaten"));
+        assert_eq!(stem("accuses"), stem("accuse"));
+        assert_eq!(stem("talks"), stem("talk"));
+        assert_eq!(stem("challenged"), stem("challenge"));
+        assert_eq!(stem("characterized"), stem("characterize"));
+        assert_ne!(stem("meet"), stem("met"));
+    }
+
+    #[test]
+    fn negation_flips_valence() {
+        let lex = Lexicon::from_valence([("credible".to_string(), 1.2)].into_iter().collect());
+        assert!(lex.score_words(["is", "credible"]) > 0.0);
+        assert!(lex.score_words(["is", "not", "credible"]) < 0.0);
+        assert!(lex.trigger("accused", false).is_some_and(|t| t.stance == Some(Polarity::Oppose)));
+    }
+}

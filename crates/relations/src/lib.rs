@@ -1,0 +1,38 @@
+//! Per-document stances and relations: who stands where on whom or what, and who meets,
+//! threatens, accuses, supports or reports to whom, each with its evidence span.
+//!
+//! This crate turns the actors, quotes and parse of one article into the `stances` and
+//! `relations` layers that the graph crate merges across documents. It combines trigger
+//! rules (reporting and evaluative verbs and nouns, evaluative predication, quotes,
+//! appositions for hierarchy, entity roles for affiliations) with a small logistic model
+//! trained on SEESAW (actor-to-actor stance) and NewsMTSC (sentiment toward a person).
+//! Issues are normalised noun phrases ([`normalise_issue`]) so they merge across documents.
+
+mod error;
+mod extract;
+mod features;
+mod issue;
+mod lexicon;
+mod model;
+pub mod seesaw;
+mod stage;
+mod train;
+
+pub use error::RelationsError;
+pub use extract::{ExtractOptions, Extractor};
+pub use features::{pair_features, target_features, words};
+pub use issue::normalise_issue;
+pub use lexicon::{stem, Lexicon, Trigger, NEWS_FILE, VADER_FILE};
+pub use model::{LinearModel, StanceModel, TrainOptions, MODEL_FILE};
+pub use train::{train_stance_model, TrainReport};
+pub use stage::{load_extractor, model_dir, RelationsConfig, RelationsFactory, DEFAULT_MODEL_DIR, STAGE_NAME};
+
+/// Registers `relations.rules`.
+pub fn register(registry: &mut stancegraph_core::Registry) {
+    registry.register_typed(RelationsFactory);
+}
+
+/// The project's `data/` directory as seen from this crate (for tests, benches and tools).
+pub fn default_data_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}

@@ -1,0 +1,180 @@
+//! A small multinomial logistic regression over string features, and the stance model
+//! file that holds two of them: `pair` (none / support / oppose between two actors of a
+//! sentence, learned from SEESAW) and `target` (negative / neutral / positive toward one
+//! actor, learned from NewsMTSC).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::RelationsError;
+
+/// File name of the stance model under the model directory.
+pub const MODEL_FILE: &str = "stance_model.json";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LinearModel {
+    pub labels: Vec<String>,
+    pub bias: Vec<f32>,
+    pub weights: HashMap<String, Vec<f32>>,
+}
+
+/// Training settings for [`LinearModel::train`].
+#[derive(Debug, Clone, Copy)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub learning_rate: f32,
+    pub l2: f32,
+    /// Features seen fewer times are dropped.
+    pub min_count: usize,
+    /// Seed of the per-epoch shuffle.
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { epochs: 12, learning_rate: 0.1, l2: 1e-5, min_count: 2, seed: 7 }
+    }
+}
+
+fn softmax(scores: &mut [f32]) {
+    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0;
+    for s in scores.iter_mut() {
+        *s = (*s - max).exp();
+        sum += *s;
+    }
+    if sum > 0.0 {
+        for s in scores.iter_mut() {
+            *s /= sum;
+        }
+    }
+}
+
+impl LinearModel {
+    /// Class probabilities, in the order of `labels`.
+    pub fn predict(&self, features: &[String]) -> Vec<f32> {
+        let mut scores = self.bias.clone();
+        for feature in features {
+            if let Some(w) = self.weights.get(feature) {
+                for (s, w) in scores.iter_mut().zip(w) {
+                    *s += w;
+                }
+            }
+        }
+        softmax(&mut scores);
+        scores
+    }
+
+    /// Trains by SGD on the log loss, examples in a seeded shuffled order each epoch.
+    pub fn train(labels: &[&str], examples: &[(Vec<String>, usize)], options: TrainOptions) -> Self {
+        let k = labels.len();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (features, _) in examples {
+            for f in features {
+                *counts.entry(f.as_str()).or_default() += 1;
+            }
+        }
+        let mut model = LinearModel {
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            bias: vec![0.0; k],
+            weights: counts
+                .into_iter()
+                .filter(|(_, c)| *c >= options.min_count)
+                .map(|(f, _)| (f.to_string(), vec![0.0; k]))
+                .collect(),
+        };
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        let mut state = options.seed.max(1);
+        for epoch in 0..options.epochs {
+            // Fisher-Yates with xorshift: deterministic, no extra dependency.
+            for i in (1..order.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                order.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            let rate = options.learning_rate / (1.0 + epoch as f32 * 0.5);
+            for &index in &order {
+                let Some((features, gold)) = examples.get(index) else { continue };
+                let probs = model.predict(features);
+                let gradient: Vec<f32> =
+                    probs.iter().enumerate().map(|(c, p)| p - if c == *gold { 1.0 } else { 0.0 }).collect();
+                for (b, g) in model.bias.iter_mut().zip(&gradient) {
+                    *b -= rate * g;
+                }
+                for f in features {
+                    if let Some(w) = model.weights.get_mut(f) {
+                        for (w, g) in w.iter_mut().zip(&gradient) {
+                            *w -= rate * (g + options.l2 * *w);
+                        }
+                    }
+                }
+            }
+        }
+        // Round weights so the shipped file stays small and diffs stay readable.
+        model.weights.retain(|_, w| w.iter().any(|x| x.abs() >= 1e-3));
+        for w in model.weights.values_mut() {
+            for x in w.iter_mut() {
+                *x = (*x * 1000.0).round() / 1000.0;
+            }
+        }
+        model
+    }
+
+    /// Index of a label.
+    pub fn label_index(&self, label: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l == label)
+    }
+}
+
+/// The shipped stance model: both classifiers and their decision thresholds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StanceModel {
+    /// Labels `none`, `support`, `oppose`.
+    pub pair: LinearModel,
+    /// Labels `negative`, `neutral`, `positive`.
+    pub target: LinearModel,
+    /// A pair gets a stance when P(support) + P(oppose) reaches this (tuned on dev).
+    pub pair_threshold: f32,
+    /// A target sentiment counts when P(positive) or P(negative) reaches this.
+    pub target_threshold: f32,
+    /// What the model was trained on, for the README and provenance.
+    #[serde(default)]
+    pub trained_on: String,
+}
+
+impl StanceModel {
+    pub fn load(path: &Path) -> Result<Self, RelationsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io { path: path.into(), source })?;
+        let model: StanceModel = serde_json::from_str(&text)
+            .map_err(|e| RelationsError::Model { path: path.into(), message: e.to_string() })?;
+        if model.pair.labels.len() != 3 || model.target.labels.len() != 3 {
+            return Err(RelationsError::Model { path: path.into(), message: "expected three labels per classifier".into() });
+        }
+        Ok(model)
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), RelationsError> {
+        let text = serde_json::to_string(self).map_err(|e| RelationsError::Model { path: path.into(), message: e.to_string() })?;
+        std::fs::write(path, text).map_err(|source| RelationsError::Io { path: path.into(), source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_a_separable_problem() {
+        let mut examples = Vec::new();
+        for i in 0..50 {
+            examples.push((vec!["bias".to_string(), format!("good{}", i % 3)], 1));
+            examples.push((vec!["bias".to_string(), format!("bad{}", i % 3)], 0));
+        }
+        let model = LinearModel::train(&["neg", "pos"], &examples, TrainOptions::default());
+        assert!(model.predict(&["good1".into()])[1] > 0.8);
+        assert!(model.predict(&["bad2".into()])[0] > 0.8);
+    }
+}

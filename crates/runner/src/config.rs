@@ -1,0 +1,331 @@
+//! Pipeline configuration: TOML through the `config` crate (file, then
+//! `STANCEGRAPH__SECTION__KEY` environment overrides), validated in one pass that reports
+//! every problem with its path.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use stancegraph_core::{ConfigIssue, Registry};
+use stancegraph_ingest::IngestConfig;
+
+use crate::RunnerError;
+
+/// Where a config comes from.
+#[derive(Debug, Clone)]
+pub enum ConfigSource {
+    /// A config compiled into the binary (the default pipeline), with a name for messages.
+    Embedded { name: String, toml: String },
+    File(PathBuf),
+}
+
+impl ConfigSource {
+    fn origin(&self) -> String {
+        match self {
+            ConfigSource::Embedded { name, .. } => name.clone(),
+            ConfigSource::File(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// `[runner]`: how the chain is executed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunnerSettings {
+    /// Worker threads; 0 means one per available core. `--workers` overrides it.
+    pub workers: usize,
+    /// Documents in flight per worker between the source and the sink (backpressure).
+    pub queue_per_worker: usize,
+}
+
+impl Default for RunnerSettings {
+    fn default() -> Self {
+        RunnerSettings { workers: 0, queue_per_worker: 4 }
+    }
+}
+
+/// `[output]`: which files a run writes into its output directory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputSettings {
+    /// Write `documents.jsonl` with every annotation layer.
+    pub documents: bool,
+    /// Write the merged knowledge graph as `graph.json` (networkx node-link).
+    pub graph: bool,
+}
+
+impl Default for OutputSettings {
+    fn default() -> Self {
+        OutputSettings { documents: true, graph: true }
+    }
+}
+
+/// One configured stage: the factory name, its config table and where it sits.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageConfig {
+    pub factory: String,
+    /// The stage's table without the `stage` key.
+    pub config: Value,
+    /// `stages[i]`, for messages.
+    pub path: String,
+}
+
+/// A validated pipeline configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct PipelineConfig {
+    pub origin: String,
+    pub source: IngestConfig,
+    pub runner: RunnerSettings,
+    pub output: OutputSettings,
+    pub stages: Vec<StageConfig>,
+    pub exports: Vec<stancegraph_graph::ExportSpec>,
+}
+
+const TOP_LEVEL: &[&str] = &["source", "runner", "output", "stages", "exports"];
+
+/// Loads, merges environment overrides into, and validates a config. All problems are
+/// returned together as [`RunnerError::Config`].
+pub fn load_config(source: &ConfigSource, registry: &Registry, use_env: bool) -> Result<PipelineConfig, RunnerError> {
+    let origin = source.origin();
+    let config_error = |issues: Vec<ConfigIssue>| RunnerError::Config { origin: Some(origin.clone()), issues };
+    let file_source = match source {
+        ConfigSource::Embedded { toml, .. } => config::File::from_str(toml, config::FileFormat::Toml),
+        ConfigSource::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| RunnerError::io(path.display(), e))?;
+            config::File::from_str(&text, config::FileFormat::Toml)
+        }
+    };
+    let mut builder = config::Config::builder().add_source(file_source);
+    if use_env {
+        builder = builder.add_source(
+            config::Environment::with_prefix("STANCEGRAPH").prefix_separator("__").separator("__").try_parsing(true),
+        );
+    }
+    let merged = builder.build().map_err(|e| config_error(vec![ConfigIssue::new("", e.to_string())]))?;
+    let value: Value = merged.try_deserialize().map_err(|e| config_error(vec![ConfigIssue::new("", e.to_string())]))?;
+    validate_value(&value, registry, origin.clone()).map_err(config_error)
+}
+
+/// Validates a parsed config tree; exposed for tests and `validate`.
+pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Result<PipelineConfig, Vec<ConfigIssue>> {
+    let mut issues = Vec::new();
+    let empty = serde_json::Map::new();
+    let root = match value.as_object() {
+        Some(root) => root,
+        None => {
+            issues.push(ConfigIssue::new("", "the config must be a TOML table"));
+            &empty
+        }
+    };
+    for key in root.keys() {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            issues.push(ConfigIssue::new(key.clone(), format!("unknown section; expected one of: {}", TOP_LEVEL.join(", "))));
+        }
+    }
+    let source: IngestConfig = section(root.get("source"), "source", &mut issues);
+    let runner: RunnerSettings = section(root.get("runner"), "runner", &mut issues);
+    let output: OutputSettings = section(root.get("output"), "output", &mut issues);
+
+    let mut stages = Vec::new();
+    let mut available: BTreeSet<String> = BTreeSet::new();
+    let stage_values: &[Value] = match root.get("stages") {
+        None => &[],
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            issues.push(ConfigIssue::new("stages", "must be an array of tables ([[stages]])"));
+            &[]
+        }
+    };
+    if stage_values.is_empty() {
+        issues.push(ConfigIssue::new("stages", "no stages configured"));
+    }
+    for (i, item) in stage_values.iter().enumerate() {
+        let path = format!("stages[{i}]");
+        let Some(table) = item.as_object() else {
+            issues.push(ConfigIssue::new(path, "must be a table with a `stage` key"));
+            continue;
+        };
+        let Some(name) = table.get("stage").and_then(Value::as_str) else {
+            issues.push(ConfigIssue::new(format!("{path}.stage"), "missing: the registered stage name, e.g. `quotes.rules`"));
+            continue;
+        };
+        let Some(factory) = registry.get(name) else {
+            let suggestions = registry.suggest(name);
+            let hint = if suggestions.is_empty() {
+                "run `stancegraph list-stages` to see the registered stages".to_string()
+            } else {
+                format!("did you mean {}?", suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or "))
+            };
+            issues.push(ConfigIssue::new(format!("{path}.stage"), format!("unknown stage `{name}`; {hint}")));
+            continue;
+        };
+        let mut config = table.clone();
+        config.remove("stage");
+        let config = Value::Object(config);
+        let stage_issues = factory.validate(&config);
+        let valid = stage_issues.is_empty();
+        issues.extend(stage_issues.into_iter().map(|issue| issue.under(&path)));
+        if valid {
+            let io = factory.io(&config);
+            for layer in &io.requires {
+                if !available.contains(layer) {
+                    let producers = registry.producers_of(layer);
+                    let hint = if producers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (add one of these before it: {})", producers.join(", "))
+                    };
+                    issues.push(ConfigIssue::new(
+                        format!("{path}.stage"),
+                        format!("`{name}` requires layer `{layer}`, which no earlier stage produces{hint}"),
+                    ));
+                }
+            }
+            available.extend(io.produces.iter().cloned());
+        }
+        stages.push(StageConfig { factory: name.to_string(), config, path });
+    }
+
+    let mut exports = Vec::new();
+    match root.get("exports") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                let path = format!("exports[{i}]");
+                match serde_path_to_error::deserialize::<_, stancegraph_graph::ExportSpec>(item.clone()) {
+                    Ok(spec) => exports.push(spec),
+                    Err(e) => issues.push(located(&path, e)),
+                }
+            }
+        }
+        Some(_) => issues.push(ConfigIssue::new("exports", "must be an array of tables ([[exports]])")),
+    }
+
+    if issues.is_empty() {
+        Ok(PipelineConfig { origin, source, runner, output, stages, exports })
+    } else {
+        Err(issues)
+    }
+}
+
+fn located(prefix: &str, error: serde_path_to_error::Error<serde_json::Error>) -> ConfigIssue {
+    let inner_path = error.path().to_string();
+    let inner_path = if inner_path == "." { String::new() } else { inner_path };
+    ConfigIssue::new(inner_path, error.into_inner().to_string()).under(prefix)
+}
+
+/// Deserialises an optional section, recording problems and falling back to defaults.
+fn section<T: Default + serde::de::DeserializeOwned>(value: Option<&Value>, name: &str, issues: &mut Vec<ConfigIssue>) -> T {
+    match value {
+        None => T::default(),
+        Some(value) => match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                issues.push(located(name, e));
+                T::default()
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stancegraph_core::{BuildContext, Document, Stage, StageError, StageIo};
+
+    struct Noop;
+    impl Stage for Noop {
+        fn process(&self, _doc: &mut Document) -> Result<(), StageError> {
+            Ok(())
+        }
+    }
+
+    /// A factory with one config field, `max_distance`, and fixed layers.
+    struct TestFactory(&'static str, &'static [&'static str], &'static [&'static str]);
+    impl stancegraph_core::StageFactory for TestFactory {
+        fn name(&self) -> &str {
+            self.0
+        }
+        fn description(&self) -> &str {
+            "test"
+        }
+        fn version(&self) -> &str {
+            "1"
+        }
+        fn example_config(&self) -> String {
+            "max_distance = 3\n".into()
+        }
+        fn validate(&self, config: &Value) -> Vec<ConfigIssue> {
+            let keys = config.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+            keys.into_iter()
+                .filter(|k| k != "max_distance")
+                .map(|k| ConfigIssue::new(k.clone(), format!("unknown field `{k}`")))
+                .collect()
+        }
+        fn io(&self, _config: &Value) -> StageIo {
+            StageIo::new(self.1, self.2)
+        }
+        fn resolved_config(&self, config: &Value) -> Value {
+            config.clone()
+        }
+        fn build(&self, _config: &Value, _context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+            Ok(Box::new(Noop))
+        }
+    }
+
+    fn registry() -> Registry {
+        let mut registry = Registry::new();
+        registry.register(TestFactory("text.tokenize", &[], &["tokens", "sentences"]));
+        registry.register(TestFactory("quotes.rules", &["tokens", "mentions"], &["quotes"]));
+        registry.register(TestFactory("entities.ner", &["tokens"], &["mentions"]));
+        registry
+    }
+
+    fn check(toml_text: &str) -> Result<PipelineConfig, Vec<ConfigIssue>> {
+        let value: Value = toml::from_str(toml_text).unwrap();
+        validate_value(&value, &registry(), "test".into())
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_path() {
+        let issues = check(
+            r#"
+            [source]
+            max_bytes = "big"
+            [[stages]]
+            stage = "text.tokenize"
+            [[stages]]
+            stage = "quote.rules"
+            [[stages]]
+            stage = "quotes.rules"
+            max_distanse = 2
+            "#,
+        )
+        .unwrap_err();
+        let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+        assert!(paths.contains(&"source.max_bytes"), "{issues:?}");
+        assert!(paths.contains(&"stages[1].stage"), "{issues:?}");
+        assert!(paths.contains(&"stages[2].max_distanse"), "{issues:?}");
+        let unknown = issues.iter().find(|i| i.path == "stages[1].stage").unwrap();
+        assert!(unknown.message.contains("`quotes.rules`"), "{unknown}");
+    }
+
+    #[test]
+    fn missing_layer_names_the_producer() {
+        let issues = check("[[stages]]\nstage = \"text.tokenize\"\n[[stages]]\nstage = \"quotes.rules\"\n").unwrap_err();
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].message.contains("`mentions`") && issues[0].message.contains("entities.ner"), "{}", issues[0]);
+        assert!(check("[[stages]]\nstage = \"text.tokenize\"\n[[stages]]\nstage = \"entities.ner\"\n[[stages]]\nstage = \"quotes.rules\"\n").is_ok());
+    }
+
+    #[test]
+    fn environment_overrides_apply() {
+        // Set a variable unique to this test to avoid interfering with others.
+        std::env::set_var("STANCEGRAPH__RUNNER__QUEUE_PER_WORKER", "9");
+        let source = ConfigSource::Embedded { name: "t".into(), toml: "[[stages]]\nstage = \"text.tokenize\"\n".into() };
+        let config = load_config(&source, &registry(), true).unwrap();
+        std::env::remove_var("STANCEGRAPH__RUNNER__QUEUE_PER_WORKER");
+        assert_eq!(config.runner.queue_per_worker, 9);
+    }
+}

@@ -1,0 +1,44 @@
+//! The pipeline runner: loads a TOML pipeline config, validates all of it at once, builds
+//! the stage chain from a [`Registry`], and runs it over documents.
+//!
+//! Data flow of [`run`]: the ingest source (a blocking task) → bounded channel → N worker
+//! threads running the stage chain (CPU work never runs on the async threads) → bounded
+//! channel → the sink (an async task) that restores input order, writes
+//! `documents.jsonl`, `failed.jsonl`, `skipped.jsonl`, merges the knowledge graph and
+//! writes `graph.json` and the configured exports, each atomically (temp file + rename).
+
+mod config;
+mod output;
+mod pipeline;
+mod run;
+
+pub use config::{load_config, ConfigSource, PipelineConfig, RunnerSettings, OutputSettings};
+pub use output::AtomicOutputs;
+pub use pipeline::{DocumentFailure, Pipeline, StageSummary};
+pub use run::{run, DocumentsSink, RunOptions, RunOutcome, RunSummary};
+
+use stancegraph_core::ConfigIssue;
+
+/// Errors of the runner, with the config path or document they concern.
+#[derive(Debug, thiserror::Error)]
+pub enum RunnerError {
+    /// The configuration has problems; all of them are listed.
+    #[error("invalid configuration{}:\n{}", .origin.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), .issues.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n"))]
+    Config { origin: Option<String>, issues: Vec<ConfigIssue> },
+    #[error("building stage `{stage}` ({path}): {message}")]
+    Build { stage: String, path: String, message: String },
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("reading graph {path}: {message}")]
+    Graph { path: String, message: String },
+    #[error("writing document `{doc}`: {message}")]
+    Serialize { doc: String, message: String },
+    #[error("the runtime failed: {0}")]
+    Runtime(String),
+}
+
+impl RunnerError {
+    pub(crate) fn io(path: impl std::fmt::Display, source: std::io::Error) -> Self {
+        RunnerError::Io { path: path.to_string(), source }
+    }
+}

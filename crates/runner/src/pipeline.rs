@@ -1,0 +1,161 @@
+//! The built stage chain and per-document fault isolation.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use serde::Serialize;
+use stancegraph_core::{config_hash, BuildContext, Document, Provenance, Registry, Stage, StageIo};
+
+use crate::{config::PipelineConfig, RunnerError};
+
+struct BuiltStage {
+    factory: String,
+    path: String,
+    io: StageIo,
+    stage: Box<dyn Stage>,
+    provenance: Provenance,
+    resolved: serde_json::Value,
+}
+
+/// A row of `explain`: one configured stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageSummary {
+    pub path: String,
+    pub factory: String,
+    pub version: String,
+    pub requires: Vec<String>,
+    pub produces: Vec<String>,
+    pub config_hash: String,
+    pub config: serde_json::Value,
+}
+
+/// Why one document could not be processed. Written to `failed.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentFailure {
+    pub id: String,
+    /// The failing stage's registered name (`ingest` for input errors).
+    pub stage: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The configured chain of stages, shared by all workers.
+pub struct Pipeline {
+    stages: Vec<BuiltStage>,
+}
+
+impl Pipeline {
+    /// Builds every stage of a validated config (loading models). All build failures are
+    /// reported together.
+    pub fn build(config: &PipelineConfig, registry: &Registry, context: &BuildContext) -> Result<Pipeline, RunnerError> {
+        let mut stages = Vec::new();
+        let mut issues = Vec::new();
+        for stage_config in &config.stages {
+            let Some(factory) = registry.get(&stage_config.factory) else {
+                issues.push(stancegraph_core::ConfigIssue::new(
+                    format!("{}.stage", stage_config.path),
+                    format!("unknown stage `{}`", stage_config.factory),
+                ));
+                continue;
+            };
+            let context = BuildContext { config_path: stage_config.path.clone(), ..context.clone() };
+            let resolved = factory.resolved_config(&stage_config.config);
+            match factory.build(&stage_config.config, &context) {
+                Ok(stage) => {
+                    let io = factory.io(&stage_config.config);
+                    stages.push(BuiltStage {
+                        factory: factory.name().to_string(),
+                        path: stage_config.path.clone(),
+                        provenance: Provenance {
+                            stage: factory.name().to_string(),
+                            version: factory.version().to_string(),
+                            config_hash: config_hash(&resolved),
+                            layers: io.produces.clone(),
+                        },
+                        io,
+                        stage,
+                        resolved,
+                    })
+                }
+                Err(e) => issues.push(stancegraph_core::ConfigIssue::new(stage_config.path.clone(), e.to_string())),
+            }
+        }
+        if issues.is_empty() {
+            Ok(Pipeline { stages })
+        } else {
+            Err(RunnerError::Config { origin: Some(config.origin.clone()), issues })
+        }
+    }
+
+    /// A pipeline from already-built stages (for tests and embedding).
+    pub fn from_stages(stages: Vec<(String, Box<dyn Stage>)>) -> Pipeline {
+        Pipeline {
+            stages: stages
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, stage))| BuiltStage {
+                    provenance: Provenance {
+                        stage: name.clone(),
+                        version: "0".into(),
+                        config_hash: config_hash(&serde_json::Value::Null),
+                        layers: Vec::new(),
+                    },
+                    factory: name,
+                    path: format!("stages[{i}]"),
+                    io: StageIo::default(),
+                    stage,
+                    resolved: serde_json::Value::Null,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn summary(&self) -> Vec<StageSummary> {
+        self.stages
+            .iter()
+            .map(|s| StageSummary {
+                path: s.path.clone(),
+                factory: s.factory.clone(),
+                version: s.provenance.version.clone(),
+                requires: s.io.requires.clone(),
+                produces: s.io.produces.clone(),
+                config_hash: s.provenance.config_hash.clone(),
+                config: s.resolved.clone(),
+            })
+            .collect()
+    }
+
+    /// Runs every stage on one document. A stage error, a panic, or a stage output with
+    /// invalid spans fails the document (and only it).
+    pub fn process(&self, doc: &mut Document) -> Result<(), DocumentFailure> {
+        for built in &self.stages {
+            let fail = |reason: String| DocumentFailure {
+                id: doc.id.clone(),
+                stage: built.factory.clone(),
+                reason,
+                source: doc.metadata.source.clone(),
+            };
+            let outcome = catch_unwind(AssertUnwindSafe(|| built.stage.process(doc)));
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => return Err(fail(error.to_string())),
+                Err(panic) => return Err(fail(format!("stage panicked: {}", panic_message(&panic)))),
+            }
+            if let Err(error) = doc.validate() {
+                return Err(fail(format!("stage produced invalid annotations: {error}")));
+            }
+            doc.record_provenance(built.provenance.clone());
+        }
+        Ok(())
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_string()
+    }
+}

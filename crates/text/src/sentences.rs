@@ -1,0 +1,374 @@
+//! Sentence splitting over tokens, and segmentation of a whole document into sentences
+//! and tokens. Line breaks always end a sentence (headings and list items have no full
+//! stop); inside a line a sentence ends after `.`, `!`, `?` or an ellipsis, together with
+//! the closing quotes and brackets that follow it, when the next token looks like the
+//! start of a sentence.
+
+use std::ops::Range;
+
+use stancegraph_core::{BlockKind, Document, Sentence, SentenceKind, Span, Token};
+
+use crate::tokenize::{is_abbreviation, is_title_abbreviation, tokenize_into};
+
+/// Words that start a sentence after an ambiguous abbreviation ("... in the U.S. The ...").
+const SENTENCE_STARTERS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "But",
+    "And",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "In",
+    "On",
+    "At",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Our",
+    "There",
+    "Some",
+    "Many",
+    "Most",
+    "If",
+    "When",
+    "While",
+    "As",
+    "After",
+    "Before",
+    "Meanwhile",
+    "However",
+    "So",
+    "Yet",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "For",
+    "Still",
+];
+
+fn is_terminal_punct(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .chars()
+            .all(|c| matches!(c, '.' | '!' | '?' | '…' | '‽'))
+}
+
+fn is_closer(word: &str) -> bool {
+    matches!(
+        word,
+        "”" | "’" | ")" | "]" | "}" | "»" | "\"" | "'" | "''" | "›"
+    )
+}
+
+fn starts_sentence(word: &str) -> bool {
+    let Some(c) = word.chars().next() else {
+        return false;
+    };
+    c.is_uppercase()
+        || c.is_ascii_digit()
+        || matches!(
+            c,
+            '“' | '‘'
+                | '"'
+                | '\''
+                | '('
+                | '['
+                | '«'
+                | '¿'
+                | '¡'
+                | '-'
+                | '—'
+                | '*'
+                | '•'
+                | '@'
+                | '#'
+        )
+        || !c.is_alphabetic() && !c.is_ascii_punctuation() && !c.is_lowercase()
+}
+
+/// Splits the tokens of one line into sentences, as ranges of token indices.
+pub fn split_sentences(text: &str, tokens: &[Span]) -> Vec<Range<usize>> {
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .and_then(|s| text.get(s.start..s.end))
+            .unwrap_or("")
+    };
+    let mut sentences = Vec::new();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < tokens.len() {
+        let current = word(i);
+        let strong = is_terminal_punct(current);
+        let weak = !strong
+            && current.len() > 1
+            && is_abbreviation(current)
+            && !is_title_abbreviation(current);
+        if !strong && !weak {
+            i += 1;
+            continue;
+        }
+        // Absorb further terminal punctuation and closing quotes or brackets.
+        let mut j = i + 1;
+        while j < tokens.len() {
+            let w = word(j);
+            let attached = tokens[j].start == tokens[j - 1].end;
+            if is_terminal_punct(w) && attached
+                || is_closer(w) && (attached || !matches!(w, "\"" | "'"))
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let boundary = match tokens.get(j) {
+            None => true,
+            Some(_) => {
+                let next = word(j);
+                if strong {
+                    starts_sentence(next)
+                } else {
+                    SENTENCE_STARTERS.contains(&next)
+                }
+            }
+        };
+        if boundary {
+            sentences.push(start..j);
+            start = j;
+        }
+        i = j;
+    }
+    if start < tokens.len() {
+        sentences.push(start..tokens.len());
+    }
+    sentences
+}
+
+/// A region of the text that becomes sentences, with the kind they get.
+fn regions(doc: &Document) -> Vec<(Span, SentenceKind)> {
+    if doc.blocks.is_empty() {
+        return vec![(Span::new(0, doc.text().len()), SentenceKind::Body)];
+    }
+    doc.blocks
+        .iter()
+        .filter_map(|b| match b.kind {
+            BlockKind::Body => Some((b.span, SentenceKind::Body)),
+            BlockKind::Heading => Some((b.span, SentenceKind::Heading)),
+            BlockKind::Boilerplate => None,
+        })
+        .collect()
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}' | '\u{85}'
+    )
+}
+
+/// Sentences and tokens of a document: only body and heading blocks are read (the whole
+/// text when there are no blocks), every line break ends a sentence, and a sentence has
+/// at most `max_tokens` tokens (longer runs are cut, which keeps later stages linear).
+pub fn segment(doc: &Document, stage: &str, max_tokens: usize) -> (Vec<Sentence>, Vec<Token>) {
+    let text = doc.text();
+    let max_tokens = max_tokens.max(1);
+    let mut sentences = Vec::new();
+    let mut tokens = Vec::new();
+    let mut line_tokens: Vec<Span> = Vec::new();
+    let mut regions = regions(doc);
+    regions.sort_by_key(|r| r.0.start);
+    let mut covered = 0usize;
+    for (span, kind) in regions {
+        // Overlapping blocks must not produce the same token twice.
+        let start = span.start.max(covered);
+        let end = span.end.min(text.len());
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        covered = end;
+        let mut line_start = start;
+        let region = &text[start..end];
+        let breaks = region
+            .char_indices()
+            .filter(|&(_, c)| is_line_break(c))
+            .map(|(i, c)| (start + i, c.len_utf8()));
+        for (line_end, width) in breaks.chain(std::iter::once((end, 0))) {
+            line_tokens.clear();
+            tokenize_into(text, line_start, line_end, &mut line_tokens);
+            for range in split_sentences(text, &line_tokens) {
+                let mut chunk_start = range.start;
+                while chunk_start < range.end {
+                    let chunk_end = (chunk_start + max_tokens).min(range.end);
+                    let (first, last) = (line_tokens[chunk_start], line_tokens[chunk_end - 1]);
+                    let index = sentences.len() as u32;
+                    sentences.push(Sentence {
+                        span: Span::new(first.start, last.end),
+                        kind,
+                        stage: stage.to_string(),
+                        confidence: 0.95,
+                    });
+                    tokens.extend(
+                        line_tokens[chunk_start..chunk_end]
+                            .iter()
+                            .map(|&span| Token {
+                                span,
+                                sentence: index,
+                                ..Token::default()
+                            }),
+                    );
+                    chunk_start = chunk_end;
+                }
+            }
+            line_start = line_end + width;
+        }
+    }
+    (sentences, tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stancegraph_core::{Block, Metadata};
+
+    fn sentences_of(text: &str) -> Vec<String> {
+        let doc = Document::new(None, text, Metadata::default());
+        let (sentences, _) = segment(&doc, "test", 500);
+        sentences
+            .iter()
+            .map(|s| doc.slice(s.span).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_full_stops_but_not_abbreviations() {
+        assert_eq!(
+            sentences_of("Sen. Smith met U.S. officials. They left."),
+            ["Sen. Smith met U.S. officials.", "They left."]
+        );
+        assert_eq!(
+            sentences_of("He lives in the U.S. The weather is fine."),
+            ["He lives in the U.S.", "The weather is fine."]
+        );
+        assert_eq!(
+            sentences_of("Go! he said. What? No."),
+            ["Go! he said.", "What?", "No."]
+        );
+    }
+
+    #[test]
+    fn quotes_closing_after_the_full_stop_stay_with_the_sentence() {
+        assert_eq!(
+            sentences_of("\"We will win,\" he said. \"It is over.\" Then he left."),
+            [
+                "\"We will win,\" he said.",
+                "\"It is over.\"",
+                "Then he left."
+            ]
+        );
+        assert_eq!(
+            sentences_of("called it a “substantial unprovoked escalation.” Others agreed."),
+            [
+                "called it a “substantial unprovoked escalation.”",
+                "Others agreed."
+            ]
+        );
+    }
+
+    #[test]
+    fn line_breaks_end_sentences() {
+        assert_eq!(
+            sentences_of("A Heading Without Stop\nBody text here. More text\n\n- item one\n"),
+            [
+                "A Heading Without Stop",
+                "Body text here.",
+                "More text",
+                "- item one"
+            ]
+        );
+    }
+
+    #[test]
+    fn seed_article_headings_quotes_and_boilerplate() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/samples/000_668776db8feb23be.txt"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            eprintln!("skipping: sample article not found");
+            return;
+        };
+        let mut doc = Document::new(None, text.as_str(), Metadata::default());
+        // Mark the first two lines as boilerplate and the third as heading, like ingest does.
+        let mut offset = 0;
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            let kind = match n {
+                0 | 1 => BlockKind::Boilerplate,
+                2 | 5 => BlockKind::Heading,
+                _ => BlockKind::Body,
+            };
+            let end = offset + line.trim_end_matches('\n').len();
+            doc.blocks.push(Block {
+                span: Span::new(offset, end),
+                kind,
+                reason: String::new(),
+                stage: "t".into(),
+                confidence: 1.0,
+            });
+            offset += line.len();
+        }
+        let (sentences, tokens) = segment(&doc, "text.tokenize", 500);
+        let texts: Vec<&str> = sentences.iter().map(|s| doc.slice(s.span)).collect();
+        assert_eq!(texts[0], "High-Stakes Diplomatic Maneuvers");
+        assert_eq!(sentences[0].kind, SentenceKind::Heading);
+        assert!(texts[1].starts_with("US Treasury Secretary Scott Bessent is preparing"));
+        assert!(texts[1].ends_with("rare earth minerals."));
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("Bessent, speaking alongside Trump")
+                    && t.contains("“substantial unprovoked escalation” that threatens")
+                    && t.ends_with("worldwide.")),
+            "{texts:#?}"
+        );
+        assert!(texts.contains(&"Economic Weapons and Countermeasures"));
+        assert!(texts.iter().any(|t| t.ends_with("is not credible.")));
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("Li must have been") && t.ends_with("assertive stance.”")),
+            "{texts:#?}"
+        );
+        // Nothing from the boilerplate lines.
+        let spam_end = text.find("High-Stakes").unwrap_or(0);
+        assert!(tokens.iter().all(|t| t.span.start >= spam_end));
+        assert!(sentences.iter().all(|s| s.span.start >= spam_end));
+        // Tokens sorted, sentence indices valid.
+        assert!(tokens
+            .windows(2)
+            .all(|w| w[0].span.end <= w[1].span.start && w[0].sentence <= w[1].sentence));
+        assert!(tokens
+            .iter()
+            .all(|t| (t.sentence as usize) < sentences.len()));
+    }
+
+    #[test]
+    fn long_unpunctuated_text_is_cut_into_bounded_sentences() {
+        let text = "word ".repeat(2000);
+        let doc = Document::new(None, text.as_str(), Metadata::default());
+        let (sentences, tokens) = segment(&doc, "t", 400);
+        assert_eq!(tokens.len(), 2000);
+        assert_eq!(sentences.len(), 5);
+    }
+}

@@ -1,0 +1,86 @@
+//! `train ner` and `eval ner`: the entity tagger's commands.
+use std::path::PathBuf;
+
+use stancegraph_entities::{evaluate_ner, train_ner, NerModel, NerScores, NerTrainOptions, DEFAULT_MODEL};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Train {
+    /// Train the NER tagger on CoNLL-2003 files (see data/models/entities/README.md).
+    Ner(TrainArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long)]
+    pub train: PathBuf,
+    /// Dev file: picks the number of epochs and is scored at the end.
+    #[arg(long)]
+    pub dev: Option<PathBuf>,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Raw text files or directories (`.txt`) to learn word clusters from (repeatable).
+    #[arg(long)]
+    pub raw: Vec<PathBuf>,
+    /// Training passes over the data (the best epoch on --dev is kept).
+    #[arg(long, default_value_t = 10)]
+    pub epochs: u32,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Eval {
+    /// Score NER against a CoNLL-2003 file (conlleval, strict entity matching).
+    Ner(EvalArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    #[arg(long)]
+    pub conll: PathBuf,
+    /// Model file (default: the shipped data/models/entities/ner.bin).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+fn print_scores(scores: &NerScores) -> anyhow::Result<()> {
+    for (label, prf) in &scores.per_type {
+        println!("{label:5} precision {:.4}  recall {:.4}  F1 {:.4}", prf.precision, prf.recall, prf.f1);
+    }
+    println!("all   precision {:.4}  recall {:.4}  F1 {:.4}", scores.precision, scores.recall, scores.f1);
+    let json = serde_json::json!({
+        "task": "ner",
+        "precision": scores.precision,
+        "recall": scores.recall,
+        "f1": scores.f1,
+        "per_type": scores.per_type,
+    });
+    println!("{json}");
+    Ok(())
+}
+
+pub fn train(cmd: Train) -> anyhow::Result<()> {
+    let Train::Ner(args) = cmd;
+    let options = NerTrainOptions { train: args.train, dev: args.dev, raw: args.raw, epochs: args.epochs };
+    let (model, scores) = train_ner(&options, |line| println!("{line}"))?;
+    model.save(&args.out)?;
+    println!("wrote {} ({} features, {} epochs)", args.out.display(), model.feature_count(), model.epochs);
+    match scores {
+        Some(scores) => print_scores(&scores),
+        None => {
+            println!("{}", serde_json::json!({"task": "ner", "model": args.out.display().to_string()}));
+            Ok(())
+        }
+    }
+}
+
+pub fn eval(cmd: Eval) -> anyhow::Result<()> {
+    let Eval::Ner(args) = cmd;
+    let path = args.model.unwrap_or_else(|| crate::data_dir(None).join(DEFAULT_MODEL));
+    let started = std::time::Instant::now();
+    let model = NerModel::load(&path)?;
+    println!("loaded {} in {:.2}s", path.display(), started.elapsed().as_secs_f64());
+    let started = std::time::Instant::now();
+    let scores = evaluate_ner(&model, &args.conll)?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!("{} tokens in {seconds:.2}s ({:.0} tokens/s)", scores.tokens, scores.tokens as f64 / seconds.max(1e-9));
+    print_scores(&scores)
+}

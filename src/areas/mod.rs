@@ -1,0 +1,7 @@
+//! Per-area commands (`train`, `eval`, `export`), each owned by its crate's area.
+pub mod entities;
+pub mod graph;
+pub mod ingest;
+pub mod quotes;
+pub mod relations;
+pub mod text;

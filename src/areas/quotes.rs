@@ -1,0 +1,110 @@
+//! `train quotes` and `eval quotes`: attribution learned and scored on PolNeAR.
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use stancegraph_core::Document;
+use stancegraph_quotes::{basic_text, score::Role, train, Attributor};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Train {
+    /// Learn attribution cues and models from a PolNeAR split.
+    Quotes(TrainArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// PolNeAR split directory (with `text/` and `attributions/`), e.g. ../shared/data/polnear/train
+    #[arg(long)]
+    pub polnear: PathBuf,
+    /// Output directory for `tagger.bin` and `cues.json`, e.g. data/models/quotes
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Perceptron passes over the training data.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// log2 of the number of hashed feature buckets.
+    #[arg(long, default_value_t = 20)]
+    pub bucket_bits: u32,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Eval {
+    /// Score attribution (source, cue, content) on a PolNeAR split.
+    Quotes(EvalArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// PolNeAR split directory, e.g. ../shared/data/polnear/dev
+    #[arg(long)]
+    pub polnear: PathBuf,
+    /// Directory holding `tagger.bin` and `cues.json` (default: the shipped model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+/// Fills the layers the attribution stage reads. Training and evaluation use the same
+/// preparation so the tagger sees the tokens it was trained on.
+fn prepare(doc: &mut Document) -> Result<(), String> {
+    basic_text::annotate(doc);
+    Ok(())
+}
+
+fn data_dir() -> PathBuf {
+    let local = PathBuf::from("data");
+    if local.join("models").exists() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+    }
+}
+
+pub fn train(cmd: Train) -> anyhow::Result<()> {
+    let Train::Quotes(args) = cmd;
+    let start = std::time::Instant::now();
+    let examples = train::load_examples(&args.polnear, prepare).context("reading the PolNeAR split")?;
+    let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
+    println!("read {} articles, {tokens} tokens", examples.len());
+    let options = train::TrainOptions { epochs: args.epochs, buckets: 1 << args.bucket_bits.clamp(10, 24) };
+    let attributor = train::train(&examples, options, |epoch, errors| println!("epoch {}: {errors} token errors", epoch + 1));
+    attributor.save(&args.out).with_context(|| format!("writing the model to {}", args.out.display()))?;
+    let cues = attributor.lexicon().words.len();
+    println!("wrote {} ({cues} cue words) in {:.1}s", args.out.display(), start.elapsed().as_secs_f64());
+    println!(
+        "{}",
+        serde_json::json!({"task": "quotes", "trained": args.out.display().to_string(), "articles": examples.len(), "tokens": tokens, "cue_words": cues})
+    );
+    Ok(())
+}
+
+pub fn eval(cmd: Eval) -> anyhow::Result<()> {
+    let Eval::Quotes(args) = cmd;
+    let attributor = match &args.model {
+        Some(dir) => Attributor::from_files(&dir.join("tagger.bin"), &dir.join("cues.json")),
+        None => Attributor::load(&data_dir()),
+    }
+    .context("loading the attribution model")?;
+    let examples = train::load_examples(&args.polnear, prepare).context("reading the PolNeAR split")?;
+    let start = std::time::Instant::now();
+    let scorer = train::evaluate(&attributor, &examples);
+    let seconds = start.elapsed().as_secs_f64();
+    let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
+    let report = scorer.report();
+    println!("{} articles, {tokens} tokens, attribution in {seconds:.2}s ({:.0} tokens/s)", examples.len(), tokens as f64 / seconds.max(1e-9));
+    println!("{:<8} {:>22} {:>22}", "role", "exact P/R/F1", "overlap P/R/F1");
+    for (i, role) in Role::ALL.iter().enumerate() {
+        let (e, o) = match role {
+            Role::Source => (report.exact.source, report.overlap.source),
+            Role::Cue => (report.exact.cue, report.overlap.cue),
+            Role::Content => (report.exact.content, report.overlap.content),
+        };
+        let c = scorer.counts[i];
+        println!(
+            "{:<8} {:>6.3} {:>6.3} {:>6.3}   {:>6.3} {:>6.3} {:>6.3}   (gold {}, predicted {})",
+            role.name(), e.p, e.r, e.f1, o.p, o.r, o.f1, c.gold, c.predicted
+        );
+    }
+    println!("speaker resolved for {:.3} of gold sources", report.speaker_resolved);
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
