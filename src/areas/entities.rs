@@ -1,7 +1,9 @@
 //! `train ner` and `eval ner`: the entity tagger's commands.
 use std::path::PathBuf;
 
-use stancegraph_entities::{evaluate_ner, train_ner, NerModel, NerScores, NerTrainOptions, DEFAULT_MODEL};
+use stancegraph_entities::{
+    evaluate_ner, train_ner, NerModel, NerScores, NerTrainOptions, DEFAULT_MODEL,
+};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Train {
@@ -43,9 +45,15 @@ pub struct EvalArgs {
 
 fn print_scores(scores: &NerScores) -> anyhow::Result<()> {
     for (label, prf) in &scores.per_type {
-        println!("{label:5} precision {:.4}  recall {:.4}  F1 {:.4}", prf.precision, prf.recall, prf.f1);
+        println!(
+            "{label:5} precision {:.4}  recall {:.4}  F1 {:.4}",
+            prf.precision, prf.recall, prf.f1
+        );
     }
-    println!("all   precision {:.4}  recall {:.4}  F1 {:.4}", scores.precision, scores.recall, scores.f1);
+    println!(
+        "all   precision {:.4}  recall {:.4}  F1 {:.4}",
+        scores.precision, scores.recall, scores.f1
+    );
     let json = serde_json::json!({
         "task": "ner",
         "precision": scores.precision,
@@ -59,14 +67,27 @@ fn print_scores(scores: &NerScores) -> anyhow::Result<()> {
 
 pub fn train(cmd: Train) -> anyhow::Result<()> {
     let Train::Ner(args) = cmd;
-    let options = NerTrainOptions { train: args.train, dev: args.dev, raw: args.raw, epochs: args.epochs };
+    let options = NerTrainOptions {
+        train: args.train,
+        dev: args.dev,
+        raw: args.raw,
+        epochs: args.epochs,
+    };
     let (model, scores) = train_ner(&options, |line| println!("{line}"))?;
     model.save(&args.out)?;
-    println!("wrote {} ({} features, {} epochs)", args.out.display(), model.feature_count(), model.epochs);
+    println!(
+        "wrote {} ({} features, {} epochs)",
+        args.out.display(),
+        model.feature_count(),
+        model.epochs
+    );
     match scores {
         Some(scores) => print_scores(&scores),
         None => {
-            println!("{}", serde_json::json!({"task": "ner", "model": args.out.display().to_string()}));
+            println!(
+                "{}",
+                serde_json::json!({"task": "ner", "model": args.out.display().to_string()})
+            );
             Ok(())
         }
     }
@@ -74,13 +95,23 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
 
 pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let Eval::Ner(args) = cmd;
-    let path = args.model.unwrap_or_else(|| crate::data_dir(None).join(DEFAULT_MODEL));
+    let path = args
+        .model
+        .unwrap_or_else(|| crate::data_dir(None).join(DEFAULT_MODEL));
     let started = std::time::Instant::now();
     let model = NerModel::load(&path)?;
-    println!("loaded {} in {:.2}s", path.display(), started.elapsed().as_secs_f64());
+    println!(
+        "loaded {} in {:.2}s",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
     let started = std::time::Instant::now();
     let scores = evaluate_ner(&model, &args.conll)?;
     let seconds = started.elapsed().as_secs_f64();
-    println!("{} tokens in {seconds:.2}s ({:.0} tokens/s)", scores.tokens, scores.tokens as f64 / seconds.max(1e-9));
+    println!(
+        "{} tokens in {seconds:.2}s ({:.0} tokens/s)",
+        scores.tokens,
+        scores.tokens as f64 / seconds.max(1e-9)
+    );
     print_scores(&scores)
 }

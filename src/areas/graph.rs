@@ -70,6 +70,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<()> {
         since: args.since.clone(),
         until: args.until.clone(),
         actor_network: args.actor_network,
+        top_actors: None,
     };
     let files = render(&graph, &spec).context("rendering the export")?;
     let shown = apply_filters(graph.view(), &spec);

@@ -31,7 +31,10 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
                     s.pages, s.precision, s.recall, s.f1
                 );
             }
-            println!("speed: {:.1} pages/s on one thread", report.pages_per_second);
+            println!(
+                "speed: {:.1} pages/s on one thread",
+                report.pages_per_second
+            );
             let all = report.all;
             println!(
                 "{}",

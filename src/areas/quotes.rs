@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use stancegraph_core::Document;
-use stancegraph_quotes::{basic_text, score::Role, train, Attributor};
+use stancegraph_quotes::{score::Role, train, Attributor};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Train {
@@ -23,7 +23,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 12)]
     pub epochs: usize,
     /// log2 of the number of hashed feature buckets.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 18)]
     pub bucket_bits: u32,
 }
 
@@ -43,11 +43,39 @@ pub struct EvalArgs {
     pub model: Option<PathBuf>,
 }
 
-/// Fills the layers the attribution stage reads. Training and evaluation use the same
-/// preparation so the tagger sees the tokens it was trained on.
-fn prepare(doc: &mut Document) -> Result<(), String> {
-    basic_text::annotate(doc);
-    Ok(())
+/// Fills the layers the attribution stage reads: tokens, tags and parse from the text
+/// models, mentions and entities from the entity model when it loads. Training and
+/// evaluation prepare documents the same way, as the pipeline does.
+struct Preparer {
+    text: stancegraph_text::Analyzer,
+    entities: Option<stancegraph_entities::EntityAnalyzer>,
+}
+
+impl Preparer {
+    fn load(with_entities: bool) -> anyhow::Result<Self> {
+        let data = data_dir();
+        let text = stancegraph_text::Analyzer::load(&data).context("loading the text models")?;
+        let entities = if with_entities {
+            match stancegraph_entities::EntityAnalyzer::load(&data) {
+                Ok(analyzer) => Some(analyzer),
+                Err(e) => {
+                    eprintln!("warning: no entity model ({e}); speakers stay unresolved");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Ok(Preparer { text, entities })
+    }
+
+    fn prepare(&self, doc: &mut Document) -> Result<(), String> {
+        self.text.annotate(doc).map_err(|e| e.to_string())?;
+        if let Some(entities) = &self.entities {
+            entities.annotate(doc).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
 }
 
 fn data_dir() -> PathBuf {
@@ -62,14 +90,27 @@ fn data_dir() -> PathBuf {
 pub fn train(cmd: Train) -> anyhow::Result<()> {
     let Train::Quotes(args) = cmd;
     let start = std::time::Instant::now();
-    let examples = train::load_examples(&args.polnear, prepare).context("reading the PolNeAR split")?;
+    let preparer = Preparer::load(false)?;
+    let examples = train::load_examples(&args.polnear, |doc| preparer.prepare(doc))
+        .context("reading the PolNeAR split")?;
     let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
     println!("read {} articles, {tokens} tokens", examples.len());
-    let options = train::TrainOptions { epochs: args.epochs, buckets: 1 << args.bucket_bits.clamp(10, 24) };
-    let attributor = train::train(&examples, options, |epoch, errors| println!("epoch {}: {errors} token errors", epoch + 1));
-    attributor.save(&args.out).with_context(|| format!("writing the model to {}", args.out.display()))?;
+    let options = train::TrainOptions {
+        epochs: args.epochs,
+        buckets: 1 << args.bucket_bits.clamp(10, 24),
+    };
+    let attributor = train::train(&examples, options, |epoch, errors| {
+        println!("epoch {}: {errors} token errors", epoch + 1)
+    });
+    attributor
+        .save(&args.out)
+        .with_context(|| format!("writing the model to {}", args.out.display()))?;
     let cues = attributor.lexicon().words.len();
-    println!("wrote {} ({cues} cue words) in {:.1}s", args.out.display(), start.elapsed().as_secs_f64());
+    println!(
+        "wrote {} ({cues} cue words) in {:.1}s",
+        args.out.display(),
+        start.elapsed().as_secs_f64()
+    );
     println!(
         "{}",
         serde_json::json!({"task": "quotes", "trained": args.out.display().to_string(), "articles": examples.len(), "tokens": tokens, "cue_words": cues})
@@ -84,14 +125,23 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
         None => Attributor::load(&data_dir()),
     }
     .context("loading the attribution model")?;
-    let examples = train::load_examples(&args.polnear, prepare).context("reading the PolNeAR split")?;
+    let preparer = Preparer::load(true)?;
+    let examples = train::load_examples(&args.polnear, |doc| preparer.prepare(doc))
+        .context("reading the PolNeAR split")?;
     let start = std::time::Instant::now();
     let scorer = train::evaluate(&attributor, &examples);
     let seconds = start.elapsed().as_secs_f64();
     let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
     let report = scorer.report();
-    println!("{} articles, {tokens} tokens, attribution in {seconds:.2}s ({:.0} tokens/s)", examples.len(), tokens as f64 / seconds.max(1e-9));
-    println!("{:<8} {:>22} {:>22}", "role", "exact P/R/F1", "overlap P/R/F1");
+    println!(
+        "{} articles, {tokens} tokens, attribution in {seconds:.2}s ({:.0} tokens/s)",
+        examples.len(),
+        tokens as f64 / seconds.max(1e-9)
+    );
+    println!(
+        "{:<8} {:>22} {:>22}",
+        "role", "exact P/R/F1", "overlap P/R/F1"
+    );
     for (i, role) in Role::ALL.iter().enumerate() {
         let (e, o) = match role {
             Role::Source => (report.exact.source, report.overlap.source),
@@ -101,10 +151,21 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
         let c = scorer.counts[i];
         println!(
             "{:<8} {:>6.3} {:>6.3} {:>6.3}   {:>6.3} {:>6.3} {:>6.3}   (gold {}, predicted {})",
-            role.name(), e.p, e.r, e.f1, o.p, o.r, o.f1, c.gold, c.predicted
+            role.name(),
+            e.p,
+            e.r,
+            e.f1,
+            o.p,
+            o.r,
+            o.f1,
+            c.gold,
+            c.predicted
         );
     }
-    println!("speaker resolved for {:.3} of gold sources", report.speaker_resolved);
+    println!(
+        "speaker resolved for {:.3} of gold sources",
+        report.speaker_resolved
+    );
     println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }

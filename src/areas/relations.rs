@@ -4,7 +4,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use stancegraph_relations::seesaw::{add_oracle_actors, evaluate, load_split};
-use stancegraph_relations::{load_extractor, model_dir, train_stance_model, Lexicon, RelationsConfig};
+use stancegraph_relations::{
+    load_extractor, model_dir, train_stance_model, Lexicon, RelationsConfig,
+};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Train {
@@ -57,7 +59,8 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         .filter(|dir| dir.join(stancegraph_relations::VADER_FILE).exists())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| model_dir(&project_data_dir()));
-    let lexicon = Lexicon::load(&lexicon_dir).with_context(|| format!("loading lexicons from {}", lexicon_dir.display()))?;
+    let lexicon = Lexicon::load(&lexicon_dir)
+        .with_context(|| format!("loading lexicons from {}", lexicon_dir.display()))?;
     let started = Instant::now();
     let (model, report) = train_stance_model(&args.seesaw, args.newsmtsc.as_deref(), &lexicon)?;
     model.save(&args.out)?;
@@ -71,8 +74,15 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         report.newsmtsc_dev_accuracy,
         report.newsmtsc_dev_macro_f1
     );
-    println!("wrote {} in {:.1}s", args.out.display(), started.elapsed().as_secs_f64());
-    println!("{}", serde_json::json!({"task": "train_stance", "report": report}));
+    println!(
+        "wrote {} in {:.1}s",
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "{}",
+        serde_json::json!({"task": "train_stance", "report": report})
+    );
     Ok(())
 }
 
@@ -89,8 +99,10 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
             Ok::<(), String>(())
         })?
     } else {
-        let entities = stancegraph_entities::EntityAnalyzer::load(&data_dir).context("loading the entity models")?;
-        let quotes = stancegraph_quotes::Attributor::load(&data_dir).context("loading the quote models")?;
+        let entities = stancegraph_entities::EntityAnalyzer::load(&data_dir)
+            .context("loading the entity models")?;
+        let quotes =
+            stancegraph_quotes::Attributor::load(&data_dir).context("loading the quote models")?;
         evaluate(&articles, &extractor, |_, doc| {
             text.annotate(doc).map_err(|e| e.to_string())?;
             entities.annotate(doc).map_err(|e| e.to_string())?;
@@ -104,7 +116,11 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     println!(
         "SEESAW {}{}: {} articles, {} gold triplets, {} predicted",
         args.split,
-        if args.oracle_entities { " (gold actors as mentions)" } else { "" },
+        if args.oracle_entities {
+            " (gold actors as mentions)"
+        } else {
+            ""
+        },
         report.articles,
         counts.gold_triplets,
         counts.predicted_triplets

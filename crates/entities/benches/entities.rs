@@ -65,6 +65,13 @@ fn bench(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    group.bench_function("ner", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|doc| stancegraph_entities::tag_mentions(analyzer.model(), doc, 0.0).len())
+                .sum::<usize>()
+        })
+    });
     group.finish();
 }
 

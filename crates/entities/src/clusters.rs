@@ -8,14 +8,16 @@
 
 use std::collections::HashMap;
 
+use crate::features::FastMap;
+
 /// Cluster ids per word (exact form), one per granularity.
 #[derive(Debug, Clone, Default)]
 pub struct Clusters {
-    map: HashMap<String, Vec<u32>>,
+    map: FastMap<String, Vec<u32>>,
     /// Lower-cased word → how often it is capitalised inside sentences of the raw text
     /// (0: almost never, 1: sometimes, 2: mostly, 3: almost always). Tells a headline's or a
     /// sentence's first word whether it is a name.
-    case: HashMap<String, u8>,
+    case: FastMap<String, u8>,
 }
 
 /// Settings for [`Clusters::learn`].
@@ -61,7 +63,7 @@ impl Clusters {
         self.map.iter()
     }
 
-    pub(crate) fn from_entries(map: HashMap<String, Vec<u32>>, case: HashMap<String, u8>) -> Self {
+    pub(crate) fn from_entries(map: FastMap<String, Vec<u32>>, case: FastMap<String, u8>) -> Self {
         Clusters { map, case }
     }
 
@@ -74,7 +76,7 @@ impl Clusters {
         self.case.iter()
     }
 
-    fn learn_case(sentences: &[Vec<String>], min_count: usize) -> HashMap<String, u8> {
+    fn learn_case(sentences: &[Vec<String>], min_count: usize) -> FastMap<String, u8> {
         let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
         for sentence in sentences {
             // Skip headline-like lines in capitals and the first word of each sentence.
@@ -82,7 +84,9 @@ impl Clusters {
                 continue;
             }
             for word in sentence.iter().skip(1) {
-                let Some(first) = word.chars().next().filter(|c| c.is_alphabetic()) else { continue };
+                let Some(first) = word.chars().next().filter(|c| c.is_alphabetic()) else {
+                    continue;
+                };
                 let entry = counts.entry(word.to_lowercase()).or_default();
                 if first.is_uppercase() {
                     entry.0 += 1;
@@ -165,7 +169,7 @@ impl Clusters {
             })
             .collect();
         let dims = 2 * (contexts + 1);
-        let mut map: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut map: FastMap<String, Vec<u32>> = FastMap::default();
         for &k in &settings.granularities {
             let assignment = spherical_kmeans(&vectors, dims, k, settings.iterations);
             for (row, cluster) in assignment.into_iter().enumerate() {

@@ -3,10 +3,35 @@
 //! statistics), plus the dynamic features that depend on earlier predictions. POS tags
 //! are deliberately not used, so the tagger runs the same on CoNLL tokens and ours.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::clusters::Clusters;
 use crate::lexicon::{category, Lexicon, LexiconMatch};
+
+/// FNV-1a: a fast hasher for the short string keys of gazetteers, clusters and documents.
+#[derive(Default)]
+pub struct FnvHasher(u64);
+
+impl Hasher for FnvHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map with [`FnvHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
+/// A hash set with [`FnvHasher`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<FnvHasher>>;
 
 /// A stable 64-bit hash of a feature (template id plus strings). FNV-1a with a final mix:
 /// stable across Rust versions, so model files stay valid.
@@ -143,11 +168,11 @@ impl<'a> TokenView<'a> {
 pub struct PreparedDocument<'a> {
     pub sentences: Vec<Vec<TokenView<'a>>>,
     /// Lower-cased form → (seen capitalised inside a sentence, seen lower-case).
-    case_stats: HashMap<String, (bool, bool)>,
+    case_stats: FastMap<String, (bool, bool)>,
     /// First-pass labels (BILOU ids) per sentence, for the second-pass tagger.
     prior: Option<Vec<Vec<usize>>>,
     /// First-pass coarse label counts of each capitalised lower-cased word in the document.
-    prior_words: HashMap<String, [u16; 5]>,
+    prior_words: FastMap<String, [u16; 5]>,
 }
 
 impl<'a> PreparedDocument<'a> {
@@ -156,7 +181,7 @@ impl<'a> PreparedDocument<'a> {
             .iter()
             .map(|s| s.iter().map(|w| TokenView::new(w)).collect())
             .collect();
-        let mut case_stats: HashMap<String, (bool, bool)> = HashMap::new();
+        let mut case_stats: FastMap<String, (bool, bool)> = FastMap::default();
         for sentence in &sentences {
             let headline = is_caps_sentence(sentence);
             for (i, token) in sentence.iter().enumerate() {
@@ -174,13 +199,13 @@ impl<'a> PreparedDocument<'a> {
             sentences,
             case_stats,
             prior: None,
-            prior_words: HashMap::new(),
+            prior_words: FastMap::default(),
         }
     }
 
     /// Adds first-pass labels (the second pass reads them as features).
     pub fn set_prior(&mut self, labels: Vec<Vec<usize>>) {
-        let mut words: HashMap<String, [u16; 5]> = HashMap::new();
+        let mut words: FastMap<String, [u16; 5]> = FastMap::default();
         for (sentence, labels) in self.sentences.iter().zip(&labels) {
             for (token, &label) in sentence.iter().zip(labels) {
                 if token.capitalised {
@@ -214,6 +239,22 @@ fn is_caps_sentence(sentence: &[TokenView<'_>]) -> bool {
     letters > 1
 }
 
+/// Static feature hashes of a sentence's tokens: token `i` has
+/// `features[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Clone, Default)]
+pub struct SentenceFeatures {
+    pub features: Vec<u64>,
+    pub offsets: Vec<usize>,
+}
+
+impl SentenceFeatures {
+    pub fn token(&self, i: usize) -> &[u64] {
+        let start = self.offsets.get(i).copied().unwrap_or(0);
+        let end = self.offsets.get(i + 1).copied().unwrap_or(start);
+        self.features.get(start..end).unwrap_or(&[])
+    }
+}
+
 /// Computes features; owns the gazetteer and clusters.
 pub struct FeatureExtractor {
     pub lexicon: Lexicon,
@@ -244,7 +285,6 @@ impl FeatureExtractor {
         self.lexicon.matches(&lowers, matches);
         let headline = is_caps_sentence(sentence);
         let n = sentence.len();
-        let prior = doc.prior.as_ref().and_then(|p| p.get(sentence_index));
         let lower_at = |i: isize| -> &str {
             if i < 0 {
                 BOUNDARY_LEFT
@@ -392,7 +432,11 @@ impl FeatureExtractor {
                 let class = self.clusters.case_class(&token.lower).map_or(9, u64::from);
                 let context = if headline { 2 } else { (i == 0) as u64 };
                 out.push(
-                    FeatureHash::new(T_CASE_CLASS).num(class).num(context).num(token.capitalised as u64).finish(),
+                    FeatureHash::new(T_CASE_CLASS)
+                        .num(class)
+                        .num(context)
+                        .num(token.capitalised as u64)
+                        .finish(),
                 );
             }
             if token.capitalised {
@@ -431,59 +475,116 @@ impl FeatureExtractor {
                     }
                 }
             }
-            if let Some(prior) = prior {
-                let label_at = |j: isize| -> u64 {
-                    usize::try_from(j)
-                        .ok()
-                        .and_then(|j| prior.get(j))
-                        .map_or(99, |&l| l as u64)
-                };
-                for k in -1isize..=1 {
+        }
+        offsets.push(out.len());
+    }
+
+    /// Second-pass features of token `i` of sentence `sentence_index`: the first pass's
+    /// labels around it and what the first pass called the same word elsewhere.
+    pub fn prior_features(
+        &self,
+        doc: &PreparedDocument<'_>,
+        sentence_index: usize,
+        i: usize,
+        out: &mut Vec<u64>,
+    ) {
+        let prior = doc.prior.as_ref().and_then(|p| p.get(sentence_index));
+        let Some(token) = doc.sentences.get(sentence_index).and_then(|s| s.get(i)) else {
+            return;
+        };
+        let at = i as isize;
+        if let Some(prior) = prior {
+            let label_at = |j: isize| -> u64 {
+                usize::try_from(j)
+                    .ok()
+                    .and_then(|j| prior.get(j))
+                    .map_or(99, |&l| l as u64)
+            };
+            for k in -1isize..=1 {
+                out.push(
+                    FeatureHash::new(T_PRIOR_LABEL + (k + 1) as u8)
+                        .num(label_at(at + k))
+                        .finish(),
+                );
+            }
+            out.push(
+                FeatureHash::new(T_PRIOR_LABEL_WORD)
+                    .num(label_at(at))
+                    .str(&token.short_shape)
+                    .finish(),
+            );
+            if token.capitalised {
+                if let Some(counts) = doc.prior_words.get(&token.lower) {
+                    // Counts include this token's own label; remove it.
+                    let own = prior
+                        .get(i)
+                        .map_or(0, |&l| if l == 0 { 0 } else { 1 + (l - 1) / 4 });
+                    let mut others = *counts;
+                    if let Some(c) = others.get_mut(own) {
+                        *c = c.saturating_sub(1);
+                    }
+                    for (t, &c) in others.iter().enumerate().skip(1) {
+                        if c > 0 {
+                            out.push(FeatureHash::new(T_PRIOR_WORD_TYPE).num(t as u64).finish());
+                        }
+                    }
+                    let majority = others
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &c)| c > 0)
+                        .max_by_key(|&(t, &c)| (c, std::cmp::Reverse(t)))
+                        .map_or(9, |(t, _)| t as u64);
                     out.push(
-                        FeatureHash::new(T_PRIOR_LABEL + (k + 1) as u8)
-                            .num(label_at(at + k))
+                        FeatureHash::new(T_PRIOR_WORD_MAJORITY)
+                            .num(majority)
                             .finish(),
                     );
                 }
-                out.push(
-                    FeatureHash::new(T_PRIOR_LABEL_WORD)
-                        .num(label_at(at))
-                        .str(&token.short_shape)
-                        .finish(),
-                );
-                if token.capitalised {
-                    if let Some(counts) = doc.prior_words.get(&token.lower) {
-                        // Counts include this token's own label; remove it.
-                        let own = prior
-                            .get(i)
-                            .map_or(0, |&l| if l == 0 { 0 } else { 1 + (l - 1) / 4 });
-                        let mut others = *counts;
-                        if let Some(c) = others.get_mut(own) {
-                            *c = c.saturating_sub(1);
-                        }
-                        for (t, &c) in others.iter().enumerate().skip(1) {
-                            if c > 0 {
-                                out.push(
-                                    FeatureHash::new(T_PRIOR_WORD_TYPE).num(t as u64).finish(),
-                                );
-                            }
-                        }
-                        let majority = others
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, &c)| c > 0)
-                            .max_by_key(|&(t, &c)| (c, std::cmp::Reverse(t)))
-                            .map_or(9, |(t, _)| t as u64);
-                        out.push(
-                            FeatureHash::new(T_PRIOR_WORD_MAJORITY)
-                                .num(majority)
-                                .finish(),
-                        );
-                    }
-                }
             }
         }
-        offsets.push(out.len());
+    }
+
+    /// Features of every sentence of a document: static ones, plus second-pass ones when
+    /// the document has first-pass labels.
+    pub fn document_features(&self, doc: &PreparedDocument<'_>) -> Vec<SentenceFeatures> {
+        let mut matches = Vec::new();
+        (0..doc.sentences.len())
+            .map(|s| {
+                let mut features = SentenceFeatures::default();
+                self.sentence_features(
+                    doc,
+                    s,
+                    &mut features.features,
+                    &mut features.offsets,
+                    &mut matches,
+                );
+                if doc.prior.is_some() {
+                    features = self.with_prior(doc, s, &features);
+                }
+                features
+            })
+            .collect()
+    }
+
+    /// `statics` of sentence `s` with the second-pass features appended to each token.
+    pub fn with_prior(
+        &self,
+        doc: &PreparedDocument<'_>,
+        s: usize,
+        statics: &SentenceFeatures,
+    ) -> SentenceFeatures {
+        let mut out = SentenceFeatures::default();
+        let tokens = statics.offsets.len().saturating_sub(1);
+        let mut extra = Vec::new();
+        for i in 0..tokens {
+            out.offsets.push(out.features.len());
+            out.features.extend_from_slice(statics.token(i));
+            extra.clear();
+            self.prior_features(doc, s, i, &mut extra);
+            out.features.extend_from_slice(&extra);
+        }
+        out.offsets.push(out.features.len());
+        out
     }
 }
 

@@ -3,7 +3,7 @@
 //! the tagger as features and let resolution map aliases ("US", "Beijing", "Chinese") to
 //! canonical actors.
 
-use std::collections::{HashMap, HashSet};
+use crate::features::{FastMap, FastSet};
 
 /// Gazetteer categories, as bits so one phrase can be several things ("Georgia").
 pub mod category {
@@ -65,11 +65,11 @@ pub struct LexiconMatch {
 #[derive(Debug, Default)]
 pub struct Lexicon {
     /// Lower-cased phrase (tokens joined by one space) → categories.
-    phrases: HashMap<String, u16>,
+    phrases: FastMap<String, u16>,
     /// Lower-cased phrase → what it stands for (first entry wins).
-    entries: HashMap<String, LexiconEntry>,
+    entries: FastMap<String, LexiconEntry>,
     /// Lower-cased first tokens of phrases, to skip most lookups.
-    first_tokens: HashSet<String>,
+    first_tokens: FastSet<String>,
     max_tokens: usize,
 }
 

@@ -30,7 +30,7 @@ pub use conll::{
 };
 pub use lexicon::{category, Lexicon, LexiconEntry};
 pub use ner::{tag_mentions, NER_STAGE};
-pub use resolve::{resolve_entities, Resolver, RESOLVE_STAGE};
+pub use resolve::{entity_key, resolve_entities, Resolver, RESOLVE_STAGE};
 pub use stages::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
 pub use tagger::{train, NerModel, TaggedEntity, TrainSettings, LABELS, TYPES};
 pub use training::{evaluate_ner, tokenize_raw, train_ner, NerTrainOptions};

@@ -188,3 +188,39 @@ impl EntityAnalyzer {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registers_both_stages_with_their_layers() {
+        let mut registry = Registry::new();
+        register(&mut registry);
+        let ner = registry.get(NER_STAGE).expect("entities.ner");
+        let io = ner.io(&serde_json::json!({}));
+        assert_eq!(io.produces, vec![layer::MENTIONS.to_string()]);
+        assert!(io.requires.contains(&layer::TOKENS.to_string()));
+        assert!(ner.example_config().contains("models/entities/ner.bin"));
+        assert!(!ner
+            .validate(&serde_json::json!({"min_confidence": 2.0}))
+            .is_empty());
+        let resolve = registry.get(RESOLVE_STAGE).expect("entities.resolve");
+        assert!(resolve
+            .io(&serde_json::json!({}))
+            .requires
+            .contains(&layer::MENTIONS.to_string()));
+        assert!(!resolve
+            .validate(&serde_json::json!({"pronoun": true}))
+            .is_empty());
+        let missing = BuildContext {
+            data_dir: "/nonexistent".into(),
+            config_path: "stages[3]".into(),
+        };
+        let error = ner
+            .build(&serde_json::json!({}), &missing)
+            .err()
+            .expect("missing model fails to build");
+        assert!(error.to_string().contains("stages[3]"), "{error}");
+    }
+}

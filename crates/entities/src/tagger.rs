@@ -10,8 +10,10 @@ use std::path::Path;
 
 use crate::clusters::Clusters;
 use crate::conll::{ConllDocument, NerScorer, NerScores, TokenEntity};
-use crate::features::{dynamic_features, FeatureExtractor, PreparedDocument, WordHistory};
-use crate::lexicon::{Lexicon, LexiconMatch};
+use crate::features::{
+    dynamic_features, FeatureExtractor, PreparedDocument, SentenceFeatures, WordHistory,
+};
+use crate::lexicon::Lexicon;
 use crate::EntitiesError;
 
 /// CoNLL entity types, in label order.
@@ -130,37 +132,28 @@ impl Weights for Table {
 /// Reusable buffers for decoding.
 #[derive(Default)]
 struct Scratch {
-    features: Vec<u64>,
-    offsets: Vec<usize>,
     dynamic: Vec<u64>,
-    matches: Vec<LexiconMatch>,
 }
 
 /// Greedy decoding of one document. `on_token` sees every token's features and prediction
 /// and returns the label to keep (training passes the prediction through after updating).
 fn decode<W: Weights>(
     weights: &W,
-    extractor: &FeatureExtractor,
+    features: &[SentenceFeatures],
     doc: &PreparedDocument<'_>,
     mut on_token: impl FnMut(&[u64], &[u64], usize, usize, usize, usize) -> usize,
 ) -> Vec<Vec<(usize, f32)>> {
     let mut scratch = Scratch::default();
-    let mut history: HashMap<&str, WordHistory> = HashMap::new();
+    let mut history: crate::features::FastMap<&str, WordHistory> = Default::default();
     let mut output = Vec::with_capacity(doc.sentences.len());
     for (s, sentence) in doc.sentences.iter().enumerate() {
-        extractor.sentence_features(
-            doc,
-            s,
-            &mut scratch.features,
-            &mut scratch.offsets,
-            &mut scratch.matches,
-        );
+        let Some(sentence_features) = features.get(s) else {
+            break;
+        };
         let mut labels: Vec<(usize, f32)> = Vec::with_capacity(sentence.len());
         let (mut prev1, mut prev2) = (0usize, 0usize);
         for (i, token) in sentence.iter().enumerate() {
-            let range = scratch.offsets.get(i).copied().unwrap_or(0)
-                ..scratch.offsets.get(i + 1).copied().unwrap_or(0);
-            let statics = scratch.features.get(range).unwrap_or(&[]);
+            let statics = sentence_features.token(i);
             let seen = if token.capitalised {
                 history.get(token.lower.as_str())
             } else {
@@ -375,7 +368,7 @@ impl NerModel {
         }
         let epochs = reader.u32()?;
         let cluster_count = reader.u32()? as usize;
-        let mut clusters = HashMap::with_capacity(cluster_count);
+        let mut clusters = crate::features::FastMap::default();
         for _ in 0..cluster_count {
             let len = reader.u8()? as usize;
             let word = String::from_utf8(reader.take(len)?.to_vec()).map_err(|e| e.to_string())?;
@@ -387,7 +380,7 @@ impl NerModel {
             clusters.insert(word, paths);
         }
         let case_count = reader.u32()? as usize;
-        let mut case = HashMap::with_capacity(case_count.min(bytes.len()));
+        let mut case = crate::features::FastMap::default();
         for _ in 0..case_count {
             let len = reader.u8()? as usize;
             let word = String::from_utf8(reader.take(len)?.to_vec()).map_err(|e| e.to_string())?;
@@ -565,7 +558,8 @@ fn tag_with(
     sentences: &[Vec<&str>],
 ) -> Vec<Vec<(usize, f32)>> {
     let mut prepared = PreparedDocument::new(sentences);
-    let labels = decode(first, extractor, &prepared, |_, _, predicted, _, _, _| {
+    let statics = extractor.document_features(&prepared);
+    let labels = decode(first, &statics, &prepared, |_, _, predicted, _, _, _| {
         predicted
     });
     match second {
@@ -576,7 +570,13 @@ fn tag_with(
                     .map(|s| s.iter().map(|&(l, _)| l).collect())
                     .collect(),
             );
-            decode(second, extractor, &prepared, |_, _, predicted, _, _, _| {
+            // Static features are shared by both passes; only the prior ones are new.
+            let features: Vec<SentenceFeatures> = statics
+                .iter()
+                .enumerate()
+                .map(|(s, f)| extractor.with_prior(&prepared, s, f))
+                .collect();
+            decode(second, &features, &prepared, |_, _, predicted, _, _, _| {
                 predicted
             })
         }
@@ -663,10 +663,11 @@ fn train_pass(
                 prepared.set_prior(prior.clone());
             }
             let gold_doc = &gold[d];
+            let features = extractor.document_features(&prepared);
             // Online learning: scores borrow the trainer per feature, updates between tokens.
             decode(
                 &trainer,
-                extractor,
+                &features,
                 &prepared,
                 |statics, dynamic, predicted, _prev, s, i| {
                     tokens += 1;

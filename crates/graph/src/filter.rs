@@ -32,10 +32,12 @@ pub enum ExportFormat {
     Nt,
     /// JSON-LD with the same vocabulary as `nt`.
     Jsonld,
+    /// One self-contained, offline HTML page with an interactive network and statements.
+    Html,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 8] = [
+    pub const ALL: [ExportFormat; 9] = [
         ExportFormat::Json,
         ExportFormat::Graphml,
         ExportFormat::Gexf,
@@ -44,6 +46,7 @@ impl ExportFormat {
         ExportFormat::Dna,
         ExportFormat::Nt,
         ExportFormat::Jsonld,
+        ExportFormat::Html,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -56,6 +59,7 @@ impl ExportFormat {
             ExportFormat::Dna => "dna",
             ExportFormat::Nt => "nt",
             ExportFormat::Jsonld => "jsonld",
+            ExportFormat::Html => "html",
         }
     }
 
@@ -76,6 +80,7 @@ impl ExportFormat {
             ExportFormat::Dna => "dna-statements.csv",
             ExportFormat::Nt => "graph.nt",
             ExportFormat::Jsonld => "graph.jsonld",
+            ExportFormat::Html => "report.html",
         }
     }
 
@@ -113,7 +118,15 @@ pub struct ExportSpec {
     /// derived from shared stances (Discourse Network Analysis).
     #[serde(default)]
     pub actor_network: bool,
+    /// `html` only: how many nodes (by prominence) the page draws at first; the page has a
+    /// control to show more. `None`: [`DEFAULT_TOP_ACTORS`]; `0`: all.
+    #[serde(default)]
+    pub top_actors: Option<usize>,
 }
+
+/// Nodes an HTML report draws at first when `top_actors` is not given: enough for the
+/// main players of a corpus, few enough to lay out in about a second.
+pub const DEFAULT_TOP_ACTORS: usize = 300;
 
 impl ExportSpec {
     /// An unfiltered export in the format's default file.
@@ -127,6 +140,7 @@ impl ExportSpec {
             since: None,
             until: None,
             actor_network: false,
+            top_actors: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The knowledge graph: every document's actors, quotes, stances and relations merged into
 //! one multigraph of actors, issues and documents, and written in the formats analysts
-//! open (networkx node-link JSON, GraphML, GEXF, DOT, Neo4j CSV, DNA statements, RDF).
+//! open (networkx node-link JSON, GraphML, GEXF, DOT, Neo4j CSV, DNA statements, RDF, and an
+//! interactive offline HTML report).
 //!
 //! Why a crate of its own: per-document annotations only become an answer to "who stands
 //! where, on what, with whom" once they are merged across documents with their evidence,
@@ -16,7 +17,9 @@ mod model;
 
 use stancegraph_core::Registry;
 
-pub use filter::{actor_network, apply as apply_filters, ExportFormat, ExportSpec};
+pub use filter::{
+    actor_network, apply as apply_filters, ExportFormat, ExportSpec, DEFAULT_TOP_ACTORS,
+};
 pub use merge::{normalise, KnowledgeGraph, GRAPH_SCHEMA};
 pub use model::{
     polarity_str, sign_str, ActorNode, DocumentNode, Edge, EdgeKind, Evidence, GraphView,
@@ -57,7 +60,7 @@ pub fn render(
 ) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
     spec.validate()?;
     let view = filter::apply(graph.view(), spec);
-    export::render_view(&view, spec.format, spec.output_path())
+    export::render_view(&view, spec)
 }
 
 /// Registers the graph crate's stages (none: the graph is built by the runner's sink).

@@ -150,14 +150,20 @@ fn seed_graph_has_the_required_edges_with_code_point_evidence() {
 
     // Actors named in one sentence co-occur (one edge per pair, source < target by id).
     let together = graph.edges_between("Donald Trump", "Xi Jinping");
-    let co = together.iter().find(|e| e.kind == EdgeKind::CoOccurrence).expect("Trump and Xi co-occur");
+    let co = together
+        .iter()
+        .find(|e| e.kind == EdgeKind::CoOccurrence)
+        .expect("Trump and Xi co-occur");
     assert_eq!(co.weight, 2, "two sentences name both");
     assert!(graph.edges_between("Xi Jinping", "Donald Trump").is_empty());
 
     // The petgraph view has the same shape: one weakly connected graph plus the anonymous
     // analysts and the issue only they speak about.
     let petgraph = graph.view().petgraph();
-    assert_eq!((petgraph.node_count(), petgraph.edge_count()), (graph.node_count(), graph.edge_count()));
+    assert_eq!(
+        (petgraph.node_count(), petgraph.edge_count()),
+        (graph.node_count(), graph.edge_count())
+    );
     assert_eq!(petgraph::algo::connected_components(&petgraph), 2);
 
     // Nothing from the spam lines.

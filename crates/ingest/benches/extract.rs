@@ -4,7 +4,10 @@ use std::io::Read;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn pages() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/article-extraction/html");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/article-extraction/html"
+    );
     let Ok(entries) = std::fs::read_dir(dir) else {
         eprintln!("skipping: ../shared/data not found");
         return Vec::new();
@@ -15,7 +18,9 @@ fn pages() -> Vec<String> {
         .iter()
         .filter_map(|p| {
             let mut html = String::new();
-            flate2::read::GzDecoder::new(std::fs::File::open(p).ok()?).read_to_string(&mut html).ok()?;
+            flate2::read::GzDecoder::new(std::fs::File::open(p).ok()?)
+                .read_to_string(&mut html)
+                .ok()?;
             Some(html)
         })
         .collect()
@@ -30,7 +35,12 @@ fn extraction(c: &mut Criterion) {
     group.throughput(Throughput::Elements(pages.len() as u64));
     group.sample_size(10);
     group.bench_function("all_benchmark_pages", |b| {
-        b.iter(|| pages.iter().filter(|html| stancegraph_ingest::extract_article(html).is_ok()).count())
+        b.iter(|| {
+            pages
+                .iter()
+                .filter(|html| stancegraph_ingest::extract_article(html).is_ok())
+                .count()
+        })
     });
     group.finish();
 }

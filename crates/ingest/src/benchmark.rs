@@ -34,7 +34,9 @@ pub struct BenchmarkReport {
 
 /// `\w+` tokens (letters, digits, underscore), case kept as in the benchmark.
 fn tokens(text: &str) -> Vec<&str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|t| !t.is_empty()).collect()
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 fn shingles(text: &str) -> HashMap<Vec<&str>, usize> {
@@ -77,8 +79,17 @@ fn aggregate(rows: &[(f64, f64)]) -> Scores {
     }
     let precision = rows.iter().map(|r| r.0).sum::<f64>() / rows.len() as f64;
     let recall = rows.iter().map(|r| r.1).sum::<f64>() / rows.len() as f64;
-    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
-    Scores { pages: rows.len(), precision, recall, f1 }
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    Scores {
+        pages: rows.len(),
+        precision,
+        recall,
+        f1,
+    }
 }
 
 /// Runs [`crate::extract_article`] over `dir/html/*.html.gz` and scores it against
@@ -87,11 +98,17 @@ pub fn evaluate(dir: &Path) -> Result<BenchmarkReport, IngestError> {
     let truth_path = dir.join("ground-truth.json");
     let io = |path: &Path| {
         let path = path.display().to_string();
-        move |source| IngestError::Io { path: path.clone(), source }
+        move |source| IngestError::Io {
+            path: path.clone(),
+            source,
+        }
     };
     let raw = std::fs::read(&truth_path).map_err(io(&truth_path))?;
-    let truth: HashMap<String, serde_json::Value> = serde_json::from_slice(&raw)
-        .map_err(|e| IngestError::Invalid { path: truth_path.display().to_string(), message: e.to_string() })?;
+    let truth: HashMap<String, serde_json::Value> =
+        serde_json::from_slice(&raw).map_err(|e| IngestError::Invalid {
+            path: truth_path.display().to_string(),
+            message: e.to_string(),
+        })?;
     let mut ids: Vec<&String> = truth.keys().collect();
     ids.sort();
     let mut pages = Vec::new();
@@ -99,7 +116,9 @@ pub fn evaluate(dir: &Path) -> Result<BenchmarkReport, IngestError> {
         let path = dir.join("html").join(format!("{id}.html.gz"));
         let file = std::fs::File::open(&path).map_err(io(&path))?;
         let mut bytes = Vec::new();
-        flate2::read::MultiGzDecoder::new(file).read_to_end(&mut bytes).map_err(io(&path))?;
+        flate2::read::MultiGzDecoder::new(file)
+            .read_to_end(&mut bytes)
+            .map_err(io(&path))?;
         pages.push(String::from_utf8_lossy(&bytes).into_owned());
     }
     let started = std::time::Instant::now();
@@ -120,12 +139,20 @@ pub fn evaluate(dir: &Path) -> Result<BenchmarkReport, IngestError> {
         .iter()
         .zip(&extracted)
         .map(|(id, text)| {
-            let gold = truth.get(*id).and_then(|v| v.get("articleBody")).and_then(|v| v.as_str()).unwrap_or("");
+            let gold = truth
+                .get(*id)
+                .and_then(|v| v.get("articleBody"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
             page_precision_recall(gold, text)
         })
         .collect();
     let pick = |even: Option<bool>| -> Vec<(f64, f64)> {
-        rows.iter().enumerate().filter(|(i, _)| even.is_none_or(|e| (i % 2 == 0) == e)).map(|(_, r)| *r).collect()
+        rows.iter()
+            .enumerate()
+            .filter(|(i, _)| even.is_none_or(|e| (i % 2 == 0) == e))
+            .map(|(_, r)| *r)
+            .collect()
     };
     report.dev = aggregate(&pick(Some(true)));
     report.held_out = aggregate(&pick(Some(false)));
@@ -150,12 +177,16 @@ mod tests {
 
     #[test]
     fn extraction_meets_the_bar_on_the_dev_half() {
-        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/article-extraction"));
+        let dir = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/article-extraction"
+        ));
         if !dir.exists() {
             eprintln!("skipping: ../shared/data not found");
             return;
         }
         let report = evaluate(dir).unwrap();
+        eprintln!("{report:?}");
         assert!(report.dev.f1 >= 0.96, "{report:?}");
         assert!(report.all.f1 >= 0.96, "{report:?}");
     }

@@ -11,7 +11,9 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
-use stancegraph_core::{layer, Block, BlockKind, BuildContext, Document, Span, Stage, StageError, StageIo, TypedFactory};
+use stancegraph_core::{
+    layer, Block, BlockKind, BuildContext, Document, Span, Stage, StageError, StageIo, TypedFactory,
+};
 
 /// Name of the stage in configs.
 pub const BLOCKS_STAGE: &str = "ingest.blocks";
@@ -32,7 +34,11 @@ pub struct BlocksConfig {
 
 impl Default for BlocksConfig {
     fn default() -> Self {
-        BlocksConfig { boilerplate_threshold: 1.0, max_heading_words: 14, refine_existing: true }
+        BlocksConfig {
+            boilerplate_threshold: 1.0,
+            max_heading_words: 14,
+            refine_existing: true,
+        }
     }
 }
 
@@ -53,15 +59,25 @@ impl TypedFactory for BlocksFactory {
     fn check(&self, config: &BlocksConfig) -> Vec<stancegraph_core::ConfigIssue> {
         let mut issues = Vec::new();
         if !(config.boilerplate_threshold.is_finite() && config.boilerplate_threshold > 0.0) {
-            issues.push(stancegraph_core::ConfigIssue::new("boilerplate_threshold", "must be a positive number"));
+            issues.push(stancegraph_core::ConfigIssue::new(
+                "boilerplate_threshold",
+                "must be a positive number",
+            ));
         }
         if config.max_heading_words == 0 {
-            issues.push(stancegraph_core::ConfigIssue::new("max_heading_words", "must be at least 1"));
+            issues.push(stancegraph_core::ConfigIssue::new(
+                "max_heading_words",
+                "must be at least 1",
+            ));
         }
         issues
     }
 
-    fn build(&self, config: BlocksConfig, _context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+    fn build(
+        &self,
+        config: BlocksConfig,
+        _context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
         Ok(Box::new(BlocksStage { config }))
     }
 }
@@ -75,12 +91,15 @@ pub struct BlocksStage {
 impl Stage for BlocksStage {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let classified = classify_blocks(doc.text(), &self.config);
-        if !(self.config.refine_existing && !doc.blocks.is_empty()) {
+        if !self.config.refine_existing || doc.blocks.is_empty() {
             doc.blocks = classified;
             return Ok(());
         }
         for block in doc.blocks.iter_mut().filter(|b| b.kind == BlockKind::Body) {
-            if let Some(found) = classified.iter().find(|c| c.span == block.span && c.kind == BlockKind::Boilerplate) {
+            if let Some(found) = classified
+                .iter()
+                .find(|c| c.span == block.span && c.kind == BlockKind::Boilerplate)
+            {
                 block.kind = BlockKind::Boilerplate;
                 block.reason = format!("{} (refined by {BLOCKS_STAGE})", found.reason);
                 block.stage = BLOCKS_STAGE.to_string();
@@ -93,15 +112,88 @@ impl Stage for BlocksStage {
 
 /// Promotional, advertising and product vocabulary (lower case, whole words).
 const PROMO_WORDS: &[&str] = &[
-    "supplier", "suppliers", "preferred", "leading", "provider", "providers", "solutions", "solution", "certified",
-    "endorsed", "recommended", "advanced", "premium", "buy", "shop", "shopping", "discount", "discounts", "deal",
-    "deals", "offer", "offers", "coupon", "promo", "subscribe", "subscription", "newsletter", "sponsored",
-    "advertisement", "advertising", "advertiser", "click", "download", "trial", "manufacturer", "manufactures",
-    "produces", "industrial", "pc", "pcs", "panel", "panels", "rugged", "affiliate", "commission", "cookies",
-    "cookie", "integrators", "professionals", "demanding", "applications", "guaranteed", "warranty", "shipping",
-    "order", "checkout", "cheapest", "best-selling", "bestselling", "top-rated", "trusted", "customers", "brand",
-    "product", "products", "service", "services", "standards", "compliant", "distributor", "reseller",
-    "oem", "screen", "touchscreen", "hardware", "devices", "www", "com", "visit", "learn", "sign", "app",
+    "supplier",
+    "suppliers",
+    "preferred",
+    "leading",
+    "provider",
+    "providers",
+    "solutions",
+    "solution",
+    "certified",
+    "endorsed",
+    "recommended",
+    "advanced",
+    "premium",
+    "buy",
+    "shop",
+    "shopping",
+    "discount",
+    "discounts",
+    "deal",
+    "deals",
+    "offer",
+    "offers",
+    "coupon",
+    "promo",
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "sponsored",
+    "advertisement",
+    "advertising",
+    "advertiser",
+    "click",
+    "download",
+    "trial",
+    "manufacturer",
+    "manufactures",
+    "produces",
+    "industrial",
+    "pc",
+    "pcs",
+    "panel",
+    "panels",
+    "rugged",
+    "affiliate",
+    "commission",
+    "cookies",
+    "cookie",
+    "integrators",
+    "professionals",
+    "demanding",
+    "applications",
+    "guaranteed",
+    "warranty",
+    "shipping",
+    "order",
+    "checkout",
+    "cheapest",
+    "best-selling",
+    "bestselling",
+    "top-rated",
+    "trusted",
+    "customers",
+    "brand",
+    "product",
+    "products",
+    "service",
+    "services",
+    "standards",
+    "compliant",
+    "distributor",
+    "reseller",
+    "oem",
+    "screen",
+    "touchscreen",
+    "hardware",
+    "devices",
+    "www",
+    "com",
+    "visit",
+    "learn",
+    "sign",
+    "app",
 ];
 
 /// Phrases of disclaimers, credits and page furniture (lower case, substring match).
@@ -166,16 +258,70 @@ const LEAD_MARKERS: &[&str] = &[
 
 /// Short words that stay lower case in title case.
 const TITLE_SMALL_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "for", "to", "with", "at", "by", "from", "as",
-    "vs", "vs.", "via", "into", "over", "per", "up", "is", "are",
+    "a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "for", "to", "with", "at", "by",
+    "from", "as", "vs", "vs.", "via", "into", "over", "per", "up", "is", "are",
 ];
 
 /// Words that are capitalised at the start of sentences but are not names.
 const NOT_NAMES: &[&str] = &[
-    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "In", "On", "At", "As", "But", "And", "Or", "If",
-    "When", "While", "Despite", "However", "Meanwhile", "He", "She", "They", "We", "I", "You", "Our", "Their",
-    "His", "Her", "All", "Note", "For", "With", "From", "By", "To", "Of", "After", "Before", "Recent", "Some",
-    "Many", "Most", "Mr", "Mrs", "Ms", "Dr", "There", "Here", "What", "Why", "How", "Who", "Maybe", "Even",
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "In",
+    "On",
+    "At",
+    "As",
+    "But",
+    "And",
+    "Or",
+    "If",
+    "When",
+    "While",
+    "Despite",
+    "However",
+    "Meanwhile",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+    "Our",
+    "Their",
+    "His",
+    "Her",
+    "All",
+    "Note",
+    "For",
+    "With",
+    "From",
+    "By",
+    "To",
+    "Of",
+    "After",
+    "Before",
+    "Recent",
+    "Some",
+    "Many",
+    "Most",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "There",
+    "Here",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "Maybe",
+    "Even",
 ];
 
 /// One candidate block: a trimmed line or paragraph.
@@ -191,33 +337,60 @@ pub fn classify_blocks(text: &str, config: &BlocksConfig) -> Vec<Block> {
     if lines.is_empty() {
         return Vec::new();
     }
-    let words: Vec<Vec<&str>> = lines.iter().map(|l| l.text.split_whitespace().collect()).collect();
+    let words: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|l| l.text.split_whitespace().collect())
+        .collect();
     let names: Vec<HashSet<String>> = lines.iter().map(|l| candidate_names(l.text)).collect();
 
     // Pass 1 scores without the actor link; pass 2 links each line to the names of the
     // lines pass 1 kept, so that two spam lines naming the same advertiser do not vouch
     // for each other.
-    let first: Vec<Score> = (0..lines.len()).map(|i| score_line(&lines, &words, i, None)).collect();
+    let first: Vec<Score> = (0..lines.len())
+        .map(|i| score_line(&lines, &words, i, None))
+        .collect();
+    let topics: Vec<HashSet<String>> = lines.iter().map(|l| topic_words(l.text)).collect();
     let mut name_lines: HashMap<&str, usize> = HashMap::new();
-    for (i, line_names) in names.iter().enumerate() {
+    let mut topic_lines: HashMap<&str, usize> = HashMap::new();
+    for i in 0..lines.len() {
         if first[i].value < config.boilerplate_threshold {
-            for name in line_names {
+            for name in &names[i] {
                 *name_lines.entry(name.as_str()).or_default() += 1;
+            }
+            for word in &topics[i] {
+                *topic_lines.entry(word.as_str()).or_default() += 1;
             }
         }
     }
     let scores: Vec<Score> = (0..lines.len())
         .map(|i| {
-            let own_kept = first[i].value < config.boilerplate_threshold;
+            let own = usize::from(first[i].value < config.boilerplate_threshold);
             let shared = names[i]
                 .iter()
-                .filter(|n| name_lines.get(n.as_str()).copied().unwrap_or(0) > usize::from(own_kept))
+                .filter(|n| name_lines.get(n.as_str()).copied().unwrap_or(0) > own)
                 .count();
-            score_line(&lines, &words, i, Some(shared))
+            let shared_topics = topics[i]
+                .iter()
+                .filter(|w| topic_lines.get(w.as_str()).copied().unwrap_or(0) > own)
+                .count();
+            let overlap =
+                (topics[i].len() >= 4).then(|| shared_topics as f32 / topics[i].len() as f32);
+            score_line(
+                &lines,
+                &words,
+                i,
+                Some(Link {
+                    shared_names: shared,
+                    topic_overlap: overlap,
+                }),
+            )
         })
         .collect();
 
-    let is_boilerplate: Vec<bool> = scores.iter().map(|s| s.value >= config.boilerplate_threshold).collect();
+    let is_boilerplate: Vec<bool> = scores
+        .iter()
+        .map(|s| s.value >= config.boilerplate_threshold)
+        .collect();
     let first_kept = is_boilerplate.iter().position(|b| !b);
     let mut blocks = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
@@ -235,8 +408,20 @@ pub fn classify_blocks(text: &str, config: &BlocksConfig) -> Vec<Block> {
         }
         let next_is_body = (i + 1..lines.len())
             .find(|&j| !is_boilerplate[j])
-            .is_some_and(|j| words[j].len() > config.max_heading_words || ends_sentence(lines[j].text));
-        let heading = heading_reason(line.text, &words[i], Some(i) == first_kept, next_is_body, config);
+            .is_some_and(|j| {
+                words[j].len() > config.max_heading_words
+                    || ends_sentence(lines[j].text)
+                    || words[j].len() >= words[i].len() + 4
+            });
+        let has_more = i + 1 < lines.len();
+        let heading = heading_reason(
+            line.text,
+            &words[i],
+            Some(i) == first_kept,
+            next_is_body,
+            has_more,
+            config,
+        );
         match heading {
             Some((reason, confidence)) => blocks.push(Block {
                 span: line.span,
@@ -248,7 +433,11 @@ pub fn classify_blocks(text: &str, config: &BlocksConfig) -> Vec<Block> {
             None => {
                 let mut reason = String::from("body text");
                 if !score.reasons.is_empty() {
-                    reason.push_str(&format!(" (boilerplate score {:.2}: {})", score.value, score.reasons.join(", ")));
+                    reason.push_str(&format!(
+                        " (boilerplate score {:.2}: {})",
+                        score.value,
+                        score.reasons.join(", ")
+                    ));
                 }
                 blocks.push(Block {
                     span: line.span,
@@ -310,14 +499,20 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
             let start = first_start + (first.len() - first.trim_start().len());
             let end = last_start + last.trim_end().len();
             if let Some(slice) = text.get(start..end) {
-                lines.push(Line { span: Span::new(start, end), text: slice });
+                lines.push(Line {
+                    span: Span::new(start, end),
+                    text: slice,
+                });
             }
         } else {
             for (line_start, content) in paragraph {
                 let start = line_start + (content.len() - content.trim_start().len());
                 let end = line_start + content.trim_end().len();
                 if let Some(slice) = text.get(start..end) {
-                    lines.push(Line { span: Span::new(start, end), text: slice });
+                    lines.push(Line {
+                        span: Span::new(start, end),
+                        text: slice,
+                    });
                 }
             }
         }
@@ -327,7 +522,9 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
 
 /// True when the line ends like a sentence (possibly inside closing quotes/brackets).
 fn ends_sentence(line: &str) -> bool {
-    let trimmed = line.trim_end().trim_end_matches(['"', '”', '’', '\'', ')', ']', '»']);
+    let trimmed = line
+        .trim_end()
+        .trim_end_matches(['"', '”', '’', '\'', ')', ']', '»']);
     trimmed.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
@@ -337,16 +534,27 @@ fn candidate_names(line: &str) -> HashSet<String> {
     let mut sentence_start = true;
     for raw in line.split_whitespace() {
         let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-        let word = word.strip_suffix("’s").or_else(|| word.strip_suffix("'s")).unwrap_or(word);
-        let capitalised = word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() > 1;
+        let word = word
+            .strip_suffix("’s")
+            .or_else(|| word.strip_suffix("'s"))
+            .unwrap_or(word);
+        let capitalised =
+            word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() > 1;
         let acronym = word.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+            && word
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
         if capitalised && (!sentence_start || acronym) && !NOT_NAMES.contains(&word) {
-            for part in word.split('-').filter(|p| p.chars().next().is_some_and(char::is_uppercase)) {
+            for part in word
+                .split('-')
+                .filter(|p| p.chars().next().is_some_and(char::is_uppercase))
+            {
                 names.insert(part.to_string());
             }
         }
-        sentence_start = raw.ends_with(['.', '!', '?', ':']) || raw.ends_with(".”") || raw.ends_with(".\"");
+        sentence_start =
+            raw.ends_with(['.', '!', '?', ':']) || raw.ends_with(".”") || raw.ends_with(".\"");
     }
     names
 }
@@ -364,17 +572,23 @@ impl Score {
     }
 }
 
-/// Boilerplate evidence for line `i`. `shared_names` is the number of the line's names
-/// found in lines kept as body by the first pass (`None` in the first pass).
-fn score_line(lines: &[Line<'_>], words: &[Vec<&str>], i: usize, shared_names: Option<usize>) -> Score {
+/// Boilerplate evidence for line `i`. `link` says how the line connects to the lines the
+/// first pass kept (`None` in the first pass).
+fn score_line(lines: &[Line<'_>], words: &[Vec<&str>], i: usize, link: Option<Link>) -> Score {
     let mut score = Score::default();
     let text = lines[i].text;
     let lower = text.to_lowercase();
     let word_count = words[i].len();
 
-    let disclaimers = DISCLAIMER_PHRASES.iter().filter(|p| lower.contains(*p)).count();
+    let disclaimers = DISCLAIMER_PHRASES
+        .iter()
+        .filter(|p| lower.contains(*p))
+        .count();
     if disclaimers > 0 {
-        score.add((0.7 * disclaimers as f32).min(1.6), format!("{disclaimers} disclaimer phrase(s)"));
+        score.add(
+            (0.7 * disclaimers as f32).min(1.6),
+            format!("{disclaimers} disclaimer phrase(s)"),
+        );
     }
     if LEAD_MARKERS.iter().any(|m| lower.starts_with(m)) {
         score.add(0.7, "lead-in marker");
@@ -382,19 +596,33 @@ fn score_line(lines: &[Line<'_>], words: &[Vec<&str>], i: usize, shared_names: O
     let promo = words[i]
         .iter()
         .filter(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase();
+            let w = w
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                .to_lowercase();
             PROMO_WORDS.contains(&w.as_str())
         })
         .count();
     if promo > 0 {
+        // One such word is common in news ("deal", "products"); density counts from two on.
         let density = promo as f32 / word_count.max(1) as f32;
-        let weight = (0.2 * promo as f32).min(0.8) + (2.0 * density).min(0.6);
+        let weight = if promo >= 2 {
+            (0.15 * promo as f32).min(0.6) + (2.5 * density).min(0.6)
+        } else {
+            0.2
+        };
         score.add(weight, format!("{promo} promotional/product word(s)"));
+        if word_count >= 25 && density < 0.15 {
+            score.add(-0.3, "prose with sparse promotional words");
+        }
     }
     if text.contains(['©', '™', '®']) || lower.contains("(c) ") {
         score.add(0.6, "copyright or trademark sign");
     }
-    if lower.contains("http://") || lower.contains("https://") || lower.contains("www.") || lower.contains('@') {
+    if lower.contains("http://")
+        || lower.contains("https://")
+        || lower.contains("www.")
+        || lower.contains('@')
+    {
         score.add(0.3, "link or address");
     }
     let n = lines.len();
@@ -406,16 +634,57 @@ fn score_line(lines: &[Line<'_>], words: &[Vec<&str>], i: usize, shared_names: O
     if word_count > 60 {
         score.add(-0.5, "long paragraph");
     }
-    if let Some(shared) = shared_names {
-        if shared == 0 {
+    if let Some(link) = link {
+        if link.shared_names == 0 {
             if score.value > 0.0 {
                 score.add(0.3, "no actor shared with the article");
             }
         } else {
-            score.add(-(0.4 * shared as f32).min(1.2), format!("{shared} actor(s) shared with the article"));
+            let shared = link.shared_names;
+            score.add(
+                -(0.4 * shared as f32).min(1.2),
+                format!("{shared} actor(s) shared with the article"),
+            );
+        }
+        match link.topic_overlap {
+            Some(overlap) if overlap >= 0.3 => score.add(
+                -0.5,
+                format!("{:.0}% of its words recur in the article", overlap * 100.0),
+            ),
+            Some(overlap) if overlap < 0.1 && score.value > 0.0 => {
+                score.add(0.2, "vocabulary foreign to the article")
+            }
+            _ => {}
         }
     }
     score
+}
+
+/// How a line links to the rest of the article (pass 2 of the scorer).
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    /// Names in the line found in other kept lines.
+    shared_names: usize,
+    /// Share of the line's topic words found in other kept lines (`None`: too few words).
+    topic_overlap: Option<f32>,
+}
+
+/// Words that carry no topic.
+const STOPWORDS: &[&str] = &[
+    "about", "after", "also", "been", "before", "being", "could", "does", "from", "have", "into",
+    "just", "more", "most", "much", "only", "other", "over", "said", "says", "some", "such",
+    "than", "that", "their", "them", "there", "these", "they", "this", "those", "very", "were",
+    "what", "when", "where", "which", "while", "will", "with", "would", "your", "should", "under",
+    "until", "upon", "because", "through", "between",
+];
+
+/// Lower-cased content words of four letters or more, for topic overlap.
+fn topic_words(line: &str) -> HashSet<String> {
+    line.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .map(str::to_lowercase)
+        .filter(|w| !STOPWORDS.contains(&w.as_str()))
+        .collect()
 }
 
 /// Why a kept line is a heading, with a confidence; `None` for body text.
@@ -424,6 +693,7 @@ fn heading_reason(
     words: &[&str],
     first_kept: bool,
     next_is_body: bool,
+    has_more: bool,
     config: &BlocksConfig,
 ) -> Option<(String, f32)> {
     let count = words.len();
@@ -431,8 +701,12 @@ fn heading_reason(
         return None;
     }
     let trimmed = text.trim_end();
-    let terminal = trimmed.ends_with(['.', '!', ';', ',', ':']) || trimmed.ends_with(['"', '”']);
-    if terminal {
+    let unquoted = trimmed.trim_end_matches(['"', '”', '’', '\'']);
+    // A quoted ending is a quotation ("..., he said.”) unless the quote closes a short
+    // headline phrase; an ellipsis is a teaser title, not the end of a sentence.
+    let ellipsis = unquoted.ends_with("...") || unquoted.ends_with('…');
+    let terminal = !ellipsis && unquoted.ends_with(['.', '!', ';', ',', ':']);
+    if terminal || (ellipsis && !first_kept) {
         return None;
     }
     let content: Vec<&str> = words
@@ -444,16 +718,28 @@ fn heading_reason(
     if content.is_empty() {
         return None;
     }
-    let capitalised = content.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    let capitalised = content
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
     let title_cased = capitalised * 4 >= content.len() * 3;
-    if first_kept && next_is_body {
-        return Some(("first line, short, no terminal punctuation: title".into(), if title_cased { 0.9 } else { 0.75 }));
+    if first_kept && (next_is_body || has_more) {
+        return Some((
+            "first line, short, no terminal punctuation: title".into(),
+            if title_cased { 0.9 } else { 0.75 },
+        ));
     }
     if title_cased && next_is_body {
-        return Some(("short title-cased line without terminal punctuation before body text".into(), 0.85));
+        return Some((
+            "short title-cased line without terminal punctuation before body text".into(),
+            0.85,
+        ));
     }
     if title_cased && count <= 6 {
-        return Some(("short title-cased line without terminal punctuation".into(), 0.6));
+        return Some((
+            "short title-cased line without terminal punctuation".into(),
+            0.6,
+        ));
     }
     None
 }
@@ -463,7 +749,10 @@ mod tests {
     use super::*;
 
     fn seed() -> Option<String> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/000_668776db8feb23be.txt");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/samples/000_668776db8feb23be.txt"
+        );
         std::fs::read_to_string(path).ok()
     }
 
@@ -502,7 +791,9 @@ mod tests {
             };
             assert_eq!(*kind, expected, "line {i}: {line}");
         }
-        assert!(blocks.iter().any(|(k, l)| *k == BlockKind::Body && l.contains("ASUS beating Dell")));
+        assert!(blocks
+            .iter()
+            .any(|(k, l)| *k == BlockKind::Body && l.contains("ASUS beating Dell")));
     }
 
     #[test]
@@ -548,7 +839,11 @@ mod tests {
         for (i, line) in text.split('\n').enumerate() {
             doc.blocks.push(Block {
                 span: Span::new(start, start + line.len()),
-                kind: if i == 0 { BlockKind::Heading } else { BlockKind::Body },
+                kind: if i == 0 {
+                    BlockKind::Heading
+                } else {
+                    BlockKind::Body
+                },
                 reason: "from HTML".into(),
                 stage: "ingest.html".into(),
                 confidence: 1.0,
@@ -557,7 +852,17 @@ mod tests {
         }
         BlocksStage::default().process(&mut doc).unwrap();
         let kinds: Vec<BlockKind> = doc.blocks.iter().map(|b| b.kind).collect();
-        assert_eq!(kinds, vec![BlockKind::Heading, BlockKind::Body, BlockKind::Body, BlockKind::Boilerplate], "{:?}", doc.blocks);
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Heading,
+                BlockKind::Body,
+                BlockKind::Body,
+                BlockKind::Boilerplate
+            ],
+            "{:?}",
+            doc.blocks
+        );
         let mut doc = Document::new(None, "", Default::default());
         BlocksStage::default().process(&mut doc).unwrap();
         assert!(doc.blocks.is_empty());
@@ -565,30 +870,50 @@ mod tests {
 
     #[test]
     fn bbc_articles_have_a_title_and_no_boilerplate() {
-        let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/bbc-news/bbc"));
+        let root = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/bbc-news/bbc"
+        ));
         if !root.exists() {
             eprintln!("skipping: ../shared/data not found");
             return;
         }
         let mut files: Vec<_> = ["business", "entertainment", "politics", "sport", "tech"]
             .iter()
-            .flat_map(|topic| std::fs::read_dir(root.join(topic)).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())))
+            .flat_map(|topic| {
+                std::fs::read_dir(root.join(topic))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+            })
             .collect();
         files.sort();
         let mut problems = Vec::new();
         let mut checked = 0;
         for path in files.iter().step_by(10) {
-            let Ok(text) = std::fs::read_to_string(path) else { continue };
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
             checked += 1;
             let blocks = classify_blocks(&text, &BlocksConfig::default());
             if blocks.first().map(|b| b.kind) != Some(BlockKind::Heading) {
                 problems.push(format!("{}: first line not a heading", path.display()));
             }
             for block in blocks.iter().filter(|b| b.kind == BlockKind::Boilerplate) {
-                problems.push(format!("{}: boilerplate `{}` ({})", path.display(), &text[block.span.start..block.span.end], block.reason));
+                problems.push(format!(
+                    "{}: boilerplate `{}` ({})",
+                    path.display(),
+                    &text[block.span.start..block.span.end],
+                    block.reason
+                ));
             }
         }
         assert!(checked > 200, "{checked}");
-        assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
     }
 }

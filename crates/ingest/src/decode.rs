@@ -31,9 +31,18 @@ pub fn gunzip(raw: &[u8], limit: u64) -> Result<Vec<u8>, DecodeError> {
     decoder
         .take(limit.saturating_add(1))
         .read_to_end(&mut out)
-        .map_err(|e| DecodeError::Gzip(if e.kind() == std::io::ErrorKind::UnexpectedEof { "truncated input".into() } else { e.to_string() }))?;
+        .map_err(|e| {
+            DecodeError::Gzip(if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                "truncated input".into()
+            } else {
+                e.to_string()
+            })
+        })?;
     if out.len() as u64 > limit {
-        return Err(DecodeError::TooLarge { size: out.len() as u64, limit });
+        return Err(DecodeError::TooLarge {
+            size: out.len() as u64,
+            limit,
+        });
     }
     Ok(out)
 }
@@ -54,7 +63,12 @@ impl Decoded {
         let bom = self.bom_len;
         match self.transcoded_from {
             // Single-byte encodings: one raw byte per char.
-            Some(_) => Box::new(self.text.chars().enumerate().map(move |(i, c)| (c, bom + i))),
+            Some(_) => Box::new(
+                self.text
+                    .chars()
+                    .enumerate()
+                    .map(move |(i, c)| (c, bom + i)),
+            ),
             None => Box::new(self.text.char_indices().map(move |(i, c)| (c, bom + i))),
         }
     }
@@ -72,23 +86,43 @@ pub fn decode_text(raw: &[u8], declared: Option<&str>) -> Result<Decoded, Decode
         let transcoded_from = (encoding != encoding_rs::UTF_8).then_some(encoding.name());
         if transcoded_from.is_some() && encoding != encoding_rs::UTF_8 {
             // UTF-16: raw offsets are not one byte per char; no exact map.
-            return Ok(Decoded { text: text.into_owned(), transcoded_from, bom_len });
+            return Ok(Decoded {
+                text: text.into_owned(),
+                transcoded_from,
+                bom_len,
+            });
         }
-        return check_binary(Decoded { text: text.into_owned(), transcoded_from: None, bom_len });
+        return check_binary(Decoded {
+            text: text.into_owned(),
+            transcoded_from: None,
+            bom_len,
+        });
     }
-    let control = raw.iter().take(4096).filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1b).count();
+    let control = raw
+        .iter()
+        .take(4096)
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1b)
+        .count();
     if control > 0 {
         return Err(DecodeError::Binary(control));
     }
     if let Ok(text) = std::str::from_utf8(raw) {
-        return Ok(Decoded { text: text.to_string(), transcoded_from: None, bom_len: 0 });
+        return Ok(Decoded {
+            text: text.to_string(),
+            transcoded_from: None,
+            bom_len: 0,
+        });
     }
     let encoding = declared
         .and_then(|label| encoding_rs::Encoding::for_label(label.trim().as_bytes()))
         .filter(|e| e.is_single_byte())
         .unwrap_or(encoding_rs::WINDOWS_1252);
     let (text, _, _) = encoding.decode(raw);
-    Ok(Decoded { text: text.into_owned(), transcoded_from: Some(encoding.name()), bom_len: 0 })
+    Ok(Decoded {
+        text: text.into_owned(),
+        transcoded_from: Some(encoding.name()),
+        bom_len: 0,
+    })
 }
 
 fn check_binary(decoded: Decoded) -> Result<Decoded, DecodeError> {
@@ -159,7 +193,12 @@ impl MappedText {
     }
 
     pub fn finish(self) -> Normalised {
-        Normalised { text: self.text, source_map: SourceMap { anchors: self.anchors } }
+        Normalised {
+            text: self.text,
+            source_map: SourceMap {
+                anchors: self.anchors,
+            },
+        }
     }
 }
 
@@ -182,7 +221,9 @@ pub fn normalise(chars: impl Iterator<Item = (char, usize)>) -> Normalised {
                 pending_newlines.push(raw);
             }
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
-            c if c == '\t' || c == ' ' || (c.is_whitespace() && c != '\n') => pending_spaces.push(raw),
+            c if c == '\t' || c == ' ' || (c.is_whitespace() && c != '\n') => {
+                pending_spaces.push(raw)
+            }
             c if c.is_control() => {}
             c => {
                 if !out.text().is_empty() {
@@ -226,7 +267,11 @@ mod tests {
         for word in ["Bessent", "said", "“no”", "Trump", "too"] {
             let start = n.text.find(word).unwrap();
             let raw_start = n.source_map.to_raw(start);
-            assert_eq!(&raw[raw_start..raw_start + word.len()], word.as_bytes(), "{word}");
+            assert_eq!(
+                &raw[raw_start..raw_start + word.len()],
+                word.as_bytes(),
+                "{word}"
+            );
         }
     }
 
@@ -243,13 +288,26 @@ mod tests {
 
     #[test]
     fn binary_empty_and_truncated_gzip_are_rejected() {
-        assert!(matches!(decode_text(b"\x00\x01\x02PNG", None), Err(DecodeError::Binary(_))));
+        assert!(matches!(
+            decode_text(b"\x00\x01\x02PNG", None),
+            Err(DecodeError::Binary(_))
+        ));
         assert_eq!(decode_text(b"  \n ", None), Err(DecodeError::Empty));
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut encoder, "some text that is long enough ".repeat(50).as_bytes()).unwrap();
+        std::io::Write::write_all(
+            &mut encoder,
+            "some text that is long enough ".repeat(50).as_bytes(),
+        )
+        .unwrap();
         let gz = encoder.finish().unwrap();
         assert!(gunzip(&gz, 1 << 20).is_ok());
-        assert!(matches!(gunzip(&gz[..gz.len() / 2], 1 << 20), Err(DecodeError::Gzip(_))));
-        assert!(matches!(gunzip(&gz, 100), Err(DecodeError::TooLarge { .. })));
+        assert!(matches!(
+            gunzip(&gz[..gz.len() / 2], 1 << 20),
+            Err(DecodeError::Gzip(_))
+        ));
+        assert!(matches!(
+            gunzip(&gz, 100),
+            Err(DecodeError::TooLarge { .. })
+        ));
     }
 }

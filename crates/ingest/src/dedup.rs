@@ -31,8 +31,13 @@ impl Duplicate {
     pub fn reason(&self) -> String {
         match self {
             Duplicate::Exact { original } => format!("exact duplicate of `{original}`"),
-            Duplicate::Near { original, similarity } => {
-                format!("near duplicate of `{original}` (estimated shingle similarity {similarity:.2})")
+            Duplicate::Near {
+                original,
+                similarity,
+            } => {
+                format!(
+                    "near duplicate of `{original}` (estimated shingle similarity {similarity:.2})"
+                )
             }
         }
     }
@@ -42,14 +47,19 @@ impl Deduplicator {
     /// `min_similarity` (0..1) is the estimated Jaccard similarity of word 3-shingles from
     /// which a document is a near duplicate; 0 disables near-duplicate detection.
     pub fn new(min_similarity: f32) -> Self {
-        Deduplicator { min_similarity, ..Default::default() }
+        Deduplicator {
+            min_similarity,
+            ..Default::default()
+        }
     }
 
     /// Records `text` under `id`, or returns the earlier document it duplicates.
     pub fn check(&mut self, id: &str, text: &str) -> Option<Duplicate> {
         let digest: [u8; 32] = Sha256::digest(text.as_bytes()).into();
         if let Some(original) = self.exact.get(&digest) {
-            return Some(Duplicate::Exact { original: original.clone() });
+            return Some(Duplicate::Exact {
+                original: original.clone(),
+            });
         }
         self.exact.insert(digest, id.to_string());
         if self.min_similarity.is_nan() || self.min_similarity <= 0.0 {
@@ -60,11 +70,15 @@ impl Deduplicator {
             return None;
         }
         let signature = minhash(&words);
-        let keys: Vec<(usize, u64)> = (0..BANDS).map(|band| (band, band_key(&signature, band))).collect();
+        let keys: Vec<(usize, u64)> = (0..BANDS)
+            .map(|band| (band, band_key(&signature, band)))
+            .collect();
         let mut best: Option<(f32, usize)> = None;
         for key in &keys {
             for &index in self.bands.get(key).into_iter().flatten() {
-                let Some((other, _)) = self.signatures.get(index) else { continue };
+                let Some((other, _)) = self.signatures.get(index) else {
+                    continue;
+                };
                 let equal = signature.iter().zip(other).filter(|(a, b)| a == b).count();
                 let similarity = equal as f32 / HASHES as f32;
                 if similarity >= self.min_similarity && best.is_none_or(|(s, _)| similarity > s) {
@@ -73,8 +87,15 @@ impl Deduplicator {
             }
         }
         if let Some((similarity, index)) = best {
-            let original = self.signatures.get(index).map(|(_, id)| id.clone()).unwrap_or_default();
-            return Some(Duplicate::Near { original, similarity });
+            let original = self
+                .signatures
+                .get(index)
+                .map(|(_, id)| id.clone())
+                .unwrap_or_default();
+            return Some(Duplicate::Near {
+                original,
+                similarity,
+            });
         }
         let index = self.signatures.len();
         self.signatures.push((signature, id.to_string()));
@@ -114,7 +135,11 @@ fn minhash(words: &[String]) -> [u64; HASHES] {
 }
 
 fn band_key(signature: &[u64; HASHES], band: usize) -> u64 {
-    signature.iter().skip(band * ROWS).take(ROWS).fold(band as u64, |acc, v| splitmix(acc ^ v))
+    signature
+        .iter()
+        .skip(band * ROWS)
+        .take(ROWS)
+        .fold(band as u64, |acc, v| splitmix(acc ^ v))
 }
 
 #[cfg(test)]
@@ -127,10 +152,18 @@ mod tests {
     fn exact_and_near_duplicates_name_the_original() {
         let mut dedup = Deduplicator::new(0.7);
         assert_eq!(dedup.check("a", STORY), None);
-        assert_eq!(dedup.check("b", STORY), Some(Duplicate::Exact { original: "a".into() }));
+        assert_eq!(
+            dedup.check("b", STORY),
+            Some(Duplicate::Exact {
+                original: "a".into()
+            })
+        );
         let edited = STORY.replace("critical", "crucial");
         match dedup.check("c", &edited) {
-            Some(Duplicate::Near { original, similarity }) => {
+            Some(Duplicate::Near {
+                original,
+                similarity,
+            }) => {
                 assert_eq!(original, "a");
                 assert!(similarity > 0.8, "{similarity}");
             }

@@ -60,9 +60,33 @@ const FURNITURE_TAGS: &[&str] = &["figcaption", "aside", "nav"];
 
 /// Substrings of `class`/`id` values that mark page furniture (matched lower-cased).
 const FURNITURE_NAMES: &[&str] = &[
-    "caption", "credit", "byline", "related", "share", "social", "newsletter", "promo", "advert", "recommend",
-    "timestamp", "author", "breadcrumb", "subscribe", "signup", "tags", "gallery", "comments", "slideshow",
-    "toolbar", "disclaimer", "copyright", "inline-ad", "ad-container", "sponsor", "more-stories", "trending",
+    "caption",
+    "credit",
+    "byline",
+    "related",
+    "share",
+    "social",
+    "newsletter",
+    "promo",
+    "advert",
+    "recommend",
+    "timestamp",
+    "author",
+    "breadcrumb",
+    "subscribe",
+    "signup",
+    "tags",
+    "gallery",
+    "comments",
+    "slideshow",
+    "toolbar",
+    "disclaimer",
+    "copyright",
+    "inline-ad",
+    "ad-container",
+    "sponsor",
+    "more-stories",
+    "trending",
 ];
 
 /// Longest text (in bytes) a furniture element may hold to be removed: containers that
@@ -78,13 +102,18 @@ pub fn extract_article(html: &str) -> Result<Extracted, ExtractError> {
     let dom = Dom::from(strip_unused(html));
     let meta = read_metadata(&dom);
     remove_furniture(&dom);
-    let config = dom_smoothie::Config { max_elements_to_parse: 0, ..Default::default() };
+    let config = dom_smoothie::Config {
+        max_elements_to_parse: 0,
+        ..Default::default()
+    };
     let article = dom_smoothie::Readability::with_document(dom, None, Some(config))
         .and_then(|mut r| r.parse())
         .map_err(|_| ExtractError::NoBody)?;
     let content = Dom::from(article.content.as_ref());
-    let paragraphs: Vec<Paragraph> =
-        paragraphs_of(&content).into_iter().filter(|p| !is_furniture_line(&p.text)).collect();
+    let paragraphs: Vec<Paragraph> = paragraphs_of(&content)
+        .into_iter()
+        .filter(|p| !is_furniture_line(&p.text))
+        .collect();
     if paragraphs.iter().all(|p| p.heading) {
         return Err(ExtractError::NoBody);
     }
@@ -110,15 +139,21 @@ pub fn fragment_paragraphs(html: &str) -> Vec<Paragraph> {
 
 /// Removes short elements whose tag, class or id marks them as page furniture.
 fn remove_furniture(dom: &Dom) {
-    let Some(body) = dom.select("body").nodes().first().cloned() else { return };
+    let Some(body) = dom.select("body").nodes().first().copied() else {
+        return;
+    };
     let mut doomed = Vec::new();
     let mut stack: Vec<NodeRef<'_>> = body.children_it(false).collect();
     while let Some(node) = stack.pop() {
         if !node.is_element() {
             continue;
         }
-        let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
-        let mut furniture = FURNITURE_TAGS.contains(&name.as_str()) || node.attr("role").is_some_and(|r| &*r == "complementary");
+        let name = node
+            .node_name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        let mut furniture = FURNITURE_TAGS.contains(&name.as_str())
+            || node.attr("role").is_some_and(|r| &*r == "complementary");
         if !furniture {
             for attr in ["class", "id"] {
                 if let Some(value) = node.attr(attr) {
@@ -144,7 +179,7 @@ fn remove_furniture(dom: &Dom) {
 /// True when the text under `node` has at most `limit` bytes (stops counting early).
 fn text_len_at_most(node: &NodeRef<'_>, limit: usize) -> bool {
     let mut total = 0;
-    let mut stack = vec![node.clone()];
+    let mut stack = vec![*node];
     while let Some(n) = stack.pop() {
         if n.is_text() {
             total += n.text().len();
@@ -166,15 +201,22 @@ pub fn strip_unused(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut copied = 0;
     let mut i = 0;
-    while let Some(offset) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'<')) {
+    while let Some(offset) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
         let start = i + offset;
         let rest = bytes.get(start..).unwrap_or(&[]);
         let skip_to = if rest.starts_with(b"<!--") {
             Some(find_bytes(rest, b"-->").map_or(bytes.len(), |p| start + p + 3))
         } else {
             ["script", "style", "svg"].iter().find_map(|tag| {
-                let opens = rest.get(1..=tag.len()).is_some_and(|n| n.eq_ignore_ascii_case(tag.as_bytes()))
-                    && rest.get(tag.len() + 1).is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+                let opens = rest
+                    .get(1..=tag.len())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(tag.as_bytes()))
+                    && rest
+                        .get(tag.len() + 1)
+                        .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
                 if !opens {
                     return None;
                 }
@@ -184,7 +226,10 @@ pub fn strip_unused(html: &str) -> String {
                     return None;
                 }
                 let close = find_end_tag(rest, tag.as_bytes())?;
-                let close_end = rest.get(close..).and_then(|r| r.iter().position(|&b| b == b'>')).map_or(rest.len(), |p| close + p + 1);
+                let close_end = rest
+                    .get(close..)
+                    .and_then(|r| r.iter().position(|&b| b == b'>'))
+                    .map_or(rest.len(), |p| close + p + 1);
                 Some(start + close_end)
             })
         };
@@ -208,27 +253,42 @@ fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Deepest element nesting, estimated from the tag stream without parsing (void and
 /// self-closing tags do not nest).
 pub fn max_nesting(html: &str) -> usize {
-    const VOID: &[&str] =
-        &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li"];
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li",
+    ];
     let bytes = html.as_bytes();
     let (mut depth, mut max) = (0usize, 0usize);
     let mut i = 0;
-    while let Some(offset) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'<')) {
+    while let Some(offset) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
         i += offset + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let name_start = if closing { i + 1 } else { i };
-        let name_len = bytes.get(name_start..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count());
+        let name_len = bytes.get(name_start..).map_or(0, |rest| {
+            rest.iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count()
+        });
         if name_len == 0 {
             continue;
         }
-        let name = html.get(name_start..name_start + name_len).unwrap_or("").to_ascii_lowercase();
+        let name = html
+            .get(name_start..name_start + name_len)
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if VOID.contains(&name.as_str()) {
             continue;
         }
         if closing {
             depth = depth.saturating_sub(1);
         } else {
-            let tag_end = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'>')).map(|p| i + p);
+            let tag_end = bytes
+                .get(i..)
+                .and_then(|rest| rest.iter().position(|&b| b == b'>'))
+                .map(|p| i + p);
             let self_closing = tag_end.is_some_and(|e| e > 0 && bytes.get(e - 1) == Some(&b'/'));
             if !self_closing {
                 depth += 1;
@@ -249,7 +309,9 @@ pub fn max_nesting(html: &str) -> usize {
 /// Offset of the first `</name` (ASCII case-insensitive) in `haystack`.
 fn find_end_tag(haystack: &[u8], name: &[u8]) -> Option<usize> {
     haystack.windows(name.len() + 2).position(|w| {
-        w.first() == Some(&b'<') && w.get(1) == Some(&b'/') && w.get(2..).is_some_and(|n| n.eq_ignore_ascii_case(name))
+        w.first() == Some(&b'<')
+            && w.get(1) == Some(&b'/')
+            && w.get(2..).is_some_and(|n| n.eq_ignore_ascii_case(name))
     })
 }
 
@@ -267,7 +329,9 @@ fn read_metadata(dom: &Dom) -> PageMeta {
     // (key, content) of every <meta>, keyed by property, name or itemprop, lower-cased.
     let mut metas: Vec<(String, String)> = Vec::new();
     for node in dom.select("meta").nodes() {
-        let Some(content) = node.attr("content") else { continue };
+        let Some(content) = node.attr("content") else {
+            continue;
+        };
         let content = content.trim();
         if content.is_empty() {
             continue;
@@ -278,7 +342,14 @@ fn read_metadata(dom: &Dom) -> PageMeta {
             }
         }
     }
-    let first = |keys: &[&str]| keys.iter().find_map(|k| metas.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()));
+    let first = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            metas
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        })
+    };
     let mut meta = PageMeta {
         title: first(&["og:title", "twitter:title", "title"]),
         byline: first(&["author", "article:author", "byl", "dc.creator"]),
@@ -294,7 +365,11 @@ fn read_metadata(dom: &Dom) -> PageMeta {
             "og:published_time",
             "sailthru.date",
         ]),
-        language: dom.select("html").attr("lang").map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
+        language: dom
+            .select("html")
+            .attr("lang")
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty()),
     };
     if meta.published.is_none() {
         meta.published = dom
@@ -310,7 +385,9 @@ fn read_metadata(dom: &Dom) -> PageMeta {
         meta.title = (!title.is_empty()).then_some(title);
     }
     for script in dom.select("script[type='application/ld+json']").nodes() {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(script.text().trim()) else { continue };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(script.text().trim()) else {
+            continue;
+        };
         json_ld_into(&value, &mut meta, 0);
     }
     meta
@@ -322,7 +399,9 @@ fn json_ld_into(value: &serde_json::Value, meta: &mut PageMeta, depth: usize) {
         return;
     }
     match value {
-        serde_json::Value::Array(items) => items.iter().for_each(|v| json_ld_into(v, meta, depth + 1)),
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|v| json_ld_into(v, meta, depth + 1))
+        }
         serde_json::Value::Object(map) => {
             if let Some(graph) = map.get("@graph") {
                 json_ld_into(graph, meta, depth + 1);
@@ -331,12 +410,21 @@ fn json_ld_into(value: &serde_json::Value, meta: &mut PageMeta, depth: usize) {
             if !(kind.contains("Article") || kind.contains("Posting") || kind.contains("Report")) {
                 return;
             }
-            let text = |key: &str| map.get(key).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty());
+            let text = |key: &str| {
+                map.get(key)
+                    .and_then(|v| v.as_str())
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+            };
             if meta.published.is_none() {
-                meta.published = text("datePublished").or_else(|| text("dateCreated")).map(str::to_string);
+                meta.published = text("datePublished")
+                    .or_else(|| text("dateCreated"))
+                    .map(str::to_string);
             }
             if meta.title.is_none() {
-                meta.title = text("headline").or_else(|| text("name")).map(str::to_string);
+                meta.title = text("headline")
+                    .or_else(|| text("name"))
+                    .map(str::to_string);
             }
             if meta.byline.is_none() {
                 meta.byline = map.get("author").and_then(person_names);
@@ -356,7 +444,10 @@ fn json_ld_into(value: &serde_json::Value, meta: &mut PageMeta, depth: usize) {
 fn person_names(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        serde_json::Value::Object(map) => map.get("name").and_then(|n| n.as_str()).map(|s| s.trim().to_string()),
+        serde_json::Value::Object(map) => map
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map(|s| s.trim().to_string()),
         serde_json::Value::Array(items) => {
             let names: Vec<String> = items.iter().filter_map(person_names).collect();
             (!names.is_empty()).then(|| names.join(", "))
@@ -369,9 +460,36 @@ fn person_names(value: &serde_json::Value) -> Option<String> {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "blockquote" | "pre" | "ul" | "ol" | "li"
-            | "dl" | "dt" | "dd" | "table" | "tr" | "figure" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-            | "br" | "hr" | "address" | "form" | "fieldset" | "details" | "summary"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "main"
+            | "blockquote"
+            | "pre"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "tr"
+            | "figure"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "br"
+            | "hr"
+            | "address"
+            | "form"
+            | "fieldset"
+            | "details"
+            | "summary"
     )
 }
 
@@ -384,11 +502,20 @@ fn paragraphs_of(dom: &Dom) -> Vec<Paragraph> {
     let flush = |current: &mut String, heading: bool, out: &mut Vec<Paragraph>| {
         let text = current.trim();
         if !text.is_empty() {
-            out.push(Paragraph { text: text.to_string(), heading });
+            out.push(Paragraph {
+                text: text.to_string(),
+                heading,
+            });
         }
         current.clear();
     };
-    let Some(root) = dom.select("body").nodes().first().cloned().or_else(|| dom.root().first_child()) else {
+    let Some(root) = dom
+        .select("body")
+        .nodes()
+        .first()
+        .cloned()
+        .or_else(|| dom.root().first_child())
+    else {
         return out;
     };
     // (node, entering)
@@ -406,13 +533,22 @@ fn paragraphs_of(dom: &Dom) -> Vec<Paragraph> {
         if !node.is_element() {
             continue;
         }
-        let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
-        if matches!(name.as_str(), "script" | "style" | "noscript" | "template" | "button" | "select" | "svg") {
+        let name = node
+            .node_name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(
+            name.as_str(),
+            "script" | "style" | "noscript" | "template" | "button" | "select" | "svg"
+        ) {
             continue;
         }
         let heading = matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
         if entering {
-            if matches!(name.as_str(), "td" | "th") && !current.is_empty() && !current.ends_with(' ') {
+            if matches!(name.as_str(), "td" | "th")
+                && !current.is_empty()
+                && !current.ends_with(' ')
+            {
                 current.push(' ');
             }
             if is_block(&name) {
@@ -422,7 +558,7 @@ fn paragraphs_of(dom: &Dom) -> Vec<Paragraph> {
             if heading {
                 heading_depth += 1;
             }
-            stack.push((node.clone(), false));
+            stack.push((node, false));
             let children: Vec<NodeRef<'_>> = node.children_it(true).collect();
             stack.extend(children.into_iter().map(|c| (c, true)));
         } else {
@@ -459,14 +595,38 @@ fn is_furniture_line(line: &str) -> bool {
     let lower = line.trim().to_lowercase();
     let words = lower.split_whitespace().count();
     // Gallery counters ("6", "1/8") and lines of punctuation; numeric table rows stay.
-    if lower.chars().all(|c| !c.is_alphabetic()) && (lower.len() <= 5 || !lower.chars().any(char::is_alphanumeric)) {
+    if lower.chars().all(|c| !c.is_alphabetic())
+        && (lower.len() <= 5 || !lower.chars().any(char::is_alphanumeric))
+    {
         return true;
     }
     const STARTS: &[&str] = &[
-        "photo:", "photo by", "photograph:", "image:", "image ", "picture:", "credit:", "caption", "close",
-        "updated ", "posted ", "published ", "last updated", "you may also like", "advertisement", "read more",
-        "related:", "related articles", "related stories", "share this", "follow us", "sign up", "subscribe",
-        "copyright", "©", "(c) ",
+        "photo:",
+        "photo by",
+        "photograph:",
+        "image:",
+        "image ",
+        "picture:",
+        "credit:",
+        "caption",
+        "close",
+        "updated ",
+        "posted ",
+        "published ",
+        "last updated",
+        "you may also like",
+        "advertisement",
+        "read more",
+        "related:",
+        "related articles",
+        "related stories",
+        "share this",
+        "follow us",
+        "sign up",
+        "subscribe",
+        "copyright",
+        "©",
+        "(c) ",
     ];
     if words <= 14 && STARTS.iter().any(|s| lower.starts_with(s)) {
         return true;
@@ -475,7 +635,10 @@ fn is_furniture_line(line: &str) -> bool {
     if words <= 12 && lower.starts_with("by ") && !lower.ends_with('.') {
         return true;
     }
-    words <= 8 && (lower.contains("credit:") || lower.ends_with("getty images") || lower.contains("/ getty"))
+    words <= 8
+        && (lower.contains("credit:")
+            || lower.ends_with("getty images")
+            || lower.contains("/ getty"))
 }
 
 #[cfg(test)]
@@ -505,23 +668,46 @@ mod tests {
         assert_eq!(article.published.as_deref(), Some("2024-03-05T10:00:00Z"));
         assert_eq!(article.language.as_deref(), Some("en"));
         let text = article.text();
-        assert!(text.contains("The city council approved the budget"), "{text}");
+        assert!(
+            text.contains("The city council approved the budget"),
+            "{text}"
+        );
         assert!(!text.contains("Getty"), "{text}");
         assert!(!text.contains("All rights reserved"), "{text}");
         assert!(!text.contains("Home"), "{text}");
-        assert!(article.paragraphs.iter().any(|p| p.heading && p.text == "Opposition Response"), "{:?}", article.paragraphs);
+        assert!(
+            article
+                .paragraphs
+                .iter()
+                .any(|p| p.heading && p.text == "Opposition Response"),
+            "{:?}",
+            article.paragraphs
+        );
     }
 
     #[test]
     fn page_without_body_is_an_error() {
-        assert_eq!(extract_article("<html><head><title>x</title></head></html>"), Err(ExtractError::NoBody));
+        assert_eq!(
+            extract_article("<html><head><title>x</title></head></html>"),
+            Err(ExtractError::NoBody)
+        );
         assert_eq!(extract_article(""), Err(ExtractError::NoBody));
     }
 
     #[test]
     fn deeply_nested_page_is_rejected_without_panic() {
-        let html = format!("<html><body>{}text{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
-        assert_eq!(extract_article(&html), Err(ExtractError::TooDeep(MAX_NESTING)));
-        assert_eq!(max_nesting("<div><p>a<br><img src=x/></div><script>if (a<b) {}</script>"), 1);
+        let html = format!(
+            "<html><body>{}text{}</body></html>",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        assert_eq!(
+            extract_article(&html),
+            Err(ExtractError::TooDeep(MAX_NESTING))
+        );
+        assert_eq!(
+            max_nesting("<div><p>a<br><img src=x/></div><script>if (a<b) {}</script>"),
+            1
+        );
     }
 }

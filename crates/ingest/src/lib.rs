@@ -28,7 +28,10 @@ pub use extract::{extract_article, ExtractError, Extracted, Paragraph};
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
     #[error("bad glob `{pattern}`: {message}")]
@@ -108,10 +111,21 @@ pub struct IngestConfig {
 impl Default for IngestConfig {
     fn default() -> Self {
         IngestConfig {
-            include: ["*.txt", "*.html", "*.htm", "*.html.gz", "*.htm.gz", "*.jsonl", "*.rss", "*.atom", "*.warc", "*.warc.gz"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            include: [
+                "*.txt",
+                "*.html",
+                "*.htm",
+                "*.html.gz",
+                "*.htm.gz",
+                "*.jsonl",
+                "*.rss",
+                "*.atom",
+                "*.warc",
+                "*.warc.gz",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             exclude: Vec::new(),
             max_bytes: 20 * 1024 * 1024,
             format: Format::Auto,
@@ -137,9 +151,17 @@ pub enum Input {
 pub enum IngestEvent {
     Document(Box<Document>),
     /// The input could not be turned into a document.
-    Failed { id: String, source: String, reason: String },
+    Failed {
+        id: String,
+        source: String,
+        reason: String,
+    },
     /// The input was read but deliberately not processed (duplicate, other language).
-    Skipped { id: String, source: String, reason: String },
+    Skipped {
+        id: String,
+        source: String,
+        reason: String,
+    },
 }
 
 /// Reads inputs according to an [`IngestConfig`].
@@ -161,10 +183,19 @@ impl Ingestor {
         let compile = |patterns: &[String]| {
             patterns
                 .iter()
-                .map(|p| glob::Pattern::new(p).map_err(|e| IngestError::Glob { pattern: p.clone(), message: e.to_string() }))
+                .map(|p| {
+                    glob::Pattern::new(p).map_err(|e| IngestError::Glob {
+                        pattern: p.clone(),
+                        message: e.to_string(),
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
-        Ok(Ingestor { include: compile(&config.include)?, exclude: compile(&config.exclude)?, config })
+        Ok(Ingestor {
+            include: compile(&config.include)?,
+            exclude: compile(&config.exclude)?,
+            config,
+        })
     }
 
     pub fn config(&self) -> &IngestConfig {
@@ -182,7 +213,10 @@ impl Ingestor {
                 Input::Stdin => {
                     let mut raw = Vec::new();
                     let limit = self.config.max_bytes.saturating_add(1);
-                    match std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin().lock(), limit), &mut raw) {
+                    match std::io::Read::read_to_end(
+                        &mut std::io::Read::take(std::io::stdin().lock(), limit),
+                        &mut raw,
+                    ) {
                         Ok(_) => self.read_bytes_with("-", self.config.format, &raw, &mut state),
                         Err(e) => (state.emit)(failed("-", "-", format!("reading stdin: {e}"))),
                     }
@@ -210,16 +244,27 @@ impl Ingestor {
     }
 
     fn state<'a>(&self, emit: &'a mut dyn FnMut(IngestEvent) -> ControlFlow<()>) -> ReadState<'a> {
-        ReadState { dedup: self.config.dedup.then(|| dedup::Deduplicator::new(self.config.near_duplicate_similarity)), emit }
+        ReadState {
+            dedup: self
+                .config
+                .dedup
+                .then(|| dedup::Deduplicator::new(self.config.near_duplicate_similarity)),
+            emit,
+        }
     }
 
     fn read_dir(&self, dir: &Path, state: &mut ReadState<'_>) -> ControlFlow<()> {
-        let walker = walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(true);
+        let walker = walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .follow_links(true);
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
-                    let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
+                    let path = e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| dir.display().to_string());
                     (state.emit)(failed(&path, &path, e.to_string()))?;
                     continue;
                 }
@@ -236,10 +281,16 @@ impl Ingestor {
     }
 
     fn wanted(&self, relative: &Path) -> bool {
-        let options = glob::MatchOptions { require_literal_separator: false, ..Default::default() };
+        let options = glob::MatchOptions {
+            require_literal_separator: false,
+            ..Default::default()
+        };
         let name = relative.file_name().map(Path::new).unwrap_or(relative);
-        let matches = |p: &glob::Pattern| p.matches_path_with(relative, options) || p.matches_path_with(name, options);
-        (self.include.is_empty() || self.include.iter().any(matches)) && !self.exclude.iter().any(matches)
+        let matches = |p: &glob::Pattern| {
+            p.matches_path_with(relative, options) || p.matches_path_with(name, options)
+        };
+        (self.include.is_empty() || self.include.iter().any(matches))
+            && !self.exclude.iter().any(matches)
     }
 
     fn read_file(&self, path: &Path, state: &mut ReadState<'_>) -> ControlFlow<()> {
@@ -250,11 +301,18 @@ impl Ingestor {
         };
         match std::fs::metadata(path) {
             // Archives and JSONL hold many documents: the limit applies to each of them.
-            Ok(meta) if meta.len() > self.config.max_bytes && !matches!(format, Format::Warc | Format::Jsonl) => {
+            Ok(meta)
+                if meta.len() > self.config.max_bytes
+                    && !matches!(format, Format::Warc | Format::Jsonl) =>
+            {
                 return (state.emit)(failed(
                     &source,
                     &source,
-                    format!("{} bytes is over the limit of {} (source.max_bytes)", meta.len(), self.config.max_bytes),
+                    format!(
+                        "{} bytes is over the limit of {} (source.max_bytes)",
+                        meta.len(),
+                        self.config.max_bytes
+                    ),
                 ))
             }
             Err(e) => return (state.emit)(failed(&source, &source, e.to_string())),
@@ -269,7 +327,13 @@ impl Ingestor {
         }
     }
 
-    fn read_bytes_with(&self, source: &str, format: Format, raw: &[u8], state: &mut ReadState<'_>) -> ControlFlow<()> {
+    fn read_bytes_with(
+        &self,
+        source: &str,
+        format: Format,
+        raw: &[u8],
+        state: &mut ReadState<'_>,
+    ) -> ControlFlow<()> {
         let decompressed;
         let raw = if decode::is_gzip(raw) {
             match decode::gunzip(raw, self.config.max_bytes) {
@@ -282,11 +346,17 @@ impl Ingestor {
         } else {
             raw
         };
-        if raw.len() as u64 > self.config.max_bytes && !matches!(format, Format::Warc | Format::Jsonl) {
+        if raw.len() as u64 > self.config.max_bytes
+            && !matches!(format, Format::Warc | Format::Jsonl)
+        {
             return (state.emit)(failed(
                 source,
                 source,
-                format!("{} bytes is over the limit of {} (source.max_bytes)", raw.len(), self.config.max_bytes),
+                format!(
+                    "{} bytes is over the limit of {} (source.max_bytes)",
+                    raw.len(),
+                    self.config.max_bytes
+                ),
             ));
         }
         let format = match format {
@@ -309,7 +379,11 @@ impl Ingestor {
     }
 
     /// Language identification and duplicate detection, then emits.
-    fn finish(&self, event: Result<Document, (String, String)>, state: &mut ReadState<'_>) -> ControlFlow<()> {
+    fn finish(
+        &self,
+        event: Result<Document, (String, String)>,
+        state: &mut ReadState<'_>,
+    ) -> ControlFlow<()> {
         let mut doc = match event {
             Ok(doc) => doc,
             Err((id, reason)) => {
@@ -317,20 +391,39 @@ impl Ingestor {
                 return (state.emit)(failed(&id, &source, reason));
             }
         };
-        let source = doc.metadata.source.clone().unwrap_or_else(|| doc.id.clone());
-        if doc.text().chars().filter(|c| !c.is_whitespace()).count() < self.config.min_chars.max(1) {
+        let source = doc
+            .metadata
+            .source
+            .clone()
+            .unwrap_or_else(|| doc.id.clone());
+        if doc.text().chars().filter(|c| !c.is_whitespace()).count() < self.config.min_chars.max(1)
+        {
             return (state.emit)(failed(&doc.id, &source, "empty document".into()));
         }
         if let Some((language, reliable)) = identify_language(doc.text()) {
             doc.metadata.language = Some(language.clone());
-            if reliable && self.config.skip_other_languages && !self.config.languages.iter().any(|l| l == &language) {
-                let reason = format!("language `{language}` is not in source.languages {:?}", self.config.languages);
-                return (state.emit)(IngestEvent::Skipped { id: doc.id, source, reason });
+            if reliable
+                && self.config.skip_other_languages
+                && !self.config.languages.iter().any(|l| l == &language)
+            {
+                let reason = format!(
+                    "language `{language}` is not in source.languages {:?}",
+                    self.config.languages
+                );
+                return (state.emit)(IngestEvent::Skipped {
+                    id: doc.id,
+                    source,
+                    reason,
+                });
             }
         }
         if let Some(dedup) = &mut state.dedup {
             if let Some(duplicate) = dedup.check(&doc.id, doc.text()) {
-                return (state.emit)(IngestEvent::Skipped { id: doc.id, source, reason: duplicate.reason() });
+                return (state.emit)(IngestEvent::Skipped {
+                    id: doc.id,
+                    source,
+                    reason: duplicate.reason(),
+                });
             }
         }
         (state.emit)(IngestEvent::Document(Box::new(doc)))
@@ -338,7 +431,11 @@ impl Ingestor {
 }
 
 fn failed(id: &str, source: &str, reason: String) -> IngestEvent {
-    IngestEvent::Failed { id: id.to_string(), source: source.to_string(), reason }
+    IngestEvent::Failed {
+        id: id.to_string(),
+        source: source.to_string(),
+        reason,
+    }
 }
 
 /// Format from a file name's extension (`.gz` looked through).
@@ -358,10 +455,16 @@ pub fn format_from_name(name: &str) -> Format {
 /// Format from the first bytes of the content.
 pub fn sniff_format(raw: &[u8]) -> Format {
     let head = raw.get(..1024.min(raw.len())).unwrap_or(&[]);
-    let head = String::from_utf8_lossy(head).trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
+    let head = String::from_utf8_lossy(head)
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .to_ascii_lowercase();
     if head.starts_with("warc/") {
         Format::Warc
-    } else if head.starts_with("<!doctype html") || head.starts_with("<html") || (head.starts_with('<') && head.contains("<body")) {
+    } else if head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || (head.starts_with('<') && head.contains("<body"))
+    {
         Format::Html
     } else if head.starts_with("<?xml") || head.starts_with("<rss") || head.starts_with("<feed") {
         if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf") {
@@ -382,11 +485,41 @@ pub fn identify_language(text: &str) -> Option<(String, bool)> {
     let info = whatlang::detect(&sample)?;
     let code3 = info.lang().code();
     let code = match code3 {
-        "eng" => "en", "deu" => "de", "fra" => "fr", "spa" => "es", "por" => "pt", "ita" => "it", "nld" => "nl",
-        "rus" => "ru", "ukr" => "uk", "pol" => "pl", "ces" => "cs", "swe" => "sv", "dan" => "da", "nob" => "nb",
-        "fin" => "fi", "tur" => "tr", "ara" => "ar", "heb" => "he", "cmn" => "zh", "jpn" => "ja", "kor" => "ko",
-        "hin" => "hi", "ell" => "el", "hun" => "hu", "ron" => "ro", "ind" => "id", "vie" => "vi", "tha" => "th",
-        "pes" => "fa", "cat" => "ca", "hrv" => "hr", "srp" => "sr", "bul" => "bg", "slk" => "sk", "slv" => "sl",
+        "eng" => "en",
+        "deu" => "de",
+        "fra" => "fr",
+        "spa" => "es",
+        "por" => "pt",
+        "ita" => "it",
+        "nld" => "nl",
+        "rus" => "ru",
+        "ukr" => "uk",
+        "pol" => "pl",
+        "ces" => "cs",
+        "swe" => "sv",
+        "dan" => "da",
+        "nob" => "nb",
+        "fin" => "fi",
+        "tur" => "tr",
+        "ara" => "ar",
+        "heb" => "he",
+        "cmn" => "zh",
+        "jpn" => "ja",
+        "kor" => "ko",
+        "hin" => "hi",
+        "ell" => "el",
+        "hun" => "hu",
+        "ron" => "ro",
+        "ind" => "id",
+        "vie" => "vi",
+        "tha" => "th",
+        "pes" => "fa",
+        "cat" => "ca",
+        "hrv" => "hr",
+        "srp" => "sr",
+        "bul" => "bg",
+        "slk" => "sk",
+        "slv" => "sl",
         other => other,
     };
     // Short texts are unreliable; require enough letters as well as whatlang's verdict.
@@ -452,7 +585,8 @@ mod tests {
     }
 
     fn warc_record(uri: &str, html: &str) -> Vec<u8> {
-        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
+        let http =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
         let mut record = format!(
             "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uri}>\r\nWARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
             http.len()
@@ -470,14 +604,29 @@ mod tests {
         write(dir.path(), "a.html", html.as_bytes());
         let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
         let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
-        let IngestEvent::Document(doc) = &events[0] else { panic!("{events:?}") };
+        let IngestEvent::Document(doc) = &events[0] else {
+            panic!("{events:?}")
+        };
         assert_eq!(doc.metadata.title.as_deref(), Some("Budget Approved"));
-        assert_eq!(doc.metadata.published.as_deref(), Some("2024-03-05T09:00:00Z"));
+        assert_eq!(
+            doc.metadata.published.as_deref(),
+            Some("2024-03-05T09:00:00Z")
+        );
         assert_eq!(doc.metadata.language.as_deref(), Some("en"));
         assert!(!doc.text().contains("Home"), "{}", doc.text());
-        let kinds: Vec<_> = doc.blocks.iter().map(|b| (b.kind, doc.slice(b.span))).collect();
-        assert_eq!(kinds[0], (stancegraph_core::BlockKind::Heading, "Budget Approved"));
-        assert!(kinds.contains(&(stancegraph_core::BlockKind::Heading, "Reaction")), "{kinds:?}");
+        let kinds: Vec<_> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.kind, doc.slice(b.span)))
+            .collect();
+        assert_eq!(
+            kinds[0],
+            (stancegraph_core::BlockKind::Heading, "Budget Approved")
+        );
+        assert!(
+            kinds.contains(&(stancegraph_core::BlockKind::Heading, "Reaction")),
+            "{kinds:?}"
+        );
         let start = doc.text().find("The city council").unwrap();
         let raw = doc.source_map.as_ref().unwrap().to_raw(start);
         assert!(html[raw..].starts_with("The city council"));
@@ -486,7 +635,9 @@ mod tests {
     #[test]
     fn jsonl_bad_lines_fail_with_line_numbers_and_the_rest_continues() {
         let dir = tempfile::tempdir().unwrap();
-        let other = STORY.replace("Leeds", "Bristol").replace("schools", "roads and bridges in the old harbour district");
+        let other = STORY
+            .replace("Leeds", "Bristol")
+            .replace("schools", "roads and bridges in the old harbour district");
         let jsonl = format!(
             "{{\"id\":\"one\",\"text\":\"{STORY}\",\"title\":\"T\",\"date\":\"March 5, 2024\",\"outlet\":\"Daily\"}}\n{{broken\n\n[1,2]\n{{\"id\":\"x\"}}\n{{\"id\":\"two\",\"text\":\"{other}\"}}\n"
         );
@@ -494,10 +645,21 @@ mod tests {
         let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
         let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
         assert_eq!(events.len(), 5, "{events:?}");
-        let IngestEvent::Document(doc) = &events[0] else { panic!("{events:?}") };
-        assert_eq!((doc.id.as_str(), doc.metadata.published.as_deref(), doc.metadata.outlet.as_deref()), ("one", Some("2024-03-05"), Some("Daily")));
+        let IngestEvent::Document(doc) = &events[0] else {
+            panic!("{events:?}")
+        };
+        assert_eq!(
+            (
+                doc.id.as_str(),
+                doc.metadata.published.as_deref(),
+                doc.metadata.outlet.as_deref()
+            ),
+            ("one", Some("2024-03-05"), Some("Daily"))
+        );
         for (event, line) in events[1..4].iter().zip(["line 2:", "line 4:", "line 5:"]) {
-            let IngestEvent::Failed { reason, .. } = event else { panic!("{event:?}") };
+            let IngestEvent::Failed { reason, .. } = event else {
+                panic!("{event:?}")
+            };
             assert!(reason.starts_with(line), "{reason}");
         }
         assert!(matches!(&events[4], IngestEvent::Document(doc) if doc.id == "two"));
@@ -511,17 +673,28 @@ mod tests {
         write(dir.path(), "c.txt", "Der Stadtrat von Leeds hat am Dienstag nach einer langen Debatte einen neuen Haushalt für Schulen beschlossen, und der Bürgermeister sagte, der Plan werde vielen Familien helfen.".as_bytes());
         let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
         let events = collect(&ingestor, &[Input::Path(dir.path().to_path_buf())]);
-        let IngestEvent::Document(original) = &events[0] else { panic!("{events:?}") };
+        let IngestEvent::Document(original) = &events[0] else {
+            panic!("{events:?}")
+        };
         match &events[1] {
-            IngestEvent::Skipped { reason, .. } => assert!(reason.contains(&original.id), "{reason}"),
+            IngestEvent::Skipped { reason, .. } => {
+                assert!(reason.contains(&original.id), "{reason}")
+            }
             other => panic!("{other:?}"),
         }
         match &events[2] {
             IngestEvent::Skipped { reason, .. } => assert!(reason.contains("`de`"), "{reason}"),
             other => panic!("{other:?}"),
         }
-        let keep_all = IngestConfig { skip_other_languages: false, dedup: false, ..IngestConfig::default() };
-        let events = collect(&Ingestor::new(keep_all).unwrap(), &[Input::Path(dir.path().to_path_buf())]);
+        let keep_all = IngestConfig {
+            skip_other_languages: false,
+            dedup: false,
+            ..IngestConfig::default()
+        };
+        let events = collect(
+            &Ingestor::new(keep_all).unwrap(),
+            &[Input::Path(dir.path().to_path_buf())],
+        );
         assert!(events.iter().all(|e| matches!(e, IngestEvent::Document(_))));
     }
 
@@ -530,7 +703,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut warc = warc_record("https://example.org/a", &page(STORY));
         warc.extend(b"WARC/1.0\r\nWARC-Type: request\r\nContent-Length: 5\r\n\r\nGET /\r\n\r\n");
-        let second = STORY.replace("Leeds", "York").replace("schools", "a tram line through the centre of the old walled city");
+        let second = STORY.replace("Leeds", "York").replace(
+            "schools",
+            "a tram line through the centre of the old walled city",
+        );
         warc.extend(warc_record("https://example.org/b", &page(&second)));
         write(dir.path(), "a.warc.gz", &gzip(&warc));
         // A multi-member archive whose second member is cut off.
@@ -553,22 +729,49 @@ mod tests {
         assert_eq!(ids[0], "doc https://example.org/a", "{ids:?}");
         assert_eq!(ids[1], "doc https://example.org/b", "{ids:?}");
         // The truncated copy: its complete first record is a duplicate, then the failure.
-        assert!(ids[2].starts_with("skipped exact duplicate of `https://example.org/a`"), "{ids:?}");
-        assert!(ids.iter().any(|i| i.starts_with("failed WARC read stopped")), "{ids:?}");
-        let IngestEvent::Document(item) = events.last().unwrap() else { panic!("{ids:?}") };
-        assert_eq!(item.metadata.published.as_deref(), Some("2024-03-05T10:00:00Z"));
+        assert!(
+            ids[2].starts_with("skipped exact duplicate of `https://example.org/a`"),
+            "{ids:?}"
+        );
+        assert!(
+            ids.iter()
+                .any(|i| i.starts_with("failed WARC read stopped")),
+            "{ids:?}"
+        );
+        let IngestEvent::Document(item) = events.last().unwrap() else {
+            panic!("{ids:?}")
+        };
+        assert_eq!(
+            item.metadata.published.as_deref(),
+            Some("2024-03-05T10:00:00Z")
+        );
         assert_eq!(item.metadata.outlet.as_deref(), Some("Daily"));
-        assert!(item.text().starts_with("The city council of Hull"), "{}", item.text());
+        assert!(
+            item.text().starts_with("The city council of Hull"),
+            "{}",
+            item.text()
+        );
     }
 
     #[test]
     fn oversized_nested_empty_and_bodyless_pages_fail_per_document() {
         let dir = tempfile::tempdir().unwrap();
-        let big = format!("<html><body><p>{}</p></body></html>", "word ".repeat(10 * 1024 * 1024));
+        let big = format!(
+            "<html><body><p>{}</p></body></html>",
+            "word ".repeat(10 * 1024 * 1024)
+        );
         write(dir.path(), "big.html", big.as_bytes());
-        let nested = format!("<html><body>{}deep{}</body></html>", "<div>".repeat(50_000), "</div>".repeat(50_000));
+        let nested = format!(
+            "<html><body>{}deep{}</body></html>",
+            "<div>".repeat(50_000),
+            "</div>".repeat(50_000)
+        );
         write(dir.path(), "nested.html", nested.as_bytes());
-        write(dir.path(), "nobody.html", b"<html><head><title>Nothing</title></head></html>");
+        write(
+            dir.path(),
+            "nobody.html",
+            b"<html><head><title>Nothing</title></head></html>",
+        );
         write(dir.path(), "empty.txt", b"");
         write(dir.path(), "latin1.txt", b"Jos\xe9 Mart\xednez, the caf\xe9 owner, said the new rules would hurt small businesses in the town.");
         let ingestor = Ingestor::new(IngestConfig::default()).unwrap();
@@ -582,11 +785,23 @@ mod tests {
             })
             .collect();
         assert_eq!(reasons.len(), 5, "{reasons:?}");
-        assert!(reasons[0].contains("big.html") && reasons[0].contains("over the limit"), "{reasons:?}");
-        assert!(reasons[1].contains("empty.txt") && reasons[1].contains("empty"), "{reasons:?}");
+        assert!(
+            reasons[0].contains("big.html") && reasons[0].contains("over the limit"),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons[1].contains("empty.txt") && reasons[1].contains("empty"),
+            "{reasons:?}"
+        );
         assert!(reasons[2].starts_with("doc José Martínez"), "{reasons:?}");
-        assert!(reasons[3].contains("nested.html") && reasons[3].contains("nesting"), "{reasons:?}");
-        assert!(reasons[4].contains("nobody.html") && reasons[4].contains("no article"), "{reasons:?}");
+        assert!(
+            reasons[3].contains("nested.html") && reasons[3].contains("nesting"),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons[4].contains("nobody.html") && reasons[4].contains("no article"),
+            "{reasons:?}"
+        );
     }
 
     #[test]
@@ -595,8 +810,75 @@ mod tests {
         assert_eq!(format_from_name("x.warc.gz"), Format::Warc);
         assert_eq!(sniff_format(b"WARC/1.0\r\n"), Format::Warc);
         assert_eq!(sniff_format(b"  <!DOCTYPE html><html>"), Format::Html);
-        assert_eq!(sniff_format(b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>"), Format::Feed);
+        assert_eq!(
+            sniff_format(b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>"),
+            Format::Feed
+        );
         assert_eq!(sniff_format(b"{\"text\":1}"), Format::Jsonl);
         assert_eq!(sniff_format(b"Plain words."), Format::Text);
+    }
+
+    /// The fuzz targets' entry point on their seed corpora and deterministic mutations of
+    /// them (byte flips, truncations, duplications): every input gives events, no panic.
+    #[test]
+    fn fuzz_corpus_and_mutations_never_panic() {
+        let corpus = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus"));
+        let config = IngestConfig {
+            max_bytes: 1 << 20,
+            ..IngestConfig::default()
+        };
+        let ingestor = Ingestor::new(config).unwrap();
+        let mut seed: u64 = 0x5eed;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut runs = 0;
+        for (dir, format) in [
+            ("html", Format::Html),
+            ("jsonl", Format::Jsonl),
+            ("feed", Format::Feed),
+            ("warc", Format::Warc),
+        ] {
+            let Ok(entries) = std::fs::read_dir(corpus.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let original = std::fs::read(entry.path()).unwrap();
+                for round in 0..150 {
+                    let mut data = original.clone();
+                    let len = data.len().max(1);
+                    match round % 4 {
+                        0 => data.truncate((next() as usize) % len),
+                        1 => {
+                            for _ in 0..4 {
+                                let at = (next() as usize) % len;
+                                if let Some(byte) = data.get_mut(at) {
+                                    *byte = next() as u8;
+                                }
+                            }
+                        }
+                        2 => {
+                            let at = (next() as usize) % len;
+                            let piece = data[at..].to_vec();
+                            data.splice(at..at, piece);
+                        }
+                        _ => data.insert(
+                            (next() as usize) % len,
+                            [b'<', b'>', b'\r', b'\n', b'"', 0x00, 0xff][round % 7],
+                        ),
+                    }
+                    let mut events = 0;
+                    let _ = ingestor.read_bytes("mutant", format, &data, &mut |_| {
+                        events += 1;
+                        ControlFlow::Continue(())
+                    });
+                    runs += 1;
+                }
+            }
+        }
+        assert!(runs >= 4 * 150, "fuzz corpus missing: {runs} runs");
     }
 }

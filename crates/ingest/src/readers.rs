@@ -17,10 +17,23 @@ pub(crate) type DocResult = Result<Document, (String, String)>;
 pub const HTML_READER: &str = "ingest.html";
 
 /// Plain text: decoded, normalised, with a source map to `raw`.
-pub(crate) fn text_document(ing: &Ingestor, source: &str, id: Option<String>, raw: &[u8], mut metadata: Metadata) -> DocResult {
+pub(crate) fn text_document(
+    ing: &Ingestor,
+    source: &str,
+    id: Option<String>,
+    raw: &[u8],
+    mut metadata: Metadata,
+) -> DocResult {
     let fail_id = id.clone().unwrap_or_else(|| source.to_string());
     if raw.len() as u64 > ing.config.max_bytes {
-        return Err((fail_id, format!("{} bytes is over the limit of {} (source.max_bytes)", raw.len(), ing.config.max_bytes)));
+        return Err((
+            fail_id,
+            format!(
+                "{} bytes is over the limit of {} (source.max_bytes)",
+                raw.len(),
+                ing.config.max_bytes
+            ),
+        ));
     }
     let decoded = decode::decode_text(raw, None).map_err(|e| (fail_id.clone(), e.to_string()))?;
     let normalised = decode::normalise(decoded.chars_with_raw_offsets());
@@ -28,7 +41,9 @@ pub(crate) fn text_document(ing: &Ingestor, source: &str, id: Option<String>, ra
         return Err((fail_id, "empty document".into()));
     }
     if let Some(encoding) = decoded.transcoded_from {
-        metadata.extra.insert("encoding".into(), encoding.to_string());
+        metadata
+            .extra
+            .insert("encoding".into(), encoding.to_string());
     }
     metadata.source.get_or_insert_with(|| source.to_string());
     let mut doc = Document::new(id, normalised.text, metadata);
@@ -38,7 +53,8 @@ pub(crate) fn text_document(ing: &Ingestor, source: &str, id: Option<String>, ra
 
 /// `charset=` of a `<meta>` tag in the first 2 KiB of a page.
 fn declared_charset(raw: &[u8]) -> Option<String> {
-    let head = String::from_utf8_lossy(raw.get(..2048.min(raw.len())).unwrap_or(&[])).to_ascii_lowercase();
+    let head =
+        String::from_utf8_lossy(raw.get(..2048.min(raw.len())).unwrap_or(&[])).to_ascii_lowercase();
     let at = head.find("charset=")? + "charset=".len();
     let value: String = head
         .get(at..)?
@@ -51,15 +67,35 @@ fn declared_charset(raw: &[u8]) -> Option<String> {
 
 /// An HTML page: main body extracted, title prepended as a heading, blocks from the
 /// structure, metadata from meta/OpenGraph/JSON-LD.
-pub(crate) fn html_document(ing: &Ingestor, source: &str, id: Option<String>, raw: &[u8], charset: Option<&str>) -> DocResult {
+pub(crate) fn html_document(
+    ing: &Ingestor,
+    source: &str,
+    id: Option<String>,
+    raw: &[u8],
+    charset: Option<&str>,
+) -> DocResult {
     let fail_id = id.clone().unwrap_or_else(|| source.to_string());
     if raw.len() as u64 > ing.config.max_bytes {
-        return Err((fail_id, format!("{} bytes is over the limit of {} (source.max_bytes)", raw.len(), ing.config.max_bytes)));
+        return Err((
+            fail_id,
+            format!(
+                "{} bytes is over the limit of {} (source.max_bytes)",
+                raw.len(),
+                ing.config.max_bytes
+            ),
+        ));
     }
-    let declared = charset.map(str::to_string).or_else(|| declared_charset(raw));
-    let decoded = decode::decode_text(raw, declared.as_deref()).map_err(|e| (fail_id.clone(), e.to_string()))?;
-    let article = extract::extract_article(&decoded.text).map_err(|e| (fail_id.clone(), e.to_string()))?;
-    let mut metadata = Metadata { source: Some(source.to_string()), ..Metadata::default() };
+    let declared = charset
+        .map(str::to_string)
+        .or_else(|| declared_charset(raw));
+    let decoded = decode::decode_text(raw, declared.as_deref())
+        .map_err(|e| (fail_id.clone(), e.to_string()))?;
+    let article =
+        extract::extract_article(&decoded.text).map_err(|e| (fail_id.clone(), e.to_string()))?;
+    let mut metadata = Metadata {
+        source: Some(source.to_string()),
+        ..Metadata::default()
+    };
     metadata.title = article.title.clone();
     metadata.author = article.byline.clone();
     metadata.outlet = article.site_name.clone();
@@ -67,7 +103,9 @@ pub(crate) fn html_document(ing: &Ingestor, source: &str, id: Option<String>, ra
         match dates::to_iso8601(published) {
             Some(iso) => metadata.published = Some(iso),
             None => {
-                metadata.extra.insert("published_raw".into(), published.clone());
+                metadata
+                    .extra
+                    .insert("published_raw".into(), published.clone());
             }
         }
     }
@@ -75,7 +113,9 @@ pub(crate) fn html_document(ing: &Ingestor, source: &str, id: Option<String>, ra
         metadata.extra.insert("html_lang".into(), lang.clone());
     }
     if let Some(encoding) = decoded.transcoded_from {
-        metadata.extra.insert("encoding".into(), encoding.to_string());
+        metadata
+            .extra
+            .insert("encoding".into(), encoding.to_string());
     }
     // Offsets into `decoded.text` equal raw offsets only for UTF-8 input.
     let exact_offsets = decoded.transcoded_from.is_none();
@@ -84,12 +124,20 @@ pub(crate) fn html_document(ing: &Ingestor, source: &str, id: Option<String>, ra
     let mut cursor = 0;
     let mut paragraphs: Vec<(&str, bool)> = Vec::new();
     if let Some(title) = &article.title {
-        let repeated = article.paragraphs.first().is_some_and(|p| p.text.trim() == title.trim());
+        let repeated = article
+            .paragraphs
+            .first()
+            .is_some_and(|p| p.text.trim() == title.trim());
         if !repeated {
             paragraphs.push((title.as_str(), true));
         }
     }
-    paragraphs.extend(article.paragraphs.iter().map(|p| (p.text.as_str(), p.heading)));
+    paragraphs.extend(
+        article
+            .paragraphs
+            .iter()
+            .map(|p| (p.text.as_str(), p.heading)),
+    );
     for (paragraph, heading) in paragraphs {
         let paragraph = paragraph.trim();
         if paragraph.is_empty() {
@@ -99,13 +147,25 @@ pub(crate) fn html_document(ing: &Ingestor, source: &str, id: Option<String>, ra
             text.push_synthetic("\n");
         }
         let start = text.text().len();
-        let raw_at = if exact_offsets { find_in_raw(&decoded.text, paragraph, &mut cursor).map(|p| p + decoded.bom_len) } else { None };
+        let raw_at = if exact_offsets {
+            find_in_raw(&decoded.text, paragraph, &mut cursor).map(|p| p + decoded.bom_len)
+        } else {
+            None
+        };
         text.push_str_at(paragraph, raw_at);
         let end = text.text().len();
         blocks.push(Block {
             span: Span::new(start, end),
-            kind: if heading { BlockKind::Heading } else { BlockKind::Body },
-            reason: if heading { "HTML heading or page title".into() } else { "HTML paragraph in the extracted body".into() },
+            kind: if heading {
+                BlockKind::Heading
+            } else {
+                BlockKind::Body
+            },
+            reason: if heading {
+                "HTML heading or page title".into()
+            } else {
+                "HTML paragraph in the extracted body".into()
+            },
             stage: HTML_READER.to_string(),
             confidence: if heading { 0.95 } else { 0.8 },
         });
@@ -134,7 +194,12 @@ fn find_in_raw(page: &str, paragraph: &str, cursor: &mut usize) -> Option<usize>
 }
 
 /// JSONL: one record per line; bad lines fail with their line number, the rest go on.
-pub(crate) fn read_jsonl(ing: &Ingestor, source: &str, raw: &[u8], state: &mut ReadState<'_>) -> ControlFlow<()> {
+pub(crate) fn read_jsonl(
+    ing: &Ingestor,
+    source: &str,
+    raw: &[u8],
+    state: &mut ReadState<'_>,
+) -> ControlFlow<()> {
     let fields = &ing.config.jsonl;
     let mut offset = 0usize;
     for (index, line) in raw.split(|&b| b == b'\n').enumerate() {
@@ -146,18 +211,33 @@ pub(crate) fn read_jsonl(ing: &Ingestor, source: &str, raw: &[u8], state: &mut R
             continue;
         }
         if line.len() as u64 > ing.config.max_bytes {
-            (state.emit)(failed(&where_, source, format!("line {number}: {} bytes is over source.max_bytes", line.len())))?;
+            (state.emit)(failed(
+                &where_,
+                source,
+                format!(
+                    "line {number}: {} bytes is over source.max_bytes",
+                    line.len()
+                ),
+            ))?;
             continue;
         }
         let value: serde_json::Value = match serde_json::from_slice(line) {
             Ok(value) => value,
             Err(e) => {
-                (state.emit)(failed(&where_, source, format!("line {number}: invalid JSON: {e}")))?;
+                (state.emit)(failed(
+                    &where_,
+                    source,
+                    format!("line {number}: invalid JSON: {e}"),
+                ))?;
                 continue;
             }
         };
         let Some(record) = value.as_object() else {
-            (state.emit)(failed(&where_, source, format!("line {number}: not a JSON object")))?;
+            (state.emit)(failed(
+                &where_,
+                source,
+                format!("line {number}: not a JSON object"),
+            ))?;
             continue;
         };
         let string = |key: &str| match record.get(key) {
@@ -169,21 +249,31 @@ pub(crate) fn read_jsonl(ing: &Ingestor, source: &str, raw: &[u8], state: &mut R
         let url = string(&fields.url);
         let doc_source = url.clone().unwrap_or_else(|| where_.clone());
         let result = if let Some(text) = string(&fields.text) {
-            let mut metadata = Metadata { source: Some(doc_source.clone()), ..Metadata::default() };
+            let mut metadata = Metadata {
+                source: Some(doc_source.clone()),
+                ..Metadata::default()
+            };
             metadata.extra.insert("line".into(), number.to_string());
             text_document(ing, &doc_source, id.clone(), text.as_bytes(), metadata).map(|mut doc| {
                 // The text came JSON-escaped: anchor the document at its line only.
-                doc.source_map = Some(stancegraph_core::SourceMap { anchors: vec![(0, line_start)] });
+                doc.source_map = Some(stancegraph_core::SourceMap {
+                    anchors: vec![(0, line_start)],
+                });
                 doc
             })
         } else if let Some(html) = string(&fields.html) {
             html_document(ing, &doc_source, id.clone(), html.as_bytes(), None).map(|mut doc| {
-                doc.source_map = Some(stancegraph_core::SourceMap { anchors: vec![(0, line_start)] });
+                doc.source_map = Some(stancegraph_core::SourceMap {
+                    anchors: vec![(0, line_start)],
+                });
                 doc.metadata.extra.insert("line".into(), number.to_string());
                 doc
             })
         } else {
-            Err((id.clone().unwrap_or_else(|| where_.clone()), format!("no `{}` or `{}` field", fields.text, fields.html)))
+            Err((
+                id.clone().unwrap_or_else(|| where_.clone()),
+                format!("no `{}` or `{}` field", fields.text, fields.html),
+            ))
         };
         let result = result
             .map(|mut doc| {
@@ -216,15 +306,31 @@ pub(crate) fn read_jsonl(ing: &Ingestor, source: &str, raw: &[u8], state: &mut R
 }
 
 /// RSS and Atom: one document per item, from its content or description.
-pub(crate) fn read_feed(ing: &Ingestor, source: &str, raw: &[u8], state: &mut ReadState<'_>) -> ControlFlow<()> {
+pub(crate) fn read_feed(
+    ing: &Ingestor,
+    source: &str,
+    raw: &[u8],
+    state: &mut ReadState<'_>,
+) -> ControlFlow<()> {
     let feed = match feed_rs::parser::parse(raw) {
         Ok(feed) => feed,
-        Err(e) => return (state.emit)(failed(source, source, format!("not an RSS/Atom feed: {e}"))),
+        Err(e) => {
+            return (state.emit)(failed(source, source, format!("not an RSS/Atom feed: {e}")))
+        }
     };
-    let outlet = feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty());
+    let outlet = feed
+        .title
+        .as_ref()
+        .map(|t| t.content.trim().to_string())
+        .filter(|t| !t.is_empty());
     for (index, entry) in feed.entries.iter().enumerate() {
         let link = entry.links.first().map(|l| l.href.clone());
-        let id = if entry.id.trim().is_empty() { link.clone().unwrap_or_else(|| format!("{source}#{}", index + 1)) } else { entry.id.clone() };
+        let id = if entry.id.trim().is_empty() {
+            link.clone()
+                .unwrap_or_else(|| format!("{source}#{}", index + 1))
+        } else {
+            entry.id.clone()
+        };
         let body = entry
             .content
             .as_ref()
@@ -232,34 +338,62 @@ pub(crate) fn read_feed(ing: &Ingestor, source: &str, raw: &[u8], state: &mut Re
             .filter(|b| !b.trim().is_empty())
             .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()));
         let Some(body) = body.filter(|b| !b.trim().is_empty()) else {
-            (state.emit)(failed(&id, source, format!("feed item {} has no content or description", index + 1)))?;
+            (state.emit)(failed(
+                &id,
+                source,
+                format!("feed item {} has no content or description", index + 1),
+            ))?;
             continue;
         };
         let text = if body.contains('<') {
-            extract::fragment_paragraphs(&body).iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
+            extract::fragment_paragraphs(&body)
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
         } else {
             body
         };
         let mut metadata = Metadata {
             source: Some(link.clone().unwrap_or_else(|| source.to_string())),
-            title: entry.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty()),
+            title: entry
+                .title
+                .as_ref()
+                .map(|t| t.content.trim().to_string())
+                .filter(|t| !t.is_empty()),
             outlet: outlet.clone(),
-            author: (!entry.authors.is_empty()).then(|| entry.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ")),
-            published: entry.published.or(entry.updated).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            author: (!entry.authors.is_empty()).then(|| {
+                entry
+                    .authors
+                    .iter()
+                    .map(|a| a.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+            published: entry
+                .published
+                .or(entry.updated)
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             ..Metadata::default()
         };
         metadata.extra.insert("feed".into(), source.to_string());
-        let result = text_document(ing, source, Some(id.clone()), text.as_bytes(), metadata).map(|mut doc| {
-            doc.source_map = None;
-            doc
-        });
+        let result = text_document(ing, source, Some(id.clone()), text.as_bytes(), metadata).map(
+            |mut doc| {
+                doc.source_map = None;
+                doc
+            },
+        );
         ing.finish(result, state)?;
     }
     ControlFlow::Continue(())
 }
 
 /// A WARC file, gzipped or not, read record by record.
-pub(crate) fn read_warc_file(ing: &Ingestor, path: &Path, state: &mut ReadState<'_>) -> ControlFlow<()> {
+pub(crate) fn read_warc_file(
+    ing: &Ingestor,
+    path: &Path,
+    state: &mut ReadState<'_>,
+) -> ControlFlow<()> {
     let source = path.display().to_string();
     let mut file = match std::fs::File::open(path) {
         Ok(file) => std::io::BufReader::new(file),
@@ -277,25 +411,50 @@ pub(crate) fn read_warc_file(ing: &Ingestor, path: &Path, state: &mut ReadState<
     }
 }
 
-pub(crate) fn read_warc_bytes(ing: &Ingestor, source: &str, raw: &[u8], state: &mut ReadState<'_>) -> ControlFlow<()> {
+pub(crate) fn read_warc_bytes(
+    ing: &Ingestor,
+    source: &str,
+    raw: &[u8],
+    state: &mut ReadState<'_>,
+) -> ControlFlow<()> {
     read_warc(ing, source, std::io::Cursor::new(raw), state)
 }
 
 /// Reads one line of at most 64 KiB; `Ok(None)` at the end of input.
 fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<String>> {
     let mut buf = Vec::new();
-    let n = reader.by_ref().take(64 * 1024).read_until(b'\n', &mut buf)?;
+    let n = reader
+        .by_ref()
+        .take(64 * 1024)
+        .read_until(b'\n', &mut buf)?;
     if n == 0 {
         return Ok(None);
     }
-    Ok(Some(String::from_utf8_lossy(&buf).trim_end_matches(['\r', '\n']).to_string()))
+    Ok(Some(
+        String::from_utf8_lossy(&buf)
+            .trim_end_matches(['\r', '\n'])
+            .to_string(),
+    ))
 }
 
-fn read_warc(ing: &Ingestor, source: &str, mut reader: impl BufRead, state: &mut ReadState<'_>) -> ControlFlow<()> {
+fn read_warc(
+    ing: &Ingestor,
+    source: &str,
+    mut reader: impl BufRead,
+    state: &mut ReadState<'_>,
+) -> ControlFlow<()> {
     let mut records = 0usize;
     let io_failure = |records: usize, e: std::io::Error| {
-        let what = if e.kind() == std::io::ErrorKind::UnexpectedEof { "truncated input".to_string() } else { e.to_string() };
-        failed(source, source, format!("WARC read stopped after {records} record(s): {what}"))
+        let what = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            "truncated input".to_string()
+        } else {
+            e.to_string()
+        };
+        failed(
+            source,
+            source,
+            format!("WARC read stopped after {records} record(s): {what}"),
+        )
     };
     loop {
         let first = match read_line(&mut reader) {
@@ -305,7 +464,11 @@ fn read_warc(ing: &Ingestor, source: &str, mut reader: impl BufRead, state: &mut
             Err(e) => return (state.emit)(io_failure(records, e)),
         };
         if !first.starts_with("WARC/") {
-            return (state.emit)(failed(source, source, format!("record {}: expected a `WARC/` version line", records + 1)));
+            return (state.emit)(failed(
+                source,
+                source,
+                format!("record {}: expected a `WARC/` version line", records + 1),
+            ));
         }
         let mut headers: Vec<(String, String)> = Vec::new();
         loop {
@@ -316,29 +479,51 @@ fn read_warc(ing: &Ingestor, source: &str, mut reader: impl BufRead, state: &mut
                         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
                     }
                     if headers.len() > 256 {
-                        return (state.emit)(failed(source, source, format!("record {}: too many headers", records + 1)));
+                        return (state.emit)(failed(
+                            source,
+                            source,
+                            format!("record {}: too many headers", records + 1),
+                        ));
                     }
                 }
-                Ok(None) => return (state.emit)(io_failure(records, std::io::ErrorKind::UnexpectedEof.into())),
+                Ok(None) => {
+                    return (state.emit)(io_failure(
+                        records,
+                        std::io::ErrorKind::UnexpectedEof.into(),
+                    ))
+                }
                 Err(e) => return (state.emit)(io_failure(records, e)),
             }
         }
         records += 1;
-        let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
         let record_id = header("warc-record-id").unwrap_or("").to_string();
         let uri = header("warc-target-uri").map(|u| u.trim_matches(['<', '>']).to_string());
         let doc_source = uri.clone().unwrap_or_else(|| format!("{source}#{records}"));
         let Some(length) = header("content-length").and_then(|l| l.parse::<u64>().ok()) else {
-            return (state.emit)(failed(source, source, format!("record {records}: missing or bad Content-Length")));
+            return (state.emit)(failed(
+                source,
+                source,
+                format!("record {records}: missing or bad Content-Length"),
+            ));
         };
         let wanted = header("warc-type") == Some("response")
-            && header("content-type").is_some_and(|t| t.to_ascii_lowercase().contains("application/http"));
+            && header("content-type")
+                .is_some_and(|t| t.to_ascii_lowercase().contains("application/http"));
         if !wanted || length > ing.config.max_bytes {
             if let Err(e) = std::io::copy(&mut reader.by_ref().take(length), &mut std::io::sink()) {
                 return (state.emit)(io_failure(records, e));
             }
             if wanted {
-                let reason = format!("{length} bytes is over the limit of {} (source.max_bytes)", ing.config.max_bytes);
+                let reason = format!(
+                    "{length} bytes is over the limit of {} (source.max_bytes)",
+                    ing.config.max_bytes
+                );
                 (state.emit)(failed(&doc_source, &doc_source, reason))?;
             }
             continue;
@@ -346,16 +531,27 @@ fn read_warc(ing: &Ingestor, source: &str, mut reader: impl BufRead, state: &mut
         let mut block = Vec::new();
         match reader.by_ref().take(length).read_to_end(&mut block) {
             Ok(n) if n as u64 == length => {}
-            Ok(_) => return (state.emit)(io_failure(records, std::io::ErrorKind::UnexpectedEof.into())),
+            Ok(_) => {
+                return (state.emit)(io_failure(
+                    records,
+                    std::io::ErrorKind::UnexpectedEof.into(),
+                ))
+            }
             Err(e) => return (state.emit)(io_failure(records, e)),
         }
         let result = http_response_document(ing, &doc_source, &block).map(|mut doc| {
-            doc.metadata.extra.insert("warc_file".into(), source.to_string());
+            doc.metadata
+                .extra
+                .insert("warc_file".into(), source.to_string());
             if !record_id.is_empty() {
-                doc.metadata.extra.insert("warc_record_id".into(), record_id.clone());
+                doc.metadata
+                    .extra
+                    .insert("warc_record_id".into(), record_id.clone());
             }
             if let Some(date) = header("warc-date") {
-                doc.metadata.extra.insert("warc_date".into(), date.to_string());
+                doc.metadata
+                    .extra
+                    .insert("warc_date".into(), date.to_string());
             }
             doc
         });
@@ -372,20 +568,30 @@ const NOT_HTML: &str = "not an HTML response";
 
 /// An HTTP response (status line, headers, body) holding an HTML page.
 fn http_response_document(ing: &Ingestor, uri: &str, block: &[u8]) -> DocResult {
-    let split = decode_find(block, b"\r\n\r\n").map(|p| (p, 4)).or_else(|| decode_find(block, b"\n\n").map(|p| (p, 2)));
+    let split = decode_find(block, b"\r\n\r\n")
+        .map(|p| (p, 4))
+        .or_else(|| decode_find(block, b"\n\n").map(|p| (p, 2)));
     let Some((head_len, sep)) = split else {
         return Err((uri.to_string(), "HTTP response without a header end".into()));
     };
     let head = String::from_utf8_lossy(block.get(..head_len).unwrap_or(&[])).to_ascii_lowercase();
     let body = block.get(head_len + sep..).unwrap_or(&[]);
     let header = |name: &str| {
-        head.lines().skip(1).find_map(|l| l.split_once(':').filter(|(n, _)| n.trim() == name).map(|(_, v)| v.trim().to_string()))
+        head.lines().skip(1).find_map(|l| {
+            l.split_once(':')
+                .filter(|(n, _)| n.trim() == name)
+                .map(|(_, v)| v.trim().to_string())
+        })
     };
     let content_type = header("content-type").unwrap_or_default();
     if !content_type.is_empty() && !content_type.contains("html") {
         return Err((uri.to_string(), NOT_HTML.into()));
     }
-    let charset = content_type.split(';').find_map(|p| p.trim().strip_prefix("charset=").map(|c| c.trim_matches('"').to_string()));
+    let charset = content_type.split(';').find_map(|p| {
+        p.trim()
+            .strip_prefix("charset=")
+            .map(|c| c.trim_matches('"').to_string())
+    });
     let dechunked;
     let body = if header("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
         dechunked = dechunk(body);
@@ -395,7 +601,8 @@ fn http_response_document(ing: &Ingestor, uri: &str, block: &[u8]) -> DocResult 
     };
     let gunzipped;
     let body = if decode::is_gzip(body) {
-        gunzipped = decode::gunzip(body, ing.config.max_bytes).map_err(|e| (uri.to_string(), e.to_string()))?;
+        gunzipped = decode::gunzip(body, ing.config.max_bytes)
+            .map_err(|e| (uri.to_string(), e.to_string()))?;
         &gunzipped[..]
     } else {
         body
@@ -414,7 +621,9 @@ fn dechunk(body: &[u8]) -> Vec<u8> {
     while let Some(line_end) = decode_find(rest, b"\r\n") {
         let size_text = String::from_utf8_lossy(rest.get(..line_end).unwrap_or(&[])).to_string();
         let size_text = size_text.split(';').next().unwrap_or("").trim().to_string();
-        let Ok(size) = usize::from_str_radix(&size_text, 16) else { break };
+        let Ok(size) = usize::from_str_radix(&size_text, 16) else {
+            break;
+        };
         if size == 0 {
             break;
         }

@@ -10,7 +10,8 @@ fn bench(c: &mut Criterion) {
         eprintln!("skipping: no quotes model under data/models/quotes");
         return;
     };
-    let seed = std::fs::read_to_string(data.join("samples/000_668776db8feb23be.txt")).unwrap_or_default();
+    let seed =
+        std::fs::read_to_string(data.join("samples/000_668776db8feb23be.txt")).unwrap_or_default();
     let text = seed.repeat(20);
     let mut doc = Document::new(None, text, Metadata::default());
     basic_text::annotate(&mut doc);

@@ -10,28 +10,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("usage: polnear TRAIN_DIR DEV_DIR [OUT_DIR]");
         return Ok(());
     };
-    let epochs = std::env::var("EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(8);
+    let epochs = std::env::var("EPOCHS")
+        .ok()
+        .and_then(|e| e.parse().ok())
+        .unwrap_or(8);
     let analyzer = if std::env::var("TEXT").is_ok() {
-        Some(stancegraph_text::Analyzer::load(&stancegraph_text::default_data_dir())?)
+        Some(stancegraph_text::Analyzer::load(
+            &stancegraph_text::default_data_dir(),
+        )?)
     } else {
         None
     };
-    let prepare = |doc: &mut stancegraph_core::Document| {
-        match &analyzer {
-            Some(a) => a.annotate(doc).map_err(|e| e.to_string()),
-            None => {
-                basic_text::annotate(doc);
-                Ok(())
-            }
+    let prepare = |doc: &mut stancegraph_core::Document| match &analyzer {
+        Some(a) => a.annotate(doc).map_err(|e| e.to_string()),
+        None => {
+            basic_text::annotate(doc);
+            Ok(())
         }
     };
     let start = std::time::Instant::now();
     let train_examples = train::load_examples(&PathBuf::from(train_dir), prepare)?;
     let dev_examples = train::load_examples(&PathBuf::from(dev_dir), prepare)?;
     let tokens: usize = train_examples.iter().map(|e| e.doc.tokens.len()).sum();
-    eprintln!("loaded {} train docs ({tokens} tokens), {} dev docs in {:?}", train_examples.len(), dev_examples.len(), start.elapsed());
+    eprintln!(
+        "loaded {} train docs ({tokens} tokens), {} dev docs in {:?}",
+        train_examples.len(),
+        dev_examples.len(),
+        start.elapsed()
+    );
     if std::env::var("ORACLE").is_ok() {
-        println!("oracle {}", serde_json::to_string(&train::oracle(&dev_examples).report())?);
+        println!(
+            "oracle {}",
+            serde_json::to_string(&train::oracle(&dev_examples).report())?
+        );
     }
     if std::env::var("MISALIGNED").is_ok() {
         for e in dev_examples.iter().take(30) {
@@ -44,24 +55,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         let lo = span.start.saturating_sub(10);
                         let hi = (span.end + 10).min(e.doc.text().len());
                         let ctx = e.doc.text().get(lo..hi).unwrap_or("?");
-                        println!("{role} {starts} {ends} [{}] ctx [{}]", e.doc.slice(span).chars().take(80).collect::<String>(), ctx.chars().take(120).collect::<String>());
+                        println!(
+                            "{role} {starts} {ends} [{}] ctx [{}]",
+                            e.doc.slice(span).chars().take(80).collect::<String>(),
+                            ctx.chars().take(120).collect::<String>()
+                        );
                     }
                 }
             }
         }
     }
     debug_counts(&train_examples);
-    let buckets = std::env::var("BUCKETS").ok().and_then(|e| e.parse().ok()).unwrap_or(18);
-    let options = train::TrainOptions { epochs, buckets: 1 << buckets };
-    let attributor = train::train(&train_examples, options, |epoch, errors| eprintln!("epoch {epoch}: {errors} token errors"));
+    let buckets = std::env::var("BUCKETS")
+        .ok()
+        .and_then(|e| e.parse().ok())
+        .unwrap_or(18);
+    let options = train::TrainOptions {
+        epochs,
+        buckets: 1 << buckets,
+    };
+    let attributor = train::train(&train_examples, options, |epoch, errors| {
+        eprintln!("epoch {epoch}: {errors} token errors")
+    });
     eprintln!("trained in {:?}", start.elapsed());
     if std::env::var("SHOW").is_ok() {
         for e in dev_examples.iter().skip(3).take(1) {
             for g in &e.gold {
-                println!("GOLD S[{}] C[{}] T[{}]", g.source.map_or("", |s| e.doc.slice(s)), g.cue.map_or("", |s| e.doc.slice(s)), g.content.map_or("", |s| e.doc.slice(s)));
+                println!(
+                    "GOLD S[{}] C[{}] T[{}]",
+                    g.source.map_or("", |s| e.doc.slice(s)),
+                    g.cue.map_or("", |s| e.doc.slice(s)),
+                    g.content.map_or("", |s| e.doc.slice(s))
+                );
             }
             for q in attributor.find(&e.doc) {
-                println!("PRED S[{}] C[{}] T[{}] {:?}", q.source.map_or("", |s| e.doc.slice(s)), q.cue.map_or("", |s| e.doc.slice(s)), e.doc.slice(q.content), q.speaker);
+                println!(
+                    "PRED S[{}] C[{}] T[{}] {:?}",
+                    q.source.map_or("", |s| e.doc.slice(s)),
+                    q.cue.map_or("", |s| e.doc.slice(s)),
+                    e.doc.slice(q.content),
+                    q.speaker
+                );
             }
         }
     }
@@ -82,6 +116,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 #[allow(dead_code)]
 fn debug_counts(examples: &[train::Example]) {
     let sentences: usize = examples.iter().map(|e| e.doc.sentences.len()).sum();
-    let paragraphs: usize = examples.iter().map(|e| stancegraph_quotes::tagger::segments(&e.doc, &[]).len()).sum();
+    let paragraphs: usize = examples
+        .iter()
+        .map(|e| stancegraph_quotes::tagger::segments(&e.doc, &[]).len())
+        .sum();
     eprintln!("sentences {sentences}, paragraphs {paragraphs}");
 }

@@ -30,7 +30,10 @@ pub fn role_spans(tags: &[usize], margins: &[f32]) -> Vec<RoleSpan> {
             continue;
         }
         let Some(role) = role_of(tag) else { continue };
-        let extends = !is_begin(tag) && out.last().is_some_and(|s| s.role == role && s.last + 1 == i);
+        let extends = !is_begin(tag)
+            && out
+                .last()
+                .is_some_and(|s| s.role == role && s.last + 1 == i);
         match out.last_mut() {
             Some(span) if extends => {
                 span.last = i;
@@ -39,7 +42,12 @@ pub fn role_spans(tags: &[usize], margins: &[f32]) -> Vec<RoleSpan> {
             }
             _ => {
                 sum = margin;
-                out.push(RoleSpan { role, first: i, last: i, margin });
+                out.push(RoleSpan {
+                    role,
+                    first: i,
+                    last: i,
+                    margin,
+                });
             }
         }
     }
@@ -66,7 +74,13 @@ pub struct Linked {
 
 /// Links contents to cues and cues to sources, greedily by distance, one to one.
 pub fn link(spans: &[RoleSpan]) -> Vec<Linked> {
-    let by_role = |role: usize| spans.iter().copied().filter(|s| s.role == role).collect::<Vec<_>>();
+    let by_role = |role: usize| {
+        spans
+            .iter()
+            .copied()
+            .filter(|s| s.role == role)
+            .collect::<Vec<_>>()
+    };
     let (sources, cues, contents) = (by_role(0), by_role(1), by_role(2));
     // Candidate pairs within a window; each list is sorted by position.
     let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
@@ -98,7 +112,11 @@ pub fn link(spans: &[RoleSpan]) -> Vec<Linked> {
                 break;
             }
             // A source inside another content is never this one's.
-            let penalty = if cue_of[c].is_none() { MAX_SOURCE_GAP } else { 0 };
+            let penalty = if cue_of[c].is_none() {
+                MAX_SOURCE_GAP
+            } else {
+                0
+            };
             source_pairs.push((gap(anchor, source) + penalty, c, s));
         }
     }
@@ -124,19 +142,25 @@ pub fn link(spans: &[RoleSpan]) -> Vec<Linked> {
 
 /// Byte span of a token range.
 pub fn token_span(doc: &Document, first: usize, last: usize) -> Option<Span> {
-    Some(Span::new(doc.tokens.get(first)?.span.start, doc.tokens.get(last)?.span.end))
+    Some(Span::new(
+        doc.tokens.get(first)?.span.start,
+        doc.tokens.get(last)?.span.end,
+    ))
 }
 
 /// Direct when the content is one quoted region (give or take punctuation), mixed when it
 /// contains quote marks, indirect otherwise.
 pub fn kind_of(text: &str, content: Span, regions: &[QuoteRegion]) -> QuoteKind {
     let core = trim_punctuation(text, content);
-    let mut inside = regions.iter().filter(|r| r.depth == 0 && r.outer().overlaps(content));
+    let mut inside = regions
+        .iter()
+        .filter(|r| r.depth == 0 && r.outer().overlaps(content));
     match inside.next() {
         None => QuoteKind::Indirect,
         Some(first) => {
             let outer = first.outer();
-            if inside.next().is_none() && outer.start <= core.start + 1 && outer.end + 2 >= core.end {
+            if inside.next().is_none() && outer.start <= core.start + 1 && outer.end + 2 >= core.end
+            {
                 QuoteKind::Direct
             } else {
                 QuoteKind::Mixed
@@ -146,42 +170,126 @@ pub fn kind_of(text: &str, content: Span, regions: &[QuoteRegion]) -> QuoteKind 
 }
 
 fn trim_punctuation(text: &str, span: Span) -> Span {
-    let Some(slice) = text.get(span.start..span.end) else { return span };
-    let trimmed_start = slice.trim_start_matches(|c: char| c.is_whitespace() || ",.;:—–-".contains(c));
-    let trimmed = trimmed_start.trim_end_matches(|c: char| c.is_whitespace() || ",.;:—–-".contains(c));
+    let Some(slice) = text.get(span.start..span.end) else {
+        return span;
+    };
+    let trimmed_start =
+        slice.trim_start_matches(|c: char| c.is_whitespace() || ",.;:—–-".contains(c));
+    let trimmed =
+        trimmed_start.trim_end_matches(|c: char| c.is_whitespace() || ",.;:—–-".contains(c));
     let start = span.start + (slice.len() - trimmed_start.len());
     Span::new(start, start + trimmed.len())
 }
 
 /// Nouns that describe a source without naming it: kept as anonymous speakers.
 const ANONYMOUS_HEADS: &[&str] = &[
-    "sources", "source", "analysts", "analyst", "officials", "official", "experts", "expert", "critics", "observers",
-    "people", "aides", "aide", "advisers", "advisors", "adviser", "advisor", "economists", "economist", "diplomats",
-    "diplomat", "insiders", "insider", "lawmakers", "investors", "traders", "executives", "residents", "voters",
-    "supporters", "opponents", "members", "staffers", "sources", "spokesman", "spokeswoman", "spokesperson", "some",
-    "many", "others", "report", "reports", "polls", "poll", "survey", "study", "studies", "researchers", "scientists",
-    "democrats", "republicans", "conservatives", "liberals", "activists", "protesters", "leaders", "strategists",
+    "sources",
+    "source",
+    "analysts",
+    "analyst",
+    "officials",
+    "official",
+    "experts",
+    "expert",
+    "critics",
+    "observers",
+    "people",
+    "aides",
+    "aide",
+    "advisers",
+    "advisors",
+    "adviser",
+    "advisor",
+    "economists",
+    "economist",
+    "diplomats",
+    "diplomat",
+    "insiders",
+    "insider",
+    "lawmakers",
+    "investors",
+    "traders",
+    "executives",
+    "residents",
+    "voters",
+    "supporters",
+    "opponents",
+    "members",
+    "staffers",
+    "sources",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "some",
+    "many",
+    "others",
+    "report",
+    "reports",
+    "polls",
+    "poll",
+    "survey",
+    "study",
+    "studies",
+    "researchers",
+    "scientists",
+    "democrats",
+    "republicans",
+    "conservatives",
+    "liberals",
+    "activists",
+    "protesters",
+    "leaders",
+    "strategists",
 ];
 
 /// Words that end the head of a source noun phrase ("sources familiar with …").
 const HEAD_BREAKS: &[&str] = &[
-    "of", "from", "at", "in", "with", "familiar", "who", "that", "which", "close", "on", "for", "to", ",", "(", "—",
-    "–", "speaking", "briefed", "according", "inside", "within", "among",
+    "of",
+    "from",
+    "at",
+    "in",
+    "with",
+    "familiar",
+    "who",
+    "that",
+    "which",
+    "close",
+    "on",
+    "for",
+    "to",
+    ",",
+    "(",
+    "—",
+    "–",
+    "speaking",
+    "briefed",
+    "according",
+    "inside",
+    "within",
+    "among",
 ];
 
 /// Resolves the speaker of a source span through the mention and entity layers.
 pub fn resolve_speaker(doc: &Document, source: Option<(usize, usize)>) -> ActorRef {
     let Some((first, last)) = source else {
-        return ActorRef::Unresolved { text: String::new() };
+        return ActorRef::Unresolved {
+            text: String::new(),
+        };
     };
     let Some(span) = token_span(doc, first, last) else {
-        return ActorRef::Unresolved { text: String::new() };
+        return ActorRef::Unresolved {
+            text: String::new(),
+        };
     };
     let source_text = doc.slice(span).trim().to_string();
     // Head region: up to the first breaking word after the first token.
     let mut head_last = last;
     for i in first + 1..=last {
-        let word = doc.tokens.get(i).map(|t| doc.slice(t.span).to_lowercase()).unwrap_or_default();
+        let word = doc
+            .tokens
+            .get(i)
+            .map(|t| doc.slice(t.span).to_lowercase())
+            .unwrap_or_default();
         if HEAD_BREAKS.contains(&word.as_str()) {
             head_last = i - 1;
             break;
@@ -189,7 +297,11 @@ pub fn resolve_speaker(doc: &Document, source: Option<(usize, usize)>) -> ActorR
     }
     // Skip a trailing possessive clitic.
     while head_last > first {
-        let word = doc.tokens.get(head_last).map(|t| doc.slice(t.span)).unwrap_or("");
+        let word = doc
+            .tokens
+            .get(head_last)
+            .map(|t| doc.slice(t.span))
+            .unwrap_or("");
         if matches!(word, "'s" | "’s" | "'" | "’") {
             head_last -= 1;
         } else {
@@ -207,15 +319,25 @@ pub fn resolve_speaker(doc: &Document, source: Option<(usize, usize)>) -> ActorR
         .min_by_key(|m| (m.kind != MentionKind::Name, m.span.len()));
     if let Some(mention) = mention {
         if let Some(id) = &mention.entity {
-            if !(ANONYMOUS_HEADS.contains(&head_word.as_str()) && mention.kind != MentionKind::Name) {
+            if !(ANONYMOUS_HEADS.contains(&head_word.as_str()) && mention.kind != MentionKind::Name)
+            {
                 return ActorRef::Entity { id: id.clone() };
             }
         }
     }
-    let pronoun = matches!(head_word.as_str(), "he" | "she" | "they" | "i" | "we" | "it" | "him" | "her" | "you");
-    let common = doc.slice(head).chars().next().is_some_and(|c| c.is_lowercase());
+    let pronoun = matches!(
+        head_word.as_str(),
+        "he" | "she" | "they" | "i" | "we" | "it" | "him" | "her" | "you"
+    );
+    let common = doc
+        .slice(head)
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase());
     if !pronoun && (ANONYMOUS_HEADS.contains(&head_word.as_str()) || common) {
-        return ActorRef::Anonymous { description: source_text };
+        return ActorRef::Anonymous {
+            description: source_text,
+        };
     }
     ActorRef::Unresolved { text: source_text }
 }

@@ -25,6 +25,9 @@ pub enum QuotesError {
 
 impl QuotesError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        QuotesError::Io { path: path.into(), source }
+        QuotesError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

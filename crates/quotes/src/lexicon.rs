@@ -47,12 +47,17 @@ pub fn normalise(word: &str, out: &mut String) {
 
 impl CueLexicon {
     /// Counts cue words over documents whose tokens are already set.
-    pub fn learn<'a>(docs: impl IntoIterator<Item = (&'a Document, &'a [GoldAttribution])>) -> Self {
+    pub fn learn<'a>(
+        docs: impl IntoIterator<Item = (&'a Document, &'a [GoldAttribution])>,
+    ) -> Self {
         let mut words: HashMap<String, CueStats> = HashMap::new();
         let mut phrases: HashMap<String, u32> = HashMap::new();
         let mut buf = String::new();
         for (doc, gold) in docs {
-            let cues: Vec<(Span, Option<Span>)> = gold.iter().filter_map(|g| g.cue.map(|c| (c, g.source))).collect();
+            let cues: Vec<(Span, Option<Span>)> = gold
+                .iter()
+                .filter_map(|g| g.cue.map(|c| (c, g.source)))
+                .collect();
             for token in &doc.tokens {
                 normalise(doc.slice(token.span), &mut buf);
                 let stats = words.entry(buf.clone()).or_default();
@@ -67,11 +72,15 @@ impl CueLexicon {
                 }
             }
             for (cue, _) in &cues {
-                let phrase: Vec<String> = doc.slice(*cue).split_whitespace().map(|w| {
-                    let mut s = String::new();
-                    normalise(w, &mut s);
-                    s
-                }).collect();
+                let phrase: Vec<String> = doc
+                    .slice(*cue)
+                    .split_whitespace()
+                    .map(|w| {
+                        let mut s = String::new();
+                        normalise(w, &mut s);
+                        s
+                    })
+                    .collect();
                 if !phrase.is_empty() && phrase.len() <= 6 {
                     *phrases.entry(phrase.join(" ")).or_default() += 1;
                 }
@@ -85,16 +94,24 @@ impl CueLexicon {
 
     /// Share of a word's occurrences that are cues (0 for unseen words), smoothed.
     pub fn cue_probability(&self, normalised: &str) -> f32 {
-        self.words.get(normalised).map_or(0.0, |s| s.in_cue as f32 / (s.total as f32 + 1.0))
+        self.words
+            .get(normalised)
+            .map_or(0.0, |s| s.in_cue as f32 / (s.total as f32 + 1.0))
     }
 
     pub fn load(path: &Path) -> Result<Self, QuotesError> {
         let text = std::fs::read_to_string(path).map_err(|e| QuotesError::io(path, e))?;
-        serde_json::from_str(&text).map_err(|source| QuotesError::Json { path: path.to_path_buf(), source })
+        serde_json::from_str(&text).map_err(|source| QuotesError::Json {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     pub fn save(&self, path: &Path) -> Result<(), QuotesError> {
-        let text = serde_json::to_string_pretty(self).map_err(|source| QuotesError::Json { path: path.to_path_buf(), source })?;
+        let text = serde_json::to_string_pretty(self).map_err(|source| QuotesError::Json {
+            path: path.to_path_buf(),
+            source,
+        })?;
         std::fs::write(path, text).map_err(|e| QuotesError::io(path, e))
     }
 }

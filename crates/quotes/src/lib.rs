@@ -13,10 +13,10 @@
 mod attribution;
 pub mod basic_text;
 mod error;
-mod rules;
 pub mod lexicon;
 pub mod marks;
 pub mod polnear;
+mod rules;
 pub mod score;
 pub mod tagger;
 pub mod train;
@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use stancegraph_core::{
-    layer, BuildContext, Document, Provenance, Quote, QuoteKind, Registry, Stage, StageError, StageIo, TypedFactory,
+    layer, BuildContext, Document, Provenance, Quote, QuoteKind, Registry, Stage, StageError,
+    StageIo, TypedFactory,
 };
 
 pub use attribution::{kind_of, resolve_speaker};
@@ -51,7 +52,10 @@ pub struct Attributor {
 impl Attributor {
     /// Loads the shipped model from a project `data/` directory.
     pub fn load(data_dir: &Path) -> Result<Self, QuotesError> {
-        Self::from_files(&data_dir.join(DEFAULT_MODEL), &data_dir.join(DEFAULT_LEXICON))
+        Self::from_files(
+            &data_dir.join(DEFAULT_MODEL),
+            &data_dir.join(DEFAULT_LEXICON),
+        )
     }
 
     pub fn from_files(model: &Path, lexicon: &Path) -> Result<Self, QuotesError> {
@@ -59,7 +63,12 @@ impl Attributor {
     }
 
     pub fn new(lexicon: CueLexicon, weights: Weights) -> Self {
-        Attributor { lexicon, weights, min_confidence: 0.0, stage: STAGE_NAME.to_string() }
+        Attributor {
+            lexicon,
+            weights,
+            min_confidence: 0.0,
+            stage: STAGE_NAME.to_string(),
+        }
     }
 
     /// Drops quotes below this confidence (0 keeps everything).
@@ -90,16 +99,36 @@ impl Attributor {
         let spans = attribution::role_spans(&tags, &margins);
         let mut quotes = Vec::new();
         for linked in attribution::link(&spans) {
-            let Some(content) = attribution::token_span(doc, linked.content.first, linked.content.last) else { continue };
-            let cue = linked.cue.and_then(|c| attribution::token_span(doc, c.first, c.last));
+            let Some(content) =
+                attribution::token_span(doc, linked.content.first, linked.content.last)
+            else {
+                continue;
+            };
+            let kind = kind_of(doc.text(), content, &regions);
+            // A cue in a heading introduces nothing outside that heading.
+            let cue = linked
+                .cue
+                .filter(|c| {
+                    !in_heading(doc, c.first) || same_sentence(doc, c.first, linked.content.first)
+                })
+                .and_then(|c| attribution::token_span(doc, c.first, c.last));
+            // Reported speech needs a cue; only quoted words stand on their own.
+            if cue.is_none() && kind != QuoteKind::Direct {
+                continue;
+            }
             // A cue without a tagged source takes its subject from the parse.
-            let source_tokens = linked
-                .source
-                .map(|s| (s.first, s.last))
-                .or_else(|| linked.cue.and_then(|c| rules::subject_of(doc, c.first)));
+            let source_tokens = linked.source.map(|s| (s.first, s.last)).or_else(|| {
+                linked
+                    .cue
+                    .and_then(|c| rules::subject_of(doc, c.first, Some(content)))
+            });
             let source = source_tokens.and_then(|(a, b)| attribution::token_span(doc, a, b));
             let speaker = resolve_speaker(doc, source_tokens);
-            let margins: Vec<f32> = [Some(linked.content), linked.cue, linked.source].iter().flatten().map(|s| s.margin).collect();
+            let margins: Vec<f32> = [Some(linked.content), linked.cue, linked.source]
+                .iter()
+                .flatten()
+                .map(|s| s.margin)
+                .collect();
             let mean = margins.iter().sum::<f32>() / margins.len().max(1) as f32;
             let mut confidence = 1.0 / (1.0 + (-mean / 4.0).exp());
             if cue.is_none() {
@@ -114,7 +143,7 @@ impl Attributor {
                 cue,
                 source,
                 speaker,
-                kind: kind_of(doc.text(), content, &regions),
+                kind,
                 stage: self.stage.clone(),
                 confidence,
             });
@@ -131,7 +160,12 @@ impl Attributor {
 impl Attributor {
     /// Quoted passages of three or more tokens that no tagged content covers become direct
     /// quotes with the nearest cue of their sentence and that cue's subject.
-    fn add_untagged_direct_quotes(&self, doc: &Document, regions: &[marks::QuoteRegion], quotes: &mut Vec<Quote>) {
+    fn add_untagged_direct_quotes(
+        &self,
+        doc: &Document,
+        regions: &[marks::QuoteRegion],
+        quotes: &mut Vec<Quote>,
+    ) {
         for region in regions.iter().filter(|r| r.depth == 0 && r.closed) {
             let outer = region.outer();
             if quotes.iter().any(|q| q.content.overlaps(outer)) {
@@ -143,8 +177,10 @@ impl Attributor {
                 continue;
             }
             let last = last - 1;
-            let Some(cue) = rules::nearest_cue(doc, &self.lexicon, first, last) else { continue };
-            let source_tokens = rules::subject_of(doc, cue);
+            let Some(cue) = rules::nearest_cue(doc, &self.lexicon, first, last) else {
+                continue;
+            };
+            let source_tokens = rules::subject_of(doc, cue, Some(outer));
             let cue_span = doc.tokens.get(cue).map(|t| t.span);
             quotes.push(Quote {
                 id: String::new(),
@@ -158,6 +194,17 @@ impl Attributor {
             });
         }
     }
+}
+
+fn in_heading(doc: &Document, token: usize) -> bool {
+    doc.tokens
+        .get(token)
+        .and_then(|t| doc.sentences.get(t.sentence as usize))
+        .is_some_and(|s| s.kind == stancegraph_core::SentenceKind::Heading)
+}
+
+fn same_sentence(doc: &Document, a: usize, b: usize) -> bool {
+    doc.tokens.get(a).map(|t| t.sentence) == doc.tokens.get(b).map(|t| t.sentence)
 }
 
 /// Quote regions whose opening mark lies inside a sentence (never in boilerplate).
@@ -186,7 +233,11 @@ pub struct AttributionConfig {
 
 impl Default for AttributionConfig {
     fn default() -> Self {
-        AttributionConfig { model: DEFAULT_MODEL.into(), lexicon: DEFAULT_LEXICON.into(), min_confidence: 0.0 }
+        AttributionConfig {
+            model: DEFAULT_MODEL.into(),
+            lexicon: DEFAULT_LEXICON.into(),
+            min_confidence: 0.0,
+        }
     }
 }
 
@@ -220,7 +271,13 @@ impl TypedFactory for AttributionFactory {
 
     fn io(&self, _config: &Self::Config) -> StageIo {
         StageIo::new(
-            &[layer::SENTENCES, layer::TOKENS, layer::DEPS, layer::MENTIONS, layer::ENTITIES],
+            &[
+                layer::SENTENCES,
+                layer::TOKENS,
+                layer::DEPS,
+                layer::MENTIONS,
+                layer::ENTITIES,
+            ],
             &[layer::QUOTES],
         )
     }
@@ -228,19 +285,32 @@ impl TypedFactory for AttributionFactory {
     fn check(&self, config: &Self::Config) -> Vec<stancegraph_core::ConfigIssue> {
         let mut issues = Vec::new();
         if !(0.0..=1.0).contains(&config.min_confidence) {
-            issues.push(stancegraph_core::ConfigIssue::new("min_confidence", "must be between 0 and 1"));
+            issues.push(stancegraph_core::ConfigIssue::new(
+                "min_confidence",
+                "must be between 0 and 1",
+            ));
         }
         issues
     }
 
-    fn build(&self, config: Self::Config, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+    fn build(
+        &self,
+        config: Self::Config,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
         let model: PathBuf = context.resolve(&config.model);
         let lexicon: PathBuf = context.resolve(&config.lexicon);
         let attributor = Attributor::from_files(&model, &lexicon)
-            .map_err(|e| StageError::Build { stage: format!("{} ({})", STAGE_NAME, context.config_path), message: e.to_string() })?
+            .map_err(|e| StageError::Build {
+                stage: format!("{} ({})", STAGE_NAME, context.config_path),
+                message: e.to_string(),
+            })?
             .with_min_confidence(config.min_confidence);
         let resolved = serde_json::to_value(&config).unwrap_or_default();
-        Ok(Box::new(AttributionStage { attributor, config_hash: stancegraph_core::config_hash(&resolved) }))
+        Ok(Box::new(AttributionStage {
+            attributor,
+            config_hash: stancegraph_core::config_hash(&resolved),
+        }))
     }
 }
 

@@ -37,7 +37,10 @@ pub struct QuoteRegion {
 impl QuoteRegion {
     /// Marks included: from the opening mark to the closing mark (or the inner end).
     pub fn outer(&self) -> Span {
-        Span::new(self.open.start, self.close.map_or(self.inner.end, |c| c.end))
+        Span::new(
+            self.open.start,
+            self.close.map_or(self.inner.end, |c| c.end),
+        )
     }
 }
 
@@ -65,7 +68,10 @@ pub fn find_quotes(text: &str) -> Vec<QuoteRegion> {
         let mark = Span::new(at, at + c.len_utf8());
         if c == '\n' {
             // Paragraph end: a double quote continues only if the next paragraph opens again.
-            let continues = text.get(at + 1..).map(str::trim_start).and_then(|s| s.chars().next());
+            let continues = text
+                .get(at + 1..)
+                .map(str::trim_start)
+                .and_then(|s| s.chars().next());
             let reopens = matches!(continues, Some('“' | '"' | '«'));
             close_paragraph(&mut stack, &mut regions, at, reopens);
             paragraph_start = true;
@@ -73,18 +79,28 @@ pub fn find_quotes(text: &str) -> Vec<QuoteRegion> {
             continue;
         }
         let opening_context = prev.is_none_or(|p| p.is_whitespace() || "([{—–-/“‘\"'«".contains(p));
-        let closing_context = next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation() || "”’»—–…".contains(n));
+        let closing_context = next
+            .is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation() || "”’»—–…".contains(n));
         match c {
             '“' | '„' | '«' => {
-                let family = if c == '«' { Family::Guillemet } else { Family::Double };
+                let family = if c == '«' {
+                    Family::Guillemet
+                } else {
+                    Family::Double
+                };
                 // Repeated opener at a paragraph start continues the open quote.
-                let continuation = paragraph_start && stack.last().is_some_and(|o| o.family == family);
+                let continuation =
+                    paragraph_start && stack.last().is_some_and(|o| o.family == family);
                 if !continuation {
                     push(&mut stack, family, mark);
                 }
             }
             '”' | '»' => {
-                let family = if c == '»' { Family::Guillemet } else { Family::Double };
+                let family = if c == '»' {
+                    Family::Guillemet
+                } else {
+                    Family::Double
+                };
                 pop_to(&mut stack, &mut regions, family, mark);
             }
             '"' => {
@@ -123,15 +139,25 @@ pub fn find_quotes(text: &str) -> Vec<QuoteRegion> {
 
 fn push(stack: &mut Vec<Open>, family: Family, mark: Span) {
     if stack.len() < MAX_DEPTH {
-        let depth = stack.iter().filter(|o| o.family != Family::Single || family == Family::Single).count().min(stack.len());
-        stack.push(Open { family, mark, depth });
+        let depth = stack
+            .iter()
+            .filter(|o| o.family != Family::Single || family == Family::Single)
+            .count()
+            .min(stack.len());
+        stack.push(Open {
+            family,
+            mark,
+            depth,
+        });
     }
 }
 
 /// Closes the innermost open quote of `family`, discarding unclosed single quotes above it
 /// (they were apostrophes). A closer with no matching opener is ignored.
 fn pop_to(stack: &mut Vec<Open>, regions: &mut Vec<QuoteRegion>, family: Family, mark: Span) {
-    let Some(position) = stack.iter().rposition(|o| o.family == family) else { return };
+    let Some(position) = stack.iter().rposition(|o| o.family == family) else {
+        return;
+    };
     stack.truncate(position + 1);
     if let Some(open) = stack.pop() {
         regions.push(QuoteRegion {
@@ -146,7 +172,12 @@ fn pop_to(stack: &mut Vec<Open>, regions: &mut Vec<QuoteRegion>, family: Family,
 
 /// At a paragraph end: single quotes still open were apostrophes; double quotes either
 /// continue (the next paragraph reopens) or end here unclosed.
-fn close_paragraph(stack: &mut Vec<Open>, regions: &mut Vec<QuoteRegion>, at: usize, reopens: bool) {
+fn close_paragraph(
+    stack: &mut Vec<Open>,
+    regions: &mut Vec<QuoteRegion>,
+    at: usize,
+    reopens: bool,
+) {
     stack.retain(|o| o.family != Family::Single);
     if reopens {
         return;
@@ -169,7 +200,10 @@ mod tests {
     use super::*;
 
     fn inner<'a>(text: &'a str, regions: &[QuoteRegion]) -> Vec<(&'a str, usize, bool)> {
-        regions.iter().map(|r| (&text[r.inner.start..r.inner.end], r.depth, r.closed)).collect()
+        regions
+            .iter()
+            .map(|r| (&text[r.inner.start..r.inner.end], r.depth, r.closed))
+            .collect()
     }
 
     #[test]
@@ -178,7 +212,14 @@ mod tests {
         let r = find_quotes(text);
         assert_eq!(
             inner(text, &r),
-            [("The negotiator would ‘go rogue’ in talks, it’s not credible.", 0, true), ("go rogue", 1, true)]
+            [
+                (
+                    "The negotiator would ‘go rogue’ in talks, it’s not credible.",
+                    0,
+                    true
+                ),
+                ("go rogue", 1, true)
+            ]
         );
     }
 
@@ -186,7 +227,14 @@ mod tests {
     fn straight_and_guillemets() {
         let text = "He said \"we 'won' today\" and « merci » too, don't 'worry.";
         let r = find_quotes(text);
-        assert_eq!(inner(text, &r), [("we 'won' today", 0, true), ("won", 1, true), (" merci ", 0, true)]);
+        assert_eq!(
+            inner(text, &r),
+            [
+                ("we 'won' today", 0, true),
+                ("won", 1, true),
+                (" merci ", 0, true)
+            ]
+        );
     }
 
     #[test]
@@ -200,7 +248,10 @@ mod tests {
     fn unbalanced_marks_recover() {
         let text = "Stray ” closer. “Never closed here\nNext “ok” line.";
         let r = find_quotes(text);
-        assert_eq!(inner(text, &r), [("Never closed here", 0, false), ("ok", 0, true)]);
+        assert_eq!(
+            inner(text, &r),
+            [("Never closed here", 0, false), ("ok", 0, true)]
+        );
     }
 
     #[test]

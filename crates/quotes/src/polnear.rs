@@ -36,9 +36,15 @@ pub fn read_split(dir: &Path) -> Result<Vec<Article>, QuotesError> {
     let mut first_annotation: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for entry in std::fs::read_dir(&ann_dir).map_err(|e| QuotesError::io(&ann_dir, e))? {
         let path = entry.map_err(|e| QuotesError::io(&ann_dir, e))?.path();
-        let Some(file) = path.file_name().and_then(|f| f.to_str()) else { continue };
-        let Some(stem) = file.strip_suffix(".ann") else { continue };
-        let Some((article, annotator)) = stem.rsplit_once('_') else { continue };
+        let Some(file) = path.file_name().and_then(|f| f.to_str()) else {
+            continue;
+        };
+        let Some(stem) = file.strip_suffix(".ann") else {
+            continue;
+        };
+        let Some((article, annotator)) = stem.rsplit_once('_') else {
+            continue;
+        };
         let keep = match first_annotation.get(article) {
             Some((existing, _)) => annotator < existing.as_str(),
             None => true,
@@ -48,15 +54,24 @@ pub fn read_split(dir: &Path) -> Result<Vec<Article>, QuotesError> {
         }
     }
     if first_annotation.is_empty() {
-        return Err(QuotesError::Corpus { path: ann_dir, message: "no .ann files".into() });
+        return Err(QuotesError::Corpus {
+            path: ann_dir,
+            message: "no .ann files".into(),
+        });
     }
     let mut articles = Vec::with_capacity(first_annotation.len());
     for (name, (annotator, ann_path)) in first_annotation {
         let text_path = text_dir.join(format!("{name}.txt"));
-        let text = std::fs::read_to_string(&text_path).map_err(|e| QuotesError::io(&text_path, e))?;
+        let text =
+            std::fs::read_to_string(&text_path).map_err(|e| QuotesError::io(&text_path, e))?;
         let ann = std::fs::read_to_string(&ann_path).map_err(|e| QuotesError::io(&ann_path, e))?;
         let attributions = parse_ann(&text, &ann);
-        articles.push(Article { name, annotator, text, attributions });
+        articles.push(Article {
+            name,
+            annotator,
+            text,
+            attributions,
+        });
     }
     Ok(articles)
 }
@@ -70,15 +85,21 @@ pub fn parse_ann(text: &str, ann: &str) -> Vec<GoldAttribution> {
     let mut spans: HashMap<&str, Span> = HashMap::new();
     for line in ann.lines() {
         let mut fields = line.split('\t');
-        let (Some(id), Some(body)) = (fields.next(), fields.next()) else { continue };
+        let (Some(id), Some(body)) = (fields.next(), fields.next()) else {
+            continue;
+        };
         if !id.starts_with('T') {
             continue;
         }
-        let Some((_, offsets)) = body.split_once(' ') else { continue };
+        let Some((_, offsets)) = body.split_once(' ') else {
+            continue;
+        };
         let mut cover: Option<(usize, usize)> = None;
         for piece in offsets.split(';') {
             let mut numbers = piece.split_whitespace().map(str::parse::<usize>);
-            let (Some(Ok(a)), Some(Ok(b))) = (numbers.next(), numbers.next()) else { continue };
+            let (Some(Ok(a)), Some(Ok(b))) = (numbers.next(), numbers.next()) else {
+                continue;
+            };
             cover = Some(match cover {
                 Some((s, e)) => (s.min(a), e.max(b)),
                 None => (a, b),
@@ -94,7 +115,9 @@ pub fn parse_ann(text: &str, ann: &str) -> Vec<GoldAttribution> {
     let mut out = Vec::new();
     for line in ann.lines() {
         let mut fields = line.split('\t');
-        let (Some(id), Some(body)) = (fields.next(), fields.next()) else { continue };
+        let (Some(id), Some(body)) = (fields.next(), fields.next()) else {
+            continue;
+        };
         if !id.starts_with('E') {
             continue;
         }
@@ -105,7 +128,9 @@ pub fn parse_ann(text: &str, ann: &str) -> Vec<GoldAttribution> {
         }
         let mut gold = GoldAttribution::default();
         for part in parts {
-            let Some((role, target)) = part.split_once(':') else { continue };
+            let Some((role, target)) = part.split_once(':') else {
+                continue;
+            };
             let span = spans.get(target).copied();
             match role.trim_end_matches(|c: char| c.is_ascii_digit()) {
                 "Source" => gold.source = gold.source.or(span),
@@ -134,14 +159,23 @@ mod tests {
         let gold = parse_ann(text, ann);
         assert_eq!(gold.len(), 1);
         let g = gold[0];
-        assert_eq!(&text[g.source.unwrap().start..g.source.unwrap().end], "O’Malley’s campaign");
+        assert_eq!(
+            &text[g.source.unwrap().start..g.source.unwrap().end],
+            "O’Malley’s campaign"
+        );
         assert_eq!(&text[g.cue.unwrap().start..g.cue.unwrap().end], "says");
-        assert_eq!(&text[g.content.unwrap().start..g.content.unwrap().end], "it will go");
+        assert_eq!(
+            &text[g.content.unwrap().start..g.content.unwrap().end],
+            "it will go"
+        );
     }
 
     #[test]
     fn malformed_lines_are_skipped() {
-        let gold = parse_ann("short", "T1\tSource 0 999\tx\nT2\tCue x y\nE1\tAttribution:T1 Cue:T2\nE2\tDiscuss:T1\n");
+        let gold = parse_ann(
+            "short",
+            "T1\tSource 0 999\tx\nT2\tCue x y\nE1\tAttribution:T1 Cue:T2\nE2\tDiscuss:T1\n",
+        );
         assert!(gold.is_empty());
     }
 }

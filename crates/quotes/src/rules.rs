@@ -2,7 +2,7 @@
 //! gets its cue and source from the sentence, and a cue without a tagged source gets the
 //! subject the parse gives it ("…, stating, “…”" takes the subject of the main verb).
 
-use stancegraph_core::Document;
+use stancegraph_core::{Document, Span};
 
 use crate::lexicon::{normalise, CueLexicon};
 
@@ -13,9 +13,14 @@ const MAX_HOPS: usize = 24;
 const CUE_PROBABILITY: f32 = 0.2;
 
 fn is_cue(doc: &Document, lexicon: &CueLexicon, i: usize, buf: &mut String) -> bool {
-    let Some(token) = doc.tokens.get(i) else { return false };
+    let Some(token) = doc.tokens.get(i) else {
+        return false;
+    };
     normalise(doc.slice(token.span), buf);
-    let verbish = token.upos.as_deref().is_none_or(|p| matches!(p, "VERB" | "ADP" | "NOUN"));
+    let verbish = token
+        .upos
+        .as_deref()
+        .is_none_or(|p| matches!(p, "VERB" | "ADP" | "NOUN"));
     verbish && lexicon.cue_probability(buf) >= CUE_PROBABILITY
 }
 
@@ -35,28 +40,42 @@ fn dominated_by(doc: &Document, mut i: usize, ancestor: usize) -> bool {
 
 /// The subject of a cue token as an inclusive token range: its own `nsubj`, else (for
 /// participles and conjuncts) the subject of the verb it hangs from.
-pub fn subject_of(doc: &Document, cue: usize) -> Option<(usize, usize)> {
+/// Subjects overlapping `avoid` (the content) or containing quote marks are parse errors
+/// and skipped.
+pub fn subject_of(doc: &Document, cue: usize, avoid: Option<Span>) -> Option<(usize, usize)> {
     let sentence = doc.tokens.get(cue)?.sentence as usize;
     let range = doc.sentence_token_range(sentence);
     let mut verb = cue;
     for _ in 0..3 {
         let subject = range.clone().find(|&k| {
             doc.tokens.get(k).is_some_and(|t| {
-                t.head == Some(verb as u32) && t.deprel.as_deref().is_some_and(|r| r.starts_with("nsubj"))
+                t.head == Some(verb as u32)
+                    && t.deprel.as_deref().is_some_and(|r| r.starts_with("nsubj"))
             })
         });
         if let Some(subject) = subject {
-            let members: Vec<usize> = range.clone().filter(|&k| dominated_by(doc, k, subject)).collect();
+            let members: Vec<usize> = range
+                .clone()
+                .filter(|&k| dominated_by(doc, k, subject))
+                .collect();
             // Keep the contiguous block around the subject head (drop appositive tails after commas).
             let mut first = subject;
             while first > range.start && members.contains(&(first - 1)) {
                 first -= 1;
             }
             let mut last = subject;
-            while members.contains(&(last + 1)) && doc.slice(doc.tokens.get(last + 1)?.span) != "," {
+            while members.contains(&(last + 1)) && doc.slice(doc.tokens.get(last + 1)?.span) != ","
+            {
                 last += 1;
             }
-            return Some((first, last));
+            let span = Span::new(
+                doc.tokens.get(first)?.span.start,
+                doc.tokens.get(last)?.span.end,
+            );
+            let quoted = doc.slice(span).contains(['“', '”', '"', '«', '»']);
+            if !quoted && !avoid.is_some_and(|a| a.overlaps(span)) {
+                return Some((first, last));
+            }
         }
         verb = doc.tokens.get(verb)?.head? as usize;
     }
@@ -64,11 +83,18 @@ pub fn subject_of(doc: &Document, cue: usize) -> Option<(usize, usize)> {
 }
 
 /// The nearest cue token to a token range within its sentence, outside the range.
-pub fn nearest_cue(doc: &Document, lexicon: &CueLexicon, first: usize, last: usize) -> Option<usize> {
+pub fn nearest_cue(
+    doc: &Document,
+    lexicon: &CueLexicon,
+    first: usize,
+    last: usize,
+) -> Option<usize> {
     let sentence = doc.tokens.get(first)?.sentence as usize;
     let range = doc.sentence_token_range(sentence);
     let mut buf = String::new();
-    let before = (range.start..first).rev().find(|&k| is_cue(doc, lexicon, k, &mut buf));
+    let before = (range.start..first)
+        .rev()
+        .find(|&k| is_cue(doc, lexicon, k, &mut buf));
     let after = (last + 1..range.end.max(last + 1)).find(|&k| is_cue(doc, lexicon, k, &mut buf));
     match (before, after) {
         (Some(b), Some(a)) => Some(if first - b <= a - last { b } else { a }),

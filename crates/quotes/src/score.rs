@@ -48,9 +48,21 @@ pub struct Prf {
 
 impl Prf {
     fn new(tp_p: usize, predicted: usize, tp_r: usize, gold: usize) -> Self {
-        let p = if predicted == 0 { 0.0 } else { tp_p as f64 / predicted as f64 };
-        let r = if gold == 0 { 0.0 } else { tp_r as f64 / gold as f64 };
-        let f1 = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        let p = if predicted == 0 {
+            0.0
+        } else {
+            tp_p as f64 / predicted as f64
+        };
+        let r = if gold == 0 {
+            0.0
+        } else {
+            tp_r as f64 / gold as f64
+        };
+        let f1 = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
         Prf { p, r, f1 }
     }
 }
@@ -81,7 +93,9 @@ pub struct Report {
 }
 
 fn trim(text: &str, span: Span) -> Span {
-    let Some(slice) = text.get(span.start..span.end) else { return span };
+    let Some(slice) = text.get(span.start..span.end) else {
+        return span;
+    };
     let start = span.start + (slice.len() - slice.trim_start().len());
     let end = span.end - (slice.len() - slice.trim_end().len());
     if start >= end {
@@ -111,8 +125,16 @@ impl Scorer {
     /// Adds one document: `text` is the document text both span sets point into.
     pub fn add(&mut self, text: &str, gold: &[GoldAttribution], predicted: &[Quote]) {
         for (i, role) in Role::ALL.iter().enumerate() {
-            let mut g: Vec<Span> = gold.iter().filter_map(|a| gold_span(a, *role)).map(|s| trim(text, s)).collect();
-            let mut p: Vec<Span> = predicted.iter().filter_map(|q| role_span(q, *role)).map(|s| trim(text, s)).collect();
+            let mut g: Vec<Span> = gold
+                .iter()
+                .filter_map(|a| gold_span(a, *role))
+                .map(|s| trim(text, s))
+                .collect();
+            let mut p: Vec<Span> = predicted
+                .iter()
+                .filter_map(|q| role_span(q, *role))
+                .map(|s| trim(text, s))
+                .collect();
             g.sort();
             g.dedup();
             p.sort();
@@ -127,7 +149,8 @@ impl Scorer {
         for gold_source in gold.iter().filter_map(|a| a.source) {
             self.gold_sources += 1;
             let resolved = predicted.iter().any(|q| {
-                q.source.is_some_and(|s| s.overlaps(gold_source)) && !matches!(q.speaker, ActorRef::Unresolved { .. })
+                q.source.is_some_and(|s| s.overlaps(gold_source))
+                    && !matches!(q.speaker, ActorRef::Unresolved { .. })
             });
             if resolved {
                 self.resolved_sources += 1;
@@ -146,8 +169,16 @@ impl Scorer {
         };
         Report {
             task: "quotes",
-            exact: RoleScores { source: exact(0), cue: exact(1), content: exact(2) },
-            overlap: RoleScores { source: overlap(0), cue: overlap(1), content: overlap(2) },
+            exact: RoleScores {
+                source: exact(0),
+                cue: exact(1),
+                content: exact(2),
+            },
+            overlap: RoleScores {
+                source: overlap(0),
+                cue: overlap(1),
+                content: overlap(2),
+            },
             speaker_resolved: if self.gold_sources == 0 {
                 0.0
             } else {
@@ -174,7 +205,9 @@ mod tests {
             content,
             cue: Some(cue),
             source: Some(source),
-            speaker: ActorRef::Anonymous { description: "x".into() },
+            speaker: ActorRef::Anonymous {
+                description: "x".into(),
+            },
             kind: QuoteKind::Indirect,
             stage: "t".into(),
             confidence: 1.0,

@@ -23,7 +23,7 @@ pub fn role_of(tag: usize) -> Option<usize> {
 }
 
 pub fn is_begin(tag: usize) -> bool {
-    tag != O && (tag - 1) % 2 == 0
+    tag != O && (tag - 1).is_multiple_of(2)
 }
 
 fn allowed(prev: usize, tag: usize) -> bool {
@@ -107,8 +107,14 @@ fn shape(word: &str) -> u64 {
     }
 }
 
+#[allow(clippy::needless_range_loop)] // parallel per-token arrays
 /// Computes hashed features for every token of `doc`. `quotes` are its quote regions.
-pub fn extract(doc: &Document, lexicon: &CueLexicon, quotes: &[QuoteRegion], buckets: u32) -> Features {
+pub fn extract(
+    doc: &Document,
+    lexicon: &CueLexicon,
+    quotes: &[QuoteRegion],
+    buckets: u32,
+) -> Features {
     let n = doc.tokens.len();
     let mut words = Vec::with_capacity(n);
     let mut suffixes = Vec::with_capacity(n);
@@ -140,7 +146,10 @@ pub fn extract(doc: &Document, lexicon: &CueLexicon, quotes: &[QuoteRegion], buc
     let mut region = 0;
     let top: Vec<&QuoteRegion> = quotes.iter().filter(|r| r.depth == 0).collect();
     for (i, token) in doc.tokens.iter().enumerate() {
-        while top.get(region).is_some_and(|r| r.outer().end <= token.span.start) {
+        while top
+            .get(region)
+            .is_some_and(|r| r.outer().end <= token.span.start)
+        {
             region += 1;
         }
         if let Some(r) = top.get(region) {
@@ -184,12 +193,25 @@ pub fn extract(doc: &Document, lexicon: &CueLexicon, quotes: &[QuoteRegion], buc
     let mut sentence_start = vec![0usize; n];
     let mut sentence_end = vec![0usize; n];
     for i in 0..n {
-        sentence_start[i] = if i > 0 && doc.tokens[i].sentence == doc.tokens[i - 1].sentence { sentence_start[i - 1] } else { i };
+        sentence_start[i] = if i > 0 && doc.tokens[i].sentence == doc.tokens[i - 1].sentence {
+            sentence_start[i - 1]
+        } else {
+            i
+        };
     }
     for i in (0..n).rev() {
-        sentence_end[i] = if i + 1 < n && doc.tokens[i].sentence == doc.tokens[i + 1].sentence { sentence_end[i + 1] } else { i };
+        sentence_end[i] = if i + 1 < n && doc.tokens[i].sentence == doc.tokens[i + 1].sentence {
+            sentence_end[i + 1]
+        } else {
+            i
+        };
     }
-    let pos_hash = |i: usize| doc.tokens.get(i).and_then(|t| t.upos.as_deref()).map_or(7, |p| fnv(p.as_bytes(), 3));
+    let pos_hash = |i: usize| {
+        doc.tokens
+            .get(i)
+            .and_then(|t| t.upos.as_deref())
+            .map_or(7, |p| fnv(p.as_bytes(), 3))
+    };
     let at = |v: &Vec<u64>, i: isize| -> u64 {
         if i < 0 {
             11
@@ -208,12 +230,23 @@ pub fn extract(doc: &Document, lexicon: &CueLexicon, quotes: &[QuoteRegion], buc
         let mut steps = 0u64;
         let mut found = 0u64;
         while steps < 12 {
-            let Some(head) = doc.tokens.get(child).and_then(|t| t.head).map(|h| h as usize) else { break };
+            let Some(head) = doc
+                .tokens
+                .get(child)
+                .and_then(|t| t.head)
+                .map(|h| h as usize)
+            else {
+                break;
+            };
             if head >= n || head == child {
                 break;
             }
             if cue.get(head).is_some_and(|&c| c >= 3) {
-                let rel = doc.tokens.get(child).and_then(|t| t.deprel.as_deref()).unwrap_or("-");
+                let rel = doc
+                    .tokens
+                    .get(child)
+                    .and_then(|t| t.deprel.as_deref())
+                    .unwrap_or("-");
                 let rel = rel.split(':').next().unwrap_or(rel);
                 let side = u64::from(i > head);
                 found = mix(mix(fnv(rel.as_bytes(), 5), bucket(steps as usize)), side) | 1;
@@ -250,7 +283,11 @@ pub fn extract(doc: &Document, lexicon: &CueLexicon, quotes: &[QuoteRegion], buc
         emit(7, mix(w0, at(&words, s + 1)), &mut slots);
         emit(8, suffixes[i], &mut slots);
         emit(9, shapes[i], &mut slots);
-        emit(10, mix(mix(at(&shapes, s - 1), shapes[i]), at(&shapes, s + 1)), &mut slots);
+        emit(
+            10,
+            mix(mix(at(&shapes, s - 1), shapes[i]), at(&shapes, s + 1)),
+            &mut slots,
+        );
         emit(11, cue[i], &mut slots);
         emit(12, at(&cue, s - 1), &mut slots);
         emit(13, at(&cue, s + 1), &mut slots);
@@ -272,7 +309,14 @@ pub fn extract(doc: &Document, lexicon: &CueLexicon, quotes: &[QuoteRegion], buc
         emit(29, mix(at(&words, s + 1), lb), &mut slots);
         if doc.tokens[i].upos.is_some() {
             emit(30, pos_hash(i), &mut slots);
-            emit(31, mix(mix(pos_hash(i.wrapping_sub(1)), pos_hash(i)), pos_hash(i + 1)), &mut slots);
+            emit(
+                31,
+                mix(
+                    mix(pos_hash(i.wrapping_sub(1)), pos_hash(i)),
+                    pos_hash(i + 1),
+                ),
+                &mut slots,
+            );
             emit(32, mix(pos_hash(i), mix(lb, rb)), &mut slots);
         }
         if let Some(rel) = doc.tokens[i].deprel.as_deref() {
@@ -287,7 +331,11 @@ pub fn extract(doc: &Document, lexicon: &CueLexicon, quotes: &[QuoteRegion], buc
             emit(37, cue_path[i], &mut slots);
             emit(38, mix(cue_path[i], q), &mut slots);
             emit(39, mix(cue_path[i], shapes[i]), &mut slots);
-            emit(40, mix(cue_path[i], mix(at(&cue_path, s - 1), at(&cue_path, s + 1))), &mut slots);
+            emit(
+                40,
+                mix(cue_path[i], mix(at(&cue_path, s - 1), at(&cue_path, s + 1))),
+                &mut slots,
+            );
             emit(41, mix(cue_path[i], to_end), &mut slots);
         }
     }
@@ -340,7 +388,13 @@ impl Weights {
     }
 
     /// Decodes tokens `from..to` only (training segments).
-    pub fn decode_range(&self, features: &Features, from: usize, to: usize) -> (Vec<usize>, Vec<f32>) {
+    #[allow(clippy::needless_range_loop)] // Viterbi over parallel score arrays
+    pub fn decode_range(
+        &self,
+        features: &Features,
+        from: usize,
+        to: usize,
+    ) -> (Vec<usize>, Vec<f32>) {
         let n = to.saturating_sub(from);
         let mut back = vec![[0u8; TAGS]; n];
         let mut emissions = vec![[0f32; TAGS]; n];
@@ -353,7 +407,12 @@ impl Weights {
             for tag in 0..TAGS {
                 if i == 0 {
                     if allowed(O, tag) {
-                        next[tag] = scores[tag] + self.transition.get(TAGS * TAGS + tag).copied().unwrap_or(0.0);
+                        next[tag] = scores[tag]
+                            + self
+                                .transition
+                                .get(TAGS * TAGS + tag)
+                                .copied()
+                                .unwrap_or(0.0);
                     }
                     continue;
                 }
@@ -361,7 +420,13 @@ impl Weights {
                     if !allowed(prev, tag) || best[prev] == f32::NEG_INFINITY {
                         continue;
                     }
-                    let s = best[prev] + self.transition.get(prev * TAGS + tag).copied().unwrap_or(0.0) + scores[tag];
+                    let s = best[prev]
+                        + self
+                            .transition
+                            .get(prev * TAGS + tag)
+                            .copied()
+                            .unwrap_or(0.0)
+                        + scores[tag];
                     if s > next[tag] {
                         next[tag] = s;
                         back[i][tag] = prev as u8;
@@ -371,7 +436,9 @@ impl Weights {
             best = next;
         }
         let mut tags = vec![O; n];
-        let mut tag = (0..TAGS).max_by(|&a, &b| best[a].total_cmp(&best[b])).unwrap_or(O);
+        let mut tag = (0..TAGS)
+            .max_by(|&a, &b| best[a].total_cmp(&best[b]))
+            .unwrap_or(O);
         for i in (0..n).rev() {
             tags[i] = tag;
             tag = back[i][tag] as usize;
@@ -380,7 +447,12 @@ impl Weights {
             .iter()
             .zip(&emissions)
             .map(|(&t, e)| {
-                let other = e.iter().enumerate().filter(|(k, _)| *k != t).map(|(_, v)| *v).fold(f32::NEG_INFINITY, f32::max);
+                let other = e
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != t)
+                    .map(|(_, v)| *v)
+                    .fold(f32::NEG_INFINITY, f32::max);
                 e[t] - other
             })
             .collect();
@@ -395,8 +467,13 @@ impl Weights {
         for w in &self.transition {
             out.extend_from_slice(&w.to_le_bytes());
         }
-        let nonzero: Vec<(u32, f32)> =
-            self.emission.iter().enumerate().filter(|(_, w)| **w != 0.0).map(|(i, w)| (i as u32, *w)).collect();
+        let nonzero: Vec<(u32, f32)> = self
+            .emission
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| **w != 0.0)
+            .map(|(i, w)| (i as u32, *w))
+            .collect();
         out.extend_from_slice(&(nonzero.len() as u64).to_le_bytes());
         for (i, w) in nonzero {
             out.extend_from_slice(&i.to_le_bytes());
@@ -407,8 +484,14 @@ impl Weights {
 
     pub fn load(path: &Path) -> Result<Self, QuotesError> {
         let bytes = std::fs::read(path).map_err(|e| QuotesError::io(path, e))?;
-        let bad = |message: &str| QuotesError::Model { path: path.to_path_buf(), message: message.to_string() };
-        let mut cursor = Cursor { bytes: &bytes, at: 0 };
+        let bad = |message: &str| QuotesError::Model {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        };
+        let mut cursor = Cursor {
+            bytes: &bytes,
+            at: 0,
+        };
         if cursor.take(8) != Some(MAGIC.as_slice()) {
             return Err(bad("not a quotes tagger model (bad magic)"));
         }
@@ -424,7 +507,10 @@ impl Weights {
         for _ in 0..count {
             let index = cursor.u32().ok_or_else(|| bad("truncated weights"))? as usize;
             let value = cursor.f32().ok_or_else(|| bad("truncated weights"))?;
-            *weights.emission.get_mut(index).ok_or_else(|| bad("weight index out of range"))? = value;
+            *weights
+                .emission
+                .get_mut(index)
+                .ok_or_else(|| bad("weight index out of range"))? = value;
         }
         Ok(weights)
     }
@@ -467,13 +553,24 @@ pub fn gold_tags(doc: &Document, spans: &[(usize, Span)]) -> Vec<usize> {
     tags
 }
 
+/// A document's features, gold tags and training segments (token ranges).
+pub type TrainingSequence = (Features, Vec<usize>, Vec<(usize, usize)>);
+
 /// Averaged structured perceptron training over prepared documents.
-pub fn train(data: &[(Features, Vec<usize>, Vec<(usize, usize)>)], buckets: u32, epochs: usize, mut progress: impl FnMut(usize, usize)) -> Weights {
+pub fn train(
+    data: &[TrainingSequence],
+    buckets: u32,
+    epochs: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Weights {
     let mut weights = Weights::zero(buckets);
     let mut totals = Weights::zero(buckets);
     let mut clock: f32 = 1.0;
-    let mut order: Vec<(usize, usize)> =
-        data.iter().enumerate().flat_map(|(d, (_, _, segments))| (0..segments.len()).map(move |k| (d, k))).collect();
+    let mut order: Vec<(usize, usize)> = data
+        .iter()
+        .enumerate()
+        .flat_map(|(d, (_, _, segments))| (0..segments.len()).map(move |k| (d, k)))
+        .collect();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     for epoch in 0..epochs {
         // Deterministic shuffle (xorshift) so training reproduces exactly.
@@ -529,7 +626,10 @@ pub fn segments(doc: &Document, gold: &[usize]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..doc.tokens.len() {
-        let between = doc.text().get(doc.tokens[i - 1].span.end..doc.tokens[i].span.start).unwrap_or("");
+        let between = doc
+            .text()
+            .get(doc.tokens[i - 1].span.end..doc.tokens[i].span.start)
+            .unwrap_or("");
         let boundary = between.contains('\n');
         if boundary && gold.get(i).is_none_or(|&t| t == O || is_begin(t)) {
             out.push((start, i));

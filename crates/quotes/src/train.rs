@@ -25,9 +25,19 @@ pub fn load_examples(
     let articles = read_split(dir)?;
     let mut out = Vec::with_capacity(articles.len());
     for article in articles {
-        let mut doc = Document::new(Some(article.name.clone()), article.text, Metadata::default());
-        prepare(&mut doc).map_err(|message| QuotesError::Document { doc: article.name.clone(), message })?;
-        out.push(Example { doc, gold: article.attributions });
+        let mut doc = Document::new(
+            Some(article.name.clone()),
+            article.text,
+            Metadata::default(),
+        );
+        prepare(&mut doc).map_err(|message| QuotesError::Document {
+            doc: article.name.clone(),
+            message,
+        })?;
+        out.push(Example {
+            doc,
+            gold: article.attributions,
+        });
     }
     Ok(out)
 }
@@ -42,12 +52,19 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 8, buckets: 1 << 18 }
+        TrainOptions {
+            epochs: 8,
+            buckets: 1 << 18,
+        }
     }
 }
 
 /// Learns the cue lexicon and the tagger from prepared examples.
-pub fn train(examples: &[Example], options: TrainOptions, progress: impl FnMut(usize, usize)) -> Attributor {
+pub fn train(
+    examples: &[Example],
+    options: TrainOptions,
+    progress: impl FnMut(usize, usize),
+) -> Attributor {
     let lexicon = CueLexicon::learn(examples.iter().map(|e| (&e.doc, e.gold.as_slice())));
     let data: Vec<_> = examples
         .iter()
@@ -103,7 +120,9 @@ pub fn oracle(examples: &[Example]) -> Scorer {
                     content: span,
                     cue: (s.role == 1).then_some(span),
                     source: (s.role == 0).then_some(span),
-                    speaker: stancegraph_core::ActorRef::Unresolved { text: String::new() },
+                    speaker: stancegraph_core::ActorRef::Unresolved {
+                        text: String::new(),
+                    },
                     kind: stancegraph_core::QuoteKind::Indirect,
                     stage: String::new(),
                     confidence: 1.0,

@@ -5,7 +5,10 @@ use stancegraph_core::{Document, Metadata};
 use stancegraph_relations::{load_extractor, model_dir, RelationsConfig};
 
 fn annotated_seed() -> Document {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/000_668776db8feb23be.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/samples/000_668776db8feb23be.txt"
+    );
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut doc = Document::new(Some("seed".into()), text, Metadata::default());
     let data = stancegraph_relations::default_data_dir();
@@ -39,7 +42,12 @@ fn bench(c: &mut Criterion) {
             d.stances.len()
         })
     });
-    group.bench_function("load", |b| b.iter(|| load_extractor(&model_dir(&data), &RelationsConfig::default()).map(|e| e.options.min_confidence)));
+    group.bench_function("load", |b| {
+        b.iter(|| {
+            load_extractor(&model_dir(&data), &RelationsConfig::default())
+                .map(|e| e.options.min_confidence)
+        })
+    });
     group.finish();
 }
 

@@ -7,8 +7,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [seesaw, newsmtsc, out] = args.as_slice() else {
         return Err("usage: train_stance SEESAW_DIR NEWSMTSC_JSONL OUT_JSON".into());
     };
-    let lexicon = stancegraph_relations::Lexicon::load(&stancegraph_relations::model_dir(&stancegraph_relations::default_data_dir()))?;
-    let (model, report) = stancegraph_relations::train_stance_model(&PathBuf::from(seesaw), Some(&PathBuf::from(newsmtsc)), &lexicon)?;
+    let lexicon = stancegraph_relations::Lexicon::load(&stancegraph_relations::model_dir(
+        &stancegraph_relations::default_data_dir(),
+    ))?;
+    let (model, report) = stancegraph_relations::train_stance_model(
+        &PathBuf::from(seesaw),
+        Some(&PathBuf::from(newsmtsc)),
+        &lexicon,
+    )?;
     model.save(&PathBuf::from(out))?;
     println!("{}", serde_json::to_string(&report)?);
     Ok(())

@@ -10,7 +10,11 @@ pub enum RelationsError {
         source: std::io::Error,
     },
     #[error("{path}:{line}: {message}")]
-    Format { path: PathBuf, line: usize, message: String },
+    Format {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("model {path}: {message}")]
     Model { path: PathBuf, message: String },
     #[error("SEESAW {path}: {message}")]

@@ -30,7 +30,11 @@ pub struct ExtractOptions {
 
 impl Default for ExtractOptions {
     fn default() -> Self {
-        ExtractOptions { min_confidence: 0.3, use_pair_model: true, use_quotes: true }
+        ExtractOptions {
+            min_confidence: 0.3,
+            use_pair_model: true,
+            use_quotes: true,
+        }
     }
 }
 
@@ -81,22 +85,120 @@ impl Tok<'_> {
 }
 
 const SKIP_BEFORE_VERB: &[&str] = &[
-    "has", "have", "had", "is", "was", "were", "are", "be", "been", "will", "would", "could", "should", "may", "might",
-    "also", "reportedly", "publicly", "repeatedly", "sharply", "strongly", "again", "then", "recently", "just", "once",
-    "already", "openly", "not", "never", "quickly", "immediately", "previously", "later", "has", "did", "does", "do",
+    "has",
+    "have",
+    "had",
+    "is",
+    "was",
+    "were",
+    "are",
+    "be",
+    "been",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "also",
+    "reportedly",
+    "publicly",
+    "repeatedly",
+    "sharply",
+    "strongly",
+    "again",
+    "then",
+    "recently",
+    "just",
+    "once",
+    "already",
+    "openly",
+    "not",
+    "never",
+    "quickly",
+    "immediately",
+    "previously",
+    "later",
+    "has",
+    "did",
+    "does",
+    "do",
 ];
 
 /// Words that open a new clause: a verb's subject is not looked for beyond them.
 const CLAUSE_BREAKS: &[&str] = &[
-    ";", "that", "which", "who", "because", "but", "while", "although", "though", "whereas", "when", "after", "before",
-    "if", "since", "unless", "where", ":", "“", "”", "\"",
+    ";", "that", "which", "who", "because", "but", "while", "although", "though", "whereas",
+    "when", "after", "before", "if", "since", "unless", "where", ":", "“", "”", "\"",
 ];
 
 /// Determiners and modifiers an issue phrase may start with.
-const NP_SKIP_START: &[&str] = &["to", "the", "a", "an", "its", "their", "his", "her", "our", "what", "any", "such"];
+const NP_SKIP_START: &[&str] = &[
+    "to", "the", "a", "an", "its", "their", "his", "her", "our", "what", "any", "such",
+];
 
 fn is_actor_type(t: EntityType) -> bool {
-    matches!(t, EntityType::Per | EntityType::Org | EntityType::Gpe | EntityType::Norp)
+    matches!(
+        t,
+        EntityType::Per | EntityType::Org | EntityType::Gpe | EntityType::Norp
+    )
+}
+
+/// Demonyms the entities stage may keep apart from their country.
+const DEMONYMS: &[(&str, &[&str])] = &[
+    (
+        "american",
+        &["united states", "us", "u.s.", "america", "usa"],
+    ),
+    ("british", &["united kingdom", "uk", "britain"]),
+    ("dutch", &["netherlands"]),
+    ("french", &["france"]),
+    ("swiss", &["switzerland"]),
+    ("israeli", &["israel"]),
+    ("iraqi", &["iraq"]),
+    ("pakistani", &["pakistan"]),
+];
+
+/// NORP entity id → GPE entity id of its country ("Chinese" → "China"): by a small demonym
+/// table, else by a shared stem of at least four letters ("chin-ese" / "chin-a").
+fn demonym_countries(doc: &Document) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    let countries: Vec<(&str, Vec<String>)> = doc
+        .entities
+        .iter()
+        .filter(|e| e.entity_type == EntityType::Gpe)
+        .map(|e| {
+            (
+                e.id.as_str(),
+                std::iter::once(&e.canonical)
+                    .chain(&e.aliases)
+                    .map(|n| n.to_lowercase())
+                    .collect(),
+            )
+        })
+        .collect();
+    for norp in doc
+        .entities
+        .iter()
+        .filter(|e| e.entity_type == EntityType::Norp)
+    {
+        let name = norp.canonical.to_lowercase();
+        let table = DEMONYMS.iter().find(|(d, _)| *d == name).map(|(_, c)| *c);
+        let stem: String = ["ese", "ian", "ean", "an", "ish", "i"]
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))
+            .unwrap_or(&name)
+            .to_string();
+        let found = countries.iter().find(|(_, names)| {
+            names.iter().any(|n| match table {
+                Some(list) => list.contains(&n.as_str()),
+                None => stem.chars().count() >= 4 && n.starts_with(&stem),
+            })
+        });
+        if let Some((id, _)) = found {
+            map.insert(norp.id.clone(), id.to_string());
+        }
+    }
+    map
 }
 
 /// A candidate stance before deduplication.
@@ -144,6 +246,7 @@ impl<'d> View<'d> {
             .collect();
         let mut actors = Vec::new();
         let mut places = Vec::new();
+        let demonym_country = demonym_countries(doc);
         let token_range = |span: Span| {
             let first = doc.tokens.partition_point(|t| t.span.end <= span.start);
             let end = doc.tokens.partition_point(|t| t.span.start < span.end);
@@ -161,7 +264,11 @@ impl<'d> View<'d> {
                     t.place = Some(place);
                 }
             }
-            let Some(entity) = mention.entity.as_ref() else { continue };
+            let Some(entity) = mention.entity.as_ref() else {
+                continue;
+            };
+            // "Chinese goods", "Chinese companies": the nationality stands for the country.
+            let entity = demonym_country.get(entity.as_str()).unwrap_or(entity);
             if !is_actor_type(mention.entity_type) {
                 continue;
             }
@@ -173,13 +280,20 @@ impl<'d> View<'d> {
                 span: mention.span,
                 first: range.start,
                 last: range.end - 1,
-                possessive: after.starts_with("'s") || after.starts_with("’s") || after.starts_with('\''),
+                possessive: after.starts_with("'s")
+                    || after.starts_with("’s")
+                    || after.starts_with('\''),
             });
             for t in tokens.get_mut(range).into_iter().flatten() {
                 t.actor.get_or_insert(index);
             }
         }
-        View { doc, tokens, actors, places }
+        View {
+            doc,
+            tokens,
+            actors,
+            places,
+        }
     }
 
     fn sentence_range(&self, sentence: usize) -> std::ops::Range<usize> {
@@ -188,16 +302,25 @@ impl<'d> View<'d> {
 
     /// The actor mention a token belongs to, skipping mentions of possessives when asked.
     fn actor_at(&self, token: usize) -> Option<&Actor> {
-        self.tokens.get(token).and_then(|t| t.actor).and_then(|a| self.actors.get(a))
+        self.tokens
+            .get(token)
+            .and_then(|t| t.actor)
+            .and_then(|a| self.actors.get(a))
     }
 
     fn is_break(&self, token: usize) -> bool {
-        self.tokens.get(token).is_some_and(|t| CLAUSE_BREAKS.contains(&t.lower.as_str()))
+        self.tokens
+            .get(token)
+            .is_some_and(|t| CLAUSE_BREAKS.contains(&t.lower.as_str()))
     }
 
     /// First token of the clause containing `token` (after the last clause break before it).
     fn clause_start(&self, token: usize, sentence_start: usize) -> usize {
-        (sentence_start..token).rev().find(|&i| self.is_break(i)).map(|i| i + 1).unwrap_or(sentence_start)
+        (sentence_start..token)
+            .rev()
+            .find(|&i| self.is_break(i))
+            .map(|i| i + 1)
+            .unwrap_or(sentence_start)
     }
 
     /// The actors of the clause subject: the first actor of the clause and those joined to it
@@ -225,8 +348,7 @@ impl<'d> View<'d> {
                 }
                 break;
             }
-            let t = &self.tokens[i];
-            if t.is_verb() {
+            if self.tokens.get(i).is_none_or(Tok::is_verb) {
                 break;
             }
             i += 1;
@@ -238,12 +360,24 @@ impl<'d> View<'d> {
     /// Vice-Premier He Lifeng"), within four title words.
     fn person_after_modifier(&self, actor: usize, end: usize) -> Option<usize> {
         let a = self.actors.get(actor)?;
-        if !matches!(a.entity_type, EntityType::Norp | EntityType::Gpe) || a.possessive {
+        if a.entity_type == EntityType::Per || a.possessive {
             return None;
         }
         (a.last + 1..(a.last + 5).min(end))
-            .take_while(|&j| self.tokens.get(j).is_some_and(|t| t.actor.is_some() || t.text == "-" || t.text.chars().next().is_some_and(char::is_uppercase)))
-            .find_map(|j| self.tokens.get(j).and_then(|t| t.actor).filter(|&p| self.actors.get(p).is_some_and(|p| p.entity_type == EntityType::Per)))
+            .take_while(|&j| {
+                self.tokens.get(j).is_some_and(|t| {
+                    t.actor.is_some()
+                        || t.text == "-"
+                        || t.text.chars().next().is_some_and(char::is_uppercase)
+                })
+            })
+            .find_map(|j| {
+                self.tokens.get(j).and_then(|t| t.actor).filter(|&p| {
+                    self.actors
+                        .get(p)
+                        .is_some_and(|p| p.entity_type == EntityType::Per)
+                })
+            })
     }
 
     /// Nearest actor ending before `token` within the clause, skipping possessors.
@@ -267,7 +401,11 @@ impl<'d> View<'d> {
         let mut prev = token;
         while prev > sentence_start {
             prev -= 1;
-            if !self.tokens.get(prev).is_some_and(Tok::is_skippable_before_verb) {
+            if !self
+                .tokens
+                .get(prev)
+                .is_some_and(Tok::is_skippable_before_verb)
+            {
                 break;
             }
         }
@@ -276,7 +414,11 @@ impl<'d> View<'d> {
             return None;
         }
         match prev_tok.lower.as_str() {
-            "who" => return self.nearest_actor_left(prev, sentence_start).map(|a| (a, 0.8)),
+            "who" => {
+                return self
+                    .nearest_actor_left(prev, sentence_start)
+                    .map(|a| (a, 0.8))
+            }
             "that" | "which" => return None,
             "," => {
                 let trigger = self.tokens.get(token)?;
@@ -286,11 +428,18 @@ impl<'d> View<'d> {
                     return subjects.first().map(|&a| (a, 0.7));
                 }
                 // "Cutler, vice-president of ..., challenged": skip the apposition.
-                let open = (sentence_start..prev).rev().find(|&i| self.tokens.get(i).is_some_and(|t| t.text == ","));
+                let open = (sentence_start..prev)
+                    .rev()
+                    .find(|&i| self.tokens.get(i).is_some_and(|t| t.text == ","));
                 if let Some(open) = open {
-                    return self.nearest_actor_left(open, sentence_start).map(|a| (a, 0.75));
+                    return self
+                        .nearest_actor_left(open, sentence_start)
+                        .map(|a| (a, 0.75));
                 }
-                return self.clause_subjects(sentence_start, prev).first().map(|&a| (a, 0.6));
+                return self
+                    .clause_subjects(sentence_start, prev)
+                    .first()
+                    .map(|&a| (a, 0.6));
             }
             _ => {}
         }
@@ -300,7 +449,12 @@ impl<'d> View<'d> {
 
     /// The holder of a noun trigger: an actor right before it ("US accusations",
     /// "Beijing's threats"), else the clause subject.
-    fn noun_holders(&self, token: usize, sentence_start: usize, symmetric: bool) -> (Vec<usize>, bool) {
+    fn noun_holders(
+        &self,
+        token: usize,
+        sentence_start: usize,
+        symmetric: bool,
+    ) -> (Vec<usize>, bool) {
         let mut pre = Vec::new();
         let mut plural_pronoun = false;
         let mut i = token;
@@ -309,9 +463,18 @@ impl<'d> View<'d> {
             i -= 1;
             steps += 1;
             let Some(t) = self.tokens.get(i) else { break };
+            // Checked before actors: the entities stage may resolve "their" to one actor.
+            if matches!(t.lower.as_str(), "their" | "our") {
+                plural_pronoun = true;
+                break;
+            }
             if let Some(a) = t.actor {
                 // "their planned Malaysia meeting": a place names where, not who.
-                let place = symmetric && self.actors.get(a).is_some_and(|x| x.entity_type == EntityType::Gpe && !x.possessive);
+                let place = symmetric
+                    && self
+                        .actors
+                        .get(a)
+                        .is_some_and(|x| x.entity_type == EntityType::Gpe && !x.possessive);
                 if !pre.contains(&a) && !place {
                     pre.push(a);
                 }
@@ -324,8 +487,12 @@ impl<'d> View<'d> {
                 plural_pronoun = true;
                 break;
             }
-            let participle = matches!(t.xpos, Some("VBN") | Some("VBG"));
-            if matches!(t.upos, Some("ADJ") | Some("NOUN") | Some("NUM")) || participle || (t.upos.is_none() && !t.is_punct() && steps < 3) {
+            let participle = matches!(t.xpos, Some("VBN") | Some("VBG"))
+                || (t.upos == Some("VERB") && steps <= 3);
+            if matches!(t.upos, Some("ADJ") | Some("NOUN") | Some("NUM"))
+                || participle
+                || (t.upos.is_none() && !t.is_punct() && steps < 3)
+            {
                 if t.is_noun() && pre.is_empty() && i + 1 < token {
                     break;
                 }
@@ -343,12 +510,20 @@ impl<'d> View<'d> {
 
     /// First actor after `token` in its clause; a nationality adjective right before a
     /// person ("Chinese Vice-Premier He Lifeng") gives way to the person.
-    fn first_actor_right(&self, token: usize, sentence_end: usize, exclude: &BTreeSet<&str>, stop_at_comma: bool) -> Option<usize> {
+    fn first_actor_right(
+        &self,
+        token: usize,
+        sentence_end: usize,
+        exclude: &BTreeSet<&str>,
+        stop_at_comma: bool,
+    ) -> Option<usize> {
         let mut i = token + 1;
         while i < sentence_end {
             let t = self.tokens.get(i)?;
             let quote_mark = matches!(t.lower.as_str(), "“" | "”" | "\"");
-            if (CLAUSE_BREAKS.contains(&t.lower.as_str()) && !quote_mark) || (stop_at_comma && t.text == ",") {
+            if (CLAUSE_BREAKS.contains(&t.lower.as_str()) && !quote_mark)
+                || (stop_at_comma && t.text == ",")
+            {
                 return None;
             }
             if let Some(a) = t.actor {
@@ -356,7 +531,10 @@ impl<'d> View<'d> {
                 // "in Madrid", "at the White House": a place, not a participant.
                 let located = matches!(actor.entity_type, EntityType::Gpe | EntityType::Loc)
                     && i > 0
-                    && self.tokens.get(actor.first.saturating_sub(1)).is_some_and(|p| matches!(p.lower.as_str(), "in" | "at"));
+                    && self
+                        .tokens
+                        .get(actor.first.saturating_sub(1))
+                        .is_some_and(|p| matches!(p.lower.as_str(), "in" | "at"));
                 if !exclude.contains(actor.entity.as_str()) && !located {
                     return Some(self.person_after_modifier(a, sentence_end).unwrap_or(a));
                 }
@@ -370,7 +548,12 @@ impl<'d> View<'d> {
 
     /// Another actor of the sentence near `token` (used when a conflict trigger has no
     /// actor after it: "responded to China's moves ..., threatening to impose tariffs").
-    fn other_actor_near(&self, token: usize, range: &std::ops::Range<usize>, exclude: &BTreeSet<&str>) -> Option<usize> {
+    fn other_actor_near(
+        &self,
+        token: usize,
+        range: &std::ops::Range<usize>,
+        exclude: &BTreeSet<&str>,
+    ) -> Option<usize> {
         self.actors
             .iter()
             .enumerate()
@@ -385,17 +568,27 @@ impl<'d> View<'d> {
         let mut i = token + 1;
         // "charges of hypocrisy", "talks over tariffs": the phrase after the preposition.
         if self.tokens.get(token).is_some_and(Tok::is_noun)
-            && self.tokens.get(i).is_some_and(|t| matches!(t.lower.as_str(), "of" | "about" | "over" | "on" | "against"))
+            && self.tokens.get(i).is_some_and(|t| {
+                matches!(t.lower.as_str(), "of" | "about" | "over" | "on" | "against")
+            })
         {
             i += 1;
         }
         // "threatening to impose X": skip the infinitive verb.
         if self.tokens.get(i).is_some_and(|t| t.lower == "to")
-            && self.tokens.get(i + 1).is_some_and(|t| t.is_verb() || t.upos.is_none())
+            && self
+                .tokens
+                .get(i + 1)
+                .is_some_and(|t| t.is_verb() || t.upos.is_none())
         {
             i += 2;
         }
-        while i < sentence_end && self.tokens.get(i).is_some_and(|t| NP_SKIP_START.contains(&t.lower.as_str())) {
+        while i < sentence_end
+            && self
+                .tokens
+                .get(i)
+                .is_some_and(|t| NP_SKIP_START.contains(&t.lower.as_str()))
+        {
             i += 1;
         }
         let start = i;
@@ -406,7 +599,9 @@ impl<'d> View<'d> {
             if t.is_punct() && t.text != "-" && t.text != "%" {
                 break;
             }
-            if CLAUSE_BREAKS.contains(&t.lower.as_str()) || (t.is_verb() && !t.is_gerund() && seen_noun) {
+            if CLAUSE_BREAKS.contains(&t.lower.as_str())
+                || (t.is_verb() && !t.is_gerund() && seen_noun)
+            {
                 break;
             }
             if matches!(t.upos, Some("VERB") | Some("AUX")) && end == start {
@@ -421,7 +616,12 @@ impl<'d> View<'d> {
             return None;
         }
         // Do not end on a preposition or conjunction.
-        while end > start && self.tokens.get(end - 1).is_some_and(|t| matches!(t.upos, Some("ADP") | Some("CCONJ") | Some("DET"))) {
+        while end > start
+            && self
+                .tokens
+                .get(end - 1)
+                .is_some_and(|t| matches!(t.upos, Some("ADP") | Some("CCONJ") | Some("DET")))
+        {
             end -= 1;
         }
         let first = self.tokens.get(start)?;
@@ -432,26 +632,51 @@ impl<'d> View<'d> {
     /// The place named with a meeting: a LOC/GPE right before the noun ("Malaysia meeting")
     /// or after "in" ("meeting in Madrid").
     fn meeting_place(&self, token: usize, sentence_end: usize) -> Option<String> {
-        let before = token.checked_sub(1).and_then(|i| self.tokens.get(i)).and_then(|t| t.place);
-        let after = (self.tokens.get(token + 1).is_some_and(|t| t.lower == "in") && token + 2 < sentence_end)
+        let before = token
+            .checked_sub(1)
+            .and_then(|i| self.tokens.get(i))
+            .and_then(|t| t.place);
+        let after = (self.tokens.get(token + 1).is_some_and(|t| t.lower == "in")
+            && token + 2 < sentence_end)
             .then(|| self.tokens.get(token + 2).and_then(|t| t.place))
             .flatten();
-        before.or(after).and_then(|p| self.places.get(p)).map(|(_, name)| name.clone())
+        before
+            .or(after)
+            .and_then(|p| self.places.get(p))
+            .map(|(_, name)| name.clone())
     }
 }
 
 impl Extractor {
-    pub fn new(lexicon: Lexicon, model: Option<StanceModel>, options: ExtractOptions, stage: impl Into<String>) -> Self {
-        Extractor { lexicon, model, options, stage: stage.into() }
+    pub fn new(
+        lexicon: Lexicon,
+        model: Option<StanceModel>,
+        options: ExtractOptions,
+        stage: impl Into<String>,
+    ) -> Self {
+        Extractor {
+            lexicon,
+            model,
+            options,
+            stage: stage.into(),
+        }
     }
 
     /// Adds stances and relations to `doc` (keeping those other stages already added).
     pub fn annotate(&self, doc: &mut Document) {
         let (stances, relations) = self.extract(doc);
-        let existing: BTreeSet<(RelationClass, String, ActorRef, Target)> =
-            doc.relations.iter().map(|r| (r.class, r.kind.clone(), r.source.clone(), r.target.clone())).collect();
+        let existing: BTreeSet<(RelationClass, String, ActorRef, Target)> = doc
+            .relations
+            .iter()
+            .map(|r| (r.class, r.kind.clone(), r.source.clone(), r.target.clone()))
+            .collect();
         for relation in relations {
-            let key = (relation.class, relation.kind.clone(), relation.source.clone(), relation.target.clone());
+            let key = (
+                relation.class,
+                relation.kind.clone(),
+                relation.source.clone(),
+                relation.target.clone(),
+            );
             // Another stage (entities) may already have stated the same hierarchy or role.
             if relation.class != RelationClass::Interaction && existing.contains(&key) {
                 continue;
@@ -481,38 +706,93 @@ impl Extractor {
     }
 
     fn sentence_span(doc: &Document, sentence: usize) -> Span {
-        doc.sentences.get(sentence).map(|s| s.span).unwrap_or_default()
+        doc.sentences
+            .get(sentence)
+            .map(|s| s.span)
+            .unwrap_or_default()
     }
 
     fn entity_ref(view: &View<'_>, actor: usize) -> Option<ActorRef> {
-        view.actors.get(actor).map(|a| ActorRef::Entity { id: a.entity.clone() })
+        view.actors.get(actor).map(|a| ActorRef::Entity {
+            id: a.entity.clone(),
+        })
     }
 
-    fn stance(&self, holder: ActorRef, target: Target, polarity: Polarity, evidence: Span, trigger: Option<Span>, confidence: f32) -> Stance {
-        Stance { holder, target, polarity, evidence, trigger, quote: None, stage: self.stage.clone(), confidence }
+    fn stance(
+        &self,
+        holder: ActorRef,
+        target: Target,
+        polarity: Polarity,
+        evidence: Span,
+        trigger: Option<Span>,
+        confidence: f32,
+    ) -> Stance {
+        Stance {
+            holder,
+            target,
+            polarity,
+            evidence,
+            trigger,
+            quote: None,
+            stage: self.stage.clone(),
+            confidence,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn relation(&self, class: RelationClass, kind: &str, source: ActorRef, target: Target, sign: Sign, attributes: BTreeMap<String, String>, evidence: Span, trigger: Option<Span>, confidence: f32) -> Relation {
-        Relation { class, kind: kind.to_string(), source, target, sign, attributes, evidence, trigger, stage: self.stage.clone(), confidence }
+    fn relation(
+        &self,
+        class: RelationClass,
+        kind: &str,
+        source: ActorRef,
+        target: Target,
+        sign: Sign,
+        attributes: BTreeMap<String, String>,
+        evidence: Span,
+        trigger: Option<Span>,
+        confidence: f32,
+    ) -> Relation {
+        Relation {
+            class,
+            kind: kind.to_string(),
+            source,
+            target,
+            sign,
+            attributes,
+            evidence,
+            trigger,
+            stage: self.stage.clone(),
+            confidence,
+        }
     }
 
     /// Verb and noun triggers: stances, interactions and evaluative predication.
-    fn trigger_rules(&self, view: &View<'_>, sentence: usize, found: &mut Vec<Found>, relations: &mut Vec<Relation>) {
+    fn trigger_rules(
+        &self,
+        view: &View<'_>,
+        sentence: usize,
+        found: &mut Vec<Found>,
+        relations: &mut Vec<Relation>,
+    ) {
         let range = view.sentence_range(sentence);
         let evidence = Self::sentence_span(view.doc, sentence);
         for i in range.clone() {
-            let Some(tok) = view.tokens.get(i) else { continue };
+            let Some(tok) = view.tokens.get(i) else {
+                continue;
+            };
             if tok.actor.is_some() || tok.place.is_some() {
                 continue;
             }
             let is_noun = tok.is_noun();
-            let Some(trigger) = self.lexicon.trigger(tok.text, is_noun) else { continue };
+            let Some(trigger) = self.lexicon.trigger(tok.text, is_noun) else {
+                continue;
+            };
             if !is_noun && tok.upos.is_some() && !tok.is_verb() {
                 continue;
             }
             // "in charge of", "phone call": a noun trigger right after a preposition is idiomatic.
-            if is_noun && i > range.start && view.tokens.get(i - 1).is_some_and(|t| t.lower == "in") {
+            if is_noun && i > range.start && view.tokens.get(i - 1).is_some_and(|t| t.lower == "in")
+            {
                 continue;
             }
             if trigger.predicative {
@@ -533,19 +813,39 @@ impl Extractor {
                 && tok.xpos.is_none_or(|x| x == "VBN")
                 && view.tokens.get(i + 1).is_some_and(|t| t.lower == "by")
                 && i > range.start
-                && view.tokens.get(i - 1).is_some_and(|t| matches!(t.lower.as_str(), "was" | "were" | "been" | "be" | "is" | "are" | "being"));
+                && view.tokens.get(i - 1).is_some_and(|t| {
+                    matches!(
+                        t.lower.as_str(),
+                        "was" | "were" | "been" | "be" | "is" | "are" | "being"
+                    )
+                });
             if passive {
                 let agent = view.first_actor_right(i + 1, range.end, &BTreeSet::new(), false);
                 let patient = view.nearest_actor_left(i, view.clause_start(i, range.start));
                 if let (Some(agent), Some(patient)) = (agent, patient) {
-                    self.emit(view, trigger, &[agent], Some(patient), None, (evidence, tok.span), 0.75, sentence, found, relations);
+                    self.emit(
+                        view,
+                        trigger,
+                        &[agent],
+                        Some(patient),
+                        None,
+                        (evidence, tok.span),
+                        0.75,
+                        sentence,
+                        found,
+                        relations,
+                    );
                 }
                 continue;
             }
             if holders.is_empty() && !(trigger.symmetric && plural_pronoun) {
                 continue;
             }
-            let exclude: BTreeSet<&str> = holders.iter().filter_map(|&h| view.actors.get(h)).map(|a| a.entity.as_str()).collect();
+            let exclude: BTreeSet<&str> = holders
+                .iter()
+                .filter_map(|&h| view.actors.get(h))
+                .map(|a| a.entity.as_str())
+                .collect();
             let sentence_end = range.end;
             let mut target = view.first_actor_right(i, sentence_end, &exclude, trigger.symmetric);
             // "talks with X", "a meeting between X and Y": a symmetric noun needs its partner
@@ -553,17 +853,30 @@ impl Extractor {
             if trigger.symmetric && is_noun {
                 target = target.filter(|&t| {
                     let first = view.actors.get(t).map(|a| a.first).unwrap_or(i);
-                    (i + 1..first).any(|j| view.tokens.get(j).is_some_and(|x| matches!(x.lower.as_str(), "with" | "between")))
+                    (i + 1..first).any(|j| {
+                        view.tokens
+                            .get(j)
+                            .is_some_and(|x| matches!(x.lower.as_str(), "with" | "between"))
+                    })
                 });
             }
             let mut target_confidence = confidence;
-            if target.is_none() && trigger.interaction.is_some_and(|(_, s)| s == Sign::Conflict) && trigger.stance.is_some() {
+            if target.is_none()
+                && trigger
+                    .interaction
+                    .is_some_and(|(_, s)| s == Sign::Conflict)
+                && trigger.stance.is_some()
+            {
                 target = view.other_actor_near(i, &range, &exclude);
                 target_confidence = confidence * 0.75;
             }
             let issue = view.issue_after(i, sentence_end).filter(|span| {
                 // An issue phrase that is just the target actor is no issue.
-                target.and_then(|t| view.actors.get(t)).is_none_or(|a| !(a.span.start >= span.start && a.span.end <= span.end && span.end - span.start <= a.span.end - a.span.start + 4))
+                target.and_then(|t| view.actors.get(t)).is_none_or(|a| {
+                    !(a.span.start >= span.start
+                        && a.span.end <= span.end
+                        && span.end - span.start <= a.span.end - a.span.start + 4)
+                })
             });
             if trigger.symmetric && holders.len() < 2 && target.is_none() && plural_pronoun {
                 // "their planned Malaysia meeting": the pair of the last meeting mentioned.
@@ -572,11 +885,32 @@ impl Extractor {
                     if let Some(place) = view.meeting_place(i, sentence_end) {
                         attributes.insert("location".to_string(), place);
                     }
-                    relations.push(self.relation(RelationClass::Interaction, "meet", last.source, last.target, Sign::Cooperation, attributes, evidence, Some(tok.span), 0.55));
+                    relations.push(self.relation(
+                        RelationClass::Interaction,
+                        "meet",
+                        last.source,
+                        last.target,
+                        Sign::Cooperation,
+                        attributes,
+                        evidence,
+                        Some(tok.span),
+                        0.55,
+                    ));
                 }
                 continue;
             }
-            self.emit(view, trigger, &holders, target, issue, (evidence, tok.span), target_confidence, sentence, found, relations);
+            self.emit(
+                view,
+                trigger,
+                &holders,
+                target,
+                issue,
+                (evidence, tok.span),
+                target_confidence,
+                sentence,
+                found,
+                relations,
+            );
         }
     }
 
@@ -596,20 +930,47 @@ impl Extractor {
         relations: &mut Vec<Relation>,
     ) {
         let sentence_end = view.sentence_range(sentence).end;
-        let trigger_token = view.tokens.iter().position(|t| t.span == trigger_span).unwrap_or(0);
+        let trigger_token = view
+            .tokens
+            .iter()
+            .position(|t| t.span == trigger_span)
+            .unwrap_or(0);
         // Symmetric events between coordinated holders: "Bessent and He Lifeng's meeting".
         let pairs: Vec<(usize, usize)> = match target {
             Some(t) => holders.iter().map(|&h| (h, t)).collect(),
-            None if trigger.symmetric && holders.len() >= 2 => holders.windows(2).map(|w| (w[0], w[1])).collect(),
+            None if trigger.symmetric && holders.len() >= 2 => {
+                holders.windows(2).map(|w| (w[0], w[1])).collect()
+            }
             None => Vec::new(),
         };
         for &(h, t) in &pairs {
-            let (Some(holder), Some(target_ref)) = (Self::entity_ref(view, h), view.actors.get(t).map(|a| a.entity.clone())) else { continue };
-            if holder == (ActorRef::Entity { id: target_ref.clone() }) {
+            let (Some(holder), Some(target_ref)) = (
+                Self::entity_ref(view, h),
+                view.actors.get(t).map(|a| a.entity.clone()),
+            ) else {
+                continue;
+            };
+            if holder
+                == (ActorRef::Entity {
+                    id: target_ref.clone(),
+                })
+            {
                 continue;
             }
             if let Some(polarity) = trigger.stance {
-                found.push(Found { stance: self.stance(holder.clone(), Target::Actor { id: target_ref.clone() }, polarity, evidence, Some(trigger_span), confidence), sentence });
+                found.push(Found {
+                    stance: self.stance(
+                        holder.clone(),
+                        Target::Actor {
+                            id: target_ref.clone(),
+                        },
+                        polarity,
+                        evidence,
+                        Some(trigger_span),
+                        confidence,
+                    ),
+                    sentence,
+                });
             }
             if let Some((kind, sign)) = trigger.interaction {
                 let mut attributes = BTreeMap::new();
@@ -621,19 +982,56 @@ impl Extractor {
                         attributes.insert("location".to_string(), place);
                     }
                 }
-                relations.push(self.relation(RelationClass::Interaction, kind, holder, Target::Actor { id: target_ref }, sign, attributes, evidence, Some(trigger_span), confidence));
+                relations.push(self.relation(
+                    RelationClass::Interaction,
+                    kind,
+                    holder,
+                    Target::Actor { id: target_ref },
+                    sign,
+                    attributes,
+                    evidence,
+                    Some(trigger_span),
+                    confidence,
+                ));
             }
         }
         // A stance on an issue when the trigger's object is a phrase, not an actor
         // ("criticised the tariffs"); threats and sanctions name instruments, not targets.
-        let object_is_issue = target.is_none() || issue.is_some_and(|s| target.and_then(|t| view.actors.get(t)).is_some_and(|a| a.span.start > s.end));
-        let instrument = matches!(trigger.interaction, Some(("threaten", _)) | Some(("sanction", _)) | Some(("accuse", _)) | Some(("meet", _)) | Some(("negotiate", _)));
-        if let (Some(polarity), Some(span), true, false) = (trigger.stance, issue, object_is_issue, instrument) {
+        let object_is_issue = target.is_none()
+            || issue.is_some_and(|s| {
+                target
+                    .and_then(|t| view.actors.get(t))
+                    .is_some_and(|a| a.span.start > s.end)
+            });
+        let instrument = matches!(
+            trigger.interaction,
+            Some(("threaten", _))
+                | Some(("sanction", _))
+                | Some(("accuse", _))
+                | Some(("meet", _))
+                | Some(("negotiate", _))
+        );
+        if let (Some(polarity), Some(span), true, false) =
+            (trigger.stance, issue, object_is_issue, instrument)
+        {
             let label = normalise_issue(view.doc.slice(span));
             if !label.is_empty() {
                 for &h in holders {
                     if let Some(holder) = Self::entity_ref(view, h) {
-                        found.push(Found { stance: self.stance(holder, Target::Issue { label: label.clone(), span: Some(span) }, polarity, evidence, Some(trigger_span), confidence * 0.9), sentence });
+                        found.push(Found {
+                            stance: self.stance(
+                                holder,
+                                Target::Issue {
+                                    label: label.clone(),
+                                    span: Some(span),
+                                },
+                                polarity,
+                                evidence,
+                                Some(trigger_span),
+                                confidence * 0.9,
+                            ),
+                            sentence,
+                        });
                     }
                 }
             }
@@ -644,10 +1042,20 @@ impl Extractor {
     /// valence of Z.
     fn predication(&self, view: &View<'_>, sentence: usize, verb: usize, found: &mut Vec<Found>) {
         let range = view.sentence_range(sentence);
-        let Some((holder, confidence)) = view.verb_holder(verb, range.start) else { return };
-        let Some(as_token) = (verb + 1..(verb + 12).min(range.end)).find(|&j| view.tokens.get(j).is_some_and(|t| t.lower == "as")) else { return };
+        let Some((holder, confidence)) = view.verb_holder(verb, range.start) else {
+            return;
+        };
+        let Some(as_token) = (verb + 1..(verb + 12).min(range.end))
+            .find(|&j| view.tokens.get(j).is_some_and(|t| t.lower == "as"))
+        else {
+            return;
+        };
         let complement: Vec<&str> = (as_token + 1..range.end)
-            .map_while(|j| view.tokens.get(j).filter(|t| !matches!(t.lower.as_str(), ";" | "that" | "which" | "because")))
+            .map_while(|j| {
+                view.tokens
+                    .get(j)
+                    .filter(|t| !matches!(t.lower.as_str(), ";" | "that" | "which" | "because"))
+            })
             .map(|t| t.text)
             .filter(|w| !matches!(*w, "“" | "”" | "\""))
             .collect();
@@ -655,18 +1063,45 @@ impl Extractor {
         if score.abs() < 1.0 {
             return;
         }
-        let polarity = if score > 0.0 { Polarity::Support } else { Polarity::Oppose };
+        let polarity = if score > 0.0 {
+            Polarity::Support
+        } else {
+            Polarity::Oppose
+        };
         let evidence = Self::sentence_span(view.doc, sentence);
-        let Some(holder_ref) = Self::entity_ref(view, holder) else { return };
-        let holder_entity = view.actors.get(holder).map(|a| a.entity.as_str()).unwrap_or("");
+        let Some(holder_ref) = Self::entity_ref(view, holder) else {
+            return;
+        };
+        let holder_entity = view
+            .actors
+            .get(holder)
+            .map(|a| a.entity.as_str())
+            .unwrap_or("");
         let trigger = view.tokens.get(verb).map(|t| t.span);
         // Actors inside the object ("China's export restrictions"): stance toward them.
         let mut object_start = verb + 1;
-        while object_start < as_token && view.tokens.get(object_start).is_some_and(|t| t.actor.is_some() || matches!(t.lower.as_str(), "'s" | "’s" | "the")) {
+        while object_start < as_token
+            && view.tokens.get(object_start).is_some_and(|t| {
+                t.actor.is_some() || matches!(t.lower.as_str(), "'s" | "’s" | "the")
+            })
+        {
             if let Some(a) = view.actor_at(object_start) {
                 if a.entity != holder_entity {
-                    let stance = self.stance(holder_ref.clone(), Target::Actor { id: a.entity.clone() }, polarity, evidence, trigger, confidence * 0.85);
-                    if !found.iter().any(|f| f.sentence == sentence && f.stance.target == stance.target && f.stance.holder == stance.holder) {
+                    let stance = self.stance(
+                        holder_ref.clone(),
+                        Target::Actor {
+                            id: a.entity.clone(),
+                        },
+                        polarity,
+                        evidence,
+                        trigger,
+                        confidence * 0.85,
+                    );
+                    if !found.iter().any(|f| {
+                        f.sentence == sentence
+                            && f.stance.target == stance.target
+                            && f.stance.holder == stance.holder
+                    }) {
                         found.push(Found { stance, sentence });
                     }
                 }
@@ -674,11 +1109,28 @@ impl Extractor {
             object_start += 1;
         }
         if object_start < as_token {
-            let (Some(first), Some(last)) = (view.tokens.get(object_start), view.tokens.get(as_token - 1)) else { return };
+            let (Some(first), Some(last)) =
+                (view.tokens.get(object_start), view.tokens.get(as_token - 1))
+            else {
+                return;
+            };
             let span = Span::new(first.span.start, last.span.end);
             let label = normalise_issue(view.doc.slice(span));
             if !label.is_empty() {
-                found.push(Found { stance: self.stance(holder_ref, Target::Issue { label, span: Some(span) }, polarity, evidence, trigger, confidence), sentence });
+                found.push(Found {
+                    stance: self.stance(
+                        holder_ref,
+                        Target::Issue {
+                            label,
+                            span: Some(span),
+                        },
+                        polarity,
+                        evidence,
+                        trigger,
+                        confidence,
+                    ),
+                    sentence,
+                });
             }
         }
     }
@@ -688,24 +1140,44 @@ impl Extractor {
         let range = view.sentence_range(sentence);
         let evidence = Self::sentence_span(view.doc, sentence);
         for i in range.clone() {
-            let Some(tok) = view.tokens.get(i) else { continue };
+            let Some(tok) = view.tokens.get(i) else {
+                continue;
+            };
             let superior_from = match tok.lower.as_str() {
                 "under" => i + 1,
-                "to" if i > range.start && view.tokens.get(i - 1).is_some_and(|t| matches!(stem(&t.lower).as_str(), "report" | "answer")) => i + 1,
+                "to" if i > range.start
+                    && view.tokens.get(i - 1).is_some_and(|t| {
+                        matches!(stem(&t.lower).as_str(), "report" | "answer")
+                    }) =>
+                {
+                    i + 1
+                }
                 _ => continue,
             };
-            let superior = (superior_from..(superior_from + 5).min(range.end))
-                .find_map(|j| view.actor_at(j).filter(|a| a.entity_type == EntityType::Per).map(|a| a.entity.clone()));
+            let superior = (superior_from..(superior_from + 5).min(range.end)).find_map(|j| {
+                view.actor_at(j)
+                    .filter(|a| a.entity_type == EntityType::Per)
+                    .map(|a| a.entity.clone())
+            });
             let Some(superior) = superior else { continue };
             // The subordinate: a person named before, in the same apposition or as subject.
             let clause = view.clause_start(i, range.start);
-            let subordinate = (clause..i)
-                .rev()
-                .find_map(|j| view.actor_at(j).filter(|a| a.entity_type == EntityType::Per && a.entity != superior).map(|a| (a.entity.clone(), a.last)));
-            let Some((subordinate, last)) = subordinate else { continue };
+            let subordinate = (clause..i).rev().find_map(|j| {
+                view.actor_at(j)
+                    .filter(|a| a.entity_type == EntityType::Per && a.entity != superior)
+                    .map(|a| (a.entity.clone(), a.last))
+            });
+            let Some((subordinate, last)) = subordinate else {
+                continue;
+            };
             // Only an apposition ("X, the ... under Y") or a reporting verb links them.
             let apposition = view.tokens.get(last + 1).is_some_and(|t| t.text == ",")
-                && (last + 2..i).all(|j| view.tokens.get(j).is_some_and(|t| !t.is_verb() || t.upos.is_none() && !SKIP_BEFORE_VERB.contains(&t.lower.as_str())));
+                && (last + 2..i).all(|j| {
+                    view.tokens.get(j).is_some_and(|t| {
+                        !t.is_verb()
+                            || t.upos.is_none() && !SKIP_BEFORE_VERB.contains(&t.lower.as_str())
+                    })
+                });
             if tok.lower == "under" && !apposition {
                 continue;
             }
@@ -726,18 +1198,38 @@ impl Extractor {
     /// Stances of quote speakers toward the actors their words name.
     fn quote_rules(&self, view: &View<'_>, found: &mut Vec<Found>) {
         for quote in &view.doc.quotes {
-            let ActorRef::Entity { id: speaker } = &quote.speaker else { continue };
+            let ActorRef::Entity { id: speaker } = &quote.speaker else {
+                continue;
+            };
             let content = quote.content;
             let text = view.doc.slice(content);
             let mut seen = BTreeSet::new();
-            for actor in view.actors.iter().filter(|a| a.span.start >= content.start && a.span.end <= content.end) {
+            for actor in view
+                .actors
+                .iter()
+                .filter(|a| a.span.start >= content.start && a.span.end <= content.end)
+            {
                 if &actor.entity == speaker || !seen.insert(actor.entity.clone()) {
                     continue;
                 }
                 let local = (actor.span.start - content.start)..(actor.span.end - content.start);
-                let Some((polarity, confidence)) = self.target_polarity(text, local) else { continue };
-                let sentence = view.doc.sentences.partition_point(|s| s.span.end <= actor.span.start);
-                let mut stance = self.stance(quote.speaker.clone(), Target::Actor { id: actor.entity.clone() }, polarity, content, None, confidence);
+                let Some((polarity, confidence)) = self.target_polarity(text, local) else {
+                    continue;
+                };
+                let sentence = view
+                    .doc
+                    .sentences
+                    .partition_point(|s| s.span.end <= actor.span.start);
+                let mut stance = self.stance(
+                    quote.speaker.clone(),
+                    Target::Actor {
+                        id: actor.entity.clone(),
+                    },
+                    polarity,
+                    content,
+                    None,
+                    confidence,
+                );
                 stance.quote = Some(quote.id.clone());
                 found.push(Found { stance, sentence });
             }
@@ -745,10 +1237,21 @@ impl Extractor {
     }
 
     /// Sentiment of `text` toward the words at `target` (model, else lexicon window).
-    fn target_polarity(&self, text: &str, target: std::ops::Range<usize>) -> Option<(Polarity, f32)> {
+    fn target_polarity(
+        &self,
+        text: &str,
+        target: std::ops::Range<usize>,
+    ) -> Option<(Polarity, f32)> {
         if let Some(model) = &self.model {
-            let probs = model.target.predict(&crate::features::target_features(text, target, &self.lexicon));
-            let (neg, pos) = (probs.first().copied().unwrap_or(0.0), probs.get(2).copied().unwrap_or(0.0));
+            let probs = model.target.predict(&crate::features::target_features(
+                text,
+                target,
+                &self.lexicon,
+            ));
+            let (neg, pos) = (
+                probs.first().copied().unwrap_or(0.0),
+                probs.get(2).copied().unwrap_or(0.0),
+            );
             let threshold = model.target_threshold;
             return if pos >= threshold && pos > neg {
                 Some((Polarity::Support, pos))
@@ -760,37 +1263,73 @@ impl Extractor {
         }
         let words = crate::features::words(text);
         let score = self.lexicon.score_words(words.iter().map(|w| w.text));
-        (score.abs() >= 1.5).then(|| (if score > 0.0 { Polarity::Support } else { Polarity::Oppose }, 0.5))
+        (score.abs() >= 1.5).then_some({
+            (
+                if score > 0.0 {
+                    Polarity::Support
+                } else {
+                    Polarity::Oppose
+                },
+                0.5,
+            )
+        })
     }
 
     /// The learned classifier over every ordered pair of actors in a sentence.
     fn pair_model(&self, view: &View<'_>, found: &mut Vec<Found>) {
         let Some(model) = &self.model else { return };
-        let ruled: BTreeSet<(usize, ActorRef, Target)> =
-            found.iter().map(|f| (f.sentence, f.stance.holder.clone(), f.stance.target.clone())).collect();
+        let ruled: BTreeSet<(usize, ActorRef, Target)> = found
+            .iter()
+            .map(|f| (f.sentence, f.stance.holder.clone(), f.stance.target.clone()))
+            .collect();
         for (sentence_index, sentence) in view.doc.sentences.iter().enumerate() {
             let range = view.sentence_range(sentence_index);
             let text = view.doc.slice(sentence.span);
-            let actors: Vec<&Actor> = view.actors.iter().filter(|a| range.contains(&a.first)).collect();
+            let actors: Vec<&Actor> = view
+                .actors
+                .iter()
+                .filter(|a| range.contains(&a.first))
+                .collect();
             let mut best: BTreeMap<(String, String), (Polarity, f32)> = BTreeMap::new();
             for h in &actors {
                 if h.entity_type == EntityType::Norp {
                     continue;
                 }
                 for t in &actors {
-                    let located = t.first > 0 && view.tokens.get(t.first - 1).is_some_and(|p| matches!(p.lower.as_str(), "in" | "at"));
+                    let located = t.first > 0
+                        && view
+                            .tokens
+                            .get(t.first - 1)
+                            .is_some_and(|p| matches!(p.lower.as_str(), "in" | "at"));
                     if h.entity == t.entity || located {
                         continue;
                     }
-                    let local = |s: Span| (s.start - sentence.span.start)..(s.end - sentence.span.start);
-                    let features = crate::features::pair_features(text, local(h.span), local(t.span), &self.lexicon);
+                    let local = |s: Span| {
+                        s.start.saturating_sub(sentence.span.start)
+                            ..s.end.saturating_sub(sentence.span.start)
+                    };
+                    let features = crate::features::pair_features(
+                        text,
+                        local(h.span),
+                        local(t.span),
+                        &self.lexicon,
+                    );
                     let probs = model.pair.predict(&features);
-                    let (support, oppose) = (probs.get(1).copied().unwrap_or(0.0), probs.get(2).copied().unwrap_or(0.0));
+                    let (support, oppose) = (
+                        probs.get(1).copied().unwrap_or(0.0),
+                        probs.get(2).copied().unwrap_or(0.0),
+                    );
                     if support + oppose < model.pair_threshold {
                         continue;
                     }
-                    let (polarity, confidence) = if support > oppose { (Polarity::Support, support + oppose) } else { (Polarity::Oppose, support + oppose) };
-                    let entry = best.entry((h.entity.clone(), t.entity.clone())).or_insert((polarity, confidence));
+                    let (polarity, confidence) = if support > oppose {
+                        (Polarity::Support, support + oppose)
+                    } else {
+                        (Polarity::Oppose, support + oppose)
+                    };
+                    let entry = best
+                        .entry((h.entity.clone(), t.entity.clone()))
+                        .or_insert((polarity, confidence));
                     if confidence > entry.1 {
                         *entry = (polarity, confidence);
                     }
@@ -802,7 +1341,17 @@ impl Extractor {
                 if ruled.contains(&(sentence_index, holder.clone(), target.clone())) {
                     continue;
                 }
-                found.push(Found { stance: self.stance(holder, target, polarity, sentence.span, None, confidence * 0.9), sentence: sentence_index });
+                found.push(Found {
+                    stance: self.stance(
+                        holder,
+                        target,
+                        polarity,
+                        sentence.span,
+                        None,
+                        confidence * 0.9,
+                    ),
+                    sentence: sentence_index,
+                });
             }
         }
     }
@@ -813,19 +1362,43 @@ impl Extractor {
         let find = |name: &str| {
             let lower = name.to_lowercase();
             doc.entities.iter().find(|e| {
-                e.canonical.to_lowercase() == lower || e.aliases.iter().any(|a| a.to_lowercase() == lower)
+                e.canonical.to_lowercase() == lower
+                    || e.aliases.iter().any(|a| a.to_lowercase() == lower)
             })
         };
-        for entity in doc.entities.iter().filter(|e| e.entity_type == EntityType::Per) {
+        for entity in doc
+            .entities
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Per)
+        {
             for role in &entity.roles {
-                for (name, kind) in [(&role.organisation, "holds_role"), (&role.country, "member_of")] {
-                    let Some(other) = name.as_deref().and_then(find) else { continue };
+                for (name, kind) in [
+                    (&role.organisation, "holds_role"),
+                    (&role.country, "member_of"),
+                ] {
+                    let Some(other) = name.as_deref().and_then(find) else {
+                        continue;
+                    };
                     if other.id == entity.id {
                         continue;
                     }
                     let mut attributes = BTreeMap::new();
                     attributes.insert("title".to_string(), role.title.clone());
-                    relations.push(self.relation(RelationClass::Affiliation, kind, ActorRef::Entity { id: entity.id.clone() }, Target::Actor { id: other.id.clone() }, Sign::Neutral, attributes, role.evidence, None, role.confidence.min(0.9)));
+                    relations.push(self.relation(
+                        RelationClass::Affiliation,
+                        kind,
+                        ActorRef::Entity {
+                            id: entity.id.clone(),
+                        },
+                        Target::Actor {
+                            id: other.id.clone(),
+                        },
+                        Sign::Neutral,
+                        attributes,
+                        role.evidence,
+                        None,
+                        role.confidence.min(0.9),
+                    ));
                 }
             }
         }
@@ -839,7 +1412,12 @@ impl Extractor {
             if f.stance.confidence < self.options.min_confidence {
                 continue;
             }
-            let key = (f.stance.holder.clone(), f.stance.target.clone(), f.stance.polarity, f.stance.evidence);
+            let key = (
+                f.stance.holder.clone(),
+                f.stance.target.clone(),
+                f.stance.polarity,
+                f.stance.evidence,
+            );
             match best.get(&key) {
                 Some(existing) if existing.confidence >= f.stance.confidence => {}
                 _ => {
@@ -848,7 +1426,11 @@ impl Extractor {
             }
         }
         let mut out: Vec<Stance> = best.into_values().collect();
-        out.sort_by(|a, b| a.evidence.cmp(&b.evidence).then(b.confidence.total_cmp(&a.confidence)));
+        out.sort_by(|a, b| {
+            a.evidence
+                .cmp(&b.evidence)
+                .then(b.confidence.total_cmp(&a.confidence))
+        });
         out
     }
 }
@@ -861,7 +1443,13 @@ fn dedup_relations(relations: Vec<Relation>) -> Vec<Relation> {
         if r.source == r.target_as_actor() {
             continue;
         }
-        if seen.insert((r.class, r.kind.clone(), r.source.clone(), r.target.clone(), r.evidence)) {
+        if seen.insert((
+            r.class,
+            r.kind.clone(),
+            r.source.clone(),
+            r.target.clone(),
+            r.evidence,
+        )) {
             out.push(r);
         }
     }
@@ -877,7 +1465,9 @@ impl TargetAsActor for Relation {
     fn target_as_actor(&self) -> ActorRef {
         match &self.target {
             Target::Actor { id } => ActorRef::Entity { id: id.clone() },
-            Target::Issue { label, .. } => ActorRef::Unresolved { text: label.clone() },
+            Target::Issue { label, .. } => ActorRef::Unresolved {
+                text: label.clone(),
+            },
         }
     }
 }

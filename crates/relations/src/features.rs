@@ -26,16 +26,28 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
             continue;
         }
         if let Some(s) = start.take() {
-            out.push(Word { range: s..i, text: &text[s..i] });
+            out.push(Word {
+                range: s..i,
+                text: &text[s..i],
+            });
         }
         if matches!(c, '"' | '“' | '”') {
-            out.push(Word { range: i..i + c.len_utf8(), text: "\"" });
+            out.push(Word {
+                range: i..i + c.len_utf8(),
+                text: "\"",
+            });
         } else if matches!(c, ',' | ';' | ':') {
-            out.push(Word { range: i..i + c.len_utf8(), text: "," });
+            out.push(Word {
+                range: i..i + c.len_utf8(),
+                text: ",",
+            });
         }
     }
     if let Some(s) = start {
-        out.push(Word { range: s..text.len(), text: &text[s..] });
+        out.push(Word {
+            range: s..text.len(),
+            text: &text[s..],
+        });
     }
     out
 }
@@ -72,11 +84,30 @@ fn inside_quotes(words: &[Word<'_>], index: usize) -> bool {
 }
 
 fn is_speech(word: &str) -> bool {
-    matches!(stem(word).as_str(), "said" | "say" | "told" | "tell" | "stat" | "add" | "argu" | "claim" | "insist" | "writ" | "wrot" | "according")
+    matches!(
+        stem(word).as_str(),
+        "said"
+            | "say"
+            | "told"
+            | "tell"
+            | "stat"
+            | "add"
+            | "argu"
+            | "claim"
+            | "insist"
+            | "writ"
+            | "wrot"
+            | "according"
+    )
 }
 
 /// Features of "does the actor at `holder` take a stance toward the actor at `target`".
-pub fn pair_features(sentence: &str, holder: Range<usize>, target: Range<usize>, lexicon: &Lexicon) -> Vec<String> {
+pub fn pair_features(
+    sentence: &str,
+    holder: Range<usize>,
+    target: Range<usize>,
+    lexicon: &Lexicon,
+) -> Vec<String> {
     let words = words(sentence);
     let h = word_range(&words, &holder);
     let t = word_range(&words, &target);
@@ -84,7 +115,11 @@ pub fn pair_features(sentence: &str, holder: Range<usize>, target: Range<usize>,
     let holder_first = h.start <= t.start;
     let order = if holder_first { "ht" } else { "th" };
     f.push(format!("ord:{order}"));
-    let (gap_start, gap_end) = if holder_first { (h.end, t.start) } else { (t.end, h.start) };
+    let (gap_start, gap_end) = if holder_first {
+        (h.end, t.start)
+    } else {
+        (t.end, h.start)
+    };
     let between: &[Word<'_>] = words.get(gap_start..gap_end.max(gap_start)).unwrap_or(&[]);
     f.push(format!("dist:{}", distance_bucket(between.len())));
     let mut negated = false;
@@ -124,8 +159,16 @@ pub fn pair_features(sentence: &str, holder: Range<usize>, target: Range<usize>,
     // Words around the target: evaluative words usually sit next to what they evaluate.
     let window_start = t.start.saturating_sub(4);
     let window_end = (t.end + 4).min(words.len());
-    let around: Vec<&str> = words.get(window_start..window_end).unwrap_or(&[]).iter().map(|w| w.text).collect();
-    f.push(format!("vt:{}", bucket(lexicon.score_words(around.iter().copied()))));
+    let around: Vec<&str> = words
+        .get(window_start..window_end)
+        .unwrap_or(&[])
+        .iter()
+        .map(|w| w.text)
+        .collect();
+    f.push(format!(
+        "vt:{}",
+        bucket(lexicon.score_words(around.iter().copied()))
+    ));
     if let Some(next) = words.get(h.end) {
         f.push(format!("h+1:{}", stem(next.text)));
     }
@@ -138,10 +181,16 @@ pub fn pair_features(sentence: &str, holder: Range<usize>, target: Range<usize>,
     if h.start == 0 {
         f.push("h_first".into());
     }
-    if sentence.get(holder.end..).is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s")) {
+    if sentence
+        .get(holder.end..)
+        .is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s"))
+    {
         f.push("h_poss".into());
     }
-    if sentence.get(target.end..).is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s")) {
+    if sentence
+        .get(target.end..)
+        .is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s"))
+    {
         f.push("t_poss".into());
     }
     let t_quoted = inside_quotes(&words, t.start);
@@ -167,7 +216,11 @@ pub fn target_features(sentence: &str, target: Range<usize>, lexicon: &Lexicon) 
         if t.contains(&offset) {
             continue;
         }
-        let distance = if offset < t.start { t.start - offset } else { offset + 1 - t.end };
+        let distance = if offset < t.start {
+            t.start - offset
+        } else {
+            offset + 1 - t.end
+        };
         if distance <= 5 {
             let side = if offset < t.start { "l" } else { "r" };
             f.push(format!("w{side}:{}", stem(w.text)));
@@ -176,10 +229,21 @@ pub fn target_features(sentence: &str, target: Range<usize>, lexicon: &Lexicon) 
     let window_start = t.start.saturating_sub(6);
     let window_end = (t.end + 6).min(words.len());
     let near = words.get(window_start..window_end).unwrap_or(&[]);
-    f.push(format!("vn:{}", bucket(lexicon.score_words(near.iter().map(|w| w.text)))));
-    f.push(format!("va:{}", bucket(lexicon.score_words(words.iter().map(|w| w.text)))));
-    let after = words.get(t.end..(t.end + 8).min(words.len())).unwrap_or(&[]);
-    f.push(format!("vafter:{}", bucket(lexicon.score_words(after.iter().map(|w| w.text)))));
+    f.push(format!(
+        "vn:{}",
+        bucket(lexicon.score_words(near.iter().map(|w| w.text)))
+    ));
+    f.push(format!(
+        "va:{}",
+        bucket(lexicon.score_words(words.iter().map(|w| w.text)))
+    ));
+    let after = words
+        .get(t.end..(t.end + 8).min(words.len()))
+        .unwrap_or(&[]);
+    f.push(format!(
+        "vafter:{}",
+        bucket(lexicon.score_words(after.iter().map(|w| w.text)))
+    ));
     if after.iter().any(|w| Lexicon::is_negator(w.text)) {
         f.push("neg_after".into());
     }
@@ -205,6 +269,9 @@ mod tests {
         assert!(f.contains(&"trig:Oppose:ht".to_string()), "{f:?}");
         assert!(f.contains(&"bw:blast".to_string()), "{f:?}");
         let w = words("“No one,” he said.");
-        assert_eq!(w.iter().map(|w| w.text).collect::<Vec<_>>(), vec!["\"", "No", "one", ",", "\"", "he", "said"]);
+        assert_eq!(
+            w.iter().map(|w| w.text).collect::<Vec<_>>(),
+            vec!["\"", "No", "one", ",", "\"", "he", "said"]
+        );
     }
 }

@@ -5,15 +5,52 @@
 /// Words dropped from the front of an issue phrase: determiners, possessive pronouns,
 /// quantifiers and modifiers that describe the moment rather than the issue.
 const LEADING_STOPWORDS: &[&str] = &[
-    "the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "my", "your", "some",
-    "any", "such", "all", "both", "each", "every", "recent", "new", "additional", "further", "latest", "planned",
-    "previous", "proposed", "current", "so-called", "sweeping", "possible", "potential", "latest", "upcoming",
-    "anticipated", "critical", "ongoing", "own",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "my",
+    "your",
+    "some",
+    "any",
+    "such",
+    "all",
+    "both",
+    "each",
+    "every",
+    "recent",
+    "new",
+    "additional",
+    "further",
+    "latest",
+    "planned",
+    "previous",
+    "proposed",
+    "current",
+    "so-called",
+    "sweeping",
+    "possible",
+    "potential",
+    "latest",
+    "upcoming",
+    "anticipated",
+    "critical",
+    "ongoing",
+    "own",
 ];
 
 /// Words that end the head noun phrase: the head is the last word before them.
 const PREPOSITIONS: &[&str] = &[
-    "of", "on", "for", "in", "with", "against", "to", "from", "over", "about", "by", "at", "into", "between", "under",
+    "of", "on", "for", "in", "with", "against", "to", "from", "over", "about", "by", "at", "into",
+    "between", "under",
 ];
 
 /// Near-synonymous policy nouns folded onto one label.
@@ -56,7 +93,13 @@ pub fn normalise_issue(phrase: &str) -> String {
         .to_lowercase()
         .replace(['’', '‘'], "'")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '\'' || c == '%' || c == '.' { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' || c == '%' || c == '.' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     let mut words: Vec<&str> = cleaned
         .split_whitespace()
@@ -75,7 +118,10 @@ pub fn normalise_issue(phrase: &str) -> String {
     if words.get(1) == Some(&"s") {
         words.drain(..2);
     }
-    let head_end = words.iter().position(|w| PREPOSITIONS.contains(w)).unwrap_or(words.len());
+    let head_end = words
+        .iter()
+        .position(|w| PREPOSITIONS.contains(w))
+        .unwrap_or(words.len());
     let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
     if head_end > 0 {
         if let Some(head) = out.get_mut(head_end - 1) {
@@ -95,8 +141,14 @@ mod tests {
 
     #[test]
     fn same_issue_same_label() {
-        assert_eq!(normalise_issue("export controls"), normalise_issue("the export restrictions"));
-        assert_eq!(normalise_issue("Beijing's export controls"), "export control");
+        assert_eq!(
+            normalise_issue("export controls"),
+            normalise_issue("the export restrictions")
+        );
+        assert_eq!(
+            normalise_issue("Beijing's export controls"),
+            "export control"
+        );
         assert_eq!(normalise_issue("the talks"), "talks");
         assert_eq!(normalise_issue(""), "");
         assert_eq!(normalise_issue("  the  "), "");

@@ -26,7 +26,12 @@ pub struct Trigger {
 }
 
 const fn trig(stance: Option<Polarity>, interaction: Option<(&'static str, Sign)>) -> Trigger {
-    Trigger { stance, interaction, predicative: false, symmetric: false }
+    Trigger {
+        stance,
+        interaction,
+        predicative: false,
+        symmetric: false,
+    }
 }
 
 const OPPOSE: Option<Polarity> = Some(Polarity::Oppose);
@@ -43,27 +48,54 @@ const TRIGGERS: &[(&str, Trigger)] = &[
     ("allegation", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
     ("blame", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
     ("charge", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
-    ("criticize", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("criticise", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("criticism", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    (
+        "criticize",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
+    (
+        "criticise",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
+    (
+        "criticism",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
     ("condemn", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("condemnation", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("denounce", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    (
+        "condemnation",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
+    (
+        "denounce",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
     ("decry", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
     ("blast", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
     ("slam", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
     ("lambast", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
     ("rebuke", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("chastise", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    (
+        "chastise",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
     ("scold", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
     ("attack", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
     ("mock", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("ridicule", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    (
+        "ridicule",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
     ("deride", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
     ("fault", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("challenge", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    (
+        "challenge",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
     ("dispute", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("contradict", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
+    (
+        "contradict",
+        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
     ("question", trig(OPPOSE, None)),
     ("doubt", trig(OPPOSE, None)),
     ("oppose", trig(OPPOSE, None)),
@@ -80,8 +112,14 @@ const TRIGGERS: &[(&str, Trigger)] = &[
     ("threaten", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
     ("threat", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
     ("warn", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
-    ("ultimatum", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
-    ("retaliate", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
+    (
+        "ultimatum",
+        trig(OPPOSE, Some(("threaten", Sign::Conflict))),
+    ),
+    (
+        "retaliate",
+        trig(OPPOSE, Some(("threaten", Sign::Conflict))),
+    ),
     ("sanction", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
     ("punish", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
     ("penalize", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
@@ -89,53 +127,215 @@ const TRIGGERS: &[(&str, Trigger)] = &[
     ("embargo", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
     ("expel", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
     // Cooperation: support and praise.
-    ("support", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
-    ("endorse", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
-    ("endorsement", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
-    ("defend", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
-    ("champion", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
-    ("nominate", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
-    ("welcome", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
-    ("embrace", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
+    (
+        "support",
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
+    ),
+    (
+        "endorse",
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
+    ),
+    (
+        "endorsement",
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
+    ),
+    (
+        "defend",
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
+    ),
+    (
+        "champion",
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
+    ),
+    (
+        "nominate",
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
+    ),
+    (
+        "welcome",
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
+    ),
+    (
+        "embrace",
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
+    ),
     ("praise", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
-    ("commend", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
-    ("applaud", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    (
+        "commend",
+        trig(SUPPORT, Some(("praise", Sign::Cooperation))),
+    ),
+    (
+        "applaud",
+        trig(SUPPORT, Some(("praise", Sign::Cooperation))),
+    ),
     ("hail", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
     ("laud", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
     ("thank", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
-    ("congratulate", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
+    (
+        "congratulate",
+        trig(SUPPORT, Some(("praise", Sign::Cooperation))),
+    ),
     ("agree", trig(SUPPORT, Some(("agree", Sign::Cooperation)))),
     ("ally", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
     // Cooperation: meetings and negotiation (no stance of their own).
-    ("meet", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
-    ("met", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
-    ("meeting", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
-    ("talk", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
-    ("summit", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: true }),
-    ("visit", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: false }),
-    ("host", Trigger { stance: None, interaction: Some(("meet", Sign::Cooperation)), predicative: false, symmetric: false }),
-    ("negotiate", Trigger { stance: None, interaction: Some(("negotiate", Sign::Cooperation)), predicative: false, symmetric: true }),
-    ("negotiation", Trigger { stance: None, interaction: Some(("negotiate", Sign::Cooperation)), predicative: false, symmetric: true }),
+    (
+        "meet",
+        Trigger {
+            stance: None,
+            interaction: Some(("meet", Sign::Cooperation)),
+            predicative: false,
+            symmetric: true,
+        },
+    ),
+    (
+        "met",
+        Trigger {
+            stance: None,
+            interaction: Some(("meet", Sign::Cooperation)),
+            predicative: false,
+            symmetric: true,
+        },
+    ),
+    (
+        "meeting",
+        Trigger {
+            stance: None,
+            interaction: Some(("meet", Sign::Cooperation)),
+            predicative: false,
+            symmetric: true,
+        },
+    ),
+    (
+        "talk",
+        Trigger {
+            stance: None,
+            interaction: Some(("meet", Sign::Cooperation)),
+            predicative: false,
+            symmetric: true,
+        },
+    ),
+    (
+        "summit",
+        Trigger {
+            stance: None,
+            interaction: Some(("meet", Sign::Cooperation)),
+            predicative: false,
+            symmetric: true,
+        },
+    ),
+    (
+        "visit",
+        Trigger {
+            stance: None,
+            interaction: Some(("meet", Sign::Cooperation)),
+            predicative: false,
+            symmetric: false,
+        },
+    ),
+    (
+        "host",
+        Trigger {
+            stance: None,
+            interaction: Some(("meet", Sign::Cooperation)),
+            predicative: false,
+            symmetric: false,
+        },
+    ),
+    (
+        "negotiate",
+        Trigger {
+            stance: None,
+            interaction: Some(("negotiate", Sign::Cooperation)),
+            predicative: false,
+            symmetric: true,
+        },
+    ),
+    (
+        "negotiation",
+        Trigger {
+            stance: None,
+            interaction: Some(("negotiate", Sign::Cooperation)),
+            predicative: false,
+            symmetric: true,
+        },
+    ),
     // Evaluative predication: the complement carries the polarity.
-    ("characterize", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
-    ("characterise", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
-    ("describe", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
-    ("call", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
-    ("label", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
-    ("brand", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
-    ("dub", Trigger { stance: None, interaction: None, predicative: true, symmetric: false }),
+    (
+        "characterize",
+        Trigger {
+            stance: None,
+            interaction: None,
+            predicative: true,
+            symmetric: false,
+        },
+    ),
+    (
+        "characterise",
+        Trigger {
+            stance: None,
+            interaction: None,
+            predicative: true,
+            symmetric: false,
+        },
+    ),
+    (
+        "describe",
+        Trigger {
+            stance: None,
+            interaction: None,
+            predicative: true,
+            symmetric: false,
+        },
+    ),
+    (
+        "call",
+        Trigger {
+            stance: None,
+            interaction: None,
+            predicative: true,
+            symmetric: false,
+        },
+    ),
+    (
+        "label",
+        Trigger {
+            stance: None,
+            interaction: None,
+            predicative: true,
+            symmetric: false,
+        },
+    ),
+    (
+        "brand",
+        Trigger {
+            stance: None,
+            interaction: None,
+            predicative: true,
+            symmetric: false,
+        },
+    ),
+    (
+        "dub",
+        Trigger {
+            stance: None,
+            interaction: None,
+            predicative: true,
+            symmetric: false,
+        },
+    ),
 ];
 
 /// Triggers that only count as verbs (as nouns they rarely carry the meaning:
 /// "the question of", "a voting block", "a phone call", "at fault").
 pub const VERB_ONLY: &[&str] = &[
-    "question", "doubt", "block", "call", "dub", "brand", "label", "host", "visit", "champion", "fault", "hail", "ally",
-    "attack", "support", "back", "term", "blast", "slam",
+    "question", "doubt", "block", "call", "dub", "brand", "label", "host", "visit", "champion",
+    "fault", "hail", "ally", "attack", "support", "back", "term", "blast", "slam",
 ];
 
 /// Words that flip the polarity of what follows within a short window.
 pub const NEGATORS: &[&str] = &[
-    "not", "n't", "no", "never", "neither", "nor", "without", "hardly", "barely", "cannot", "none", "nothing",
+    "not", "n't", "no", "never", "neither", "nor", "without", "hardly", "barely", "cannot", "none",
+    "nothing",
 ];
 
 /// A crude, consistent stemmer: the same function is applied to lexicon keys and to text,
@@ -151,19 +351,21 @@ pub fn stem(word: &str) -> String {
     let undouble = |s: &str| -> String {
         let chars: Vec<char> = s.chars().collect();
         match chars.as_slice() {
-            [.., a, b] if a == b && !matches!(a, 'l' | 's' | 'z' | 'e' | 'o') => chars[..chars.len() - 1].iter().collect(),
+            [.., a, b] if a == b && !matches!(a, 'l' | 's' | 'z' | 'e' | 'o') => {
+                chars[..chars.len() - 1].iter().collect()
+            }
             _ => s.to_string(),
         }
     };
     if len > 5 && w.ends_with("ing") {
         w = undouble(&w[..w.len() - 3]);
-    } else if len > 4 && w.ends_with("ied") {
-        w = format!("{}y", &w[..w.len() - 3]);
-    } else if len > 4 && w.ends_with("ies") {
+    } else if len > 4 && (w.ends_with("ied") || w.ends_with("ies")) {
         w = format!("{}y", &w[..w.len() - 3]);
     } else if len > 4 && w.ends_with("ed") {
         w = undouble(&w[..w.len() - 2]);
-    } else if len > 3 && (w.ends_with("ses") || w.ends_with("xes") || w.ends_with("ches") || w.ends_with("shes")) {
+    } else if len > 3
+        && (w.ends_with("ses") || w.ends_with("xes") || w.ends_with("ches") || w.ends_with("shes"))
+    {
         w.truncate(w.len() - 2);
     } else if len > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
         w.truncate(w.len() - 1);
@@ -187,14 +389,21 @@ impl Lexicon {
         let mut valence = HashMap::new();
         for name in [VADER_FILE, NEWS_FILE] {
             let path = dir.join(name);
-            let text = std::fs::read_to_string(&path).map_err(|source| RelationsError::Io { path: path.clone(), source })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| RelationsError::Io {
+                path: path.clone(),
+                source,
+            })?;
             for (line_no, line) in text.lines().enumerate() {
                 if line.starts_with('#') || line.trim().is_empty() {
                     continue;
                 }
                 let mut parts = line.split('\t');
                 let (Some(word), Some(value)) = (parts.next(), parts.next()) else {
-                    return Err(RelationsError::Format { path, line: line_no + 1, message: "expected word<TAB>valence".into() });
+                    return Err(RelationsError::Format {
+                        path,
+                        line: line_no + 1,
+                        message: "expected word<TAB>valence".into(),
+                    });
                 };
                 let value: f32 = value.trim().parse().map_err(|_| RelationsError::Format {
                     path: path.clone(),
@@ -209,7 +418,10 @@ impl Lexicon {
 
     /// A lexicon from an in-memory valence table (tests, benches).
     pub fn from_valence(valence: HashMap<String, f32>) -> Self {
-        let triggers = TRIGGERS.iter().map(|(lemma, t)| (stem(lemma), *t)).collect();
+        let triggers = TRIGGERS
+            .iter()
+            .map(|(lemma, t)| (stem(lemma), *t))
+            .collect();
         Lexicon { valence, triggers }
     }
 
@@ -285,6 +497,8 @@ mod tests {
         let lex = Lexicon::from_valence([("credible".to_string(), 1.2)].into_iter().collect());
         assert!(lex.score_words(["is", "credible"]) > 0.0);
         assert!(lex.score_words(["is", "not", "credible"]) < 0.0);
-        assert!(lex.trigger("accused", false).is_some_and(|t| t.stance == Some(Polarity::Oppose)));
+        assert!(lex
+            .trigger("accused", false)
+            .is_some_and(|t| t.stance == Some(Polarity::Oppose)));
     }
 }

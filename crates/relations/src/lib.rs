@@ -24,8 +24,10 @@ pub use features::{pair_features, target_features, words};
 pub use issue::normalise_issue;
 pub use lexicon::{stem, Lexicon, Trigger, NEWS_FILE, VADER_FILE};
 pub use model::{LinearModel, StanceModel, TrainOptions, MODEL_FILE};
+pub use stage::{
+    load_extractor, model_dir, RelationsConfig, RelationsFactory, DEFAULT_MODEL_DIR, STAGE_NAME,
+};
 pub use train::{train_stance_model, TrainReport};
-pub use stage::{load_extractor, model_dir, RelationsConfig, RelationsFactory, DEFAULT_MODEL_DIR, STAGE_NAME};
 
 /// Registers `relations.rules`.
 pub fn register(registry: &mut stancegraph_core::Registry) {

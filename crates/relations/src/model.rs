@@ -34,7 +34,13 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 12, learning_rate: 0.1, l2: 1e-5, min_count: 2, seed: 7 }
+        TrainOptions {
+            epochs: 12,
+            learning_rate: 0.1,
+            l2: 1e-5,
+            min_count: 2,
+            seed: 7,
+        }
     }
 }
 
@@ -68,7 +74,11 @@ impl LinearModel {
     }
 
     /// Trains by SGD on the log loss, examples in a seeded shuffled order each epoch.
-    pub fn train(labels: &[&str], examples: &[(Vec<String>, usize)], options: TrainOptions) -> Self {
+    pub fn train(
+        labels: &[&str],
+        examples: &[(Vec<String>, usize)],
+        options: TrainOptions,
+    ) -> Self {
         let k = labels.len();
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for (features, _) in examples {
@@ -97,10 +107,15 @@ impl LinearModel {
             }
             let rate = options.learning_rate / (1.0 + epoch as f32 * 0.5);
             for &index in &order {
-                let Some((features, gold)) = examples.get(index) else { continue };
+                let Some((features, gold)) = examples.get(index) else {
+                    continue;
+                };
                 let probs = model.predict(features);
-                let gradient: Vec<f32> =
-                    probs.iter().enumerate().map(|(c, p)| p - if c == *gold { 1.0 } else { 0.0 }).collect();
+                let gradient: Vec<f32> = probs
+                    .iter()
+                    .enumerate()
+                    .map(|(c, p)| p - if c == *gold { 1.0 } else { 0.0 })
+                    .collect();
                 for (b, g) in model.bias.iter_mut().zip(&gradient) {
                     *b -= rate * g;
                 }
@@ -114,7 +129,9 @@ impl LinearModel {
             }
         }
         // Round weights so the shipped file stays small and diffs stay readable.
-        model.weights.retain(|_, w| w.iter().any(|x| x.abs() >= 1e-3));
+        model
+            .weights
+            .retain(|_, w| w.iter().any(|x| x.abs() >= 1e-3));
         for w in model.weights.values_mut() {
             for x in w.iter_mut() {
                 *x = (*x * 1000.0).round() / 1000.0;
@@ -147,18 +164,33 @@ pub struct StanceModel {
 
 impl StanceModel {
     pub fn load(path: &Path) -> Result<Self, RelationsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io { path: path.into(), source })?;
-        let model: StanceModel = serde_json::from_str(&text)
-            .map_err(|e| RelationsError::Model { path: path.into(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io {
+            path: path.into(),
+            source,
+        })?;
+        let model: StanceModel =
+            serde_json::from_str(&text).map_err(|e| RelationsError::Model {
+                path: path.into(),
+                message: e.to_string(),
+            })?;
         if model.pair.labels.len() != 3 || model.target.labels.len() != 3 {
-            return Err(RelationsError::Model { path: path.into(), message: "expected three labels per classifier".into() });
+            return Err(RelationsError::Model {
+                path: path.into(),
+                message: "expected three labels per classifier".into(),
+            });
         }
         Ok(model)
     }
 
     pub fn save(&self, path: &Path) -> Result<(), RelationsError> {
-        let text = serde_json::to_string(self).map_err(|e| RelationsError::Model { path: path.into(), message: e.to_string() })?;
-        std::fs::write(path, text).map_err(|source| RelationsError::Io { path: path.into(), source })
+        let text = serde_json::to_string(self).map_err(|e| RelationsError::Model {
+            path: path.into(),
+            message: e.to_string(),
+        })?;
+        std::fs::write(path, text).map_err(|source| RelationsError::Io {
+            path: path.into(),
+            source,
+        })
     }
 }
 

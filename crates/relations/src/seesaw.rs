@@ -52,26 +52,40 @@ impl SeesawArticle {
     pub fn gold_set(&self) -> BTreeSet<(String, bool, String)> {
         let mut votes: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
         for t in &self.triplets {
-            let entry = votes.entry((t.subject.clone(), t.object.clone())).or_default();
+            let entry = votes
+                .entry((t.subject.clone(), t.object.clone()))
+                .or_default();
             if t.positive {
                 entry.0 += 1;
             } else {
                 entry.1 += 1;
             }
         }
-        votes.into_iter().map(|((s, o), (pos, neg))| (s, pos > neg, o)).collect()
+        votes
+            .into_iter()
+            .map(|((s, o), (pos, neg))| (s, pos > neg, o))
+            .collect()
     }
 }
 
 fn read_json(path: &Path) -> Result<Value, RelationsError> {
-    let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io { path: path.into(), source })?;
-    serde_json::from_str(&text).map_err(|e| RelationsError::Seesaw { path: path.into(), message: e.to_string() })
+    let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io {
+        path: path.into(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| RelationsError::Seesaw {
+        path: path.into(),
+        message: e.to_string(),
+    })
 }
 
 /// Reads every article of `split` (`train` or `valid`, from `meta/*.json`'s `Split`).
 pub fn load_split(dir: &Path, split: &str) -> Result<Vec<SeesawArticle>, RelationsError> {
     let meta_dir = dir.join("meta");
-    let entries = std::fs::read_dir(&meta_dir).map_err(|source| RelationsError::Io { path: meta_dir.clone(), source })?;
+    let entries = std::fs::read_dir(&meta_dir).map_err(|source| RelationsError::Io {
+        path: meta_dir.clone(),
+        source,
+    })?;
     let mut stories: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     stories.sort();
     let mut articles = Vec::new();
@@ -80,7 +94,9 @@ pub fn load_split(dir: &Path, split: &str) -> Result<Vec<SeesawArticle>, Relatio
         if meta.get("Split").and_then(Value::as_str) != Some(split) {
             continue;
         }
-        let Some(stem) = story.file_stem().and_then(|s| s.to_str()) else { continue };
+        let Some(stem) = story.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
         for k in 0..3 {
             let id = format!("{stem}_DOCUMENT_{k}");
             let article_path = dir.join("articles").join(format!("{id}.json"));
@@ -88,29 +104,49 @@ pub fn load_split(dir: &Path, split: &str) -> Result<Vec<SeesawArticle>, Relatio
             if !article_path.exists() || !annotation_path.exists() {
                 continue;
             }
-            articles.push(read_article(&id, &read_json(&article_path)?, &read_json(&annotation_path)?));
+            articles.push(read_article(
+                &id,
+                &read_json(&article_path)?,
+                &read_json(&annotation_path)?,
+            ));
         }
     }
     if articles.is_empty() {
-        return Err(RelationsError::Seesaw { path: dir.into(), message: format!("no articles in split `{split}`") });
+        return Err(RelationsError::Seesaw {
+            path: dir.into(),
+            message: format!("no articles in split `{split}`"),
+        });
     }
     Ok(articles)
 }
 
 fn read_article(id: &str, article: &Value, annotation: &Value) -> SeesawArticle {
-    let title = article.get("title").and_then(Value::as_str).unwrap_or("").to_string();
+    let title = article
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let mut sentences: Vec<(u64, String)> = article
         .get("text")
         .and_then(Value::as_array)
         .map(|items| {
             items
                 .iter()
-                .filter_map(|s| Some((s.get("id")?.as_u64()?, s.get("text")?.as_str()?.trim().to_string())))
+                .filter_map(|s| {
+                    Some((
+                        s.get("id")?.as_u64()?,
+                        s.get("text")?.as_str()?.trim().to_string(),
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default();
     sentences.sort_by_key(|(i, _)| *i);
-    let sentence_index: HashMap<u64, usize> = sentences.iter().enumerate().map(|(pos, (id, _))| (*id, pos)).collect();
+    let sentence_index: HashMap<u64, usize> = sentences
+        .iter()
+        .enumerate()
+        .map(|(pos, (id, _))| (*id, pos))
+        .collect();
     let actors: Vec<(String, String)> = annotation
         .get("entity lists")
         .and_then(Value::as_array)
@@ -127,9 +163,18 @@ fn read_article(id: &str, article: &Value, annotation: &Value) -> SeesawArticle 
         .unwrap_or_default();
     let is_actor = |name: &str| actors.iter().any(|(n, _)| n == name);
     let mut triplets = Vec::new();
-    if let Some(map) = annotation.get("sentence-level stances").and_then(Value::as_object) {
+    if let Some(map) = annotation
+        .get("sentence-level stances")
+        .and_then(Value::as_object)
+    {
         for (sentence, list) in map {
-            let Some(sentence) = sentence.parse::<u64>().ok().and_then(|s| sentence_index.get(&s).copied()) else { continue };
+            let Some(sentence) = sentence
+                .parse::<u64>()
+                .ok()
+                .and_then(|s| sentence_index.get(&s).copied())
+            else {
+                continue;
+            };
             for t in list.as_array().into_iter().flatten() {
                 let (Some(subject), Some(sentiment), Some(object)) = (
                     t.get("subject").and_then(Value::as_str),
@@ -138,7 +183,11 @@ fn read_article(id: &str, article: &Value, annotation: &Value) -> SeesawArticle 
                 ) else {
                     continue;
                 };
-                if subject != object && is_actor(subject) && is_actor(object) && matches!(sentiment, "POS" | "NEG") {
+                if subject != object
+                    && is_actor(subject)
+                    && is_actor(object)
+                    && matches!(sentiment, "POS" | "NEG")
+                {
                     triplets.push(GoldTriplet {
                         sentence,
                         subject: subject.to_string(),
@@ -150,13 +199,40 @@ fn read_article(id: &str, article: &Value, annotation: &Value) -> SeesawArticle 
         }
     }
     triplets.sort();
-    SeesawArticle { id: id.to_string(), title, sentences: sentences.into_iter().map(|(_, s)| s).collect(), actors, triplets }
+    SeesawArticle {
+        id: id.to_string(),
+        title,
+        sentences: sentences.into_iter().map(|(_, s)| s).collect(),
+        actors,
+        triplets,
+    }
 }
 
 /// Titles and honorifics ignored when matching names.
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator", "secretary", "vice", "minister", "prime",
-    "leader", "the", "former", "speaker", "chairman", "judge", "justice", "general", "attorney", "u.s",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen",
+    "rep",
+    "gov",
+    "president",
+    "senator",
+    "secretary",
+    "vice",
+    "minister",
+    "prime",
+    "leader",
+    "the",
+    "former",
+    "speaker",
+    "chairman",
+    "judge",
+    "justice",
+    "general",
+    "attorney",
+    "u.s",
 ];
 
 /// Lowercased words of a name without titles and punctuation.
@@ -181,20 +257,36 @@ pub fn names_match(ours: &str, gold: &str) -> bool {
     if a == b {
         return true;
     }
-    let contains = |long: &[String], short: &[String]| long.windows(short.len()).any(|w| w == short);
-    let (long, short) = if a.len() >= b.len() { (&a, &b) } else { (&b, &a) };
+    let contains =
+        |long: &[String], short: &[String]| long.windows(short.len()).any(|w| w == short);
+    let (long, short) = if a.len() >= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     if contains(long, short) && short.iter().map(String::len).sum::<usize>() >= 3 {
         return true;
     }
     // "Republicans" ~ "Republican Party": plural of the first word of a party name.
     let trim_plural = |w: &str| w.strip_suffix('s').unwrap_or(w).to_string();
-    a.len() == 1 && b.len() == 2 && b.get(1).is_some_and(|w| w == "party") && trim_plural(&a[0]) == b[0]
+    a.len() == 1
+        && b.len() == 2
+        && b.get(1).is_some_and(|w| w == "party")
+        && trim_plural(&a[0]) == b[0]
 }
 
 /// The listed actor a predicted actor denotes (best by exactness), if any.
 pub fn match_actor<'a>(names: &[String], actors: &'a [(String, String)]) -> Option<&'a str> {
-    let exact = actors.iter().find(|(gold, _)| names.iter().any(|n| name_words(n) == name_words(gold)));
-    exact.or_else(|| actors.iter().find(|(gold, _)| names.iter().any(|n| names_match(n, gold)))).map(|(n, _)| n.as_str())
+    let exact = actors
+        .iter()
+        .find(|(gold, _)| names.iter().any(|n| name_words(n) == name_words(gold)));
+    exact
+        .or_else(|| {
+            actors
+                .iter()
+                .find(|(gold, _)| names.iter().any(|n| names_match(n, gold)))
+        })
+        .map(|(n, _)| n.as_str())
 }
 
 /// A stance our pipeline predicted, with every name of holder and target.
@@ -224,19 +316,26 @@ impl StanceCounts {
         let gold = article.gold_set();
         let mut best: BTreeMap<(String, String), (bool, f32)> = BTreeMap::new();
         for p in predicted {
-            let (Some(h), Some(t)) = (match_actor(&p.holder_names, &article.actors), match_actor(&p.target_names, &article.actors))
-            else {
+            let (Some(h), Some(t)) = (
+                match_actor(&p.holder_names, &article.actors),
+                match_actor(&p.target_names, &article.actors),
+            ) else {
                 continue;
             };
             if h == t {
                 continue;
             }
-            let entry = best.entry((h.to_string(), t.to_string())).or_insert((p.positive, p.confidence));
+            let entry = best
+                .entry((h.to_string(), t.to_string()))
+                .or_insert((p.positive, p.confidence));
             if p.confidence > entry.1 {
                 *entry = (p.positive, p.confidence);
             }
         }
-        let gold_pairs: BTreeMap<(String, String), bool> = gold.iter().map(|(s, pos, o)| ((s.clone(), o.clone()), *pos)).collect();
+        let gold_pairs: BTreeMap<(String, String), bool> = gold
+            .iter()
+            .map(|(s, pos, o)| ((s.clone(), o.clone()), *pos))
+            .collect();
         self.gold_triplets += gold.len();
         self.gold_pairs += gold_pairs.len();
         self.predicted_triplets += best.len();
@@ -252,7 +351,11 @@ impl StanceCounts {
     }
 
     pub fn triplet_prf(&self) -> (f64, f64, f64) {
-        prf(self.correct_triplets, self.predicted_triplets, self.gold_triplets)
+        prf(
+            self.correct_triplets,
+            self.predicted_triplets,
+            self.gold_triplets,
+        )
     }
 
     pub fn pair_prf(&self) -> (f64, f64, f64) {
@@ -270,9 +373,21 @@ impl StanceCounts {
 }
 
 fn prf(correct: usize, predicted: usize, gold: usize) -> (f64, f64, f64) {
-    let p = if predicted == 0 { 0.0 } else { correct as f64 / predicted as f64 };
-    let r = if gold == 0 { 0.0 } else { correct as f64 / gold as f64 };
-    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let p = if predicted == 0 {
+        0.0
+    } else {
+        correct as f64 / predicted as f64
+    };
+    let r = if gold == 0 {
+        0.0
+    } else {
+        correct as f64 / gold as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
     (p, r, f)
 }
 
@@ -296,11 +411,20 @@ fn surface_forms(name: &str, kind: &str) -> Vec<String> {
 pub fn locate(sentence: &str, name: &str, kind: &str) -> Option<std::ops::Range<usize>> {
     for form in surface_forms(name, kind) {
         let mut from = 0;
-        while let Some(found) = sentence.get(from..).and_then(|rest| rest.find(form.as_str())) {
+        while let Some(found) = sentence
+            .get(from..)
+            .and_then(|rest| rest.find(form.as_str()))
+        {
             let start = from + found;
             let end = start + form.len();
-            let before_ok = sentence[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after_ok = sentence[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let before_ok = sentence[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let after_ok = sentence[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
             if before_ok && after_ok {
                 return Some(start..end);
             }
@@ -334,10 +458,15 @@ pub fn pair_examples(articles: &[SeesawArticle], lexicon: &Lexicon) -> Vec<(Vec<
                     let label = article
                         .triplets
                         .iter()
-                        .find(|t| t.sentence == index && t.subject == *h_name && t.object == *t_name)
+                        .find(|t| {
+                            t.sentence == index && t.subject == *h_name && t.object == *t_name
+                        })
                         .map(|t| if t.positive { 1 } else { 2 })
                         .unwrap_or(0);
-                    examples.push((pair_features(sentence, h_range.clone(), t_range.clone(), lexicon), label));
+                    examples.push((
+                        pair_features(sentence, h_range.clone(), t_range.clone(), lexicon),
+                        label,
+                    ));
                 }
             }
         }
@@ -351,18 +480,38 @@ fn ranges_overlap(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> boo
 
 /// Target-classifier examples from NewsMTSC JSONL (polarity 2 / 4 / 6 → negative / neutral /
 /// positive; `from`/`to` are code point offsets).
-pub fn newsmtsc_examples(path: &Path, lexicon: &Lexicon) -> Result<Vec<(Vec<String>, usize)>, RelationsError> {
-    let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io { path: path.into(), source })?;
+pub fn newsmtsc_examples(
+    path: &Path,
+    lexicon: &Lexicon,
+) -> Result<Vec<(Vec<String>, usize)>, RelationsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io {
+        path: path.into(),
+        source,
+    })?;
     let mut examples = Vec::new();
     for (line_no, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(line)
-            .map_err(|e| RelationsError::Format { path: path.into(), line: line_no + 1, message: e.to_string() })?;
-        let Some(sentence) = value.get("sentence_normalized").and_then(Value::as_str) else { continue };
-        let offsets: Vec<usize> = sentence.char_indices().map(|(b, _)| b).chain([sentence.len()]).collect();
-        for target in value.get("targets").and_then(Value::as_array).into_iter().flatten() {
+        let value: Value = serde_json::from_str(line).map_err(|e| RelationsError::Format {
+            path: path.into(),
+            line: line_no + 1,
+            message: e.to_string(),
+        })?;
+        let Some(sentence) = value.get("sentence_normalized").and_then(Value::as_str) else {
+            continue;
+        };
+        let offsets: Vec<usize> = sentence
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([sentence.len()])
+            .collect();
+        for target in value
+            .get("targets")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let (Some(from), Some(to), Some(polarity)) = (
                 target.get("from").and_then(Value::as_u64),
                 target.get("to").and_then(Value::as_u64),
@@ -370,7 +519,10 @@ pub fn newsmtsc_examples(path: &Path, lexicon: &Lexicon) -> Result<Vec<(Vec<Stri
             ) else {
                 continue;
             };
-            let (Some(&start), Some(&end)) = (offsets.get(from as usize), offsets.get(to as usize)) else { continue };
+            let (Some(&start), Some(&end)) = (offsets.get(from as usize), offsets.get(to as usize))
+            else {
+                continue;
+            };
             let label = if polarity < 3.5 {
                 0
             } else if polarity > 4.5 {
@@ -403,13 +555,26 @@ mod tests {
             id: "x".into(),
             title: String::new(),
             sentences: vec!["Obama blasted Republicans.".into()],
-            actors: vec![("Barack Obama".into(), "People".into()), ("Republican Party".into(), "Organization".into())],
-            triplets: vec![GoldTriplet { sentence: 0, subject: "Barack Obama".into(), positive: false, object: "Republican Party".into() }],
+            actors: vec![
+                ("Barack Obama".into(), "People".into()),
+                ("Republican Party".into(), "Organization".into()),
+            ],
+            triplets: vec![GoldTriplet {
+                sentence: 0,
+                subject: "Barack Obama".into(),
+                positive: false,
+                object: "Republican Party".into(),
+            }],
         };
         let mut counts = StanceCounts::default();
         counts.add(
             &article,
-            &[PredictedStance { holder_names: vec!["Obama".into()], target_names: vec!["Republicans".into()], positive: false, confidence: 0.9 }],
+            &[PredictedStance {
+                holder_names: vec!["Obama".into()],
+                target_names: vec!["Republicans".into()],
+                positive: false,
+                confidence: 0.9,
+            }],
         );
         assert_eq!(counts.triplet_prf(), (1.0, 1.0, 1.0));
         let lexicon = Lexicon::from_valence(Default::default());
@@ -444,12 +609,23 @@ pub fn add_oracle_actors(doc: &mut stancegraph_core::Document, article: &SeesawA
             confidence: 1.0,
         });
         for sentence in &sentences {
-            let Some(sentence_text) = text.get(sentence.start..sentence.end) else { continue };
+            let Some(sentence_text) = text.get(sentence.start..sentence.end) else {
+                continue;
+            };
             let mut from = 0;
-            while let Some(found) = sentence_text.get(from..).and_then(|rest| locate(rest, name, kind)) {
-                let span = Span::new(sentence.start + from + found.start, sentence.start + from + found.end);
+            while let Some(found) = sentence_text
+                .get(from..)
+                .and_then(|rest| locate(rest, name, kind))
+            {
+                let span = Span::new(
+                    sentence.start + from + found.start,
+                    sentence.start + from + found.end,
+                );
                 from += found.end;
-                if mentions.iter().any(|m| m.span.start < span.end && span.start < m.span.end) {
+                if mentions
+                    .iter()
+                    .any(|m| m.span.start < span.end && span.start < m.span.end)
+                {
                     continue;
                 }
                 mentions.push(Mention {
@@ -490,11 +666,21 @@ pub fn evaluate<E: std::fmt::Display>(
 ) -> Result<EvalReport, RelationsError> {
     use stancegraph_core::{ActorRef, Document, Metadata, Polarity, Target};
     let started = std::time::Instant::now();
-    let mut report = EvalReport { articles: articles.len(), ..Default::default() };
+    let mut report = EvalReport {
+        articles: articles.len(),
+        ..Default::default()
+    };
     for article in articles {
-        let mut doc = Document::new(Some(article.id.clone()), article.text(), Metadata::default());
+        let mut doc = Document::new(
+            Some(article.id.clone()),
+            article.text(),
+            Metadata::default(),
+        );
         report.words += doc.word_count();
-        prepare(article, &mut doc).map_err(|e| RelationsError::Document { doc: article.id.clone(), message: e.to_string() })?;
+        prepare(article, &mut doc).map_err(|e| RelationsError::Document {
+            doc: article.id.clone(),
+            message: e.to_string(),
+        })?;
         let stage_started = std::time::Instant::now();
         extractor.annotate(&mut doc);
         report.relation_seconds += stage_started.elapsed().as_secs_f64();
@@ -502,20 +688,33 @@ pub fn evaluate<E: std::fmt::Display>(
             doc.entities
                 .iter()
                 .find(|e| e.id == id)
-                .map(|e| std::iter::once(e.canonical.clone()).chain(e.aliases.iter().cloned()).collect())
+                .map(|e| {
+                    std::iter::once(e.canonical.clone())
+                        .chain(e.aliases.iter().cloned())
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let predicted: Vec<PredictedStance> = doc
             .stances
             .iter()
             .filter_map(|s| {
-                let (ActorRef::Entity { id: holder }, Target::Actor { id: target }) = (&s.holder, &s.target) else { return None };
+                let (ActorRef::Entity { id: holder }, Target::Actor { id: target }) =
+                    (&s.holder, &s.target)
+                else {
+                    return None;
+                };
                 let positive = match s.polarity {
                     Polarity::Support => true,
                     Polarity::Oppose => false,
                     Polarity::Neutral => return None,
                 };
-                Some(PredictedStance { holder_names: names_of(holder), target_names: names_of(target), positive, confidence: s.confidence })
+                Some(PredictedStance {
+                    holder_names: names_of(holder),
+                    target_names: names_of(target),
+                    positive,
+                    confidence: s.confidence,
+                })
             })
             .collect();
         report.counts.add(article, &predicted);

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use stancegraph_core::{layer, BuildContext, ConfigIssue, Document, Stage, StageError, StageIo, TypedFactory};
+use stancegraph_core::{
+    layer, BuildContext, ConfigIssue, Document, Stage, StageError, StageIo, TypedFactory,
+};
 
 use crate::error::RelationsError;
 use crate::extract::{ExtractOptions, Extractor};
@@ -31,14 +33,23 @@ pub struct RelationsConfig {
 
 impl Default for RelationsConfig {
     fn default() -> Self {
-        RelationsConfig { model_dir: DEFAULT_MODEL_DIR.to_string(), use_model: true, use_quotes: true, min_confidence: 0.3 }
+        RelationsConfig {
+            model_dir: DEFAULT_MODEL_DIR.to_string(),
+            use_model: true,
+            use_quotes: true,
+            min_confidence: 0.3,
+        }
     }
 }
 
 /// Loads the lexicons and (optionally) the model from `dir`.
 pub fn load_extractor(dir: &Path, config: &RelationsConfig) -> Result<Extractor, RelationsError> {
     let lexicon = Lexicon::load(dir)?;
-    let model = if config.use_model { Some(StanceModel::load(&dir.join(MODEL_FILE))?) } else { None };
+    let model = if config.use_model {
+        Some(StanceModel::load(&dir.join(MODEL_FILE))?)
+    } else {
+        None
+    };
     let options = ExtractOptions {
         min_confidence: config.min_confidence,
         use_pair_model: config.use_model,
@@ -72,7 +83,14 @@ impl TypedFactory for RelationsFactory {
 
     fn io(&self, _config: &RelationsConfig) -> StageIo {
         StageIo::new(
-            &[layer::SENTENCES, layer::TOKENS, layer::POS, layer::MENTIONS, layer::ENTITIES, layer::QUOTES],
+            &[
+                layer::SENTENCES,
+                layer::TOKENS,
+                layer::POS,
+                layer::MENTIONS,
+                layer::ENTITIES,
+                layer::QUOTES,
+            ],
             &[layer::STANCES, layer::RELATIONS],
         )
     }
@@ -85,9 +103,16 @@ impl TypedFactory for RelationsFactory {
         issues
     }
 
-    fn build(&self, config: RelationsConfig, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+    fn build(
+        &self,
+        config: RelationsConfig,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
         let dir = context.resolve(&config.model_dir);
-        let extractor = load_extractor(&dir, &config).map_err(|e| StageError::Build { stage: STAGE_NAME.into(), message: e.to_string() })?;
+        let extractor = load_extractor(&dir, &config).map_err(|e| StageError::Build {
+            stage: STAGE_NAME.into(),
+            message: e.to_string(),
+        })?;
         Ok(Box::new(RelationsStage(extractor)))
     }
 }

@@ -37,7 +37,10 @@ fn pair_f1(model: &LinearModel, examples: &[(Vec<String>, usize)], threshold: f3
     let (mut correct, mut predicted, mut gold) = (0usize, 0usize, 0usize);
     for (features, label) in examples {
         let probs = model.predict(features);
-        let (support, oppose) = (probs.get(1).copied().unwrap_or(0.0), probs.get(2).copied().unwrap_or(0.0));
+        let (support, oppose) = (
+            probs.get(1).copied().unwrap_or(0.0),
+            probs.get(2).copied().unwrap_or(0.0),
+        );
         if *label != 0 {
             gold += 1;
         }
@@ -49,8 +52,16 @@ fn pair_f1(model: &LinearModel, examples: &[(Vec<String>, usize)], threshold: f3
             }
         }
     }
-    let p = if predicted == 0 { 0.0 } else { correct as f64 / predicted as f64 };
-    let r = if gold == 0 { 0.0 } else { correct as f64 / gold as f64 };
+    let p = if predicted == 0 {
+        0.0
+    } else {
+        correct as f64 / predicted as f64
+    };
+    let r = if gold == 0 {
+        0.0
+    } else {
+        correct as f64 / gold as f64
+    };
     if p + r == 0.0 {
         0.0
     } else {
@@ -60,12 +71,22 @@ fn pair_f1(model: &LinearModel, examples: &[(Vec<String>, usize)], threshold: f3
 
 /// Trains both classifiers. Without NewsMTSC the target classifier is trained on nothing
 /// and falls back to the lexicon at prediction time (threshold above 1).
-pub fn train_stance_model(seesaw_dir: &Path, newsmtsc: Option<&Path>, lexicon: &Lexicon) -> Result<(StanceModel, TrainReport), RelationsError> {
+pub fn train_stance_model(
+    seesaw_dir: &Path,
+    newsmtsc: Option<&Path>,
+    lexicon: &Lexicon,
+) -> Result<(StanceModel, TrainReport), RelationsError> {
     let articles = load_split(seesaw_dir, "train")?;
     let (dev, train): (Vec<_>, Vec<_>) = articles.into_iter().partition(|a| is_dev(&a.id));
     let train_examples = pair_examples(&train, lexicon);
     let dev_examples = pair_examples(&dev, lexicon);
-    let options = TrainOptions { epochs: 10, learning_rate: 0.05, l2: 1e-4, min_count: 2, seed: 11 };
+    let options = TrainOptions {
+        epochs: 10,
+        learning_rate: 0.05,
+        l2: 1e-4,
+        min_count: 2,
+        seed: 11,
+    };
     let pair = LinearModel::train(&PAIR_LABELS, &train_examples, options);
     let (mut best_threshold, mut best_f1) = (0.5f32, -1.0f64);
     for step in 2..=16 {
@@ -88,11 +109,26 @@ pub fn train_stance_model(seesaw_dir: &Path, newsmtsc: Option<&Path>, lexicon: &
             let examples = newsmtsc_examples(path, lexicon)?;
             let split = examples.len() * 9 / 10;
             let (train_part, dev_part) = examples.split_at(split);
-            let target = LinearModel::train(&TARGET_LABELS, train_part, TrainOptions { epochs: 10, learning_rate: 0.05, l2: 1e-4, min_count: 2, seed: 5 });
+            let target = LinearModel::train(
+                &TARGET_LABELS,
+                train_part,
+                TrainOptions {
+                    epochs: 10,
+                    learning_rate: 0.05,
+                    l2: 1e-4,
+                    min_count: 2,
+                    seed: 5,
+                },
+            );
             let mut confusion = [[0usize; 3]; 3];
             for (features, label) in dev_part {
                 let probs = target.predict(features);
-                let guess = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, _)| i).unwrap_or(1);
+                let guess = probs
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map(|(i, _)| i)
+                    .unwrap_or(1);
                 if let Some(cell) = confusion.get_mut(*label).and_then(|row| row.get_mut(guess)) {
                     *cell += 1;
                 }
@@ -104,24 +140,56 @@ pub fn train_stance_model(seesaw_dir: &Path, newsmtsc: Option<&Path>, lexicon: &
                     let tp = confusion[c][c] as f64;
                     let predicted: usize = (0..3).map(|g| confusion[g][c]).sum();
                     let gold: usize = confusion[c].iter().sum();
-                    let p = if predicted == 0 { 0.0 } else { tp / predicted as f64 };
+                    let p = if predicted == 0 {
+                        0.0
+                    } else {
+                        tp / predicted as f64
+                    };
                     let r = if gold == 0 { 0.0 } else { tp / gold as f64 };
-                    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+                    if p + r == 0.0 {
+                        0.0
+                    } else {
+                        2.0 * p * r / (p + r)
+                    }
                 })
                 .collect();
             report.newsmtsc_train = train_part.len();
             report.newsmtsc_dev = dev_part.len();
-            report.newsmtsc_dev_accuracy = if total == 0 { 0.0 } else { correct as f64 / total as f64 };
+            report.newsmtsc_dev_accuracy = if total == 0 {
+                0.0
+            } else {
+                correct as f64 / total as f64
+            };
             report.newsmtsc_dev_macro_f1 = f1s.iter().sum::<f64>() / 3.0;
             (target, 0.5)
         }
-        None => (LinearModel { labels: TARGET_LABELS.iter().map(|s| s.to_string()).collect(), bias: vec![0.0; 3], weights: Default::default() }, 1.1),
+        None => (
+            LinearModel {
+                labels: TARGET_LABELS.iter().map(|s| s.to_string()).collect(),
+                bias: vec![0.0; 3],
+                weights: Default::default(),
+            },
+            1.1,
+        ),
     };
     let trained_on = format!(
         "SEESAW train ({} articles, {} held out as dev){}",
         train.len(),
         dev.len(),
-        if newsmtsc.is_some() { "; NewsMTSC train.jsonl (last 10% held out)" } else { "" }
+        if newsmtsc.is_some() {
+            "; NewsMTSC train.jsonl (last 10% held out)"
+        } else {
+            ""
+        }
     );
-    Ok((StanceModel { pair, target, pair_threshold: best_threshold, target_threshold, trained_on }, report))
+    Ok((
+        StanceModel {
+            pair,
+            target,
+            pair_threshold: best_threshold,
+            target_threshold,
+            trained_on,
+        },
+        report,
+    ))
 }

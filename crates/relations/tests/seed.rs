@@ -5,13 +5,16 @@
 //! `full_pipeline_on_seed` runs text → entities → quotes → relations.
 
 use stancegraph_core::{
-    ActorRef, Block, BlockKind, Document, Entity, EntityType, Mention, MentionKind, Metadata, Polarity, Quote, QuoteKind,
-    RelationClass, Sign, Span, Target,
+    ActorRef, Block, BlockKind, Document, Entity, EntityType, Mention, MentionKind, Metadata,
+    Polarity, Quote, QuoteKind, RelationClass, Sign, Span, Target,
 };
 use stancegraph_relations::{load_extractor, model_dir, RelationsConfig};
 
 fn seed_text() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/000_668776db8feb23be.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/samples/000_668776db8feb23be.txt"
+    );
     std::fs::read_to_string(path).expect("seed sample is part of the repository")
 }
 
@@ -23,33 +26,78 @@ fn seed_document() -> Document {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     for (i, line) in lines.iter().enumerate() {
         let content = line.trim_end_matches('\n');
-        let kind = if i < 2 || i + 2 >= lines.len() { BlockKind::Boilerplate } else { BlockKind::Body };
-        doc.blocks.push(Block { span: Span::new(offset, offset + content.len()), kind, reason: "test".into(), stage: "test".into(), confidence: 1.0 });
+        let kind = if i < 2 || i + 2 >= lines.len() {
+            BlockKind::Boilerplate
+        } else {
+            BlockKind::Body
+        };
+        doc.blocks.push(Block {
+            span: Span::new(offset, offset + content.len()),
+            kind,
+            reason: "test".into(),
+            stage: "test".into(),
+            confidence: 1.0,
+        });
         offset += line.len();
     }
     doc
 }
 
 fn analyse_text(doc: &mut Document) {
-    let analyzer = stancegraph_text::Analyzer::load(&stancegraph_text::default_data_dir()).expect("text models");
+    let analyzer = stancegraph_text::Analyzer::load(&stancegraph_text::default_data_dir())
+        .expect("text models");
     analyzer.annotate(doc).expect("text analysis");
 }
 
 fn entity(doc: &Document, id: &str) -> String {
-    doc.entities.iter().find(|e| e.id == id).map(|e| e.canonical.clone()).unwrap_or_default()
+    doc.entities
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.canonical.clone())
+        .unwrap_or_default()
 }
 
 /// Actors of the seed, by hand: (id, canonical, type, surface forms longest first).
 const ACTORS: &[(&str, &str, EntityType, &[&str])] = &[
-    ("E1", "Scott Bessent", EntityType::Per, &["Scott Bessent", "Bessent"]),
+    (
+        "E1",
+        "Scott Bessent",
+        EntityType::Per,
+        &["Scott Bessent", "Bessent"],
+    ),
     ("E2", "He Lifeng", EntityType::Per, &["He Lifeng"]),
-    ("E3", "China", EntityType::Gpe, &["China", "Beijing", "Chinese"]),
-    ("E4", "Donald Trump", EntityType::Per, &["Donald Trump", "Trump", "The President", "the President"]),
-    ("E5", "Xi Jinping", EntityType::Per, &["Xi Jinping", "President Xi", "Xi"]),
+    (
+        "E3",
+        "China",
+        EntityType::Gpe,
+        &["China", "Beijing", "Chinese"],
+    ),
+    (
+        "E4",
+        "Donald Trump",
+        EntityType::Per,
+        &["Donald Trump", "Trump", "The President", "the President"],
+    ),
+    (
+        "E5",
+        "Xi Jinping",
+        EntityType::Per,
+        &["Xi Jinping", "President Xi", "Xi"],
+    ),
     ("E6", "United States", EntityType::Gpe, &["US"]),
-    ("E7", "Li Chenggang", EntityType::Per, &["Li Chenggang", "Li"]),
+    (
+        "E7",
+        "Li Chenggang",
+        EntityType::Per,
+        &["Li Chenggang", "Li"],
+    ),
     ("E8", "Wendy Cutler", EntityType::Per, &["Wendy Cutler"]),
-    ("E9", "Asia Society Policy Institute", EntityType::Org, &["Asia Society Policy Institute"]),
+    (
+        "E9",
+        "Asia Society Policy Institute",
+        EntityType::Org,
+        &["Asia Society Policy Institute"],
+    ),
     ("E10", "Malaysia", EntityType::Gpe, &["Malaysia"]),
     ("E11", "Madrid", EntityType::Gpe, &["Madrid"]),
 ];
@@ -71,34 +119,77 @@ fn add_known_actors(doc: &mut Document) {
             confidence: 1.0,
         });
     }
-    let mut forms: Vec<(&str, &str, EntityType)> = ACTORS.iter().flat_map(|(id, _, kind, forms)| forms.iter().map(move |f| (*id, *f, *kind))).collect();
+    let mut forms: Vec<(&str, &str, EntityType)> = ACTORS
+        .iter()
+        .flat_map(|(id, _, kind, forms)| forms.iter().map(move |f| (*id, *f, *kind)))
+        .collect();
     forms.sort_by_key(|(_, f, _)| std::cmp::Reverse(f.len()));
     for (id, form, kind) in forms {
         for (start, _) in text.match_indices(form) {
             let end = start + form.len();
-            let boundary = text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
-                && text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let boundary = text[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+                && text[end..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
             let inside_body = body.iter().any(|s| s.start <= start && end <= s.end);
             if !boundary || !inside_body || taken.iter().any(|t| t.start < end && start < t.end) {
                 continue;
             }
             taken.push(Span::new(start, end));
-            let kind = if form == "Chinese" { EntityType::Norp } else { kind };
-            mentions.push(Mention { span: Span::new(start, end), entity_type: kind, kind: MentionKind::Name, entity: Some(id.to_string()), resolution: None, resolution_confidence: None, stage: "test".into(), confidence: 1.0 });
+            let kind = if form == "Chinese" {
+                EntityType::Norp
+            } else {
+                kind
+            };
+            mentions.push(Mention {
+                span: Span::new(start, end),
+                entity_type: kind,
+                kind: MentionKind::Name,
+                entity: Some(id.to_string()),
+                resolution: None,
+                resolution_confidence: None,
+                stage: "test".into(),
+                confidence: 1.0,
+            });
         }
     }
     mentions.sort_by_key(|m| m.span);
     doc.mentions = mentions;
     // Quotes: each curly-quoted passage, with its speaker.
-    let speakers = [("substantial", "E1"), ("notion", "E8"), ("Leninist", "E1"), ("going forward", "E4")];
+    let speakers = [
+        ("substantial", "E1"),
+        ("notion", "E8"),
+        ("Leninist", "E1"),
+        ("going forward", "E4"),
+    ];
     let mut from = 0;
     let mut n = 0;
     while let Some(open) = text[from..].find('“').map(|i| i + from) {
-        let Some(close) = text[open..].find('”').map(|i| i + open) else { break };
+        let Some(close) = text[open..].find('”').map(|i| i + open) else {
+            break;
+        };
         let content = Span::new(open + '“'.len_utf8(), close);
-        if let Some((_, speaker)) = speakers.iter().find(|(w, _)| text[content.start..content.end].contains(w)) {
+        if let Some((_, speaker)) = speakers
+            .iter()
+            .find(|(w, _)| text[content.start..content.end].contains(w))
+        {
             n += 1;
-            doc.quotes.push(Quote { id: format!("Q{n}"), content, cue: None, source: None, speaker: ActorRef::Entity { id: speaker.to_string() }, kind: QuoteKind::Direct, stage: "test".into(), confidence: 1.0 });
+            doc.quotes.push(Quote {
+                id: format!("Q{n}"),
+                content,
+                cue: None,
+                source: None,
+                speaker: ActorRef::Entity {
+                    id: speaker.to_string(),
+                },
+                kind: QuoteKind::Direct,
+                stage: "test".into(),
+                confidence: 1.0,
+            });
         }
         from = close + '”'.len_utf8();
     }
@@ -106,50 +197,148 @@ fn add_known_actors(doc: &mut Document) {
 
 /// Asserts the seed acceptance list on an annotated document; `name` finds an entity id.
 fn check_acceptance(doc: &Document) {
-    let id = |name: &str| doc.entities.iter().find(|e| e.canonical.contains(name) || e.aliases.iter().any(|a| a == name)).map(|e| e.id.clone());
-    let actor = |name: &str| ActorRef::Entity { id: id(name).unwrap_or_else(|| panic!("no entity for {name}")) };
-    let target = |name: &str| Target::Actor { id: id(name).unwrap_or_else(|| panic!("no entity for {name}")) };
+    let id = |name: &str| {
+        let exact = doc
+            .entities
+            .iter()
+            .find(|e| e.canonical == name || e.aliases.iter().any(|a| a == name));
+        exact
+            .or_else(|| {
+                doc.entities
+                    .iter()
+                    .find(|e| e.entity_type == EntityType::Per && e.canonical.contains(name))
+            })
+            .map(|e| e.id.clone())
+    };
+    let actor = |name: &str| ActorRef::Entity {
+        id: id(name).unwrap_or_else(|| panic!("no entity for {name}")),
+    };
+    let target = |name: &str| Target::Actor {
+        id: id(name).unwrap_or_else(|| panic!("no entity for {name}")),
+    };
     let describe = || {
         let mut out = String::new();
         for s in &doc.stances {
-            let t = match &s.target { Target::Actor { id } => entity(doc, id), Target::Issue { label, .. } => format!("issue:{label}") };
-            let h = match &s.holder { ActorRef::Entity { id } => entity(doc, id), other => format!("{other:?}") };
-            out.push_str(&format!("stance {h} {:?} {t} {:.2} [{}]\n", s.polarity, s.confidence, s.trigger.map(|t| doc.slice(t)).unwrap_or("")));
+            let t = match &s.target {
+                Target::Actor { id } => entity(doc, id),
+                Target::Issue { label, .. } => format!("issue:{label}"),
+            };
+            let h = match &s.holder {
+                ActorRef::Entity { id } => entity(doc, id),
+                other => format!("{other:?}"),
+            };
+            out.push_str(&format!(
+                "stance {h} {:?} {t} {:.2} [{}]\n",
+                s.polarity,
+                s.confidence,
+                s.trigger.map(|t| doc.slice(t)).unwrap_or("")
+            ));
         }
         for r in &doc.relations {
-            let t = match &r.target { Target::Actor { id } => entity(doc, id), Target::Issue { label, .. } => label.clone() };
-            let h = match &r.source { ActorRef::Entity { id } => entity(doc, id), other => format!("{other:?}") };
-            out.push_str(&format!("relation {:?} {} {h} -> {t} {:?}\n", r.class, r.kind, r.attributes));
+            let t = match &r.target {
+                Target::Actor { id } => entity(doc, id),
+                Target::Issue { label, .. } => label.clone(),
+            };
+            let h = match &r.source {
+                ActorRef::Entity { id } => entity(doc, id),
+                other => format!("{other:?}"),
+            };
+            out.push_str(&format!(
+                "relation {:?} {} {h} -> {t} {:?}\n",
+                r.class, r.kind, r.attributes
+            ));
         }
         out
     };
     let all = describe();
     // Bessent opposes China's export controls, with the "escalation" evidence.
     assert!(
-        doc.stances.iter().any(|s| s.holder == actor("Bessent") && s.polarity == Polarity::Oppose
-            && doc.slice(s.evidence).contains("substantial unprovoked escalation")
-            && match &s.target { Target::Issue { label, .. } => label.contains("export"), Target::Actor { id: t } => Some(t.clone()) == id("China") }),
+        doc.stances.iter().any(|s| s.holder == actor("Bessent")
+            && s.polarity == Polarity::Oppose
+            && doc
+                .slice(s.evidence)
+                .contains("substantial unprovoked escalation")
+            && match &s.target {
+                Target::Issue { label, .. } => label.contains("export"),
+                Target::Actor { id: t } => Some(t.clone()) == id("China"),
+            }),
         "Bessent vs export controls missing:\n{all}"
     );
     // Wendy Cutler disputes Bessent's claim.
-    assert!(doc.stances.iter().any(|s| s.holder == actor("Cutler") && s.target == target("Bessent") && s.polarity == Polarity::Oppose), "Cutler vs Bessent missing:\n{all}");
+    assert!(
+        doc.stances.iter().any(|s| s.holder == actor("Cutler")
+            && s.target == target("Bessent")
+            && s.polarity == Polarity::Oppose),
+        "Cutler vs Bessent missing:\n{all}"
+    );
     // Trump threatens China (conflict).
-    assert!(doc.relations.iter().any(|r| r.kind == "threaten" && r.source == actor("Trump") && r.target == target("China") && r.sign == Sign::Conflict), "Trump threatens China missing:\n{all}");
+    assert!(
+        doc.relations.iter().any(|r| r.kind == "threaten"
+            && r.source == actor("Trump")
+            && r.target == target("China")
+            && r.sign == Sign::Conflict),
+        "Trump threatens China missing:\n{all}"
+    );
     // Trump is positive toward Xi.
-    assert!(doc.stances.iter().any(|s| s.holder == actor("Trump") && s.target == target("Xi") && s.polarity == Polarity::Support && doc.slice(s.evidence).contains("very good relationship")), "Trump→Xi missing:\n{all}");
+    assert!(
+        doc.stances.iter().any(|s| s.holder == actor("Trump")
+            && s.target == target("Xi")
+            && s.polarity == Polarity::Support
+            && doc.slice(s.evidence).contains("very good relationship")),
+        "Trump→Xi missing:\n{all}"
+    );
     // China accuses the US.
-    assert!(doc.relations.iter().any(|r| r.kind == "accuse" && r.source == actor("China") && r.target == target("US")), "China accuses US missing:\n{all}");
+    assert!(
+        doc.relations
+            .iter()
+            .any(|r| r.kind == "accuse" && r.source == actor("China") && r.target == target("US")),
+        "China accuses US missing:\n{all}"
+    );
     // Li Chenggang reports to He Lifeng.
-    assert!(doc.relations.iter().any(|r| r.class == RelationClass::Hierarchy && r.source == actor("Li Chenggang") && r.target == target("He Lifeng")), "reports_to missing:\n{all}");
+    assert!(
+        doc.relations
+            .iter()
+            .any(|r| r.class == RelationClass::Hierarchy
+                && r.source == actor("Li Chenggang")
+                && r.target == target("He Lifeng")),
+        "reports_to missing:\n{all}"
+    );
     // Bessent and He Lifeng meet, in Malaysia.
-    let meets: Vec<_> = doc.relations.iter().filter(|r| r.kind == "meet" && [r.source.clone()].contains(&actor("Bessent")) && r.target == target("He Lifeng")).collect();
+    let meets: Vec<_> = doc
+        .relations
+        .iter()
+        .filter(|r| {
+            r.kind == "meet"
+                && [r.source.clone()].contains(&actor("Bessent"))
+                && r.target == target("He Lifeng")
+        })
+        .collect();
     assert!(!meets.is_empty(), "Bessent meets He Lifeng missing:\n{all}");
-    assert!(meets.iter().any(|r| r.attributes.get("location").is_some_and(|l| l == "Malaysia")), "meeting place missing:\n{all}");
+    assert!(
+        meets.iter().any(|r| r
+            .attributes
+            .get("location")
+            .is_some_and(|l| l == "Malaysia")),
+        "meeting place missing:\n{all}"
+    );
     // Nothing from the spam lines.
-    let spam: Vec<Span> = doc.blocks.iter().filter(|b| b.kind == BlockKind::Boilerplate).map(|b| b.span).collect();
+    let spam: Vec<Span> = doc
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Boilerplate)
+        .map(|b| b.span)
+        .collect();
     let in_spam = |s: Span| spam.iter().any(|b| b.start <= s.start && s.end <= b.end);
-    assert!(doc.stances.iter().all(|s| !in_spam(s.evidence)), "stance from spam:\n{all}");
-    assert!(doc.relations.iter().all(|r| !in_spam(r.evidence) || r.class == RelationClass::Affiliation), "relation from spam:\n{all}");
+    assert!(
+        doc.stances.iter().all(|s| !in_spam(s.evidence)),
+        "stance from spam:\n{all}"
+    );
+    assert!(
+        doc.relations
+            .iter()
+            .all(|r| !in_spam(r.evidence) || r.class == RelationClass::Affiliation),
+        "relation from spam:\n{all}"
+    );
 }
 
 #[test]
@@ -157,8 +346,21 @@ fn rules_on_seed_with_known_actors() {
     let mut doc = seed_document();
     analyse_text(&mut doc);
     // Keep only sentences outside boilerplate, as ingest would.
-    let spam: Vec<Span> = doc.blocks.iter().filter(|b| b.kind == BlockKind::Boilerplate).map(|b| b.span).collect();
-    let keep: Vec<bool> = doc.sentences.iter().map(|s| !spam.iter().any(|b| b.start <= s.span.start && s.span.end <= b.end)).collect();
+    let spam: Vec<Span> = doc
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Boilerplate)
+        .map(|b| b.span)
+        .collect();
+    let keep: Vec<bool> = doc
+        .sentences
+        .iter()
+        .map(|s| {
+            !spam
+                .iter()
+                .any(|b| b.start <= s.span.start && s.span.end <= b.end)
+        })
+        .collect();
     let mut renumber = Vec::new();
     let mut next = 0u32;
     for k in &keep {
@@ -167,7 +369,14 @@ fn rules_on_seed_with_known_actors() {
             next += 1;
         }
     }
-    let removed: Vec<usize> = (0..doc.tokens.len()).filter(|&i| !keep.get(doc.tokens[i].sentence as usize).copied().unwrap_or(false)).collect();
+    let removed: Vec<usize> = (0..doc.tokens.len())
+        .filter(|&i| {
+            !keep
+                .get(doc.tokens[i].sentence as usize)
+                .copied()
+                .unwrap_or(false)
+        })
+        .collect();
     if removed.is_empty() {
         add_known_actors(&mut doc);
     } else {
@@ -183,13 +392,25 @@ fn rules_on_seed_with_known_actors() {
             }
         }
         for t in &mut kept_tokens {
-            t.head = t.head.and_then(|h| index_map.get(h as usize).copied().flatten());
+            t.head = t
+                .head
+                .and_then(|h| index_map.get(h as usize).copied().flatten());
         }
         doc.tokens = kept_tokens;
-        doc.sentences = doc.sentences.iter().zip(&keep).filter(|(_, k)| **k).map(|(s, _)| s.clone()).collect();
+        doc.sentences = doc
+            .sentences
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(s, _)| s.clone())
+            .collect();
         add_known_actors(&mut doc);
     }
-    let extractor = load_extractor(&model_dir(&stancegraph_relations::default_data_dir()), &RelationsConfig::default()).expect("relations models");
+    let extractor = load_extractor(
+        &model_dir(&stancegraph_relations::default_data_dir()),
+        &RelationsConfig::default(),
+    )
+    .expect("relations models");
     extractor.annotate(&mut doc);
     doc.validate().expect("valid spans");
     check_acceptance(&doc);
@@ -211,12 +432,16 @@ fn full_pipeline_on_seed() {
     entities.annotate(&mut doc).expect("entities");
     quotes.annotate(&mut doc).expect("quotes");
     for e in &doc.entities {
-        eprintln!("entity {} {} {:?} {:?}", e.id, e.canonical, e.entity_type, e.aliases);
+        eprintln!(
+            "entity {} {} {:?} {:?}",
+            e.id, e.canonical, e.entity_type, e.aliases
+        );
     }
     for q in &doc.quotes {
         eprintln!("quote {:?} {:?}", q.speaker, doc.slice(q.content));
     }
-    let extractor = load_extractor(&model_dir(&data), &RelationsConfig::default()).expect("relations models");
+    let extractor =
+        load_extractor(&model_dir(&data), &RelationsConfig::default()).expect("relations models");
     extractor.annotate(&mut doc);
     doc.validate().expect("valid spans");
     check_acceptance(&doc);

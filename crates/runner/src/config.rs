@@ -194,7 +194,17 @@ pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Res
             for (i, item) in items.iter().enumerate() {
                 let path = format!("exports[{i}]");
                 match serde_path_to_error::deserialize::<_, stancegraph_graph::ExportSpec>(item.clone()) {
-                    Ok(spec) => exports.push(spec),
+                    Ok(spec) => {
+                        let problems = spec.problems();
+                        if problems.is_empty() {
+                            exports.push(spec);
+                        }
+                        // Problems read `field: message`.
+                        issues.extend(problems.into_iter().map(|problem| match problem.split_once(": ") {
+                            Some((field, message)) => ConfigIssue::new(field, message).under(&path),
+                            None => ConfigIssue::new(path.clone(), problem),
+                        }));
+                    }
                     Err(e) => issues.push(located(&path, e)),
                 }
             }

@@ -129,20 +129,19 @@ impl Pipeline {
     /// invalid spans fails the document (and only it).
     pub fn process(&self, doc: &mut Document) -> Result<(), DocumentFailure> {
         for built in &self.stages {
-            let fail = |reason: String| DocumentFailure {
-                id: doc.id.clone(),
-                stage: built.factory.clone(),
-                reason,
-                source: doc.metadata.source.clone(),
-            };
             let outcome = catch_unwind(AssertUnwindSafe(|| built.stage.process(doc)));
-            match outcome {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => return Err(fail(error.to_string())),
-                Err(panic) => return Err(fail(format!("stage panicked: {}", panic_message(&panic)))),
-            }
-            if let Err(error) = doc.validate() {
-                return Err(fail(format!("stage produced invalid annotations: {error}")));
+            let problem = match outcome {
+                Ok(Ok(())) => doc.validate().err().map(|e| format!("stage produced invalid annotations: {e}")),
+                Ok(Err(error)) => Some(error.to_string()),
+                Err(panic) => Some(format!("stage panicked: {}", panic_message(&panic))),
+            };
+            if let Some(reason) = problem {
+                return Err(DocumentFailure {
+                    id: doc.id.clone(),
+                    stage: built.factory.clone(),
+                    reason,
+                    source: doc.metadata.source.clone(),
+                });
             }
             doc.record_provenance(built.provenance.clone());
         }

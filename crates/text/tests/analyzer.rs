@@ -110,19 +110,19 @@ fn ewt_dev_accuracy_stays_above_its_floor() {
     let sentences = read_conllu(&dev).unwrap();
     let scores = evaluate(&analyzer.tagger, Some(&analyzer.parser), &sentences, false);
     eprintln!("{scores:?}");
-    assert!(scores.upos >= 0.93, "UPOS {}", scores.upos);
+    assert!(scores.upos >= 0.945, "UPOS {}", scores.upos);
     assert!(scores.lemma >= 0.95, "lemma {}", scores.lemma);
-    assert!(scores.uas.unwrap_or(0.0) >= 0.80, "UAS {:?}", scores.uas);
-    assert!(scores.las.unwrap_or(0.0) >= 0.76, "LAS {:?}", scores.las);
+    assert!(scores.uas.unwrap_or(0.0) >= 0.83, "UAS {:?}", scores.uas);
+    assert!(scores.las.unwrap_or(0.0) >= 0.795, "LAS {:?}", scores.las);
     let raw = evaluate(&analyzer.tagger, Some(&analyzer.parser), &sentences, true);
     eprintln!("{raw:?}");
     assert!(
-        raw.tokens_f1.unwrap_or(0.0) >= 0.95,
+        raw.tokens_f1.unwrap_or(0.0) >= 0.975,
         "tokens F1 {:?}",
         raw.tokens_f1
     );
     assert!(
-        raw.sentences_f1.unwrap_or(0.0) >= 0.60,
+        raw.sentences_f1.unwrap_or(0.0) >= 0.78,
         "sentences F1 {:?}",
         raw.sentences_f1
     );

@@ -3,18 +3,20 @@
 
 mod csvs;
 mod dot;
+mod html;
+mod layout;
 mod rdf;
 mod xml;
 
-use crate::filter::ExportFormat;
+use crate::filter::{ExportFormat, ExportSpec, DEFAULT_TOP_ACTORS};
 use crate::model::{Edge, GraphView, Node};
 use crate::GraphError;
 
 pub(crate) fn render_view(
     view: &GraphView,
-    format: ExportFormat,
-    path: &str,
+    spec: &ExportSpec,
 ) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
+    let (format, path) = (spec.format, spec.output_path());
     let single = |bytes: Vec<u8>| Ok(vec![(path.to_string(), bytes)]);
     match format {
         ExportFormat::Json => {
@@ -41,6 +43,10 @@ pub(crate) fn render_view(
             bytes.push(b'\n');
             single(bytes)
         }
+        ExportFormat::Html => single(html::report(
+            view,
+            spec.top_actors.unwrap_or(DEFAULT_TOP_ACTORS),
+        )?),
     }
 }
 

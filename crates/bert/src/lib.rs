@@ -1,0 +1,27 @@
+//! Transformer stages for stancegraph on rust-bert/libtorch: `entities.bert` (NER from any
+//! local Hugging Face BERT, DistilBERT or RoBERTa token classifier) and `embed.sentences`
+//! (MiniLM sentence vectors used to merge actor aliases, group issues and, optionally,
+//! score stance against prototypes).
+//!
+//! The crate always compiles: without the `torch` feature the stages register and validate
+//! but refuse to build with a message saying how to enable them, so the default build never
+//! needs libtorch. Everything that needs no model (label maps, word-piece windows, voting,
+//! similarity logic) is plain Rust and tested here; `torch` adds the model code.
+
+mod align;
+mod config;
+mod embed;
+mod error;
+mod labels;
+mod ner;
+mod stages;
+#[cfg(feature = "torch")]
+pub mod torch;
+
+pub use align::{model_word, windows, Window};
+pub use config::{BertNerConfig, DeviceSpec, EmbedConfig, NerMode};
+pub use embed::{cosine, group_by_similarity, names_compatible, AliasMerge, EmbedSentences, SentenceEncoder, EMBED_EXTENSION, EMBED_STAGE};
+pub use error::BertError;
+pub use labels::{LabelMeaning, LabelScheme, WordSpan};
+pub use ner::{replace_names, vote, BertNer, TokenClassifier, BERT_NER_STAGE};
+pub use stages::{register, BertNerFactory, EmbedFactory, TORCH_ENABLED};
