@@ -16,7 +16,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use stancegraph_core::{BuildContext, Registry};
 use stancegraph_ingest::{Ingestor, Input};
-use stancegraph_runner::{load_config, ConfigSource, DocumentsSink, Pipeline, RunOptions, RunOutcome, RunnerError};
+use stancegraph_runner::{
+    load_config, ConfigSource, DocumentsSink, Pipeline, RunOptions, RunOutcome, RunnerError,
+};
 
 /// The default pipeline, compiled in so `run` works from any directory.
 pub const DEFAULT_CONFIG: &str = include_str!("../configs/default.toml");
@@ -138,6 +140,7 @@ pub fn builtin_registry() -> Registry {
     stancegraph_relations::register(&mut registry);
     stancegraph_graph::register(&mut registry);
     stancegraph_exec::register(&mut registry);
+    stancegraph_bert::register(&mut registry);
     registry
 }
 
@@ -171,10 +174,16 @@ pub fn run_with(extend: impl FnOnce(&mut Registry)) -> ExitCode {
     match dispatch(cli, registry) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let config_error = error.downcast_ref::<RunnerError>().is_some_and(|e| matches!(e, RunnerError::Config { .. }))
+            let config_error = error
+                .downcast_ref::<RunnerError>()
+                .is_some_and(|e| matches!(e, RunnerError::Config { .. }))
                 || error.downcast_ref::<UsageError>().is_some();
             eprintln!("error: {error:#}");
-            ExitCode::from(if config_error { EXIT_CONFIG } else { EXIT_ERROR })
+            ExitCode::from(if config_error {
+                EXIT_CONFIG
+            } else {
+                EXIT_ERROR
+            })
         }
     }
 }
@@ -191,7 +200,14 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
                 existing_graph: args.graph.clone(),
                 sink: DocumentsSink::Files,
             };
-            execute(&registry, &data_dir, args.config.as_deref(), args.workers, options, args.stats)
+            execute(
+                &registry,
+                &data_dir,
+                args.config.as_deref(),
+                args.workers,
+                options,
+                args.stats,
+            )
         }
         Command::Annotate(args) => {
             let options = RunOptions {
@@ -202,29 +218,53 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
                 existing_graph: None,
                 sink: DocumentsSink::Stdout,
             };
-            execute(&registry, &data_dir, args.config.as_deref(), args.workers, options, false)
+            execute(
+                &registry,
+                &data_dir,
+                args.config.as_deref(),
+                args.workers,
+                options,
+                false,
+            )
         }
-        Command::Validate { file } => match load_config(&ConfigSource::File(file.clone()), &registry, true) {
-            Ok(config) => {
-                println!("{}: ok ({} stages, {} exports)", file.display(), config.stages.len(), config.exports.len());
-                Ok(EXIT_OK)
-            }
-            Err(RunnerError::Config { origin, issues }) => {
-                eprintln!("{}: {} problem(s):", origin.unwrap_or_else(|| file.display().to_string()), issues.len());
-                for issue in issues {
-                    eprintln!("  {issue}");
+        Command::Validate { file } => {
+            match load_config(&ConfigSource::File(file.clone()), &registry, true) {
+                Ok(config) => {
+                    println!(
+                        "{}: ok ({} stages, {} exports)",
+                        file.display(),
+                        config.stages.len(),
+                        config.exports.len()
+                    );
+                    Ok(EXIT_OK)
                 }
-                Ok(EXIT_CONFIG)
+                Err(RunnerError::Config { origin, issues }) => {
+                    eprintln!(
+                        "{}: {} problem(s):",
+                        origin.unwrap_or_else(|| file.display().to_string()),
+                        issues.len()
+                    );
+                    for issue in issues {
+                        eprintln!("  {issue}");
+                    }
+                    Ok(EXIT_CONFIG)
+                }
+                Err(other) => Err(other.into()),
             }
-            Err(other) => Err(other.into()),
-        },
+        }
         Command::Explain { file } => {
             let config = load_config(&config_source(file.as_deref()), &registry, true)?;
-            let context = BuildContext { data_dir: data_dir.clone(), config_path: String::new() };
+            let context = BuildContext {
+                data_dir: data_dir.clone(),
+                config_path: String::new(),
+            };
             let pipeline = Pipeline::build(&config, &registry, &context)?;
             println!("# config: {}", config.origin);
             println!("# data dir: {}", data_dir.display());
-            println!("{:<10} {:<22} {:<8} {:<40} {}", "path", "stage", "version", "requires", "produces");
+            println!(
+                "{:<10} {:<22} {:<8} {:<40} produces",
+                "path", "stage", "version", "requires"
+            );
             for row in pipeline.summary() {
                 println!(
                     "{:<10} {:<22} {:<8} {:<40} {}",
@@ -249,10 +289,25 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
         Command::ListStages => {
             for factory in registry.factories() {
                 let io = factory.io(&serde_json::Value::Object(Default::default()));
-                println!("{} (v{}): {}", factory.name(), factory.version(), factory.description());
-                println!("  requires: {}", if io.requires.is_empty() { "-".into() } else { io.requires.join(", ") });
+                println!(
+                    "{} (v{}): {}",
+                    factory.name(),
+                    factory.version(),
+                    factory.description()
+                );
+                println!(
+                    "  requires: {}",
+                    if io.requires.is_empty() {
+                        "-".into()
+                    } else {
+                        io.requires.join(", ")
+                    }
+                );
                 println!("  produces: {}", io.produces.join(", "));
-                println!("  example:\n    [[stages]]\n    stage = \"{}\"", factory.name());
+                println!(
+                    "  example:\n    [[stages]]\n    stage = \"{}\"",
+                    factory.name()
+                );
                 for line in factory.example_config().lines() {
                     println!("    {line}");
                 }
@@ -294,7 +349,10 @@ impl std::error::Error for UsageError {}
 fn config_source(file: Option<&Path>) -> ConfigSource {
     match file {
         Some(path) => ConfigSource::File(path.to_path_buf()),
-        None => ConfigSource::Embedded { name: "configs/default.toml (embedded)".into(), toml: DEFAULT_CONFIG.into() },
+        None => ConfigSource::Embedded {
+            name: "configs/default.toml (embedded)".into(),
+            toml: DEFAULT_CONFIG.into(),
+        },
     }
 }
 
@@ -307,10 +365,15 @@ fn execute(
     stats: bool,
 ) -> anyhow::Result<u8> {
     let config = load_config(&config_source(config_file), registry, true)?;
-    let context = BuildContext { data_dir: data_dir.to_path_buf(), config_path: String::new() };
+    let context = BuildContext {
+        data_dir: data_dir.to_path_buf(),
+        config_path: String::new(),
+    };
     let pipeline = Arc::new(Pipeline::build(&config, registry, &context)?);
     let ingestor = Arc::new(Ingestor::new(config.source.clone()).context("configuring [source]")?);
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     options.workers = match workers {
         Some(n) => n.max(1),
         None if config.runner.workers > 0 => config.runner.workers,
@@ -334,7 +397,10 @@ fn execute(
     runtime.shutdown_background();
     match outcome {
         RunOutcome::Cancelled(summary) => {
-            eprintln!("interrupted after {} documents; no output written", summary.documents + summary.failed);
+            eprintln!(
+                "interrupted after {} documents; no output written",
+                summary.documents + summary.failed
+            );
             Ok(EXIT_INTERRUPTED)
         }
         RunOutcome::Completed(summary) => {
@@ -342,12 +408,20 @@ fn execute(
                 eprintln!("wrote {}", path.display());
             }
             if summary.failed > 0 {
-                eprintln!("{} of {} documents failed (see failed.jsonl)", summary.failed, summary.failed + summary.documents);
+                eprintln!(
+                    "{} of {} documents failed (see failed.jsonl)",
+                    summary.failed,
+                    summary.failed + summary.documents
+                );
             }
             if stats {
                 println!("{}", serde_json::to_string(&summary)?);
             }
-            Ok(if summary.failed > 0 { EXIT_SOME_FAILED } else { EXIT_OK })
+            Ok(if summary.failed > 0 {
+                EXIT_SOME_FAILED
+            } else {
+                EXIT_OK
+            })
         }
     }
 }

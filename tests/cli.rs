@@ -31,7 +31,14 @@ fn jsonl(path: &Path) -> Vec<serde_json::Value> {
 #[test]
 fn readme_run_command_processes_the_sample() {
     let out = tempfile::tempdir().unwrap();
-    let output = bin().arg("run").arg(sample()).arg("--out").arg(out.path()).arg("--stats").output().unwrap();
+    let output = bin()
+        .arg("run")
+        .arg(sample())
+        .arg("--out")
+        .arg(out.path())
+        .arg("--stats")
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let documents = jsonl(&out.path().join("documents.jsonl"));
     assert_eq!(documents.len(), 1);
@@ -39,12 +46,20 @@ fn readme_run_command_processes_the_sample() {
     assert_eq!(doc["offsets"], "codepoint");
     assert!(!doc["sentences"].as_array().unwrap().is_empty());
     // Provenance names every configured stage.
-    let stages: Vec<&str> = doc["provenance"].as_array().unwrap().iter().map(|p| p["stage"].as_str().unwrap()).collect();
+    let stages: Vec<&str> = doc["provenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["stage"].as_str().unwrap())
+        .collect();
     assert_eq!(stages.first(), Some(&"ingest.blocks"));
-    let graph: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("graph.json")).unwrap()).unwrap();
+    let graph: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("graph.json")).unwrap())
+            .unwrap();
     assert_eq!(graph["directed"], true);
     assert!(graph["nodes"].as_array().unwrap().len() > 1);
-    let stats: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&output.stdout).trim()).unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&output.stdout).trim()).unwrap();
     assert_eq!(stats["documents"], 1);
     assert!(stats["words"].as_u64().unwrap() > 700);
     assert_eq!(jsonl(&out.path().join("failed.jsonl")).len(), 0);
@@ -76,18 +91,28 @@ min_scroe = 0.5
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let text = stderr(&output);
     assert!(text.contains("runner.workers"), "{text}");
-    assert!(text.contains("stages[1].stage") && text.contains("`text.pos`"), "{text}");
+    assert!(
+        text.contains("stages[1].stage") && text.contains("`text.pos`"),
+        "{text}"
+    );
     assert!(text.contains("stages[2].min_scroe"), "{text}");
 }
 
 #[test]
 fn default_config_validates_and_explains() {
-    let output = bin().arg("validate").arg(root().join("configs/default.toml")).output().unwrap();
+    let output = bin()
+        .arg("validate")
+        .arg(root().join("configs/default.toml"))
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let output = bin().arg("explain").output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let table = String::from_utf8_lossy(&output.stdout);
-    assert!(table.contains("quotes.attribution") && table.contains("requires"), "{table}");
+    assert!(
+        table.contains("quotes.attribution") && table.contains("requires"),
+        "{table}"
+    );
     let output = bin().arg("list-stages").output().unwrap();
     assert!(String::from_utf8_lossy(&output.stdout).contains("text.parse"));
 }
@@ -97,9 +122,19 @@ fn a_broken_input_is_reported_and_the_rest_processed() {
     let input = tempfile::tempdir().unwrap();
     std::fs::copy(sample(), input.path().join("a.txt")).unwrap();
     std::fs::write(input.path().join("b.txt"), [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
-    std::fs::write(input.path().join("c.txt"), "Officials in Brussels said on Monday that the talks would resume.\n").unwrap();
+    std::fs::write(
+        input.path().join("c.txt"),
+        "Officials in Brussels said on Monday that the talks would resume.\n",
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let output = bin().arg("run").arg(input.path()).arg("--out").arg(out.path()).output().unwrap();
+    let output = bin()
+        .arg("run")
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert_eq!(jsonl(&out.path().join("documents.jsonl")).len(), 2);
     let failed = jsonl(&out.path().join("failed.jsonl"));
@@ -114,7 +149,9 @@ fn one_and_four_workers_give_identical_outputs() {
     let paragraphs: Vec<&str> = text.lines().filter(|l| l.len() > 80).collect();
     let input = tempfile::tempdir().unwrap();
     for i in 0..200 {
-        let doc: Vec<&str> = (0..3).map(|k| paragraphs[(i * 7 + k * 3) % paragraphs.len()]).collect();
+        let doc: Vec<&str> = (0..3)
+            .map(|k| paragraphs[(i * 7 + k * 3) % paragraphs.len()])
+            .collect();
         std::fs::write(input.path().join(format!("{i:03}.txt")), doc.join("\n")).unwrap();
     }
     let run = |workers: &str| {
@@ -143,4 +180,60 @@ fn one_and_four_workers_give_identical_outputs() {
 fn unknown_input_glob_is_a_usage_error() {
     let output = bin().arg("run").arg("/nonexistent/*.txt").output().unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn incremental_run_adds_to_an_existing_graph() {
+    let first = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg("run")
+        .arg(sample())
+        .arg("--out")
+        .arg(first.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let input = tempfile::tempdir().unwrap();
+    let second_doc = input.path().join("second.txt");
+    std::fs::write(
+        &second_doc,
+        "German Chancellor Olaf Scholz met French President Emmanuel Macron in Berlin on Monday.\n\
+         Scholz said the two leaders agreed to coordinate their response to the tariffs.\n",
+    )
+    .unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg("run")
+        .arg(&second_doc)
+        .arg("--graph")
+        .arg(first.path().join("graph.json"))
+        .arg("--out")
+        .arg(second.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let graph: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(second.path().join("graph.json")).unwrap())
+            .unwrap();
+    let labels: Vec<&str> = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"Scott Bessent"),
+        "the earlier graph's actors are kept"
+    );
+    assert!(
+        labels.iter().any(|l| l.contains("Scholz")),
+        "the new document's actors are added: {labels:?}"
+    );
+    let documents = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "document")
+        .count();
+    assert_eq!(documents, 2);
 }

@@ -17,7 +17,8 @@ struct SeedRun {
 fn seed() -> &'static SeedRun {
     static RUN: OnceLock<SeedRun> = OnceLock::new();
     RUN.get_or_init(|| {
-        let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/samples/000_668776db8feb23be.txt");
+        let sample =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/samples/000_668776db8feb23be.txt");
         let dir = tempfile::tempdir().unwrap();
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_stancegraph"))
             .arg("run")
@@ -26,13 +27,22 @@ fn seed() -> &'static SeedRun {
             .arg(dir.path())
             .output()
             .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let documents = std::fs::read_to_string(dir.path().join("documents.jsonl")).unwrap();
         let document = serde_json::from_str(documents.lines().next().unwrap()).unwrap();
         let graph_json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.path().join("graph.json")).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("graph.json")).unwrap())
+                .unwrap();
         let graph = KnowledgeGraph::from_node_link(&graph_json).unwrap();
-        SeedRun { _dir: dir, document, graph }
+        SeedRun {
+            _dir: dir,
+            document,
+            graph,
+        }
     })
 }
 
@@ -51,7 +61,12 @@ fn spam_ranges(text: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
-fn evidence_texts(graph: &KnowledgeGraph, source: &str, target: &str, kind: EdgeKind) -> Vec<String> {
+fn evidence_texts(
+    graph: &KnowledgeGraph,
+    source: &str,
+    target: &str,
+    kind: EdgeKind,
+) -> Vec<String> {
     graph
         .edges_between(source, target)
         .into_iter()
@@ -66,16 +81,25 @@ fn nothing_comes_from_the_spam_lines() {
     let text = doc["text"].as_str().unwrap();
     let spam = spam_ranges(text.trim_end_matches('\n'));
     let inside = |span: &serde_json::Value| {
-        let (start, end) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+        let (start, end) = (
+            span["start"].as_u64().unwrap() as usize,
+            span["end"].as_u64().unwrap() as usize,
+        );
         spam.iter().any(|&(s, e)| start < e && s < end)
     };
     for layer in ["sentences", "tokens", "mentions"] {
         for item in doc[layer].as_array().unwrap() {
-            assert!(!inside(&item["span"]), "{layer} item from a spam line: {item}");
+            assert!(
+                !inside(&item["span"]),
+                "{layer} item from a spam line: {item}"
+            );
         }
     }
     for quote in doc["quotes"].as_array().unwrap() {
-        assert!(!inside(&quote["content"]), "quote from a spam line: {quote}");
+        assert!(
+            !inside(&quote["content"]),
+            "quote from a spam line: {quote}"
+        );
     }
     let graph = &seed().graph;
     assert!(graph.actor("Industrial Monitor Direct").is_none());
@@ -86,12 +110,27 @@ fn nothing_comes_from_the_spam_lines() {
 fn actors_have_one_node_each_and_their_roles() {
     let graph = &seed().graph;
     for name in ["Donald Trump", "Trump", "the President"] {
-        assert_eq!(graph.actor(name).map(|a| a.id.as_str()), graph.actor("Donald Trump").map(|a| a.id.as_str()), "{name}");
+        assert_eq!(
+            graph.actor(name).map(|a| a.id.as_str()),
+            graph.actor("Donald Trump").map(|a| a.id.as_str()),
+            "{name}"
+        );
     }
-    assert_eq!(graph.actor("Xi").map(|a| &a.id), graph.actor("Xi Jinping").map(|a| &a.id));
+    assert_eq!(
+        graph.actor("Xi").map(|a| &a.id),
+        graph.actor("Xi Jinping").map(|a| &a.id)
+    );
     let role = |name: &str| -> String {
-        let actor = graph.actor(name).unwrap_or_else(|| panic!("no actor {name}"));
-        actor.roles.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(" ").to_lowercase()
+        let actor = graph
+            .actor(name)
+            .unwrap_or_else(|| panic!("no actor {name}"));
+        actor
+            .roles
+            .iter()
+            .map(|r| format!("{r:?}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
     };
     assert!(role("Scott Bessent").contains("treasury secretary"));
     assert!(role("Wendy Cutler").contains("vice-president"));
@@ -109,26 +148,41 @@ fn bessent_opposes_the_export_controls() {
         .filter(|e| e.label == "oppose" && e.source == graph.actor("Scott Bessent").unwrap().id)
         .flat_map(|e| e.evidence.iter().map(|ev| ev.text.clone()))
         .collect();
-    assert!(evidence.iter().any(|t| t.contains("substantial unprovoked escalation")), "{stances:#?}");
+    assert!(
+        evidence
+            .iter()
+            .any(|t| t.contains("substantial unprovoked escalation")),
+        "{stances:#?}"
+    );
 }
 
 #[test]
 fn cutler_disputes_bessent() {
     let graph = &seed().graph;
     let texts = evidence_texts(graph, "Wendy Cutler", "Scott Bessent", EdgeKind::Stance);
-    assert!(texts.iter().any(|t| t.contains("challenged") || t.contains("not credible")), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("challenged") || t.contains("not credible")),
+        "{texts:?}"
+    );
 }
 
 #[test]
 fn trump_threatens_china_and_likes_xi() {
     let graph = &seed().graph;
     let threats = evidence_texts(graph, "Donald Trump", "China", EdgeKind::Interaction);
-    assert!(threats.iter().any(|t| t.contains("100 percent tariff")), "{threats:?}");
+    assert!(
+        threats.iter().any(|t| t.contains("100 percent tariff")),
+        "{threats:?}"
+    );
     let xi = graph.edges_between("Donald Trump", "Xi Jinping");
     assert!(
         xi.iter().any(|e| e.kind == EdgeKind::Stance
             && e.label == "support"
-            && e.evidence.iter().any(|ev| ev.text.contains("very good relationship"))),
+            && e.evidence
+                .iter()
+                .any(|ev| ev.text.contains("very good relationship"))),
         "{xi:#?}"
     );
 }
@@ -136,10 +190,15 @@ fn trump_threatens_china_and_likes_xi() {
 #[test]
 fn china_accuses_the_us_of_hypocrisy() {
     let graph = &seed().graph;
-    let us = graph.actor("United States").or_else(|| graph.actor("US")).expect("no US actor");
+    let us = graph
+        .actor("United States")
+        .or_else(|| graph.actor("US"))
+        .expect("no US actor");
     let edges = graph.edges_between("China", &us.id);
     assert!(
-        edges.iter().any(|e| e.evidence.iter().any(|ev| ev.text.contains("hypocrisy"))),
+        edges
+            .iter()
+            .any(|e| e.evidence.iter().any(|ev| ev.text.contains("hypocrisy"))),
         "{edges:#?}"
     );
 }
@@ -148,7 +207,10 @@ fn china_accuses_the_us_of_hypocrisy() {
 fn li_reports_to_he_and_bessent_meets_he() {
     let graph = &seed().graph;
     let hierarchy = graph.edges_between("Li Chenggang", "He Lifeng");
-    assert!(hierarchy.iter().any(|e| e.kind == EdgeKind::Hierarchy), "{hierarchy:#?}");
+    assert!(
+        hierarchy.iter().any(|e| e.kind == EdgeKind::Hierarchy),
+        "{hierarchy:#?}"
+    );
     let meets: Vec<_> = graph
         .edges_between("Scott Bessent", "He Lifeng")
         .into_iter()
@@ -165,17 +227,33 @@ fn quotes_are_attributed() {
     let entities = doc["entities"].as_array().unwrap();
     let speaker_of = |needle: &str| -> Option<String> {
         doc["quotes"].as_array().unwrap().iter().find_map(|q| {
-            let (s, e) = (q["content"]["start"].as_u64()? as usize, q["content"]["end"].as_u64()? as usize);
+            let (s, e) = (
+                q["content"]["start"].as_u64()? as usize,
+                q["content"]["end"].as_u64()? as usize,
+            );
             let content: String = text.get(s..e)?.iter().collect();
             if !content.contains(needle) {
                 return None;
             }
             let id = q["speaker"]["id"].as_str()?;
-            entities.iter().find(|en| en["id"] == id).and_then(|en| en["canonical"].as_str()).map(str::to_string)
+            entities
+                .iter()
+                .find(|en| en["id"] == id)
+                .and_then(|en| en["canonical"].as_str())
+                .map(str::to_string)
         })
     };
     assert_eq!(speaker_of("not credible").as_deref(), Some("Wendy Cutler"));
-    assert_eq!(speaker_of("Leninist business model").as_deref(), Some("Scott Bessent"));
-    assert_eq!(speaker_of("very good relationship").as_deref(), Some("Donald Trump"));
-    assert_eq!(speaker_of("substantial unprovoked escalation").as_deref(), Some("Scott Bessent"));
+    assert_eq!(
+        speaker_of("Leninist business model").as_deref(),
+        Some("Scott Bessent")
+    );
+    assert_eq!(
+        speaker_of("very good relationship").as_deref(),
+        Some("Donald Trump")
+    );
+    assert_eq!(
+        speaker_of("substantial unprovoked escalation").as_deref(),
+        Some("Scott Bessent")
+    );
 }

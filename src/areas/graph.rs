@@ -8,7 +8,8 @@ use stancegraph_graph::{
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
-    /// Output format: json, graphml, gexf, dot, neo4j, dna, nt, jsonld.
+    /// Output format: json, graphml, gexf, dot, neo4j, dna, nt, jsonld, html (one
+    /// self-contained interactive page).
     #[arg(long)]
     pub format: String,
     /// The graph.json written by `run`.
@@ -36,6 +37,10 @@ pub struct ExportArgs {
     /// Write the actor × actor agreement/conflict network from shared stances instead.
     #[arg(long)]
     pub actor_network: bool,
+    /// html only: nodes drawn at first, by prominence (default 300; 0: all). The page has
+    /// a control to show more.
+    #[arg(long)]
+    pub top_actors: Option<usize>,
 }
 
 /// Name the export is rendered under before it is mapped onto `--out`.

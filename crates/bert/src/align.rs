@@ -17,12 +17,24 @@ pub struct Window {
 pub fn windows(word_pieces: &[Vec<i64>], max_pieces: usize, unknown_id: i64) -> Vec<Window> {
     let max_pieces = max_pieces.max(1);
     let mut out = Vec::new();
-    let mut current = Window { words: 0..0, piece_ids: Vec::new(), first_piece: Vec::new() };
+    let mut current = Window {
+        words: 0..0,
+        piece_ids: Vec::new(),
+        first_piece: Vec::new(),
+    };
     for (index, pieces) in word_pieces.iter().enumerate() {
-        let pieces: &[i64] = if pieces.is_empty() { std::slice::from_ref(&unknown_id) } else { pieces };
+        let pieces: &[i64] = if pieces.is_empty() {
+            std::slice::from_ref(&unknown_id)
+        } else {
+            pieces
+        };
         let pieces = &pieces[..pieces.len().min(max_pieces)];
         if current.piece_ids.len() + pieces.len() > max_pieces && !current.first_piece.is_empty() {
-            let next = Window { words: index..index, piece_ids: Vec::new(), first_piece: Vec::new() };
+            let next = Window {
+                words: index..index,
+                piece_ids: Vec::new(),
+                first_piece: Vec::new(),
+            };
             out.push(std::mem::replace(&mut current, next));
         }
         current.first_piece.push(current.piece_ids.len());
@@ -56,12 +68,39 @@ mod tests {
 
     #[test]
     fn words_are_packed_without_splitting_and_long_words_are_cut() {
-        let pieces = vec![vec![1, 2], vec![3], vec![], vec![4, 5, 6], vec![7, 8, 9, 10, 11]];
+        let pieces = vec![
+            vec![1, 2],
+            vec![3],
+            vec![],
+            vec![4, 5, 6],
+            vec![7, 8, 9, 10, 11],
+        ];
         let w = windows(&pieces, 4, 100);
         assert_eq!(w.len(), 3, "{w:?}");
-        assert_eq!(w[0], Window { words: 0..3, piece_ids: vec![1, 2, 3, 100], first_piece: vec![0, 2, 3] });
-        assert_eq!(w[1], Window { words: 3..4, piece_ids: vec![4, 5, 6], first_piece: vec![0] });
-        assert_eq!(w[2], Window { words: 4..5, piece_ids: vec![7, 8, 9, 10], first_piece: vec![0] });
+        assert_eq!(
+            w[0],
+            Window {
+                words: 0..3,
+                piece_ids: vec![1, 2, 3, 100],
+                first_piece: vec![0, 2, 3]
+            }
+        );
+        assert_eq!(
+            w[1],
+            Window {
+                words: 3..4,
+                piece_ids: vec![4, 5, 6],
+                first_piece: vec![0]
+            }
+        );
+        assert_eq!(
+            w[2],
+            Window {
+                words: 4..5,
+                piece_ids: vec![7, 8, 9, 10],
+                first_piece: vec![0]
+            }
+        );
         let covered: Vec<usize> = w.iter().flat_map(|w| w.words.clone()).collect();
         assert_eq!(covered, vec![0, 1, 2, 3, 4]);
     }

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use stancegraph_core::{ActorRef, Document, MentionKind, Polarity, Stage, StageError, Stance, Target};
+use stancegraph_core::{
+    ActorRef, Document, MentionKind, Polarity, Stage, StageError, Stance, Target,
+};
 
 use crate::{config::EmbedConfig, error::BertError};
 
@@ -31,8 +33,16 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 
 /// Whether every word of the shorter name occurs in the longer ("Xi" / "Xi Jinping").
 pub fn names_compatible(a: &str, b: &str) -> bool {
-    let words = |s: &str| s.split_whitespace().map(|w| w.to_lowercase()).collect::<Vec<_>>();
-    let (short, long) = if a.len() <= b.len() { (words(a), words(b)) } else { (words(b), words(a)) };
+    let words = |s: &str| {
+        s.split_whitespace()
+            .map(|w| w.to_lowercase())
+            .collect::<Vec<_>>()
+    };
+    let (short, long) = if a.len() <= b.len() {
+        (words(a), words(b))
+    } else {
+        (words(b), words(a))
+    };
     !short.is_empty() && short.iter().all(|w| long.contains(w))
 }
 
@@ -41,9 +51,11 @@ pub fn names_compatible(a: &str, b: &str) -> bool {
 pub fn group_by_similarity(vectors: &[Vec<f32>], threshold: f32) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, v) in vectors.iter().enumerate() {
-        let home = groups
-            .iter_mut()
-            .find(|g| g.first().and_then(|&first| vectors.get(first)).is_some_and(|f| cosine(f, v) >= threshold));
+        let home = groups.iter_mut().find(|g| {
+            g.first()
+                .and_then(|&first| vectors.get(first))
+                .is_some_and(|f| cosine(f, v) >= threshold)
+        });
         match home {
             Some(group) => group.push(i),
             None => groups.push(vec![i]),
@@ -81,7 +93,10 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
         for chunk in texts.chunks(self.config.batch_size.max(1)) {
             let vectors = self.encoder.encode(chunk)?;
             if vectors.len() != chunk.len() {
-                return Err(BertError::VectorCount { expected: chunk.len(), got: vectors.len() });
+                return Err(BertError::VectorCount {
+                    expected: chunk.len(),
+                    got: vectors.len(),
+                });
             }
             out.extend(vectors);
         }
@@ -89,14 +104,25 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
     }
 
     fn annotate(&self, doc: &mut Document) -> Result<(), BertError> {
-        let sentence_texts: Vec<String> = doc.sentences.iter().map(|s| doc.slice(s.span).to_string()).collect();
+        let sentence_texts: Vec<String> = doc
+            .sentences
+            .iter()
+            .map(|s| doc.slice(s.span).to_string())
+            .collect();
         let sentence_vectors = self.encode(sentence_texts)?;
         let mut layer = serde_json::Map::new();
         layer.insert("model".into(), self.config.model.clone().into());
-        layer.insert("dim".into(), sentence_vectors.first().map_or(0, |v| v.len()).into());
+        layer.insert(
+            "dim".into(),
+            sentence_vectors.first().map_or(0, |v| v.len()).into(),
+        );
         layer.insert("sentences".into(), sentence_vectors.len().into());
         if self.config.store_vectors {
-            let spans: Vec<_> = doc.sentences.iter().map(|s| doc.export_span(s.span)).collect();
+            let spans: Vec<_> = doc
+                .sentences
+                .iter()
+                .map(|s| doc.export_span(s.span))
+                .collect();
             let rows: Vec<serde_json::Value> = spans
                 .iter()
                 .zip(&sentence_vectors)
@@ -106,7 +132,10 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
         }
         if self.config.alias_threshold > 0.0 {
             let merges = self.merge_aliases(doc, &sentence_vectors)?;
-            layer.insert("alias_merges".into(), serde_json::to_value(merges).unwrap_or_default());
+            layer.insert(
+                "alias_merges".into(),
+                serde_json::to_value(merges).unwrap_or_default(),
+            );
         }
         if self.config.issue_threshold > 0.0 {
             layer.insert("issue_groups".into(), self.group_issues(doc)?.into());
@@ -114,12 +143,19 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
         if self.config.score_stance {
             layer.insert("quote_stance".into(), self.score_quotes(doc)?.into());
         }
-        doc.extensions.insert(EMBED_EXTENSION.to_string(), serde_json::Value::Object(layer));
+        doc.extensions.insert(
+            EMBED_EXTENSION.to_string(),
+            serde_json::Value::Object(layer),
+        );
         Ok(())
     }
 
     /// An entity's vector: its name plus the mean of the sentences it is named in.
-    fn entity_vectors(&self, doc: &Document, sentence_vectors: &[Vec<f32>]) -> Result<Vec<Vec<f32>>, BertError> {
+    fn entity_vectors(
+        &self,
+        doc: &Document,
+        sentence_vectors: &[Vec<f32>],
+    ) -> Result<Vec<Vec<f32>>, BertError> {
         let names = self.encode(doc.entities.iter().map(|e| e.canonical.clone()).collect())?;
         Ok(doc
             .entities
@@ -129,8 +165,15 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
                 let contexts: Vec<&Vec<f32>> = doc
                     .mentions
                     .iter()
-                    .filter(|m| m.kind == MentionKind::Name && m.entity.as_deref() == Some(entity.id.as_str()))
-                    .filter_map(|m| doc.sentences.iter().position(|s| s.span.start <= m.span.start && m.span.end <= s.span.end))
+                    .filter(|m| {
+                        m.kind == MentionKind::Name
+                            && m.entity.as_deref() == Some(entity.id.as_str())
+                    })
+                    .filter_map(|m| {
+                        doc.sentences
+                            .iter()
+                            .position(|s| s.span.start <= m.span.start && m.span.end <= s.span.end)
+                    })
                     .filter_map(|i| sentence_vectors.get(i))
                     .collect();
                 if contexts.is_empty() {
@@ -145,7 +188,11 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
 
     /// Merges entities of one type with compatible names and similar vectors into the one
     /// with the longer name; every reference to the merged id is rewritten.
-    fn merge_aliases(&self, doc: &mut Document, sentence_vectors: &[Vec<f32>]) -> Result<Vec<AliasMerge>, BertError> {
+    fn merge_aliases(
+        &self,
+        doc: &mut Document,
+        sentence_vectors: &[Vec<f32>],
+    ) -> Result<Vec<AliasMerge>, BertError> {
         if doc.entities.len() < 2 {
             return Ok(Vec::new());
         }
@@ -157,9 +204,12 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
                 if into.contains_key(&i) || into.contains_key(&j) {
                     continue;
                 }
-                let (Some(a), Some(b), Some(va), Some(vb)) =
-                    (doc.entities.get(i), doc.entities.get(j), vectors.get(i), vectors.get(j))
-                else {
+                let (Some(a), Some(b), Some(va), Some(vb)) = (
+                    doc.entities.get(i),
+                    doc.entities.get(j),
+                    vectors.get(i),
+                    vectors.get(j),
+                ) else {
                     continue;
                 };
                 let similarity = cosine(va, vb);
@@ -170,11 +220,23 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
                 {
                     continue;
                 }
-                let (keep, gone) = if b.canonical.len() > a.canonical.len() { (j, i) } else { (i, j) };
+                let (keep, gone) = if b.canonical.len() > a.canonical.len() {
+                    (j, i)
+                } else {
+                    (i, j)
+                };
                 into.insert(gone, keep);
                 merges.push(AliasMerge {
-                    kept: doc.entities.get(keep).map(|e| e.id.clone()).unwrap_or_default(),
-                    merged: doc.entities.get(gone).map(|e| e.id.clone()).unwrap_or_default(),
+                    kept: doc
+                        .entities
+                        .get(keep)
+                        .map(|e| e.id.clone())
+                        .unwrap_or_default(),
+                    merged: doc
+                        .entities
+                        .get(gone)
+                        .map(|e| e.id.clone())
+                        .unwrap_or_default(),
                     similarity,
                 });
             }
@@ -211,16 +273,31 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
     /// Scores each quote against the prototypes; adds a stance (same holder and target)
     /// where the quote's earlier stances are all neutral and the margin is clear.
     fn score_quotes(&self, doc: &mut Document) -> Result<Vec<serde_json::Value>, BertError> {
-        let prototypes: Vec<String> =
-            self.config.support_prototypes.iter().chain(&self.config.oppose_prototypes).cloned().collect();
-        let quotes: Vec<String> = doc.quotes.iter().map(|q| doc.slice(q.content).to_string()).collect();
+        let prototypes: Vec<String> = self
+            .config
+            .support_prototypes
+            .iter()
+            .chain(&self.config.oppose_prototypes)
+            .cloned()
+            .collect();
+        let quotes: Vec<String> = doc
+            .quotes
+            .iter()
+            .map(|q| doc.slice(q.content).to_string())
+            .collect();
         if quotes.is_empty() || prototypes.is_empty() {
             return Ok(Vec::new());
         }
         let prototype_vectors = self.encode(prototypes)?;
-        let (support, oppose) = prototype_vectors.split_at(self.config.support_prototypes.len().min(prototype_vectors.len()));
+        let (support, oppose) = prototype_vectors.split_at(
+            self.config
+                .support_prototypes
+                .len()
+                .min(prototype_vectors.len()),
+        );
         let quote_vectors = self.encode(quotes)?;
-        let best = |v: &[f32], set: &[Vec<f32>]| set.iter().map(|p| cosine(v, p)).fold(f32::MIN, f32::max);
+        let best =
+            |v: &[f32], set: &[Vec<f32>]| set.iter().map(|p| cosine(v, p)).fold(f32::MIN, f32::max);
         let mut scores = Vec::new();
         let mut added = Vec::new();
         for (quote, v) in doc.quotes.iter().zip(&quote_vectors) {
@@ -233,8 +310,15 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
                 Polarity::Neutral
             };
             scores.push(serde_json::json!({"quote": quote.id, "support": s, "oppose": o, "polarity": polarity}));
-            let earlier: Vec<&Stance> = doc.stances.iter().filter(|st| st.quote.as_deref() == Some(quote.id.as_str())).collect();
-            if polarity != Polarity::Neutral && !earlier.is_empty() && earlier.iter().all(|st| st.polarity == Polarity::Neutral) {
+            let earlier: Vec<&Stance> = doc
+                .stances
+                .iter()
+                .filter(|st| st.quote.as_deref() == Some(quote.id.as_str()))
+                .collect();
+            if polarity != Polarity::Neutral
+                && !earlier.is_empty()
+                && earlier.iter().all(|st| st.polarity == Polarity::Neutral)
+            {
                 for st in earlier {
                     added.push(Stance {
                         polarity,
@@ -261,7 +345,9 @@ pub struct AliasMerge {
 
 /// Folds entity `gone` into `keep`: aliases, roles, mentions, and every actor reference.
 fn apply_merge(doc: &mut Document, keep: &str, gone: &str) {
-    let Some(position) = doc.entities.iter().position(|e| e.id == gone) else { return };
+    let Some(position) = doc.entities.iter().position(|e| e.id == gone) else {
+        return;
+    };
     let removed = doc.entities.remove(position);
     if let Some(target) = doc.entities.iter_mut().find(|e| e.id == keep) {
         for alias in std::iter::once(removed.canonical).chain(removed.aliases) {
@@ -271,7 +357,11 @@ fn apply_merge(doc: &mut Document, keep: &str, gone: &str) {
         }
         target.roles.extend(removed.roles);
     }
-    for mention in doc.mentions.iter_mut().filter(|m| m.entity.as_deref() == Some(gone)) {
+    for mention in doc
+        .mentions
+        .iter_mut()
+        .filter(|m| m.entity.as_deref() == Some(gone))
+    {
         mention.entity = Some(keep.to_string());
         mention.resolution = Some("embedding".to_string());
     }
@@ -289,7 +379,9 @@ fn apply_merge(doc: &mut Document, keep: &str, gone: &str) {
             }
         }
     };
-    doc.quotes.iter_mut().for_each(|q| fix_actor(&mut q.speaker));
+    doc.quotes
+        .iter_mut()
+        .for_each(|q| fix_actor(&mut q.speaker));
     for relation in &mut doc.relations {
         fix_actor(&mut relation.source);
         fix_target(&mut relation.target);
@@ -302,14 +394,21 @@ fn apply_merge(doc: &mut Document, keep: &str, gone: &str) {
 
 impl<E: SentenceEncoder> Stage for EmbedSentences<E> {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        self.annotate(doc).map_err(|e| StageError::other(BertError::Inference { doc: doc.id.clone(), message: e.to_string() }))
+        self.annotate(doc).map_err(|e| {
+            StageError::other(BertError::Inference {
+                doc: doc.id.clone(),
+                message: e.to_string(),
+            })
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stancegraph_core::{Entity, EntityType, Mention, Metadata, Quote, QuoteKind, Sentence, SentenceKind, Span};
+    use stancegraph_core::{
+        Entity, EntityType, Mention, Metadata, Quote, QuoteKind, Sentence, SentenceKind, Span,
+    };
 
     /// Bag of lower-cased words hashed into 64 dimensions: similar wording, similar vector.
     struct BagOfWords;
@@ -319,8 +418,14 @@ mod tests {
                 .iter()
                 .map(|t| {
                     let mut v = vec![0.0f32; 64];
-                    for w in t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-                        let h = w.to_lowercase().bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+                    for w in t
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                    {
+                        let h = w
+                            .to_lowercase()
+                            .bytes()
+                            .fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
                         v[h % 64] += 1.0;
                     }
                     v
@@ -345,11 +450,24 @@ mod tests {
     fn doc_with_xi() -> Document {
         let text = "Chinese leader Xi Jinping met Trump. Xi said talks went well. Trump left.";
         let mut doc = Document::new(None, text, Metadata::default());
-        for s in ["Chinese leader Xi Jinping met Trump.", "Xi said talks went well.", "Trump left."] {
+        for s in [
+            "Chinese leader Xi Jinping met Trump.",
+            "Xi said talks went well.",
+            "Trump left.",
+        ] {
             let start = text.find(s).unwrap();
-            doc.sentences.push(Sentence { span: Span::new(start, start + s.len()), kind: SentenceKind::Body, stage: "t".into(), confidence: 1.0 });
+            doc.sentences.push(Sentence {
+                span: Span::new(start, start + s.len()),
+                kind: SentenceKind::Body,
+                stage: "t".into(),
+                confidence: 1.0,
+            });
         }
-        doc.entities = vec![entity("E1", "Xi Jinping"), entity("E2", "Trump"), entity("E3", "Xi")];
+        doc.entities = vec![
+            entity("E1", "Xi Jinping"),
+            entity("E2", "Trump"),
+            entity("E3", "Xi"),
+        ];
         let mut add = |needle: &str, from: usize, id: &str| {
             let start = text[from..].find(needle).unwrap() + from;
             doc.mentions.push(Mention {
@@ -383,12 +501,20 @@ mod tests {
     #[test]
     fn merges_compatible_similar_names_and_rewrites_references() {
         let mut doc = doc_with_xi();
-        let config = EmbedConfig { alias_threshold: 0.3, ..EmbedConfig::default() };
-        EmbedSentences::new(BagOfWords, config).process(&mut doc).unwrap();
+        let config = EmbedConfig {
+            alias_threshold: 0.3,
+            ..EmbedConfig::default()
+        };
+        EmbedSentences::new(BagOfWords, config)
+            .process(&mut doc)
+            .unwrap();
         let ids: Vec<&str> = doc.entities.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, vec!["E1", "E2"]);
         assert_eq!(doc.entities[0].aliases, vec!["Xi".to_string()]);
-        assert!(doc.mentions.iter().all(|m| m.entity.as_deref() != Some("E3")));
+        assert!(doc
+            .mentions
+            .iter()
+            .all(|m| m.entity.as_deref() != Some("E3")));
         assert_eq!(doc.quotes[0].speaker, ActorRef::Entity { id: "E1".into() });
         let layer = &doc.extensions[EMBED_EXTENSION];
         assert_eq!(layer["sentences"], 3);
@@ -402,8 +528,13 @@ mod tests {
         assert!(!names_compatible("Trump", "Xi Jinping"));
         assert!(!names_compatible("", "Xi"));
         let mut doc = doc_with_xi();
-        let config = EmbedConfig { alias_threshold: 0.01, ..EmbedConfig::default() };
-        EmbedSentences::new(BagOfWords, config).process(&mut doc).unwrap();
+        let config = EmbedConfig {
+            alias_threshold: 0.01,
+            ..EmbedConfig::default()
+        };
+        EmbedSentences::new(BagOfWords, config)
+            .process(&mut doc)
+            .unwrap();
         assert!(doc.entities.iter().any(|e| e.canonical == "Trump"));
     }
 

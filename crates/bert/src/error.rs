@@ -8,13 +8,23 @@ pub enum BertError {
     #[error("model directory {path}: {message}")]
     Model { path: PathBuf, message: String },
     #[error("reading {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("parsing {path}: {source}")]
-    Json { path: PathBuf, source: serde_json::Error },
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
     #[error("invalid device `{0}`: expected `cpu`, `cuda` or `cuda:N`")]
     Device(String),
     #[error("label `{label}` of {path} maps to unknown entity type `{entity_type}`")]
-    LabelMap { path: PathBuf, label: String, entity_type: String },
+    LabelMap {
+        path: PathBuf,
+        label: String,
+        entity_type: String,
+    },
     #[error("document `{doc}`: {message}")]
     Inference { doc: String, message: String },
     #[error("the encoder returned {got} vectors for {expected} texts")]

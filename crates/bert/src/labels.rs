@@ -38,11 +38,14 @@ impl LabelScheme {
                 name.clone_from(label);
             }
             let (begins, model_type) = split_label(label);
-            let Some(target) = label_map.get(model_type).or_else(|| label_map.get(&model_type.to_ascii_uppercase()))
+            let Some(target) = label_map
+                .get(model_type)
+                .or_else(|| label_map.get(&model_type.to_ascii_uppercase()))
             else {
                 continue;
             };
-            let entity_type = EntityType::parse(target).ok_or_else(|| (label.clone(), target.clone()))?;
+            let entity_type =
+                EntityType::parse(target).ok_or_else(|| (label.clone(), target.clone()))?;
             let source_type = match source_types.iter().position(|t| t == model_type) {
                 Some(i) => i,
                 None => {
@@ -51,7 +54,11 @@ impl LabelScheme {
                 }
             };
             if let Some(slot) = meanings.get_mut(id) {
-                *slot = Some(LabelMeaning { begins, entity_type, source_type });
+                *slot = Some(LabelMeaning {
+                    begins,
+                    entity_type,
+                    source_type,
+                });
             }
         }
         Ok(LabelScheme { meanings, names })
@@ -71,11 +78,18 @@ impl LabelScheme {
         let mut spans: Vec<WordSpan> = Vec::new();
         let mut open: Option<(WordSpan, usize)> = None;
         for (word, row) in word_probabilities.iter().enumerate() {
-            let best = row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, p)| (i, *p));
-            let meaning = best.and_then(|(label, p)| self.meanings.get(label).copied().flatten().map(|m| (m, p)));
+            let best = row
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map(|(i, p)| (i, *p));
+            let meaning = best
+                .and_then(|(label, p)| self.meanings.get(label).copied().flatten().map(|m| (m, p)));
             match (meaning, open.as_mut()) {
                 (Some((m, p)), Some((span, source)))
-                    if span.entity_type == m.entity_type && span.end == word && (!m.begins || *source != m.source_type) =>
+                    if span.entity_type == m.entity_type
+                        && span.end == word
+                        && (!m.begins || *source != m.source_type) =>
                 {
                     // `I-X` after X, or a different model type of the same entity type right
                     // after (given name then surname).
@@ -87,7 +101,12 @@ impl LabelScheme {
                     if let Some((span, _)) = open.take() {
                         spans.push(span);
                     }
-                    let span = WordSpan { start: word, end: word + 1, entity_type: m.entity_type, probability_sum: p };
+                    let span = WordSpan {
+                        start: word,
+                        end: word + 1,
+                        entity_type: m.entity_type,
+                        probability_sum: p,
+                    };
                     open = Some((span, m.source_type));
                 }
                 (None, _) => {
@@ -139,18 +158,29 @@ mod tests {
     use super::*;
 
     fn rampart_like() -> LabelScheme {
-        let id2label: BTreeMap<usize, String> = ["O", "B-GIVEN_NAME", "I-GIVEN_NAME", "B-SURNAME", "I-SURNAME", "B-EMAIL"]
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (i, l.to_string()))
-            .collect();
+        let id2label: BTreeMap<usize, String> = [
+            "O",
+            "B-GIVEN_NAME",
+            "I-GIVEN_NAME",
+            "B-SURNAME",
+            "I-SURNAME",
+            "B-EMAIL",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i, l.to_string()))
+        .collect();
         LabelScheme::new(&id2label, &crate::BertNerConfig::default().labels).unwrap()
     }
 
     fn one_hot(labels: &[usize], count: usize) -> Vec<Vec<f32>> {
         labels
             .iter()
-            .map(|&l| (0..count).map(|i| if i == l { 0.9 } else { 0.02 }).collect())
+            .map(|&l| {
+                (0..count)
+                    .map(|i| if i == l { 0.9 } else { 0.02 })
+                    .collect()
+            })
             .collect()
     }
 
@@ -160,28 +190,47 @@ mod tests {
         // Secretary Scott Bessent , mail@x
         let spans = scheme.decode(&one_hot(&[0, 1, 3, 0, 5], 6));
         assert_eq!(spans.len(), 1, "{spans:?}");
-        assert_eq!((spans[0].start, spans[0].end, spans[0].entity_type), (1, 3, EntityType::Per));
+        assert_eq!(
+            (spans[0].start, spans[0].end, spans[0].entity_type),
+            (1, 3, EntityType::Per)
+        );
         assert!((spans[0].confidence() - 0.9).abs() < 1e-6);
     }
 
     #[test]
     fn conll_labels_keep_adjacent_begins_apart() {
-        let id2label: BTreeMap<usize, String> =
-            ["O", "B-PER", "I-PER", "B-LOC"].iter().enumerate().map(|(i, l)| (i, l.to_string())).collect();
+        let id2label: BTreeMap<usize, String> = ["O", "B-PER", "I-PER", "B-LOC"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i, l.to_string()))
+            .collect();
         let scheme = LabelScheme::new(&id2label, &crate::BertNerConfig::default().labels).unwrap();
         let spans = scheme.decode(&one_hot(&[1, 2, 1, 0, 2, 3], 4));
-        let ranges: Vec<_> = spans.iter().map(|s| (s.start, s.end, s.entity_type)).collect();
+        let ranges: Vec<_> = spans
+            .iter()
+            .map(|s| (s.start, s.end, s.entity_type))
+            .collect();
         assert_eq!(
             ranges,
-            vec![(0, 2, EntityType::Per), (2, 3, EntityType::Per), (4, 5, EntityType::Per), (5, 6, EntityType::Loc)]
+            vec![
+                (0, 2, EntityType::Per),
+                (2, 3, EntityType::Per),
+                (4, 5, EntityType::Per),
+                (5, 6, EntityType::Loc)
+            ]
         );
     }
 
     #[test]
     fn unknown_target_type_is_reported() {
         let id2label: BTreeMap<usize, String> = [(0, "B-X".to_string())].into_iter().collect();
-        let map: BTreeMap<String, String> = [("X".to_string(), "ANIMAL".to_string())].into_iter().collect();
-        assert_eq!(LabelScheme::new(&id2label, &map), Err(("B-X".to_string(), "ANIMAL".to_string())));
+        let map: BTreeMap<String, String> = [("X".to_string(), "ANIMAL".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            LabelScheme::new(&id2label, &map),
+            Err(("B-X".to_string(), "ANIMAL".to_string()))
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ pub mod torch;
 
 pub use align::{model_word, windows, Window};
 pub use config::{BertNerConfig, DeviceSpec, EmbedConfig, NerMode};
-pub use embed::{cosine, group_by_similarity, names_compatible, AliasMerge, EmbedSentences, SentenceEncoder, EMBED_EXTENSION, EMBED_STAGE};
+pub use embed::{
+    cosine, group_by_similarity, names_compatible, AliasMerge, EmbedSentences, SentenceEncoder,
+    EMBED_EXTENSION, EMBED_STAGE,
+};
 pub use error::BertError;
 pub use labels::{LabelMeaning, LabelScheme, WordSpan};
 pub use ner::{replace_names, vote, BertNer, TokenClassifier, BERT_NER_STAGE};

@@ -34,7 +34,11 @@ struct SentenceRef {
 
 impl<C: TokenClassifier> BertNer<C> {
     pub fn new(classifier: C, scheme: LabelScheme, config: BertNerConfig) -> Self {
-        BertNer { classifier, scheme, config }
+        BertNer {
+            classifier,
+            scheme,
+            config,
+        }
     }
 
     /// Name mentions the model finds in `docs`, one list per document, sorted.
@@ -48,8 +52,16 @@ impl<C: TokenClassifier> BertNer<C> {
                     continue;
                 }
                 let tokens = doc.tokens.get(range.clone()).unwrap_or(&[]);
-                words.push(tokens.iter().map(|t| model_word(doc.slice(t.span))).collect::<Vec<_>>());
-                refs.push(SentenceRef { doc: doc_index, tokens: range });
+                words.push(
+                    tokens
+                        .iter()
+                        .map(|t| model_word(doc.slice(t.span)))
+                        .collect::<Vec<_>>(),
+                );
+                refs.push(SentenceRef {
+                    doc: doc_index,
+                    tokens: range,
+                });
             }
         }
         let mut found: Vec<Vec<Mention>> = vec![Vec::new(); docs.len()];
@@ -57,12 +69,20 @@ impl<C: TokenClassifier> BertNer<C> {
         for (chunk_index, chunk) in words.chunks(batch).enumerate() {
             let scores = self.classifier.classify(chunk)?;
             for (offset, rows) in scores.iter().enumerate() {
-                let Some(sentence) = refs.get(chunk_index * batch + offset) else { continue };
-                let (Some(doc), Some(out)) = (docs.get(sentence.doc), found.get_mut(sentence.doc)) else { continue };
+                let Some(sentence) = refs.get(chunk_index * batch + offset) else {
+                    continue;
+                };
+                let (Some(doc), Some(out)) = (docs.get(sentence.doc), found.get_mut(sentence.doc))
+                else {
+                    continue;
+                };
                 let tokens = doc.tokens.get(sentence.tokens.clone()).unwrap_or(&[]);
                 for span in self.scheme.decode(rows) {
                     let confidence = span.confidence();
-                    let (Some(first), Some(last)) = (tokens.get(span.start), tokens.get(span.end.saturating_sub(1))) else {
+                    let (Some(first), Some(last)) = (
+                        tokens.get(span.start),
+                        tokens.get(span.end.saturating_sub(1)),
+                    ) else {
                         continue;
                     };
                     if confidence < self.config.min_confidence {
@@ -112,7 +132,12 @@ impl<C: TokenClassifier> Stage for BertNer<C> {
             Err(error) => {
                 let message = error.to_string();
                 docs.iter()
-                    .map(|doc| Err(StageError::other(BertError::Inference { doc: doc.id.clone(), message: message.clone() })))
+                    .map(|doc| {
+                        Err(StageError::other(BertError::Inference {
+                            doc: doc.id.clone(),
+                            message: message.clone(),
+                        }))
+                    })
                     .collect()
             }
         }
@@ -157,7 +182,10 @@ pub fn vote(existing: Vec<Mention>, found: Vec<Mention>, weight: f32) -> Vec<Men
             out.push(proposal);
             continue;
         }
-        let same = rivals.iter().copied().find(|&i| out.get(i).is_some_and(|m| m.span == proposal.span));
+        let same = rivals
+            .iter()
+            .copied()
+            .find(|&i| out.get(i).is_some_and(|m| m.span == proposal.span));
         if let (Some(i), true) = (same, rivals.len() == 1) {
             if let Some(earlier) = out.get_mut(i) {
                 if earlier.entity_type == proposal.entity_type {
@@ -169,7 +197,11 @@ pub fn vote(existing: Vec<Mention>, found: Vec<Mention>, weight: f32) -> Vec<Men
             }
             continue;
         }
-        let strongest = rivals.iter().filter_map(|&i| out.get(i)).map(|m| m.confidence).fold(0.0, f32::max);
+        let strongest = rivals
+            .iter()
+            .filter_map(|&i| out.get(i))
+            .map(|m| m.confidence)
+            .fold(0.0, f32::max);
         if weighted > strongest {
             let mut index = 0;
             out.retain(|_| {
@@ -193,7 +225,13 @@ mod tests {
     const BESSENT: &str =
         "US Treasury Secretary Scott Bessent is preparing for critical talks with Chinese Vice-Premier He Lifeng.";
 
-    fn mention(text: &str, needle: &str, entity_type: EntityType, confidence: f32, stage: &str) -> Mention {
+    fn mention(
+        text: &str,
+        needle: &str,
+        entity_type: EntityType,
+        confidence: f32,
+        stage: &str,
+    ) -> Mention {
         let start = text.find(needle).unwrap_or(0);
         Mention {
             span: Span::new(start, start + needle.len()),
@@ -232,7 +270,9 @@ mod tests {
                             } else {
                                 0
                             };
-                            (0..4).map(|i| if i == label { 0.9 } else { 0.03 }).collect()
+                            (0..4)
+                                .map(|i| if i == label { 0.9 } else { 0.03 })
+                                .collect()
                         })
                         .collect()
                 })
@@ -243,7 +283,10 @@ mod tests {
     fn tokenized(text: &str) -> Document {
         let mut registry = Registry::new();
         stancegraph_text::register(&mut registry);
-        let context = stancegraph_core::BuildContext { data_dir: "data".into(), config_path: "test".into() };
+        let context = stancegraph_core::BuildContext {
+            data_dir: "data".into(),
+            config_path: "test".into(),
+        };
         let mut doc = Document::new(None, text, Metadata::default());
         if let Some(factory) = registry.get("text.tokenize") {
             if let Ok(stage) = factory.build(&serde_json::json!({}), &context) {
@@ -254,9 +297,16 @@ mod tests {
     }
 
     fn stage(mode: NerMode) -> BertNer<TitleFollower> {
-        let id2label: BTreeMap<usize, String> =
-            ["O", "B-GIVEN_NAME", "I-GIVEN_NAME", "B-SURNAME"].iter().enumerate().map(|(i, l)| (i, l.to_string())).collect();
-        let config = BertNerConfig { mode, batch_size: 1, ..BertNerConfig::default() };
+        let id2label: BTreeMap<usize, String> = ["O", "B-GIVEN_NAME", "I-GIVEN_NAME", "B-SURNAME"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i, l.to_string()))
+            .collect();
+        let config = BertNerConfig {
+            mode,
+            batch_size: 1,
+            ..BertNerConfig::default()
+        };
         let scheme = LabelScheme::new(&id2label, &config.labels).unwrap_or_default();
         BertNer::new(TitleFollower, scheme, config)
     }
@@ -268,17 +318,34 @@ mod tests {
         stage(NerMode::Replace).process(&mut doc).unwrap();
         let names: Vec<&str> = doc.mentions.iter().map(|m| doc.slice(m.span)).collect();
         assert!(names.contains(&"Scott Bessent"), "{names:?}");
-        assert!(doc.mentions.iter().all(|m| m.entity_type == EntityType::Per && m.stage == BERT_NER_STAGE));
+        assert!(doc
+            .mentions
+            .iter()
+            .all(|m| m.entity_type == EntityType::Per && m.stage == BERT_NER_STAGE));
         doc.validate().unwrap();
     }
 
     #[test]
     fn batching_across_documents_keeps_results_apart() {
-        let mut docs = vec![tokenized(BESSENT), tokenized("Nothing here. Secretary Jane Roe spoke."), tokenized("")];
+        let mut docs = vec![
+            tokenized(BESSENT),
+            tokenized("Nothing here. Secretary Jane Roe spoke."),
+            tokenized(""),
+        ];
         let results = stage(NerMode::Vote).process_batch(&mut docs);
         assert!(results.iter().all(Result::is_ok));
-        assert!(docs[0].mentions.iter().any(|m| docs[0].slice(m.span) == "Scott Bessent"));
-        assert_eq!(docs[1].mentions.iter().map(|m| docs[1].slice(m.span)).collect::<Vec<_>>(), vec!["Jane Roe"]);
+        assert!(docs[0]
+            .mentions
+            .iter()
+            .any(|m| docs[0].slice(m.span) == "Scott Bessent"));
+        assert_eq!(
+            docs[1]
+                .mentions
+                .iter()
+                .map(|m| docs[1].slice(m.span))
+                .collect::<Vec<_>>(),
+            vec!["Jane Roe"]
+        );
         assert!(docs[2].mentions.is_empty());
     }
 
@@ -298,7 +365,10 @@ mod tests {
             mention(t, "Treasury", EntityType::Org, 0.7, BERT_NER_STAGE),
         ];
         let out = vote(existing, found, 1.0);
-        let view: Vec<(&str, EntityType)> = out.iter().map(|m| (&t[m.span.start..m.span.end], m.entity_type)).collect();
+        let view: Vec<(&str, EntityType)> = out
+            .iter()
+            .map(|m| (&t[m.span.start..m.span.end], m.entity_type))
+            .collect();
         assert_eq!(
             view,
             vec![
@@ -309,8 +379,15 @@ mod tests {
                 ("He Lifeng", EntityType::Per),
             ]
         );
-        let bessent = out.iter().find(|m| &t[m.span.start..m.span.end] == "Scott Bessent").unwrap();
-        assert!((bessent.confidence - 0.92).abs() < 1e-4, "agreement raises confidence: {}", bessent.confidence);
+        let bessent = out
+            .iter()
+            .find(|m| &t[m.span.start..m.span.end] == "Scott Bessent")
+            .unwrap();
+        assert!(
+            (bessent.confidence - 0.92).abs() < 1e-4,
+            "agreement raises confidence: {}",
+            bessent.confidence
+        );
     }
 
     #[test]
@@ -318,10 +395,26 @@ mod tests {
         let t = BESSENT;
         let mut pronoun = mention(t, "He", EntityType::Per, 0.5, "entities.ner");
         pronoun.kind = MentionKind::Pronoun;
-        let mut nominal = mention(t, "Treasury Secretary", EntityType::Per, 0.5, "entities.ner");
+        let mut nominal = mention(
+            t,
+            "Treasury Secretary",
+            EntityType::Per,
+            0.5,
+            "entities.ner",
+        );
         nominal.kind = MentionKind::Nominal;
-        let existing = vec![mention(t, "US", EntityType::Gpe, 0.9, "entities.ner"), nominal, pronoun];
-        let found = vec![mention(t, "He Lifeng", EntityType::Per, 0.9, BERT_NER_STAGE)];
+        let existing = vec![
+            mention(t, "US", EntityType::Gpe, 0.9, "entities.ner"),
+            nominal,
+            pronoun,
+        ];
+        let found = vec![mention(
+            t,
+            "He Lifeng",
+            EntityType::Per,
+            0.9,
+            BERT_NER_STAGE,
+        )];
         let out = replace_names(existing, found);
         let view: Vec<&str> = out.iter().map(|m| &t[m.span.start..m.span.end]).collect();
         assert_eq!(view, vec!["Treasury Secretary", "He Lifeng"]);

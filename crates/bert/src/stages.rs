@@ -1,7 +1,9 @@
 //! Factories of `entities.bert` and `embed.sentences`. Both are always registered so that
 //! configs validate; building them needs the `torch` feature.
 
-use stancegraph_core::{layer, BuildContext, ConfigIssue, Registry, Stage, StageError, StageIo, TypedFactory};
+use stancegraph_core::{
+    layer, BuildContext, ConfigIssue, Registry, Stage, StageError, StageIo, TypedFactory,
+};
 
 use crate::{
     config::{BertNerConfig, DeviceSpec, EmbedConfig},
@@ -37,7 +39,10 @@ impl TypedFactory for BertNerFactory {
             issues.push(ConfigIssue::new("batch_size", "must be at least 1"));
         }
         if !(8..=4096).contains(&config.max_length) {
-            issues.push(ConfigIssue::new("max_length", "must be between 8 and 4096 word pieces"));
+            issues.push(ConfigIssue::new(
+                "max_length",
+                "must be between 8 and 4096 word pieces",
+            ));
         }
         for (label, target) in &config.labels {
             if stancegraph_core::EntityType::parse(target).is_none() {
@@ -50,7 +55,11 @@ impl TypedFactory for BertNerFactory {
         issues
     }
 
-    fn build(&self, config: BertNerConfig, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+    fn build(
+        &self,
+        config: BertNerConfig,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
         build_ner(config, context)
     }
 }
@@ -65,7 +74,11 @@ impl TypedFactory for EmbedFactory {
     const VERSION: &'static str = "1";
 
     fn io(&self, config: &EmbedConfig) -> StageIo {
-        let ext = format!("{}{}", layer::EXTENSION_PREFIX, crate::embed::EMBED_EXTENSION);
+        let ext = format!(
+            "{}{}",
+            layer::EXTENSION_PREFIX,
+            crate::embed::EMBED_EXTENSION
+        );
         let mut produces = vec![ext.as_str()];
         if config.alias_threshold > 0.0 {
             produces.push(layer::ENTITIES);
@@ -81,18 +94,33 @@ impl TypedFactory for EmbedFactory {
         if config.batch_size == 0 {
             issues.push(ConfigIssue::new("batch_size", "must be at least 1"));
         }
-        for (name, value) in [("alias_threshold", config.alias_threshold), ("issue_threshold", config.issue_threshold)] {
+        for (name, value) in [
+            ("alias_threshold", config.alias_threshold),
+            ("issue_threshold", config.issue_threshold),
+        ] {
             if !(0.0..=1.0).contains(&value) {
-                issues.push(ConfigIssue::new(name, "must be between 0 and 1 (0 disables)"));
+                issues.push(ConfigIssue::new(
+                    name,
+                    "must be between 0 and 1 (0 disables)",
+                ));
             }
         }
-        if config.score_stance && (config.support_prototypes.is_empty() || config.oppose_prototypes.is_empty()) {
-            issues.push(ConfigIssue::new("score_stance", "needs support_prototypes and oppose_prototypes"));
+        if config.score_stance
+            && (config.support_prototypes.is_empty() || config.oppose_prototypes.is_empty())
+        {
+            issues.push(ConfigIssue::new(
+                "score_stance",
+                "needs support_prototypes and oppose_prototypes",
+            ));
         }
         issues
     }
 
-    fn build(&self, config: EmbedConfig, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+    fn build(
+        &self,
+        config: EmbedConfig,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
         build_embed(config, context)
     }
 }
@@ -106,29 +134,45 @@ fn device_issue(device: &str) -> Vec<ConfigIssue> {
 
 #[cfg(feature = "torch")]
 fn build_ner(config: BertNerConfig, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
-    let (classifier, scheme) = crate::torch::TorchTokenClassifier::load(&config, context).map_err(StageError::other)?;
-    Ok(Box::new(crate::ner::BertNer::new(classifier, scheme, config)))
+    let (classifier, scheme) =
+        crate::torch::TorchTokenClassifier::load(&config, context).map_err(StageError::other)?;
+    Ok(Box::new(crate::ner::BertNer::new(
+        classifier, scheme, config,
+    )))
 }
 
 #[cfg(feature = "torch")]
 fn build_embed(config: EmbedConfig, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
-    let encoder = crate::torch::TorchSentenceEncoder::load(&config, context).map_err(StageError::other)?;
+    let encoder =
+        crate::torch::TorchSentenceEncoder::load(&config, context).map_err(StageError::other)?;
     Ok(Box::new(crate::embed::EmbedSentences::new(encoder, config)))
 }
 
 #[cfg(not(feature = "torch"))]
-fn build_ner(_config: BertNerConfig, _context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+fn build_ner(
+    _config: BertNerConfig,
+    _context: &BuildContext,
+) -> Result<Box<dyn Stage>, StageError> {
     Err(not_compiled(BERT_NER_STAGE))
 }
 
 #[cfg(not(feature = "torch"))]
-fn build_embed(_config: EmbedConfig, _context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+fn build_embed(
+    _config: EmbedConfig,
+    _context: &BuildContext,
+) -> Result<Box<dyn Stage>, StageError> {
     Err(not_compiled(EMBED_STAGE))
 }
 
 #[cfg(not(feature = "torch"))]
 fn not_compiled(stage: &str) -> StageError {
-    StageError::Build { stage: stage.to_string(), message: crate::BertError::NotCompiled { stage: stage.to_string() }.to_string() }
+    StageError::Build {
+        stage: stage.to_string(),
+        message: crate::BertError::NotCompiled {
+            stage: stage.to_string(),
+        }
+        .to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -140,13 +184,24 @@ mod tests {
         let mut registry = Registry::new();
         register(&mut registry);
         let ner = registry.get(BERT_NER_STAGE).unwrap();
-        assert!(ner.validate(&serde_json::json!({"mode": "vote", "device": "cuda:1"})).is_empty());
-        let issues = ner.validate(&serde_json::json!({"device": "tpu", "labels": {"PER": "PEOPLE"}}));
+        assert!(ner
+            .validate(&serde_json::json!({"mode": "vote", "device": "cuda:1"}))
+            .is_empty());
+        let issues =
+            ner.validate(&serde_json::json!({"device": "tpu", "labels": {"PER": "PEOPLE"}}));
         assert_eq!(issues.len(), 2, "{issues:?}");
         assert!(ner.example_config().contains("mode = \"vote\""));
         let embed = registry.get(EMBED_STAGE).unwrap();
-        assert!(embed.io(&serde_json::json!({"score_stance": true})).produces.contains(&"stances".to_string()));
-        assert!(embed.validate(&serde_json::json!({"alias_threshold": 2.0})).len() == 1);
+        assert!(embed
+            .io(&serde_json::json!({"score_stance": true}))
+            .produces
+            .contains(&"stances".to_string()));
+        assert!(
+            embed
+                .validate(&serde_json::json!({"alias_threshold": 2.0}))
+                .len()
+                == 1
+        );
     }
 
     #[cfg(not(feature = "torch"))]
@@ -154,8 +209,16 @@ mod tests {
     fn build_without_torch_explains_how_to_enable_it() {
         let mut registry = Registry::new();
         register(&mut registry);
-        let context = BuildContext { data_dir: "data".into(), config_path: "stages[5]".into() };
-        let error = registry.get(BERT_NER_STAGE).unwrap().build(&serde_json::json!({}), &context).err().unwrap();
+        let context = BuildContext {
+            data_dir: "data".into(),
+            config_path: "stages[5]".into(),
+        };
+        let error = registry
+            .get(BERT_NER_STAGE)
+            .unwrap()
+            .build(&serde_json::json!({}), &context)
+            .err()
+            .unwrap();
         assert!(error.to_string().contains("--features bert"), "{error}");
     }
 

@@ -4,9 +4,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{
-    error::CoreError, layers::*, offsets::CodepointIndex, span::MapSpans, Span,
-};
+use crate::{error::CoreError, layers::*, offsets::CodepointIndex, span::MapSpans, Span};
 
 /// Version of the documents JSONL schema (bumped when a field changes meaning).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -160,29 +158,57 @@ impl Document {
             Ok(span)
         }) {
             if let Err(CoreError::InvalidSpan { start, end, reason }) = result {
-                return Err(CoreError::InvalidLayerSpan { doc, layer: layer.into(), start, end, reason });
+                return Err(CoreError::InvalidLayerSpan {
+                    doc,
+                    layer: layer.into(),
+                    start,
+                    end,
+                    reason,
+                });
             }
             result?;
         }
         let tokens = self.tokens.len();
-        if let Some(bad) = self.tokens.iter().find(|t| t.head.is_some_and(|h| h as usize >= tokens)) {
+        if let Some(bad) = self
+            .tokens
+            .iter()
+            .find(|t| t.head.is_some_and(|h| h as usize >= tokens))
+        {
             return Err(CoreError::InvalidDocument {
                 doc,
-                message: format!("token at {}..{} has head {:?} past the last token", bad.span.start, bad.span.end, bad.head),
+                message: format!(
+                    "token at {}..{} has head {:?} past the last token",
+                    bad.span.start, bad.span.end, bad.head
+                ),
             });
         }
         let sentences = self.sentences.len();
-        if let Some(bad) = self.tokens.iter().find(|t| t.sentence as usize >= sentences && sentences > 0) {
+        if let Some(bad) = self
+            .tokens
+            .iter()
+            .find(|t| t.sentence as usize >= sentences && sentences > 0)
+        {
             return Err(CoreError::InvalidDocument {
                 doc,
-                message: format!("token at {}..{} points at sentence {} of {}", bad.span.start, bad.span.end, bad.sentence, sentences),
+                message: format!(
+                    "token at {}..{} points at sentence {} of {}",
+                    bad.span.start, bad.span.end, bad.sentence, sentences
+                ),
             });
         }
-        let ids: std::collections::HashSet<&str> = self.entities.iter().map(|e| e.id.as_str()).collect();
-        if let Some(bad) = self.mentions.iter().find(|m| m.entity.as_deref().is_some_and(|e| !ids.contains(e))) {
+        let ids: std::collections::HashSet<&str> =
+            self.entities.iter().map(|e| e.id.as_str()).collect();
+        if let Some(bad) = self
+            .mentions
+            .iter()
+            .find(|m| m.entity.as_deref().is_some_and(|e| !ids.contains(e)))
+        {
             return Err(CoreError::InvalidDocument {
                 doc,
-                message: format!("mention at {}..{} refers to unknown entity {:?}", bad.span.start, bad.span.end, bad.entity),
+                message: format!(
+                    "mention at {}..{} refers to unknown entity {:?}",
+                    bad.span.start, bad.span.end, bad.entity
+                ),
             });
         }
         Ok(())
@@ -217,7 +243,13 @@ impl Document {
             let id = doc.id.clone();
             for (layer, result) in doc.walk_layers(&mut |span| index.span_to_bytes(span)) {
                 if let Err(CoreError::InvalidSpan { start, end, reason }) = result {
-                    return Err(CoreError::InvalidLayerSpan { doc: id, layer: layer.into(), start, end, reason });
+                    return Err(CoreError::InvalidLayerSpan {
+                        doc: id,
+                        layer: layer.into(),
+                        start,
+                        end,
+                        reason,
+                    });
                 }
                 result?;
             }
@@ -258,15 +290,23 @@ impl Document {
     /// Sentences that belong to the article body or headings, in order. Boilerplate
     /// never becomes a sentence, so this is every sentence.
     pub fn sentence_tokens(&self, sentence: usize) -> &[Token] {
-        let start = self.tokens.partition_point(|t| (t.sentence as usize) < sentence);
-        let end = self.tokens.partition_point(|t| (t.sentence as usize) <= sentence);
+        let start = self
+            .tokens
+            .partition_point(|t| (t.sentence as usize) < sentence);
+        let end = self
+            .tokens
+            .partition_point(|t| (t.sentence as usize) <= sentence);
         &self.tokens[start..end]
     }
 
     /// Index range of the tokens of `sentence` within `tokens`.
     pub fn sentence_token_range(&self, sentence: usize) -> std::ops::Range<usize> {
-        let start = self.tokens.partition_point(|t| (t.sentence as usize) < sentence);
-        let end = self.tokens.partition_point(|t| (t.sentence as usize) <= sentence);
+        let start = self
+            .tokens
+            .partition_point(|t| (t.sentence as usize) < sentence);
+        let end = self
+            .tokens
+            .partition_point(|t| (t.sentence as usize) <= sentence);
         start..end
     }
 
@@ -311,7 +351,10 @@ mod tests {
         let b = Document::new(Some(" ".into()), "same text", Metadata::default());
         assert_eq!(a.id, b.id);
         assert_eq!(a.id.len(), 16);
-        assert_eq!(Document::new(Some("given".into()), "same text", Metadata::default()).id, "given");
+        assert_eq!(
+            Document::new(Some("given".into()), "same text", Metadata::default()).id,
+            "given"
+        );
     }
 
     #[test]
@@ -328,7 +371,8 @@ mod tests {
 
     #[test]
     fn from_export_rejects_spans_past_the_text() {
-        let mut value: serde_json::Value = serde_json::from_str(&sample().to_json_line().unwrap()).unwrap();
+        let mut value: serde_json::Value =
+            serde_json::from_str(&sample().to_json_line().unwrap()).unwrap();
         value["quotes"][0]["content"]["end"] = 1000.into();
         let err = Document::from_export(&value.to_string()).unwrap_err();
         assert!(err.to_string().contains("quotes"), "{err}");

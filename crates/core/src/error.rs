@@ -4,9 +4,19 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error("invalid span {start}..{end}: {reason}")]
-    InvalidSpan { start: usize, end: usize, reason: String },
+    InvalidSpan {
+        start: usize,
+        end: usize,
+        reason: String,
+    },
     #[error("document `{doc}`: {layer} has an invalid span {start}..{end}: {reason}")]
-    InvalidLayerSpan { doc: String, layer: String, start: usize, end: usize, reason: String },
+    InvalidLayerSpan {
+        doc: String,
+        layer: String,
+        start: usize,
+        end: usize,
+        reason: String,
+    },
     #[error("document `{doc}`: {message}")]
     InvalidDocument { doc: String, message: String },
     #[error("document JSON: {0}")]
@@ -45,7 +55,10 @@ pub struct ConfigIssue {
 
 impl ConfigIssue {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigIssue { path: path.into(), message: message.into() }
+        ConfigIssue {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// The same issue with its path placed under `prefix` (`max_distance` → `stages[2].max_distance`).

@@ -26,7 +26,11 @@ impl CodepointIndex {
             }
             chars += 1;
         }
-        CodepointIndex { multibyte, text_bytes: text.len(), text_chars: chars }
+        CodepointIndex {
+            multibyte,
+            text_bytes: text.len(),
+            text_chars: chars,
+        }
     }
 
     /// Number of code points in the text.
@@ -61,7 +65,10 @@ impl CodepointIndex {
             return Err(CoreError::InvalidSpan {
                 start: ch,
                 end: ch,
-                reason: format!("code point offset past the text ({} code points)", self.text_chars),
+                reason: format!(
+                    "code point offset past the text ({} code points)",
+                    self.text_chars
+                ),
             });
         }
         let after = self.multibyte.partition_point(|&(_, c, _)| c < ch);
@@ -84,7 +91,10 @@ impl CodepointIndex {
                 reason: "start is after end".into(),
             });
         }
-        Ok(Span::new(self.char_to_byte(span.start)?, self.char_to_byte(span.end)?))
+        Ok(Span::new(
+            self.char_to_byte(span.start)?,
+            self.char_to_byte(span.end)?,
+        ))
     }
 }
 

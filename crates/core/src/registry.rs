@@ -19,7 +19,8 @@ impl Registry {
     /// Adds a factory; a later registration under the same name replaces the earlier one,
     /// so a distribution can swap a built-in implementation.
     pub fn register(&mut self, factory: impl StageFactory + 'static) -> &mut Self {
-        self.factories.insert(factory.name().to_string(), Arc::new(factory));
+        self.factories
+            .insert(factory.name().to_string(), Arc::new(factory));
         self
     }
 
@@ -55,9 +56,15 @@ impl Registry {
             .filter(|(score, _)| *score >= 0.75)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        let best: Vec<String> = scored.into_iter().take(3).map(|(_, n)| n.to_string()).collect();
+        let best: Vec<String> = scored
+            .into_iter()
+            .take(3)
+            .map(|(_, n)| n.to_string())
+            .collect();
         if best.is_empty() {
-            closest(name, self.names()).map(|n| vec![n.to_string()]).unwrap_or_default()
+            closest(name, self.names())
+                .map(|n| vec![n.to_string()])
+                .unwrap_or_default()
         } else {
             best
         }
@@ -67,7 +74,12 @@ impl Registry {
     pub fn producers_of(&self, layer: &str) -> Vec<String> {
         self.factories
             .values()
-            .filter(|f| f.io(&serde_json::Value::Object(Default::default())).produces.iter().any(|l| l == layer))
+            .filter(|f| {
+                f.io(&serde_json::Value::Object(Default::default()))
+                    .produces
+                    .iter()
+                    .any(|l| l == layer)
+            })
             .map(|f| f.name().to_string())
             .collect()
     }
@@ -87,7 +99,10 @@ mod tests {
     }
     impl Default for WindowConfig {
         fn default() -> Self {
-            WindowConfig { max_distance: 3, label: "x".into() }
+            WindowConfig {
+                max_distance: 3,
+                label: "x".into(),
+            }
         }
     }
 
@@ -108,12 +123,19 @@ mod tests {
         }
         fn check(&self, config: &WindowConfig) -> Vec<crate::ConfigIssue> {
             if config.max_distance == 0 {
-                vec![crate::ConfigIssue::new("max_distance", "must be at least 1")]
+                vec![crate::ConfigIssue::new(
+                    "max_distance",
+                    "must be at least 1",
+                )]
             } else {
                 vec![]
             }
         }
-        fn build(&self, _config: WindowConfig, _context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+        fn build(
+            &self,
+            _config: WindowConfig,
+            _context: &BuildContext,
+        ) -> Result<Box<dyn Stage>, StageError> {
             Ok(Box::new(Noop))
         }
     }
@@ -125,20 +147,29 @@ mod tests {
         let factory = registry.get("quotes.rules").unwrap();
         let issues = factory.validate(&serde_json::json!({"max_distanc": 2, "colour": 1}));
         assert_eq!(issues.len(), 2, "{issues:?}");
-        assert!(issues[1].message.contains("did you mean `max_distance`") || issues[0].message.contains("did you mean `max_distance`"));
+        assert!(
+            issues[1].message.contains("did you mean `max_distance`")
+                || issues[0].message.contains("did you mean `max_distance`")
+        );
         let issues = factory.validate(&serde_json::json!({"max_distance": "far"}));
         assert_eq!(issues[0].path, "max_distance");
         let issues = factory.validate(&serde_json::json!({"max_distance": 0}));
         assert_eq!(issues[0].message, "must be at least 1");
         assert!(factory.example_config().contains("max_distance = 3"));
-        assert_eq!(registry.producers_of("quotes"), vec!["quotes.rules".to_string()]);
+        assert_eq!(
+            registry.producers_of("quotes"),
+            vec!["quotes.rules".to_string()]
+        );
     }
 
     #[test]
     fn suggests_near_names() {
         let mut registry = Registry::new();
         registry.register_typed(Window);
-        assert_eq!(registry.suggest("quote.rules"), vec!["quotes.rules".to_string()]);
+        assert_eq!(
+            registry.suggest("quote.rules"),
+            vec!["quotes.rules".to_string()]
+        );
         assert!(registry.suggest("zzzz").is_empty());
     }
 }

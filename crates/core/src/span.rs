@@ -7,7 +7,9 @@ use crate::error::CoreError;
 /// Spans are only created through [`Span::new`] checks against the text (see
 /// [`crate::Document::span`]); the raw constructor exists for stages that computed offsets
 /// from the text itself, and every span is checked again when a stage returns.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -80,18 +82,27 @@ impl Span {
 /// whole document can be converted between byte and code point offsets (or validated) in
 /// one walk. Adding a span field to a layer type means adding it here too.
 pub trait MapSpans {
-    fn map_spans(&mut self, f: &mut dyn FnMut(Span) -> Result<Span, CoreError>) -> Result<(), CoreError>;
+    fn map_spans(
+        &mut self,
+        f: &mut dyn FnMut(Span) -> Result<Span, CoreError>,
+    ) -> Result<(), CoreError>;
 }
 
 impl MapSpans for Span {
-    fn map_spans(&mut self, f: &mut dyn FnMut(Span) -> Result<Span, CoreError>) -> Result<(), CoreError> {
+    fn map_spans(
+        &mut self,
+        f: &mut dyn FnMut(Span) -> Result<Span, CoreError>,
+    ) -> Result<(), CoreError> {
         *self = f(*self)?;
         Ok(())
     }
 }
 
 impl<T: MapSpans> MapSpans for Option<T> {
-    fn map_spans(&mut self, f: &mut dyn FnMut(Span) -> Result<Span, CoreError>) -> Result<(), CoreError> {
+    fn map_spans(
+        &mut self,
+        f: &mut dyn FnMut(Span) -> Result<Span, CoreError>,
+    ) -> Result<(), CoreError> {
         if let Some(inner) = self {
             inner.map_spans(f)?;
         }
@@ -100,7 +111,10 @@ impl<T: MapSpans> MapSpans for Option<T> {
 }
 
 impl<T: MapSpans> MapSpans for Vec<T> {
-    fn map_spans(&mut self, f: &mut dyn FnMut(Span) -> Result<Span, CoreError>) -> Result<(), CoreError> {
+    fn map_spans(
+        &mut self,
+        f: &mut dyn FnMut(Span) -> Result<Span, CoreError>,
+    ) -> Result<(), CoreError> {
         for item in self.iter_mut() {
             item.map_spans(f)?;
         }

@@ -78,7 +78,11 @@ pub trait StageFactory: Send + Sync {
     fn io(&self, config: &serde_json::Value) -> StageIo;
     /// The config with defaults filled in, for `explain` and the provenance hash.
     fn resolved_config(&self, config: &serde_json::Value) -> serde_json::Value;
-    fn build(&self, config: &serde_json::Value, context: &BuildContext) -> Result<Box<dyn Stage>, StageError>;
+    fn build(
+        &self,
+        config: &serde_json::Value,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError>;
 }
 
 /// A factory with a typed config: unknown fields, wrong types and defaults are handled
@@ -96,7 +100,11 @@ pub trait TypedFactory: Send + Sync + 'static {
         Vec::new()
     }
 
-    fn build(&self, config: Self::Config, context: &BuildContext) -> Result<Box<dyn Stage>, StageError>;
+    fn build(
+        &self,
+        config: Self::Config,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError>;
 }
 
 /// Adapts a [`TypedFactory`] to [`StageFactory`].
@@ -150,7 +158,10 @@ fn known_fields<C: Serialize + Default>() -> Option<Vec<String>> {
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score >= 0.8)
@@ -169,7 +180,8 @@ impl<F: TypedFactory> StageFactory for Typed<F> {
         F::VERSION
     }
     fn example_config(&self) -> String {
-        toml::to_string(&F::Config::default()).unwrap_or_else(|e| format!("# cannot render example: {e}\n"))
+        toml::to_string(&F::Config::default())
+            .unwrap_or_else(|e| format!("# cannot render example: {e}\n"))
     }
     fn validate(&self, config: &serde_json::Value) -> Vec<ConfigIssue> {
         match self.parse(config) {
@@ -185,10 +197,18 @@ impl<F: TypedFactory> StageFactory for Typed<F> {
         let parsed = self.parse(config).unwrap_or_default();
         serde_json::to_value(parsed).unwrap_or(serde_json::Value::Null)
     }
-    fn build(&self, config: &serde_json::Value, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+    fn build(
+        &self,
+        config: &serde_json::Value,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
         let parsed = self.parse(config).map_err(|issues| StageError::Build {
             stage: F::NAME.to_string(),
-            message: issues.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; "),
+            message: issues
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
         })?;
         self.0.build(parsed, context)
     }

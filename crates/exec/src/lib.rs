@@ -22,7 +22,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use stancegraph_core::{
-    layer, BuildContext, ConfigIssue, CoreError, Document, Registry, Stage, StageError, StageIo, TypedFactory,
+    layer, BuildContext, ConfigIssue, CoreError, Document, Registry, Stage, StageError, StageIo,
+    TypedFactory,
 };
 
 /// Protocol name and version sent with every request.
@@ -44,13 +45,28 @@ pub const REPLACEABLE_LAYERS: &[&str] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
     #[error("starting `{program}`: {source}")]
-    Spawn { program: String, source: std::io::Error },
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
     #[error("document `{doc}`: `{program}` {message}")]
-    Protocol { doc: String, program: String, message: String },
+    Protocol {
+        doc: String,
+        program: String,
+        message: String,
+    },
     #[error("document `{doc}`: `{program}` reported: {message}")]
-    Plugin { doc: String, program: String, message: String },
+    Plugin {
+        doc: String,
+        program: String,
+        message: String,
+    },
     #[error("document `{doc}`: `{program}` returned invalid annotations: {source}")]
-    Invalid { doc: String, program: String, source: CoreError },
+    Invalid {
+        doc: String,
+        program: String,
+        source: Box<CoreError>,
+    },
 }
 
 /// Config of an `exec` stage.
@@ -86,11 +102,15 @@ pub struct ExecFactory;
 impl TypedFactory for ExecFactory {
     type Config = ExecConfig;
     const NAME: &'static str = "exec";
-    const DESCRIPTION: &'static str = "Runs an external program as a stage over the stancegraph-exec/1 JSON-lines protocol";
+    const DESCRIPTION: &'static str =
+        "Runs an external program as a stage over the stancegraph-exec/1 JSON-lines protocol";
     const VERSION: &'static str = "1";
 
     fn io(&self, config: &ExecConfig) -> StageIo {
-        StageIo { requires: config.requires.clone(), produces: config.produces.clone() }
+        StageIo {
+            requires: config.requires.clone(),
+            produces: config.produces.clone(),
+        }
     }
 
     fn check(&self, config: &ExecConfig) -> Vec<ConfigIssue> {
@@ -102,7 +122,9 @@ impl TypedFactory for ExecFactory {
             issues.push(ConfigIssue::new("timeout_ms", "must be at least 1"));
         }
         for (i, name) in config.produces.iter().enumerate() {
-            let extension = name.strip_prefix(layer::EXTENSION_PREFIX).is_some_and(|ns| !ns.is_empty());
+            let extension = name
+                .strip_prefix(layer::EXTENSION_PREFIX)
+                .is_some_and(|ns| !ns.is_empty());
             if !extension && !REPLACEABLE_LAYERS.contains(&name.as_str()) {
                 issues.push(ConfigIssue::new(
                     format!("produces[{i}]"),
@@ -113,12 +135,24 @@ impl TypedFactory for ExecFactory {
         issues
     }
 
-    fn build(&self, config: ExecConfig, context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
-        let stage = ExecStage { config, workdir: None, idle: Mutex::new(Vec::new()) };
-        let workdir = (!stage.config.workdir.is_empty()).then(|| context.resolve(&stage.config.workdir));
+    fn build(
+        &self,
+        config: ExecConfig,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, StageError> {
+        let stage = ExecStage {
+            config,
+            workdir: None,
+            idle: Mutex::new(Vec::new()),
+        };
+        let workdir =
+            (!stage.config.workdir.is_empty()).then(|| context.resolve(&stage.config.workdir));
         let stage = ExecStage { workdir, ..stage };
         // Start one process now so a wrong command fails at build time, not per document.
-        let process = stage.spawn().map_err(|e| StageError::Build { stage: Self::NAME.into(), message: e.to_string() })?;
+        let process = stage.spawn().map_err(|e| StageError::Build {
+            stage: Self::NAME.into(),
+            message: e.to_string(),
+        })?;
         stage.release(process);
         Ok(Box::new(stage))
     }
@@ -165,16 +199,27 @@ impl ExecStage {
     }
 
     fn spawn(&self) -> Result<Process, ExecError> {
-        let (program, args) = self.config.command.split_first().ok_or_else(|| ExecError::Spawn {
-            program: String::new(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty command"),
-        })?;
+        let (program, args) =
+            self.config
+                .command
+                .split_first()
+                .ok_or_else(|| ExecError::Spawn {
+                    program: String::new(),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty command"),
+                })?;
         let mut command = Command::new(program);
-        command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        command
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
         if let Some(dir) = &self.workdir {
             command.current_dir(dir);
         }
-        let mut child = command.spawn().map_err(|source| ExecError::Spawn { program: self.program(), source })?;
+        let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+            program: self.program(),
+            source,
+        })?;
         let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
             (Some(stdin), Some(stdout)) => (stdin, stdout),
             _ => {
@@ -193,7 +238,11 @@ impl ExecStage {
                 }
             }
         });
-        Ok(Process { child, stdin, lines })
+        Ok(Process {
+            child,
+            stdin,
+            lines,
+        })
     }
 
     fn acquire(&self) -> Result<Process, ExecError> {
@@ -213,25 +262,46 @@ impl ExecStage {
     /// Sends one document and waits for its line. On any failure the process is dropped
     /// (killed), so the next document gets a fresh one.
     fn exchange(&self, process: &mut Process, doc: &Document) -> Result<String, ExecError> {
-        let protocol_error = |message: String| ExecError::Protocol { doc: doc.id.clone(), program: self.program(), message };
+        let protocol_error = |message: String| ExecError::Protocol {
+            doc: doc.id.clone(),
+            program: self.program(),
+            message,
+        };
         let export = doc.to_export();
-        let mut request = serde_json::to_string(&Request { protocol: PROTOCOL, document: &export })
-            .map_err(|e| protocol_error(format!("request could not be encoded: {e}")))?;
+        let mut request = serde_json::to_string(&Request {
+            protocol: PROTOCOL,
+            document: &export,
+        })
+        .map_err(|e| protocol_error(format!("request could not be encoded: {e}")))?;
         request.push('\n');
         process
             .stdin
             .write_all(request.as_bytes())
             .and_then(|_| process.stdin.flush())
             .map_err(|e| protocol_error(format!("stopped reading its input: {e}")))?;
-        match process.lines.recv_timeout(Duration::from_millis(self.config.timeout_ms)) {
+        match process
+            .lines
+            .recv_timeout(Duration::from_millis(self.config.timeout_ms))
+        {
             Ok(Ok(line)) => Ok(line),
             Ok(Err(e)) => Err(protocol_error(format!("output unreadable: {e}"))),
-            Err(RecvTimeoutError::Timeout) => {
-                Err(protocol_error(format!("timed out after {} ms", self.config.timeout_ms)))
-            }
+            Err(RecvTimeoutError::Timeout) => Err(protocol_error(format!(
+                "timed out after {} ms",
+                self.config.timeout_ms
+            ))),
             Err(RecvTimeoutError::Disconnected) => {
-                let status = process.child.try_wait().ok().flatten().map(|s| s.to_string()).unwrap_or_default();
-                Err(protocol_error(format!("exited without answering {status}").trim_end().to_string()))
+                let status = process
+                    .child
+                    .try_wait()
+                    .ok()
+                    .flatten()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default();
+                Err(protocol_error(
+                    format!("exited without answering {status}")
+                        .trim_end()
+                        .to_string(),
+                ))
             }
         }
     }
@@ -245,10 +315,18 @@ impl ExecStage {
             message: format!("answered with a line that is not a response: {e}"),
         })?;
         if let Some(message) = response.error {
-            return Err(ExecError::Plugin { doc: doc.id.clone(), program, message });
+            return Err(ExecError::Plugin {
+                doc: doc.id.clone(),
+                program,
+                message,
+            });
         }
         let Some(value) = response.document else {
-            return Err(ExecError::Protocol { doc: doc.id.clone(), program, message: "answered without `document` or `error`".into() });
+            return Err(ExecError::Protocol {
+                doc: doc.id.clone(),
+                program,
+                message: "answered without `document` or `error`".into(),
+            });
         };
         let same_document = value.get("id").and_then(|v| v.as_str()) == Some(doc.id.as_str())
             && value.get("text").and_then(|v| v.as_str()) == Some(doc.text());
@@ -261,16 +339,22 @@ impl ExecStage {
         }
         // Start from our own document and replace only the declared layers, so nothing
         // else the plugin sent (even invalid) is read.
-        let mut merged = serde_json::to_value(doc.to_export()).map_err(|e| ExecError::Protocol {
-            doc: doc.id.clone(),
-            program: program.clone(),
-            message: format!("document could not be encoded: {e}"),
-        })?;
+        let mut merged =
+            serde_json::to_value(doc.to_export()).map_err(|e| ExecError::Protocol {
+                doc: doc.id.clone(),
+                program: program.clone(),
+                message: format!("document could not be encoded: {e}"),
+            })?;
         for name in &self.config.produces {
             match name.strip_prefix(layer::EXTENSION_PREFIX) {
                 Some(namespace) => {
-                    let answer = value.get("extensions").and_then(|e| e.get(namespace)).cloned();
-                    if let Some(extensions) = merged.get_mut("extensions").and_then(|e| e.as_object_mut()) {
+                    let answer = value
+                        .get("extensions")
+                        .and_then(|e| e.get(namespace))
+                        .cloned();
+                    if let Some(extensions) =
+                        merged.get_mut("extensions").and_then(|e| e.as_object_mut())
+                    {
                         match answer {
                             Some(answer) => extensions.insert(namespace.to_string(), answer),
                             None => extensions.remove(namespace),
@@ -279,11 +363,19 @@ impl ExecStage {
                         merged["extensions"] = serde_json::json!({ namespace: answer });
                     }
                 }
-                None => merged[name.as_str()] = value.get(name.as_str()).cloned().unwrap_or_else(|| serde_json::json!([])),
+                None => {
+                    merged[name.as_str()] = value
+                        .get(name.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| serde_json::json!([]))
+                }
             }
         }
-        *doc = Document::from_export(&merged.to_string())
-            .map_err(|source| ExecError::Invalid { doc: doc.id.clone(), program: program.clone(), source })?;
+        *doc = Document::from_export(&merged.to_string()).map_err(|source| ExecError::Invalid {
+            doc: doc.id.clone(),
+            program: program.clone(),
+            source: Box::new(source),
+        })?;
         Ok(())
     }
 }
@@ -292,7 +384,9 @@ impl Stage for ExecStage {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let mut process = self.acquire().map_err(StageError::other)?;
         // A failed exchange drops (kills) the process; the next document starts a new one.
-        let line = self.exchange(&mut process, doc).map_err(StageError::other)?;
+        let line = self
+            .exchange(&mut process, doc)
+            .map_err(StageError::other)?;
         self.release(process);
         self.merge(doc, &line).map_err(StageError::other)
     }

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use stancegraph_core::{BuildContext, Document, Metadata, Registry, Stage};
 
 fn python_available() -> bool {
-    std::process::Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
+    std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn stage(timeout_ms: u64, produces: &[&str]) -> Box<dyn Stage> {
@@ -19,8 +22,15 @@ fn stage(timeout_ms: u64, produces: &[&str]) -> Box<dyn Stage> {
         "timeout_ms": timeout_ms,
     });
     let factory = registry.get("exec").unwrap();
-    assert!(factory.validate(&config).is_empty(), "{:?}", factory.validate(&config));
-    let context = BuildContext { data_dir: PathBuf::from("data"), config_path: "stages[0]".into() };
+    assert!(
+        factory.validate(&config).is_empty(),
+        "{:?}",
+        factory.validate(&config)
+    );
+    let context = BuildContext {
+        data_dir: PathBuf::from("data"),
+        config_path: "stages[0]".into(),
+    };
     factory.build(&config, &context).unwrap()
 }
 
@@ -43,14 +53,26 @@ fn plugin_annotations_survive_and_failures_are_per_document() {
     // Code point offsets: the curly apostrophe is one code point.
     assert_eq!(hits[0]["start"], 10);
 
-    for trigger in ["PLEASE CRASH", "PLEASE GARBAGE", "PLEASE SLEEP", "PLEASE FAIL", "PLEASE BADSPAN", "PLEASE RETEXT"] {
+    for trigger in [
+        "PLEASE CRASH",
+        "PLEASE GARBAGE",
+        "PLEASE SLEEP",
+        "PLEASE FAIL",
+        "PLEASE BADSPAN",
+        "PLEASE RETEXT",
+    ] {
         let mut bad = doc(&format!("A tariff story. {trigger}"));
         let error = stage.process(&mut bad).expect_err(trigger).to_string();
         assert!(error.contains(&bad.id), "{trigger}: {error}");
-        assert!(bad.sentences.is_empty(), "{trigger}: layers changed on failure");
+        assert!(
+            bad.sentences.is_empty(),
+            "{trigger}: layers changed on failure"
+        );
         // The next document is processed by a healthy (possibly restarted) plugin.
         let mut after = doc("The tariff threat.");
-        stage.process(&mut after).unwrap_or_else(|e| panic!("after {trigger}: {e}"));
+        stage
+            .process(&mut after)
+            .unwrap_or_else(|e| panic!("after {trigger}: {e}"));
         assert_eq!(after.extensions["keywords"].as_array().unwrap().len(), 1);
     }
 }
@@ -74,10 +96,17 @@ fn config_checks_layers_and_command() {
     let mut registry = Registry::new();
     stancegraph_exec::register(&mut registry);
     let factory = registry.get("exec").unwrap();
-    let issues = factory.validate(&serde_json::json!({"command": [], "produces": ["text"], "timeout_ms": 0}));
+    let issues = factory
+        .validate(&serde_json::json!({"command": [], "produces": ["text"], "timeout_ms": 0}));
     let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
     assert_eq!(paths, vec!["command", "timeout_ms", "produces[0]"]);
-    let context = BuildContext { data_dir: PathBuf::from("data"), config_path: "stages[0]".into() };
-    let missing = factory.build(&serde_json::json!({"command": ["/nonexistent/plugin"]}), &context);
+    let context = BuildContext {
+        data_dir: PathBuf::from("data"),
+        config_path: "stages[0]".into(),
+    };
+    let missing = factory.build(
+        &serde_json::json!({"command": ["/nonexistent/plugin"]}),
+        &context,
+    );
     assert!(missing.is_err());
 }

@@ -2,7 +2,7 @@
 // and shows the evidence behind nodes and edges. Everything runs offline from this page.
 //
 // Test hooks (used by the browser test): the URL hash may carry `select=<name>` (select that
-// node after the first layout), `top=<n|all>` and `layout=browser` (lay out in the page); after each layout the page writes its state
+// node after the first layout), `top=<n|all>`, `layout=browser` (lay out in the page) and `view=table`; after each layout the page writes its state
 // (drawn labels, layout time, details text) as JSON into <pre id="report-state">.
 (function () {
   'use strict';
@@ -129,7 +129,7 @@
 
   // ---- Cytoscape -----------------------------------------------------------------------
   cytoscape.use(cytoscapeFcose);
-  const maxProminence = Math.max(1, ...nodes.map(prominence));
+  const maxProminence = nodes.reduce((m, n) => Math.max(m, prominence(n)), 1);
   const cy = cytoscape({
     container: document.getElementById('cy'),
     minZoom: 0.05,
@@ -164,7 +164,7 @@
     const els = [];
     for (const id of view.shown) {
       const n = nodeById.get(id);
-      const size = 12 + 38 * Math.sqrt(prominence(n) / maxProminence);
+      const size = 12 + 38 * Math.sqrt(prominence(n) / maxProminence); // = layout.rs diameter()
       const at = POSITIONS[n.id];
       els.push({ group: 'nodes', data: { id: n.id, label: n.label, kind: n.kind, type: nodeType(n), colour: typeColour(nodeType(n)), size },
         position: at ? { x: at[0], y: at[1] } : { x: Math.random() * 500, y: Math.random() * 500 } });
@@ -384,7 +384,8 @@
     cy.elements().unselect();
     const node = cy.getElementById(id);
     node.select();
-    cy.animate({ center: { eles: node }, duration: 0 });
+    const box = node.renderedBoundingBox();
+    if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) cy.center(node);
     showNode(id);
   }
 
@@ -503,7 +504,7 @@
     table.rows.sort((a, b) => (a[k] < b[k] ? -dir : a[k] > b[k] ? dir : 0));
     for (const th of thead.children) th.className = th.dataset.key === k ? (table.asc ? 'asc' : 'desc') : '';
     const body = document.querySelector('#statements tbody');
-    body.replaceChildren(...table.rows.slice(0, TABLE_LIMIT).map((r) => el('tr', {},
+    body.replaceChildren(...table.rows.slice(0, TABLE_LIMIT).map((r) => el('tr', { onclick: () => showEdge(r._link), title: 'Show this edge\'s evidence' },
       COLUMNS.map(([key]) => key === 'text'
         ? el('td', { class: 'text' }, r._link.kind === 'said' ? r.text : highlighted(r.text, r._ev.trigger, namesOf(r._link.source).concat(namesOf(r._link.target))))
         : el('td', {}, r[key])))));
@@ -567,6 +568,7 @@
     const n = findNode(wanted);
     if (n) focusNode(n.id);
   }
+  if (hash.get('view') === 'table') showTab('table');
   publishState();
   window.stancegraphReport = { cy, state, redraw, focusNode, findNode, startedMs: started };
 })();

@@ -297,7 +297,12 @@ fn large_graph_loads_and_lays_out_within_ten_seconds() {
         return;
     };
     let graph = synthetic_graph(3_000, 20_000);
+    let rendering = Instant::now();
     let report = write_report(&graph, "large.html", None);
+    eprintln!(
+        "large graph: export (filter, layout in Rust, page) took {:.2} s",
+        rendering.elapsed().as_secs_f64()
+    );
     let size = std::fs::metadata(&report).map(|m| m.len()).unwrap_or(0);
     for (fragment, label) in [("", "default top actors"), ("top=1000", "top 1000")] {
         let started = Instant::now();

@@ -182,7 +182,7 @@ fn trim_punctuation(text: &str, span: Span) -> Span {
 }
 
 /// Nouns that describe a source without naming it: kept as anonymous speakers.
-const ANONYMOUS_HEADS: &[&str] = &[
+pub(crate) const ANONYMOUS_HEADS: &[&str] = &[
     "sources",
     "source",
     "analysts",

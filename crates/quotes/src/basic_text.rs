@@ -38,7 +38,8 @@ pub fn tokenize(text: &str) -> Vec<Span> {
                 let joins = d.is_alphanumeric()
                     || ((d == '-' || d == '.' || d == ',' || is_apostrophe(d) || d == '&')
                         && next.is_some_and(|n| n.is_alphanumeric())
-                        && (d != ',' || chars.get(j - 1).is_some_and(|&(_, p)| p.is_ascii_digit()))
+                        && (d != ','
+                            || chars.get(j - 1).is_some_and(|&(_, p)| p.is_ascii_digit()))
                         && (d != '.' || is_dotted_word(&chars, i, j)));
                 if !joins {
                     break;

@@ -149,6 +149,7 @@ impl Attributor {
             });
         }
         self.add_untagged_direct_quotes(doc, &regions, &mut quotes);
+        self.add_anonymous_attributions(doc, &regions, &mut quotes);
         quotes.sort_by_key(|q| (q.content.start, q.content.end));
         for (i, quote) in quotes.iter_mut().enumerate() {
             quote.id = format!("Q{}", i + 1);
@@ -191,6 +192,41 @@ impl Attributor {
                 kind: QuoteKind::Direct,
                 stage: self.stage.clone(),
                 confidence: 0.5,
+            });
+        }
+    }
+}
+
+impl Attributor {
+    /// Claims of unnamed sources ("analysts say …", "sources … express pessimism about …")
+    /// the tagger left out become indirect quotes with an anonymous speaker.
+    fn add_anonymous_attributions(
+        &self,
+        doc: &Document,
+        regions: &[marks::QuoteRegion],
+        quotes: &mut Vec<Quote>,
+    ) {
+        for (subject, verb, content) in
+            rules::anonymous_attributions(doc, &self.lexicon, attribution::ANONYMOUS_HEADS)
+        {
+            let Some(cue) = doc.tokens.get(verb).map(|t| t.span) else {
+                continue;
+            };
+            let covered = quotes
+                .iter()
+                .any(|q| q.content.overlaps(content) || q.cue.is_some_and(|c| c.overlaps(cue)));
+            if covered {
+                continue;
+            }
+            quotes.push(Quote {
+                id: String::new(),
+                content,
+                cue: Some(cue),
+                source: attribution::token_span(doc, subject.0, subject.1),
+                speaker: resolve_speaker(doc, Some(subject)),
+                kind: kind_of(doc.text(), content, regions),
+                stage: self.stage.clone(),
+                confidence: 0.55,
             });
         }
     }

@@ -101,3 +101,87 @@ pub fn nearest_cue(
         (b, a) => b.or(a),
     }
 }
+
+/// Verbs that attribute a belief or claim to their subject even when the cue lexicon has
+/// seen them rarely ("sources … express pessimism", "analysts fear").
+const ATTITUDE_VERBS: &[&str] = &[
+    "say", "express", "believe", "warn", "fear", "argue", "expect", "doubt", "predict", "suggest",
+    "note", "caution", "worry", "think",
+];
+
+/// Reported speech of unnamed sources the tagger missed: an anonymous subject head
+/// ("analysts", "multiple sources familiar with …") of a reporting or attitude verb. Returns
+/// (subject tokens, cue token, content span): the content runs from after the verb to the
+/// end of its sentence, without the final punctuation.
+pub fn anonymous_attributions(
+    doc: &Document,
+    lexicon: &CueLexicon,
+    anonymous_heads: &[&str],
+) -> Vec<((usize, usize), usize, Span)> {
+    let mut found = Vec::new();
+    let mut buf = String::new();
+    for (i, token) in doc.tokens.iter().enumerate() {
+        let is_subject = token
+            .deprel
+            .as_deref()
+            .is_some_and(|r| r.starts_with("nsubj"));
+        let word = doc.slice(token.span).to_lowercase();
+        if !is_subject || !anonymous_heads.contains(&word.as_str()) {
+            continue;
+        }
+        let range = doc.sentence_token_range(token.sentence as usize);
+        let attributing = |k: usize, buf: &mut String| {
+            doc.tokens.get(k).is_some_and(|t| {
+                let lemma = t
+                    .lemma
+                    .clone()
+                    .unwrap_or_else(|| doc.slice(t.span).to_lowercase());
+                ATTITUDE_VERBS.contains(&lemma.as_str()) || is_cue(doc, lexicon, k, buf)
+            })
+        };
+        // The parse's head of the subject, or (when the parse went wrong, e.g. "express"
+        // read as an adjective) the first attributing word shortly after the subject.
+        let parsed = token.head.map(|h| h as usize).filter(|&h| {
+            h > i
+                && doc
+                    .tokens
+                    .get(h)
+                    .is_some_and(|t| t.upos.as_deref() == Some("VERB"))
+                && attributing(h, &mut buf)
+        });
+        let Some(verb) =
+            parsed.or_else(|| (i + 1..range.end.min(i + 12)).find(|&k| attributing(k, &mut buf)))
+        else {
+            continue;
+        };
+        let range = doc.sentence_token_range(token.sentence as usize);
+        let mut last = range.end.saturating_sub(1);
+        while last > verb
+            && doc
+                .tokens
+                .get(last)
+                .is_some_and(|t| doc.slice(t.span).chars().all(|c| c.is_ascii_punctuation()))
+        {
+            last -= 1;
+        }
+        if last <= verb {
+            continue;
+        }
+        let (Some(start), Some(end)) = (doc.tokens.get(verb + 1), doc.tokens.get(last)) else {
+            continue;
+        };
+        let subject = match subject_of(doc, verb, None) {
+            Some(subject) if subject.0 <= i && i <= subject.1 => subject,
+            // The parse did not link the verb to this subject: take the subject's own
+            // phrase, from its leftmost dependent up to the verb.
+            _ => {
+                let first = (range.start..=i)
+                    .find(|&k| dominated_by(doc, k, i))
+                    .unwrap_or(i);
+                (first, verb.saturating_sub(1).max(i))
+            }
+        };
+        found.push((subject, verb, Span::new(start.span.start, end.span.end)));
+    }
+    found
+}

@@ -121,10 +121,9 @@ fn seed_article_quotes_and_speakers() {
         .all(|q| spam.iter().all(|s| !s.overlaps(q.content))));
 }
 
-/// Known gap: with the current text models the tagger misses "multiple sources … express
-/// pessimism about …" and "analysts say …" (they were found with an earlier parser).
+/// Claims of unnamed sources: "multiple sources … express pessimism about …" and
+/// "analysts say …" keep anonymous speakers, never the nearest name.
 #[test]
-#[ignore = "known gap: anonymous-source attributions in the seed are missed"]
 fn seed_article_anonymous_sources() {
     let doc = seed();
     for needle in ["pessimism", "could severely impact"] {

@@ -16,7 +16,10 @@ use crate::RunnerError;
 #[derive(Debug, Clone)]
 pub enum ConfigSource {
     /// A config compiled into the binary (the default pipeline), with a name for messages.
-    Embedded { name: String, toml: String },
+    Embedded {
+        name: String,
+        toml: String,
+    },
     File(PathBuf),
 }
 
@@ -41,7 +44,10 @@ pub struct RunnerSettings {
 
 impl Default for RunnerSettings {
     fn default() -> Self {
-        RunnerSettings { workers: 0, queue_per_worker: 4 }
+        RunnerSettings {
+            workers: 0,
+            queue_per_worker: 4,
+        }
     }
 }
 
@@ -57,7 +63,10 @@ pub struct OutputSettings {
 
 impl Default for OutputSettings {
     fn default() -> Self {
-        OutputSettings { documents: true, graph: true }
+        OutputSettings {
+            documents: true,
+            graph: true,
+        }
     }
 }
 
@@ -86,29 +95,50 @@ const TOP_LEVEL: &[&str] = &["source", "runner", "output", "stages", "exports"];
 
 /// Loads, merges environment overrides into, and validates a config. All problems are
 /// returned together as [`RunnerError::Config`].
-pub fn load_config(source: &ConfigSource, registry: &Registry, use_env: bool) -> Result<PipelineConfig, RunnerError> {
+pub fn load_config(
+    source: &ConfigSource,
+    registry: &Registry,
+    use_env: bool,
+) -> Result<PipelineConfig, RunnerError> {
     let origin = source.origin();
-    let config_error = |issues: Vec<ConfigIssue>| RunnerError::Config { origin: Some(origin.clone()), issues };
+    let config_error = |issues: Vec<ConfigIssue>| RunnerError::Config {
+        origin: Some(origin.clone()),
+        issues,
+    };
     let file_source = match source {
-        ConfigSource::Embedded { toml, .. } => config::File::from_str(toml, config::FileFormat::Toml),
+        ConfigSource::Embedded { toml, .. } => {
+            config::File::from_str(toml, config::FileFormat::Toml)
+        }
         ConfigSource::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| RunnerError::io(path.display(), e))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| RunnerError::io(path.display(), e))?;
             config::File::from_str(&text, config::FileFormat::Toml)
         }
     };
     let mut builder = config::Config::builder().add_source(file_source);
     if use_env {
         builder = builder.add_source(
-            config::Environment::with_prefix("STANCEGRAPH").prefix_separator("__").separator("__").try_parsing(true),
+            config::Environment::with_prefix("STANCEGRAPH")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
         );
     }
-    let merged = builder.build().map_err(|e| config_error(vec![ConfigIssue::new("", e.to_string())]))?;
-    let value: Value = merged.try_deserialize().map_err(|e| config_error(vec![ConfigIssue::new("", e.to_string())]))?;
+    let merged = builder
+        .build()
+        .map_err(|e| config_error(vec![ConfigIssue::new("", e.to_string())]))?;
+    let value: Value = merged
+        .try_deserialize()
+        .map_err(|e| config_error(vec![ConfigIssue::new("", e.to_string())]))?;
     validate_value(&value, registry, origin.clone()).map_err(config_error)
 }
 
 /// Validates a parsed config tree; exposed for tests and `validate`.
-pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Result<PipelineConfig, Vec<ConfigIssue>> {
+pub fn validate_value(
+    value: &Value,
+    registry: &Registry,
+    origin: String,
+) -> Result<PipelineConfig, Vec<ConfigIssue>> {
     let mut issues = Vec::new();
     let empty = serde_json::Map::new();
     let root = match value.as_object() {
@@ -120,7 +150,10 @@ pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Res
     };
     for key in root.keys() {
         if !TOP_LEVEL.contains(&key.as_str()) {
-            issues.push(ConfigIssue::new(key.clone(), format!("unknown section; expected one of: {}", TOP_LEVEL.join(", "))));
+            issues.push(ConfigIssue::new(
+                key.clone(),
+                format!("unknown section; expected one of: {}", TOP_LEVEL.join(", ")),
+            ));
         }
     }
     let source: IngestConfig = section(root.get("source"), "source", &mut issues);
@@ -133,7 +166,10 @@ pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Res
         None => &[],
         Some(Value::Array(items)) => items,
         Some(_) => {
-            issues.push(ConfigIssue::new("stages", "must be an array of tables ([[stages]])"));
+            issues.push(ConfigIssue::new(
+                "stages",
+                "must be an array of tables ([[stages]])",
+            ));
             &[]
         }
     };
@@ -147,7 +183,10 @@ pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Res
             continue;
         };
         let Some(name) = table.get("stage").and_then(Value::as_str) else {
-            issues.push(ConfigIssue::new(format!("{path}.stage"), "missing: the registered stage name, e.g. `quotes.rules`"));
+            issues.push(ConfigIssue::new(
+                format!("{path}.stage"),
+                "missing: the registered stage name, e.g. `quotes.rules`",
+            ));
             continue;
         };
         let Some(factory) = registry.get(name) else {
@@ -155,9 +194,19 @@ pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Res
             let hint = if suggestions.is_empty() {
                 "run `stancegraph list-stages` to see the registered stages".to_string()
             } else {
-                format!("did you mean {}?", suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or "))
+                format!(
+                    "did you mean {}?",
+                    suggestions
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
             };
-            issues.push(ConfigIssue::new(format!("{path}.stage"), format!("unknown stage `{name}`; {hint}")));
+            issues.push(ConfigIssue::new(
+                format!("{path}.stage"),
+                format!("unknown stage `{name}`; {hint}"),
+            ));
             continue;
         };
         let mut config = table.clone();
@@ -184,7 +233,11 @@ pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Res
             }
             available.extend(io.produces.iter().cloned());
         }
-        stages.push(StageConfig { factory: name.to_string(), config, path });
+        stages.push(StageConfig {
+            factory: name.to_string(),
+            config,
+            path,
+        });
     }
 
     let mut exports = Vec::new();
@@ -193,27 +246,43 @@ pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Res
         Some(Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 let path = format!("exports[{i}]");
-                match serde_path_to_error::deserialize::<_, stancegraph_graph::ExportSpec>(item.clone()) {
+                match serde_path_to_error::deserialize::<_, stancegraph_graph::ExportSpec>(
+                    item.clone(),
+                ) {
                     Ok(spec) => {
                         let problems = spec.problems();
                         if problems.is_empty() {
                             exports.push(spec);
                         }
                         // Problems read `field: message`.
-                        issues.extend(problems.into_iter().map(|problem| match problem.split_once(": ") {
-                            Some((field, message)) => ConfigIssue::new(field, message).under(&path),
-                            None => ConfigIssue::new(path.clone(), problem),
+                        issues.extend(problems.into_iter().map(|problem| {
+                            match problem.split_once(": ") {
+                                Some((field, message)) => {
+                                    ConfigIssue::new(field, message).under(&path)
+                                }
+                                None => ConfigIssue::new(path.clone(), problem),
+                            }
                         }));
                     }
                     Err(e) => issues.push(located(&path, e)),
                 }
             }
         }
-        Some(_) => issues.push(ConfigIssue::new("exports", "must be an array of tables ([[exports]])")),
+        Some(_) => issues.push(ConfigIssue::new(
+            "exports",
+            "must be an array of tables ([[exports]])",
+        )),
     }
 
     if issues.is_empty() {
-        Ok(PipelineConfig { origin, source, runner, output, stages, exports })
+        Ok(PipelineConfig {
+            origin,
+            source,
+            runner,
+            output,
+            stages,
+            exports,
+        })
     } else {
         Err(issues)
     }
@@ -221,12 +290,20 @@ pub fn validate_value(value: &Value, registry: &Registry, origin: String) -> Res
 
 fn located(prefix: &str, error: serde_path_to_error::Error<serde_json::Error>) -> ConfigIssue {
     let inner_path = error.path().to_string();
-    let inner_path = if inner_path == "." { String::new() } else { inner_path };
+    let inner_path = if inner_path == "." {
+        String::new()
+    } else {
+        inner_path
+    };
     ConfigIssue::new(inner_path, error.into_inner().to_string()).under(prefix)
 }
 
 /// Deserialises an optional section, recording problems and falling back to defaults.
-fn section<T: Default + serde::de::DeserializeOwned>(value: Option<&Value>, name: &str, issues: &mut Vec<ConfigIssue>) -> T {
+fn section<T: Default + serde::de::DeserializeOwned>(
+    value: Option<&Value>,
+    name: &str,
+    issues: &mut Vec<ConfigIssue>,
+) -> T {
     match value {
         None => T::default(),
         Some(value) => match serde_path_to_error::deserialize::<_, T>(value.clone()) {
@@ -252,7 +329,11 @@ mod tests {
     }
 
     /// A factory with one config field, `max_distance`, and fixed layers.
-    struct TestFactory(&'static str, &'static [&'static str], &'static [&'static str]);
+    struct TestFactory(
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    );
     impl stancegraph_core::StageFactory for TestFactory {
         fn name(&self) -> &str {
             self.0
@@ -267,7 +348,10 @@ mod tests {
             "max_distance = 3\n".into()
         }
         fn validate(&self, config: &Value) -> Vec<ConfigIssue> {
-            let keys = config.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+            let keys = config
+                .as_object()
+                .map(|m| m.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default();
             keys.into_iter()
                 .filter(|k| k != "max_distance")
                 .map(|k| ConfigIssue::new(k.clone(), format!("unknown field `{k}`")))
@@ -279,7 +363,11 @@ mod tests {
         fn resolved_config(&self, config: &Value) -> Value {
             config.clone()
         }
-        fn build(&self, _config: &Value, _context: &BuildContext) -> Result<Box<dyn Stage>, StageError> {
+        fn build(
+            &self,
+            _config: &Value,
+            _context: &BuildContext,
+        ) -> Result<Box<dyn Stage>, StageError> {
             Ok(Box::new(Noop))
         }
     }
@@ -287,7 +375,11 @@ mod tests {
     fn registry() -> Registry {
         let mut registry = Registry::new();
         registry.register(TestFactory("text.tokenize", &[], &["tokens", "sentences"]));
-        registry.register(TestFactory("quotes.rules", &["tokens", "mentions"], &["quotes"]));
+        registry.register(TestFactory(
+            "quotes.rules",
+            &["tokens", "mentions"],
+            &["quotes"],
+        ));
         registry.register(TestFactory("entities.ner", &["tokens"], &["mentions"]));
         registry
     }
@@ -323,9 +415,15 @@ mod tests {
 
     #[test]
     fn missing_layer_names_the_producer() {
-        let issues = check("[[stages]]\nstage = \"text.tokenize\"\n[[stages]]\nstage = \"quotes.rules\"\n").unwrap_err();
+        let issues =
+            check("[[stages]]\nstage = \"text.tokenize\"\n[[stages]]\nstage = \"quotes.rules\"\n")
+                .unwrap_err();
         assert_eq!(issues.len(), 1);
-        assert!(issues[0].message.contains("`mentions`") && issues[0].message.contains("entities.ner"), "{}", issues[0]);
+        assert!(
+            issues[0].message.contains("`mentions`") && issues[0].message.contains("entities.ner"),
+            "{}",
+            issues[0]
+        );
         assert!(check("[[stages]]\nstage = \"text.tokenize\"\n[[stages]]\nstage = \"entities.ner\"\n[[stages]]\nstage = \"quotes.rules\"\n").is_ok());
     }
 
@@ -333,7 +431,10 @@ mod tests {
     fn environment_overrides_apply() {
         // Set a variable unique to this test to avoid interfering with others.
         std::env::set_var("STANCEGRAPH__RUNNER__QUEUE_PER_WORKER", "9");
-        let source = ConfigSource::Embedded { name: "t".into(), toml: "[[stages]]\nstage = \"text.tokenize\"\n".into() };
+        let source = ConfigSource::Embedded {
+            name: "t".into(),
+            toml: "[[stages]]\nstage = \"text.tokenize\"\n".into(),
+        };
         let config = load_config(&source, &registry(), true).unwrap();
         std::env::remove_var("STANCEGRAPH__RUNNER__QUEUE_PER_WORKER");
         assert_eq!(config.runner.queue_per_worker, 9);

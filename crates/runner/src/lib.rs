@@ -12,7 +12,7 @@ mod output;
 mod pipeline;
 mod run;
 
-pub use config::{load_config, ConfigSource, PipelineConfig, RunnerSettings, OutputSettings};
+pub use config::{load_config, ConfigSource, OutputSettings, PipelineConfig, RunnerSettings};
 pub use output::AtomicOutputs;
 pub use pipeline::{DocumentFailure, Pipeline, StageSummary};
 pub use run::{run, DocumentsSink, RunOptions, RunOutcome, RunSummary};
@@ -24,11 +24,21 @@ use stancegraph_core::ConfigIssue;
 pub enum RunnerError {
     /// The configuration has problems; all of them are listed.
     #[error("invalid configuration{}:\n{}", .origin.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), .issues.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n"))]
-    Config { origin: Option<String>, issues: Vec<ConfigIssue> },
+    Config {
+        origin: Option<String>,
+        issues: Vec<ConfigIssue>,
+    },
     #[error("building stage `{stage}` ({path}): {message}")]
-    Build { stage: String, path: String, message: String },
+    Build {
+        stage: String,
+        path: String,
+        message: String,
+    },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("reading graph {path}: {message}")]
     Graph { path: String, message: String },
     #[error("writing document `{doc}`: {message}")]
@@ -39,6 +49,9 @@ pub enum RunnerError {
 
 impl RunnerError {
     pub(crate) fn io(path: impl std::fmt::Display, source: std::io::Error) -> Self {
-        RunnerError::Io { path: path.to_string(), source }
+        RunnerError::Io {
+            path: path.to_string(),
+            source,
+        }
     }
 }

@@ -19,7 +19,10 @@ pub struct AtomicOutputs {
 impl AtomicOutputs {
     pub fn new(dir: &Path) -> Result<Self, RunnerError> {
         std::fs::create_dir_all(dir).map_err(|e| RunnerError::io(dir.display(), e))?;
-        Ok(AtomicOutputs { dir: dir.to_path_buf(), files: BTreeMap::new() })
+        Ok(AtomicOutputs {
+            dir: dir.to_path_buf(),
+            files: BTreeMap::new(),
+        })
     }
 
     /// The writer for `name` (relative to the output directory), created on first use.
@@ -34,13 +37,17 @@ impl AtomicOutputs {
                 .map_err(|e| RunnerError::io(parent.display(), e))?;
             self.files.insert(name.to_string(), BufWriter::new(temp));
         }
-        self.files.get_mut(name).ok_or_else(|| RunnerError::Runtime(format!("output {name} vanished")))
+        self.files
+            .get_mut(name)
+            .ok_or_else(|| RunnerError::Runtime(format!("output {name} vanished")))
     }
 
     /// Writes a whole file.
     pub fn write_all(&mut self, name: &str, bytes: &[u8]) -> Result<(), RunnerError> {
         let path = self.dir.join(name);
-        self.writer(name)?.write_all(bytes).map_err(|e| RunnerError::io(path.display(), e))
+        self.writer(name)?
+            .write_all(bytes)
+            .map_err(|e| RunnerError::io(path.display(), e))
     }
 
     /// Flushes and renames every file into place.
@@ -48,9 +55,14 @@ impl AtomicOutputs {
         let mut written = Vec::new();
         for (name, writer) in self.files {
             let target = self.dir.join(&name);
-            let temp = writer.into_inner().map_err(|e| RunnerError::io(target.display(), e.into_error()))?;
-            temp.as_file().sync_all().map_err(|e| RunnerError::io(target.display(), e))?;
-            temp.persist(&target).map_err(|e| RunnerError::io(target.display(), e.error))?;
+            let temp = writer
+                .into_inner()
+                .map_err(|e| RunnerError::io(target.display(), e.into_error()))?;
+            temp.as_file()
+                .sync_all()
+                .map_err(|e| RunnerError::io(target.display(), e))?;
+            temp.persist(&target)
+                .map_err(|e| RunnerError::io(target.display(), e.error))?;
             written.push(target);
         }
         Ok(written)
@@ -71,11 +83,18 @@ mod tests {
         outputs.write_all("a.json", b"{}").unwrap();
         assert!(!dir.path().join("a.json").exists());
         outputs.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.json")).unwrap(), "{}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.json")).unwrap(),
+            "{}"
+        );
 
         let mut outputs = AtomicOutputs::new(dir.path()).unwrap();
         outputs.write_all("b.json", b"{}").unwrap();
         outputs.abandon();
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "temp file left behind");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temp file left behind"
+        );
     }
 }

@@ -47,7 +47,11 @@ pub struct Pipeline {
 impl Pipeline {
     /// Builds every stage of a validated config (loading models). All build failures are
     /// reported together.
-    pub fn build(config: &PipelineConfig, registry: &Registry, context: &BuildContext) -> Result<Pipeline, RunnerError> {
+    pub fn build(
+        config: &PipelineConfig,
+        registry: &Registry,
+        context: &BuildContext,
+    ) -> Result<Pipeline, RunnerError> {
         let mut stages = Vec::new();
         let mut issues = Vec::new();
         for stage_config in &config.stages {
@@ -58,7 +62,10 @@ impl Pipeline {
                 ));
                 continue;
             };
-            let context = BuildContext { config_path: stage_config.path.clone(), ..context.clone() };
+            let context = BuildContext {
+                config_path: stage_config.path.clone(),
+                ..context.clone()
+            };
             let resolved = factory.resolved_config(&stage_config.config);
             match factory.build(&stage_config.config, &context) {
                 Ok(stage) => {
@@ -77,13 +84,19 @@ impl Pipeline {
                         resolved,
                     })
                 }
-                Err(e) => issues.push(stancegraph_core::ConfigIssue::new(stage_config.path.clone(), e.to_string())),
+                Err(e) => issues.push(stancegraph_core::ConfigIssue::new(
+                    stage_config.path.clone(),
+                    e.to_string(),
+                )),
             }
         }
         if issues.is_empty() {
             Ok(Pipeline { stages })
         } else {
-            Err(RunnerError::Config { origin: Some(config.origin.clone()), issues })
+            Err(RunnerError::Config {
+                origin: Some(config.origin.clone()),
+                issues,
+            })
         }
     }
 
@@ -131,7 +144,10 @@ impl Pipeline {
         for built in &self.stages {
             let outcome = catch_unwind(AssertUnwindSafe(|| built.stage.process(doc)));
             let problem = match outcome {
-                Ok(Ok(())) => doc.validate().err().map(|e| format!("stage produced invalid annotations: {e}")),
+                Ok(Ok(())) => doc
+                    .validate()
+                    .err()
+                    .map(|e| format!("stage produced invalid annotations: {e}")),
                 Ok(Err(error)) => Some(error.to_string()),
                 Err(panic) => Some(format!("stage panicked: {}", panic_message(&panic))),
             };

@@ -78,7 +78,11 @@ enum SourceItem {
 }
 
 enum Outcome {
-    Processed { line: String, words: usize, doc: Box<Document> },
+    Processed {
+        line: String,
+        words: usize,
+        doc: Box<Document>,
+    },
     Failed(DocumentFailure),
     Skipped(Skip),
 }
@@ -102,7 +106,8 @@ pub async fn run(
         Some(path) => load_graph(path)?,
         None => KnowledgeGraph::new(),
     };
-    let build_graph = options.sink == DocumentsSink::Files && (config.output.graph || !config.exports.is_empty());
+    let build_graph =
+        options.sink == DocumentsSink::Files && (config.output.graph || !config.exports.is_empty());
     let mut outputs = match options.sink {
         DocumentsSink::Files => Some(AtomicOutputs::new(&options.out_dir)?),
         DocumentsSink::Stdout => None,
@@ -119,10 +124,15 @@ pub async fn run(
             }
             let item = match event {
                 IngestEvent::Document(doc) => SourceItem::Document(doc),
-                IngestEvent::Failed { id, source, reason } => {
-                    SourceItem::Failed(DocumentFailure { id, stage: "ingest".into(), reason, source: Some(source) })
+                IngestEvent::Failed { id, source, reason } => SourceItem::Failed(DocumentFailure {
+                    id,
+                    stage: "ingest".into(),
+                    reason,
+                    source: Some(source),
+                }),
+                IngestEvent::Skipped { id, source, reason } => {
+                    SourceItem::Skipped(Skip { id, source, reason })
                 }
-                IngestEvent::Skipped { id, source, reason } => SourceItem::Skipped(Skip { id, source, reason }),
             };
             if work_tx.send_blocking((seq, item)).is_err() {
                 return ControlFlow::Break(());
@@ -143,7 +153,11 @@ pub async fn run(
                     let outcome = match item {
                         SourceItem::Document(mut doc) => match pipeline.process(&mut doc) {
                             Ok(()) => match doc.to_json_line() {
-                                Ok(line) => Outcome::Processed { line, words: doc.word_count(), doc },
+                                Ok(line) => Outcome::Processed {
+                                    line,
+                                    words: doc.word_count(),
+                                    doc,
+                                },
                                 Err(e) => Outcome::Failed(DocumentFailure {
                                     id: doc.id.clone(),
                                     stage: "output".into(),
@@ -179,7 +193,10 @@ pub async fn run(
     };
 
     // Sink edge: restore input order, then write and merge.
-    let mut summary = RunSummary { workers, ..RunSummary::default() };
+    let mut summary = RunSummary {
+        workers,
+        ..RunSummary::default()
+    };
     let mut pending: BTreeMap<u64, Outcome> = BTreeMap::new();
     let mut next = 0u64;
     let stdout = std::io::stdout();
@@ -200,9 +217,12 @@ pub async fn run(
                         graph.merge_document(&doc);
                     }
                     match outputs.as_mut() {
-                        Some(out) if config.output.documents => write_line(out, "documents.jsonl", &line),
+                        Some(out) if config.output.documents => {
+                            write_line(out, "documents.jsonl", &line)
+                        }
                         Some(_) => Ok(()),
-                        None => writeln!(stdout.lock(), "{line}").map_err(|e| RunnerError::io("stdout", e)),
+                        None => writeln!(stdout.lock(), "{line}")
+                            .map_err(|e| RunnerError::io("stdout", e)),
                     }
                 }
                 Outcome::Failed(failure) => {
@@ -211,7 +231,8 @@ pub async fn run(
                     let line = serde_json::to_string(&failure).unwrap_or_default();
                     match outputs.as_mut() {
                         Some(out) => write_line(out, "failed.jsonl", &line),
-                        None => writeln!(std::io::stderr(), "failed: {line}").map_err(|e| RunnerError::io("stderr", e)),
+                        None => writeln!(std::io::stderr(), "failed: {line}")
+                            .map_err(|e| RunnerError::io("stderr", e)),
                     }
                 }
                 Outcome::Skipped(skip) => {
@@ -219,7 +240,8 @@ pub async fn run(
                     let line = serde_json::to_string(&skip).unwrap_or_default();
                     match outputs.as_mut() {
                         Some(out) => write_line(out, "skipped.jsonl", &line),
-                        None => writeln!(std::io::stderr(), "skipped: {line}").map_err(|e| RunnerError::io("stderr", e)),
+                        None => writeln!(std::io::stderr(), "skipped: {line}")
+                            .map_err(|e| RunnerError::io("stderr", e)),
                     }
                 }
             };
@@ -233,16 +255,24 @@ pub async fn run(
     progress.finish_and_clear();
     for handle in handles {
         if handle.join().is_err() {
-            return Err(RunnerError::Runtime("a worker thread panicked outside a stage".into()));
+            return Err(RunnerError::Runtime(
+                "a worker thread panicked outside a stage".into(),
+            ));
         }
     }
-    source.await.map_err(|e| RunnerError::Runtime(format!("source task: {e}")))?;
+    source
+        .await
+        .map_err(|e| RunnerError::Runtime(format!("source task: {e}")))?;
     if let Some(error) = sink_error {
         return Err(error);
     }
 
     summary.seconds = started.elapsed().as_secs_f64();
-    summary.words_per_s = if summary.seconds > 0.0 { summary.words as f64 / summary.seconds } else { 0.0 };
+    summary.words_per_s = if summary.seconds > 0.0 {
+        summary.words as f64 / summary.seconds
+    } else {
+        0.0
+    };
     if cancel.load(Ordering::Relaxed) {
         if let Some(out) = outputs {
             out.abandon();
@@ -259,14 +289,20 @@ pub async fn run(
             out.writer("documents.jsonl")?;
         }
         if config.output.graph {
-            let mut json = serde_json::to_vec(&graph.to_node_link())
-                .map_err(|e| RunnerError::Serialize { doc: "graph".into(), message: e.to_string() })?;
+            let mut json =
+                serde_json::to_vec(&graph.to_node_link()).map_err(|e| RunnerError::Serialize {
+                    doc: "graph".into(),
+                    message: e.to_string(),
+                })?;
             json.push(b'\n');
             out.write_all("graph.json", &json)?;
         }
         for spec in &config.exports {
-            let files = stancegraph_graph::render(&graph, spec)
-                .map_err(|e| RunnerError::Serialize { doc: "graph export".into(), message: e.to_string() })?;
+            let files =
+                stancegraph_graph::render(&graph, spec).map_err(|e| RunnerError::Serialize {
+                    doc: "graph export".into(),
+                    message: e.to_string(),
+                })?;
             for (name, bytes) in files {
                 out.write_all(&name, &bytes)?;
             }
@@ -278,13 +314,20 @@ pub async fn run(
 
 fn write_line(out: &mut AtomicOutputs, name: &str, line: &str) -> Result<(), RunnerError> {
     let writer = out.writer(name)?;
-    writer.write_all(line.as_bytes()).and_then(|_| writer.write_all(b"\n")).map_err(|e| RunnerError::io(name, e))
+    writer
+        .write_all(line.as_bytes())
+        .and_then(|_| writer.write_all(b"\n"))
+        .map_err(|e| RunnerError::io(name, e))
 }
 
 fn load_graph(path: &PathBuf) -> Result<KnowledgeGraph, RunnerError> {
     let text = std::fs::read_to_string(path).map_err(|e| RunnerError::io(path.display(), e))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| RunnerError::Graph { path: path.display().to_string(), message: e.to_string() })?;
-    KnowledgeGraph::from_node_link(&value)
-        .map_err(|e| RunnerError::Graph { path: path.display().to_string(), message: e.to_string() })
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| RunnerError::Graph {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    KnowledgeGraph::from_node_link(&value).map_err(|e| RunnerError::Graph {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
 }

@@ -12,9 +12,14 @@ use std::collections::{BTreeMap, HashMap};
 use crate::model::{GraphView, Node};
 
 /// Ideal distance between linked nodes, in page pixels at zoom 1.
-const IDEAL: f64 = 60.0;
-/// Pull of every node toward the centre, so that separate components stay close.
-const GRAVITY: f64 = 0.04;
+const IDEAL: f64 = 90.0;
+/// Most nodes of one grid cell that a node is compared with.
+const CELL_SAMPLE: usize = 40;
+/// Space kept between the discs of two nodes (room for a label line).
+const MARGIN: f64 = 14.0;
+/// Pull of every node toward the centre (constant, as in ForceAtlas2), so that separate
+/// components stay close without squeezing a large graph into a dense core.
+const GRAVITY: f64 = 2.0;
 
 /// Prominence of a node: mentions plus the evidence on its edges (documents count their
 /// edges only). The page ranks nodes the same way.
@@ -39,6 +44,11 @@ pub(crate) fn prominence(view: &GraphView) -> HashMap<&str, f64> {
         }
     }
     score
+}
+
+/// Diameter of a node in page pixels: the page draws nodes this size (see `report.js`).
+pub(crate) fn diameter(score: f64, max_score: f64) -> f64 {
+    12.0 + 38.0 * (score.max(0.0) / max_score.max(1.0)).sqrt()
 }
 
 /// Positions `[x, y]` for every node, by id. Deterministic: the same view always gives the
@@ -71,7 +81,7 @@ pub(crate) fn positions(view: &GraphView) -> BTreeMap<String, [f64; 2]> {
         .into_iter()
         .map(|((a, b), w)| (a, b, (1.0 + w.ln()).min(3.0)))
         .collect();
-    springs.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    springs.sort_by_key(|&(a, b, _)| (a, b));
 
     let n = order.len();
     let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
@@ -101,13 +111,16 @@ pub(crate) fn positions(view: &GraphView) -> BTreeMap<String, [f64; 2]> {
                     let Some(members) = grid.get(&(gx, gy)) else {
                         continue;
                     };
-                    for &j in members {
+                    // A crowded cell (the dense core of a large graph) is sampled, each
+                    // sample standing for `stride` nodes: cost stays linear in nodes.
+                    let stride = (members.len() / CELL_SAMPLE).max(1);
+                    for &j in members.iter().step_by(stride) {
                         if j == i {
                             continue;
                         }
                         let (dx, dy, dist) = delta(*p, pos[j], i, j);
                         if dist < cell {
-                            let force = IDEAL * IDEAL / dist * (1.0 - dist / cell);
+                            let force = stride as f64 * IDEAL * IDEAL / dist * (1.0 - dist / cell);
                             disp[i][0] += dx / dist * force;
                             disp[i][1] += dy / dist * force;
                         }
@@ -124,8 +137,9 @@ pub(crate) fn positions(view: &GraphView) -> BTreeMap<String, [f64; 2]> {
             disp[b][1] += dy / dist * force;
         }
         for (p, d) in pos.iter_mut().zip(disp.iter_mut()) {
-            d[0] -= p[0] * GRAVITY;
-            d[1] -= p[1] * GRAVITY;
+            let from_centre = (p[0] * p[0] + p[1] * p[1]).sqrt().max(1.0);
+            d[0] -= p[0] / from_centre * GRAVITY;
+            d[1] -= p[1] / from_centre * GRAVITY;
             let length = (d[0] * d[0] + d[1] * d[1]).sqrt();
             if length > 1e-9 {
                 let moved = length.min(temperature);
@@ -134,11 +148,56 @@ pub(crate) fn positions(view: &GraphView) -> BTreeMap<String, [f64; 2]> {
             }
         }
     }
+    let max_score = score.values().copied().fold(1.0, f64::max);
+    let radius: Vec<f64> = order
+        .iter()
+        .map(|node| diameter(score.get(node.id()).copied().unwrap_or(0.0), max_score) / 2.0)
+        .collect();
+    remove_overlaps(&mut pos, &radius, cell);
     order
         .iter()
         .zip(pos)
         .map(|(node, [x, y])| (node.id().to_string(), [round1(x), round1(y)]))
         .collect()
+}
+
+/// Pushes apart nodes whose discs (plus [`MARGIN`]) overlap; the force phase treats nodes
+/// as points, but the page draws prominent ones up to 50 px wide.
+fn remove_overlaps(pos: &mut [[f64; 2]], radius: &[f64], cell: f64) {
+    for _ in 0..30 {
+        let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+        let cell_of = |p: [f64; 2]| ((p[0] / cell).floor() as i64, (p[1] / cell).floor() as i64);
+        for (i, p) in pos.iter().enumerate() {
+            grid.entry(cell_of(*p)).or_default().push(i);
+        }
+        let mut moved = false;
+        for i in 0..pos.len() {
+            let (cx, cy) = cell_of(pos[i]);
+            for gx in cx - 1..=cx + 1 {
+                for gy in cy - 1..=cy + 1 {
+                    let Some(members) = grid.get(&(gx, gy)) else {
+                        continue;
+                    };
+                    let stride = (members.len() / CELL_SAMPLE).max(1);
+                    for &j in members.iter().step_by(stride).filter(|&&j| j > i) {
+                        let need = radius[i] + radius[j] + MARGIN;
+                        let (dx, dy, dist) = delta(pos[i], pos[j], i, j);
+                        if dist < need {
+                            let push = (need - dist) / 2.0;
+                            pos[i][0] += dx / dist * push;
+                            pos[i][1] += dy / dist * push;
+                            pos[j][0] -= dx / dist * push;
+                            pos[j][1] -= dy / dist * push;
+                            moved = true;
+                        }
+                    }
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
 }
 
 /// Difference `a - b`, its length (never zero: coincident nodes are pushed apart in a
@@ -162,5 +221,59 @@ fn round1(value: f64) -> f64 {
         (value * 10.0).round() / 10.0
     } else {
         0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Two triangles of actors joined by one edge, plus an isolated actor.
+    fn view() -> GraphView {
+        let actor = |i: usize| {
+            json!({"kind": "actor", "id": format!("per:a{i}"), "label": format!("A{i}"),
+                   "type": "PER", "mentions": 1 + i})
+        };
+        let link = |a: usize, b: usize| {
+            json!({"source": format!("per:a{a}"), "target": format!("per:a{b}"), "key": "k",
+                   "kind": "interaction", "label": "meet", "polarity": "support",
+                   "confidence": 0.5, "weight": 1, "evidence": []})
+        };
+        serde_json::from_value(json!({
+            "directed": true, "multigraph": true, "graph": {},
+            "nodes": (0..7).map(actor).collect::<Vec<_>>(),
+            "links": [link(0, 1), link(1, 2), link(2, 0), link(3, 4), link(4, 5), link(5, 3), link(2, 3)],
+        }))
+        .expect("view")
+    }
+
+    #[test]
+    fn positions_are_deterministic_finite_and_apart() {
+        let view = view();
+        let first = positions(&view);
+        assert_eq!(first, positions(&view));
+        assert_eq!(first.len(), 7);
+        let points: Vec<[f64; 2]> = first.values().copied().collect();
+        for (i, a) in points.iter().enumerate() {
+            assert!(a[0].is_finite() && a[1].is_finite());
+            for b in points.iter().skip(i + 1) {
+                let dist = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+                assert!(dist >= 2.0 * 6.0 + MARGIN - 0.5, "nodes overlap: {first:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn linked_nodes_end_closer_than_unlinked_ones() {
+        let view = view();
+        let at = positions(&view);
+        let dist = |a: usize, b: usize| {
+            let (p, q) = (at[&format!("per:a{a}")], at[&format!("per:a{b}")]);
+            ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt()
+        };
+        let within = (dist(0, 1) + dist(1, 2) + dist(3, 4) + dist(4, 5)) / 4.0;
+        let across = (dist(0, 4) + dist(1, 5) + dist(0, 5) + dist(1, 4)) / 4.0;
+        assert!(within < across, "within {within:.1}, across {across:.1}");
     }
 }
