@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 corpus="${1:-../shared/data/bbc-news/bbc}"
 [ -d "$corpus" ] || { echo "corpus not found: $corpus" >&2; exit 2; }
 cargo build --release --quiet
-bin=target/release/stancegraph
+bin="${CARGO_TARGET_DIR:-target}/release/stancegraph"
 cores=$(nproc)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

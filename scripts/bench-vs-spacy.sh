@@ -15,7 +15,7 @@ fi
 cargo build --release --quiet
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-ours=$(target/release/stancegraph run --workers 1 --stats --out "$out/ours" "$corpus" | tail -n 1)
+ours=$("${CARGO_TARGET_DIR:-target}"/release/stancegraph run --workers 1 --stats --out "$out/ours" "$corpus" | tail -n 1)
 spacy=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 "$venv/bin/python" - "$corpus" <<'PY'
 import json, pathlib, sys, time
 import spacy

@@ -186,10 +186,10 @@ impl Checkpoint {
             ids.push(self.cls);
             ids.extend_from_slice(row);
             ids.push(self.sep);
-            mask.extend(std::iter::repeat(1i64).take(row.len() + 2));
+            mask.extend(std::iter::repeat_n(1i64, row.len() + 2));
             let pad = width - row.len() - 2;
-            ids.extend(std::iter::repeat(self.pad).take(pad));
-            mask.extend(std::iter::repeat(0i64).take(pad));
+            ids.extend(std::iter::repeat_n(self.pad, pad));
+            mask.extend(std::iter::repeat_n(0i64, pad));
         }
         let shape = [rows.len() as i64, width as i64];
         (
