@@ -13,6 +13,7 @@
 mod document;
 mod error;
 mod layers;
+pub mod metrics;
 mod offsets;
 mod registry;
 mod span;

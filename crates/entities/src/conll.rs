@@ -135,21 +135,8 @@ pub struct Prf {
 
 impl Prf {
     fn from_counts(correct: usize, predicted: usize, gold: usize) -> Self {
-        let precision = if predicted == 0 {
-            0.0
-        } else {
-            correct as f64 / predicted as f64
-        };
-        let recall = if gold == 0 {
-            0.0
-        } else {
-            correct as f64 / gold as f64
-        };
-        let f1 = if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        };
+        let (precision, recall, f1) =
+            stancegraph_core::metrics::precision_recall_f1(correct, predicted, correct, gold);
         Prf {
             precision,
             recall,

@@ -48,21 +48,8 @@ pub struct Prf {
 
 impl Prf {
     fn new(tp_p: usize, predicted: usize, tp_r: usize, gold: usize) -> Self {
-        let p = if predicted == 0 {
-            0.0
-        } else {
-            tp_p as f64 / predicted as f64
-        };
-        let r = if gold == 0 {
-            0.0
-        } else {
-            tp_r as f64 / gold as f64
-        };
-        let f1 = if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        };
+        let (p, r, f1) =
+            stancegraph_core::metrics::precision_recall_f1(tp_p, predicted, tp_r, gold);
         Prf { p, r, f1 }
     }
 }

@@ -373,22 +373,7 @@ impl StanceCounts {
 }
 
 fn prf(correct: usize, predicted: usize, gold: usize) -> (f64, f64, f64) {
-    let p = if predicted == 0 {
-        0.0
-    } else {
-        correct as f64 / predicted as f64
-    };
-    let r = if gold == 0 {
-        0.0
-    } else {
-        correct as f64 / gold as f64
-    };
-    let f = if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    };
-    (p, r, f)
+    stancegraph_core::metrics::precision_recall_f1(correct, predicted, correct, gold)
 }
 
 /// Surface forms under which a listed actor is looked for in a training sentence.
