@@ -12,6 +12,7 @@
 
 mod document;
 mod error;
+pub mod feature_index;
 mod layers;
 pub mod metrics;
 mod offsets;

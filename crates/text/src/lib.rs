@@ -16,7 +16,7 @@ mod error;
 mod eval;
 mod lemma;
 mod parser;
-mod perceptron;
+pub mod perceptron;
 mod sentences;
 mod stages;
 mod tagger;

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+pub use stancegraph_core::feature_index::{prefetch, FeatureIndex};
+
 /// Hasher for keys that are already well-mixed 64-bit hashes.
 #[derive(Default, Clone, Copy)]
 pub struct KeyHasher(u64);
@@ -164,7 +166,7 @@ fn bump(row: &mut Vec<Slot>, class: u16, delta: f32, clock: u64) {
 pub struct Weights {
     n_classes: usize,
     /// key → (start, len) into `classes`/`values`, or (start, DENSE) into `dense`.
-    index: KeyMap<(u32, u32)>,
+    index: FeatureIndex<(u32, u32)>,
     classes: Vec<u16>,
     values: Vec<f32>,
     dense: Vec<f32>,
@@ -181,7 +183,7 @@ impl Weights {
             ..Weights::default()
         };
         let dense_from = (n_classes / 4).max(8);
-        weights.index.reserve(rows.len());
+        weights.index = FeatureIndex::with_capacity(rows.len());
         for (key, row) in rows {
             if row.is_empty() {
                 continue;
@@ -213,7 +215,7 @@ impl Weights {
         let mut rows: Vec<(u64, Vec<(u16, f32)>)> = self
             .index
             .iter()
-            .map(|(&key, &(start, len))| {
+            .map(|(key, (start, len))| {
                 let start = start as usize;
                 let row = if len == DENSE {
                     self.dense
@@ -280,30 +282,51 @@ impl Weights {
     }
 
     /// Sums the weights of `features` into `scores` (zeroed first).
+    ///
+    /// Scoring is bound by memory latency (dozens of random lookups into a table of tens of
+    /// megabytes per decision), so lookups go in three passes over a chunk of features:
+    /// prefetch the index slots, resolve them and prefetch the rows, then add. The misses
+    /// of a chunk then overlap instead of queueing one behind the other.
     #[inline]
     pub fn scores(&self, features: &[u64], scores: &mut [f32]) {
         scores.fill(0.0);
         let n = self.n_classes.min(scores.len());
-        for f in features {
-            let Some(&(start, len)) = self.index.get(f) else {
-                continue;
-            };
-            let start = start as usize;
-            if len == DENSE {
-                if let Some(row) = self.dense.get(start..start + n) {
-                    for (s, w) in scores[..n].iter_mut().zip(row) {
-                        *s += *w;
-                    }
-                }
-                continue;
+        let mut found = [(0u32, 0u32); SCORE_CHUNK];
+        for chunk in features.chunks(SCORE_CHUNK) {
+            for f in chunk {
+                self.index.prefetch(*f);
             }
-            let range = start..start + len as usize;
-            if let (Some(classes), Some(values)) =
-                (self.classes.get(range.clone()), self.values.get(range))
-            {
-                for (c, w) in classes.iter().zip(values) {
-                    if let Some(s) = scores.get_mut(*c as usize) {
-                        *s += *w;
+            let mut hits = 0;
+            for f in chunk {
+                if let Some((start, len)) = self.index.get(*f) {
+                    if len == DENSE {
+                        prefetch(self.dense.as_ptr().wrapping_add(start as usize));
+                    } else {
+                        prefetch(self.values.as_ptr().wrapping_add(start as usize));
+                        prefetch(self.classes.as_ptr().wrapping_add(start as usize));
+                    }
+                    found[hits] = (start, len);
+                    hits += 1;
+                }
+            }
+            for &(start, len) in &found[..hits] {
+                let start = start as usize;
+                if len == DENSE {
+                    if let Some(row) = self.dense.get(start..start + n) {
+                        for (s, w) in scores[..n].iter_mut().zip(row) {
+                            *s += *w;
+                        }
+                    }
+                    continue;
+                }
+                let range = start..start + len as usize;
+                if let (Some(classes), Some(values)) =
+                    (self.classes.get(range.clone()), self.values.get(range))
+                {
+                    for (c, w) in classes.iter().zip(values) {
+                        if let Some(s) = scores.get_mut(*c as usize) {
+                            *s += *w;
+                        }
                     }
                 }
             }
@@ -356,6 +379,8 @@ impl Weights {
         Ok(Weights::from_rows(n_classes, rows))
     }
 }
+
+const SCORE_CHUNK: usize = 48;
 
 /// Little-endian binary writer.
 #[derive(Default)]
