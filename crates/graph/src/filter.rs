@@ -130,6 +130,16 @@ pub const DEFAULT_TOP_ACTORS: usize = 300;
 
 impl ExportSpec {
     /// An unfiltered export in the format's default file.
+    /// True when no filter is set (the whole graph is exported).
+    pub fn is_unfiltered(&self) -> bool {
+        self.min_confidence.is_none()
+            && self.edge_kinds.is_empty()
+            && self.node_types.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+            && !self.actor_network
+    }
+
     pub fn new(format: ExportFormat) -> ExportSpec {
         ExportSpec {
             format,

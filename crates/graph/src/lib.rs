@@ -14,9 +14,11 @@ mod export;
 mod filter;
 mod merge;
 mod model;
+mod sorted;
 
 use stancegraph_core::Registry;
 
+pub use export::ExportSink;
 pub use filter::{
     actor_network, apply as apply_filters, ExportFormat, ExportSpec, DEFAULT_TOP_ACTORS,
 };
@@ -58,8 +60,35 @@ pub fn render(
     graph: &KnowledgeGraph,
     spec: &ExportSpec,
 ) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
+    render_view(graph.view(), spec)
+}
+
+/// Streams one export of `view` into `sink` (see [`render_view`] for the filtering): what
+/// the runner does, so exports of a corpus graph are never held whole in memory.
+pub fn write_view(
+    view: &GraphView,
+    spec: &ExportSpec,
+    sink: &mut dyn ExportSink,
+) -> Result<(), GraphError> {
     spec.validate()?;
-    let view = filter::apply(graph.view(), spec);
+    if spec.is_unfiltered() {
+        return export::write_view(view, spec, sink);
+    }
+    let view = filter::apply(view, spec);
+    export::write_view(&view, spec, sink)
+}
+
+/// [`render`] from a view (for example one taken with [`KnowledgeGraph::into_view`]). An
+/// export without filters renders the view as it is rather than a filtered copy of it.
+pub fn render_view(
+    view: &GraphView,
+    spec: &ExportSpec,
+) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
+    spec.validate()?;
+    if spec.is_unfiltered() {
+        return export::render_view(view, spec);
+    }
+    let view = filter::apply(view, spec);
     export::render_view(&view, spec)
 }
 

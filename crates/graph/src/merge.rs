@@ -17,9 +17,10 @@ use stancegraph_core::{
 };
 
 use crate::model::{
-    noisy_or, round4, ActorNode, DocumentNode, Edge, EdgeKind, Evidence, EvidenceKey, GraphView,
-    IssueNode, Node, RoleInfo,
+    noisy_or, round4, ActorNode, DocumentNode, Edge, EdgeKind, Evidence, GraphView, IssueNode,
+    Node, RoleInfo,
 };
+use crate::sorted::{SortedMap, SortedSet};
 use crate::GraphError;
 
 /// Version of the node-link layout written in `graph.schema`.
@@ -32,17 +33,17 @@ const COOCCURRENCE_STAGE: &str = "graph.co_occurrence";
 #[derive(Debug, Clone, Default, PartialEq)]
 struct RawActor {
     actor_type: String,
-    canonicals: BTreeSet<String>,
-    aliases: BTreeSet<String>,
-    roles: BTreeSet<RoleInfo>,
-    mentions: BTreeMap<String, u64>,
+    canonicals: SortedSet<String>,
+    aliases: SortedSet<String>,
+    roles: SortedSet<RoleInfo>,
+    mentions: SortedMap<String, u64>,
     anonymous: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 struct RawIssue {
-    labels: BTreeSet<String>,
-    mentions: BTreeMap<String, u64>,
+    labels: SortedSet<String>,
+    mentions: SortedMap<String, u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,18 +58,62 @@ struct EdgeId {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 struct RawEdge {
-    evidence: BTreeMap<EvidenceKey, Evidence>,
-    attributes: BTreeMap<String, BTreeSet<String>>,
+    /// Sorted by [`Evidence::key`], one piece per key: a sorted `Vec` rather than a map,
+    /// because a corpus graph holds hundreds of thousands of pieces and a map would store
+    /// each key (two strings) a second time.
+    evidence: Vec<Evidence>,
+    attributes: Attributes,
+}
+
+/// Free edge attributes: names with sorted, distinct values. Sorted vectors rather than
+/// nested B-trees, whose node allocations cost about a kilobyte per edge.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Attributes(Vec<(String, Vec<String>)>);
+
+impl Attributes {
+    fn insert(&mut self, name: &str, value: String) {
+        let at = match self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            Ok(at) => at,
+            Err(at) => {
+                self.0.insert(at, (name.to_string(), Vec::new()));
+                at
+            }
+        };
+        if let Some((_, values)) = self.0.get_mut(at) {
+            if let Err(slot) = values.binary_search(&value) {
+                values.insert(slot, value);
+            }
+        }
+    }
+
+    fn extend(&mut self, other: Attributes) {
+        for (name, values) in other.0 {
+            for value in values {
+                self.insert(&name, value);
+            }
+        }
+    }
+
+    fn into_map(self) -> BTreeMap<String, Vec<String>> {
+        self.0.into_iter().collect()
+    }
 }
 
 impl RawEdge {
     fn add_evidence(&mut self, evidence: Evidence) {
-        let key = evidence.key();
-        let merged = match self.evidence.remove(&key) {
-            Some(old) => old.preferred(evidence),
-            None => evidence,
-        };
-        self.evidence.insert(key, merged);
+        match self
+            .evidence
+            .binary_search_by(|e| e.key_ref().cmp(&evidence.key_ref()))
+        {
+            Ok(at) => {
+                if let Some(slot) = self.evidence.get_mut(at) {
+                    if evidence.outranks(slot) {
+                        *slot = evidence;
+                    }
+                }
+            }
+            Err(at) => self.evidence.insert(at, evidence),
+        }
     }
 }
 
@@ -221,8 +266,7 @@ impl KnowledgeGraph {
                 .entry(key)
                 .or_default()
                 .mentions
-                .entry(doc.id.clone())
-                .or_default();
+                .entry_or_default(doc.id.clone());
             *slot = (*slot).max(count);
         }
         for (id, count) in merge.issue_mentions {
@@ -231,8 +275,7 @@ impl KnowledgeGraph {
                 .entry(id)
                 .or_default()
                 .mentions
-                .entry(doc.id.clone())
-                .or_default();
+                .entry_or_default(doc.id.clone());
             *slot = (*slot).max(count);
         }
     }
@@ -352,10 +395,7 @@ impl KnowledgeGraph {
                     let edge = self.edges.entry(id).or_default();
                     edge.add_evidence(evidence);
                     if !title.is_empty() {
-                        edge.attributes
-                            .entry("title".into())
-                            .or_default()
-                            .insert(title);
+                        edge.attributes.insert("title", title);
                     }
                 }
             }
@@ -529,10 +569,9 @@ impl KnowledgeGraph {
             let kind = serde_json::to_value(quote.kind)
                 .ok()
                 .and_then(|v| v.as_str().map(String::from));
-            edge.attributes
-                .entry("quote_kind".into())
-                .or_default()
-                .extend(kind);
+            if let Some(kind) = kind {
+                edge.attributes.insert("quote_kind", kind);
+            }
         }
     }
 
@@ -605,10 +644,7 @@ impl KnowledgeGraph {
             let edge = self.edges.entry(id).or_default();
             edge.add_evidence(evidence);
             for (name, value) in &relation.attributes {
-                edge.attributes
-                    .entry(name.clone())
-                    .or_default()
-                    .insert(value.clone());
+                edge.attributes.insert(name, value.clone());
             }
         }
     }
@@ -712,7 +748,7 @@ impl KnowledgeGraph {
                     let issue = graph.issues.entry(i.id.clone()).or_default();
                     issue.labels.insert(i.label);
                     issue.labels.extend(i.aliases);
-                    issue.mentions = i.mentions_by_doc;
+                    issue.mentions = i.mentions_by_doc.into_iter().collect();
                 }
                 Node::Actor(a) => graph.load_actor(a),
             }
@@ -738,7 +774,7 @@ impl KnowledgeGraph {
             if key == node.id {
                 actor.canonicals.insert(node.label.clone());
                 actor.roles.extend(node.roles.iter().cloned());
-                actor.mentions = node.mentions_by_doc.clone();
+                actor.mentions = node.mentions_by_doc.clone().into_iter().collect();
             } else {
                 // Type of a member key comes from its prefix (`per:`), as when it was made.
                 if let Some(actor_type) = type_from_key(&key) {
@@ -780,7 +816,9 @@ impl KnowledgeGraph {
             raw.add_evidence(evidence);
         }
         for (name, values) in edge.attributes {
-            raw.attributes.entry(name).or_default().extend(values);
+            for value in values {
+                raw.attributes.insert(&name, value);
+            }
         }
         Ok(())
     }
@@ -876,10 +914,24 @@ impl KnowledgeGraph {
     }
 
     fn build_view(&self) -> GraphView {
-        let representative = self.cluster_actors();
+        self.clone().into_view()
+    }
+
+    /// The analyst's view, consuming the graph: evidence moves into the view instead of
+    /// being copied, so a corpus-sized graph is never held twice (what `run` does once
+    /// every document is merged).
+    pub fn into_view(mut self) -> GraphView {
+        if let Some(view) = self.view.take() {
+            return view;
+        }
+        let representative: BTreeMap<String, String> = self
+            .cluster_actors()
+            .into_iter()
+            .map(|(k, r)| (k.to_string(), r.to_string()))
+            .collect();
         let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (key, rep) in &representative {
-            groups.entry(rep).or_default().push(key);
+            groups.entry(rep.as_str()).or_default().push(key.as_str());
         }
         let mut nodes: Vec<Node> = self
             .documents
@@ -887,9 +939,16 @@ impl KnowledgeGraph {
             .cloned()
             .map(Node::Document)
             .collect();
+        // Raw actors are moved into their nodes, not copied.
+        let mut raw_actors = std::mem::take(&mut self.actors);
         for (rep, members) in &groups {
-            nodes.push(Node::Actor(self.actor_node(rep, members)));
+            let owned: Vec<(&str, RawActor)> = members
+                .iter()
+                .filter_map(|k| raw_actors.remove(*k).map(|a| (*k, a)))
+                .collect();
+            nodes.push(Node::Actor(self.actor_node(rep, owned)));
         }
+        drop(raw_actors);
         for (id, issue) in &self.issues {
             let label = issue
                 .labels
@@ -910,68 +969,81 @@ impl KnowledgeGraph {
                 issue_type: "ISSUE".into(),
                 mentions: issue.mentions.values().sum(),
                 documents: issue.mentions.len(),
-                mentions_by_doc: issue.mentions.clone(),
+                mentions_by_doc: issue.mentions.to_map(),
                 first_seen,
                 last_seen,
             }));
         }
-        let links = self.build_links(&representative);
         let actors = groups.len();
+        let issues = self.issues.len();
+        drop(groups);
+        // Nodes are built: free what is left before the edges are moved into the view.
+        self.issues = BTreeMap::new();
+        let edges = std::mem::take(&mut self.edges);
+        let links = self.build_links(edges, &representative);
         let graph = BTreeMap::from([
             ("name".to_string(), json!("stancegraph")),
             ("schema".to_string(), json!(GRAPH_SCHEMA)),
             ("documents".to_string(), json!(self.documents.len())),
             ("actors".to_string(), json!(actors)),
-            ("issues".to_string(), json!(self.issues.len())),
+            ("issues".to_string(), json!(issues)),
             ("offsets".to_string(), json!("codepoint")),
         ]);
         GraphView::new(graph, nodes, links)
     }
 
-    fn actor_node(&self, rep: &str, members: &[&str]) -> ActorNode {
-        let main = self.actors.get(rep).cloned().unwrap_or_default();
-        let label = main
-            .canonicals
-            .iter()
-            .next()
-            .cloned()
-            .unwrap_or_else(|| key_name(rep));
+    fn actor_node(&self, rep: &str, members: Vec<(&str, RawActor)>) -> ActorNode {
+        let keys: Vec<String> = members.iter().map(|(k, _)| k.to_string()).collect();
+        let mut label = None;
+        let mut actor_type = String::new();
+        let mut anonymous = false;
         let mut aliases = BTreeSet::new();
         let mut roles = BTreeSet::new();
         let mut mentions: BTreeMap<String, u64> = BTreeMap::new();
-        for actor in members.iter().filter_map(|k| self.actors.get(*k)) {
-            aliases.extend(actor.aliases.iter().chain(&actor.canonicals).cloned());
-            roles.extend(actor.roles.iter().cloned());
-            for (doc, count) in &actor.mentions {
-                *mentions.entry(doc.clone()).or_default() += count;
+        for (key, actor) in members {
+            if key == rep {
+                label = actor.canonicals.iter().next().cloned();
+                actor_type.clone_from(&actor.actor_type);
+                anonymous = actor.anonymous;
+            }
+            aliases.extend(actor.aliases);
+            aliases.extend(actor.canonicals);
+            roles.extend(actor.roles);
+            for (doc, count) in actor.mentions {
+                *mentions.entry(doc).or_default() += count;
             }
         }
+        let label = label.unwrap_or_else(|| key_name(rep));
         aliases.remove(&label);
         let (first_seen, last_seen) = self.seen(mentions.keys());
         ActorNode {
             id: rep.to_string(),
             label,
-            actor_type: main.actor_type.clone(),
+            actor_type,
             aliases: aliases.into_iter().collect(),
             roles: roles.into_iter().collect(),
             mentions: mentions.values().sum(),
             documents: mentions.len(),
             mentions_by_doc: mentions,
-            keys: members.iter().map(|k| k.to_string()).collect(),
-            anonymous: main.anonymous,
+            keys,
+            anonymous,
             first_seen,
             last_seen,
         }
     }
 
-    fn build_links(&self, representative: &BTreeMap<&str, &str>) -> Vec<Edge> {
+    fn build_links(
+        &self,
+        edges: BTreeMap<EdgeId, RawEdge>,
+        representative: &BTreeMap<String, String>,
+    ) -> Vec<Edge> {
         let map = |id: &str| {
             representative
                 .get(id)
                 .map_or_else(|| id.to_string(), |r| r.to_string())
         };
         let mut merged: BTreeMap<EdgeId, RawEdge> = BTreeMap::new();
-        for (id, raw) in &self.edges {
+        for (id, raw) in edges {
             let (mut source, mut target) = (map(&id.source), map(&id.target));
             if id.kind == EdgeKind::CoOccurrence {
                 if source == target {
@@ -981,21 +1053,22 @@ impl KnowledgeGraph {
                     std::mem::swap(&mut source, &mut target);
                 }
             }
-            let out = merged
-                .entry(EdgeId {
-                    source,
-                    target,
-                    ..id.clone()
-                })
-                .or_default();
-            for evidence in raw.evidence.values() {
-                out.add_evidence(evidence.clone());
-            }
-            for (name, values) in &raw.attributes {
-                out.attributes
-                    .entry(name.clone())
-                    .or_default()
-                    .extend(values.iter().cloned());
+            let id = EdgeId {
+                source,
+                target,
+                ..id
+            };
+            match merged.entry(id) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(raw);
+                }
+                std::collections::btree_map::Entry::Occupied(mut slot) => {
+                    let out = slot.get_mut();
+                    for evidence in raw.evidence {
+                        out.add_evidence(evidence);
+                    }
+                    out.attributes.extend(raw.attributes);
+                }
             }
         }
         // Multigraph keys: `kind:label`, with the polarity added where two edges would clash.
@@ -1021,7 +1094,7 @@ impl KnowledgeGraph {
                 } else {
                     base
                 };
-                let evidence: Vec<Evidence> = raw.evidence.into_values().collect();
+                let evidence: Vec<Evidence> = raw.evidence;
                 let (first_seen, last_seen) = self.seen(evidence.iter().map(|e| &e.doc));
                 let stages: BTreeSet<String> = evidence
                     .iter()
@@ -1042,11 +1115,7 @@ impl KnowledgeGraph {
                     first_seen,
                     last_seen,
                     stages: stages.into_iter().collect(),
-                    attributes: raw
-                        .attributes
-                        .into_iter()
-                        .map(|(k, v)| (k, v.into_iter().collect()))
-                        .collect(),
+                    attributes: raw.attributes.into_map(),
                 }
             })
             .collect()

@@ -109,15 +109,23 @@ impl Evidence {
         (self.doc.clone(), self.start, self.end, self.stage.clone())
     }
 
-    /// Of two pieces with the same key, the one to keep (a total order, so the result
-    /// does not depend on merge order).
-    pub(crate) fn preferred(self, other: Evidence) -> Evidence {
-        let rank = |e: &Evidence| (e.confidence.to_bits(), e.trigger.clone(), e.text.clone());
-        if rank(&other) > rank(&self) {
-            other
-        } else {
-            self
-        }
+    /// The key without copying its strings.
+    pub(crate) fn key_ref(&self) -> (&str, usize, usize, &str) {
+        (&self.doc, self.start, self.end, &self.stage)
+    }
+
+    /// Whether `self` is kept over `other` when both have the same key: a total order, so
+    /// the merged graph does not depend on merge order.
+    pub(crate) fn outranks(&self, other: &Evidence) -> bool {
+        (
+            self.confidence.to_bits(),
+            self.trigger.as_deref(),
+            self.text.as_str(),
+        ) > (
+            other.confidence.to_bits(),
+            other.trigger.as_deref(),
+            other.text.as_str(),
+        )
     }
 }
 

@@ -72,6 +72,15 @@ impl AtomicOutputs {
     pub fn abandon(self) {}
 }
 
+impl stancegraph_graph::ExportSink for AtomicOutputs {
+    fn file(&mut self, path: &str) -> std::io::Result<&mut dyn Write> {
+        match self.writer(path) {
+            Ok(writer) => Ok(writer),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -288,24 +288,27 @@ pub async fn run(
         if config.output.documents {
             out.writer("documents.jsonl")?;
         }
+        // The merged graph is consumed into its view: evidence moves, nothing is copied.
+        let view = graph.into_view();
         if config.output.graph {
-            let mut json =
-                serde_json::to_vec(&graph.to_node_link()).map_err(|e| RunnerError::Serialize {
-                    doc: "graph".into(),
-                    message: e.to_string(),
-                })?;
-            json.push(b'\n');
-            out.write_all("graph.json", &json)?;
+            // Streamed from the view: a `serde_json::Value` of a corpus graph would take
+            // several times the memory of the graph itself.
+            let writer = out.writer("graph.json")?;
+            serde_json::to_writer(&mut *writer, &view).map_err(|e| RunnerError::Serialize {
+                doc: "graph".into(),
+                message: e.to_string(),
+            })?;
+            writer
+                .write_all(b"\n")
+                .map_err(|e| RunnerError::io("graph.json", e))?;
         }
         for spec in &config.exports {
-            let files =
-                stancegraph_graph::render(&graph, spec).map_err(|e| RunnerError::Serialize {
+            stancegraph_graph::write_view(&view, spec, &mut out).map_err(|e| {
+                RunnerError::Serialize {
                     doc: "graph export".into(),
                     message: e.to_string(),
-                })?;
-            for (name, bytes) in files {
-                out.write_all(&name, &bytes)?;
-            }
+                }
+            })?;
         }
         summary.written = out.commit()?;
     }

@@ -174,40 +174,59 @@ pub struct Weights {
 
 const DENSE: u32 = u32::MAX;
 
+/// Features looked up together in [`Weights::scores`] (their cache misses overlap).
+const SCORE_CHUNK: usize = 48;
+
 impl Weights {
     /// Builds weights from sparse rows; rows covering a quarter of the classes or more are
     /// stored densely.
     pub fn from_rows(n_classes: usize, rows: Vec<(u64, Vec<(u16, f32)>)>) -> Weights {
         let mut weights = Weights {
             n_classes,
+            index: FeatureIndex::with_capacity(rows.len()),
             ..Weights::default()
         };
-        let dense_from = (n_classes / 4).max(8);
-        weights.index = FeatureIndex::with_capacity(rows.len());
+        let dense_from = Weights::dense_from(n_classes);
         for (key, row) in rows {
-            if row.is_empty() {
-                continue;
-            }
-            if row.len() >= dense_from {
-                let start = weights.dense.len();
-                weights.dense.resize(start + n_classes, 0.0);
-                for (c, w) in row {
-                    if let Some(slot) = weights.dense.get_mut(start + c as usize) {
-                        *slot = w;
-                    }
-                }
-                weights.index.insert(key, (start as u32, DENSE));
-            } else {
-                let start = weights.classes.len() as u32;
-                let len = row.len() as u32;
-                for (c, w) in row {
-                    weights.classes.push(c);
-                    weights.values.push(w);
-                }
-                weights.index.insert(key, (start, len));
-            }
+            weights.push_row(key, &row, dense_from);
         }
+        weights.shrink_to_fit();
         weights
+    }
+
+    fn dense_from(n_classes: usize) -> usize {
+        (n_classes / 4).max(8)
+    }
+
+    /// Appends one row; empty rows are skipped.
+    fn push_row(&mut self, key: u64, row: &[(u16, f32)], dense_from: usize) {
+        if row.is_empty() {
+            return;
+        }
+        if row.len() >= dense_from {
+            let start = self.dense.len();
+            self.dense.resize(start + self.n_classes, 0.0);
+            for &(c, w) in row {
+                if let Some(slot) = self.dense.get_mut(start + c as usize) {
+                    *slot = w;
+                }
+            }
+            self.index.insert(key, (start as u32, DENSE));
+        } else {
+            let start = self.classes.len() as u32;
+            for &(c, w) in row {
+                self.classes.push(c);
+                self.values.push(w);
+            }
+            self.index.insert(key, (start, row.len() as u32));
+        }
+    }
+
+    /// Gives back the slack of the growing vectors (up to half their size).
+    fn shrink_to_fit(&mut self) {
+        self.classes.shrink_to_fit();
+        self.values.shrink_to_fit();
+        self.dense.shrink_to_fit();
     }
 
     /// Every row as (key, sparse entries), sorted by key.
@@ -355,6 +374,8 @@ impl Weights {
         }
     }
 
+    /// Reads weights written by [`Weights::write`], straight into their final layout (no
+    /// intermediate rows: the parser's table is tens of megabytes).
     pub fn read(input: &mut Reader) -> Result<Weights, String> {
         let n_classes = input.u32()? as usize;
         if n_classes > 256 {
@@ -362,11 +383,20 @@ impl Weights {
         }
         let scale = input.f32()?;
         let n_keys = input.u32()? as usize;
-        let mut rows = Vec::with_capacity(n_keys.min(1 << 24));
+        if n_keys > input.remaining() {
+            return Err("corrupt model: row count past the end of the file".into());
+        }
+        let mut weights = Weights {
+            n_classes,
+            index: FeatureIndex::with_capacity(n_keys),
+            ..Weights::default()
+        };
+        let dense_from = Weights::dense_from(n_classes);
+        let mut row: Vec<(u16, f32)> = Vec::with_capacity(256);
         for _ in 0..n_keys {
             let key = input.u64()?;
             let len = input.u8()?;
-            let mut row = Vec::with_capacity(len as usize);
+            row.clear();
             for _ in 0..len {
                 let class = u16::from(input.u8()?);
                 let value = f32::from(input.i16()?) * scale;
@@ -374,13 +404,12 @@ impl Weights {
                     row.push((class, value));
                 }
             }
-            rows.push((key, row));
+            weights.push_row(key, &row, dense_from);
         }
-        Ok(Weights::from_rows(n_classes, rows))
+        weights.shrink_to_fit();
+        Ok(weights)
     }
 }
-
-const SCORE_CHUNK: usize = 48;
 
 /// Little-endian binary writer.
 #[derive(Default)]
@@ -426,6 +455,11 @@ impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
         Reader { bytes, pos: 0 }
     }
+    /// Bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         let end = self
             .pos

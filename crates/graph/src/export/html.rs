@@ -6,6 +6,7 @@
 //! with every `<` written as `\u003c` so that no string in the data can close the block.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use serde::Serialize;
 
@@ -58,58 +59,59 @@ struct PageOptions {
     top: usize,
 }
 
-/// The report page for `view`, drawing the `top` most prominent nodes at first.
-pub(crate) fn report(view: &GraphView, top: usize) -> Result<Vec<u8>, GraphError> {
+/// Writes the report page for `view`, drawing the `top` most prominent nodes at first. The
+/// page data is serialised straight into `out` (through [`ScriptSafe`]): a corpus report's
+/// data runs to tens of megabytes.
+pub(crate) fn report(view: &GraphView, top: usize, out: &mut dyn Write) -> Result<(), GraphError> {
+    let fail = |e: std::io::Error| GraphError::write(ExportFormat::Html, e);
     let data = PageData {
         graph: view,
         positions: super::layout::positions(view),
         options: PageOptions { top },
     };
-    let json =
-        serde_json::to_string(&data).map_err(|e| GraphError::write(ExportFormat::Html, e))?;
     let title = view
         .graph
         .get("name")
         .and_then(|v| v.as_str())
         .filter(|s| !s.trim().is_empty())
         .unwrap_or("stancegraph report");
-    let libraries: String = LIBRARIES
-        .iter()
-        .map(|(name, _, source)| {
-            format!(
-                "<script data-library=\"{name}\">\n{}\n</script>\n",
-                script_safe(source)
-            )
-        })
-        .collect();
-    let licences: String = LIBRARIES
-        .iter()
-        .map(|(name, licence, _)| {
-            format!(
-                "<h4>{}</h4>\n<pre>{}</pre>\n",
-                escape_html(name),
-                escape_html(licence)
-            )
-        })
-        .collect();
     // Placeholders are replaced in one pass, so text inserted for one is never scanned again.
-    let mut page = String::with_capacity(TEMPLATE.len() + json.len() + 700_000);
     let mut rest = TEMPLATE;
     while let Some(at) = rest.find("@@") {
-        page.push_str(&rest[..at]);
+        out.write_all(&rest.as_bytes()[..at]).map_err(fail)?;
         let after = &rest[at + 2..];
         let Some(end) = after.find("@@") else {
-            page.push_str(&rest[at..]);
+            out.write_all(&rest.as_bytes()[at..]).map_err(fail)?;
             rest = "";
             break;
         };
         match &after[..end] {
-            "TITLE" => page.push_str(&escape_html(title)),
-            "STYLE" => page.push_str(STYLE),
-            "DATA" => page.push_str(&json_script_safe(&json)),
-            "LIBRARIES" => page.push_str(&libraries),
-            "APP" => page.push_str(&script_safe(APP)),
-            "LICENCES" => page.push_str(&licences),
+            "TITLE" => out.write_all(escape_html(title).as_bytes()).map_err(fail)?,
+            "STYLE" => out.write_all(STYLE.as_bytes()).map_err(fail)?,
+            "DATA" => serde_json::to_writer(ScriptSafe(&mut *out), &data)
+                .map_err(|e| GraphError::write(ExportFormat::Html, e))?,
+            "LIBRARIES" => {
+                for (name, _, source) in LIBRARIES {
+                    write!(
+                        out,
+                        "<script data-library=\"{name}\">\n{}\n</script>\n",
+                        script_safe(source)
+                    )
+                    .map_err(fail)?;
+                }
+            }
+            "APP" => out.write_all(script_safe(APP).as_bytes()).map_err(fail)?,
+            "LICENCES" => {
+                for (name, licence, _) in LIBRARIES {
+                    write!(
+                        out,
+                        "<h4>{}</h4>\n<pre>{}</pre>\n",
+                        escape_html(name),
+                        escape_html(licence)
+                    )
+                    .map_err(fail)?;
+                }
+            }
             other => {
                 return Err(GraphError::write(
                     ExportFormat::Html,
@@ -119,14 +121,29 @@ pub(crate) fn report(view: &GraphView, top: usize) -> Result<Vec<u8>, GraphError
         }
         rest = &after[end + 2..];
     }
-    page.push_str(rest);
-    Ok(page.into_bytes())
+    out.write_all(rest.as_bytes()).map_err(fail)
 }
 
-/// JSON that can sit inside a `<script>` element: `<` only occurs inside JSON strings, where
-/// `\u003c` means the same, so `</script>` and `<!--` cannot appear.
-fn json_script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
+/// A writer that makes JSON safe inside a `<script>` element on the fly: `<` only occurs
+/// inside JSON strings, where `\u003c` means the same, so `</script>` and `<!--` cannot
+/// appear.
+struct ScriptSafe<W: Write>(W);
+
+impl<W: Write> Write for ScriptSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|&b| b == b'<') {
+            self.0.write_all(&rest[..at])?;
+            self.0.write_all(b"\\u003c")?;
+            rest = &rest[at + 1..];
+        }
+        self.0.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// JavaScript that can sit inside a `<script>` element. `</script` can only occur inside
@@ -171,7 +188,9 @@ mod tests {
             serde_json::Value::from("</script><b>x</b>"),
         );
         let view = GraphView::new(graph, Vec::new(), Vec::new());
-        let page = String::from_utf8(report(&view, 10).expect("page")).expect("UTF-8");
+        let mut bytes = Vec::new();
+        report(&view, 10, &mut bytes).expect("page");
+        let page = String::from_utf8(bytes).expect("UTF-8");
         let data_start = page.find("id=\"graph-data\"").expect("data block");
         let data = &page[data_start..];
         let data = &data[..data.find("</script>").expect("block ends")];
@@ -188,7 +207,9 @@ mod tests {
     #[test]
     fn vendored_libraries_are_inlined_with_their_licences() {
         let view = GraphView::new(BTreeMap::new(), Vec::new(), Vec::new());
-        let page = String::from_utf8(report(&view, 10).expect("page")).expect("UTF-8");
+        let mut bytes = Vec::new();
+        report(&view, 10, &mut bytes).expect("page");
+        let page = String::from_utf8(bytes).expect("UTF-8");
         for (name, _, _) in LIBRARIES {
             assert!(page.contains(&format!("data-library=\"{name}\"")), "{name}");
             assert!(page.contains(&format!("<h4>{name}</h4>")), "{name}");
@@ -200,7 +221,11 @@ mod tests {
     fn escaping_keeps_scripts_inert() {
         assert_eq!(script_safe("a = '</SCRIPT>';"), "a = '<\\/SCRIPT>';");
         assert_eq!(script_safe("if (a</b/.x) {}"), "if (a</b/.x) {}");
-        assert_eq!(json_script_safe(r#"{"a":"<!--"}"#), r#"{"a":"\u003c!--"}"#);
+        let mut json = Vec::new();
+        ScriptSafe(&mut json)
+            .write_all(br#"{"a":"<!--"}"#)
+            .expect("in memory");
+        assert_eq!(json, br#"{"a":"\u003c!--"}"#);
         assert_eq!(escape_html("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
     }
 }

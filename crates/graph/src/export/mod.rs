@@ -11,42 +11,99 @@ mod xml;
 use crate::filter::{ExportFormat, ExportSpec, DEFAULT_TOP_ACTORS};
 use crate::model::{Edge, GraphView, Node};
 use crate::GraphError;
+use std::io::Write;
+
+/// Where an export's files go: a writer per file path (relative to the output folder).
+/// The runner streams into atomic temporary files; [`render_view`] collects into memory.
+pub trait ExportSink {
+    fn file(&mut self, path: &str) -> std::io::Result<&mut dyn Write>;
+}
+
+/// Collects files in memory, in the order they were first written.
+#[derive(Default)]
+pub(crate) struct MemorySink {
+    pub(crate) files: Vec<(String, Vec<u8>)>,
+}
+
+impl ExportSink for MemorySink {
+    fn file(&mut self, path: &str) -> std::io::Result<&mut dyn Write> {
+        let at = match self.files.iter().position(|(p, _)| p == path) {
+            Some(at) => at,
+            None => {
+                self.files.push((path.to_string(), Vec::new()));
+                self.files.len() - 1
+            }
+        };
+        match self.files.get_mut(at) {
+            Some((_, bytes)) => Ok(bytes),
+            None => Err(std::io::Error::other("export file vanished")),
+        }
+    }
+}
 
 pub(crate) fn render_view(
     view: &GraphView,
     spec: &ExportSpec,
 ) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
+    let mut sink = MemorySink::default();
+    write_view(view, spec, &mut sink)?;
+    Ok(sink.files)
+}
+
+/// Writes the export of `view` described by `spec` into `sink`, streaming: a corpus
+/// graph's exports run to hundreds of megabytes and are never held whole in memory.
+pub(crate) fn write_view(
+    view: &GraphView,
+    spec: &ExportSpec,
+    sink: &mut dyn ExportSink,
+) -> Result<(), GraphError> {
     let (format, path) = (spec.format, spec.output_path());
-    let single = |bytes: Vec<u8>| Ok(vec![(path.to_string(), bytes)]);
+    let fail = |e: std::io::Error| GraphError::write(format, e);
     match format {
         ExportFormat::Json => {
-            let mut bytes =
-                serde_json::to_vec_pretty(view).map_err(|e| GraphError::write(format, e))?;
-            bytes.push(b'\n');
-            single(bytes)
+            let out = sink.file(path).map_err(fail)?;
+            serde_json::to_writer_pretty(&mut *out, view)
+                .map_err(|e| GraphError::write(format, e))?;
+            out.write_all(b"\n").map_err(fail)
         }
-        ExportFormat::Graphml => single(xml::graphml(view)?),
-        ExportFormat::Gexf => single(xml::gexf(view)?),
-        ExportFormat::Dot => single(dot::dot(view).into_bytes()),
+        ExportFormat::Graphml => xml::graphml(view, sink.file(path).map_err(fail)?),
+        ExportFormat::Gexf => xml::gexf(view, sink.file(path).map_err(fail)?),
+        ExportFormat::Dot => sink
+            .file(path)
+            .and_then(|out| out.write_all(dot::dot(view).as_bytes()))
+            .map_err(fail),
         ExportFormat::Neo4j => {
             let folder = path.trim_end_matches('/');
-            Ok(csvs::neo4j(view)?
-                .into_iter()
-                .map(|(name, bytes)| (format!("{folder}/{name}"), bytes))
-                .collect())
+            for (name, bytes) in csvs::neo4j(view)? {
+                sink.file(&format!("{folder}/{name}"))
+                    .and_then(|out| out.write_all(&bytes))
+                    .map_err(fail)?;
+            }
+            Ok(())
         }
-        ExportFormat::Dna => single(csvs::dna(view)?),
-        ExportFormat::Nt => single(rdf::ntriples(view)?),
+        ExportFormat::Dna => {
+            let bytes = csvs::dna(view)?;
+            sink.file(path)
+                .and_then(|out| out.write_all(&bytes))
+                .map_err(fail)
+        }
+        ExportFormat::Nt => {
+            let bytes = rdf::ntriples(view)?;
+            sink.file(path)
+                .and_then(|out| out.write_all(&bytes))
+                .map_err(fail)
+        }
         ExportFormat::Jsonld => {
-            let mut bytes = serde_json::to_vec_pretty(&rdf::jsonld(view))
+            let out = sink.file(path).map_err(fail)?;
+            serde_json::to_writer_pretty(&mut *out, &rdf::jsonld(view))
                 .map_err(|e| GraphError::write(format, e))?;
-            bytes.push(b'\n');
-            single(bytes)
+            out.write_all(b"\n").map_err(fail)
         }
-        ExportFormat::Html => single(html::report(
+        ExportFormat::Html => html::report(
             view,
             spec.top_actors.unwrap_or(DEFAULT_TOP_ACTORS),
-        )?),
+            sink.file(path).map_err(fail)?,
+        ),
     }
 }
 

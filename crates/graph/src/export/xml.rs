@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::io::Write;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
@@ -24,15 +25,15 @@ fn xml_safe(text: &str) -> Cow<'_, str> {
     }
 }
 
-struct Xml {
-    writer: Writer<Vec<u8>>,
+struct Xml<'w> {
+    writer: Writer<&'w mut dyn Write>,
     format: ExportFormat,
 }
 
-impl Xml {
-    fn new(format: ExportFormat) -> Result<Xml, GraphError> {
+impl<'w> Xml<'w> {
+    fn new(format: ExportFormat, out: &'w mut dyn Write) -> Result<Xml<'w>, GraphError> {
         let mut xml = Xml {
-            writer: Writer::new_with_indent(Vec::new(), b' ', 2),
+            writer: Writer::new_with_indent(out, b' ', 2),
             format,
         };
         xml.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -76,10 +77,12 @@ impl Xml {
         self.end(name)
     }
 
-    fn finish(self) -> Vec<u8> {
-        let mut bytes = self.writer.into_inner();
-        bytes.push(b'\n');
-        bytes
+    fn finish(self) -> Result<(), GraphError> {
+        let format = self.format;
+        self.writer
+            .into_inner()
+            .write_all(b"\n")
+            .map_err(|e| GraphError::write(format, e))
     }
 }
 
@@ -102,8 +105,8 @@ fn used_fields<T>(
 
 /// GraphML: one `<key>` per attribute, `n_*` for nodes and `e_*` for edges; edge ids are
 /// the multigraph keys' positions, the key itself is the `e_key` attribute.
-pub(crate) fn graphml(view: &GraphView) -> Result<Vec<u8>, GraphError> {
-    let mut xml = Xml::new(ExportFormat::Graphml)?;
+pub(crate) fn graphml(view: &GraphView, out: &mut dyn Write) -> Result<(), GraphError> {
+    let mut xml = Xml::new(ExportFormat::Graphml, out)?;
     xml.start(
         "graphml",
         &[
@@ -155,11 +158,11 @@ pub(crate) fn graphml(view: &GraphView) -> Result<Vec<u8>, GraphError> {
     }
     xml.end("graph")?;
     xml.end("graphml")?;
-    Ok(xml.finish())
+    xml.finish()
 }
 
 fn write_data(
-    xml: &mut Xml,
+    xml: &mut Xml<'_>,
     prefix: &str,
     fields: Vec<(&'static str, Option<String>)>,
 ) -> Result<(), GraphError> {
@@ -174,8 +177,8 @@ fn write_data(
 
 /// GEXF 1.3, dynamic: nodes live from their first to their last publication date, edges
 /// exist on each date they have evidence from (Gephi's timeline).
-pub(crate) fn gexf(view: &GraphView) -> Result<Vec<u8>, GraphError> {
-    let mut xml = Xml::new(ExportFormat::Gexf)?;
+pub(crate) fn gexf(view: &GraphView, out: &mut dyn Write) -> Result<(), GraphError> {
+    let mut xml = Xml::new(ExportFormat::Gexf, out)?;
     xml.start(
         "gexf",
         &[
@@ -259,7 +262,7 @@ pub(crate) fn gexf(view: &GraphView) -> Result<Vec<u8>, GraphError> {
     xml.end("edges")?;
     xml.end("graph")?;
     xml.end("gexf")?;
-    Ok(xml.finish())
+    xml.finish()
 }
 
 fn without(
@@ -273,7 +276,7 @@ fn without(
 }
 
 fn write_attvalues(
-    xml: &mut Xml,
+    xml: &mut Xml<'_>,
     fields: Vec<(&'static str, Option<String>)>,
 ) -> Result<(), GraphError> {
     let present: Vec<(&str, String)> = fields
@@ -290,7 +293,7 @@ fn write_attvalues(
     xml.end("attvalues")
 }
 
-fn write_edge_spells(xml: &mut Xml, view: &GraphView, edge: &Edge) -> Result<(), GraphError> {
+fn write_edge_spells(xml: &mut Xml<'_>, view: &GraphView, edge: &Edge) -> Result<(), GraphError> {
     let dates: BTreeSet<&str> = edge
         .evidence
         .iter()
