@@ -17,8 +17,9 @@ pub enum Train {
 
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
-    #[arg(long)]
-    pub train: PathBuf,
+    /// Training treebank; repeat to train on several (the shipped models use train + dev).
+    #[arg(long, required = true)]
+    pub train: Vec<PathBuf>,
     #[arg(long)]
     pub dev: Option<PathBuf>,
     #[arg(long)]
@@ -58,6 +59,14 @@ pub struct EvalArgs {
     pub parser_model: Option<PathBuf>,
 }
 
+fn paths_text(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 fn print_line(line: &str) {
     println!("{line}");
 }
@@ -76,7 +85,7 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
                 &options,
                 &mut print_line,
             )
-            .with_context(|| format!("training the tagger on {}", args.train.display()))?;
+            .with_context(|| format!("training the tagger on {}", paths_text(&args.train)))?;
             println!("wrote {}", args.out.display());
         }
         Train::Parser(args) => {
@@ -105,7 +114,7 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
                 &options,
                 &mut print_line,
             )
-            .with_context(|| format!("training the parser on {}", args.train.display()))?;
+            .with_context(|| format!("training the parser on {}", paths_text(&args.train)))?;
             println!("wrote {}", args.out.display());
         }
     }

@@ -121,10 +121,20 @@ pub fn anonymous_attributions(
     let mut found = Vec::new();
     let mut buf = String::new();
     for (i, token) in doc.tokens.iter().enumerate() {
-        let is_subject = token
-            .deprel
-            .as_deref()
-            .is_some_and(|r| r.starts_with("nsubj"));
+        // A subject, or a noun the parse hung from a word that cannot govern it (an
+        // adverb such as a sentence-initial "However"): a parse error around the subject.
+        let misattached = token
+            .head
+            .and_then(|h| doc.tokens.get(h as usize))
+            .is_none_or(|h| {
+                matches!(
+                    h.upos.as_deref(),
+                    Some("ADV" | "INTJ" | "PUNCT" | "CCONJ" | "SCONJ")
+                )
+            });
+        let is_subject = token.deprel.as_deref().is_some_and(|r| {
+            r.starts_with("nsubj") || (misattached && matches!(r, "obj" | "root" | "dep"))
+        });
         let word = doc.slice(token.span).to_lowercase();
         if !is_subject || !anonymous_heads.contains(&word.as_str()) {
             continue;

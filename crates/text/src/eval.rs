@@ -2,7 +2,7 @@
 //! or from raw text with words aligned by character offsets).
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use stancegraph_core::{Document, Metadata};
@@ -36,14 +36,24 @@ pub struct Scores {
 }
 
 /// Trains the tagger and lemmatizer on a CoNLL-U file and writes the model to `out`.
+/// The sentences of several CoNLL-U files, in order (for example train and dev for a final
+/// model once the hyper-parameters are fixed).
+fn read_all(paths: &[PathBuf]) -> Result<Vec<TreebankSentence>, TextError> {
+    let mut sentences = Vec::new();
+    for path in paths {
+        sentences.extend(read_conllu(path)?);
+    }
+    Ok(sentences)
+}
+
 pub fn train_tagger(
-    train: &Path,
+    train: &[PathBuf],
     dev: Option<&Path>,
     out: &Path,
     options: &TaggerOptions,
     log: &mut dyn FnMut(&str),
 ) -> Result<Tagger, TextError> {
-    let train = read_conllu(train)?;
+    let train = read_all(train)?;
     let dev = dev.map(read_conllu).transpose()?;
     log(&format!("training tagger on {} sentences", train.len()));
     let mut tagger = Tagger::train(&train, dev.as_deref(), options, log);
@@ -74,7 +84,7 @@ pub fn train_tagger(
 /// folds > 1, training sentences get tags predicted by taggers trained on the other
 /// folds, so that the parser learns from the kind of tags it will see.
 pub fn train_parser(
-    train: &Path,
+    train: &[PathBuf],
     dev: Option<&Path>,
     out: &Path,
     tagger: Option<&Tagger>,
@@ -82,7 +92,7 @@ pub fn train_parser(
     options: &ParserOptions,
     log: &mut dyn FnMut(&str),
 ) -> Result<Parser, TextError> {
-    let train = read_conllu(train)?;
+    let train = read_all(train)?;
     let dev = dev.map(read_conllu).transpose()?;
     let train_tags: Vec<Option<Vec<String>>> = if jackknife > 1 {
         jackknife_tags(&train, jackknife, log)
