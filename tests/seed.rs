@@ -257,3 +257,15 @@ fn quotes_are_attributed() {
         Some("Scott Bessent")
     );
 }
+
+/// "Beijing" stands for China: the merged actor is labelled China (the name that lists
+/// Beijing as an alias), and no actor has an edge to itself once its names are merged.
+#[test]
+fn metonyms_merge_under_the_full_actor_without_self_loops() {
+    let graph = &seed().graph;
+    let china = graph.actor("Beijing").expect("China / Beijing actor");
+    assert_eq!(china.label, "China");
+    assert_eq!(china.id, "gpe:china");
+    assert!(china.aliases.iter().any(|a| a == "Beijing"));
+    assert!(graph.view().links.iter().all(|l| l.source != l.target));
+}

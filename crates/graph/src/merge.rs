@@ -864,10 +864,22 @@ impl KnowledgeGraph {
         }
         let mut representative = BTreeMap::new();
         for group in members.values() {
+            // A key whose name another member lists as an alias is that member's short or
+            // metonymic form ("Trump" of Donald Trump, "Beijing" of China): never the label.
+            let aliased = |key: &str| {
+                let name = key_name(key);
+                group.iter().any(|other| {
+                    *other != key
+                        && self
+                            .actors
+                            .get(*other)
+                            .is_some_and(|a| a.aliases.iter().any(|al| normalise(al) == name))
+                })
+            };
             let best = group
                 .iter()
                 .copied()
-                .min_by_key(|k| self.representative_rank(k))
+                .min_by_key(|k| (aliased(k), self.representative_rank(k)))
                 .unwrap_or_default();
             for key in group {
                 representative.insert(*key, best);
@@ -1045,13 +1057,12 @@ impl KnowledgeGraph {
         let mut merged: BTreeMap<EdgeId, RawEdge> = BTreeMap::new();
         for (id, raw) in edges {
             let (mut source, mut target) = (map(&id.source), map(&id.target));
-            if id.kind == EdgeKind::CoOccurrence {
-                if source == target {
-                    continue;
-                }
-                if source > target {
-                    std::mem::swap(&mut source, &mut target);
-                }
+            // Two names of one actor, merged: an actor has no stance or tie to itself.
+            if source == target {
+                continue;
+            }
+            if id.kind == EdgeKind::CoOccurrence && source > target {
+                std::mem::swap(&mut source, &mut target);
             }
             let id = EdgeId {
                 source,
