@@ -1250,6 +1250,10 @@ impl<'r, 'd> State<'r, 'd> {
             let female = FEMALE_PRONOUNS.contains(&lower.as_str());
             let sentence = self.tokens()[i].sentence;
             let mut best: Option<(usize, f32)> = None;
+            // Plural pronouns weigh every fitting candidate of the window by how often the
+            // document has named it so far: in "… ISS challenging Tesla … the President
+            // said, “They want to meet”", they are the story's China, not the last company.
+            let mut plural_candidates: Vec<(usize, f32, usize)> = Vec::new();
             for work in self
                 .mentions
                 .iter()
@@ -1266,14 +1270,24 @@ impl<'r, 'd> State<'r, 'd> {
                     .tokens()
                     .get(work.tokens.start)
                     .map_or(0, |t| t.sentence);
-                if sentence.saturating_sub(token_sentence) > 3 {
+                // Singular pronouns look three sentences back; plural ones, weighed by
+                // salience, look further.
+                if sentence.saturating_sub(token_sentence) > if plural { 8 } else { 3 } {
                     break;
                 }
                 let fits = if plural {
-                    matches!(
-                        entity.1.entity_type,
-                        EntityType::Gpe | EntityType::Org | EntityType::Norp
-                    )
+                    // A nationality used as an adjective ("Leninist business model",
+                    // "Chinese goods") names no group that could be "they".
+                    let modifier = entity.1.entity_type == EntityType::Norp
+                        && self
+                            .tokens()
+                            .get(work.tokens.end)
+                            .is_some_and(|t| matches!(t.upos.as_deref(), Some("NOUN" | "PROPN")));
+                    !modifier
+                        && matches!(
+                            entity.1.entity_type,
+                            EntityType::Gpe | EntityType::Org | EntityType::Norp
+                        )
                 } else if entity.1.entity_type != EntityType::Per {
                     false
                 } else {
@@ -1288,9 +1302,54 @@ impl<'r, 'd> State<'r, 'd> {
                 };
                 if fits {
                     let confidence = if token_sentence == sentence { 0.7 } else { 0.6 };
-                    best = Some((entity.0, confidence));
-                    break;
+                    if !plural {
+                        best = Some((entity.0, confidence));
+                        break;
+                    }
+                    if !plural_candidates.iter().any(|c| c.0 == entity.0) {
+                        let named = self
+                            .mentions
+                            .iter()
+                            .filter(|w| {
+                                w.span.end <= span.start
+                                    && w.entity == Some(entity.0)
+                                    && w.kind != MentionKind::Pronoun
+                            })
+                            .count();
+                        plural_candidates.push((entity.0, confidence, named));
+                    }
                 }
+            }
+            // "Bessent and He Lifeng prepare for their meeting": a plural pronoun after
+            // people joined by "and" in its own sentence refers to them together, which
+            // no single entity stands for.
+            let joined_people = plural && {
+                let people: Vec<&Work> = self
+                    .mentions
+                    .iter()
+                    .filter(|w| {
+                        w.span.end <= span.start
+                            && w.entity_type == EntityType::Per
+                            && w.kind != MentionKind::Pronoun
+                            && self.tokens().get(w.tokens.start).map(|t| t.sentence)
+                                == Some(sentence)
+                    })
+                    .collect();
+                people.windows(2).any(|pair| {
+                    (pair[0].tokens.end..pair[1].tokens.start).any(|k| self.lower(k) == "and")
+                })
+            };
+            if joined_people {
+                plural_candidates.clear();
+            }
+            if plural {
+                // Most named first; among equals the nearest (candidates are in order of
+                // distance, and `max_by_key` keeps the last maximum, hence the reversal).
+                best = plural_candidates
+                    .iter()
+                    .rev()
+                    .max_by_key(|c| c.2)
+                    .map(|c| (c.0, c.1));
             }
             if let Some((entity, confidence)) = best {
                 let entity_type = self.entities[entity].entity_type;

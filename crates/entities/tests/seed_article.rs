@@ -239,3 +239,33 @@ fn seed_article_actors_roles_and_resolution() {
         );
     }
 }
+
+/// The pronoun mention at the first `they`/`their` after `context` in the seed article.
+fn pronoun_after<'a>(doc: &'a Document, context: &str) -> Option<&'a stancegraph_core::Mention> {
+    let at = doc.text().find(context)? + context.len();
+    doc.mentions
+        .iter()
+        .filter(|m| m.kind == MentionKind::Pronoun && m.span.start >= at)
+        .min_by_key(|m| m.span.start)
+        .filter(|m| m.span.start < at + 40)
+}
+
+/// Plural pronouns go to the story's salient actor, not to the last organisation or an
+/// adjectival nationality, and are left alone after people joined by "and".
+#[test]
+fn plural_pronouns_follow_salience() {
+    let Some(doc) = analysed() else { return };
+    let china = entity(&doc, "China").id.clone();
+    // "… ISS challenging Tesla’s governance … stating, “… They want to meet.”"
+    let they = pronoun_after(&doc, "going forward. ").expect("They want to meet");
+    assert_eq!(they.entity.as_deref(), Some(china.as_str()));
+    // "Maybe there is some Leninist business model …, but they are the largest supplier"
+    let they = pronoun_after(&doc, "a good idea, but ").expect("they are the largest supplier");
+    assert_eq!(they.entity.as_deref(), Some(china.as_str()));
+    // "As Bessent and He Lifeng prepare for their critical meeting": no single actor.
+    let at = doc.text().find("prepare for their").expect("seed sentence");
+    assert!(!doc
+        .mentions
+        .iter()
+        .any(|m| m.kind == MentionKind::Pronoun && m.span.start > at && m.span.start < at + 20));
+}
