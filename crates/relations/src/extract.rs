@@ -48,6 +48,22 @@ struct Actor {
     first: usize,
     last: usize,
     possessive: bool,
+    /// The name modifies a following noun ("a Financial Times interview", "some Leninist
+    /// business model"): a modifier, not an actor taking a stance.
+    modifier: bool,
+    /// The name is the object of "of" ("vice-president of the Asia Society Policy
+    /// Institute"): it qualifies another actor.
+    of_object: bool,
+    /// A nationality that stands for its country ("Chinese companies" → China).
+    demonym: bool,
+}
+
+impl Actor {
+    /// A nationality or group word used as an adjective that stands for no country
+    /// ("Leninist business model"): nobody a stance could be about.
+    fn is_adjectival_group(&self) -> bool {
+        self.entity_type == EntityType::Norp && self.modifier && !self.demonym
+    }
 }
 
 /// A token seen by the rules.
@@ -268,12 +284,27 @@ impl<'d> View<'d> {
                 continue;
             };
             // "Chinese goods", "Chinese companies": the nationality stands for the country.
-            let entity = demonym_country.get(entity.as_str()).unwrap_or(entity);
+            let country = demonym_country.get(entity.as_str());
+            let demonym = country.is_some();
+            let entity = country.unwrap_or(entity);
             if !is_actor_type(mention.entity_type) {
                 continue;
             }
             let index = actors.len();
             let after = doc.text().get(mention.span.end..).unwrap_or("");
+            let modifier = doc
+                .tokens
+                .get(range.end)
+                .is_some_and(|t| t.upos.as_deref() == Some("NOUN"));
+            let before = |k: usize| {
+                range
+                    .start
+                    .checked_sub(k)
+                    .and_then(|i| doc.tokens.get(i))
+                    .map(|t| doc.slice(t.span).to_lowercase())
+            };
+            let of_object = before(1).as_deref() == Some("of")
+                || (before(1).as_deref() == Some("the") && before(2).as_deref() == Some("of"));
             actors.push(Actor {
                 entity: entity.clone(),
                 entity_type: mention.entity_type,
@@ -283,6 +314,9 @@ impl<'d> View<'d> {
                 possessive: after.starts_with("'s")
                     || after.starts_with("’s")
                     || after.starts_with('\''),
+                modifier,
+                of_object,
+                demonym,
             });
             for t in tokens.get_mut(range).into_iter().flatten() {
                 t.actor.get_or_insert(index);
@@ -1204,11 +1238,11 @@ impl Extractor {
             let content = quote.content;
             let text = view.doc.slice(content);
             let mut seen = BTreeSet::new();
-            for actor in view
-                .actors
-                .iter()
-                .filter(|a| a.span.start >= content.start && a.span.end <= content.end)
-            {
+            for actor in view.actors.iter().filter(|a| {
+                a.span.start >= content.start
+                    && a.span.end <= content.end
+                    && !a.is_adjectival_group()
+            }) {
                 if &actor.entity == speaker || !seen.insert(actor.entity.clone()) {
                     continue;
                 }
@@ -1292,10 +1326,10 @@ impl Extractor {
                 .collect();
             let mut best: BTreeMap<(String, String), (Polarity, f32)> = BTreeMap::new();
             for h in &actors {
-                if h.entity_type == EntityType::Norp {
+                if h.entity_type == EntityType::Norp || h.modifier || h.of_object {
                     continue;
                 }
-                for t in &actors {
+                for t in actors.iter().filter(|t| !t.is_adjectival_group()) {
                     let located = t.first > 0
                         && view
                             .tokens

@@ -341,6 +341,30 @@ fn check_acceptance(doc: &Document) {
     );
 }
 
+/// Names that only qualify someone else hold no stance and are no target: the institute
+/// of Cutler's title, the newspaper of "a Financial Times interview", and the adjective of
+/// "some Leninist business model".
+fn check_qualifiers_take_no_stance(doc: &Document) {
+    let named = |canonical: &str| {
+        doc.entities
+            .iter()
+            .find(|e| e.canonical == canonical)
+            .map(|e| e.id.clone())
+    };
+    for name in [
+        "Asia Society Policy Institute",
+        "Financial Times",
+        "Leninist",
+    ] {
+        let Some(id) = named(name) else { continue };
+        let involved = doc.stances.iter().any(|s| {
+            matches!(&s.holder, ActorRef::Entity { id: h } if *h == id)
+                || matches!(&s.target, Target::Actor { id: t } if *t == id)
+        });
+        assert!(!involved, "{name} takes part in a stance");
+    }
+}
+
 #[test]
 fn rules_on_seed_with_known_actors() {
     let mut doc = seed_document();
@@ -414,6 +438,7 @@ fn rules_on_seed_with_known_actors() {
     extractor.annotate(&mut doc);
     doc.validate().expect("valid spans");
     check_acceptance(&doc);
+    check_qualifiers_take_no_stance(&doc);
 }
 
 #[test]
@@ -445,4 +470,5 @@ fn full_pipeline_on_seed() {
     extractor.annotate(&mut doc);
     doc.validate().expect("valid spans");
     check_acceptance(&doc);
+    check_qualifiers_take_no_stance(&doc);
 }
