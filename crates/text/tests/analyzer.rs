@@ -100,24 +100,28 @@ fn ewt(file: &str) -> Option<std::path::PathBuf> {
     path.exists().then_some(path)
 }
 
+/// The shipped models are trained on EWT train + dev (data/models/text/README.md), so the
+/// held-out regression check reads the test split; floors sit just below the measured
+/// figures (UPOS 0.955, lemma 0.971, UAS 0.848, LAS 0.817; raw tokens 0.986, sentences
+/// 0.791), so a regression fails.
 #[test]
-fn ewt_dev_accuracy_stays_above_its_floor() {
-    let Some(dev) = ewt("en_ewt-ud-dev.conllu") else {
+fn ewt_test_accuracy_stays_above_its_floor() {
+    let Some(test) = ewt("en_ewt-ud-test.conllu") else {
         eprintln!("skipping: ../shared/data not found");
         return;
     };
     let analyzer = Analyzer::load(&default_data_dir()).expect("shipped models load");
-    let sentences = read_conllu(&dev).unwrap();
+    let sentences = read_conllu(&test).unwrap();
     let scores = evaluate(&analyzer.tagger, Some(&analyzer.parser), &sentences, false);
     eprintln!("{scores:?}");
-    assert!(scores.upos >= 0.945, "UPOS {}", scores.upos);
-    assert!(scores.lemma >= 0.95, "lemma {}", scores.lemma);
-    assert!(scores.uas.unwrap_or(0.0) >= 0.83, "UAS {:?}", scores.uas);
-    assert!(scores.las.unwrap_or(0.0) >= 0.795, "LAS {:?}", scores.las);
+    assert!(scores.upos >= 0.95, "UPOS {}", scores.upos);
+    assert!(scores.lemma >= 0.965, "lemma {}", scores.lemma);
+    assert!(scores.uas.unwrap_or(0.0) >= 0.84, "UAS {:?}", scores.uas);
+    assert!(scores.las.unwrap_or(0.0) >= 0.81, "LAS {:?}", scores.las);
     let raw = evaluate(&analyzer.tagger, Some(&analyzer.parser), &sentences, true);
     eprintln!("{raw:?}");
     assert!(
-        raw.tokens_f1.unwrap_or(0.0) >= 0.975,
+        raw.tokens_f1.unwrap_or(0.0) >= 0.98,
         "tokens F1 {:?}",
         raw.tokens_f1
     );
