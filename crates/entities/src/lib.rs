@@ -20,6 +20,7 @@ mod ner;
 mod resolve;
 mod stages;
 mod tagger;
+mod temporal;
 mod training;
 
 use std::path::PathBuf;
@@ -33,6 +34,7 @@ pub use ner::{tag_mentions, NER_STAGE};
 pub use resolve::{entity_key, resolve_entities, Resolver, RESOLVE_STAGE};
 pub use stages::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
 pub use tagger::{train, NerModel, TaggedEntity, TrainSettings, LABELS, TYPES};
+pub use temporal::date_and_money_mentions;
 pub use training::{evaluate_ner, tokenize_raw, train_ner, NerTrainOptions};
 
 /// Errors of the entity stages and their training commands.

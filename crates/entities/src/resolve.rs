@@ -398,7 +398,7 @@ impl<'r, 'd> State<'r, 'd> {
             .doc
             .mentions
             .iter()
-            .filter(|m| m.kind == MentionKind::Name)
+            .filter(|m| m.kind == MentionKind::Name && !is_timeless(m.entity_type))
             .cloned()
             .collect();
         for mention in &existing {
@@ -1420,7 +1420,15 @@ impl<'r, 'd> State<'r, 'd> {
                 confidence,
             });
         }
-        let mentions = self
+        // Dates and amounts pass through unresolved: they are no actors.
+        let passthrough: Vec<Mention> = self
+            .doc
+            .mentions
+            .iter()
+            .filter(|m| is_timeless(m.entity_type))
+            .cloned()
+            .collect();
+        let mut mentions: Vec<Mention> = self
             .mentions
             .iter()
             .map(|w| Mention {
@@ -1443,6 +1451,8 @@ impl<'r, 'd> State<'r, 'd> {
                 confidence: w.confidence,
             })
             .collect();
+        mentions.extend(passthrough);
+        mentions.sort_by_key(|m| (m.span.start, m.span.end));
         let relations = self
             .relations
             .iter()
@@ -1467,6 +1477,11 @@ impl<'r, 'd> State<'r, 'd> {
             .collect();
         (mentions, entities, relations)
     }
+}
+
+/// DATE and MONEY mentions: never actors, never resolved.
+fn is_timeless(entity_type: EntityType) -> bool {
+    matches!(entity_type, EntityType::Date | EntityType::Money)
 }
 
 #[cfg(test)]

@@ -30,6 +30,8 @@ pub struct NerConfig {
     pub model: String,
     /// Mentions the tagger is less sure of are dropped.
     pub min_confidence: f32,
+    /// Also mark dates and amounts of money (DATE / MONEY mentions, found by rules).
+    pub dates_and_money: bool,
 }
 
 impl Default for NerConfig {
@@ -37,6 +39,7 @@ impl Default for NerConfig {
         NerConfig {
             model: DEFAULT_MODEL.to_string(),
             min_confidence: 0.0,
+            dates_and_money: true,
         }
     }
 }
@@ -46,20 +49,37 @@ struct NerFactory;
 struct NerStage {
     model: Arc<NerModel>,
     min_confidence: f32,
+    dates_and_money: bool,
 }
 
 impl Stage for NerStage {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        doc.mentions = tag_mentions(&self.model, doc, self.min_confidence);
+        doc.mentions = all_mentions(&self.model, doc, self.min_confidence, self.dates_and_money);
         Ok(())
     }
+}
+
+/// Name mentions from the tagger, plus (when asked) DATE and MONEY mentions, in text order.
+fn all_mentions(
+    model: &NerModel,
+    doc: &Document,
+    min_confidence: f32,
+    dates_and_money: bool,
+) -> Vec<stancegraph_core::Mention> {
+    let mut mentions = tag_mentions(model, doc, min_confidence);
+    if dates_and_money {
+        let extra = crate::temporal::date_and_money_mentions(doc, &mentions);
+        mentions.extend(extra);
+        mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    }
+    mentions
 }
 
 impl TypedFactory for NerFactory {
     type Config = NerConfig;
     const NAME: &'static str = NER_STAGE;
     const DESCRIPTION: &'static str =
-        "Named-entity tagger (averaged perceptron trained on CoNLL-2003): PER, ORG, GPE, LOC, NORP, MISC mentions";
+        "Named-entity tagger (averaged perceptron trained on CoNLL-2003): PER, ORG, GPE, LOC, NORP, MISC mentions; DATE and MONEY by rules";
     const VERSION: &'static str = "1";
 
     fn io(&self, _config: &NerConfig) -> StageIo {
@@ -90,6 +110,7 @@ impl TypedFactory for NerFactory {
         Ok(Box::new(NerStage {
             model: Arc::new(model),
             min_confidence: config.min_confidence,
+            dates_and_money: config.dates_and_money,
         }))
     }
 }
@@ -179,7 +200,7 @@ impl EntityAnalyzer {
 
     /// Fills `doc.mentions` and `doc.entities` (and hierarchy relations), replacing earlier ones.
     pub fn annotate(&self, doc: &mut Document) -> Result<(), EntitiesError> {
-        doc.mentions = tag_mentions(&self.model, doc, 0.0);
+        doc.mentions = all_mentions(&self.model, doc, 0.0, true);
         self.resolver.resolve(doc);
         doc.validate().map_err(|e| EntitiesError::Document {
             doc: doc.id.clone(),

@@ -269,3 +269,28 @@ fn plural_pronouns_follow_salience() {
         .iter()
         .any(|m| m.kind == MentionKind::Pronoun && m.span.start > at && m.span.start < at + 20));
 }
+
+/// Dates are marked (the November 1 deadline, the December 1 start of the controls) but
+/// never become actors.
+#[test]
+fn seed_dates_are_mentions_not_actors() {
+    let Some(doc) = analysed() else { return };
+    let dates: Vec<&str> = doc
+        .mentions
+        .iter()
+        .filter(|m| m.entity_type == EntityType::Date)
+        .map(|m| doc.slice(m.span))
+        .collect();
+    for wanted in ["November 1", "December 1"] {
+        assert!(dates.contains(&wanted), "{wanted} not in {dates:?}");
+    }
+    assert!(doc
+        .mentions
+        .iter()
+        .filter(|m| matches!(m.entity_type, EntityType::Date | EntityType::Money))
+        .all(|m| m.entity.is_none()));
+    assert!(doc
+        .entities
+        .iter()
+        .all(|e| !matches!(e.entity_type, EntityType::Date | EntityType::Money)));
+}
