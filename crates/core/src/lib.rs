@@ -12,7 +12,6 @@
 
 mod document;
 mod error;
-pub mod feature_index;
 mod layers;
 pub mod metrics;
 mod offsets;

@@ -1254,12 +1254,12 @@ impl<'r, 'd> State<'r, 'd> {
             // document has named it so far: in "… ISS challenging Tesla … the President
             // said, “They want to meet”", they are the story's China, not the last company.
             let mut plural_candidates: Vec<(usize, f32, usize)> = Vec::new();
-            for work in self
+            // Mentions are sorted by start: those before the pronoun.
+            let earlier = self
                 .mentions
-                .iter()
-                .rev()
-                .filter(|w| w.span.end <= span.start)
-            {
+                .get(..self.mentions.partition_point(|w| w.span.start < span.start))
+                .unwrap_or(&[]);
+            for work in earlier.iter().rev().filter(|w| w.span.end <= span.start) {
                 let Some(entity) = work
                     .entity
                     .and_then(|e| self.entities.get(e).map(|x| (e, x)))
@@ -1307,13 +1307,10 @@ impl<'r, 'd> State<'r, 'd> {
                         break;
                     }
                     if !plural_candidates.iter().any(|c| c.0 == entity.0) {
-                        let named = self
-                            .mentions
+                        let named = earlier
                             .iter()
                             .filter(|w| {
-                                w.span.end <= span.start
-                                    && w.entity == Some(entity.0)
-                                    && w.kind != MentionKind::Pronoun
+                                w.entity == Some(entity.0) && w.kind != MentionKind::Pronoun
                             })
                             .count();
                         plural_candidates.push((entity.0, confidence, named));
@@ -1324,17 +1321,16 @@ impl<'r, 'd> State<'r, 'd> {
             // people joined by "and" in its own sentence refers to them together, which
             // no single entity stands for.
             let joined_people = plural && {
-                let people: Vec<&Work> = self
-                    .mentions
+                let in_sentence = |w: &&Work| {
+                    self.tokens().get(w.tokens.start).map(|t| t.sentence) == Some(sentence)
+                };
+                let mut people: Vec<&Work> = earlier
                     .iter()
-                    .filter(|w| {
-                        w.span.end <= span.start
-                            && w.entity_type == EntityType::Per
-                            && w.kind != MentionKind::Pronoun
-                            && self.tokens().get(w.tokens.start).map(|t| t.sentence)
-                                == Some(sentence)
-                    })
+                    .rev()
+                    .take_while(in_sentence)
+                    .filter(|w| w.entity_type == EntityType::Per && w.kind != MentionKind::Pronoun)
                     .collect();
+                people.reverse();
                 people.windows(2).any(|pair| {
                     (pair[0].tokens.end..pair[1].tokens.start).any(|k| self.lower(k) == "and")
                 })

@@ -100,11 +100,20 @@ pub fn date_and_money_mentions(doc: &Document, existing: &[Mention]) -> Vec<Ment
         .iter()
         .map(|t| doc.slice(t.span).to_lowercase())
         .collect();
-    let taken = |i: usize| {
-        doc.tokens
-            .get(i)
-            .is_some_and(|t| existing.iter().any(|m| m.span.overlaps(t.span)))
-    };
+    // Tokens inside a name mention, marked in one pass over the mentions.
+    let mut covered = vec![false; doc.tokens.len()];
+    for mention in existing {
+        let first = doc
+            .tokens
+            .partition_point(|t| t.span.end <= mention.span.start);
+        let end = doc
+            .tokens
+            .partition_point(|t| t.span.start < mention.span.end);
+        for slot in covered.get_mut(first..end.max(first)).into_iter().flatten() {
+            *slot = true;
+        }
+    }
+    let taken = |i: usize| covered.get(i).copied().unwrap_or(false);
     let same_sentence = |a: usize, b: usize| {
         doc.tokens.get(a).map(|t| t.sentence) == doc.tokens.get(b).map(|t| t.sentence)
     };

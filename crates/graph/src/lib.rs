@@ -63,8 +63,9 @@ pub fn render(
     render_view(graph.view(), spec)
 }
 
-/// Streams one export of `view` into `sink` (see [`render_view`] for the filtering): what
-/// the runner does, so exports of a corpus graph are never held whole in memory.
+/// Streams one export of `view` into `sink`: what the runner does, so exports of a corpus
+/// graph are never held whole in memory. An export without filters writes the view as it
+/// is rather than a filtered copy of it.
 pub fn write_view(
     view: &GraphView,
     spec: &ExportSpec,
@@ -78,18 +79,15 @@ pub fn write_view(
     export::write_view(&view, spec, sink)
 }
 
-/// [`render`] from a view (for example one taken with [`KnowledgeGraph::into_view`]). An
-/// export without filters renders the view as it is rather than a filtered copy of it.
+/// [`render`] from a view (for example one taken with [`KnowledgeGraph::into_view`]): the
+/// files collected in memory instead of streamed.
 pub fn render_view(
     view: &GraphView,
     spec: &ExportSpec,
 ) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
-    spec.validate()?;
-    if spec.is_unfiltered() {
-        return export::render_view(view, spec);
-    }
-    let view = filter::apply(view, spec);
-    export::render_view(&view, spec)
+    let mut sink = export::MemorySink::default();
+    write_view(view, spec, &mut sink)?;
+    Ok(sink.files)
 }
 
 /// Registers the graph crate's stages (none: the graph is built by the runner's sink).

@@ -65,39 +65,8 @@ struct RawEdge {
     attributes: Attributes,
 }
 
-/// Free edge attributes: names with sorted, distinct values. Sorted vectors rather than
-/// nested B-trees, whose node allocations cost about a kilobyte per edge.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Attributes(Vec<(String, Vec<String>)>);
-
-impl Attributes {
-    fn insert(&mut self, name: &str, value: String) {
-        let at = match self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
-            Ok(at) => at,
-            Err(at) => {
-                self.0.insert(at, (name.to_string(), Vec::new()));
-                at
-            }
-        };
-        if let Some((_, values)) = self.0.get_mut(at) {
-            if let Err(slot) = values.binary_search(&value) {
-                values.insert(slot, value);
-            }
-        }
-    }
-
-    fn extend(&mut self, other: Attributes) {
-        for (name, values) in other.0 {
-            for value in values {
-                self.insert(&name, value);
-            }
-        }
-    }
-
-    fn into_map(self) -> BTreeMap<String, Vec<String>> {
-        self.0.into_iter().collect()
-    }
-}
+/// Free edge attributes: names with sorted, distinct values.
+type Attributes = SortedMap<String, SortedSet<String>>;
 
 impl RawEdge {
     fn add_evidence(&mut self, evidence: Evidence) {
@@ -395,7 +364,9 @@ impl KnowledgeGraph {
                     let edge = self.edges.entry(id).or_default();
                     edge.add_evidence(evidence);
                     if !title.is_empty() {
-                        edge.attributes.insert("title", title);
+                        edge.attributes
+                            .entry_or_default("title".into())
+                            .insert(title);
                     }
                 }
             }
@@ -570,7 +541,9 @@ impl KnowledgeGraph {
                 .ok()
                 .and_then(|v| v.as_str().map(String::from));
             if let Some(kind) = kind {
-                edge.attributes.insert("quote_kind", kind);
+                edge.attributes
+                    .entry_or_default("quote_kind".into())
+                    .insert(kind);
             }
         }
     }
@@ -644,7 +617,9 @@ impl KnowledgeGraph {
             let edge = self.edges.entry(id).or_default();
             edge.add_evidence(evidence);
             for (name, value) in &relation.attributes {
-                edge.attributes.insert(name, value.clone());
+                edge.attributes
+                    .entry_or_default(name.clone())
+                    .insert(value.clone());
             }
         }
     }
@@ -816,9 +791,7 @@ impl KnowledgeGraph {
             raw.add_evidence(evidence);
         }
         for (name, values) in edge.attributes {
-            for value in values {
-                raw.attributes.insert(&name, value);
-            }
+            raw.attributes.entry_or_default(name).extend(values);
         }
         Ok(())
     }
@@ -1078,7 +1051,9 @@ impl KnowledgeGraph {
                     for evidence in raw.evidence {
                         out.add_evidence(evidence);
                     }
-                    out.attributes.extend(raw.attributes);
+                    for (name, values) in raw.attributes {
+                        out.attributes.entry_or_default(name).extend(values);
+                    }
                 }
             }
         }
@@ -1126,7 +1101,11 @@ impl KnowledgeGraph {
                     first_seen,
                     last_seen,
                     stages: stages.into_iter().collect(),
-                    attributes: raw.attributes.into_map(),
+                    attributes: raw
+                        .attributes
+                        .into_iter()
+                        .map(|(name, values)| (name, values.into_iter().collect()))
+                        .collect(),
                 }
             })
             .collect()

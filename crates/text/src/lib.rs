@@ -14,9 +14,10 @@
 mod conllu;
 mod error;
 mod eval;
+mod feature_index;
 mod lemma;
 mod parser;
-pub mod perceptron;
+mod perceptron;
 mod sentences;
 mod stages;
 mod tagger;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-pub use stancegraph_core::feature_index::{prefetch, FeatureIndex};
+use crate::feature_index::{prefetch, FeatureIndex};
 
 /// Hasher for keys that are already well-mixed 64-bit hashes.
 #[derive(Default, Clone, Copy)]

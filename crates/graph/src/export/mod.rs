@@ -14,7 +14,7 @@ use crate::GraphError;
 use std::io::Write;
 
 /// Where an export's files go: a writer per file path (relative to the output folder).
-/// The runner streams into atomic temporary files; [`render_view`] collects into memory.
+/// The runner streams into atomic temporary files; `render_view` collects into memory.
 pub trait ExportSink {
     fn file(&mut self, path: &str) -> std::io::Result<&mut dyn Write>;
 }
@@ -39,15 +39,6 @@ impl ExportSink for MemorySink {
             None => Err(std::io::Error::other("export file vanished")),
         }
     }
-}
-
-pub(crate) fn render_view(
-    view: &GraphView,
-    spec: &ExportSpec,
-) -> Result<Vec<(String, Vec<u8>)>, GraphError> {
-    let mut sink = MemorySink::default();
-    write_view(view, spec, &mut sink)?;
-    Ok(sink.files)
 }
 
 /// Writes the export of `view` described by `spec` into `sink`, streaming: a corpus

@@ -1,6 +1,6 @@
 //! A hash index for feature keys that lets a model prefetch its lookups.
 //!
-//! Linear models over hashed sparse features (the taggers and the parser) spend most of
+//! Linear models over hashed sparse features (the POS tagger and the parser) spend most of
 //! their time waiting for memory: each decision reads dozens of random rows from a table of
 //! megabytes. `std::collections::HashMap` cannot say where a key lives before it is looked
 //! up; this open-addressing index can, so a caller can [`FeatureIndex::prefetch`] every
@@ -31,7 +31,7 @@ struct Entry<V> {
 /// its weights are). Keys are already mixed hashes, so their low bits pick the slot; key 0
 /// marks an empty slot (a real key of 0 is stored as 1, a collision of one key in 2^64).
 /// Unlike `HashMap`, a lookup's slot can be prefetched before it is needed: see
-/// `stancegraph_text::perceptron::Weights::scores`.
+/// [`crate::perceptron::Weights::scores`].
 #[derive(Clone)]
 pub struct FeatureIndex<V> {
     entries: Vec<Entry<V>>,
@@ -65,12 +65,9 @@ impl<V: Copy + Default> FeatureIndex<V> {
         key.max(1)
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// Inserts or replaces the value of `key`.
