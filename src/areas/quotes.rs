@@ -1,9 +1,11 @@
 //! `train quotes` and `eval quotes`: attribution learned and scored on PolNeAR.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use stancegraph_core::Document;
 use stancegraph_quotes::{score::Role, train, Attributor};
+
+mod ggt_eval;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Train {
@@ -36,10 +38,18 @@ pub enum Eval {
 #[derive(clap::Args, Debug)]
 pub struct EvalArgs {
     /// PolNeAR split directory, e.g. ../shared/data/polnear/dev
-    #[arg(long)]
-    pub polnear: PathBuf,
+    #[arg(long, required_unless_present = "ggt")]
+    pub polnear: Option<PathBuf>,
+    /// Gender Gap Tracker evaluation file, e.g. ../shared/data/ggt/ggt_dev.jsonl: runs the
+    /// default pipeline on each article's `rawtext` and scores with the tracker's metric.
+    #[arg(long, conflicts_with = "polnear")]
+    pub ggt: Option<PathBuf>,
+    /// With --ggt: write every gold and predicted quote with its outcome to this JSONL file
+    /// (for error analysis; it holds article text, keep it out of the repository).
+    #[arg(long, requires = "ggt")]
+    pub dump: Option<PathBuf>,
     /// Directory holding `tagger.bin` and `cues.json` (default: the shipped model).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "ggt")]
     pub model: Option<PathBuf>,
 }
 
@@ -79,12 +89,7 @@ impl Preparer {
 }
 
 fn data_dir() -> PathBuf {
-    let local = PathBuf::from("data");
-    if local.join("models").exists() {
-        local
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
-    }
+    crate::data_dir(None)
 }
 
 pub fn train(cmd: Train) -> anyhow::Result<()> {
@@ -120,13 +125,19 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
 
 pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let Eval::Quotes(args) = cmd;
+    if let Some(ggt) = &args.ggt {
+        return ggt_eval::eval(ggt, args.dump.as_deref());
+    }
+    let Some(polnear) = &args.polnear else {
+        anyhow::bail!("eval quotes needs --polnear DIR or --ggt FILE");
+    };
     let attributor = match &args.model {
         Some(dir) => Attributor::from_files(&dir.join("tagger.bin"), &dir.join("cues.json")),
         None => Attributor::load(&data_dir()),
     }
     .context("loading the attribution model")?;
     let preparer = Preparer::load(true)?;
-    let examples = train::load_examples(&args.polnear, |doc| preparer.prepare(doc))
+    let examples = train::load_examples(polnear, |doc| preparer.prepare(doc))
         .context("reading the PolNeAR split")?;
     let start = std::time::Instant::now();
     let scorer = train::evaluate(&attributor, &examples);

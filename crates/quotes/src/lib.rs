@@ -13,6 +13,7 @@
 mod attribution;
 pub mod basic_text;
 mod error;
+pub mod ggt;
 pub mod lexicon;
 pub mod marks;
 pub mod polnear;
