@@ -43,7 +43,8 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 2 configuration or usage error; 1 other fatal error; 130 interrupted."
 )]
 struct Cli {
-    /// Directory with models and lexicons (default: $STANCEGRAPH_DATA, else the project's data/).
+    /// Directory with models and lexicons; its files override the embedded ones (default:
+    /// $STANCEGRAPH_DATA, else the models compiled into the binary).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -144,21 +145,16 @@ pub fn builtin_registry() -> Registry {
     registry
 }
 
-/// The data directory: `--data-dir`, `$STANCEGRAPH_DATA`, the project's `data/` (found
-/// from the build location), or `./data`.
+/// `--data-dir` as given on the command line, for the commands that resolve the data
+/// directory themselves (`train`, `eval`).
+static DATA_DIR_FLAG: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The data directory, the same for every command: `explicit`, else `--data-dir`, else
+/// `$STANCEGRAPH_DATA`, else the models compiled into the binary (feature `embed`), else
+/// the project's `data/` (found from the build location), else `./data`. A file missing
+/// from a given directory falls back to its embedded copy.
 pub fn data_dir(explicit: Option<&Path>) -> PathBuf {
-    if let Some(dir) = explicit {
-        return dir.to_path_buf();
-    }
-    if let Some(dir) = std::env::var_os("STANCEGRAPH_DATA") {
-        return PathBuf::from(dir);
-    }
-    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    if built.join("models").is_dir() {
-        built
-    } else {
-        PathBuf::from("data")
-    }
+    stancegraph_assets::data_dir(explicit.or(DATA_DIR_FLAG.get().map(PathBuf::as_path)))
 }
 
 /// Runs the CLI with the built-in stages.
@@ -189,7 +185,10 @@ pub fn run_with(extend: impl FnOnce(&mut Registry)) -> ExitCode {
 }
 
 fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
-    let data_dir = data_dir(cli.data_dir.as_deref());
+    if let Some(dir) = &cli.data_dir {
+        let _ = DATA_DIR_FLAG.set(dir.clone());
+    }
+    let data_dir = data_dir(None);
     match cli.command {
         Command::Run(args) => {
             let options = RunOptions {

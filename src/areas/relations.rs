@@ -38,9 +38,6 @@ pub struct EvalArgs {
     /// SEESAW split to score (`valid` by default).
     #[arg(long, default_value = "valid")]
     pub split: String,
-    /// Project data directory with the models (default: the project's data/).
-    #[arg(long)]
-    pub data: Option<PathBuf>,
     /// Use SEESAW's listed actors as mentions instead of the entities and quotes stages
     /// (scores the relations stage alone).
     #[arg(long)]
@@ -48,7 +45,7 @@ pub struct EvalArgs {
 }
 
 fn project_data_dir() -> PathBuf {
-    stancegraph_relations::default_data_dir()
+    crate::data_dir(None)
 }
 
 pub fn train(cmd: Train) -> anyhow::Result<()> {
@@ -88,7 +85,7 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
 
 pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let Eval::Stance(args) = cmd;
-    let data_dir = args.data.clone().unwrap_or_else(project_data_dir);
+    let data_dir = project_data_dir();
     let articles = load_split(&args.seesaw, &args.split)?;
     let text = stancegraph_text::Analyzer::load(&data_dir).context("loading the text models")?;
     let extractor = load_extractor(&model_dir(&data_dir), &RelationsConfig::default())?;

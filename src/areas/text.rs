@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use stancegraph_text::{
-    default_data_dir, evaluate, read_conllu, train_parser, train_tagger, Parser, ParserOptions,
+    evaluate, read_conllu, train_parser, train_tagger, Parser, ParserOptions,
     Tagger, TaggerOptions, DEFAULT_PARSER_MODEL, DEFAULT_POS_MODEL,
 };
 
@@ -92,7 +92,7 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
             let tagger_path = args
                 .tagger
                 .clone()
-                .unwrap_or_else(|| default_data_dir().join(DEFAULT_POS_MODEL));
+                .unwrap_or_else(|| crate::data_dir(None).join(DEFAULT_POS_MODEL));
             let tagger = if args.dev.is_some() {
                 Some(
                     Tagger::load(&tagger_path)
@@ -129,13 +129,13 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let pos_path = args
         .pos_model
         .clone()
-        .unwrap_or_else(|| default_data_dir().join(DEFAULT_POS_MODEL));
+        .unwrap_or_else(|| crate::data_dir(None).join(DEFAULT_POS_MODEL));
     let tagger = Tagger::load(&pos_path)?;
     let parser = if with_parser {
         let path = args
             .parser_model
             .clone()
-            .unwrap_or_else(|| default_data_dir().join(DEFAULT_PARSER_MODEL));
+            .unwrap_or_else(|| crate::data_dir(None).join(DEFAULT_PARSER_MODEL));
         Some(Parser::load(&path)?)
     } else {
         None

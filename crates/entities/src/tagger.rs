@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use crate::clusters::Clusters;
@@ -348,13 +348,10 @@ impl NerModel {
 
     /// Reads a model written by [`NerModel::save`].
     pub fn load(path: &Path) -> Result<Self, EntitiesError> {
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map_err(|source| EntitiesError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let bytes = stancegraph_assets::read(path).map_err(|e| EntitiesError::Io {
+            path: path.to_path_buf(),
+            source: e.into(),
+        })?;
         Self::from_bytes(&bytes).map_err(|message| EntitiesError::Model {
             path: path.to_path_buf(),
             message,

@@ -483,7 +483,7 @@ impl Weights {
     }
 
     pub fn load(path: &Path) -> Result<Self, QuotesError> {
-        let bytes = std::fs::read(path).map_err(|e| QuotesError::io(path, e))?;
+        let bytes = stancegraph_assets::read(path).map_err(|e| QuotesError::io(path, e.into()))?;
         let bad = |message: &str| QuotesError::Model {
             path: path.to_path_buf(),
             message: message.to_string(),

@@ -389,10 +389,11 @@ impl Lexicon {
         let mut valence = HashMap::new();
         for name in [VADER_FILE, NEWS_FILE] {
             let path = dir.join(name);
-            let text = std::fs::read_to_string(&path).map_err(|source| RelationsError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let text =
+                stancegraph_assets::read_to_string(&path).map_err(|e| RelationsError::Io {
+                    path: path.clone(),
+                    source: e.into(),
+                })?;
             for (line_no, line) in text.lines().enumerate() {
                 if line.starts_with('#') || line.trim().is_empty() {
                     continue;

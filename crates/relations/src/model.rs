@@ -164,9 +164,9 @@ pub struct StanceModel {
 
 impl StanceModel {
     pub fn load(path: &Path) -> Result<Self, RelationsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io {
+        let text = stancegraph_assets::read_to_string(path).map_err(|e| RelationsError::Io {
             path: path.into(),
-            source,
+            source: e.into(),
         })?;
         let model: StanceModel =
             serde_json::from_str(&text).map_err(|e| RelationsError::Model {

@@ -587,7 +587,7 @@ impl Parser {
     }
 
     pub fn load(path: &Path) -> Result<Parser, TextError> {
-        let bytes = std::fs::read(path).map_err(|e| TextError::io(path, e))?;
+        let bytes = stancegraph_assets::read(path).map_err(|e| TextError::io(path, e.into()))?;
         Parser::from_bytes(&bytes).map_err(|message| TextError::Model {
             path: path.to_path_buf(),
             message,

@@ -465,7 +465,7 @@ impl Tagger {
     }
 
     pub fn load(path: &Path) -> Result<Tagger, TextError> {
-        let bytes = std::fs::read(path).map_err(|e| TextError::io(path, e))?;
+        let bytes = stancegraph_assets::read(path).map_err(|e| TextError::io(path, e.into()))?;
         Tagger::from_bytes(&bytes).map_err(|message| TextError::Model {
             path: path.to_path_buf(),
             message,
