@@ -91,9 +91,18 @@ impl CodepointIndex {
                 reason: "start is after end".into(),
             });
         }
+        // Errors name the whole span as given, not the one offset that failed.
+        let whole = |e: CoreError| match e {
+            CoreError::InvalidSpan { reason, .. } => CoreError::InvalidSpan {
+                start: span.start,
+                end: span.end,
+                reason,
+            },
+            other => other,
+        };
         Ok(Span::new(
-            self.char_to_byte(span.start)?,
-            self.char_to_byte(span.end)?,
+            self.char_to_byte(span.start).map_err(whole)?,
+            self.char_to_byte(span.end).map_err(whole)?,
         ))
     }
 }
@@ -114,6 +123,13 @@ mod tests {
         assert_eq!(index.char_to_byte(chars).unwrap(), byte_start);
         assert_eq!(index.byte_to_char(text.len()), text.chars().count());
         assert!(index.char_to_byte(text.chars().count() + 1).is_err());
+    }
+
+    #[test]
+    fn a_span_past_the_text_is_reported_whole() {
+        let index = CodepointIndex::new("Bessent said “no”.");
+        let err = index.span_to_bytes(Span::new(6, 7078)).unwrap_err();
+        assert!(err.to_string().contains("6..7078"), "{err}");
     }
 
     proptest! {

@@ -10,13 +10,19 @@
 //!
 //! Only the layers the config declares in `produces` are taken from the response; the
 //! text and every other layer stay as they were, so a plugin cannot change what it was
-//! not allowed to. Spans are validated on return. A crash, a timeout or a garbage line
-//! fails the document; the program is restarted for the next one.
+//! not allowed to. Spans are validated on return.
+//!
+//! Limits: `timeout_ms` covers writing the request and reading the answer; an answer
+//! line longer than `max_line_bytes` fails the document. A crash, a timeout, an
+//! over-long, malformed or stray line, or an answer for another document fails the
+//! document (at most that one) and the program is killed (with its process group) and
+//! restarted for the next one, so no process is ever reused out of step. [`stop_all`]
+//! (Ctrl-C, SIGTERM) kills every plugin at once.
 
-use std::io::{BufRead, BufReader, Write};
+mod process;
+
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -26,8 +32,20 @@ use stancegraph_core::{
     TypedFactory,
 };
 
+pub use process::{stop_all, stopped};
+use process::{Failure, Process};
+
 /// Protocol name and version sent with every request.
 pub const PROTOCOL: &str = "stancegraph-exec/1";
+
+/// Default cap on one answer line (64 MiB).
+pub const DEFAULT_MAX_LINE_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest accepted `max_line_bytes` (4 GiB).
+pub const MAX_LINE_BYTES_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
+/// Largest accepted `timeout_ms` (one day).
+pub const TIMEOUT_MS_LIMIT: u64 = 24 * 60 * 60 * 1000;
+/// Longest text of a plugin's own `error` message kept in a failure, in characters.
+const PLUGIN_MESSAGE_CHARS: usize = 2000;
 
 /// Layers an exec stage may declare in `produces`.
 pub const REPLACEABLE_LAYERS: &[&str] = &[
@@ -79,8 +97,11 @@ pub struct ExecConfig {
     pub requires: Vec<String>,
     /// Layers the program may write: standard layers or `ext:<namespace>`.
     pub produces: Vec<String>,
-    /// Longest time one document may take.
+    /// Longest time one document may take: writing the request and reading the answer.
     pub timeout_ms: u64,
+    /// Longest answer line accepted, in bytes; a longer one fails the document and the
+    /// program is restarted.
+    pub max_line_bytes: u64,
     /// Working directory of the program (default: the current one).
     pub workdir: String,
 }
@@ -92,6 +113,7 @@ impl Default for ExecConfig {
             requires: Vec::new(),
             produces: vec!["ext:plugin".into()],
             timeout_ms: 30_000,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             workdir: String::new(),
         }
     }
@@ -120,6 +142,17 @@ impl TypedFactory for ExecFactory {
         }
         if config.timeout_ms == 0 {
             issues.push(ConfigIssue::new("timeout_ms", "must be at least 1"));
+        } else if config.timeout_ms > TIMEOUT_MS_LIMIT {
+            issues.push(ConfigIssue::new(
+                "timeout_ms",
+                format!("must be at most {TIMEOUT_MS_LIMIT} (one day)"),
+            ));
+        }
+        if config.max_line_bytes == 0 || config.max_line_bytes > MAX_LINE_BYTES_LIMIT {
+            issues.push(ConfigIssue::new(
+                "max_line_bytes",
+                format!("must be between 1 and {MAX_LINE_BYTES_LIMIT} (4 GiB)"),
+            ));
         }
         for (i, name) in config.produces.iter().enumerate() {
             let extension = name
@@ -158,24 +191,11 @@ impl TypedFactory for ExecFactory {
     }
 }
 
-/// A running plugin process: stdin for requests, a reader thread delivering stdout lines.
-struct Process {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<std::io::Result<String>>,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 pub struct ExecStage {
     config: ExecConfig,
     workdir: Option<PathBuf>,
-    /// Idle processes; each worker takes one (or starts one) per document.
+    /// Idle processes, each in step (no unread output); each worker takes one (or starts
+    /// one) per document.
     idle: Mutex<Vec<Process>>,
 }
 
@@ -198,58 +218,52 @@ impl ExecStage {
         self.config.command.join(" ")
     }
 
+    fn max_line(&self) -> usize {
+        usize::try_from(self.config.max_line_bytes).unwrap_or(usize::MAX)
+    }
+
+    fn protocol_error(&self, doc: &Document, message: impl Into<String>) -> ExecError {
+        ExecError::Protocol {
+            doc: doc.id.clone(),
+            program: self.program(),
+            message: message.into(),
+        }
+    }
+
     fn spawn(&self) -> Result<Process, ExecError> {
-        let (program, args) =
-            self.config
-                .command
-                .split_first()
-                .ok_or_else(|| ExecError::Spawn {
-                    program: String::new(),
-                    source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty command"),
-                })?;
+        let spawn_error = |source| ExecError::Spawn {
+            program: self.program(),
+            source,
+        };
+        let (program, args) = self.config.command.split_first().ok_or_else(|| {
+            spawn_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "empty command",
+            ))
+        })?;
         let mut command = Command::new(program);
-        command
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+        command.args(args);
         if let Some(dir) = &self.workdir {
             command.current_dir(dir);
         }
-        let mut child = command.spawn().map_err(|source| ExecError::Spawn {
-            program: self.program(),
-            source,
-        })?;
-        let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
-            (Some(stdin), Some(stdout)) => (stdin, stdout),
-            _ => {
-                let _ = child.kill();
-                return Err(ExecError::Spawn {
-                    program: self.program(),
-                    source: std::io::Error::other("no pipes to the child process"),
-                });
-            }
-        };
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Ok(Process {
-            child,
-            stdin,
-            lines,
-        })
+        Process::spawn(command, self.max_line()).map_err(spawn_error)
     }
 
+    /// An idle process that is still in step, or a new one. An idle process that printed
+    /// anything after its last answer (a stray line) or exited is killed and replaced.
     fn acquire(&self) -> Result<Process, ExecError> {
-        let reused = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        match reused {
-            Some(process) => Ok(process),
-            None => self.spawn(),
+        loop {
+            let reused = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+            match reused {
+                Some(process) if process.out_of_step() => {
+                    eprintln!(
+                        "warning: exec `{}` wrote output after its last answer (or exited); restarted",
+                        self.program()
+                    );
+                }
+                Some(process) => return Ok(process),
+                None => return self.spawn(),
+            }
         }
     }
 
@@ -259,92 +273,70 @@ impl ExecStage {
         }
     }
 
-    /// Sends one document and waits for its line. On any failure the process is dropped
-    /// (killed), so the next document gets a fresh one.
-    fn exchange(&self, process: &mut Process, doc: &Document) -> Result<String, ExecError> {
-        let protocol_error = |message: String| ExecError::Protocol {
-            doc: doc.id.clone(),
-            program: self.program(),
-            message,
-        };
-        let export = doc.to_export();
-        let mut request = serde_json::to_string(&Request {
-            protocol: PROTOCOL,
-            document: &export,
-        })
-        .map_err(|e| protocol_error(format!("request could not be encoded: {e}")))?;
-        request.push('\n');
-        process
-            .stdin
-            .write_all(request.as_bytes())
-            .and_then(|_| process.stdin.flush())
-            .map_err(|e| protocol_error(format!("stopped reading its input: {e}")))?;
-        match process
-            .lines
-            .recv_timeout(Duration::from_millis(self.config.timeout_ms))
-        {
-            Ok(Ok(line)) => Ok(line),
-            Ok(Err(e)) => Err(protocol_error(format!("output unreadable: {e}"))),
-            Err(RecvTimeoutError::Timeout) => Err(protocol_error(format!(
-                "timed out after {} ms",
-                self.config.timeout_ms
-            ))),
-            Err(RecvTimeoutError::Disconnected) => {
-                let status = process
-                    .child
-                    .try_wait()
-                    .ok()
-                    .flatten()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default();
-                Err(protocol_error(
-                    format!("exited without answering {status}")
-                        .trim_end()
-                        .to_string(),
-                ))
-            }
+    fn kill_idle(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
         }
     }
 
+    /// Sends `doc`, reads the answer and copies the declared layers into `doc`. The
+    /// process goes back to the pool only after a well-formed answer for this document;
+    /// otherwise it is dropped, which kills it.
+    fn exchange(&self, doc: &mut Document) -> Result<(), ExecError> {
+        if process::stopped() {
+            self.kill_idle();
+            return Err(self.protocol_error(doc, Failure::Stopped.to_string()));
+        }
+        let export = doc.to_export();
+        let mut request = serde_json::to_vec(&Request {
+            protocol: PROTOCOL,
+            document: &export,
+        })
+        .map_err(|e| self.protocol_error(doc, format!("request could not be encoded: {e}")))?;
+        request.push(b'\n');
+        let mut process = self.acquire()?;
+        let timeout = Duration::from_millis(self.config.timeout_ms);
+        let (line, reusable) = process
+            .exchange(request, timeout, self.max_line())
+            .map_err(|failure| {
+                let failure = match failure {
+                    Failure::Timeout { written } => format!(
+                        "{failure} (timeout_ms {}{})",
+                        self.config.timeout_ms,
+                        if written { "" } else { ", request not read" }
+                    ),
+                    other => other.to_string(),
+                };
+                self.protocol_error(doc, format!("{failure}; restarted"))
+            })?;
+        let response = parse_response(&line, doc)
+            .map_err(|message| self.protocol_error(doc, format!("{message}; restarted")))?;
+        if reusable {
+            self.release(process);
+        } else {
+            drop(process);
+        }
+        self.merge(doc, response)
+    }
+
     /// Copies the declared layers from the plugin's answer into `doc`.
-    fn merge(&self, doc: &mut Document, line: &str) -> Result<(), ExecError> {
+    fn merge(&self, doc: &mut Document, response: Response) -> Result<(), ExecError> {
         let program = self.program();
-        let response: Response = serde_json::from_str(line).map_err(|e| ExecError::Protocol {
-            doc: doc.id.clone(),
-            program: program.clone(),
-            message: format!("answered with a line that is not a response: {e}"),
-        })?;
         if let Some(message) = response.error {
             return Err(ExecError::Plugin {
                 doc: doc.id.clone(),
                 program,
-                message,
+                message: truncate_chars(&message, PLUGIN_MESSAGE_CHARS),
             });
         }
         let Some(value) = response.document else {
-            return Err(ExecError::Protocol {
-                doc: doc.id.clone(),
-                program,
-                message: "answered without `document` or `error`".into(),
-            });
+            return Err(self.protocol_error(doc, "answered without `document` or `error`"));
         };
-        let same_document = value.get("id").and_then(|v| v.as_str()) == Some(doc.id.as_str())
-            && value.get("text").and_then(|v| v.as_str()) == Some(doc.text());
-        if !same_document {
-            return Err(ExecError::Protocol {
-                doc: doc.id.clone(),
-                program,
-                message: "returned a different document (id or text changed)".into(),
-            });
-        }
+
         // Start from our own document and replace only the declared layers, so nothing
         // else the plugin sent (even invalid) is read.
-        let mut merged =
-            serde_json::to_value(doc.to_export()).map_err(|e| ExecError::Protocol {
-                doc: doc.id.clone(),
-                program: program.clone(),
-                message: format!("document could not be encoded: {e}"),
-            })?;
+        let mut merged = serde_json::to_value(doc.to_export())
+            .map_err(|e| self.protocol_error(doc, format!("document could not be encoded: {e}")))?;
         for name in &self.config.produces {
             match name.strip_prefix(layer::EXTENSION_PREFIX) {
                 Some(namespace) => {
@@ -380,15 +372,35 @@ impl ExecStage {
     }
 }
 
+/// Parses an answer line. A line that is not a response, or a document answer for another
+/// document (a sign that the process is out of step), is an error.
+fn parse_response(line: &[u8], doc: &Document) -> Result<Response, String> {
+    let response: Response = serde_json::from_slice(line)
+        .map_err(|e| format!("answered with a line that is not a response: {e}"))?;
+    if response.document.is_none() && response.error.is_none() {
+        return Err("answered without `document` or `error`".into());
+    }
+    if let Some(value) = &response.document {
+        let same_document = value.get("id").and_then(|v| v.as_str()) == Some(doc.id.as_str())
+            && value.get("text").and_then(|v| v.as_str()) == Some(doc.text());
+        if !same_document {
+            return Err("returned a different document (id or text changed)".into());
+        }
+    }
+    Ok(response)
+}
+
+/// The first `max` characters of `text`, marked when cut.
+fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}… (cut)", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 impl Stage for ExecStage {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        let mut process = self.acquire().map_err(StageError::other)?;
-        // A failed exchange drops (kills) the process; the next document starts a new one.
-        let line = self
-            .exchange(&mut process, doc)
-            .map_err(StageError::other)?;
-        self.release(process);
-        self.merge(doc, &line).map_err(StageError::other)
+        self.exchange(doc).map_err(StageError::other)
     }
 }
 
