@@ -442,6 +442,7 @@ mod tests {
             aliases: vec![],
             roles: vec![],
             key: format!("per:{}", canonical.to_lowercase()),
+            gender: None,
             stage: "entities.resolve".into(),
             confidence: 0.9,
         }
@@ -492,6 +493,7 @@ mod tests {
             source: None,
             speaker: ActorRef::Entity { id: "E3".into() },
             kind: QuoteKind::Indirect,
+            class: Default::default(),
             stage: "t".into(),
             confidence: 0.8,
         });

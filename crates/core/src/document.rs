@@ -339,6 +339,7 @@ mod tests {
             source: Some(Span::new(xi, xi + 2)),
             speaker: ActorRef::Unresolved { text: "Xi".into() },
             kind: QuoteKind::Direct,
+            class: Default::default(),
             stage: "test".into(),
             confidence: 0.9,
         });

@@ -171,7 +171,42 @@ pub struct Entity {
     pub roles: Vec<Role>,
     /// Cross-document key: normalised canonical name and type, e.g. `per:scott bessent`.
     pub key: String,
+    /// A person's gender as the text shows it, with its evidence; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<GenderCall>,
     pub stage: String,
+    pub confidence: f32,
+}
+
+/// A person's gender as far as the text shows it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    #[default]
+    Unknown,
+}
+
+impl Gender {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+            Gender::Unknown => "unknown",
+        }
+    }
+}
+
+/// A gender decision and what it rests on: `pronoun` (pronouns resolved to the person),
+/// `honorific` (Mr, Ms, Mrs), `first_name` (given-name statistics above a threshold).
+/// Never a surname alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenderCall {
+    pub gender: Gender,
+    pub evidence: String,
     pub confidence: f32,
 }
 
@@ -198,6 +233,50 @@ pub enum QuoteKind {
     Mixed,
 }
 
+/// What an attribution's cue reports: what someone said or wrote (a quote in the
+/// newsroom sense), what they believe, what a study or document shows, or something else.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CueClass {
+    /// said, told, added, according to, ...
+    #[default]
+    Speech,
+    /// wrote, posted, tweeted, stated in a statement, ...
+    Writing,
+    /// believes, thinks, hopes, fears, ...
+    Belief,
+    /// shows, found, suggests, with a study, poll or document as source.
+    PerceptionOrEvidence,
+    Other,
+}
+
+impl CueClass {
+    pub const ALL: [CueClass; 5] = [
+        CueClass::Speech,
+        CueClass::Writing,
+        CueClass::Belief,
+        CueClass::PerceptionOrEvidence,
+        CueClass::Other,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CueClass::Speech => "speech",
+            CueClass::Writing => "writing",
+            CueClass::Belief => "belief",
+            CueClass::PerceptionOrEvidence => "perception_or_evidence",
+            CueClass::Other => "other",
+        }
+    }
+
+    /// Parses the names of [`CueClass::as_str`].
+    pub fn parse(name: &str) -> Option<Self> {
+        CueClass::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     /// Document-local id, e.g. `Q2`.
@@ -211,6 +290,9 @@ pub struct Quote {
     pub source: Option<Span>,
     pub speaker: ActorRef,
     pub kind: QuoteKind,
+    /// What the cue reports (old documents without it read as speech).
+    #[serde(default)]
+    pub class: CueClass,
     pub stage: String,
     pub confidence: f32,
 }

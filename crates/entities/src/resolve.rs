@@ -1412,6 +1412,7 @@ impl<'r, 'd> State<'r, 'd> {
                 aliases,
                 roles: work.roles.clone(),
                 key: entity_key(work.entity_type, &work.canonical),
+                gender: None,
                 stage: RESOLVE_STAGE.to_string(),
                 confidence,
             });

@@ -1144,6 +1144,7 @@ mod tests {
             source: None,
             speaker,
             kind: QuoteKind::Indirect,
+            class: Default::default(),
             stage: "quotes.rules".into(),
             confidence: 0.5,
         });
@@ -1194,6 +1195,7 @@ mod tests {
             aliases: vec!["Cutler".into()],
             roles: Vec::new(),
             key: "per:wendy cutler".into(),
+            gender: None,
             stage: "entities.rules".into(),
             confidence: 0.9,
         });

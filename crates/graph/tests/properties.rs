@@ -99,6 +99,7 @@ fn build(index: usize, acts: &[Act], date: usize) -> Document {
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             roles: Vec::new(),
             key: key.into(),
+            gender: None,
             stage: "t".into(),
             confidence: 0.9,
         });
@@ -194,6 +195,7 @@ fn build(index: usize, acts: &[Act], date: usize) -> Document {
                     entity(act.a)
                 },
                 kind: QuoteKind::Direct,
+                class: Default::default(),
                 stage: "t".into(),
                 confidence,
             }),

@@ -145,6 +145,7 @@ impl Attributor {
                 source,
                 speaker,
                 kind,
+                class: Default::default(),
                 stage: self.stage.clone(),
                 confidence,
             });
@@ -191,6 +192,7 @@ impl Attributor {
                 source: source_tokens.and_then(|(a, b)| attribution::token_span(doc, a, b)),
                 speaker: resolve_speaker(doc, source_tokens),
                 kind: QuoteKind::Direct,
+                class: Default::default(),
                 stage: self.stage.clone(),
                 confidence: 0.5,
             });
@@ -226,6 +228,7 @@ impl Attributor {
                 source: attribution::token_span(doc, subject.0, subject.1),
                 speaker: resolve_speaker(doc, Some(subject)),
                 kind: kind_of(doc.text(), content, regions),
+                class: Default::default(),
                 stage: self.stage.clone(),
                 confidence: 0.55,
             });

@@ -196,6 +196,7 @@ mod tests {
                 description: "x".into(),
             },
             kind: QuoteKind::Indirect,
+            class: Default::default(),
             stage: "t".into(),
             confidence: 1.0,
         }

@@ -124,6 +124,7 @@ pub fn oracle(examples: &[Example]) -> Scorer {
                         text: String::new(),
                     },
                     kind: stancegraph_core::QuoteKind::Indirect,
+                    class: Default::default(),
                     stage: String::new(),
                     confidence: 1.0,
                 })

@@ -590,6 +590,7 @@ pub fn add_oracle_actors(doc: &mut stancegraph_core::Document, article: &SeesawA
             aliases: surface_forms(name, kind),
             roles: Vec::new(),
             key: name.to_lowercase(),
+            gender: None,
             stage: "seesaw.oracle".into(),
             confidence: 1.0,
         });

@@ -115,6 +115,7 @@ fn add_known_actors(doc: &mut Document) {
             aliases: forms.iter().map(|f| f.to_string()).collect(),
             roles: Vec::new(),
             key: canonical.to_lowercase(),
+            gender: None,
             stage: "test".into(),
             confidence: 1.0,
         });
@@ -187,6 +188,7 @@ fn add_known_actors(doc: &mut Document) {
                     id: speaker.to_string(),
                 },
                 kind: QuoteKind::Direct,
+                class: Default::default(),
                 stage: "test".into(),
                 confidence: 1.0,
             });

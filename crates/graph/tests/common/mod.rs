@@ -74,6 +74,7 @@ impl Builder {
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             roles: Vec::new(),
             key: key.into(),
+            gender: None,
             stage: "entities.rules".into(),
             confidence: 0.9,
         });
@@ -147,6 +148,7 @@ impl Builder {
             source: None,
             speaker,
             kind: QuoteKind::Direct,
+            class: Default::default(),
             stage: "quotes.rules".into(),
             confidence: 0.85,
         });
