@@ -5,6 +5,8 @@
 //! built-in ones: `fn main() -> ExitCode { stancegraph_cli::run_with(|r| my_stage::register(r)) }`.
 
 mod areas;
+mod data_files;
+pub mod merge;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -65,6 +67,9 @@ enum Command {
     ListStages,
     /// Convert a graph.json into another format.
     Export(areas::graph::ExportArgs),
+    /// Merge the graph.json of several runs (any order or grouping gives the same graph);
+    /// write graph.json, the configured exports and the report.
+    Merge(merge::MergeArgs),
     /// Train a model shipped under data/models/.
     #[command(subcommand)]
     Train(TrainTask),
@@ -227,7 +232,19 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
             )
         }
         Command::Validate { file } => {
-            match load_config(&ConfigSource::File(file.clone()), &registry, true) {
+            let checked = load_config(&ConfigSource::File(file.clone()), &registry, true)
+                .and_then(|config| {
+                    let issues = data_files::model_file_issues(&config, &registry, &data_dir);
+                    if issues.is_empty() {
+                        Ok(config)
+                    } else {
+                        Err(RunnerError::Config {
+                            origin: Some(config.origin.clone()),
+                            issues,
+                        })
+                    }
+                });
+            match checked {
                 Ok(config) => {
                     println!(
                         "{}: ok ({} stages, {} exports)",
@@ -315,6 +332,7 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Export(args) => areas::graph::export(args).map(|_| EXIT_OK),
+        Command::Merge(args) => merge::command(args, &registry).map(|_| EXIT_OK),
         Command::Train(task) => match task {
             TrainTask::Text(cmd) => areas::text::train(cmd),
             TrainTask::Entities(cmd) => areas::entities::train(cmd),
