@@ -15,6 +15,7 @@
 mod clusters;
 mod conll;
 mod features;
+pub mod gender;
 mod lexicon;
 mod ner;
 mod resolve;

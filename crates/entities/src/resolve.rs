@@ -8,10 +8,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use stancegraph_core::{
-    ActorRef, Document, Entity, EntityType, Mention, MentionKind, Relation, RelationClass, Role,
-    Sign, Span, Target, Token,
+    ActorRef, Document, Entity, EntityType, Gender, GenderCall, Mention, MentionKind, Relation,
+    RelationClass, Role, Sign, Span, Target, Token,
 };
 
+use crate::gender;
 use crate::lexicon::{category, phrase_tokens, Lexicon};
 use crate::stages::ResolveConfig;
 
@@ -53,78 +54,12 @@ const CAPITALS: &[(&str, &str)] = &[
     ("jakarta", "Indonesia"),
 ];
 
+/// How many earlier mentions a pronoun weighs at most.
+const MAX_PRONOUN_LOOKBACK: usize = 64;
+
 const MALE_PRONOUNS: &[&str] = &["he", "him", "his", "himself"];
 const FEMALE_PRONOUNS: &[&str] = &["she", "her", "hers", "herself"];
 const PLURAL_PRONOUNS: &[&str] = &["they", "them", "their", "theirs", "themselves"];
-const FEMALE_NAMES: &[&str] = &[
-    "alice",
-    "alison",
-    "amanda",
-    "amy",
-    "andrea",
-    "angela",
-    "ann",
-    "anna",
-    "anne",
-    "ashley",
-    "barbara",
-    "carol",
-    "caroline",
-    "catherine",
-    "christine",
-    "claire",
-    "diana",
-    "diane",
-    "elizabeth",
-    "emily",
-    "emma",
-    "eva",
-    "helen",
-    "hillary",
-    "isabel",
-    "jane",
-    "janet",
-    "jennifer",
-    "jessica",
-    "judith",
-    "julia",
-    "julie",
-    "karen",
-    "kate",
-    "katherine",
-    "kelly",
-    "laura",
-    "lisa",
-    "maria",
-    "marie",
-    "mary",
-    "michelle",
-    "nancy",
-    "olga",
-    "ruth",
-    "sandra",
-    "sarah",
-    "susan",
-    "wendy",
-    "kamala",
-    "nikki",
-    "ursula",
-    "christine",
-    "theresa",
-    "angela",
-    "janet",
-    "gina",
-    "katherine",
-    "nancy",
-    "kristi",
-    "tulsi",
-    "pam",
-    "linda",
-    "karoline",
-    "giorgia",
-    "marine",
-    "jacinda",
-];
 /// Verbs after which a capital is a government, when tokens carry no POS tags.
 const ACTING_VERBS: &[&str] = &[
     "said",
@@ -282,6 +217,9 @@ impl Resolver {
             mentions: Vec::new(),
             entities: Vec::new(),
             relations: Vec::new(),
+            names: HashMap::new(),
+            person_words: HashMap::new(),
+            sorted: 0,
         };
         state.collect_name_mentions();
         state.cluster_names();
@@ -323,6 +261,13 @@ struct State<'r, 'd> {
     mentions: Vec<Work>,
     entities: Vec<EntityWork>,
     relations: Vec<PendingRelation>,
+    /// Lookups that keep resolution linear in the number of mentions (a scan of every
+    /// entity per mention is quadratic on long inputs): lower-cased names of each type,
+    /// and the person entities each word of a multi-word name belongs to.
+    names: HashMap<(EntityType, String), usize>,
+    person_words: HashMap<String, Vec<usize>>,
+    /// `mentions[..sorted]` is sorted by start (mentions pushed since are scanned).
+    sorted: usize,
 }
 
 impl<'r, 'd> State<'r, 'd> {
@@ -468,6 +413,7 @@ impl<'r, 'd> State<'r, 'd> {
         }
         works.sort_by_key(|w| (w.span.start, std::cmp::Reverse(w.span.end)));
         works.dedup_by(|b, a| a.span.overlaps(b.span) && a.tokens.len() > 1);
+        self.sorted = works.len();
         self.mentions = works;
     }
 
@@ -479,6 +425,9 @@ impl<'r, 'd> State<'r, 'd> {
         mention: usize,
     ) -> usize {
         let words = canonical.split_whitespace().count();
+        self.names
+            .entry((entity_type, canonical.to_lowercase()))
+            .or_insert(self.entities.len());
         self.entities.push(EntityWork {
             entity_type,
             canonical,
@@ -510,8 +459,22 @@ impl<'r, 'd> State<'r, 'd> {
                 e.last_mention = e.last_mention.max(mention);
                 if kind == MentionKind::Name && resolution != "metonymy" {
                     if !e.fixed && words.len() > e.canonical_words {
+                        self.names
+                            .entry((e.entity_type, text.to_lowercase()))
+                            .or_insert(entity);
                         e.canonical = text;
                         e.canonical_words = words.len();
+                    }
+                    self.names
+                        .entry((e.entity_type, words.join(" ")))
+                        .or_insert(entity);
+                    if words.len() > 1 {
+                        for word in &words {
+                            let owners = self.person_words.entry(word.clone()).or_default();
+                            if !owners.contains(&entity) {
+                                owners.push(entity);
+                            }
+                        }
                     }
                     e.name_words.push(words);
                 }
@@ -706,33 +669,38 @@ impl<'r, 'd> State<'r, 'd> {
         if is_pronoun(lower) {
             return None;
         }
-        self.entities
+        self.person_words
+            .get(lower)?
             .iter()
-            .enumerate()
+            .filter_map(|&i| self.entities.get(i).map(|e| (i, e)))
             .filter(|(_, e)| e.entity_type == EntityType::Per && e.canonical_words > 1)
-            .filter(|(_, e)| {
-                e.name_words
-                    .iter()
-                    .any(|words| words.len() > 1 && words.iter().any(|w| w == lower))
-            })
-            .max_by_key(|(_, e)| e.last_mention)
+            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
             .map(|(i, _)| i)
     }
 
     fn by_exact_name(&mut self, m: usize, entity_type: EntityType, phrase: &str) {
         let lower = phrase.to_lowercase();
-        let found = self.entities.iter().position(|e| {
-            e.entity_type == entity_type
-                && (e.canonical.to_lowercase() == lower
-                    || e.name_words.iter().any(|w| w.join(" ") == lower))
-        });
+        let found = self.names.get(&(entity_type, lower)).copied();
         let entity =
             found.unwrap_or_else(|| self.new_entity(entity_type, phrase.to_string(), false, m));
         self.assign(m, entity, "name", if found.is_some() { 0.95 } else { 1.0 });
     }
 
+    /// The first mention covering `token`: a binary search over the sorted mentions (with
+    /// a short walk back for nested ones) and a scan of those pushed since the last sort.
     fn mention_at_token(&self, token: usize) -> Option<usize> {
-        self.mentions.iter().position(|w| w.tokens.contains(&token))
+        let sorted = self.mentions.get(..self.sorted).unwrap_or(&[]);
+        let after = sorted.partition_point(|w| w.tokens.start <= token);
+        let found = (after.saturating_sub(16)..after)
+            .find(|&i| sorted.get(i).is_some_and(|w| w.tokens.contains(&token)));
+        found.or_else(|| {
+            self.mentions
+                .iter()
+                .enumerate()
+                .skip(self.sorted)
+                .find(|(_, w)| w.tokens.contains(&token))
+                .map(|(i, _)| i)
+        })
     }
 
     /// A title phrase in `range` as a token range: the longest one ending last (for
@@ -1149,6 +1117,7 @@ impl<'r, 'd> State<'r, 'd> {
         // Keep entity indices valid: entities point at nothing positional, so sorting is safe.
         self.mentions
             .sort_by_key(|w| (w.span.start, std::cmp::Reverse(w.span.end)));
+        self.sorted = self.mentions.len();
     }
 
     /// "the President", "the Treasury Secretary", "the negotiator": a description resolved to
@@ -1240,6 +1209,10 @@ impl<'r, 'd> State<'r, 'd> {
     /// he/she/they resolved to the nearest fitting entity mentioned before.
     fn pronoun_mentions(&mut self) {
         let mut added = Vec::new();
+        let genders = self.entity_genders();
+        // Name mentions so far per entity, advanced with the pronouns (plural salience).
+        let mut named_so_far: HashMap<usize, usize> = HashMap::new();
+        let mut counted = 0;
         for i in 0..self.tokens().len() {
             let lower = self.lower(i);
             if !is_pronoun(&lower) || self.mention_at_token(i).is_some() {
@@ -1259,7 +1232,20 @@ impl<'r, 'd> State<'r, 'd> {
                 .mentions
                 .get(..self.mentions.partition_point(|w| w.span.start < span.start))
                 .unwrap_or(&[]);
-            for work in earlier.iter().rev().filter(|w| w.span.end <= span.start) {
+            for work in earlier.get(counted..).unwrap_or(&[]) {
+                if let (Some(e), false) = (work.entity, work.kind == MentionKind::Pronoun) {
+                    *named_so_far.entry(e).or_default() += 1;
+                }
+            }
+            counted = earlier.len();
+            // A bounded look back keeps a pronoun flood linear (the sentence window bounds
+            // it on real text; a text without sentence breaks needs this).
+            for work in earlier
+                .iter()
+                .rev()
+                .take(MAX_PRONOUN_LOOKBACK)
+                .filter(|w| w.span.end <= span.start)
+            {
                 let Some(entity) = work
                     .entity
                     .and_then(|e| self.entities.get(e).map(|x| (e, x)))
@@ -1291,14 +1277,12 @@ impl<'r, 'd> State<'r, 'd> {
                 } else if entity.1.entity_type != EntityType::Per {
                     false
                 } else {
-                    let given = entity
-                        .1
-                        .canonical
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_lowercase();
-                    FEMALE_NAMES.contains(&given.as_str()) == female
+                    // A person of unknown gender fits either pronoun.
+                    match genders.get(entity.0).copied().unwrap_or(Gender::Unknown) {
+                        Gender::Female => female,
+                        Gender::Male => !female,
+                        Gender::Unknown => true,
+                    }
                 };
                 if fits {
                     let confidence = if token_sentence == sentence { 0.7 } else { 0.6 };
@@ -1307,12 +1291,7 @@ impl<'r, 'd> State<'r, 'd> {
                         break;
                     }
                     if !plural_candidates.iter().any(|c| c.0 == entity.0) {
-                        let named = earlier
-                            .iter()
-                            .filter(|w| {
-                                w.entity == Some(entity.0) && w.kind != MentionKind::Pronoun
-                            })
-                            .count();
+                        let named = named_so_far.get(&entity.0).copied().unwrap_or(0);
                         plural_candidates.push((entity.0, confidence, named));
                     }
                 }
@@ -1369,16 +1348,104 @@ impl<'r, 'd> State<'r, 'd> {
         self.sort_mentions();
     }
 
+    /// Honorific next to any name mention of each person ("Ms. Dalglish", "Mr Smith").
+    fn honorifics(&self) -> Vec<Option<Gender>> {
+        let mut found = vec![None; self.entities.len()];
+        for work in self.mentions.iter().filter(|w| w.kind == MentionKind::Name) {
+            let Some(slot) = work.entity.and_then(|e| found.get_mut(e)) else {
+                continue;
+            };
+            let before = work.tokens.start.checked_sub(1).map(|b| self.word(b));
+            let first = work.words.first().cloned();
+            if let Some(gender) = [before, first]
+                .iter()
+                .flatten()
+                .find_map(|w| gender::honorific_gender(w))
+            {
+                *slot = Some(gender);
+            }
+        }
+        found
+    }
+
+    /// Each person's gender from honorifics and first names (what pronoun resolution may
+    /// rely on; pronouns themselves only count in [`Self::gender_calls`]).
+    fn entity_genders(&self) -> Vec<Gender> {
+        let honorifics = self.honorifics();
+        self.entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                if e.entity_type != EntityType::Per {
+                    return Gender::Unknown;
+                }
+                let clues = gender::GenderClues {
+                    honorific: honorifics.get(i).copied().flatten(),
+                    ..Default::default()
+                };
+                gender::decide(
+                    &e.canonical,
+                    clues,
+                    gender::GivenNames::builtin(),
+                    self.resolver.config.gender_threshold,
+                )
+                .map_or(Gender::Unknown, |c| c.gender)
+            })
+            .collect()
+    }
+
+    /// The gender written on each person entity, with its evidence.
+    fn gender_calls(&self, mentions_of: &[Vec<&Work>]) -> Vec<Option<GenderCall>> {
+        let honorifics = self.honorifics();
+        self.entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                if e.entity_type != EntityType::Per {
+                    return None;
+                }
+                let mut clues = gender::GenderClues {
+                    honorific: honorifics.get(i).copied().flatten(),
+                    ..Default::default()
+                };
+                for work in mentions_of.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+                    if work.kind != MentionKind::Pronoun {
+                        continue;
+                    }
+                    match work.words.first().and_then(|w| gender::pronoun_gender(w)) {
+                        Some(Gender::Male) => clues.male_pronouns += 1,
+                        Some(Gender::Female) => clues.female_pronouns += 1,
+                        _ => {}
+                    }
+                }
+                gender::decide(
+                    &e.canonical,
+                    clues,
+                    gender::GivenNames::builtin(),
+                    self.resolver.config.gender_threshold,
+                )
+            })
+            .collect()
+    }
+
     /// Numbers entities in order of first mention (E1, E2, ...) and writes the layers.
     fn finish(self) -> (Vec<Mention>, Vec<Entity>, Vec<Relation>) {
         let mut order: Vec<usize> = Vec::new();
+        let mut seen = vec![false; self.entities.len()];
+        // Each entity's mentions, gathered in one pass (not one scan per entity).
+        let mut mentions_of: Vec<Vec<&Work>> = vec![Vec::new(); self.entities.len()];
         for work in &self.mentions {
             if let Some(e) = work.entity {
-                if !order.contains(&e) {
+                if let Some(flag) = seen.get_mut(e).filter(|f| !**f) {
+                    *flag = true;
                     order.push(e);
+                }
+                if let Some(list) = mentions_of.get_mut(e) {
+                    list.push(work);
                 }
             }
         }
+        let genders = self.gender_calls(&mentions_of);
         let ids: HashMap<usize, String> = order
             .iter()
             .enumerate()
@@ -1391,7 +1458,7 @@ impl<'r, 'd> State<'r, 'd> {
             };
             let mut aliases: Vec<String> = Vec::new();
             let mut confidence = 0.0f32;
-            for m in self.mentions.iter().filter(|m| m.entity == Some(e)) {
+            for m in mentions_of.get(e).map(Vec::as_slice).unwrap_or(&[]) {
                 confidence = confidence.max(m.confidence.min(1.0));
                 if m.kind == MentionKind::Pronoun {
                     continue;
@@ -1412,7 +1479,7 @@ impl<'r, 'd> State<'r, 'd> {
                 aliases,
                 roles: work.roles.clone(),
                 key: entity_key(work.entity_type, &work.canonical),
-                gender: None,
+                gender: genders.get(e).cloned().flatten(),
                 stage: RESOLVE_STAGE.to_string(),
                 confidence,
             });

@@ -124,6 +124,8 @@ pub struct ResolveConfig {
     pub nominals: bool,
     /// Map capitals acting as governments to their country ("Beijing said" → China).
     pub metonymy: bool,
+    /// Share of bearers a first name needs to decide a person's gender (0.5-1).
+    pub gender_threshold: f32,
 }
 
 impl Default for ResolveConfig {
@@ -132,6 +134,7 @@ impl Default for ResolveConfig {
             pronouns: true,
             nominals: true,
             metonymy: true,
+            gender_threshold: crate::gender::DEFAULT_NAME_THRESHOLD,
         }
     }
 }
@@ -161,6 +164,17 @@ impl TypedFactory for ResolveFactory {
             &[layer::MENTIONS, layer::TOKENS],
             &[layer::ENTITIES, layer::RELATIONS],
         )
+    }
+
+    fn check(&self, config: &ResolveConfig) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        if !(0.5..=1.0).contains(&config.gender_threshold) {
+            issues.push(ConfigIssue::new(
+                "gender_threshold",
+                "must be between 0.5 and 1",
+            ));
+        }
+        issues
     }
 
     fn build(
