@@ -16,6 +16,7 @@ use stancegraph_core::{
 use crate::issue::normalise_issue;
 use crate::lexicon::{stem, Lexicon, Trigger};
 use crate::model::StanceModel;
+use crate::negation;
 
 /// Tunable knobs of the extractor (the stage config maps onto this).
 #[derive(Debug, Clone, PartialEq)]
@@ -332,6 +333,78 @@ impl<'d> View<'d> {
 
     fn sentence_range(&self, sentence: usize) -> std::ops::Range<usize> {
         self.doc.sentence_token_range(sentence)
+    }
+
+    /// Lowercased words of the sentence containing `token`, and that sentence's first token.
+    fn sentence_words(&self, token: usize) -> (Vec<&str>, usize) {
+        let sentence = self
+            .doc
+            .tokens
+            .get(token)
+            .map(|t| t.sentence as usize)
+            .unwrap_or(0);
+        let range = self.sentence_range(sentence);
+        let start = range.start;
+        let words = self
+            .tokens
+            .get(range)
+            .unwrap_or(&[])
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        (words, start)
+    }
+
+    /// Whether a negator or refusal before the trigger at `token` withholds it.
+    fn trigger_withheld(&self, token: usize, sentence_start: usize) -> bool {
+        let (words, start) = self.sentence_words(token);
+        let clause = self.clause_start(token, sentence_start).max(start);
+        negation::trigger_withheld(&words, token - start, clause - start).is_some()
+    }
+
+    /// "refused to criticise": a verb followed by "to" and another stance trigger.
+    fn governs_trigger_infinitive(&self, token: usize, lexicon: &Lexicon) -> bool {
+        self.tokens.get(token + 1).is_some_and(|t| t.lower == "to")
+            && self.tokens.get(token + 2).is_some_and(|t| {
+                lexicon
+                    .trigger(t.text, t.is_noun())
+                    .is_some_and(|x| x.stance.is_some())
+            })
+    }
+
+    /// Whether an oppose reading toward `actor` is withheld in its sentence: the actor is
+    /// excused or hedged about ("Xi may have been unaware"), or a stance trigger between
+    /// `holder` and it is negated ("Bessent did not criticise Xi").
+    fn oppose_withheld(&self, holder: Option<&Actor>, actor: &Actor, lexicon: &Lexicon) -> bool {
+        let (words, start) = self.sentence_words(actor.first);
+        let (first, end) = (actor.first - start, actor.last + 1 - start);
+        if negation::oppose_withheld(&words, first, end).is_some() {
+            return true;
+        }
+        let Some(holder) = holder.filter(|h| h.last < actor.first && h.first >= start) else {
+            return false;
+        };
+        (holder.last + 1..actor.first).any(|j| {
+            self.tokens.get(j).is_some_and(|t| {
+                t.actor.is_none()
+                    && lexicon
+                        .trigger(t.text, t.is_noun())
+                        .is_some_and(|x| x.stance.is_some())
+                    && negation::trigger_withheld(&words, j - start, holder.last + 1 - start)
+                        .is_some()
+            })
+        })
+    }
+
+    /// "Bessent and He Lifeng's previous meeting": an actor joined by "and" to a possessor
+    /// is a possessor too, not someone taking a stance.
+    fn coordinated_possessor(&self, actor: &Actor) -> bool {
+        self.tokens
+            .get(actor.last + 1)
+            .is_some_and(|t| t.lower == "and")
+            && self
+                .actor_at(actor.last + 2)
+                .is_some_and(|next| next.possessive)
     }
 
     /// The actor mention a token belongs to, skipping mentions of possessives when asked.
@@ -829,6 +902,14 @@ impl Extractor {
             {
                 continue;
             }
+            // "did not criticise", "declined to blame": the trigger is withheld, not stated.
+            if view.trigger_withheld(i, range.start) {
+                continue;
+            }
+            // "refused to criticise X": the infinitive's trigger decides (and is withheld).
+            if trigger.stance.is_some() && view.governs_trigger_infinitive(i, &self.lexicon) {
+                continue;
+            }
             if trigger.predicative {
                 self.predication(view, sentence, i, found);
                 continue;
@@ -1250,6 +1331,11 @@ impl Extractor {
                 let Some((polarity, confidence)) = self.target_polarity(text, local) else {
                     continue;
                 };
+                // "that Xi may have been unaware of ...": an excuse, not an attack.
+                if polarity == Polarity::Oppose && view.oppose_withheld(None, actor, &self.lexicon)
+                {
+                    continue;
+                }
                 let sentence = view
                     .doc
                     .sentences
@@ -1326,7 +1412,11 @@ impl Extractor {
                 .collect();
             let mut best: BTreeMap<(String, String), (Polarity, f32)> = BTreeMap::new();
             for h in &actors {
-                if h.entity_type == EntityType::Norp || h.modifier || h.of_object {
+                if h.entity_type == EntityType::Norp
+                    || h.modifier
+                    || h.of_object
+                    || view.coordinated_possessor(h)
+                {
                     continue;
                 }
                 for t in actors.iter().filter(|t| !t.is_adjectival_group()) {
@@ -1361,6 +1451,11 @@ impl Extractor {
                     } else {
                         (Polarity::Oppose, support + oppose)
                     };
+                    if polarity == Polarity::Oppose
+                        && view.oppose_withheld(Some(h), t, &self.lexicon)
+                    {
+                        continue;
+                    }
                     let entry = best
                         .entry((h.entity.clone(), t.entity.clone()))
                         .or_insert((polarity, confidence));

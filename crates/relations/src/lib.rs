@@ -14,8 +14,11 @@ mod features;
 mod issue;
 mod lexicon;
 mod model;
+mod negation;
 pub mod seesaw;
 mod stage;
+#[cfg(test)]
+mod test_support;
 mod train;
 
 pub use error::RelationsError;

@@ -1,0 +1,137 @@
+//! Small annotated documents for the unit tests: the real tokenizer and tagger, actors and
+//! quotes supplied by hand, and the shipped lexicons and model.
+
+use std::sync::OnceLock;
+
+use stancegraph_core::{
+    ActorRef, Document, Entity, EntityType, Mention, MentionKind, Metadata, Polarity, Quote,
+    QuoteKind, Span, Stance, Target,
+};
+
+use crate::extract::Extractor;
+use crate::stage::{load_extractor, model_dir, RelationsConfig};
+
+fn analyzer() -> &'static stancegraph_text::Analyzer {
+    static ANALYZER: OnceLock<stancegraph_text::Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| {
+        stancegraph_text::Analyzer::load(&crate::default_data_dir()).expect("text models")
+    })
+}
+
+/// The shipped extractor (lexicons and stance model under data/models/relations).
+pub fn extractor() -> &'static Extractor {
+    static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
+    EXTRACTOR.get_or_init(|| {
+        load_extractor(
+            &model_dir(&crate::default_data_dir()),
+            &RelationsConfig::default(),
+        )
+        .expect("relations models")
+    })
+}
+
+/// A tagged document whose actors are `actors` (name, type; every whole-word occurrence
+/// becomes a mention of entity `E<index>`), with `quotes` (content text, speaker name).
+pub fn document(text: &str, actors: &[(&str, EntityType)], quotes: &[(&str, &str)]) -> Document {
+    let mut doc = Document::new(Some("test".into()), text, Metadata::default());
+    analyzer().annotate(&mut doc).expect("text analysis");
+    let mut mentions: Vec<Mention> = Vec::new();
+    for (index, (name, entity_type)) in actors.iter().enumerate() {
+        let id = format!("E{index}");
+        // Built through serde so that fields other stages add later take their defaults.
+        let entity: Entity = serde_json::from_value(serde_json::json!({
+            "id": id,
+            "canonical": name,
+            "entity_type": entity_type,
+            "aliases": [name],
+            "key": name.to_lowercase(),
+            "stage": "test",
+            "confidence": 1.0,
+        }))
+        .expect("entity");
+        doc.entities.push(entity);
+        for (start, _) in text.match_indices(name) {
+            let span = Span::new(start, start + name.len());
+            let boundary = text[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+                && text[span.end..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
+            if boundary
+                && !mentions
+                    .iter()
+                    .any(|m| m.span.start < span.end && span.start < m.span.end)
+            {
+                mentions.push(Mention {
+                    span,
+                    entity_type: *entity_type,
+                    kind: MentionKind::Name,
+                    entity: Some(id.clone()),
+                    resolution: None,
+                    resolution_confidence: None,
+                    stage: "test".into(),
+                    confidence: 1.0,
+                });
+            }
+        }
+    }
+    mentions.sort_by_key(|m| m.span);
+    doc.mentions = mentions;
+    for (n, (content, speaker)) in quotes.iter().enumerate() {
+        let start = text.find(content).expect("quote content in the text");
+        let speaker = actors
+            .iter()
+            .position(|(name, _)| name == speaker)
+            .expect("speaker among the actors");
+        let quote: Quote = serde_json::from_value(serde_json::json!({
+            "id": format!("Q{n}"),
+            "content": Span::new(start, start + content.len()),
+            "speaker": ActorRef::Entity { id: format!("E{speaker}") },
+            "kind": QuoteKind::Indirect,
+            "stage": "test",
+            "confidence": 1.0,
+        }))
+        .expect("quote");
+        doc.quotes.push(quote);
+    }
+    doc
+}
+
+/// Stances the shipped extractor reads off `doc`, as (holder, polarity, target) names.
+pub fn stances(doc: &Document) -> Vec<(String, Polarity, String)> {
+    let (stances, _) = extractor().extract(doc);
+    named(doc, &stances)
+}
+
+fn named(doc: &Document, stances: &[Stance]) -> Vec<(String, Polarity, String)> {
+    let name = |id: &str| {
+        doc.entities
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.canonical.clone())
+            .unwrap_or_default()
+    };
+    stances
+        .iter()
+        .filter_map(|s| {
+            let ActorRef::Entity { id: holder } = &s.holder else {
+                return None;
+            };
+            let target = match &s.target {
+                Target::Actor { id } => name(id),
+                Target::Issue { label, .. } => format!("issue:{label}"),
+            };
+            Some((name(holder), s.polarity, target))
+        })
+        .collect()
+}
+
+/// Whether `holder` opposes `target` in the stances.
+pub fn opposes(stances: &[(String, Polarity, String)], holder: &str, target: &str) -> bool {
+    stances
+        .iter()
+        .any(|(h, p, t)| h == holder && *p == Polarity::Oppose && t == target)
+}
