@@ -16,6 +16,9 @@ pub enum DecodeError {
     TooLarge { size: u64, limit: u64 },
     #[error("gzip: {0}")]
     Gzip(String),
+    /// Decompression stops one byte past the limit, so the real size is unknown.
+    #[error("gzip: decompresses to more than {limit} bytes, over the limit of source.max_bytes (a gzip bomb?)")]
+    Inflated { limit: u64 },
 }
 
 /// True when `raw` starts with the gzip magic number.
@@ -39,10 +42,7 @@ pub fn gunzip(raw: &[u8], limit: u64) -> Result<Vec<u8>, DecodeError> {
             })
         })?;
     if out.len() as u64 > limit {
-        return Err(DecodeError::TooLarge {
-            size: out.len() as u64,
-            limit,
-        });
+        return Err(DecodeError::Inflated { limit });
     }
     Ok(out)
 }
@@ -307,7 +307,7 @@ mod tests {
         ));
         assert!(matches!(
             gunzip(&gz, 100),
-            Err(DecodeError::TooLarge { .. })
+            Err(DecodeError::Inflated { limit: 100 })
         ));
     }
 }

@@ -8,6 +8,15 @@
 
 use dom_query::{Document as Dom, NodeRef};
 
+pub use crate::html_limits::{check_shape, HtmlLimits, HtmlShape, ShapeError};
+
+fn limits() -> HtmlLimits {
+    HtmlLimits {
+        max_depth: MAX_NESTING,
+        ..HtmlLimits::default()
+    }
+}
+
 /// One paragraph of extracted article text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paragraph {
@@ -47,8 +56,10 @@ impl Extracted {
 pub enum ExtractError {
     #[error("no article body found in the page")]
     NoBody,
-    #[error("HTML nesting deeper than {0} elements")]
-    TooDeep(usize),
+    /// The page broke one of the [`HtmlLimits`] (too deep, too many elements or
+    /// attributes) and was not parsed.
+    #[error(transparent)]
+    Shape(#[from] ShapeError),
 }
 
 /// Pages nested deeper than this are rejected: the parser and readability scoring
@@ -95,10 +106,7 @@ const FURNITURE_MAX_TEXT: usize = 600;
 
 /// Extracts the article from an HTML page.
 pub fn extract_article(html: &str) -> Result<Extracted, ExtractError> {
-    let depth = max_nesting(html);
-    if depth > MAX_NESTING {
-        return Err(ExtractError::TooDeep(MAX_NESTING));
-    }
+    check_shape(html, &limits())?;
     let dom = Dom::from(strip_unused(html));
     let meta = read_metadata(&dom);
     remove_furniture(&dom);
@@ -130,7 +138,7 @@ pub fn extract_article(html: &str) -> Result<Extracted, ExtractError> {
 
 /// Paragraphs of an HTML fragment (a feed item's content), without readability scoring.
 pub fn fragment_paragraphs(html: &str) -> Vec<Paragraph> {
-    if max_nesting(html) > MAX_NESTING {
+    if check_shape(html, &limits()).is_err() {
         return Vec::new();
     }
     let dom = Dom::from(strip_unused(html));
@@ -201,6 +209,9 @@ pub fn strip_unused(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut copied = 0;
     let mut i = 0;
+    // Tags whose end tag is missing from some point on (so from every later point too):
+    // remembered so that a flood of unclosed `<script` never rescans the rest of the page.
+    let mut unclosed = [false; 3];
     while let Some(offset) = bytes
         .get(i..)
         .and_then(|rest| rest.iter().position(|&b| b == b'<'))
@@ -210,28 +221,40 @@ pub fn strip_unused(html: &str) -> String {
         let skip_to = if rest.starts_with(b"<!--") {
             Some(find_bytes(rest, b"-->").map_or(bytes.len(), |p| start + p + 3))
         } else {
-            ["script", "style", "svg"].iter().find_map(|tag| {
-                let opens = rest
-                    .get(1..=tag.len())
-                    .is_some_and(|n| n.eq_ignore_ascii_case(tag.as_bytes()))
-                    && rest
-                        .get(tag.len() + 1)
-                        .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
-                if !opens {
-                    return None;
-                }
-                let tag_end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
-                let open_tag = rest.get(..tag_end).unwrap_or(&[]).to_ascii_lowercase();
-                if *tag == "script" && find_bytes(&open_tag, b"ld+json").is_some() {
-                    return None;
-                }
-                let close = find_end_tag(rest, tag.as_bytes())?;
-                let close_end = rest
-                    .get(close..)
-                    .and_then(|r| r.iter().position(|&b| b == b'>'))
-                    .map_or(rest.len(), |p| close + p + 1);
-                Some(start + close_end)
-            })
+            ["script", "style", "svg"]
+                .iter()
+                .enumerate()
+                .find_map(|(t, tag)| {
+                    let opens = !unclosed[t]
+                        && rest
+                            .get(1..=tag.len())
+                            .is_some_and(|n| n.eq_ignore_ascii_case(tag.as_bytes()))
+                        && rest
+                            .get(tag.len() + 1)
+                            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+                    if !opens {
+                        return None;
+                    }
+                    let Some(close) = find_end_tag(rest, tag.as_bytes()) else {
+                        unclosed[t] = true;
+                        return None;
+                    };
+                    // The open tag ends before its end tag does.
+                    let tag_end = rest
+                        .get(..close)
+                        .and_then(|r| r.iter().position(|&b| b == b'>'));
+                    let open_tag = rest.get(..tag_end.unwrap_or(close)).unwrap_or(&[]);
+                    if *tag == "script"
+                        && find_bytes(&open_tag.to_ascii_lowercase(), b"ld+json").is_some()
+                    {
+                        return None;
+                    }
+                    let close_end = rest
+                        .get(close..)
+                        .and_then(|r| r.iter().position(|&b| b == b'>'))
+                        .map_or(rest.len(), |p| close + p + 1);
+                    Some(start + close_end)
+                })
         };
         match skip_to {
             Some(end) => {
@@ -248,62 +271,6 @@ pub fn strip_unused(html: &str) -> String {
 
 fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Deepest element nesting, estimated from the tag stream without parsing (void and
-/// self-closing tags do not nest).
-pub fn max_nesting(html: &str) -> usize {
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr", "p", "li",
-    ];
-    let bytes = html.as_bytes();
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(offset) = bytes
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
-    {
-        i += offset + 1;
-        let closing = bytes.get(i) == Some(&b'/');
-        let name_start = if closing { i + 1 } else { i };
-        let name_len = bytes.get(name_start..).map_or(0, |rest| {
-            rest.iter()
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .count()
-        });
-        if name_len == 0 {
-            continue;
-        }
-        let name = html
-            .get(name_start..name_start + name_len)
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if VOID.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            let tag_end = bytes
-                .get(i..)
-                .and_then(|rest| rest.iter().position(|&b| b == b'>'))
-                .map(|p| i + p);
-            let self_closing = tag_end.is_some_and(|e| e > 0 && bytes.get(e - 1) == Some(&b'/'));
-            if !self_closing {
-                depth += 1;
-                max = max.max(depth);
-            }
-        }
-        if matches!(name.as_str(), "script" | "style") && !closing {
-            // Skip raw text so that `<` inside scripts does not count as tags.
-            match find_end_tag(bytes.get(i..).unwrap_or(&[]), name.as_bytes()) {
-                Some(p) => i += p,
-                None => break,
-            }
-        }
-    }
-    max
 }
 
 /// Offset of the first `</name` (ASCII case-insensitive) in `haystack`.
@@ -703,11 +670,26 @@ mod tests {
         );
         assert_eq!(
             extract_article(&html),
-            Err(ExtractError::TooDeep(MAX_NESTING))
+            Err(ExtractError::Shape(ShapeError::TooDeep(MAX_NESTING)))
         );
         assert_eq!(
-            max_nesting("<div><p>a<br><img src=x/></div><script>if (a<b) {}</script>"),
-            1
+            check_shape(
+                "<div><p>a<br><img src=x/></div><script>if (a<b) {}</script>",
+                &limits()
+            )
+            .map(|shape| shape.max_depth),
+            Ok(1)
         );
+        // Hidden nesting (`<div/>` opens a div) and attribute floods are refused too.
+        for page in [
+            "<div/>".repeat(2_000),
+            format!("<p {}>x</p>", " a".repeat(1_000)),
+        ] {
+            assert!(
+                matches!(extract_article(&page), Err(ExtractError::Shape(_))),
+                "{}",
+                &page[..20]
+            );
+        }
     }
 }

@@ -13,6 +13,9 @@ pub mod dates;
 pub mod decode;
 pub mod dedup;
 pub mod extract;
+mod files;
+pub mod html_limits;
+mod ordered;
 mod readers;
 
 use std::ops::ControlFlow;
@@ -23,6 +26,8 @@ use stancegraph_core::{Document, Registry};
 
 pub use blocks::{classify_blocks, BlocksConfig, BlocksFactory, BlocksStage, BLOCKS_STAGE};
 pub use extract::{extract_article, ExtractError, Extracted, Paragraph};
+pub use ordered::ExtractOptions;
+use ordered::ReadState;
 
 /// Errors of the ingest crate, each naming the input it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -172,12 +177,6 @@ pub struct Ingestor {
     exclude: Vec<glob::Pattern>,
 }
 
-/// Per-read state: what was seen, for duplicate detection.
-struct ReadState<'a> {
-    dedup: Option<dedup::Deduplicator>,
-    emit: &'a mut dyn FnMut(IngestEvent) -> ControlFlow<()>,
-}
-
 impl Ingestor {
     pub fn new(config: IngestConfig) -> Result<Self, IngestError> {
         let compile = |patterns: &[String]| {
@@ -207,7 +206,18 @@ impl Ingestor {
     /// sorted order so runs are reproducible. Duplicates are detected across the inputs
     /// of one call.
     pub fn read(&self, inputs: &[Input], emit: &mut dyn FnMut(IngestEvent) -> ControlFlow<()>) {
-        let mut state = self.state(emit);
+        self.read_with(inputs, ExtractOptions::default(), emit)
+    }
+
+    /// [`Ingestor::read`], with HTML extraction on `options.threads` threads of its own
+    /// and a time budget per page. Events still arrive in input order.
+    pub fn read_with(
+        &self,
+        inputs: &[Input],
+        options: ExtractOptions,
+        emit: &mut dyn FnMut(IngestEvent) -> ControlFlow<()>,
+    ) {
+        let mut state = ReadState::new(self, options, emit);
         for input in inputs {
             let flow = match input {
                 Input::Stdin => {
@@ -218,7 +228,7 @@ impl Ingestor {
                         &mut raw,
                     ) {
                         Ok(_) => self.read_bytes_with("-", self.config.format, &raw, &mut state),
-                        Err(e) => (state.emit)(failed("-", "-", format!("reading stdin: {e}"))),
+                        Err(e) => state.emit(failed("-", "-", format!("reading stdin: {e}"))),
                     }
                 }
                 Input::Path(path) if path.is_dir() => self.read_dir(path, &mut state),
@@ -228,6 +238,7 @@ impl Ingestor {
                 return;
             }
         }
+        let _ = state.drain();
     }
 
     /// Reads one in-memory input named `source` (a path or URL, used for ids and
@@ -239,18 +250,9 @@ impl Ingestor {
         raw: &[u8],
         emit: &mut dyn FnMut(IngestEvent) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
-        let mut state = self.state(emit);
-        self.read_bytes_with(source, format, raw, &mut state)
-    }
-
-    fn state<'a>(&self, emit: &'a mut dyn FnMut(IngestEvent) -> ControlFlow<()>) -> ReadState<'a> {
-        ReadState {
-            dedup: self
-                .config
-                .dedup
-                .then(|| dedup::Deduplicator::new(self.config.near_duplicate_similarity)),
-            emit,
-        }
+        let mut state = ReadState::new(self, ExtractOptions::default(), emit);
+        self.read_bytes_with(source, format, raw, &mut state)?;
+        state.drain()
     }
 
     fn read_dir(&self, dir: &Path, state: &mut ReadState<'_>) -> ControlFlow<()> {
@@ -265,16 +267,24 @@ impl Ingestor {
                         .path()
                         .map(|p| p.display().to_string())
                         .unwrap_or_else(|| dir.display().to_string());
-                    (state.emit)(failed(&path, &path, e.to_string()))?;
+                    state.emit(failed(&path, &path, e.to_string()))?;
                     continue;
                 }
             };
-            if !entry.file_type().is_file() {
-                continue;
-            }
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            if self.wanted(relative) {
-                self.read_file(entry.path(), state)?;
+            match files::irregular_kind(entry.file_type()) {
+                None if self.wanted(relative) => self.read_file(entry.path(), state)?,
+                Some("directory") | None => {}
+                // A device, FIFO or socket that would have been read: say why it is not.
+                Some(kind) if self.wanted(relative) => {
+                    let source = entry.path().display().to_string();
+                    state.emit(IngestEvent::Skipped {
+                        id: source.clone(),
+                        source,
+                        reason: files::not_regular_reason(kind),
+                    })?
+                }
+                Some(_) => {}
             }
         }
         ControlFlow::Continue(())
@@ -299,31 +309,36 @@ impl Ingestor {
             Format::Auto => format_from_name(&source),
             given => given,
         };
-        match std::fs::metadata(path) {
-            // Archives and JSONL hold many documents: the limit applies to each of them.
-            Ok(meta)
-                if meta.len() > self.config.max_bytes
-                    && !matches!(format, Format::Warc | Format::Jsonl) =>
-            {
-                return (state.emit)(failed(
-                    &source,
-                    &source,
-                    format!(
-                        "{} bytes is over the limit of {} (source.max_bytes)",
-                        meta.len(),
-                        self.config.max_bytes
-                    ),
-                ))
+        let (file, size) = match files::open_regular(path) {
+            Ok(opened) => opened,
+            Err(files::OpenError::NotRegular(kind)) => {
+                return state.emit(IngestEvent::Skipped {
+                    id: source.clone(),
+                    source: source.clone(),
+                    reason: files::not_regular_reason(kind),
+                })
             }
-            Err(e) => return (state.emit)(failed(&source, &source, e.to_string())),
-            Ok(_) => {}
-        }
-        if format == Format::Warc {
-            return readers::read_warc_file(self, path, state);
-        }
-        match std::fs::read(path) {
-            Ok(raw) => self.read_bytes_with(&source, format, &raw, state),
-            Err(e) => (state.emit)(failed(&source, &source, e.to_string())),
+            Err(files::OpenError::Io(e)) => {
+                return state.emit(failed(&source, &source, e.to_string()))
+            }
+        };
+        match format {
+            // Archives and JSONL hold many documents, read as streams: the limit applies
+            // to each of them.
+            Format::Warc => readers::read_warc_file(self, &source, file, state),
+            Format::Jsonl => readers::read_jsonl_file(self, &source, file, state),
+            _ if size > self.config.max_bytes => state.emit(failed(
+                &source,
+                &source,
+                format!(
+                    "{size} bytes is over the limit of {} (source.max_bytes)",
+                    self.config.max_bytes
+                ),
+            )),
+            _ => match files::read_bounded(file, self.config.max_bytes) {
+                Ok(raw) => self.read_bytes_with(&source, format, &raw, state),
+                Err(e) => state.emit(failed(&source, &source, e.to_string())),
+            },
         }
     }
 
@@ -341,7 +356,7 @@ impl Ingestor {
                     decompressed = bytes;
                     &decompressed[..]
                 }
-                Err(e) => return (state.emit)(failed(source, source, e.to_string())),
+                Err(e) => return state.emit(failed(source, source, e.to_string())),
             }
         } else {
             raw
@@ -349,7 +364,7 @@ impl Ingestor {
         if raw.len() as u64 > self.config.max_bytes
             && !matches!(format, Format::Warc | Format::Jsonl)
         {
-            return (state.emit)(failed(
+            return state.emit(failed(
                 source,
                 source,
                 format!(
@@ -365,68 +380,24 @@ impl Ingestor {
         };
         match format {
             Format::Html => {
-                let event = readers::html_document(self, source, None, raw, None);
-                self.finish(event, state)
+                let (max_bytes, owned_source, raw) =
+                    (self.config.max_bytes, source.to_string(), raw.to_vec());
+                state.extract(
+                    source.to_string(),
+                    source.to_string(),
+                    Box::new(move || {
+                        readers::html_document(max_bytes, &owned_source, None, &raw, None)
+                    }),
+                )
             }
             Format::Jsonl => readers::read_jsonl(self, source, raw, state),
             Format::Feed => readers::read_feed(self, source, raw, state),
             Format::Warc => readers::read_warc_bytes(self, source, raw, state),
             Format::Text | Format::Auto => {
                 let event = readers::text_document(self, source, None, raw, Default::default());
-                self.finish(event, state)
+                state.finish(event)
             }
         }
-    }
-
-    /// Language identification and duplicate detection, then emits.
-    fn finish(
-        &self,
-        event: Result<Document, (String, String)>,
-        state: &mut ReadState<'_>,
-    ) -> ControlFlow<()> {
-        let mut doc = match event {
-            Ok(doc) => doc,
-            Err((id, reason)) => {
-                let source = id.clone();
-                return (state.emit)(failed(&id, &source, reason));
-            }
-        };
-        let source = doc
-            .metadata
-            .source
-            .clone()
-            .unwrap_or_else(|| doc.id.clone());
-        if doc.text().chars().filter(|c| !c.is_whitespace()).count() < self.config.min_chars.max(1)
-        {
-            return (state.emit)(failed(&doc.id, &source, "empty document".into()));
-        }
-        if let Some((language, reliable)) = identify_language(doc.text()) {
-            doc.metadata.language = Some(language.clone());
-            if reliable
-                && self.config.skip_other_languages
-                && !self.config.languages.iter().any(|l| l == &language)
-            {
-                let reason = format!(
-                    "language `{language}` is not in source.languages {:?}",
-                    self.config.languages
-                );
-                return (state.emit)(IngestEvent::Skipped {
-                    id: doc.id,
-                    source,
-                    reason,
-                });
-            }
-        }
-        if let Some(dedup) = &mut state.dedup {
-            if let Some(duplicate) = dedup.check(&doc.id, doc.text()) {
-                return (state.emit)(IngestEvent::Skipped {
-                    id: doc.id,
-                    source,
-                    reason: duplicate.reason(),
-                });
-            }
-        }
-        (state.emit)(IngestEvent::Document(Box::new(doc)))
     }
 }
 

@@ -3,15 +3,12 @@
 
 use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
-use std::path::Path;
 
 use stancegraph_core::{Block, BlockKind, Document, Metadata, Span};
 
 use crate::decode::{self, MappedText};
+use crate::ordered::DocResult;
 use crate::{dates, extract, failed, Ingestor, ReadState};
-
-/// A document, or `(id, reason)` why there is none.
-pub(crate) type DocResult = Result<Document, (String, String)>;
 
 /// Name of the HTML reader in `Block::stage`.
 pub const HTML_READER: &str = "ingest.html";
@@ -68,20 +65,20 @@ fn declared_charset(raw: &[u8]) -> Option<String> {
 /// An HTML page: main body extracted, title prepended as a heading, blocks from the
 /// structure, metadata from meta/OpenGraph/JSON-LD.
 pub(crate) fn html_document(
-    ing: &Ingestor,
+    max_bytes: u64,
     source: &str,
     id: Option<String>,
     raw: &[u8],
     charset: Option<&str>,
 ) -> DocResult {
     let fail_id = id.clone().unwrap_or_else(|| source.to_string());
-    if raw.len() as u64 > ing.config.max_bytes {
+    if raw.len() as u64 > max_bytes {
         return Err((
             fail_id,
             format!(
                 "{} bytes is over the limit of {} (source.max_bytes)",
                 raw.len(),
-                ing.config.max_bytes
+                max_bytes
             ),
         ));
     }
@@ -200,45 +197,140 @@ pub(crate) fn read_jsonl(
     raw: &[u8],
     state: &mut ReadState<'_>,
 ) -> ControlFlow<()> {
-    let fields = &ing.config.jsonl;
+    read_jsonl_stream(ing, source, std::io::Cursor::new(raw), state)
+}
+
+/// A JSONL file, gzipped or not, read line by line: memory stays bounded by
+/// `source.max_bytes` per line whatever the size of the file.
+pub(crate) fn read_jsonl_file(
+    ing: &Ingestor,
+    source: &str,
+    file: std::fs::File,
+    state: &mut ReadState<'_>,
+) -> ControlFlow<()> {
+    let mut file = std::io::BufReader::new(file);
+    let gz = match file.fill_buf() {
+        Ok(head) => decode::is_gzip(head),
+        Err(e) => return state.emit(failed(source, source, e.to_string())),
+    };
+    if gz {
+        let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
+        read_jsonl_stream(ing, source, reader, state)
+    } else {
+        read_jsonl_stream(ing, source, file, state)
+    }
+}
+
+fn read_jsonl_stream(
+    ing: &Ingestor,
+    source: &str,
+    mut reader: impl BufRead,
+    state: &mut ReadState<'_>,
+) -> ControlFlow<()> {
+    let limit = ing.config.max_bytes;
     let mut offset = 0usize;
-    for (index, line) in raw.split(|&b| b == b'\n').enumerate() {
+    let mut line = Vec::new();
+    for number in 1.. {
+        line.clear();
+        let read = reader
+            .by_ref()
+            .take(limit.saturating_add(1))
+            .read_until(b'\n', &mut line);
+        let n = match read {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                return state.emit(failed(
+                    source,
+                    source,
+                    format!("line {number}: read stopped: {e}"),
+                ))
+            }
+        };
         let line_start = offset;
-        offset += line.len() + 1;
-        let number = index + 1;
-        let where_ = format!("{source}:{number}");
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if line.len() as u64 > ing.config.max_bytes {
-            (state.emit)(failed(
-                &where_,
+        offset += n;
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        } else if line.len() as u64 > limit {
+            // Too long: skip to the end of the line without holding it.
+            let skipped = match skip_line(&mut reader) {
+                Ok(skipped) => skipped,
+                Err(e) => {
+                    return state.emit(failed(
+                        source,
+                        source,
+                        format!("line {number}: read stopped: {e}"),
+                    ))
+                }
+            };
+            offset += skipped;
+            state.emit(failed(
+                &format!("{source}:{number}"),
                 source,
                 format!(
-                    "line {number}: {} bytes is over source.max_bytes",
-                    line.len()
+                    "line {number}: more than {limit} bytes, over the limit of source.max_bytes"
                 ),
             ))?;
             continue;
         }
+        jsonl_record(ing, source, number, line_start, &line, state)?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// Consumes the rest of a line (through its newline); returns the bytes consumed.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<usize> {
+    let mut consumed = 0;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(consumed);
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                reader.consume(at + 1);
+                return Ok(consumed + at + 1);
+            }
+            None => {
+                let len = chunk.len();
+                reader.consume(len);
+                consumed += len;
+            }
+        }
+    }
+}
+
+/// One JSONL line (without its newline) starting at byte `line_start` of the input.
+fn jsonl_record(
+    ing: &Ingestor,
+    source: &str,
+    number: usize,
+    line_start: usize,
+    line: &[u8],
+    state: &mut ReadState<'_>,
+) -> ControlFlow<()> {
+    let fields = &ing.config.jsonl;
+    {
+        let where_ = format!("{source}:{number}");
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return ControlFlow::Continue(());
+        }
         let value: serde_json::Value = match serde_json::from_slice(line) {
             Ok(value) => value,
             Err(e) => {
-                (state.emit)(failed(
+                return state.emit(failed(
                     &where_,
                     source,
                     format!("line {number}: invalid JSON: {e}"),
-                ))?;
-                continue;
+                ));
             }
         };
         let Some(record) = value.as_object() else {
-            (state.emit)(failed(
+            return state.emit(failed(
                 &where_,
                 source,
                 format!("line {number}: not a JSON object"),
-            ))?;
-            continue;
+            ));
         };
         let string = |key: &str| match record.get(key) {
             Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
@@ -248,61 +340,92 @@ pub(crate) fn read_jsonl(
         let id = string(&fields.id);
         let url = string(&fields.url);
         let doc_source = url.clone().unwrap_or_else(|| where_.clone());
-        let result = if let Some(text) = string(&fields.text) {
+        let overrides = Overrides {
+            title: string(&fields.title),
+            outlet: string(&fields.outlet),
+            author: string(&fields.author),
+            date: string(&fields.date),
+        };
+        if let Some(text) = string(&fields.text) {
             let mut metadata = Metadata {
                 source: Some(doc_source.clone()),
                 ..Metadata::default()
             };
             metadata.extra.insert("line".into(), number.to_string());
-            text_document(ing, &doc_source, id.clone(), text.as_bytes(), metadata).map(|mut doc| {
-                // The text came JSON-escaped: anchor the document at its line only.
-                doc.source_map = Some(stancegraph_core::SourceMap {
-                    anchors: vec![(0, line_start)],
+            let result = text_document(ing, &doc_source, id.clone(), text.as_bytes(), metadata)
+                .map(|mut doc| {
+                    // The text came JSON-escaped: anchor the document at its line only.
+                    doc.source_map = Some(stancegraph_core::SourceMap {
+                        anchors: vec![(0, line_start)],
+                    });
+                    overrides.apply(doc)
                 });
-                doc
-            })
+            match result {
+                Ok(doc) => state.finish(Ok(doc)),
+                Err((id, reason)) => {
+                    state.emit(failed(&id, source, format!("line {number}: {reason}")))
+                }
+            }
         } else if let Some(html) = string(&fields.html) {
-            html_document(ing, &doc_source, id.clone(), html.as_bytes(), None).map(|mut doc| {
-                doc.source_map = Some(stancegraph_core::SourceMap {
-                    anchors: vec![(0, line_start)],
-                });
-                doc.metadata.extra.insert("line".into(), number.to_string());
-                doc
-            })
+            let max_bytes = ing.config.max_bytes;
+            let fail_id = id.clone().unwrap_or_else(|| doc_source.clone());
+            state.extract(
+                fail_id,
+                source.to_string(),
+                Box::new(move || {
+                    html_document(max_bytes, &doc_source, id, html.as_bytes(), None)
+                        .map(|mut doc| {
+                            doc.source_map = Some(stancegraph_core::SourceMap {
+                                anchors: vec![(0, line_start)],
+                            });
+                            doc.metadata.extra.insert("line".into(), number.to_string());
+                            overrides.apply(doc)
+                        })
+                        .map_err(|(id, reason)| (id, format!("line {number}: {reason}")))
+                }),
+            )
         } else {
-            Err((
-                id.clone().unwrap_or_else(|| where_.clone()),
-                format!("no `{}` or `{}` field", fields.text, fields.html),
+            state.emit(failed(
+                &id.unwrap_or(where_),
+                source,
+                format!(
+                    "line {number}: no `{}` or `{}` field",
+                    fields.text, fields.html
+                ),
             ))
-        };
-        let result = result
-            .map(|mut doc| {
-                if let Some(title) = string(&fields.title) {
-                    doc.metadata.title = Some(title);
-                }
-                if let Some(outlet) = string(&fields.outlet) {
-                    doc.metadata.outlet = Some(outlet);
-                }
-                if let Some(author) = string(&fields.author) {
-                    doc.metadata.author = Some(author);
-                }
-                if let Some(date) = string(&fields.date) {
-                    match dates::to_iso8601(&date) {
-                        Some(iso) => doc.metadata.published = Some(iso),
-                        None => {
-                            doc.metadata.extra.insert("published_raw".into(), date);
-                        }
-                    }
-                }
-                doc
-            })
-            .map_err(|(id, reason)| (id, format!("line {number}: {reason}")));
-        match result {
-            Ok(doc) => ing.finish(Ok(doc), state)?,
-            Err((id, reason)) => (state.emit)(failed(&id, source, reason))?,
         }
     }
-    ControlFlow::Continue(())
+}
+
+/// Metadata fields of a JSONL record that replace what the reader found.
+struct Overrides {
+    title: Option<String>,
+    outlet: Option<String>,
+    author: Option<String>,
+    date: Option<String>,
+}
+
+impl Overrides {
+    fn apply(self, mut doc: Document) -> Document {
+        if let Some(title) = self.title {
+            doc.metadata.title = Some(title);
+        }
+        if let Some(outlet) = self.outlet {
+            doc.metadata.outlet = Some(outlet);
+        }
+        if let Some(author) = self.author {
+            doc.metadata.author = Some(author);
+        }
+        if let Some(date) = self.date {
+            match dates::to_iso8601(&date) {
+                Some(iso) => doc.metadata.published = Some(iso),
+                None => {
+                    doc.metadata.extra.insert("published_raw".into(), date);
+                }
+            }
+        }
+        doc
+    }
 }
 
 /// RSS and Atom: one document per item, from its content or description.
@@ -314,9 +437,7 @@ pub(crate) fn read_feed(
 ) -> ControlFlow<()> {
     let feed = match feed_rs::parser::parse(raw) {
         Ok(feed) => feed,
-        Err(e) => {
-            return (state.emit)(failed(source, source, format!("not an RSS/Atom feed: {e}")))
-        }
+        Err(e) => return state.emit(failed(source, source, format!("not an RSS/Atom feed: {e}"))),
     };
     let outlet = feed
         .title
@@ -338,7 +459,7 @@ pub(crate) fn read_feed(
             .filter(|b| !b.trim().is_empty())
             .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()));
         let Some(body) = body.filter(|b| !b.trim().is_empty()) else {
-            (state.emit)(failed(
+            state.emit(failed(
                 &id,
                 source,
                 format!("feed item {} has no content or description", index + 1),
@@ -383,7 +504,7 @@ pub(crate) fn read_feed(
                 doc
             },
         );
-        ing.finish(result, state)?;
+        state.finish(result)?;
     }
     ControlFlow::Continue(())
 }
@@ -391,23 +512,20 @@ pub(crate) fn read_feed(
 /// A WARC file, gzipped or not, read record by record.
 pub(crate) fn read_warc_file(
     ing: &Ingestor,
-    path: &Path,
+    source: &str,
+    file: std::fs::File,
     state: &mut ReadState<'_>,
 ) -> ControlFlow<()> {
-    let source = path.display().to_string();
-    let mut file = match std::fs::File::open(path) {
-        Ok(file) => std::io::BufReader::new(file),
-        Err(e) => return (state.emit)(failed(&source, &source, e.to_string())),
-    };
+    let mut file = std::io::BufReader::new(file);
     let gz = match file.fill_buf() {
         Ok(head) => decode::is_gzip(head),
-        Err(e) => return (state.emit)(failed(&source, &source, e.to_string())),
+        Err(e) => return state.emit(failed(source, source, e.to_string())),
     };
     if gz {
         let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
-        read_warc(ing, &source, reader, state)
+        read_warc(ing, source, reader, state)
     } else {
-        read_warc(ing, &source, file, state)
+        read_warc(ing, source, file, state)
     }
 }
 
@@ -461,10 +579,10 @@ fn read_warc(
             Ok(Some(line)) if line.trim().is_empty() => continue,
             Ok(Some(line)) => line,
             Ok(None) => break,
-            Err(e) => return (state.emit)(io_failure(records, e)),
+            Err(e) => return state.emit(io_failure(records, e)),
         };
         if !first.starts_with("WARC/") {
-            return (state.emit)(failed(
+            return state.emit(failed(
                 source,
                 source,
                 format!("record {}: expected a `WARC/` version line", records + 1),
@@ -479,7 +597,7 @@ fn read_warc(
                         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
                     }
                     if headers.len() > 256 {
-                        return (state.emit)(failed(
+                        return state.emit(failed(
                             source,
                             source,
                             format!("record {}: too many headers", records + 1),
@@ -487,12 +605,12 @@ fn read_warc(
                     }
                 }
                 Ok(None) => {
-                    return (state.emit)(io_failure(
+                    return state.emit(io_failure(
                         records,
                         std::io::ErrorKind::UnexpectedEof.into(),
                     ))
                 }
-                Err(e) => return (state.emit)(io_failure(records, e)),
+                Err(e) => return state.emit(io_failure(records, e)),
             }
         }
         records += 1;
@@ -506,7 +624,7 @@ fn read_warc(
         let uri = header("warc-target-uri").map(|u| u.trim_matches(['<', '>']).to_string());
         let doc_source = uri.clone().unwrap_or_else(|| format!("{source}#{records}"));
         let Some(length) = header("content-length").and_then(|l| l.parse::<u64>().ok()) else {
-            return (state.emit)(failed(
+            return state.emit(failed(
                 source,
                 source,
                 format!("record {records}: missing or bad Content-Length"),
@@ -517,14 +635,14 @@ fn read_warc(
                 .is_some_and(|t| t.to_ascii_lowercase().contains("application/http"));
         if !wanted || length > ing.config.max_bytes {
             if let Err(e) = std::io::copy(&mut reader.by_ref().take(length), &mut std::io::sink()) {
-                return (state.emit)(io_failure(records, e));
+                return state.emit(io_failure(records, e));
             }
             if wanted {
                 let reason = format!(
                     "{length} bytes is over the limit of {} (source.max_bytes)",
                     ing.config.max_bytes
                 );
-                (state.emit)(failed(&doc_source, &doc_source, reason))?;
+                state.emit(failed(&doc_source, &doc_source, reason))?;
             }
             continue;
         }
@@ -532,42 +650,63 @@ fn read_warc(
         match reader.by_ref().take(length).read_to_end(&mut block) {
             Ok(n) if n as u64 == length => {}
             Ok(_) => {
-                return (state.emit)(io_failure(
+                return state.emit(io_failure(
                     records,
                     std::io::ErrorKind::UnexpectedEof.into(),
                 ))
             }
-            Err(e) => return (state.emit)(io_failure(records, e)),
+            Err(e) => return state.emit(io_failure(records, e)),
         }
-        let result = http_response_document(ing, &doc_source, &block).map(|mut doc| {
-            doc.metadata
-                .extra
-                .insert("warc_file".into(), source.to_string());
-            if !record_id.is_empty() {
-                doc.metadata
-                    .extra
-                    .insert("warc_record_id".into(), record_id.clone());
+        let page = match http_response_page(ing, &doc_source, &block) {
+            Ok(Some(page)) => page,
+            Ok(None) => continue,
+            Err((id, reason)) => {
+                state.emit(failed(&id, &doc_source, reason))?;
+                continue;
             }
-            if let Some(date) = header("warc-date") {
-                doc.metadata
-                    .extra
-                    .insert("warc_date".into(), date.to_string());
-            }
-            doc
-        });
-        match result {
-            Ok(doc) => ing.finish(Ok(doc), state)?,
-            Err((_, reason)) if reason == NOT_HTML => {}
-            Err((id, reason)) => (state.emit)(failed(&id, &doc_source, reason))?,
-        }
+        };
+        let warc_file = source.to_string();
+        let warc_date = header("warc-date").map(str::to_string);
+        let max_bytes = ing.config.max_bytes;
+        let uri = doc_source.clone();
+        state.extract(
+            doc_source.clone(),
+            doc_source,
+            Box::new(move || {
+                let (body, charset) = page;
+                let mut doc = html_document(
+                    max_bytes,
+                    &uri,
+                    Some(uri.clone()),
+                    &body,
+                    charset.as_deref(),
+                )?;
+                doc.metadata.extra.insert("warc_file".into(), warc_file);
+                if !record_id.is_empty() {
+                    doc.metadata
+                        .extra
+                        .insert("warc_record_id".into(), record_id);
+                }
+                if let Some(date) = warc_date {
+                    doc.metadata.extra.insert("warc_date".into(), date);
+                }
+                Ok(doc)
+            }),
+        )?;
     }
     ControlFlow::Continue(())
 }
 
-const NOT_HTML: &str = "not an HTML response";
+/// An HTML page's bytes and the charset its HTTP headers declare.
+type HtmlBody = (Vec<u8>, Option<String>);
 
-/// An HTTP response (status line, headers, body) holding an HTML page.
-fn http_response_document(ing: &Ingestor, uri: &str, block: &[u8]) -> DocResult {
+/// The body and charset of an HTTP response (status line, headers, body) holding an HTML
+/// page; `None` for other content types.
+fn http_response_page(
+    ing: &Ingestor,
+    uri: &str,
+    block: &[u8],
+) -> Result<Option<HtmlBody>, (String, String)> {
     let split = decode_find(block, b"\r\n\r\n")
         .map(|p| (p, 4))
         .or_else(|| decode_find(block, b"\n\n").map(|p| (p, 2)));
@@ -585,7 +724,7 @@ fn http_response_document(ing: &Ingestor, uri: &str, block: &[u8]) -> DocResult 
     };
     let content_type = header("content-type").unwrap_or_default();
     if !content_type.is_empty() && !content_type.contains("html") {
-        return Err((uri.to_string(), NOT_HTML.into()));
+        return Ok(None);
     }
     let charset = content_type.split(';').find_map(|p| {
         p.trim()
@@ -607,7 +746,7 @@ fn http_response_document(ing: &Ingestor, uri: &str, block: &[u8]) -> DocResult 
     } else {
         body
     };
-    html_document(ing, uri, Some(uri.to_string()), body, charset.as_deref())
+    Ok(Some((body.to_vec(), charset)))
 }
 
 fn decode_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
