@@ -12,6 +12,7 @@
 
 mod attribution;
 pub mod basic_text;
+pub mod classes;
 mod error;
 pub mod ggt;
 pub mod lexicon;
@@ -19,6 +20,7 @@ pub mod marks;
 pub mod polnear;
 mod rules;
 pub mod score;
+pub mod speakers;
 pub mod tagger;
 pub mod train;
 
@@ -26,8 +28,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use stancegraph_core::{
-    layer, BuildContext, Document, Provenance, Quote, QuoteKind, Registry, Stage, StageError,
-    StageIo, TypedFactory,
+    layer, BuildContext, CueClass, Document, Provenance, Quote, QuoteKind, Registry, Stage,
+    StageError, StageIo, TypedFactory,
 };
 
 pub use attribution::{kind_of, resolve_speaker};
@@ -47,6 +49,7 @@ pub struct Attributor {
     lexicon: CueLexicon,
     weights: Weights,
     min_confidence: f32,
+    classes: Vec<CueClass>,
     stage: String,
 }
 
@@ -68,8 +71,15 @@ impl Attributor {
             lexicon,
             weights,
             min_confidence: 0.0,
+            classes: CueClass::ALL.to_vec(),
             stage: STAGE_NAME.to_string(),
         }
+    }
+
+    /// Keeps only attributions of these cue classes (all by default).
+    pub fn with_classes(mut self, classes: Vec<CueClass>) -> Self {
+        self.classes = classes;
+        self
     }
 
     /// Drops quotes below this confidence (0 keeps everything).
@@ -145,58 +155,22 @@ impl Attributor {
                 source,
                 speaker,
                 kind,
-                class: Default::default(),
+                class: classes::classify(doc, cue, source),
                 stage: self.stage.clone(),
                 confidence,
             });
         }
-        self.add_untagged_direct_quotes(doc, &regions, &mut quotes);
         self.add_anonymous_attributions(doc, &regions, &mut quotes);
+        speakers::consolidate_regions(doc, &self.lexicon, &regions, &mut quotes, &self.stage);
+        drop_non_speakers(doc, &mut quotes);
+        speakers::resolve_pronouns(doc, &regions, &mut quotes);
+        speakers::continue_speakers(doc, &mut quotes);
+        quotes.retain(|q| self.classes.contains(&q.class));
         quotes.sort_by_key(|q| (q.content.start, q.content.end));
         for (i, quote) in quotes.iter_mut().enumerate() {
             quote.id = format!("Q{}", i + 1);
         }
         quotes
-    }
-}
-
-impl Attributor {
-    /// Quoted passages of three or more tokens that no tagged content covers become direct
-    /// quotes with the nearest cue of their sentence and that cue's subject.
-    fn add_untagged_direct_quotes(
-        &self,
-        doc: &Document,
-        regions: &[marks::QuoteRegion],
-        quotes: &mut Vec<Quote>,
-    ) {
-        for region in regions.iter().filter(|r| r.depth == 0 && r.closed) {
-            let outer = region.outer();
-            if quotes.iter().any(|q| q.content.overlaps(outer)) {
-                continue;
-            }
-            let first = doc.tokens.partition_point(|t| t.span.start < outer.start);
-            let last = doc.tokens.partition_point(|t| t.span.end <= outer.end);
-            if last < first + 3 {
-                continue;
-            }
-            let last = last - 1;
-            let Some(cue) = rules::nearest_cue(doc, &self.lexicon, first, last) else {
-                continue;
-            };
-            let source_tokens = rules::subject_of(doc, cue, Some(outer));
-            let cue_span = doc.tokens.get(cue).map(|t| t.span);
-            quotes.push(Quote {
-                id: String::new(),
-                content: outer,
-                cue: cue_span,
-                source: source_tokens.and_then(|(a, b)| attribution::token_span(doc, a, b)),
-                speaker: resolve_speaker(doc, source_tokens),
-                kind: QuoteKind::Direct,
-                class: Default::default(),
-                stage: self.stage.clone(),
-                confidence: 0.5,
-            });
-        }
     }
 }
 
@@ -221,19 +195,42 @@ impl Attributor {
             if covered {
                 continue;
             }
+            let source = attribution::token_span(doc, subject.0, subject.1);
             quotes.push(Quote {
                 id: String::new(),
                 content,
                 cue: Some(cue),
-                source: attribution::token_span(doc, subject.0, subject.1),
+                source,
                 speaker: resolve_speaker(doc, Some(subject)),
                 kind: kind_of(doc.text(), content, regions),
-                class: Default::default(),
+                class: classes::classify(doc, Some(cue), source),
                 stage: self.stage.clone(),
                 confidence: 0.55,
             });
         }
     }
+}
+
+/// Subjects that cannot speak are no sources: a direct quote keeps its words without a
+/// source, reported speech from such a subject is no quote at all.
+fn drop_non_speakers(doc: &Document, quotes: &mut Vec<Quote>) {
+    quotes.retain_mut(|q| {
+        let Some(source) = q.source else { return true };
+        let first = doc.tokens.partition_point(|t| t.span.end <= source.start);
+        let last = doc.tokens.partition_point(|t| t.span.start < source.end);
+        if last <= first || !speakers::is_non_speaker(doc, (first, last - 1)) {
+            return true;
+        }
+        if q.kind != QuoteKind::Direct {
+            return false;
+        }
+        q.source = None;
+        q.cue = None;
+        q.speaker = stancegraph_core::ActorRef::Unresolved {
+            text: String::new(),
+        };
+        true
+    });
 }
 
 fn in_heading(doc: &Document, token: usize) -> bool {
@@ -269,6 +266,10 @@ pub struct AttributionConfig {
     pub lexicon: String,
     /// Quotes below this confidence are dropped.
     pub min_confidence: f32,
+    /// Cue classes kept as attributions: `speech`, `writing`, `belief`,
+    /// `perception_or_evidence`, `other`. The graph makes `said` edges of speech and
+    /// writing; belief feeds stance; evidence stays in the documents but is no one's quote.
+    pub classes: Vec<String>,
 }
 
 impl Default for AttributionConfig {
@@ -277,6 +278,10 @@ impl Default for AttributionConfig {
             model: DEFAULT_MODEL.into(),
             lexicon: DEFAULT_LEXICON.into(),
             min_confidence: 0.0,
+            classes: ["speech", "writing", "belief", "perception_or_evidence"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }
@@ -330,6 +335,9 @@ impl TypedFactory for AttributionFactory {
                 "must be between 0 and 1",
             ));
         }
+        if let Err(message) = classes::parse_classes(&config.classes) {
+            issues.push(stancegraph_core::ConfigIssue::new("classes", message));
+        }
         issues
     }
 
@@ -345,7 +353,13 @@ impl TypedFactory for AttributionFactory {
                 stage: format!("{} ({})", STAGE_NAME, context.config_path),
                 message: e.to_string(),
             })?
-            .with_min_confidence(config.min_confidence);
+            .with_min_confidence(config.min_confidence)
+            .with_classes(classes::parse_classes(&config.classes).map_err(|message| {
+                StageError::Build {
+                    stage: format!("{} ({})", STAGE_NAME, context.config_path),
+                    message,
+                }
+            })?);
         let resolved = serde_json::to_value(&config).unwrap_or_default();
         Ok(Box::new(AttributionStage {
             attributor,

@@ -82,26 +82,6 @@ pub fn subject_of(doc: &Document, cue: usize, avoid: Option<Span>) -> Option<(us
     None
 }
 
-/// The nearest cue token to a token range within its sentence, outside the range.
-pub fn nearest_cue(
-    doc: &Document,
-    lexicon: &CueLexicon,
-    first: usize,
-    last: usize,
-) -> Option<usize> {
-    let sentence = doc.tokens.get(first)?.sentence as usize;
-    let range = doc.sentence_token_range(sentence);
-    let mut buf = String::new();
-    let before = (range.start..first)
-        .rev()
-        .find(|&k| is_cue(doc, lexicon, k, &mut buf));
-    let after = (last + 1..range.end.max(last + 1)).find(|&k| is_cue(doc, lexicon, k, &mut buf));
-    match (before, after) {
-        (Some(b), Some(a)) => Some(if first - b <= a - last { b } else { a }),
-        (b, a) => b.or(a),
-    }
-}
-
 /// Verbs that attribute a belief or claim to their subject even when the cue lexicon has
 /// seen them rarely ("sources … express pessimism", "analysts fear").
 const ATTITUDE_VERBS: &[&str] = &[

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use anyhow::Context;
-use stancegraph_core::{ActorRef, BuildContext, Document, Span};
+use stancegraph_core::{ActorRef, BuildContext, CueClass, Document, Span};
 use stancegraph_ingest::{Format, IngestEvent, Ingestor};
 use stancegraph_quotes::ggt::{self, GgtArticle, GgtScorer, PredictedQuote, SpeakerKind};
 use stancegraph_runner::{load_config, ConfigSource, Pipeline};
@@ -133,8 +133,11 @@ fn predictions(doc: &Document, raw: &str) -> Vec<PredictedQuote> {
         None => byte,
     };
     let to_chars = |span: Span| (chars(to_raw(span.start)), chars(to_raw(span.end)));
+    // What makes `said` edges: quotes of speech and writing (beliefs and evidence are
+    // attributions, not quotes in the tracker's sense).
     doc.quotes
         .iter()
+        .filter(|q| matches!(q.class, CueClass::Speech | CueClass::Writing))
         .map(|q| {
             let (speaker, kind) = match &q.speaker {
                 ActorRef::Entity { id } => (

@@ -1,0 +1,319 @@
+//! Cue classes: what an attribution reports. `speech` and `writing` are quotes in the
+//! newsroom sense (they make `said` edges), `belief` feeds stance, `perception_or_evidence`
+//! (a study shows, a poll found) is kept but is no person's quote, `other` is everything
+//! else a complement clause can hang from ("has blamed", "plans", "enjoyed").
+
+use stancegraph_core::{CueClass, Document, Span};
+
+const SPEECH: &[&str] = &[
+    "say",
+    "tell",
+    "add",
+    "according",
+    "explain",
+    "note",
+    "ask",
+    "answer",
+    "respond",
+    "reply",
+    "claim",
+    "insist",
+    "argue",
+    "warn",
+    "announce",
+    "confirm",
+    "deny",
+    "admit",
+    "acknowledge",
+    "urge",
+    "call",
+    "describe",
+    "joke",
+    "quip",
+    "recall",
+    "testify",
+    "allege",
+    "promise",
+    "complain",
+    "point",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "caution",
+    "predict",
+    "speak",
+    "remark",
+    "comment",
+    "reiterate",
+    "assert",
+    "maintain",
+    "concede",
+    "contend",
+    "observe",
+    "vow",
+    "pledge",
+    "repeat",
+    "mention",
+    "continue",
+    "conclude",
+    "advise",
+    "declare",
+    "agree",
+    "disagree",
+    "propose",
+    "recommend",
+    "accuse",
+    "criticize",
+    "criticise",
+    "threaten",
+    "demand",
+    "question",
+    "counter",
+    "rebut",
+    "boast",
+    "lament",
+    "laugh",
+    "shout",
+    "exclaim",
+    "assure",
+    "reassure",
+    "tout",
+    "hint",
+    "estimate",
+    "forecast",
+    "suggest",
+    "state",
+    "report",
+    "reveal",
+    "brief",
+    "inform",
+    "ask",
+    "plead",
+    "muse",
+    "chuckle",
+    "sigh",
+    "concur",
+    "object",
+    "protest",
+    "interject",
+    "reason",
+    "acknowledged",
+    "elaborate",
+    "clarify",
+    "signal",
+    "told",
+    "said",
+    "says",
+    ":",
+    "—",
+    "–",
+];
+
+const WRITING: &[&str] = &[
+    "write", "post", "tweet", "publish", "blog", "email", "e-mail", "text", "read", "retweet",
+];
+
+const BELIEF: &[&str] = &[
+    "believe",
+    "think",
+    "hope",
+    "feel",
+    "fear",
+    "expect",
+    "doubt",
+    "worry",
+    "know",
+    "assume",
+    "suspect",
+    "wonder",
+    "want",
+    "wish",
+    "consider",
+    "reckon",
+    "guess",
+    "understand",
+    "imagine",
+    "trust",
+    "anticipate",
+    "suppose",
+    "figure",
+];
+
+const EVIDENCE: &[&str] = &[
+    "show",
+    "find",
+    "indicate",
+    "demonstrate",
+    "prove",
+    "see",
+    "hear",
+    "notice",
+    "learn",
+    "appear",
+    "seem",
+    "discover",
+    "suggest",
+    "reveal",
+    "confirm",
+    "estimate",
+    "project",
+];
+
+/// Nouns that name a document, study or figure: such a subject shows, it does not speak.
+pub(crate) const DOCUMENT_NOUNS: &[&str] = &[
+    "study",
+    "studies",
+    "report",
+    "reports",
+    "poll",
+    "polls",
+    "survey",
+    "surveys",
+    "data",
+    "research",
+    "findings",
+    "analysis",
+    "chart",
+    "figures",
+    "records",
+    "documents",
+    "document",
+    "statistics",
+    "numbers",
+    "evidence",
+    "review",
+    "audit",
+    "investigation",
+    "test",
+    "tests",
+    "experiment",
+    "model",
+    "index",
+    "readings",
+    "results",
+    "estimates",
+    "projections",
+    "trend",
+    "trends",
+    "image",
+    "photo",
+    "video",
+    "footage",
+    "map",
+    "graph",
+    "table",
+];
+
+/// Nouns that name a written text: with "say", "read" or "state" the attribution is writing.
+const WRITTEN_NOUNS: &[&str] = &[
+    "statement",
+    "release",
+    "letter",
+    "memo",
+    "post",
+    "tweet",
+    "email",
+    "e-mail",
+    "message",
+    "note",
+    "filing",
+    "notice",
+    "blog",
+    "op-ed",
+    "column",
+    "editorial",
+];
+
+/// The lemma of the cue's main word: its first verb, else its first word.
+fn cue_lemma(doc: &Document, cue: Span) -> String {
+    let first = doc.tokens.partition_point(|t| t.span.end <= cue.start);
+    let tokens = doc
+        .tokens
+        .get(first..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|t| t.span.start < cue.end);
+    let mut fallback = None;
+    for token in tokens {
+        let lemma = token
+            .lemma
+            .clone()
+            .unwrap_or_else(|| doc.slice(token.span).to_lowercase())
+            .to_lowercase();
+        if token.upos.as_deref() == Some("VERB") {
+            return lemma;
+        }
+        if fallback.is_none() && !matches!(token.upos.as_deref(), Some("AUX" | "PART" | "ADV")) {
+            fallback = Some(lemma);
+        }
+    }
+    fallback.unwrap_or_default()
+}
+
+/// The last word of the source before any break ("the survey of 1,000 voters" → survey).
+fn source_head(doc: &Document, source: Span) -> String {
+    let text = doc.slice(source).to_lowercase();
+    let mut head = String::new();
+    for word in text.split(|c: char| c.is_whitespace() || c == ',') {
+        if matches!(
+            word,
+            "of" | "by" | "from" | "at" | "in" | "for" | "with" | "on"
+        ) {
+            break;
+        }
+        if !word.is_empty() {
+            head = word
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_string();
+        }
+    }
+    head
+}
+
+/// The class of an attribution from its cue and source. A quote without a cue is speech
+/// (quoted words stand for what someone said).
+pub fn classify(doc: &Document, cue: Option<Span>, source: Option<Span>) -> CueClass {
+    let Some(cue) = cue else {
+        return CueClass::Speech;
+    };
+    let lemma = cue_lemma(doc, cue);
+    let cue_text = doc.slice(cue).to_lowercase();
+    let head = source.map(|s| source_head(doc, s)).unwrap_or_default();
+    let document = DOCUMENT_NOUNS.contains(&head.as_str());
+    let written = WRITTEN_NOUNS.contains(&head.as_str());
+    let is = |list: &[&str]| list.contains(&lemma.as_str());
+    if is(WRITING) || (written && (is(SPEECH) || lemma == "read")) {
+        return CueClass::Writing;
+    }
+    if document && (is(SPEECH) || is(EVIDENCE)) {
+        return CueClass::PerceptionOrEvidence;
+    }
+    if cue_text.contains("statement") || cue_text.contains("news release") {
+        return CueClass::Writing;
+    }
+    if is(BELIEF) {
+        return CueClass::Belief;
+    }
+    // "suggest", "reveal", "confirm", "estimate" are speech when someone does them.
+    if is(SPEECH) || cue_text.starts_with("according") {
+        return CueClass::Speech;
+    }
+    if is(EVIDENCE) {
+        return CueClass::PerceptionOrEvidence;
+    }
+    CueClass::Other
+}
+
+/// Parses the `classes` option of `quotes.attribution`.
+pub fn parse_classes(names: &[String]) -> Result<Vec<CueClass>, String> {
+    names
+        .iter()
+        .map(|n| {
+            CueClass::parse(n).ok_or_else(|| {
+                format!(
+                    "unknown cue class `{n}` (expected speech, writing, belief, perception_or_evidence, other)"
+                )
+            })
+        })
+        .collect()
+}

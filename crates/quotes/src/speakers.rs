@@ -1,0 +1,669 @@
+//! Rules over the tagged attributions that decide who speaks:
+//! - a quoted region (one or several paragraphs) is one direct quote, whatever pieces the
+//!   tagger cut it into, with the cue next to its marks ("…,” McCallum told reporters",
+//!   "she said: “…”", "“…,” quipped Green");
+//! - attributions inside a quote ("I would suggest …") belong to the quote, not to a new
+//!   source;
+//! - subjects that cannot speak ("Recent geopolitical cyber alliances have shown", "trends
+//!   that show", "that") are no sources;
+//! - pronoun sources take the nearest person (or organisation for "it", "they") before them
+//!   whose gender agrees, never one named inside a quote's own words;
+//! - a quoted paragraph without a cue continues the speaker of the quote just before it.
+//!
+//! Every pass is linear in the number of tokens, mentions and quotes (sorted lookups and
+//! bounded look-backs), whatever the input.
+
+use stancegraph_core::{
+    ActorRef, CueClass, Document, EntityType, Gender, MentionKind, Quote, QuoteKind, Span,
+};
+
+use crate::attribution::{token_span, ANONYMOUS_HEADS};
+use crate::classes::DOCUMENT_NOUNS;
+use crate::lexicon::{normalise, CueLexicon};
+use crate::marks::QuoteRegion;
+
+/// Tokens scanned after a closing mark (or before an opening one) for the cue.
+const CUE_WINDOW: usize = 14;
+/// Mentions a pronoun looks back over at most.
+const MAX_LOOKBACK: usize = 48;
+/// Sentences a pronoun looks back over.
+const PRONOUN_SENTENCES: u32 = 8;
+/// Paragraphs a cue-less quote may sit after the quote whose speaker it continues.
+const CONTINUATION_PARAGRAPHS: usize = 2;
+const CUE_PROBABILITY: f32 = 0.2;
+
+/// Nouns that can head a speaking subject although they are common nouns.
+const SPEAKER_NOUNS: &[&str] = &[
+    "mayor",
+    "minister",
+    "president",
+    "premier",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "company",
+    "government",
+    "city",
+    "police",
+    "union",
+    "agency",
+    "department",
+    "ministry",
+    "office",
+    "party",
+    "court",
+    "council",
+    "board",
+    "firm",
+    "group",
+    "organization",
+    "organisation",
+    "association",
+    "team",
+    "campaign",
+    "administration",
+    "commission",
+    "committee",
+    "authority",
+    "authorities",
+    "lawyer",
+    "lawyers",
+    "attorney",
+    "judge",
+    "director",
+    "chief",
+    "leader",
+    "founder",
+    "owner",
+    "manager",
+    "professor",
+    "doctor",
+    "researcher",
+    "scientist",
+    "author",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "ceo",
+    "coach",
+    "player",
+    "officer",
+    "senator",
+    "governor",
+    "secretary",
+    "ambassador",
+    "candidate",
+    "resident",
+    "residents",
+    "woman",
+    "man",
+    "mother",
+    "father",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "friend",
+    "family",
+    "student",
+    "students",
+    "teacher",
+    "worker",
+    "workers",
+    "employee",
+    "employees",
+    "staff",
+    "members",
+    "member",
+    "parents",
+    "parent",
+    "statement",
+    "release",
+    "letter",
+    "memo",
+    "post",
+    "tweet",
+    "email",
+    "website",
+    "bank",
+    "military",
+    "army",
+    "regulator",
+    "ministry",
+    "embassy",
+    "school",
+    "university",
+    "hospital",
+    "club",
+    "league",
+    "network",
+    "newspaper",
+    "paper",
+    "magazine",
+    "citizens",
+    "victims",
+    "victim",
+    "prosecutors",
+    "prosecutor",
+    "investigators",
+    "detective",
+    "sheriff",
+    "official",
+    "officials",
+    "expert",
+    "experts",
+    "analyst",
+    "analysts",
+    "source",
+    "sources",
+    "critics",
+    "supporters",
+    "opponents",
+    "voters",
+    "people",
+    "observers",
+    "advocates",
+    "activists",
+    "protesters",
+    "organizers",
+    "participants",
+    "executive",
+    "executives",
+    "head",
+    "boss",
+    "partner",
+    "colleague",
+    "neighbour",
+    "neighbor",
+    "host",
+    "guest",
+    "fan",
+    "fans",
+    "owner",
+    "operator",
+    "producer",
+    "writer",
+    "artist",
+    "musician",
+    "actor",
+    "actress",
+    "star",
+    "athlete",
+    "veteran",
+    "nurse",
+    "physician",
+    "surgeon",
+    "patient",
+    "patients",
+    "pilot",
+    "driver",
+    "farmer",
+    "farmers",
+    "economist",
+    "economists",
+    "strategist",
+    "adviser",
+    "advisor",
+    "aide",
+    "aides",
+    "insiders",
+    "diplomat",
+    "diplomats",
+    "lawmaker",
+    "lawmakers",
+    "legislator",
+    "representative",
+    "rep",
+    "mp",
+    "mla",
+    "councillor",
+    "councilor",
+    "speaker",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "bishop",
+    "priest",
+    "rabbi",
+    "imam",
+    "commissioner",
+    "inspector",
+    "superintendent",
+    "principal",
+    "dean",
+    "provost",
+    "trustee",
+    "treasurer",
+    "auditor",
+    "ombudsman",
+    "coroner",
+    "examiner",
+    "mediator",
+    "negotiator",
+    "regulators",
+    "bankers",
+    "investors",
+    "traders",
+    "consumers",
+    "customers",
+    "users",
+    "shoppers",
+    "tenants",
+    "landlord",
+    "landlords",
+    "developer",
+    "developers",
+    "builder",
+    "contractor",
+    "consultant",
+    "engineer",
+    "engineers",
+    "planner",
+    "planners",
+    "founder",
+    "co-founder",
+    "cofounder",
+    "president-elect",
+    "premier-elect",
+    "chief executive",
+];
+
+fn lower(doc: &Document, i: usize) -> String {
+    doc.tokens
+        .get(i)
+        .map(|t| doc.slice(t.span).to_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_cue_token(doc: &Document, lexicon: &CueLexicon, i: usize, buf: &mut String) -> bool {
+    let Some(token) = doc.tokens.get(i) else {
+        return false;
+    };
+    normalise(doc.slice(token.span), buf);
+    token.upos.as_deref().is_none_or(|p| p == "VERB")
+        && lexicon.cue_probability(buf) >= CUE_PROBABILITY
+}
+
+/// Index of the paragraph (block) holding `byte`.
+fn paragraph(doc: &Document, byte: usize) -> usize {
+    doc.blocks.partition_point(|b| b.span.end <= byte)
+}
+
+/// Does the quote open its paragraph (nothing but space before the mark)?
+fn starts_paragraph(doc: &Document, outer: Span) -> bool {
+    let start = doc.block_at(outer.start).map_or(0, |b| b.span.start);
+    doc.text()
+        .get(start..outer.start)
+        .is_some_and(|before| before.trim().is_empty())
+}
+
+fn ends_sentence(word: &str) -> bool {
+    matches!(word, "." | "!" | "?")
+}
+
+/// The cue of a quoted region: a reporting verb in the few tokens after the closing mark
+/// (same paragraph, before the next full stop), else one shortly before the opening mark.
+pub fn region_cue(doc: &Document, lexicon: &CueLexicon, region: &QuoteRegion) -> Option<usize> {
+    let outer = region.outer();
+    let mut buf = String::new();
+    let after = doc.tokens.partition_point(|t| t.span.start < outer.end);
+    let paragraph_of_close = paragraph(doc, outer.end.saturating_sub(1));
+    // A quote that ends its sentence ('.”') is followed by a new sentence: only a short
+    // inverted or pronoun attribution ("….” she said.") still belongs to it.
+    let closing_stop = doc
+        .text()
+        .get(region.inner.start..region.inner.end)
+        .is_some_and(|inner| inner.trim_end().ends_with(['.', '!', '?']));
+    let window = if closing_stop { 4 } else { CUE_WINDOW };
+    for i in after..(after + window).min(doc.tokens.len()) {
+        let token = doc.tokens.get(i)?;
+        let word = doc.slice(token.span);
+        if paragraph(doc, token.span.start) != paragraph_of_close
+            || ends_sentence(word)
+            || word.contains(['“', '”', '"'])
+        {
+            break;
+        }
+        if is_cue_token(doc, lexicon, i, &mut buf) {
+            return Some(i);
+        }
+    }
+    let before = doc.tokens.partition_point(|t| t.span.end <= outer.start);
+    let paragraph_of_open = paragraph(doc, outer.start);
+    for i in (before.saturating_sub(CUE_WINDOW)..before).rev() {
+        let token = doc.tokens.get(i)?;
+        let word = doc.slice(token.span);
+        if paragraph(doc, token.span.start) != paragraph_of_open
+            || ends_sentence(word)
+            || word.contains(['“', '”', '"'])
+        {
+            break;
+        }
+        if is_cue_token(doc, lexicon, i, &mut buf) || (word == "according" && i + 1 < before) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// A name mention right next to the cue, for inverted or unparsed attributions
+/// ("quipped Green", "Said McCallum:").
+pub fn adjacent_name(doc: &Document, cue: usize, avoid: Span) -> Option<(usize, usize)> {
+    let cue_span = doc.tokens.get(cue)?.span;
+    let at = doc
+        .mentions
+        .partition_point(|m| m.span.end <= cue_span.start);
+    let candidates = [at.checked_sub(1), Some(at), Some(at + 1)];
+    candidates
+        .iter()
+        .flatten()
+        .filter_map(|&i| doc.mentions.get(i))
+        .filter(|m| m.kind == MentionKind::Name && !m.span.overlaps(avoid))
+        .filter(|m| matches!(m.entity_type, EntityType::Per | EntityType::Org))
+        .filter(|m| {
+            // Touching the cue: nothing but a word or two between them.
+            let gap = if m.span.end <= cue_span.start {
+                doc.text().get(m.span.end..cue_span.start)
+            } else {
+                doc.text().get(cue_span.end..m.span.start)
+            };
+            gap.is_some_and(|g| g.len() <= 2 && !g.contains(['.', '”', '“', '"']))
+        })
+        .map(|m| {
+            let first = doc.tokens.partition_point(|t| t.span.end <= m.span.start);
+            let last = doc.tokens.partition_point(|t| t.span.start < m.span.end);
+            (first, last.saturating_sub(1).max(first))
+        })
+        .next()
+}
+
+/// Is the source head a word that cannot speak ("alliances", "dimension", "that")?
+/// Names, pronouns, anonymous heads ("officials"), speaker nouns ("the mayor") and
+/// documents (which keep their evidence class) can.
+pub fn is_non_speaker(doc: &Document, source: (usize, usize)) -> bool {
+    let (first, last) = source;
+    if matches!(lower(doc, first).as_str(), "that" | "which") && first == last {
+        return true;
+    }
+    // Head: the last noun before a preposition or comma.
+    let mut head = first;
+    for i in first..=last {
+        let word = lower(doc, i);
+        if i > first
+            && matches!(
+                word.as_str(),
+                "of" | "from" | "at" | "in" | "with" | "for" | "on" | "," | "who" | "that"
+            )
+        {
+            break;
+        }
+        head = i;
+    }
+    while head > first && matches!(lower(doc, head).as_str(), "'s" | "’s" | "'" | "’") {
+        head -= 1;
+    }
+    let Some(token) = doc.tokens.get(head) else {
+        return false;
+    };
+    let word = lower(doc, head);
+    let common = token.upos.as_deref() == Some("NOUN")
+        && doc
+            .slice(token.span)
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
+    let named = doc
+        .mentions
+        .iter()
+        .skip(
+            doc.mentions
+                .partition_point(|m| m.span.end <= token.span.start),
+        )
+        .take_while(|m| m.span.start <= token.span.start)
+        .any(|m| m.span.overlaps(token.span));
+    common
+        && !named
+        && !ANONYMOUS_HEADS.contains(&word.as_str())
+        && !SPEAKER_NOUNS.contains(&word.as_str())
+        && !DOCUMENT_NOUNS.contains(&word.as_str())
+}
+
+/// Replaces the pieces the tagger cut a quoted region into by one direct quote of the
+/// whole region; attributions inside a quote that name a speaker inside the same quote are
+/// dropped (the quote's speaker said them).
+pub fn consolidate_regions(
+    doc: &Document,
+    lexicon: &CueLexicon,
+    regions: &[QuoteRegion],
+    quotes: &mut Vec<Quote>,
+    stage: &str,
+) {
+    quotes.sort_by_key(|q| (q.content.start, q.content.end));
+    let mut keep = vec![true; quotes.len()];
+    let mut added = Vec::new();
+    for region in regions.iter().filter(|r| r.depth == 0) {
+        let outer = region.outer();
+        let first_token = doc.tokens.partition_point(|t| t.span.end <= outer.start);
+        let last_token = doc.tokens.partition_point(|t| t.span.start < outer.end);
+        if last_token < first_token + 3 {
+            continue;
+        }
+        let from = quotes.partition_point(|q| q.content.end <= outer.start);
+        let mut inside = Vec::new();
+        let mut straddles = false;
+        for (i, quote) in quotes.iter().enumerate().skip(from) {
+            if quote.content.start >= outer.end {
+                break;
+            }
+            if !quote.content.overlaps(outer) {
+                continue;
+            }
+            let within =
+                outer.start <= quote.content.start + 2 && quote.content.end <= outer.end + 2;
+            if within {
+                inside.push(i);
+            } else {
+                straddles = true;
+            }
+        }
+        // A quote that straddles the region is mixed reported speech: leave it alone.
+        if straddles {
+            continue;
+        }
+        // Sources inside the region belong to nested attributions ("I would suggest").
+        let outside_source = |q: &Quote| q.source.is_some_and(|s| !s.overlaps(outer));
+        let tagged = inside
+            .iter()
+            .filter_map(|&i| quotes.get(i))
+            .find(|q| outside_source(q) && q.cue.is_some_and(|c| !c.overlaps(outer)));
+        let (cue, source_tokens) = match tagged {
+            Some(q) => {
+                let source = q.source.and_then(|s| {
+                    let a = doc.tokens.partition_point(|t| t.span.end <= s.start);
+                    let b = doc.tokens.partition_point(|t| t.span.start < s.end);
+                    (b > a).then_some((a, b - 1))
+                });
+                (q.cue, source)
+            }
+            None => match region_cue(doc, lexicon, region) {
+                Some(cue) => {
+                    let source = crate::rules::subject_of(doc, cue, Some(outer))
+                        .or_else(|| adjacent_name(doc, cue, outer));
+                    (doc.tokens.get(cue).map(|t| t.span), source)
+                }
+                // Without a cue only a quoted paragraph stands as someone's words (a
+                // phrase in quotes inside a sentence is a term, not a quote).
+                None if starts_paragraph(doc, outer) => (None, None),
+                None => continue,
+            },
+        };
+        for &i in &inside {
+            if let Some(k) = keep.get_mut(i) {
+                *k = false;
+            }
+        }
+        let source = source_tokens.and_then(|(a, b)| token_span(doc, a, b));
+        let confidence = inside
+            .iter()
+            .filter_map(|&i| quotes.get(i))
+            .map(|q| q.confidence)
+            .fold(if cue.is_some() { 0.6 } else { 0.45 }, f32::max);
+        added.push(Quote {
+            id: String::new(),
+            content: outer,
+            cue,
+            source,
+            speaker: crate::attribution::resolve_speaker(doc, source_tokens),
+            kind: QuoteKind::Direct,
+            class: crate::classes::classify(doc, cue, source),
+            stage: stage.to_string(),
+            confidence,
+        });
+    }
+    let mut i = 0;
+    quotes.retain(|_| {
+        i += 1;
+        keep.get(i - 1).copied().unwrap_or(true)
+    });
+    // Attributions whose source sits inside a quote's own words are that quote's content.
+    let mut nested_free: Vec<Quote> = Vec::with_capacity(quotes.len());
+    let outers: Vec<Span> = regions
+        .iter()
+        .filter(|r| r.depth == 0)
+        .map(|r| r.outer())
+        .collect();
+    let inside_quote = |span: Span| {
+        let at = outers.partition_point(|o| o.end <= span.start);
+        outers
+            .get(at)
+            .is_some_and(|o| o.start <= span.start && span.end <= o.end)
+    };
+    for quote in quotes.drain(..) {
+        let nested = quote.source.is_some_and(inside_quote) && inside_quote(quote.content);
+        if !nested {
+            nested_free.push(quote);
+        }
+    }
+    *quotes = nested_free;
+    quotes.extend(added);
+    quotes.sort_by_key(|q| (q.content.start, q.content.end));
+}
+
+/// Pronoun sources ("he said", "she told reporters", "it said in a statement") take the
+/// nearest fitting entity named before them outside any quote: a person whose gender
+/// agrees for he/she, an organisation or country for it/they.
+pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Quote]) {
+    let outers: Vec<Span> = regions
+        .iter()
+        .filter(|r| r.depth == 0)
+        .map(|r| r.outer())
+        .collect();
+    let in_quote = |span: Span| {
+        let at = outers.partition_point(|o| o.end <= span.start);
+        outers
+            .get(at)
+            .is_some_and(|o| o.start <= span.start && span.end <= o.end)
+    };
+    let entities: std::collections::HashMap<&str, &stancegraph_core::Entity> =
+        doc.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    for quote in quotes.iter_mut() {
+        let Some(source) = quote.source else { continue };
+        let word = doc.slice(source).trim().to_lowercase();
+        let wanted: Option<Gender> = match word.as_str() {
+            "he" => Some(Gender::Male),
+            "she" => Some(Gender::Female),
+            "it" | "they" => None,
+            _ => continue,
+        };
+        let person = wanted.is_some();
+        let source_sentence = doc
+            .tokens
+            .get(doc.tokens.partition_point(|t| t.span.end <= source.start))
+            .map_or(0, |t| t.sentence);
+        let before = doc
+            .mentions
+            .partition_point(|m| m.span.start < source.start);
+        let mut chosen = None;
+        for mention in doc
+            .mentions
+            .get(..before)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .take(MAX_LOOKBACK)
+        {
+            if mention.kind == MentionKind::Pronoun
+                || mention.span.end > source.start
+                || in_quote(mention.span) && !in_quote(source)
+            {
+                continue;
+            }
+            let sentence = doc
+                .tokens
+                .get(
+                    doc.tokens
+                        .partition_point(|t| t.span.end <= mention.span.start),
+                )
+                .map_or(0, |t| t.sentence);
+            if source_sentence.saturating_sub(sentence) > PRONOUN_SENTENCES {
+                break;
+            }
+            let Some(id) = &mention.entity else { continue };
+            let Some(entity) = entities.get(id.as_str()) else {
+                continue;
+            };
+            let fits = if person {
+                entity.entity_type == EntityType::Per
+                    && match entity.gender.as_ref().map(|g| g.gender) {
+                        Some(Gender::Unknown) | None => true,
+                        Some(g) => Some(g) == wanted,
+                    }
+            } else {
+                matches!(entity.entity_type, EntityType::Org | EntityType::Gpe)
+                    && mention.entity_type != EntityType::Norp
+            };
+            if fits {
+                chosen = Some(id.clone());
+                break;
+            }
+        }
+        if let Some(id) = chosen {
+            quote.speaker = ActorRef::Entity { id };
+        }
+    }
+}
+
+/// A quote of someone's words without a cue or source (a quoted paragraph after the one that
+/// named the speaker) continues the speaker of the quote just before it, when that quote is
+/// at most two paragraphs back and names who spoke.
+pub fn continue_speakers(doc: &Document, quotes: &mut [Quote]) {
+    let mut previous: Option<(ActorRef, usize)> = None;
+    for quote in quotes.iter_mut() {
+        if !matches!(quote.class, CueClass::Speech | CueClass::Writing) {
+            continue;
+        }
+        let here = paragraph(doc, quote.content.start);
+        let silent = quote.cue.is_none()
+            && quote.source.is_none()
+            && matches!(&quote.speaker, ActorRef::Unresolved { text } if text.is_empty());
+        if silent {
+            if let Some((speaker, at)) = &previous {
+                if here.saturating_sub(*at) <= CONTINUATION_PARAGRAPHS {
+                    quote.speaker = speaker.clone();
+                }
+            }
+        }
+        let named = match &quote.speaker {
+            ActorRef::Entity { .. } | ActorRef::Anonymous { .. } => true,
+            ActorRef::Unresolved { text } => !text.is_empty(),
+        };
+        if named {
+            previous = Some((
+                quote.speaker.clone(),
+                paragraph(doc, quote.content.end.saturating_sub(1)),
+            ));
+        }
+    }
+}
