@@ -272,10 +272,22 @@
   }
   const namesOf = (id) => { const n = nodeById.get(id); return n ? [n.label, ...(n.aliases || [])] : []; };
 
+  function webUrl(url) {
+    if (typeof url !== 'string') return null;
+    try {
+      const parsed = new URL(url);
+      return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function documentRef(docId) {
     const d = docById.get(docId);
     const parts = [];
-    const href = d && d.source ? d.source : null;
+    // Only the http(s) URLs the exporter vetted (DATA.links) become links; checked again
+    // here so a hand-edited data block cannot smuggle in a javascript: URL.
+    const href = webUrl((DATA.links || {})[docId]);
     parts.push(href ? el('a', { href, target: '_blank', rel: 'noopener' }, docId) : el('span', { class: 'doc-id' }, docId));
     if (d && d.title) parts.push(' · ', d.title);
     if (d && d.date) parts.push(' · ', day(d.date) || d.date);

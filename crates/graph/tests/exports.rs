@@ -371,3 +371,61 @@ fn export_specs_reject_unknown_fields_and_unsafe_paths() {
         );
     }
 }
+
+/// A document as an attacker would send it: a formula as its title, a `javascript:` URL.
+fn hostile_graph() -> KnowledgeGraph {
+    let mut hostile = second_document();
+    hostile.metadata.title = Some("=HYPERLINK(\"http://evil.example\",\"click\")".into());
+    hostile.metadata.source = Some("javascript:alert(1)".into());
+    let mut web = second_document();
+    web.id = "doc-web".into();
+    web.metadata.title = Some("@SUM(1+1)*cmd|' /C calc'!A0".into());
+    web.metadata.source = Some("https://example.org/news/1".into());
+    let mut graph = KnowledgeGraph::new();
+    graph.merge_document(&hostile);
+    graph.merge_document(&web);
+    graph
+}
+
+/// Whether a spreadsheet would evaluate `cell` (the OWASP list of leading characters),
+/// numbers aside.
+fn spreadsheet_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err()
+}
+
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let graph = hostile_graph();
+    for format in [ExportFormat::Dna, ExportFormat::Neo4j] {
+        let files = render(&graph, &ExportSpec::new(format)).expect("render");
+        let mut titles = 0;
+        for (name, bytes) in files.iter().filter(|(name, _)| name.ends_with(".csv")) {
+            let mut reader = csv::Reader::from_reader(bytes.as_slice());
+            for record in reader.records() {
+                let record = record.expect("CSV record");
+                for cell in record.iter() {
+                    assert!(!spreadsheet_formula(cell), "{name}: {cell:?}");
+                    titles +=
+                        usize::from(cell.starts_with("'=HYPERLINK") || cell.starts_with("'@SUM"));
+                }
+            }
+        }
+        assert!(titles >= 2, "{format:?}: the titles are kept, neutralised");
+    }
+}
+
+#[test]
+fn report_links_only_web_urls() {
+    let graph = hostile_graph();
+    let (_, page) = render_one(&graph, &ExportSpec::new(ExportFormat::Html));
+    let start = page.find("id=\"graph-data\"").expect("data block");
+    let data = &page[start..];
+    let data =
+        &data[data.find('>').expect("tag ends") + 1..data.find("</script>").expect("block ends")];
+    let data: Value = serde_json::from_str(data).expect("page data is JSON");
+    assert_eq!(
+        data["links"],
+        serde_json::json!({"doc-web": "https://example.org/news/1"}),
+        "the javascript: URL is no link"
+    );
+}

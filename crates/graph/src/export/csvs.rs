@@ -1,5 +1,6 @@
 //! CSV exports: Neo4j admin-import files and Discourse Network Analyzer statements.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use stancegraph_core::Polarity;
@@ -9,6 +10,7 @@ use crate::filter::{day, ExportFormat};
 use crate::model::{EdgeKind, GraphView, Node};
 use crate::GraphError;
 
+/// Every CSV file goes through here, so every cell is neutralised (see [`neutralise_cell`]).
 fn table(
     format: ExportFormat,
     header: &[&str],
@@ -20,12 +22,38 @@ fn table(
         .map_err(|e| GraphError::write(format, e))?;
     for row in rows {
         writer
-            .write_record(&row)
+            .write_record(row.iter().map(|cell| match neutralise_cell(cell) {
+                Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+                Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+            }))
             .map_err(|e| GraphError::write(format, e))?;
     }
     writer
         .into_inner()
         .map_err(|e| GraphError::write(format, e))
+}
+
+/// The OWASP rule against spreadsheet formula injection: a cell that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return (a title or quote from an article can) gets a
+/// leading `'`, so spreadsheets show it as text instead of evaluating it. Plain numbers
+/// (`-0.5`) stay as they are: they evaluate to themselves.
+pub(crate) fn neutralise_cell(cell: &str) -> Cow<'_, str> {
+    let risky = matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if risky && !is_plain_number(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// `-12`, `+0.5`, `-1e-3`: a decimal number and nothing else.
+fn is_plain_number(cell: &str) -> bool {
+    cell.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+        && cell.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// A Neo4j array value: elements joined by `;` (the import tool's default delimiter), so
@@ -293,4 +321,28 @@ pub(crate) fn dna(view: &GraphView) -> Result<Vec<u8>, GraphError> {
         .map(|(i, (_, row))| std::iter::once((i + 1).to_string()).chain(row).collect())
         .collect();
     table(ExportFormat::Dna, &DNA_HEADER, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_kept() {
+        for risky in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "-",
+            "-inf",
+        ] {
+            assert_eq!(neutralise_cell(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for kept in ["-0.5", "+3", "-1e-3", "12", "Trump said", " =1", "a=b", ""] {
+            assert_eq!(neutralise_cell(kept), kept, "{kept:?}");
+        }
+    }
 }

@@ -11,7 +11,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::filter::ExportFormat;
-use crate::model::GraphView;
+use crate::model::{GraphView, Node};
 use crate::GraphError;
 
 /// The page skeleton with `@@NAME@@` placeholders.
@@ -50,6 +50,9 @@ struct PageData<'a> {
     graph: &'a GraphView,
     /// Node id → `[x, y]` from [`super::layout::positions`].
     positions: BTreeMap<String, [f64; 2]>,
+    /// Document id → its URL, only for `http`/`https` URLs: the only hrefs the page makes,
+    /// so a `javascript:` or `data:` URL from a feed or JSONL never becomes a link.
+    links: BTreeMap<&'a str, &'a str>,
     options: PageOptions,
 }
 
@@ -67,6 +70,18 @@ pub(crate) fn report(view: &GraphView, top: usize, out: &mut dyn Write) -> Resul
     let data = PageData {
         graph: view,
         positions: super::layout::positions(view),
+        links: view
+            .nodes
+            .iter()
+            .filter_map(|node| match node {
+                Node::Document(d) => d
+                    .source
+                    .as_deref()
+                    .filter(|url| is_web_url(url))
+                    .map(|url| (d.doc_id.as_str(), url)),
+                _ => None,
+            })
+            .collect(),
         options: PageOptions { top },
     };
     let title = view
@@ -161,6 +176,22 @@ fn script_safe(source: &str) -> String {
     out
 }
 
+/// An absolute `http` or `https` URL with a host and no whitespace or control characters
+/// (browsers drop those inside URLs, which would let `java\tscript:` through elsewhere).
+fn is_web_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return false;
+    };
+    !rest.is_empty()
+        && !rest.starts_with('/')
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -215,6 +246,33 @@ mod tests {
             assert!(page.contains(&format!("<h4>{name}</h4>")), "{name}");
         }
         assert!(page.contains("Permission is hereby granted"));
+    }
+
+    #[test]
+    fn only_web_urls_become_links() {
+        for url in [
+            "https://www.bbc.co.uk/news/1",
+            "HTTP://example.org",
+            "http://x",
+        ] {
+            assert!(is_web_url(url), "{url}");
+        }
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "https:///etc/passwd",
+            "http://",
+            "/home/me/article.txt",
+            "https://example.org/\u{0}x",
+            "https://exa mple.org",
+            "ftp://example.org",
+            "",
+        ] {
+            assert!(!is_web_url(url), "{url:?}");
+        }
     }
 
     #[test]
