@@ -33,7 +33,7 @@ pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_CONFIG: u8 = 2;
 /// Exit code: the run finished but some documents failed (see `failed.jsonl`).
 pub const EXIT_SOME_FAILED: u8 = 3;
-/// Exit code: interrupted (Ctrl-C); no output file was written.
+/// Exit code: interrupted (Ctrl-C or SIGTERM); no output file was written.
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Parser, Debug)]
@@ -42,7 +42,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
     version,
     about = "Who said what, about whom: news articles to a knowledge graph of actors, quotes and stances",
     after_help = "Exit codes: 0 all documents processed; 3 some documents failed (listed in failed.jsonl); \
-2 configuration or usage error; 1 other fatal error; 130 interrupted."
+2 configuration or usage error; 1 other fatal error; 130 interrupted (Ctrl-C, SIGTERM)."
 )]
 struct Cli {
     /// Directory with models and lexicons; its files override the embedded ones (default:
@@ -86,7 +86,7 @@ struct RunArgs {
     /// Output directory.
     #[arg(long, default_value = "out")]
     out: PathBuf,
-    /// Worker threads (default: [runner] workers, else one per core).
+    /// Worker threads; 0 means one per core (default: [runner] workers, else one per core).
     #[arg(long)]
     workers: Option<usize>,
     /// Add the documents to this existing graph.json instead of starting empty.
@@ -188,7 +188,7 @@ pub fn run_args_with(
                 .downcast_ref::<RunnerError>()
                 .is_some_and(|e| matches!(e, RunnerError::Config { .. }))
                 || error.downcast_ref::<UsageError>().is_some();
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", error_chain(&error));
             if config_error {
                 EXIT_CONFIG
             } else {
@@ -196,6 +196,53 @@ pub fn run_args_with(
             }
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: many errors already end with
+/// their source's text (`out/x: Permission denied`), which `{:#}` would print again.
+fn error_chain(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.is_empty() {
+            message = text;
+        } else if !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
+}
+
+/// Most worker threads `--workers` accepts.
+const MAX_WORKERS: usize = 1024;
+
+/// Resolves when the process is asked to stop: Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+/// A signal whose handler cannot be installed never resolves.
+async fn stop_requested() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let terminate = async {
+            match signal(SignalKind::terminate()) {
+                Ok(mut stream) => {
+                    stream.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await;
 }
 
 fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
@@ -390,6 +437,9 @@ fn execute(
     mut options: RunOptions,
     stats: bool,
 ) -> anyhow::Result<u8> {
+    if workers.is_some_and(|n| n > MAX_WORKERS) {
+        return Err(UsageError(format!("--workers must be at most {MAX_WORKERS}")).into());
+    }
     let config = load_config(&config_source(config_file), registry, true)?;
     let context = BuildContext {
         data_dir: data_dir.to_path_buf(),
@@ -400,8 +450,10 @@ fn execute(
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
+    // `--workers 0` means what `workers = 0` means in the config: one per core.
     options.workers = match workers {
-        Some(n) => n.max(1),
+        Some(0) => cores,
+        Some(n) => n,
         None if config.runner.workers > 0 => config.runner.workers,
         None => cores,
     };
@@ -414,9 +466,13 @@ fn execute(
     let outcome = runtime.block_on(async {
         let flag = Arc::clone(&cancel);
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                flag.store(true, Ordering::Relaxed);
-            }
+            stop_requested().await;
+            flag.store(true, Ordering::Relaxed);
+            // Plugins are killed now: a worker waiting on one must not wait out its timeout.
+            stancegraph_exec::stop_all();
+            eprintln!("stopping: no output will be written (signal again to exit at once)");
+            stop_requested().await;
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
         });
         stancegraph_runner::run(pipeline, ingestor, &config, options, Arc::clone(&cancel)).await
     })?;
