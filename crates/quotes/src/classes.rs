@@ -304,6 +304,11 @@ pub fn classify(doc: &Document, cue: Option<Span>, source: Option<Span>) -> CueC
     CueClass::Other
 }
 
+/// Is this lemma a verb of saying or writing (a cue whatever the learned lexicon says)?
+pub fn is_reporting_lemma(lemma: &str) -> bool {
+    lemma.len() > 1 && (SPEECH.contains(&lemma) || WRITING.contains(&lemma))
+}
+
 /// Parses the `classes` option of `quotes.attribution`.
 pub fn parse_classes(names: &[String]) -> Result<Vec<CueClass>, String> {
     names

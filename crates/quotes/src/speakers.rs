@@ -282,8 +282,12 @@ fn is_cue_token(doc: &Document, lexicon: &CueLexicon, i: usize, buf: &mut String
         return false;
     };
     normalise(doc.slice(token.span), buf);
+    let lemma_reports = token
+        .lemma
+        .as_deref()
+        .is_some_and(crate::classes::is_reporting_lemma);
     token.upos.as_deref().is_none_or(|p| p == "VERB")
-        && lexicon.cue_probability(buf) >= CUE_PROBABILITY
+        && (lexicon.cue_probability(buf) >= CUE_PROBABILITY || lemma_reports)
 }
 
 /// Index of the paragraph (block) holding `byte`.
