@@ -464,8 +464,15 @@ pub fn consolidate_regions(
             if !quote.content.overlaps(outer) {
                 continue;
             }
-            let within =
-                outer.start <= quote.content.start + 2 && quote.content.end <= outer.end + 2;
+            // The tagger often runs a quote's content on into its attribution ("…,” the
+            // mayor"): a short tail without a full stop still counts as inside.
+            let tail = doc
+                .text()
+                .get(outer.end.min(quote.content.end)..quote.content.end)
+                .unwrap_or("");
+            let within = outer.start <= quote.content.start + 2
+                && tail.len() <= 40
+                && !tail.contains(['.', '“', '”', '"', '\n']);
             if within {
                 inside.push(i);
             } else {

@@ -1,0 +1,163 @@
+//! One two- or three-sentence document per speaker rule, through the real text → entities →
+//! quotes chain (paragraphs are blocks, as ingest makes them).
+use std::path::PathBuf;
+
+use stancegraph_core::{ActorRef, Block, BlockKind, CueClass, Document, Gender, Metadata, Span};
+use stancegraph_quotes::Attributor;
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"))
+}
+
+fn analyse(text: &str) -> Option<Document> {
+    let data = data_dir();
+    let (Ok(text_models), Ok(entities), Ok(attributor)) = (
+        stancegraph_text::Analyzer::load(&data),
+        stancegraph_entities::EntityAnalyzer::load(&data),
+        Attributor::load(&data),
+    ) else {
+        eprintln!("skipped: models not found under {}", data.display());
+        return None;
+    };
+    let mut doc = Document::new(None, text.to_string(), Metadata::default());
+    let mut at = 0;
+    for paragraph in text.split_inclusive('\n') {
+        let trimmed = paragraph.trim_end();
+        if !trimmed.trim().is_empty() {
+            doc.blocks.push(Block {
+                span: Span::new(at, at + trimmed.len()),
+                kind: BlockKind::Body,
+                reason: String::new(),
+                stage: "test".into(),
+                confidence: 1.0,
+            });
+        }
+        at += paragraph.len();
+    }
+    text_models.annotate(&mut doc).expect("text");
+    entities.annotate(&mut doc).expect("entities");
+    attributor.annotate(&mut doc).expect("quotes");
+    Some(doc)
+}
+
+/// The canonical name (entity), description (anonymous) or text (unresolved) of the
+/// speaker of the quote containing `words`.
+fn speaker_of(doc: &Document, words: &str) -> Option<String> {
+    let at = doc.text().find(words)?;
+    let quote = doc
+        .quotes
+        .iter()
+        .find(|q| q.content.start <= at && at < q.content.end)?;
+    Some(match &quote.speaker {
+        ActorRef::Entity { id } => doc.entities.iter().find(|e| &e.id == id)?.canonical.clone(),
+        ActorRef::Anonymous { description } => format!("anonymous: {description}"),
+        ActorRef::Unresolved { text } => format!("unresolved: {text}"),
+    })
+}
+
+fn class_of(doc: &Document, words: &str) -> Option<CueClass> {
+    let at = doc.text().find(words)?;
+    doc.quotes
+        .iter()
+        .find(|q| q.content.start <= at && at < q.content.end)
+        .map(|q| q.class)
+}
+
+#[test]
+fn pronoun_speaker_agrees_in_gender_and_skips_names_inside_quotes() {
+    let text = "Cindy Dalglish spoke to the council on Monday.\n\n\
+                “I told Doug Smith the rink is too small,” she said.\n";
+    let Some(doc) = analyse(text) else { return };
+    assert_eq!(speaker_of(&doc, "rink is too small").as_deref(), Some("Cindy Dalglish"));
+    let cindy = doc.entities.iter().find(|e| e.canonical == "Cindy Dalglish");
+    assert_eq!(cindy.and_then(|e| e.gender.as_ref()).map(|g| g.gender), Some(Gender::Female));
+}
+
+#[test]
+fn cue_after_the_closing_mark() {
+    let text = "Security experts studied the attack.\n\n“We believe it is the same group,” he confirmed.\n";
+    let Some(doc) = analyse(text) else { return };
+    let quote = doc.quotes.iter().find(|q| doc.slice(q.content).contains("same group"));
+    let quote = quote.expect("the quoted paragraph is a quote");
+    assert_eq!(quote.cue.map(|c| doc.slice(c)), Some("confirmed"));
+    assert_eq!(quote.source.map(|s| doc.slice(s)), Some("he"));
+}
+
+#[test]
+fn title_speaker_resolves_to_the_role_holder() {
+    let text = "Mayor Doug McCallum opened the meeting on Monday.\n\n\
+                “We will build the rink this year,” the mayor told reporters.\n";
+    let Some(doc) = analyse(text) else { return };
+    assert_eq!(speaker_of(&doc, "build the rink").as_deref(), Some("Doug McCallum"));
+}
+
+#[test]
+fn continuation_paragraph_keeps_the_previous_speaker() {
+    let text = "“The debt is too high,” Doug McCallum said on Monday.\n\n\
+                “We have to cut the projects now.”\n";
+    let Some(doc) = analyse(text) else { return };
+    assert_eq!(speaker_of(&doc, "cut the projects").as_deref(), Some("Doug McCallum"));
+}
+
+#[test]
+fn multi_paragraph_quote_is_one_quote() {
+    let text = "Doug McCallum said: “The debt is too high.\n\n\
+                “We have to cut the projects now.”\n";
+    let Some(doc) = analyse(text) else { return };
+    let quotes: Vec<_> = doc
+        .quotes
+        .iter()
+        .filter(|q| doc.slice(q.content).contains("debt"))
+        .collect();
+    assert_eq!(quotes.len(), 1);
+    assert!(doc.slice(quotes[0].content).contains("cut the projects"));
+    assert_eq!(speaker_of(&doc, "cut the projects").as_deref(), Some("Doug McCallum"));
+}
+
+#[test]
+fn apposition_resolves_to_the_person() {
+    let text = "“It was a great game,” said Adam Fatkin, who played in the final.\n";
+    let Some(doc) = analyse(text) else { return };
+    assert_eq!(speaker_of(&doc, "great game").as_deref(), Some("Adam Fatkin"));
+}
+
+#[test]
+fn non_speaker_subject_is_no_source() {
+    let text = "Recent geopolitical cyber alliances have shown that the region is unstable.\n";
+    let Some(doc) = analyse(text) else { return };
+    assert!(doc.quotes.iter().all(|q| q
+        .source
+        .is_none_or(|s| !doc.slice(s).contains("alliances"))));
+}
+
+#[test]
+fn cue_classes() {
+    let text = "The minister said that taxes will rise.\n\n\
+                The minister wrote on Twitter that the budget is ready.\n\n\
+                Officials believe that voters will agree.\n\n\
+                A new study shows that prices fell.\n";
+    let Some(doc) = analyse(text) else { return };
+    assert_eq!(class_of(&doc, "taxes will rise"), Some(CueClass::Speech));
+    assert_eq!(class_of(&doc, "budget is ready"), Some(CueClass::Writing));
+    assert_eq!(class_of(&doc, "voters will agree"), Some(CueClass::Belief));
+    assert_eq!(class_of(&doc, "prices fell"), Some(CueClass::PerceptionOrEvidence));
+}
+
+#[test]
+fn pronoun_flood_and_verbless_quotes_scale_linearly() {
+    let Some(_) = analyse("x") else { return };
+    let time = |text: String| {
+        let start = std::time::Instant::now();
+        analyse(&text);
+        start.elapsed().as_secs_f64()
+    };
+    let pronouns = |n: usize| "he and she and they and it. ".repeat(n / 4);
+    let paragraphs = |n: usize| "“Nothing to add here.”\n\n".repeat(n);
+    for (small, large) in [
+        (time(pronouns(500)), time(pronouns(2000))),
+        (time(paragraphs(125)), time(paragraphs(500))),
+    ] {
+        // Four times the input: linear is ~4x; quadratic would be ~16x.
+        assert!(large < small * 10.0 + 0.5, "{small:.3}s -> {large:.3}s");
+    }
+}
