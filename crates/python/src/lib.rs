@@ -113,7 +113,11 @@ fn load(py: Python<'_>, path: Option<String>, toml: Option<String>) -> PyResult<
         ConfigSource::File(path) => path.display().to_string(),
         ConfigSource::Embedded { name, .. } => name.clone(),
     };
-    load_config(&source, &registry(), true).map_err(|e| runner_error(py, &origin, e))
+    load_config(&source, &registry(), true).map_err(|e| match e {
+        RunnerError::Config { .. } => runner_error(py, &origin, e),
+        // An unreadable config file is a config problem too.
+        other => config_error(py, &origin, &[ConfigIssue::new("", other.to_string())]),
+    })
 }
 
 fn registry() -> Registry {
