@@ -1,17 +1,28 @@
-//! `train stance` and `eval stance`: entity-to-entity stance learned and scored on SEESAW.
+//! `train stance`, `train sentiment`, `eval stance` and `eval sentiment`: entity-to-entity
+//! stance learned and scored on SEESAW, target-directed sentiment on NewsMTSC.
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use stancegraph_relations::seesaw::{add_oracle_actors, evaluate, load_split};
+use stancegraph_core::Document;
+use stancegraph_relations::calibration::{format_reliability, reliability_table};
+use stancegraph_relations::seesaw::{
+    add_oracle_actors, evaluate, load_split, prepare_documents, SeesawArticle,
+};
+use stancegraph_relations::sentiment::{evaluate_sentiment, train_sentiment};
 use stancegraph_relations::{
-    load_extractor, model_dir, train_stance_model, Lexicon, RelationsConfig,
+    fit_calibration, load_extractor, model_dir, train_stance_model, Lexicon, RelationsConfig,
+    StanceModel, MODEL_FILE,
 };
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Train {
-    /// Learn stance lexicons/models from SEESAW train and NewsMTSC.
+    /// Learn the stance pair classifier from SEESAW train (and the sentiment classifier
+    /// from NewsMTSC when given), then fit the confidence calibration on SEESAW train.
     Stance(TrainArgs),
+    /// Retrain the target-sentiment classifier on NewsMTSC train (every tenth line held
+    /// out) inside an existing stance model file.
+    Sentiment(SentimentTrainArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -25,10 +36,21 @@ pub struct TrainArgs {
     pub out: PathBuf,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct SentimentTrainArgs {
+    #[arg(long)]
+    pub newsmtsc: PathBuf,
+    /// Stance model file to update, e.g. data/models/relations/stance_model.json.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
 #[derive(clap::Subcommand, Debug)]
 pub enum Eval {
-    /// Score stance triplets on a SEESAW split.
+    /// Score stance triplets on a SEESAW split, with a reliability table.
     Stance(EvalArgs),
+    /// Score target sentiment on the held-out slice (every tenth line) of NewsMTSC train.
+    Sentiment(SentimentEvalArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -44,26 +66,88 @@ pub struct EvalArgs {
     pub oracle_entities: bool,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct SentimentEvalArgs {
+    #[arg(long)]
+    pub newsmtsc: PathBuf,
+}
+
 fn project_data_dir() -> PathBuf {
     crate::data_dir(None)
 }
 
-pub fn train(cmd: Train) -> anyhow::Result<()> {
-    let Train::Stance(args) = cmd;
-    let lexicon_dir = args
-        .out
+/// Runs the text, entities and quotes stages on SEESAW articles.
+fn prepare_seesaw(data_dir: &Path, articles: &[SeesawArticle]) -> anyhow::Result<Vec<Document>> {
+    let text = stancegraph_text::Analyzer::load(data_dir).context("loading the text models")?;
+    let entities = stancegraph_entities::EntityAnalyzer::load(data_dir)
+        .context("loading the entity models")?;
+    let quotes =
+        stancegraph_quotes::Attributor::load(data_dir).context("loading the quote models")?;
+    Ok(prepare_documents(articles, |_, doc| {
+        text.annotate(doc).map_err(|e| e.to_string())?;
+        entities.annotate(doc).map_err(|e| e.to_string())?;
+        quotes.annotate(doc).map_err(|e| e.to_string())?;
+        Ok::<(), String>(())
+    })?)
+}
+
+fn lexicon_for(out: &Path) -> anyhow::Result<Lexicon> {
+    let lexicon_dir = out
         .parent()
         .filter(|dir| dir.join(stancegraph_relations::VADER_FILE).exists())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| model_dir(&project_data_dir()));
-    let lexicon = Lexicon::load(&lexicon_dir)
-        .with_context(|| format!("loading lexicons from {}", lexicon_dir.display()))?;
+    Lexicon::load(&lexicon_dir)
+        .with_context(|| format!("loading lexicons from {}", lexicon_dir.display()))
+}
+
+pub fn train(cmd: Train) -> anyhow::Result<()> {
+    match cmd {
+        Train::Stance(args) => train_stance(args),
+        Train::Sentiment(args) => {
+            let lexicon = lexicon_for(&args.out)?;
+            let mut model = StanceModel::load(&args.out)
+                .with_context(|| format!("reading {}", args.out.display()))?;
+            let started = Instant::now();
+            let (target, dev) = train_sentiment(&args.newsmtsc, &lexicon)?;
+            model.target = target;
+            model.target_threshold = 0.5;
+            model.save(&args.out)?;
+            println!(
+                "NewsMTSC held-out slice (every 10th line) {}: accuracy {:.3}, macro-F1 {:.3} (negative {:.3}, neutral {:.3}, positive {:.3}); wrote {} in {:.1}s",
+                dev.examples, dev.accuracy, dev.macro_f1, dev.f1[0], dev.f1[1], dev.f1[2],
+                args.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            println!(
+                "{}",
+                serde_json::json!({"task": "train_sentiment", "heldout": dev})
+            );
+            Ok(())
+        }
+    }
+}
+
+fn train_stance(args: TrainArgs) -> anyhow::Result<()> {
+    let lexicon = lexicon_for(&args.out)?;
     let started = Instant::now();
-    let (model, report) = train_stance_model(&args.seesaw, args.newsmtsc.as_deref(), &lexicon)?;
+    let (mut model, report) = train_stance_model(&args.seesaw, args.newsmtsc.as_deref(), &lexicon)?;
+    if args.newsmtsc.is_none() {
+        // Keep the sentiment classifier of the model being replaced.
+        if let Ok(previous) = StanceModel::load(&args.out) {
+            model.target = previous.target;
+            model.target_threshold = previous.target_threshold;
+        }
+    }
+    let articles = load_split(&args.seesaw, "train")?;
+    let prepared = prepare_seesaw(&project_data_dir(), &articles)?;
+    let calibration = fit_calibration(&articles, &prepared, &model, &lexicon);
+    println!("calibration fitted on {}", calibration.fitted_on);
+    model.calibration = Some(calibration);
     model.save(&args.out)?;
     println!("trained on {}", model.trained_on);
     println!(
-        "SEESAW dev pairs {}: candidate F1 {:.3} at threshold {:.2}; NewsMTSC dev {}: accuracy {:.3}, macro-F1 {:.3}",
+        "SEESAW dev pairs {}: candidate F1 {:.3} at threshold {:.2}; NewsMTSC held-out {}: accuracy {:.3}, macro-F1 {:.3}",
         report.seesaw_dev_pairs,
         report.seesaw_dev_f1,
         report.pair_threshold,
@@ -84,11 +168,30 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
 }
 
 pub fn eval(cmd: Eval) -> anyhow::Result<()> {
-    let Eval::Stance(args) = cmd;
+    let args = match cmd {
+        Eval::Stance(args) => args,
+        Eval::Sentiment(args) => {
+            let dir = model_dir(&project_data_dir());
+            let lexicon = Lexicon::load(&dir)?;
+            let model = StanceModel::load(&dir.join(MODEL_FILE))?;
+            let score = evaluate_sentiment(&model.target, &args.newsmtsc, &lexicon)?;
+            println!(
+                "NewsMTSC held-out slice (every 10th line of {}): {} targets, accuracy {:.3}, macro-F1 {:.3} (negative {:.3}, neutral {:.3}, positive {:.3})",
+                args.newsmtsc.display(),
+                score.examples, score.accuracy, score.macro_f1, score.f1[0], score.f1[1], score.f1[2]
+            );
+            println!(
+                "{}",
+                serde_json::json!({"task": "sentiment", "heldout": score})
+            );
+            return Ok(());
+        }
+    };
     let data_dir = project_data_dir();
     let articles = load_split(&args.seesaw, &args.split)?;
     let text = stancegraph_text::Analyzer::load(&data_dir).context("loading the text models")?;
-    let extractor = load_extractor(&model_dir(&data_dir), &RelationsConfig::default())?;
+    let config = RelationsConfig::default();
+    let extractor = load_extractor(&model_dir(&data_dir), &config)?;
     let report = if args.oracle_entities {
         evaluate(&articles, &extractor, |article, doc| {
             text.annotate(doc).map_err(|e| e.to_string())?;
@@ -111,7 +214,7 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let (tp, tr, tf) = counts.triplet_prf();
     let (pp, pr, pf) = counts.pair_prf();
     println!(
-        "SEESAW {}{}: {} articles, {} gold triplets, {} predicted",
+        "SEESAW {}{}: {} articles, {} gold triplets, {} predicted (min_confidence {})",
         args.split,
         if args.oracle_entities {
             " (gold actors as mentions)"
@@ -120,7 +223,8 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
         },
         report.articles,
         counts.gold_triplets,
-        counts.predicted_triplets
+        counts.predicted_triplets,
+        config.min_confidence
     );
     println!("triplet P {tp:.3} R {tr:.3} F1 {tf:.3}; pair P {pp:.3} R {pr:.3} F1 {pf:.3}; polarity accuracy {:.3}", counts.polarity_accuracy());
     println!(
@@ -130,6 +234,10 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
         report.relation_seconds,
         report.words as f64 / report.relation_seconds.max(1e-9)
     );
+    let points: Vec<(f32, bool)> = report.scored.iter().map(|(_, c, ok)| (*c, *ok)).collect();
+    let table = reliability_table(&points, 10);
+    println!("reliability (one prediction per article and actor pair; bar: |precision - confidence| <= 0.15 in bins of >= 30):");
+    print!("{}", format_reliability(&table, 30, 0.15));
     let round = |x: f64| (x * 10000.0).round() / 10000.0;
     println!(
         "{}",
@@ -138,6 +246,7 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
             "triplet": {"p": round(tp), "r": round(tr), "f1": round(tf)},
             "pair": {"p": round(pp), "r": round(pr), "f1": round(pf)},
             "polarity_accuracy": round(counts.polarity_accuracy()),
+            "reliability": table.iter().filter(|b| b.count > 0).collect::<Vec<_>>(),
         })
     );
     Ok(())

@@ -32,7 +32,7 @@ pub struct ExtractOptions {
 impl Default for ExtractOptions {
     fn default() -> Self {
         ExtractOptions {
-            min_confidence: 0.3,
+            min_confidence: 0.15,
             use_pair_model: true,
             use_quotes: true,
         }
@@ -1537,7 +1537,11 @@ impl Extractor {
     /// stances under the threshold.
     fn dedup_stances(&self, found: Vec<Found>) -> Vec<Stance> {
         let mut best: BTreeMap<(ActorRef, Target, Polarity, Span), Stance> = BTreeMap::new();
-        for f in found {
+        let calibration = self.model.as_ref().and_then(|m| m.calibration.as_ref());
+        for mut f in found {
+            if let Some(calibration) = calibration {
+                f.stance.confidence = calibration.apply(&f.stance);
+            }
             if f.stance.confidence < self.options.min_confidence {
                 continue;
             }

@@ -8,6 +8,7 @@
 //! trained on SEESAW (actor-to-actor stance) and NewsMTSC (sentiment toward a person).
 //! Issues are normalised noun phrases ([`normalise_issue`]) so they merge across documents.
 
+pub mod calibration;
 mod error;
 mod extract;
 mod features;
@@ -16,6 +17,7 @@ mod lexicon;
 mod model;
 mod negation;
 pub mod seesaw;
+pub mod sentiment;
 mod stage;
 #[cfg(test)]
 mod test_support;
@@ -30,7 +32,7 @@ pub use model::{LinearModel, StanceModel, TrainOptions, MODEL_FILE};
 pub use stage::{
     load_extractor, model_dir, RelationsConfig, RelationsFactory, DEFAULT_MODEL_DIR, STAGE_NAME,
 };
-pub use train::{train_stance_model, TrainReport};
+pub use train::{fit_calibration, train_stance_model, TrainReport};
 
 /// Registers `relations.rules`.
 pub fn register(registry: &mut stancegraph_core::Registry) {

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::Calibration;
 use crate::error::RelationsError;
 
 /// File name of the stance model under the model directory.
@@ -160,6 +161,9 @@ pub struct StanceModel {
     /// What the model was trained on, for the README and provenance.
     #[serde(default)]
     pub trained_on: String,
+    /// Maps raw stance scores to probabilities (absent: raw scores are kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
 }
 
 impl StanceModel {

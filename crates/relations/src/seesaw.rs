@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::RelationsError;
-use crate::features::{pair_features, target_features};
+use crate::features::pair_features;
 use crate::lexicon::Lexicon;
 
 /// Entity types of SEESAW that are actors (the rest are topics, events, others).
@@ -296,7 +296,12 @@ pub struct PredictedStance {
     pub target_names: Vec<String>,
     pub positive: bool,
     pub confidence: f32,
+    /// Where the stance came from (`trigger`, `quote`, `pair`; see [`crate::calibration`]).
+    pub source: &'static str,
 }
+
+/// One scored prediction: source, confidence and whether it was right.
+pub type ScoredPrediction = (&'static str, f32, bool);
 
 /// Running counts for triplet and pair P/R/F1 and polarity accuracy.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -312,9 +317,15 @@ pub struct StanceCounts {
 impl StanceCounts {
     /// Adds one article: predictions are mapped onto listed actors, deduplicated per pair
     /// (the most confident polarity wins), then compared with the gold set.
-    pub fn add(&mut self, article: &SeesawArticle, predicted: &[PredictedStance]) {
+    /// Returns every scored prediction (one per actor pair) with its confidence and
+    /// correctness, for reliability tables and calibration.
+    pub fn add(
+        &mut self,
+        article: &SeesawArticle,
+        predicted: &[PredictedStance],
+    ) -> Vec<ScoredPrediction> {
         let gold = article.gold_set();
-        let mut best: BTreeMap<(String, String), (bool, f32)> = BTreeMap::new();
+        let mut best: BTreeMap<(String, String), (bool, f32, &'static str)> = BTreeMap::new();
         for p in predicted {
             let (Some(h), Some(t)) = (
                 match_actor(&p.holder_names, &article.actors),
@@ -325,11 +336,13 @@ impl StanceCounts {
             if h == t {
                 continue;
             }
-            let entry = best
-                .entry((h.to_string(), t.to_string()))
-                .or_insert((p.positive, p.confidence));
+            let entry = best.entry((h.to_string(), t.to_string())).or_insert((
+                p.positive,
+                p.confidence,
+                p.source,
+            ));
             if p.confidence > entry.1 {
-                *entry = (p.positive, p.confidence);
+                *entry = (p.positive, p.confidence, p.source);
             }
         }
         let gold_pairs: BTreeMap<(String, String), bool> = gold
@@ -340,14 +353,19 @@ impl StanceCounts {
         self.gold_pairs += gold_pairs.len();
         self.predicted_triplets += best.len();
         self.predicted_pairs += best.len();
-        for (pair, (positive, _)) in &best {
+        let mut scored = Vec::with_capacity(best.len());
+        for (pair, (positive, confidence, source)) in &best {
+            let mut correct = false;
             if let Some(gold_positive) = gold_pairs.get(pair) {
                 self.correct_pairs += 1;
                 if gold_positive == positive {
                     self.correct_triplets += 1;
+                    correct = true;
                 }
             }
+            scored.push((*source, *confidence, correct));
         }
+        scored
     }
 
     pub fn triplet_prf(&self) -> (f64, f64, f64) {
@@ -463,64 +481,6 @@ fn ranges_overlap(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> boo
     a.start < b.end && b.start < a.end
 }
 
-/// Target-classifier examples from NewsMTSC JSONL (polarity 2 / 4 / 6 → negative / neutral /
-/// positive; `from`/`to` are code point offsets).
-pub fn newsmtsc_examples(
-    path: &Path,
-    lexicon: &Lexicon,
-) -> Result<Vec<(Vec<String>, usize)>, RelationsError> {
-    let text = std::fs::read_to_string(path).map_err(|source| RelationsError::Io {
-        path: path.into(),
-        source,
-    })?;
-    let mut examples = Vec::new();
-    for (line_no, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: Value = serde_json::from_str(line).map_err(|e| RelationsError::Format {
-            path: path.into(),
-            line: line_no + 1,
-            message: e.to_string(),
-        })?;
-        let Some(sentence) = value.get("sentence_normalized").and_then(Value::as_str) else {
-            continue;
-        };
-        let offsets: Vec<usize> = sentence
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain([sentence.len()])
-            .collect();
-        for target in value
-            .get("targets")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let (Some(from), Some(to), Some(polarity)) = (
-                target.get("from").and_then(Value::as_u64),
-                target.get("to").and_then(Value::as_u64),
-                target.get("polarity").and_then(Value::as_f64),
-            ) else {
-                continue;
-            };
-            let (Some(&start), Some(&end)) = (offsets.get(from as usize), offsets.get(to as usize))
-            else {
-                continue;
-            };
-            let label = if polarity < 3.5 {
-                0
-            } else if polarity > 4.5 {
-                2
-            } else {
-                1
-            };
-            examples.push((target_features(sentence, start..end, lexicon), label));
-        }
-    }
-    Ok(examples)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,6 +519,7 @@ mod tests {
                 target_names: vec!["Republicans".into()],
                 positive: false,
                 confidence: 0.9,
+                source: "trigger",
             }],
         );
         assert_eq!(counts.triplet_prf(), (1.0, 1.0, 1.0));
@@ -641,6 +602,97 @@ pub struct EvalReport {
     pub seconds: f64,
     /// Wall time of the relations stage alone.
     pub relation_seconds: f64,
+    /// Every scored prediction (one per article and actor pair).
+    pub scored: Vec<ScoredPrediction>,
+}
+
+/// The document an article becomes before any stage runs (one sentence per line).
+pub fn article_document(article: &SeesawArticle) -> stancegraph_core::Document {
+    stancegraph_core::Document::new(
+        Some(article.id.clone()),
+        article.text(),
+        stancegraph_core::Metadata::default(),
+    )
+}
+
+/// Actor-to-actor stances of an annotated document, with every name of holder and target.
+pub fn predicted_stances(doc: &stancegraph_core::Document) -> Vec<PredictedStance> {
+    use stancegraph_core::{ActorRef, Polarity, Target};
+    let names_of = |id: &str| -> Vec<String> {
+        doc.entities
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| {
+                std::iter::once(e.canonical.clone())
+                    .chain(e.aliases.iter().cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    doc.stances
+        .iter()
+        .filter_map(|s| {
+            let (ActorRef::Entity { id: holder }, Target::Actor { id: target }) =
+                (&s.holder, &s.target)
+            else {
+                return None;
+            };
+            let positive = match s.polarity {
+                Polarity::Support => true,
+                Polarity::Oppose => false,
+                Polarity::Neutral => return None,
+            };
+            Some(PredictedStance {
+                holder_names: names_of(holder),
+                target_names: names_of(target),
+                positive,
+                confidence: s.confidence,
+                source: crate::calibration::stance_source(s),
+            })
+        })
+        .collect()
+}
+
+/// Runs `prepare` (the upstream pipeline) on every article: the documents the relations
+/// stage reads, without stances.
+pub fn prepare_documents<E: std::fmt::Display>(
+    articles: &[SeesawArticle],
+    mut prepare: impl FnMut(&SeesawArticle, &mut stancegraph_core::Document) -> Result<(), E>,
+) -> Result<Vec<stancegraph_core::Document>, RelationsError> {
+    articles
+        .iter()
+        .map(|article| {
+            let mut doc = article_document(article);
+            prepare(article, &mut doc).map_err(|e| RelationsError::Document {
+                doc: article.id.clone(),
+                message: e.to_string(),
+            })?;
+            Ok(doc)
+        })
+        .collect()
+}
+
+/// Runs `extractor` on prepared documents (one per article, same order) and scores their
+/// actor-to-actor stances against the gold triplets.
+pub fn evaluate_prepared(
+    articles: &[SeesawArticle],
+    prepared: &[stancegraph_core::Document],
+    extractor: &crate::Extractor,
+) -> EvalReport {
+    let mut report = EvalReport {
+        articles: articles.len(),
+        ..Default::default()
+    };
+    for (article, prepared) in articles.iter().zip(prepared) {
+        let mut doc = prepared.clone();
+        report.words += doc.word_count();
+        let stage_started = std::time::Instant::now();
+        extractor.annotate(&mut doc);
+        report.relation_seconds += stage_started.elapsed().as_secs_f64();
+        let scored = report.counts.add(article, &predicted_stances(&doc));
+        report.scored.extend(scored);
+    }
+    report
 }
 
 /// Runs `prepare` (the upstream pipeline) and then `extractor` on every article and scores
@@ -648,63 +700,11 @@ pub struct EvalReport {
 pub fn evaluate<E: std::fmt::Display>(
     articles: &[SeesawArticle],
     extractor: &crate::Extractor,
-    mut prepare: impl FnMut(&SeesawArticle, &mut stancegraph_core::Document) -> Result<(), E>,
+    prepare: impl FnMut(&SeesawArticle, &mut stancegraph_core::Document) -> Result<(), E>,
 ) -> Result<EvalReport, RelationsError> {
-    use stancegraph_core::{ActorRef, Document, Metadata, Polarity, Target};
     let started = std::time::Instant::now();
-    let mut report = EvalReport {
-        articles: articles.len(),
-        ..Default::default()
-    };
-    for article in articles {
-        let mut doc = Document::new(
-            Some(article.id.clone()),
-            article.text(),
-            Metadata::default(),
-        );
-        report.words += doc.word_count();
-        prepare(article, &mut doc).map_err(|e| RelationsError::Document {
-            doc: article.id.clone(),
-            message: e.to_string(),
-        })?;
-        let stage_started = std::time::Instant::now();
-        extractor.annotate(&mut doc);
-        report.relation_seconds += stage_started.elapsed().as_secs_f64();
-        let names_of = |id: &str| -> Vec<String> {
-            doc.entities
-                .iter()
-                .find(|e| e.id == id)
-                .map(|e| {
-                    std::iter::once(e.canonical.clone())
-                        .chain(e.aliases.iter().cloned())
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let predicted: Vec<PredictedStance> = doc
-            .stances
-            .iter()
-            .filter_map(|s| {
-                let (ActorRef::Entity { id: holder }, Target::Actor { id: target }) =
-                    (&s.holder, &s.target)
-                else {
-                    return None;
-                };
-                let positive = match s.polarity {
-                    Polarity::Support => true,
-                    Polarity::Oppose => false,
-                    Polarity::Neutral => return None,
-                };
-                Some(PredictedStance {
-                    holder_names: names_of(holder),
-                    target_names: names_of(target),
-                    positive,
-                    confidence: s.confidence,
-                })
-            })
-            .collect();
-        report.counts.add(article, &predicted);
-    }
+    let prepared = prepare_documents(articles, prepare)?;
+    let mut report = evaluate_prepared(articles, &prepared, extractor);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

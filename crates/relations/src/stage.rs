@@ -27,7 +27,7 @@ pub struct RelationsConfig {
     pub use_model: bool,
     /// Read stances toward actors named in quotes.
     pub use_quotes: bool,
-    /// Drop stances less confident than this.
+    /// Drop stances less confident than this (confidence is a calibrated probability).
     pub min_confidence: f32,
 }
 
@@ -37,7 +37,9 @@ impl Default for RelationsConfig {
             model_dir: DEFAULT_MODEL_DIR.to_string(),
             use_model: true,
             use_quotes: true,
-            min_confidence: 0.3,
+            // Confidences are calibrated probabilities; 0.15 gave the best cross-fitted
+            // triplet F1 on SEESAW train (0.5 keeps edges right at least half the time).
+            min_confidence: 0.15,
         }
     }
 }

@@ -4,10 +4,16 @@
 
 use std::path::Path;
 
+use stancegraph_core::Document;
+
+use crate::calibration::Calibration;
 use crate::error::RelationsError;
+use crate::extract::{ExtractOptions, Extractor};
 use crate::lexicon::Lexicon;
 use crate::model::{LinearModel, StanceModel, TrainOptions};
-use crate::seesaw::{load_split, newsmtsc_examples, pair_examples, PAIR_LABELS, TARGET_LABELS};
+use crate::seesaw::{
+    evaluate_prepared, load_split, pair_examples, SeesawArticle, PAIR_LABELS, TARGET_LABELS,
+};
 
 /// Figures measured while training, printed by `stancegraph train stance`.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -23,14 +29,115 @@ pub struct TrainReport {
     pub newsmtsc_dev_macro_f1: f64,
 }
 
-/// Whether a SEESAW article belongs to the held-out dev slice (every fifth story).
-fn is_dev(article_id: &str) -> bool {
+/// The story number of a SEESAW article id (`TRIPLET_012_DOCUMENT_1` → 12).
+fn story(article_id: &str) -> u32 {
     article_id
         .strip_prefix("TRIPLET_")
         .and_then(|rest| rest.get(..3))
         .and_then(|n| n.parse::<u32>().ok())
-        .is_some_and(|n| n % 5 == 0)
+        .unwrap_or(0)
 }
+
+/// Whether a SEESAW article belongs to the held-out dev slice (every fifth story).
+fn is_dev(article_id: &str) -> bool {
+    story(article_id) % 5 == 0
+}
+
+/// Pair-classifier training settings.
+const PAIR_OPTIONS: TrainOptions = TrainOptions {
+    epochs: 10,
+    learning_rate: 0.05,
+    l2: 1e-4,
+    min_count: 2,
+    seed: 11,
+};
+
+/// Cross-fitted calibration on SEESAW train: the stories fall into five folds by story
+/// number; each fold is read by an extractor whose pair classifier was trained on the
+/// other four, so every raw score comes from a model that did not see the story. One
+/// isotonic map per stance source is fitted on those (score, correct) pairs.
+/// `prepared` holds the upstream-annotated documents of `articles`, in the same order.
+pub fn fit_calibration(
+    articles: &[SeesawArticle],
+    prepared: &[Document],
+    model: &StanceModel,
+    lexicon: &Lexicon,
+) -> Calibration {
+    let mut samples: Vec<(String, f32, bool)> = Vec::new();
+    let mut gold = 0usize;
+    for fold in 0..5 {
+        let (held, rest): (Vec<usize>, Vec<usize>) =
+            (0..articles.len()).partition(|&i| story(&articles[i].id) % 5 == fold);
+        let rest_articles: Vec<SeesawArticle> = rest.iter().map(|&i| articles[i].clone()).collect();
+        let fold_model = StanceModel {
+            pair: LinearModel::train(
+                &PAIR_LABELS,
+                &pair_examples(&rest_articles, lexicon),
+                PAIR_OPTIONS,
+            ),
+            calibration: None,
+            ..model.clone()
+        };
+        let extractor = Extractor::new(
+            lexicon.clone(),
+            Some(fold_model),
+            ExtractOptions {
+                min_confidence: 0.0,
+                ..ExtractOptions::default()
+            },
+            crate::STAGE_NAME,
+        );
+        let held_articles: Vec<SeesawArticle> = held.iter().map(|&i| articles[i].clone()).collect();
+        let held_docs: Vec<Document> = held.iter().map(|&i| prepared[i].clone()).collect();
+        let report = evaluate_prepared(&held_articles, &held_docs, &extractor);
+        gold += report.counts.gold_triplets;
+        samples.extend(
+            report
+                .scored
+                .into_iter()
+                .map(|(source, score, correct)| (source.to_string(), score, correct)),
+        );
+    }
+    let mut calibration = Calibration::fit(
+        &samples,
+        CALIBRATION_MIN_BLOCK,
+        &format!(
+            "SEESAW train, {} articles, 5-fold cross-fitted ({} scored predictions)",
+            articles.len(),
+            samples.len()
+        ),
+    );
+    // The threshold on calibrated confidence with the best cross-fitted triplet F1.
+    let calibrated: Vec<(f32, bool)> = samples
+        .iter()
+        .map(|(source, score, correct)| {
+            let map = calibration.by_source.get(source);
+            (map.map_or(*score, |m| m.apply(*score)), *correct)
+        })
+        .collect();
+    let (mut best, mut best_f1) = (0.3f32, -1.0f64);
+    for step in 1..=12 {
+        let threshold = step as f32 * 0.05;
+        let predicted = calibrated.iter().filter(|(c, _)| *c >= threshold).count();
+        let correct = calibrated
+            .iter()
+            .filter(|(c, ok)| *c >= threshold && *ok)
+            .count();
+        let f1 =
+            stancegraph_core::metrics::precision_recall_f1(correct, predicted, correct, gold).2;
+        if f1 > best_f1 {
+            (best, best_f1) = (threshold, f1);
+        }
+    }
+    calibration.best_min_confidence = Some(best);
+    calibration.fitted_on.push_str(&format!(
+        "; best min_confidence {best:.2} (cross-fitted triplet F1 {best_f1:.3})"
+    ));
+    calibration
+}
+
+/// Smallest block of the isotonic maps.
+const CALIBRATION_MIN_BLOCK: usize = 20;
 
 /// Candidate-level F1 of (pair, polarity) decisions at `threshold`.
 fn pair_f1(model: &LinearModel, examples: &[(Vec<String>, usize)], threshold: f32) -> f64 {
@@ -80,14 +187,7 @@ pub fn train_stance_model(
     let (dev, train): (Vec<_>, Vec<_>) = articles.into_iter().partition(|a| is_dev(&a.id));
     let train_examples = pair_examples(&train, lexicon);
     let dev_examples = pair_examples(&dev, lexicon);
-    let options = TrainOptions {
-        epochs: 10,
-        learning_rate: 0.05,
-        l2: 1e-4,
-        min_count: 2,
-        seed: 11,
-    };
-    let pair = LinearModel::train(&PAIR_LABELS, &train_examples, options);
+    let pair = LinearModel::train(&PAIR_LABELS, &train_examples, PAIR_OPTIONS);
     let (mut best_threshold, mut best_f1) = (0.5f32, -1.0f64);
     for step in 2..=16 {
         let threshold = step as f32 * 0.05;
@@ -106,61 +206,10 @@ pub fn train_stance_model(
     };
     let (target, target_threshold) = match newsmtsc {
         Some(path) => {
-            let examples = newsmtsc_examples(path, lexicon)?;
-            let split = examples.len() * 9 / 10;
-            let (train_part, dev_part) = examples.split_at(split);
-            let target = LinearModel::train(
-                &TARGET_LABELS,
-                train_part,
-                TrainOptions {
-                    epochs: 10,
-                    learning_rate: 0.05,
-                    l2: 1e-4,
-                    min_count: 2,
-                    seed: 5,
-                },
-            );
-            let mut confusion = [[0usize; 3]; 3];
-            for (features, label) in dev_part {
-                let probs = target.predict(features);
-                let guess = probs
-                    .iter()
-                    .enumerate()
-                    .max_by(|a, b| a.1.total_cmp(b.1))
-                    .map(|(i, _)| i)
-                    .unwrap_or(1);
-                if let Some(cell) = confusion.get_mut(*label).and_then(|row| row.get_mut(guess)) {
-                    *cell += 1;
-                }
-            }
-            let total: usize = confusion.iter().flatten().sum();
-            let correct: usize = (0..3).map(|i| confusion[i][i]).sum();
-            let f1s: Vec<f64> = (0..3)
-                .map(|c| {
-                    let tp = confusion[c][c] as f64;
-                    let predicted: usize = (0..3).map(|g| confusion[g][c]).sum();
-                    let gold: usize = confusion[c].iter().sum();
-                    let p = if predicted == 0 {
-                        0.0
-                    } else {
-                        tp / predicted as f64
-                    };
-                    let r = if gold == 0 { 0.0 } else { tp / gold as f64 };
-                    if p + r == 0.0 {
-                        0.0
-                    } else {
-                        2.0 * p * r / (p + r)
-                    }
-                })
-                .collect();
-            report.newsmtsc_train = train_part.len();
-            report.newsmtsc_dev = dev_part.len();
-            report.newsmtsc_dev_accuracy = if total == 0 {
-                0.0
-            } else {
-                correct as f64 / total as f64
-            };
-            report.newsmtsc_dev_macro_f1 = f1s.iter().sum::<f64>() / 3.0;
+            let (target, dev) = crate::sentiment::train_sentiment(path, lexicon)?;
+            report.newsmtsc_dev = dev.examples;
+            report.newsmtsc_dev_accuracy = dev.accuracy;
+            report.newsmtsc_dev_macro_f1 = dev.macro_f1;
             (target, 0.5)
         }
         None => (
@@ -177,7 +226,7 @@ pub fn train_stance_model(
         train.len(),
         dev.len(),
         if newsmtsc.is_some() {
-            "; NewsMTSC train.jsonl (last 10% held out)"
+            "; NewsMTSC train.jsonl (every 10th line held out)"
         } else {
             ""
         }
@@ -189,6 +238,7 @@ pub fn train_stance_model(
             pair_threshold: best_threshold,
             target_threshold,
             trained_on,
+            calibration: None,
         },
         report,
     ))
