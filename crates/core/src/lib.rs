@@ -25,7 +25,10 @@ pub use layers::*;
 pub use offsets::CodepointIndex;
 pub use registry::Registry;
 pub use span::{MapSpans, Span};
-pub use stage::{config_hash, BuildContext, Stage, StageFactory, StageIo, TypedFactory};
+pub use stage::{
+    config_hash, over_budget, start_document_budget, BudgetGuard, BuildContext, Stage,
+    StageFactory, StageIo, TypedFactory,
+};
 
 /// Standard layer names used in `requires` / `produces` declarations.
 pub mod layer {

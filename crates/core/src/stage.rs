@@ -220,3 +220,53 @@ pub fn config_hash(config: &serde_json::Value) -> String {
     let digest = Sha256::digest(config.to_string().as_bytes());
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
+
+thread_local! {
+    /// When the document being processed on this thread runs out of time.
+    static DEADLINE: std::cell::Cell<Option<std::time::Instant>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Sets the time budget of the document about to be processed on this thread until the
+/// returned guard is dropped (the runner does this around each document).
+pub fn start_document_budget(deadline: Option<std::time::Instant>) -> BudgetGuard {
+    BudgetGuard(DEADLINE.with(|d| d.replace(deadline)))
+}
+
+/// Restores the previous deadline when dropped.
+#[must_use = "the budget ends when the guard is dropped"]
+pub struct BudgetGuard(Option<std::time::Instant>);
+
+impl Drop for BudgetGuard {
+    fn drop(&mut self) {
+        DEADLINE.with(|d| d.set(self.0));
+    }
+}
+
+/// True when the current document has used up its time budget. A stage with a long loop
+/// may check it (per sentence, say) and stop early: the runner fails a document that
+/// is over budget after the stage returns, so partial annotations are never written.
+pub fn over_budget() -> bool {
+    DEADLINE.with(|d| d.get().is_some_and(|at| std::time::Instant::now() >= at))
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_budget_is_per_thread_and_ends_with_its_guard() {
+        assert!(!over_budget());
+        {
+            let _guard = start_document_budget(Some(Instant::now()));
+            assert!(over_budget());
+            std::thread::spawn(|| assert!(!over_budget()))
+                .join()
+                .unwrap();
+            let _inner = start_document_budget(Some(Instant::now() + Duration::from_secs(60)));
+            assert!(!over_budget());
+        }
+        assert!(!over_budget());
+    }
+}

@@ -9,6 +9,7 @@
 
 pub mod benchmark;
 pub mod blocks;
+mod config_checks;
 pub mod dates;
 pub mod decode;
 pub mod dedup;
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use stancegraph_core::{Document, Registry};
 
 pub use blocks::{classify_blocks, BlocksConfig, BlocksFactory, BlocksStage, BLOCKS_STAGE};
+pub use config_checks::MAX_INPUT_BYTES;
 pub use extract::{extract_article, ExtractError, Extracted, Paragraph};
 pub use ordered::ExtractOptions;
 use ordered::ReadState;

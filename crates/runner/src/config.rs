@@ -40,14 +40,84 @@ pub struct RunnerSettings {
     pub workers: usize,
     /// Documents in flight per worker between the source and the sink (backpressure).
     pub queue_per_worker: usize,
+    /// Seconds one document may take: its HTML extraction, and then all its stages. A
+    /// document over budget fails (in `failed.jsonl`) and the run goes on.
+    pub document_seconds: u64,
+    /// Tokens one document may have; a longer one fails after tokenization, before the
+    /// costlier stages. This bounds the memory and time a document can take.
+    pub max_tokens: usize,
 }
+
+/// Upper bounds of the numeric `[runner]` settings.
+pub const MAX_WORKERS: usize = 256;
+/// Most documents in flight per worker.
+pub const MAX_QUEUE_PER_WORKER: usize = 1024;
+/// Longest time budget of one document (a day).
+pub const MAX_DOCUMENT_SECONDS: u64 = 86_400;
+/// Largest token budget of one document.
+pub const MAX_TOKENS: usize = 10_000_000;
 
 impl Default for RunnerSettings {
     fn default() -> Self {
         RunnerSettings {
             workers: 0,
             queue_per_worker: 4,
+            document_seconds: 30,
+            max_tokens: 250_000,
         }
+    }
+}
+
+impl RunnerSettings {
+    /// Every out-of-range value, with its path.
+    pub fn problems(&self) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        let mut check = |ok: bool, field: &str, message: String| {
+            if !ok {
+                issues.push(ConfigIssue::new(format!("runner.{field}"), message));
+            }
+        };
+        check(
+            self.workers <= MAX_WORKERS,
+            "workers",
+            format!(
+                "{} is more than the limit of {MAX_WORKERS} (0 means one per core)",
+                self.workers
+            ),
+        );
+        check(
+            (1..=MAX_QUEUE_PER_WORKER).contains(&self.queue_per_worker),
+            "queue_per_worker",
+            format!(
+                "{} is outside 1..={MAX_QUEUE_PER_WORKER}",
+                self.queue_per_worker
+            ),
+        );
+        check(
+            (1..=MAX_DOCUMENT_SECONDS).contains(&self.document_seconds),
+            "document_seconds",
+            format!(
+                "{} is outside 1..={MAX_DOCUMENT_SECONDS} seconds",
+                self.document_seconds
+            ),
+        );
+        check(
+            (1..=MAX_TOKENS).contains(&self.max_tokens),
+            "max_tokens",
+            format!("{} is outside 1..={MAX_TOKENS}", self.max_tokens),
+        );
+        issues
+    }
+
+    /// Worker threads to start for a requested count: 0 means one per available core
+    /// (the same for `workers = 0` and `--workers 0`), and never more than [`MAX_WORKERS`].
+    pub fn resolve_workers(requested: usize) -> usize {
+        let n = if requested == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            requested
+        };
+        n.clamp(1, MAX_WORKERS)
     }
 }
 
@@ -101,9 +171,25 @@ pub fn load_config(
     use_env: bool,
 ) -> Result<PipelineConfig, RunnerError> {
     let origin = source.origin();
-    let config_error = |issues: Vec<ConfigIssue>| RunnerError::Config {
-        origin: Some(origin.clone()),
-        issues,
+    let overrides = if use_env {
+        environment_overrides()
+    } else {
+        Vec::new()
+    };
+    let config_error = |mut issues: Vec<ConfigIssue>| {
+        let from_env = blame_environment(&mut issues, &overrides);
+        let origin = if from_env {
+            format!("{origin} with environment overrides")
+        } else if issues.iter().any(|i| i.path.is_empty()) && !overrides.is_empty() {
+            let names: Vec<&str> = overrides.iter().map(|(n, _)| n.as_str()).collect();
+            format!("{origin} with environment overrides {}", names.join(", "))
+        } else {
+            origin.clone()
+        };
+        RunnerError::Config {
+            origin: Some(origin),
+            issues,
+        }
     };
     let file_source = match source {
         ConfigSource::Embedded { toml, .. } => {
@@ -157,7 +243,16 @@ pub fn validate_value(
         }
     }
     let source: IngestConfig = section(root.get("source"), "source", &mut issues);
+    if root.get("source").is_some() {
+        issues.extend(
+            source
+                .problems()
+                .into_iter()
+                .map(|(field, message)| ConfigIssue::new(format!("source.{field}"), message)),
+        );
+    }
     let runner: RunnerSettings = section(root.get("runner"), "runner", &mut issues);
+    issues.extend(runner.problems());
     let output: OutputSettings = section(root.get("output"), "output", &mut issues);
 
     let mut stages = Vec::new();
@@ -298,22 +393,73 @@ fn located(prefix: &str, error: serde_path_to_error::Error<serde_json::Error>) -
     ConfigIssue::new(inner_path, error.into_inner().to_string()).under(prefix)
 }
 
-/// Deserialises an optional section, recording problems and falling back to defaults.
+/// Deserialises an optional section, recording every problem and falling back to
+/// defaults. Serde stops at the first bad field, so on failure each field is tried alone
+/// to find the others.
 fn section<T: Default + serde::de::DeserializeOwned>(
     value: Option<&Value>,
     name: &str,
     issues: &mut Vec<ConfigIssue>,
 ) -> T {
-    match value {
-        None => T::default(),
-        Some(value) => match serde_path_to_error::deserialize::<_, T>(value.clone()) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                issues.push(located(name, e));
-                T::default()
+    let Some(value) = value else {
+        return T::default();
+    };
+    match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+        Ok(parsed) => parsed,
+        Err(first) => {
+            let mut found = Vec::new();
+            let mut good = serde_json::Map::new();
+            if let Some(table) = value.as_object() {
+                for (key, field) in table {
+                    let alone = Value::Object([(key.clone(), field.clone())].into_iter().collect());
+                    match serde_path_to_error::deserialize::<_, T>(alone) {
+                        Ok(_) => {
+                            good.insert(key.clone(), field.clone());
+                        }
+                        Err(e) => found.push(located(name, e)),
+                    }
+                }
             }
-        },
+            if found.is_empty() {
+                found.push(located(name, first));
+            }
+            issues.extend(found);
+            // The good fields, so that their range checks still run.
+            serde_json::from_value(Value::Object(good)).unwrap_or_default()
+        }
     }
+}
+
+/// `STANCEGRAPH__SECTION__KEY` variables in effect, with the config path each sets
+/// (`section.key`).
+fn environment_overrides() -> Vec<(String, String)> {
+    std::env::vars()
+        .filter_map(|(name, _)| {
+            let rest = name.strip_prefix("STANCEGRAPH__")?;
+            let path = rest.to_ascii_lowercase().replace("__", ".");
+            Some((name, path))
+        })
+        .collect()
+}
+
+/// Names the environment variable behind each issue it caused, so that a bad override
+/// is not blamed on the config file.
+fn blame_environment(issues: &mut [ConfigIssue], overrides: &[(String, String)]) -> bool {
+    let mut any = false;
+    for issue in issues.iter_mut() {
+        let culprit = overrides.iter().find(|(_, path)| {
+            issue.path == *path
+                || issue.path.starts_with(&format!("{path}."))
+                || issue.path.starts_with(&format!("{path}["))
+        });
+        if let Some((variable, _)) = culprit {
+            issue
+                .message
+                .push_str(&format!(" (set by the environment variable {variable})"));
+            any = true;
+        }
+    }
+    any
 }
 
 #[cfg(test)]
@@ -427,16 +573,91 @@ mod tests {
         assert!(check("[[stages]]\nstage = \"text.tokenize\"\n[[stages]]\nstage = \"entities.ner\"\n[[stages]]\nstage = \"quotes.rules\"\n").is_ok());
     }
 
+    /// The only test that sets `STANCEGRAPH__` variables (tests run in parallel).
     #[test]
-    fn environment_overrides_apply() {
-        // Set a variable unique to this test to avoid interfering with others.
+    fn environment_overrides_apply_and_bad_ones_name_their_variable() {
         std::env::set_var("STANCEGRAPH__RUNNER__QUEUE_PER_WORKER", "9");
         let source = ConfigSource::Embedded {
             name: "t".into(),
             toml: "[[stages]]\nstage = \"text.tokenize\"\n".into(),
         };
-        let config = load_config(&source, &registry(), true).unwrap();
+        let config = load_config(&source, &registry(), true);
+        std::env::set_var("STANCEGRAPH__RUNNER__WORKERS", "100000");
+        let bad = load_config(&source, &registry(), true);
         std::env::remove_var("STANCEGRAPH__RUNNER__QUEUE_PER_WORKER");
-        assert_eq!(config.runner.queue_per_worker, 9);
+        std::env::remove_var("STANCEGRAPH__RUNNER__WORKERS");
+        assert_eq!(config.unwrap().runner.queue_per_worker, 9);
+        let Err(RunnerError::Config { origin, issues }) = bad else {
+            panic!("{bad:?}")
+        };
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].path, "runner.workers");
+        assert!(
+            issues[0]
+                .message
+                .contains("environment variable STANCEGRAPH__RUNNER__WORKERS"),
+            "{}",
+            issues[0]
+        );
+        assert_eq!(origin.as_deref(), Some("t with environment overrides"));
+    }
+
+    #[test]
+    fn every_problem_of_a_section_is_reported_with_upper_bounds() {
+        let issues = check(
+            r#"
+            [runner]
+            queue_per_worker = 100000000000
+            workers = 100000
+            document_seconds = "soon"
+            max_tokens = 0
+            colour = "red"
+            [source]
+            max_bytes = 0
+            near_duplicate_similarity = 2.0
+            [[stages]]
+            stage = "text.tokenize"
+            "#,
+        )
+        .unwrap_err();
+        let mut paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "runner.colour",
+                "runner.document_seconds",
+                "runner.max_tokens",
+                "runner.queue_per_worker",
+                "runner.workers",
+                "source.max_bytes",
+                "source.near_duplicate_similarity"
+            ],
+            "{issues:?}"
+        );
+        // Types right, values out of range: each bound is reported.
+        let issues = check(
+            "[runner]\nqueue_per_worker = 100000000000\nworkers = 100000\nmax_tokens = 0\n[[stages]]\nstage = \"text.tokenize\"\n",
+        )
+        .unwrap_err();
+        let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "runner.workers",
+                "runner.queue_per_worker",
+                "runner.max_tokens"
+            ],
+            "{issues:?}"
+        );
+        assert!(issues[0].message.contains("limit of 256"), "{}", issues[0]);
+    }
+
+    #[test]
+    fn zero_workers_means_one_per_core() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(RunnerSettings::resolve_workers(0), cores.min(MAX_WORKERS));
+        assert_eq!(RunnerSettings::resolve_workers(3), 3);
+        assert_eq!(RunnerSettings::resolve_workers(100_000), MAX_WORKERS);
     }
 }

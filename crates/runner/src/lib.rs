@@ -12,7 +12,10 @@ mod output;
 mod pipeline;
 mod run;
 
-pub use config::{load_config, ConfigSource, OutputSettings, PipelineConfig, RunnerSettings};
+pub use config::{
+    load_config, ConfigSource, OutputSettings, PipelineConfig, RunnerSettings,
+    MAX_DOCUMENT_SECONDS, MAX_QUEUE_PER_WORKER, MAX_TOKENS, MAX_WORKERS,
+};
 pub use output::AtomicOutputs;
 pub use pipeline::{DocumentFailure, Pipeline, StageSummary};
 pub use run::{run, DocumentsSink, RunOptions, RunOutcome, RunSummary};

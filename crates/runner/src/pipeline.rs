@@ -1,6 +1,7 @@
 //! The built stage chain and per-document fault isolation.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use stancegraph_core::{config_hash, BuildContext, Document, Provenance, Registry, Stage, StageIo};
@@ -42,6 +43,10 @@ pub struct DocumentFailure {
 /// The configured chain of stages, shared by all workers.
 pub struct Pipeline {
     stages: Vec<BuiltStage>,
+    /// Time one document may take in the stages (`runner.document_seconds`).
+    budget: Option<Duration>,
+    /// Tokens one document may have (`runner.max_tokens`).
+    max_tokens: Option<usize>,
 }
 
 impl Pipeline {
@@ -91,7 +96,11 @@ impl Pipeline {
             }
         }
         if issues.is_empty() {
-            Ok(Pipeline { stages })
+            Ok(Pipeline {
+                stages,
+                budget: Some(Duration::from_secs(config.runner.document_seconds)),
+                max_tokens: Some(config.runner.max_tokens),
+            })
         } else {
             Err(RunnerError::Config {
                 origin: Some(config.origin.clone()),
@@ -120,7 +129,17 @@ impl Pipeline {
                     resolved: serde_json::Value::Null,
                 })
                 .collect(),
+            budget: None,
+            max_tokens: None,
         }
+    }
+
+    /// The same pipeline with a time budget and a token budget per document (`None`: no
+    /// limit).
+    pub fn with_budgets(mut self, budget: Option<Duration>, max_tokens: Option<usize>) -> Self {
+        self.budget = budget;
+        self.max_tokens = max_tokens;
+        self
     }
 
     pub fn summary(&self) -> Vec<StageSummary> {
@@ -138,18 +157,36 @@ impl Pipeline {
             .collect()
     }
 
-    /// Runs every stage on one document. A stage error, a panic, or a stage output with
-    /// invalid spans fails the document (and only it).
+    /// Runs every stage on one document. A stage error, a panic, a stage output with
+    /// invalid spans, more tokens than the token budget or more time than the time budget
+    /// fails the document (and only it). Stages see the deadline through
+    /// [`stancegraph_core::over_budget`] and may stop early.
     pub fn process(&self, doc: &mut Document) -> Result<(), DocumentFailure> {
+        let started = Instant::now();
+        let _budget = stancegraph_core::start_document_budget(self.budget.map(|b| started + b));
         for built in &self.stages {
             let outcome = catch_unwind(AssertUnwindSafe(|| built.stage.process(doc)));
-            let problem = match outcome {
-                Ok(Ok(())) => doc
-                    .validate()
-                    .err()
-                    .map(|e| format!("stage produced invalid annotations: {e}")),
-                Ok(Err(error)) => Some(error.to_string()),
-                Err(panic) => Some(format!("stage panicked: {}", panic_message(&panic))),
+            let over_time = self.budget.filter(|b| started.elapsed() > *b);
+            let problem = match (over_time, outcome) {
+                (Some(budget), _) => Some(format!(
+                    "took longer than the time budget of {} s per document \
+                     (runner.document_seconds): stopped in this stage after {:.1} s",
+                    budget.as_secs(),
+                    started.elapsed().as_secs_f64()
+                )),
+                (None, Ok(Ok(()))) => match self.max_tokens {
+                    Some(max) if doc.tokens.len() > max => Some(format!(
+                        "{} tokens is over the limit of {max} per document (runner.max_tokens); \
+                         split the document or raise the limit",
+                        doc.tokens.len()
+                    )),
+                    _ => doc
+                        .validate()
+                        .err()
+                        .map(|e| format!("stage produced invalid annotations: {e}")),
+                },
+                (None, Ok(Err(error))) => Some(error.to_string()),
+                (None, Err(panic)) => Some(format!("stage panicked: {}", panic_message(&panic))),
             };
             if let Some(reason) = problem {
                 return Err(DocumentFailure {

@@ -6,15 +6,15 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use stancegraph_core::Document;
 use stancegraph_graph::KnowledgeGraph;
-use stancegraph_ingest::{IngestEvent, Ingestor, Input};
+use stancegraph_ingest::{ExtractOptions, IngestEvent, Ingestor, Input};
 
 use crate::{
-    config::PipelineConfig,
+    config::{PipelineConfig, RunnerSettings, MAX_QUEUE_PER_WORKER},
     output::AtomicOutputs,
     pipeline::{DocumentFailure, Pipeline},
     RunnerError,
@@ -33,7 +33,7 @@ pub enum DocumentsSink {
 pub struct RunOptions {
     pub inputs: Vec<Input>,
     pub out_dir: PathBuf,
-    /// Worker threads (at least 1).
+    /// Worker threads; 0 means one per available core (as `runner.workers = 0`).
     pub workers: usize,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
@@ -97,8 +97,13 @@ pub async fn run(
     cancel: Arc<AtomicBool>,
 ) -> Result<RunOutcome, RunnerError> {
     let started = Instant::now();
-    let workers = options.workers.max(1);
-    let capacity = workers * config.runner.queue_per_worker.max(1);
+    let workers = RunnerSettings::resolve_workers(options.workers);
+    // Both factors are bounded (`validate`), and clamped again for configs built in code.
+    let capacity = workers
+        * config
+            .runner
+            .queue_per_worker
+            .clamp(1, MAX_QUEUE_PER_WORKER);
     let (work_tx, work_rx) = async_channel::bounded::<(u64, SourceItem)>(capacity);
     let (done_tx, done_rx) = async_channel::bounded::<(u64, Outcome)>(capacity);
 
@@ -116,9 +121,15 @@ pub async fn run(
     // Source edge: file reading is blocking I/O, so it runs on tokio's blocking pool.
     let inputs = options.inputs.clone();
     let source_cancel = Arc::clone(&cancel);
+    // HTML extraction runs beside the source, one page per worker at most, within the
+    // per-document time budget: one slow page never stalls the others.
+    let extract = ExtractOptions {
+        threads: workers,
+        budget: Some(Duration::from_secs(config.runner.document_seconds.max(1))),
+    };
     let source = tokio::task::spawn_blocking(move || {
         let mut seq = 0u64;
-        ingestor.read(&inputs, &mut |event| {
+        ingestor.read_with(&inputs, extract, &mut |event| {
             if source_cancel.load(Ordering::Relaxed) {
                 return ControlFlow::Break(());
             }

@@ -134,8 +134,12 @@ fn sentence_groups(doc: &Document) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Fills `upos`, `xpos` and `lemma` of every token.
+/// Stops early (the runner then fails the document) when its time budget is spent.
 pub fn tag_document(tagger: &Tagger, doc: &mut Document) {
     for group in sentence_groups(doc) {
+        if stancegraph_core::over_budget() {
+            return;
+        }
         let forms: Vec<String> = doc.tokens[group.clone()]
             .iter()
             .map(|t| doc.slice(t.span).to_string())
@@ -151,8 +155,12 @@ pub fn tag_document(tagger: &Tagger, doc: &mut Document) {
 }
 
 /// Fills `head` (document-level token index, `None` for the root) and `deprel`.
+/// Stops early (the runner then fails the document) when its time budget is spent.
 pub fn parse_document(parser: &Parser, doc: &mut Document) {
     for group in sentence_groups(doc) {
+        if stancegraph_core::over_budget() {
+            return;
+        }
         let tokens = &doc.tokens[group.clone()];
         let forms: Vec<&str> = tokens.iter().map(|t| doc.slice(t.span)).collect();
         let tags: Vec<&str> = tokens
