@@ -328,8 +328,7 @@ impl Pipeline {
         let config = load(py, config_path, config_toml)?;
         let data_dir = stancegraph_cli::data_dir(data_dir.as_deref());
         let registry = registry();
-        let missing =
-            stancegraph_cli::data_files::model_file_issues(&config, &registry, &data_dir);
+        let missing = stancegraph_cli::data_files::model_file_issues(&config, &registry, &data_dir);
         if !missing.is_empty() {
             return Err(config_error(py, &config.origin, &missing));
         }
