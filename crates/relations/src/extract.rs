@@ -13,7 +13,7 @@ use stancegraph_core::{
     ActorRef, Document, EntityType, Polarity, Relation, RelationClass, Sign, Span, Stance, Target,
 };
 
-use crate::issue::normalise_issue;
+use crate::issue::{canonical_issues, normalise_issue};
 use crate::lexicon::{stem, Lexicon, Trigger};
 use crate::model::StanceModel;
 use crate::negation;
@@ -809,6 +809,7 @@ impl Extractor {
             self.pair_model(&view, &mut found);
         }
         self.affiliations(doc, &mut relations);
+        canonicalise_issues(&mut found, &mut relations);
         (self.dedup_stances(found), dedup_relations(relations))
     }
 
@@ -1565,6 +1566,41 @@ impl Extractor {
                 .then(b.confidence.total_cmp(&a.confidence))
         });
         out
+    }
+}
+
+/// Gives every wording of one issue in the document the same key (stance targets and the
+/// `issue` attribute of interactions), see [`canonical_issues`].
+fn canonicalise_issues(found: &mut [Found], relations: &mut [Relation]) {
+    let mut labels: Vec<String> = Vec::new();
+    for f in found.iter() {
+        if let Target::Issue { label, .. } = &f.stance.target {
+            labels.push(label.clone());
+        }
+    }
+    for r in relations.iter() {
+        if let Some(label) = r.attributes.get("issue") {
+            labels.push(label.clone());
+        }
+    }
+    if labels.is_empty() {
+        return;
+    }
+    let keys = canonical_issues(&labels);
+    let mut keys = keys.into_iter();
+    for f in found.iter_mut() {
+        if let Target::Issue { label, .. } = &mut f.stance.target {
+            if let Some(key) = keys.next() {
+                *label = key;
+            }
+        }
+    }
+    for r in relations.iter_mut() {
+        if let Some(label) = r.attributes.get_mut("issue") {
+            if let Some(key) = keys.next() {
+                *label = key;
+            }
+        }
     }
 }
 

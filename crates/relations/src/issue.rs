@@ -135,6 +135,117 @@ pub fn normalise_issue(phrase: &str) -> String {
     out.join(" ")
 }
 
+/// Heads too vague to name an issue on their own: "the rare earths action" is whatever
+/// issue of the document shares its other words.
+const VAGUE_HEADS: &[&str] = &[
+    "action",
+    "move",
+    "measure",
+    "step",
+    "decision",
+    "policy",
+    "issue",
+    "matter",
+    "plan",
+    "dispute",
+    "row",
+    "spat",
+    "confrontation",
+    "fight",
+    "standoff",
+    "crisis",
+    "situation",
+    "question",
+    "problem",
+    "development",
+    "initiative",
+    "announcement",
+];
+
+/// Words of a normalised label that carry its meaning (prepositions dropped, singular).
+fn content_words(label: &str) -> Vec<String> {
+    label
+        .split_whitespace()
+        .filter(|w| !PREPOSITIONS.contains(w) && !LEADING_STOPWORDS.contains(w) && *w != "and")
+        .map(singular)
+        .collect()
+}
+
+/// The head phrase of a normalised label: its words before the first preposition.
+fn head_phrase(label: &str) -> String {
+    label
+        .split_whitespace()
+        .take_while(|w| !PREPOSITIONS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_vague(head: &str) -> bool {
+    head.split_whitespace()
+        .last()
+        .is_some_and(|w| VAGUE_HEADS.contains(&w))
+}
+
+/// Canonical issue keys for the normalised issue labels of one document (same order):
+/// labels that name the same issue in other words get one key, so that "export controls on
+/// rare earth minerals", "the export controls" and "the rare earths action" become one
+/// issue node. Two labels are the same issue when their head phrases are equal, when the
+/// content words of one are all in the other, or when a vague head ("action", "move")
+/// shares at least two content words with the other. The key of a group is its most
+/// frequent specific head phrase ("export control").
+///
+/// ```
+/// use stancegraph_relations::canonical_issues;
+/// let labels = ["export control on rare earth minerals", "export control", "rare earths action"];
+/// assert_eq!(canonical_issues(&labels), vec!["export control"; 3]);
+/// ```
+pub fn canonical_issues<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
+    let n = labels.len();
+    let heads: Vec<String> = labels.iter().map(|l| head_phrase(l.as_ref())).collect();
+    let words: Vec<Vec<String>> = labels.iter().map(|l| content_words(l.as_ref())).collect();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let subset = |a: &[String], b: &[String]| !a.is_empty() && a.iter().all(|w| b.contains(w));
+    for i in 0..n {
+        for j in i + 1..n {
+            let shared = words[i].iter().filter(|w| words[j].contains(w)).count();
+            let same = (!heads[i].is_empty() && heads[i] == heads[j])
+                || subset(&words[i], &words[j])
+                || subset(&words[j], &words[i])
+                || ((is_vague(&heads[i]) || is_vague(&heads[j])) && shared >= 2);
+            if same {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let group = root(&mut parent, i);
+        let members: Vec<usize> = (0..n).filter(|&j| root(&mut parent, j) == group).collect();
+        let best = members
+            .iter()
+            .filter(|&&j| !heads[j].is_empty() && !is_vague(&heads[j]))
+            .max_by_key(|&&j| {
+                let count = members.iter().filter(|&&k| heads[k] == heads[j]).count();
+                (
+                    count,
+                    std::cmp::Reverse(heads[j].len()),
+                    std::cmp::Reverse(j),
+                )
+            })
+            .map(|&j| heads[j].clone());
+        out.push(best.unwrap_or_else(|| labels[i].as_ref().to_string()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +263,27 @@ mod tests {
         assert_eq!(normalise_issue("the talks"), "talks");
         assert_eq!(normalise_issue(""), "");
         assert_eq!(normalise_issue("  the  "), "");
+    }
+
+    #[test]
+    fn wordings_of_one_issue_share_a_key() {
+        let labels: Vec<String> = [
+            "export controls on rare earth minerals",
+            "the export control",
+            "the rare earths action",
+            "a 100 percent tariff on Chinese goods",
+            "the tariffs",
+            "the summit",
+        ]
+        .iter()
+        .map(|p| normalise_issue(p))
+        .collect();
+        let keys = canonical_issues(&labels);
+        assert_eq!(keys[0], "export control");
+        assert_eq!(keys[1], "export control");
+        assert_eq!(keys[2], "export control");
+        assert_eq!(keys[3], "tariff");
+        assert_eq!(keys[4], "tariff");
+        assert_eq!(keys[5], "summit");
     }
 }

@@ -26,7 +26,7 @@ mod train;
 pub use error::RelationsError;
 pub use extract::{ExtractOptions, Extractor};
 pub use features::{pair_features, target_features, words};
-pub use issue::normalise_issue;
+pub use issue::{canonical_issues, normalise_issue};
 pub use lexicon::{stem, Lexicon, Trigger, NEWS_FILE, VADER_FILE};
 pub use model::{LinearModel, StanceModel, TrainOptions, MODEL_FILE};
 pub use stage::{

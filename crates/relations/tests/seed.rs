@@ -367,6 +367,61 @@ fn check_qualifiers_take_no_stance(doc: &Document) {
     }
 }
 
+/// "Bessent has suggested that Xi Jinping may have been unaware of the rare earths action"
+/// excuses Xi: no oppose edge. Bessent takes no stance toward the US government (he only
+/// appears in "since Bessent and He Lifeng's previous meeting").
+fn check_no_false_oppositions(doc: &Document) {
+    let ids = |pred: &dyn Fn(&str) -> bool| -> Vec<String> {
+        doc.entities
+            .iter()
+            .filter(|e| pred(&e.canonical))
+            .map(|e| e.id.clone())
+            .collect()
+    };
+    let bessent = ids(&|c| c.contains("Bessent"));
+    let xi = ids(&|c| c.contains("Xi Jinping") || c == "Xi");
+    let government = ids(&|c| c.contains("United States government") || c == "US government");
+    for s in &doc.stances {
+        let ActorRef::Entity { id: holder } = &s.holder else {
+            continue;
+        };
+        let Target::Actor { id: target } = &s.target else {
+            continue;
+        };
+        if !bessent.contains(holder) {
+            continue;
+        }
+        assert!(
+            !(xi.contains(target) && s.polarity == Polarity::Oppose),
+            "Bessent opposes Xi: {:?}",
+            doc.slice(s.evidence)
+        );
+        assert!(
+            !government.contains(target),
+            "Bessent → US government: {:?}",
+            doc.slice(s.evidence)
+        );
+    }
+}
+
+/// Every wording of the export controls is one issue: "export control".
+fn check_issue_keys(doc: &Document) {
+    let labels: std::collections::BTreeSet<&str> = doc
+        .stances
+        .iter()
+        .filter_map(|s| match &s.target {
+            Target::Issue { label, .. } => Some(label.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        labels
+            .iter()
+            .all(|l| !l.contains("export") || *l == "export control"),
+        "{labels:?}"
+    );
+}
+
 #[test]
 fn rules_on_seed_with_known_actors() {
     let mut doc = seed_document();
@@ -441,6 +496,8 @@ fn rules_on_seed_with_known_actors() {
     doc.validate().expect("valid spans");
     check_acceptance(&doc);
     check_qualifiers_take_no_stance(&doc);
+    check_no_false_oppositions(&doc);
+    check_issue_keys(&doc);
 }
 
 #[test]
@@ -473,4 +530,6 @@ fn full_pipeline_on_seed() {
     doc.validate().expect("valid spans");
     check_acceptance(&doc);
     check_qualifiers_take_no_stance(&doc);
+    check_no_false_oppositions(&doc);
+    check_issue_keys(&doc);
 }
