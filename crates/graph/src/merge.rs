@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 use petgraph::unionfind::UnionFind;
 use serde_json::{json, Value};
 use stancegraph_core::{
-    ActorRef, CodepointIndex, Document, EntityType, Polarity, RelationClass, Sign, Span, Target,
+    ActorRef, CodepointIndex, CueClass, Document, EntityType, Polarity, RelationClass, Sign, Span,
+    Target,
 };
 
 use crate::model::{
@@ -519,6 +520,11 @@ impl KnowledgeGraph {
     fn merge_quotes(&mut self, merge: &mut DocumentMerge<'_>) {
         let doc = merge.doc;
         for quote in &doc.quotes {
+            // Only what someone said or wrote is a `said` edge: beliefs feed stances and
+            // evidence ("a study shows") is no one's quote.
+            if !matches!(quote.class, CueClass::Speech | CueClass::Writing) {
+                continue;
+            }
             let Some(speaker) = self.actor_ref(merge, &quote.speaker) else {
                 continue;
             };
@@ -545,6 +551,9 @@ impl KnowledgeGraph {
                     .entry_or_default("quote_kind".into())
                     .insert(kind);
             }
+            edge.attributes
+                .entry_or_default("cue_class".into())
+                .insert(quote.class.as_str().to_string());
         }
     }
 

@@ -484,11 +484,15 @@ pub fn consolidate_regions(
             continue;
         }
         // Sources inside the region belong to nested attributions ("I would suggest").
-        let outside_source = |q: &Quote| q.source.is_some_and(|s| !s.overlaps(outer));
+        // A tagged cue counts only beside the quote: in the paragraph where it opens or
+        // closes (the tagger links far-away cues to quoted paragraphs without one).
+        let paragraphs = paragraph(doc, outer.start)..=paragraph(doc, outer.end.saturating_sub(1));
+        let beside =
+            |span: Span| !span.overlaps(outer) && paragraphs.contains(&paragraph(doc, span.start));
         let tagged = inside
             .iter()
             .filter_map(|&i| quotes.get(i))
-            .find(|q| outside_source(q) && q.cue.is_some_and(|c| !c.overlaps(outer)));
+            .find(|q| q.source.is_some_and(beside) && q.cue.is_some_and(beside));
         let (cue, source_tokens) = match tagged {
             Some(q) => {
                 let source = q.source.and_then(|s| {
