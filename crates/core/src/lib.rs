@@ -26,8 +26,8 @@ pub use offsets::CodepointIndex;
 pub use registry::Registry;
 pub use span::{MapSpans, Span};
 pub use stage::{
-    config_hash, over_budget, start_document_budget, BudgetGuard, BuildContext, Stage,
-    StageFactory, StageIo, TypedFactory,
+    config_hash, over_budget, start_document_budget, token_budget, BudgetGuard, BuildContext,
+    Stage, StageFactory, StageIo, TypedFactory,
 };
 
 /// Standard layer names used in `requires` / `produces` declarations.

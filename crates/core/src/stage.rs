@@ -225,22 +225,41 @@ thread_local! {
     /// When the document being processed on this thread runs out of time.
     static DEADLINE: std::cell::Cell<Option<std::time::Instant>> =
         const { std::cell::Cell::new(None) };
+    /// How many tokens the document being processed on this thread may have.
+    static TOKEN_BUDGET: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
 }
 
-/// Sets the time budget of the document about to be processed on this thread until the
-/// returned guard is dropped (the runner does this around each document).
-pub fn start_document_budget(deadline: Option<std::time::Instant>) -> BudgetGuard {
-    BudgetGuard(DEADLINE.with(|d| d.replace(deadline)))
+/// Sets the time and token budgets of the document about to be processed on this thread
+/// until the returned guard is dropped (the runner does this around each document).
+pub fn start_document_budget(
+    deadline: Option<std::time::Instant>,
+    max_tokens: Option<usize>,
+) -> BudgetGuard {
+    BudgetGuard {
+        deadline: DEADLINE.with(|d| d.replace(deadline)),
+        max_tokens: TOKEN_BUDGET.with(|t| t.replace(max_tokens)),
+    }
 }
 
-/// Restores the previous deadline when dropped.
+/// Restores the previous budgets when dropped.
 #[must_use = "the budget ends when the guard is dropped"]
-pub struct BudgetGuard(Option<std::time::Instant>);
+pub struct BudgetGuard {
+    deadline: Option<std::time::Instant>,
+    max_tokens: Option<usize>,
+}
 
 impl Drop for BudgetGuard {
     fn drop(&mut self) {
-        DEADLINE.with(|d| d.set(self.0));
+        DEADLINE.with(|d| d.set(self.deadline));
+        TOKEN_BUDGET.with(|t| t.set(self.max_tokens));
     }
+}
+
+/// The most tokens the current document may have. A tokenizer may stop once it has made
+/// one more than this: the runner fails the document, so its memory stays bounded by the
+/// budget whatever the document's size.
+pub fn token_budget() -> Option<usize> {
+    TOKEN_BUDGET.with(|t| t.get())
 }
 
 /// True when the current document has used up its time budget. A stage with a long loop
@@ -259,14 +278,17 @@ mod budget_tests {
     fn the_budget_is_per_thread_and_ends_with_its_guard() {
         assert!(!over_budget());
         {
-            let _guard = start_document_budget(Some(Instant::now()));
+            let _guard = start_document_budget(Some(Instant::now()), Some(7));
             assert!(over_budget());
+            assert_eq!(token_budget(), Some(7));
             std::thread::spawn(|| assert!(!over_budget()))
                 .join()
                 .unwrap();
-            let _inner = start_document_budget(Some(Instant::now() + Duration::from_secs(60)));
+            let _inner =
+                start_document_budget(Some(Instant::now() + Duration::from_secs(60)), None);
             assert!(!over_budget());
         }
         assert!(!over_budget());
+        assert_eq!(token_budget(), None);
     }
 }

@@ -163,7 +163,10 @@ impl Pipeline {
     /// [`stancegraph_core::over_budget`] and may stop early.
     pub fn process(&self, doc: &mut Document) -> Result<(), DocumentFailure> {
         let started = Instant::now();
-        let _budget = stancegraph_core::start_document_budget(self.budget.map(|b| started + b));
+        let _budget = stancegraph_core::start_document_budget(
+            self.budget.map(|b| started + b),
+            self.max_tokens,
+        );
         for built in &self.stages {
             let outcome = catch_unwind(AssertUnwindSafe(|| built.stage.process(doc)));
             let over_time = self.budget.filter(|b| started.elapsed() > *b);

@@ -184,6 +184,9 @@ fn is_line_break(c: char) -> bool {
 pub fn segment(doc: &Document, stage: &str, max_tokens: usize) -> (Vec<Sentence>, Vec<Token>) {
     let text = doc.text();
     let max_tokens = max_tokens.max(1);
+    // Past the document's token budget the runner fails it: stop one token over, so a
+    // huge document never holds more tokens than that in memory.
+    let budget = stancegraph_core::token_budget();
     let mut sentences = Vec::new();
     let mut tokens = Vec::new();
     let mut line_tokens: Vec<Span> = Vec::new();
@@ -229,6 +232,9 @@ pub fn segment(doc: &Document, stage: &str, max_tokens: usize) -> (Vec<Sentence>
                             }),
                     );
                     chunk_start = chunk_end;
+                    if budget.is_some_and(|b| tokens.len() > b) {
+                        return (sentences, tokens);
+                    }
                 }
             }
             line_start = line_end + width;
@@ -249,6 +255,21 @@ mod tests {
             .iter()
             .map(|s| doc.slice(s.span).to_string())
             .collect()
+    }
+
+    #[test]
+    fn tokenization_stops_just_past_the_document_token_budget() {
+        let doc = Document::new(
+            None,
+            "One two three. Four five six. Seven eight nine. Ten eleven twelve.",
+            Metadata::default(),
+        );
+        let (_, all) = segment(&doc, "test", 500);
+        assert_eq!(all.len(), 16);
+        let _budget = stancegraph_core::start_document_budget(None, Some(5));
+        let (sentences, tokens) = segment(&doc, "test", 500);
+        // Stopped at the end of the sentence that went over: two sentences, eight tokens.
+        assert_eq!((sentences.len(), tokens.len()), (2, 8));
     }
 
     #[test]
