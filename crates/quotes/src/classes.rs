@@ -234,7 +234,22 @@ fn cue_lemma(doc: &Document, cue: Span) -> String {
         .iter()
         .take_while(|t| t.span.start < cue.end);
     let mut fallback = None;
+    let lemma_of = |token: &stancegraph_core::Token| {
+        token
+            .lemma
+            .clone()
+            .unwrap_or_else(|| doc.slice(token.span).to_lowercase())
+            .to_lowercase()
+    };
     for token in tokens {
+        // An auxiliary tagged alone ("had" of "had said") stands for the verb it serves.
+        if token.upos.as_deref() == Some("AUX") {
+            if let Some(head) = token.head.and_then(|h| doc.tokens.get(h as usize)) {
+                if head.upos.as_deref() == Some("VERB") {
+                    return lemma_of(head);
+                }
+            }
+        }
         let lemma = token
             .lemma
             .clone()
@@ -281,6 +296,11 @@ pub fn classify(doc: &Document, cue: Option<Span>, source: Option<Span>) -> CueC
     let head = source.map(|s| source_head(doc, s)).unwrap_or_default();
     let document = DOCUMENT_NOUNS.contains(&head.as_str());
     let written = WRITTEN_NOUNS.contains(&head.as_str());
+    // A cue of punctuation only (the tagger's "." or "," beside quoted words) introduces
+    // those words: speech.
+    if cue_text.chars().all(|c| !c.is_alphanumeric()) {
+        return CueClass::Speech;
+    }
     let is = |list: &[&str]| list.contains(&lemma.as_str());
     if is(WRITING) || (written && (is(SPEECH) || lemma == "read")) {
         return CueClass::Writing;

@@ -47,7 +47,7 @@ pub fn eval(file: &Path, dump: Option<&Path>) -> anyhow::Result<()> {
         let predicted = predictions(&doc, &article.rawtext);
         scorer.add(&article.quotes, &predicted);
         if let Some(out) = dump_file.as_mut() {
-            write_dump(out, article, &predicted)?;
+            write_dump(out, article, &predicted, &doc)?;
         }
     }
     if let Some(mut out) = dump_file {
@@ -172,6 +172,7 @@ fn write_dump(
     out: &mut impl Write,
     article: &GgtArticle,
     predicted: &[PredictedQuote],
+    doc: &Document,
 ) -> anyhow::Result<()> {
     let chars: Vec<char> = article.rawtext.chars().collect();
     let text = |(a, b): (usize, usize)| -> String {
@@ -213,10 +214,24 @@ fn write_dump(
             })
         })
         .collect();
+    // Attributions of other classes (not scored), to see what the class filter removes.
+    let other_classes: Vec<serde_json::Value> = doc
+        .quotes
+        .iter()
+        .filter(|q| !matches!(q.class, CueClass::Speech | CueClass::Writing))
+        .map(|q| {
+            serde_json::json!({
+                "class": q.class.as_str(),
+                "content": doc.slice(q.content),
+                "cue": q.cue.map(|c| doc.slice(c)),
+                "source": q.source.map(|s| doc.slice(s)),
+            })
+        })
+        .collect();
     writeln!(
         out,
         "{}",
-        serde_json::json!({"id": article.id, "gold": gold, "false_positives": false_positives})
+        serde_json::json!({"id": article.id, "gold": gold, "false_positives": false_positives, "other_classes": other_classes})
     )?;
     Ok(())
 }
