@@ -20,6 +20,7 @@ use stancegraph_core::{BuildContext, Registry};
 use stancegraph_ingest::{Ingestor, Input};
 use stancegraph_runner::{
     load_config, ConfigSource, DocumentsSink, Pipeline, RunOptions, RunOutcome, RunnerError,
+    MAX_WORKERS,
 };
 
 /// The default pipeline, compiled in so `run` works from any directory.
@@ -213,9 +214,6 @@ fn error_chain(error: &anyhow::Error) -> String {
     }
     message
 }
-
-/// Most worker threads `--workers` accepts.
-const MAX_WORKERS: usize = 1024;
 
 /// Resolves when the process is asked to stop: Ctrl-C (SIGINT) or, on Unix, SIGTERM.
 /// A signal whose handler cannot be installed never resolves.
@@ -447,16 +445,9 @@ fn execute(
     };
     let pipeline = Arc::new(Pipeline::build(&config, registry, &context)?);
     let ingestor = Arc::new(Ingestor::new(config.source.clone()).context("configuring [source]")?);
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    // `--workers 0` means what `workers = 0` means in the config: one per core.
-    options.workers = match workers {
-        Some(0) => cores,
-        Some(n) => n,
-        None if config.runner.workers > 0 => config.runner.workers,
-        None => cores,
-    };
+    // `--workers 0` means what `workers = 0` means in the config: one per core (the
+    // runner resolves 0 the same way for both).
+    options.workers = workers.unwrap_or(config.runner.workers);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
