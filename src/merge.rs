@@ -39,14 +39,15 @@ pub fn command(args: MergeArgs, registry: &stancegraph_core::Registry) -> anyhow
         .iter()
         .map(|part| read_part(part))
         .collect::<Result<Vec<_>, _>>()?;
-    let graph = merge_node_links(&parts)?;
+    let count = parts.len();
+    let graph = merge_node_links(parts)?;
     let (documents, nodes) = (graph.document_count(), graph.node_count());
     for path in write_outputs(graph, &config.exports, &args.out)? {
         eprintln!("wrote {}", path.display());
     }
     println!(
         "{}",
-        serde_json::json!({"task": "merge", "parts": parts.len(), "documents": documents, "nodes": nodes})
+        serde_json::json!({"task": "merge", "parts": count, "documents": documents, "nodes": nodes})
     );
     Ok(())
 }
@@ -85,31 +86,30 @@ pub fn read_part(part: &Path) -> Result<Value, MergeError> {
     })
 }
 
-/// Merges node-link graphs (`graph.json` values) into one graph.
-pub fn merge_node_links(parts: &[Value]) -> Result<KnowledgeGraph, MergeError> {
+/// Merges node-link graphs (`graph.json` values) into one graph. The parts are consumed:
+/// their nodes and links move into the merged document rather than being copied.
+pub fn merge_node_links(parts: Vec<Value>) -> Result<KnowledgeGraph, MergeError> {
     let mut nodes: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut links: Vec<Value> = Vec::new();
-    for (index, part) in parts.iter().enumerate() {
+    for (index, mut part) in parts.into_iter().enumerate() {
         let invalid = |message: &str| MergeError::Invalid {
             part: format!("part {}", index + 1),
             message: message.to_string(),
         };
-        let part_nodes = part
-            .get("nodes")
-            .and_then(Value::as_array)
-            .ok_or_else(|| invalid("no `nodes` array"))?;
-        let part_links = part
-            .get("links")
-            .and_then(Value::as_array)
-            .ok_or_else(|| invalid("no `links` array"))?;
+        let mut take = |key: &str| match part.get_mut(key).map(Value::take) {
+            Some(Value::Array(items)) => Ok(items),
+            _ => Err(invalid(&format!("no `{key}` array"))),
+        };
+        let (part_nodes, part_links) = (take("nodes")?, take("links")?);
         for node in part_nodes {
             let id = node
                 .get("id")
                 .and_then(Value::as_str)
-                .ok_or_else(|| invalid("a node without a string `id`"))?;
-            nodes.entry(id.to_string()).or_default().push(node.clone());
+                .ok_or_else(|| invalid("a node without a string `id`"))?
+                .to_string();
+            nodes.entry(id).or_default().push(node);
         }
-        links.extend(part_links.iter().cloned());
+        links.extend(part_links);
     }
     let mut merged_nodes = Vec::with_capacity(nodes.len());
     for (_, mut repeats) in nodes {
@@ -242,13 +242,13 @@ mod tests {
             ],
             vec![said("per:ann lee", "d2")],
         );
-        let merged = merge_node_links(&[a.clone(), b.clone()]).expect("merges");
+        let merged = merge_node_links(vec![a.clone(), b.clone()]).expect("merges");
         let node = merged.actor("Ann Lee").expect("the actor");
         assert_eq!(node.mentions_by_doc.get("d1"), Some(&2));
         assert_eq!(node.mentions_by_doc.get("d2"), Some(&3));
         assert_eq!(merged.document_count(), 2);
         assert_eq!(merged.edge_count(), 2);
-        let reversed = merge_node_links(&[b, a]).expect("merges");
+        let reversed = merge_node_links(vec![b, a]).expect("merges");
         assert_eq!(json(merged), json(reversed));
     }
 
@@ -266,19 +266,19 @@ mod tests {
                 )
             })
             .collect();
-        let flat = json(merge_node_links(&parts).expect("merges"));
-        let left = merge_node_links(&parts[..2])
+        let flat = json(merge_node_links(parts.clone()).expect("merges"));
+        let left = merge_node_links(parts[..2].to_vec())
             .expect("merges")
             .to_node_link();
-        let nested = json(merge_node_links(&[left, parts[2].clone()]).expect("merges"));
+        let nested = json(merge_node_links(vec![left, parts[2].clone()]).expect("merges"));
         assert_eq!(flat, nested);
     }
 
     #[test]
     fn a_part_that_is_not_a_graph_is_an_error_naming_it() {
-        let error = merge_node_links(&[serde_json::json!({"nodes": []})]).expect_err("no links");
+        let error = merge_node_links(vec![serde_json::json!({"nodes": []})]).expect_err("no links");
         assert!(error.to_string().contains("part 1"), "{error}");
         let dangling = part(vec![], vec![said("per:ann lee", "d1")]);
-        assert!(merge_node_links(&[dangling]).is_err());
+        assert!(merge_node_links(vec![dangling]).is_err());
     }
 }

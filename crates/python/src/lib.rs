@@ -533,7 +533,7 @@ impl Graph {
             .collect();
         let inner = py.allow_threads(|| {
             let values: Vec<serde_json::Value> = parts.iter().map(|g| g.to_node_link()).collect();
-            merge_node_links(&values).map_err(graph_error)
+            merge_node_links(values).map_err(graph_error)
         })?;
         Ok(Graph { inner })
     }
