@@ -48,7 +48,7 @@ echo "== spark: 200 BBC articles (the first 40 of each topic)"
 corpus="$work/bbc200"
 for topic in business entertainment politics sport tech; do
   mkdir -p "$corpus/$topic"
-  find "$bbc/$topic" -maxdepth 1 -name '*.txt' | sort | head -40 | xargs -I{} cp {} "$corpus/$topic/"
+  find "$bbc/$topic" -maxdepth 1 -name '*.txt' | sort | sed -n '1,40p' | xargs -I{} cp {} "$corpus/$topic/"
 done
 test "$(find "$corpus" -type f | wc -l)" -eq 200
 
