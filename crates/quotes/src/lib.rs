@@ -211,26 +211,29 @@ impl Attributor {
     }
 }
 
-/// Subjects that cannot speak are no sources: a direct quote keeps its words without a
-/// source, reported speech from such a subject is no quote at all.
-fn drop_non_speakers(doc: &Document, quotes: &mut Vec<Quote>) {
-    quotes.retain_mut(|q| {
-        let Some(source) = q.source else { return true };
+/// Subjects that cannot speak ("Recent geopolitical cyber alliances have shown", "that")
+/// are no sources: a direct quote keeps its words without a source or cue (a later rule may
+/// find who said them); reported content keeps its cue but loses its source, and what such a
+/// subject "says" is evidence, not anyone's quote.
+fn drop_non_speakers(doc: &Document, quotes: &mut [Quote]) {
+    for q in quotes.iter_mut() {
+        let Some(source) = q.source else { continue };
         let first = doc.tokens.partition_point(|t| t.span.end <= source.start);
         let last = doc.tokens.partition_point(|t| t.span.start < source.end);
         if last <= first || !speakers::is_non_speaker(doc, (first, last - 1)) {
-            return true;
-        }
-        if q.kind != QuoteKind::Direct {
-            return false;
+            continue;
         }
         q.source = None;
-        q.cue = None;
         q.speaker = stancegraph_core::ActorRef::Unresolved {
             text: String::new(),
         };
-        true
-    });
+        if q.kind == QuoteKind::Direct {
+            q.cue = None;
+            q.class = CueClass::Speech;
+        } else if matches!(q.class, CueClass::Speech | CueClass::Writing) {
+            q.class = CueClass::PerceptionOrEvidence;
+        }
+    }
 }
 
 fn in_heading(doc: &Document, token: usize) -> bool {
