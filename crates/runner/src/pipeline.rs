@@ -162,13 +162,25 @@ impl Pipeline {
     /// fails the document (and only it). Stages see the deadline through
     /// [`stancegraph_core::over_budget`] and may stop early.
     pub fn process(&self, doc: &mut Document) -> Result<(), DocumentFailure> {
+        self.process_timed(doc).map(|_| ())
+    }
+
+    /// [`Pipeline::process`], returning how long each stage took (for scaling tests and
+    /// profiles), as `(factory, duration)` in stage order.
+    pub fn process_timed(
+        &self,
+        doc: &mut Document,
+    ) -> Result<Vec<(String, Duration)>, DocumentFailure> {
+        let mut timings = Vec::with_capacity(self.stages.len());
         let started = Instant::now();
         let _budget = stancegraph_core::start_document_budget(
             self.budget.map(|b| started + b),
             self.max_tokens,
         );
         for built in &self.stages {
+            let stage_started = Instant::now();
             let outcome = catch_unwind(AssertUnwindSafe(|| built.stage.process(doc)));
+            timings.push((built.factory.clone(), stage_started.elapsed()));
             let over_time = self.budget.filter(|b| started.elapsed() > *b);
             let problem = match (over_time, outcome) {
                 (Some(budget), _) => Some(format!(
@@ -201,7 +213,7 @@ impl Pipeline {
             }
             doc.record_provenance(built.provenance.clone());
         }
-        Ok(())
+        Ok(timings)
     }
 }
 
