@@ -52,7 +52,9 @@ for topic in business entertainment politics sport tech; do
 done
 test "$(find "$corpus" -type f | wc -l)" -eq 200
 
-target/release/stancegraph run "$corpus" --out "$work/cli" --stats 2>/dev/null | tail -1
+# The reference: one `stancegraph run` (the wheel's own command line, so both sides are
+# the same build of the pipeline).
+"$py" -m stancegraph run "$corpus" --out "$work/cli" --stats 2>/dev/null | tail -1
 
 spark_job() {
   "$py" examples/spark/annotate_corpus.py --master "$1" "$corpus" "$2" "${@:3}" 2> "$2.log" \
