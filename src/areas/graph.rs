@@ -1,4 +1,6 @@
 //! `export`: converts a saved graph.json into other formats.
+mod sources;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
@@ -9,7 +11,8 @@ use stancegraph_graph::{
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
     /// Output format: json, graphml, gexf, dot, neo4j, dna, nt, jsonld, html (one
-    /// self-contained interactive page).
+    /// self-contained interactive page), sources (one row per quoted speaker per document:
+    /// CSV, or JSON when the output name ends in .json).
     #[arg(long)]
     pub format: String,
     /// The graph.json written by `run`.
@@ -47,6 +50,9 @@ pub struct ExportArgs {
 const RENDER_NAME: &str = "export";
 
 pub fn export(args: ExportArgs) -> anyhow::Result<()> {
+    if args.format == "sources" {
+        return export_sources(&args);
+    }
     let format = ExportFormat::parse(&args.format).ok_or_else(|| {
         let known: Vec<&str> = ExportFormat::ALL.iter().map(|f| f.as_str()).collect();
         anyhow!(
@@ -99,6 +105,32 @@ pub fn export(args: ExportArgs) -> anyhow::Result<()> {
             "nodes": shown.nodes.len(),
             "edges": shown.links.len(),
         })
+    );
+    Ok(())
+}
+
+fn export_sources(args: &ExportArgs) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.graph)
+        .with_context(|| format!("reading {}", args.graph.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not JSON", args.graph.display()))?;
+    let graph = KnowledgeGraph::from_node_link(&value)
+        .with_context(|| format!("reading graph {}", args.graph.display()))?;
+    let rows = sources::rows(graph.view());
+    let json = args
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let bytes = if json {
+        serde_json::to_vec_pretty(&rows)?
+    } else {
+        sources::to_csv(&rows).into_bytes()
+    };
+    write_atomically(&args.out, &bytes)?;
+    println!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+    println!(
+        "{}",
+        serde_json::json!({"task": "export", "format": "sources", "files": [args.out.display().to_string()], "rows": rows.len()})
     );
     Ok(())
 }

@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 use petgraph::unionfind::UnionFind;
 use serde_json::{json, Value};
 use stancegraph_core::{
-    ActorRef, CodepointIndex, CueClass, Document, EntityType, Polarity, RelationClass, Sign, Span,
-    Target,
+    ActorRef, CodepointIndex, CueClass, Document, EntityType, Gender, Polarity, RelationClass,
+    Sign, Span, Target,
 };
 
 use crate::model::{
@@ -39,6 +39,8 @@ struct RawActor {
     roles: SortedSet<RoleInfo>,
     mentions: SortedMap<String, u64>,
     anonymous: bool,
+    /// Documents per `gender|evidence` the resolver stated for this actor.
+    genders: SortedMap<String, u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -141,6 +143,31 @@ fn issue_id(label: &str) -> String {
 }
 
 /// The name part of an entity key (`per:scott bessent` → `scott bessent`).
+/// The gender most documents state for an actor (none on a tie) and its most frequent
+/// evidence.
+fn majority_gender(calls: &BTreeMap<String, u64>) -> (Option<String>, Option<String>) {
+    let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
+    for (call, count) in calls {
+        let gender = call.split('|').next().unwrap_or("");
+        *totals.entry(gender).or_default() += count;
+    }
+    let best = totals.values().copied().max().unwrap_or(0);
+    let winners: Vec<&str> = totals
+        .iter()
+        .filter(|(_, &c)| c == best && best > 0)
+        .map(|(g, _)| *g)
+        .collect();
+    let [gender] = winners.as_slice() else {
+        return (None, None);
+    };
+    let evidence = calls
+        .iter()
+        .filter(|(call, _)| call.split('|').next() == Some(gender))
+        .max_by_key(|(_, &c)| c)
+        .and_then(|(call, _)| call.split_once('|').map(|(_, e)| e.to_string()));
+    (Some(gender.to_string()), evidence)
+}
+
 fn key_name(key: &str) -> String {
     normalise(key.split_once(':').map_or(key, |(_, name)| name))
 }
@@ -308,6 +335,17 @@ impl KnowledgeGraph {
                     .map(|a| a.trim().to_string())
                     .filter(|a| !a.is_empty()),
             );
+            if let Some(call) = entity
+                .gender
+                .as_ref()
+                .filter(|c| c.gender != Gender::Unknown)
+            {
+                *actor.genders.entry_or_default(format!(
+                    "{}|{}",
+                    call.gender.as_str(),
+                    call.evidence
+                )) += 1;
+            }
             for role in &entity.roles {
                 let info = RoleInfo {
                     title: role.title.trim().to_string(),
@@ -756,6 +794,12 @@ impl KnowledgeGraph {
             actor.anonymous = node.anonymous;
             actor.aliases.extend(node.aliases.iter().cloned());
             if key == node.id {
+                if let Some(gender) = &node.gender {
+                    let evidence = node.gender_evidence.as_deref().unwrap_or("");
+                    *actor
+                        .genders
+                        .entry_or_default(format!("{gender}|{evidence}")) += 1;
+                }
                 actor.canonicals.insert(node.label.clone());
                 actor.roles.extend(node.roles.iter().cloned());
                 actor.mentions = node.mentions_by_doc.clone().into_iter().collect();
@@ -994,7 +1038,11 @@ impl KnowledgeGraph {
         let mut aliases = BTreeSet::new();
         let mut roles = BTreeSet::new();
         let mut mentions: BTreeMap<String, u64> = BTreeMap::new();
+        let mut genders: BTreeMap<String, u64> = BTreeMap::new();
         for (key, actor) in members {
+            for (call, count) in actor.genders {
+                *genders.entry(call).or_default() += count;
+            }
             if key == rep {
                 label = actor.canonicals.iter().next().cloned();
                 actor_type.clone_from(&actor.actor_type);
@@ -1010,6 +1058,7 @@ impl KnowledgeGraph {
         let label = label.unwrap_or_else(|| key_name(rep));
         aliases.remove(&label);
         let (first_seen, last_seen) = self.seen(mentions.keys());
+        let (gender, gender_evidence) = majority_gender(&genders);
         ActorNode {
             id: rep.to_string(),
             label,
@@ -1021,6 +1070,8 @@ impl KnowledgeGraph {
             mentions_by_doc: mentions,
             keys,
             anonymous,
+            gender,
+            gender_evidence,
             first_seen,
             last_seen,
         }

@@ -166,6 +166,12 @@ pub struct ActorNode {
     pub keys: Vec<String>,
     #[serde(default)]
     pub anonymous: bool,
+    /// `female` or `male` when the documents state it (honorific, first name, pronouns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// What the gender rests on: `honorific`, `first_name` or `pronoun`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender_evidence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
