@@ -2,7 +2,7 @@
 //! the kind (direct, mixed, indirect) from the quote marks, and resolving the speaker
 //! through the mention and entity layers.
 
-use stancegraph_core::{ActorRef, Document, MentionKind, QuoteKind, Span};
+use stancegraph_core::{ActorRef, Document, EntityType, MentionKind, QuoteKind, Span};
 
 use crate::marks::QuoteRegion;
 use crate::tagger::{is_begin, role_of, O};
@@ -323,6 +323,22 @@ pub fn resolve_speaker(doc: &Document, source: Option<(usize, usize)>) -> ActorR
             {
                 return ActorRef::Entity { id: id.clone() };
             }
+        }
+    }
+    // A name inside a longer source ("Keeper of the Ruler's Seal, Syed Danial Syed Ahmad",
+    // "Education Minister Rob Fleming" after a place): the person named speaks.
+    if mention.is_none() {
+        let named = doc
+            .mentions
+            .iter()
+            .skip(doc.mentions.partition_point(|m| m.span.end <= span.start))
+            .take_while(|m| m.span.start < span.end)
+            .filter(|m| m.kind == MentionKind::Name && m.span.end <= span.end)
+            .filter(|m| matches!(m.entity_type, EntityType::Per))
+            .filter_map(|m| m.entity.as_ref())
+            .last();
+        if let Some(id) = named {
+            return ActorRef::Entity { id: id.clone() };
         }
     }
     let pronoun = matches!(

@@ -383,6 +383,37 @@ pub fn adjacent_name(doc: &Document, cue: usize, avoid: Span) -> Option<(usize, 
         .next()
 }
 
+/// The words between a quote's closing mark and its cue ("…,” the affable proprietor
+/// says"), or after a cue right behind the mark ("…,” said the rookie defenceman,"): the
+/// source as written when the parse gave the cue no subject. At most eight words, no full
+/// stop or quote mark inside.
+pub fn phrase_beside(doc: &Document, cue: usize, outer: Span) -> Option<(usize, usize)> {
+    let after_mark = doc.tokens.partition_point(|t| t.span.start < outer.end);
+    let clean = |a: usize, b: usize| {
+        (a..=b).all(|i| {
+            let word = doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
+            !ends_sentence(word) && !word.contains(['“', '”', '"'])
+        })
+    };
+    if cue > after_mark && cue - after_mark <= 8 {
+        let (a, b) = (after_mark, cue - 1);
+        return clean(a, b).then_some((a, b));
+    }
+    if cue + 1 >= after_mark && cue <= after_mark + 1 {
+        let start = cue + 1;
+        let mut end = start;
+        while end < start + 8 {
+            let word = doc.tokens.get(end).map_or(",", |t| doc.slice(t.span));
+            if matches!(word, "," | "." | ";" | ":" | "(" | "—" | "–") {
+                break;
+            }
+            end += 1;
+        }
+        return (end > start && clean(start, end - 1)).then_some((start, end - 1));
+    }
+    None
+}
+
 /// Is the source head a word that cannot speak ("alliances", "dimension", "that")?
 /// Names, pronouns, anonymous heads ("officials"), speaker nouns ("the mayor") and
 /// documents (which keep their evidence class) can.
@@ -505,7 +536,8 @@ pub fn consolidate_regions(
             None => match region_cue(doc, lexicon, region) {
                 Some(cue) => {
                     let source = crate::rules::subject_of(doc, cue, Some(outer))
-                        .or_else(|| adjacent_name(doc, cue, outer));
+                        .or_else(|| adjacent_name(doc, cue, outer))
+                        .or_else(|| phrase_beside(doc, cue, outer));
                     (doc.tokens.get(cue).map(|t| t.span), source)
                 }
                 // Without a cue only a quoted paragraph stands as someone's words (a
