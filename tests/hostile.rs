@@ -258,15 +258,18 @@ fn hostile_corpus_with_good_articles_finishes_fast_and_small() {
 /// BBC News articles concatenated (one paragraph a line) to at least `bytes` bytes.
 fn bbc_text(bytes: usize) -> Option<String> {
     let corpus = root().join("../shared/data/bbc-news/bbc");
-    let mut files = Vec::new();
+    // Topics taken in turn, so that every size has the same mix of sentence lengths.
+    let mut topics = Vec::new();
     for topic in ["business", "entertainment", "politics", "sport", "tech"] {
         let mut names: Vec<PathBuf> = std::fs::read_dir(corpus.join(topic))
             .ok()?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
         names.sort();
-        files.extend(names);
+        topics.push(names);
     }
+    let longest = topics.iter().map(Vec::len).max().unwrap_or(0);
+    let files = (0..longest).flat_map(|i| topics.iter().filter_map(move |t| t.get(i).cloned()));
     let mut out = String::new();
     for file in files {
         if out.len() >= bytes {
@@ -284,7 +287,8 @@ fn bbc_text(bytes: usize) -> Option<String> {
 
 /// Every stage of the default pipeline is linear or n·log n in the document's size:
 /// from 0.25 to 2 MB of real news text, each doubling of the document may at most take
-/// 2.5 times as long, per stage. (The token budget is lifted for this test.)
+/// 2.5 times as long, per stage (checked where both times are long enough to measure,
+/// and over the whole range). The token budget is lifted for this test.
 #[test]
 fn every_stage_scales_linearly_with_document_size() {
     let Some(text) = bbc_text(2 << 20) else {
@@ -307,12 +311,23 @@ fn every_stage_scales_linearly_with_document_size() {
     let mut rows: Vec<(usize, Vec<(String, Duration)>)> = Vec::new();
     for size in [256 << 10, 512 << 10, 1 << 20, 2 << 20] {
         let cut = text.floor_char_boundary(size);
-        let mut doc = stancegraph_core::Document::new(
-            None,
-            &text[..cut],
-            stancegraph_core::Metadata::default(),
-        );
-        let timings = pipeline.process_timed(&mut doc).unwrap();
+        // The faster of two runs per stage: other processes only ever add time.
+        let mut timings: Vec<(String, Duration)> = Vec::new();
+        for _ in 0..2 {
+            let mut doc = stancegraph_core::Document::new(
+                None,
+                &text[..cut],
+                stancegraph_core::Metadata::default(),
+            );
+            let run = pipeline.process_timed(&mut doc).unwrap();
+            if timings.is_empty() {
+                timings = run;
+            } else {
+                for ((_, best), (_, d)) in timings.iter_mut().zip(run) {
+                    *best = (*best).min(d);
+                }
+            }
+        }
         eprintln!(
             "{} KiB: {}",
             size >> 10,
@@ -324,20 +339,32 @@ fn every_stage_scales_linearly_with_document_size() {
         );
         rows.push((size, timings));
     }
+    // Per doubling at most 2.5x, for times long enough to measure (>= 0.1 s both);
+    // over the whole range (8x the text) at most 2.5^3 = 15.6x.
     let mut slow = Vec::new();
     for pair in rows.windows(2) {
         for ((stage, before), (_, after)) in pair[0].1.iter().zip(&pair[1].1) {
-            // Below 20 ms timer noise dominates; such a stage is fast enough anyway.
-            let ratio = after.as_secs_f64() / before.as_secs_f64().max(0.02);
-            if ratio > 2.5 && *after > Duration::from_millis(50) {
+            let (before, after) = (before.as_secs_f64(), after.as_secs_f64());
+            if before >= 0.1 && after / before > 2.5 {
                 slow.push(format!(
-                    "{stage}: {} KiB {:.3}s -> {} KiB {:.3}s ({ratio:.1}x)",
+                    "{stage}: {} KiB {before:.3}s -> {} KiB {after:.3}s ({:.1}x)",
                     pair[0].0 >> 10,
-                    before.as_secs_f64(),
                     pair[1].0 >> 10,
-                    after.as_secs_f64()
+                    after / before
                 ));
             }
+        }
+    }
+    let (first, last) = (&rows[0], &rows[rows.len() - 1]);
+    for ((stage, small), (_, large)) in first.1.iter().zip(&last.1) {
+        // Below 20 ms the timer and the scheduler dominate.
+        let ratio = large.as_secs_f64() / small.as_secs_f64().max(0.02);
+        if ratio > 15.6 {
+            slow.push(format!(
+                "{stage}: {:.3}s -> {:.3}s for 8x the text ({ratio:.1}x)",
+                small.as_secs_f64(),
+                large.as_secs_f64()
+            ));
         }
     }
     assert!(slow.is_empty(), "superlinear stages:\n{}", slow.join("\n"));
