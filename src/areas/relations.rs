@@ -131,14 +131,12 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
 fn train_stance(args: TrainArgs) -> anyhow::Result<()> {
     let lexicon = lexicon_for(&args.out)?;
     let started = Instant::now();
-    let (mut model, report) = train_stance_model(&args.seesaw, args.newsmtsc.as_deref(), &lexicon)?;
-    if args.newsmtsc.is_none() {
-        // Keep the sentiment classifier of the model being replaced.
-        if let Ok(previous) = StanceModel::load(&args.out) {
-            model.target = previous.target;
-            model.target_threshold = previous.target_threshold;
-        }
-    }
+    // Without NewsMTSC, keep the sentiment classifier of the model being replaced.
+    let previous = StanceModel::load(&args.out)
+        .ok()
+        .map(|m| (m.target, m.target_threshold));
+    let (mut model, report) =
+        train_stance_model(&args.seesaw, args.newsmtsc.as_deref(), previous, &lexicon)?;
     let articles = load_split(&args.seesaw, "train")?;
     let prepared = prepare_seesaw(&project_data_dir(), &articles)?;
     let calibration = fit_calibration(&articles, &prepared, &model, &lexicon);

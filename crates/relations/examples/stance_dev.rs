@@ -44,7 +44,7 @@ fn main() -> Result<(), Error> {
     let train_docs = prepared(&train, &cache.join("train.json"), &data)?;
     let valid_docs = prepared(&valid, &cache.join("valid.json"), &data)?;
     let (mut model, report) =
-        stancegraph_relations::train_stance_model(seesaw, Some(newsmtsc), &lexicon)?;
+        stancegraph_relations::train_stance_model(seesaw, Some(newsmtsc), None, &lexicon)?;
     println!("{}", serde_json::to_string(&report)?);
     let raw = model.clone();
     model.calibration = Some(stancegraph_relations::fit_calibration(

@@ -1318,7 +1318,6 @@ impl Extractor {
                 continue;
             };
             let content = quote.content;
-            let text = view.doc.slice(content);
             let mut seen = BTreeSet::new();
             for actor in view.actors.iter().filter(|a| {
                 a.span.start >= content.start
@@ -1328,7 +1327,21 @@ impl Extractor {
                 if &actor.entity == speaker || !seen.insert(actor.entity.clone()) {
                     continue;
                 }
-                let local = (actor.span.start - content.start)..(actor.span.end - content.start);
+                // The sentiment classifier reads one sentence (as NewsMTSC does): the part
+                // of the quote in the actor's sentence.
+                let sentence_span = view
+                    .doc
+                    .sentences
+                    .iter()
+                    .find(|s| s.span.start <= actor.span.start && actor.span.end <= s.span.end)
+                    .map(|s| s.span)
+                    .unwrap_or(content);
+                let window = Span::new(
+                    sentence_span.start.max(content.start),
+                    sentence_span.end.min(content.end),
+                );
+                let text = view.doc.slice(window);
+                let local = (actor.span.start - window.start)..(actor.span.end - window.start);
                 let Some((polarity, confidence)) = self.target_polarity(text, local) else {
                     continue;
                 };

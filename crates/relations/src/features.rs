@@ -212,10 +212,21 @@ pub fn target_features(sentence: &str, target: Range<usize>, lexicon: &Lexicon) 
     let words = words(sentence);
     let t = word_range(&words, &target);
     let mut f = vec!["bias".to_string()];
+    let stems: Vec<String> = words.iter().map(|w| stem(w.text)).collect();
+    let mut negated_left = 0usize;
     for (offset, w) in words.iter().enumerate() {
+        if Lexicon::is_negator(w.text) {
+            negated_left = 3;
+            continue;
+        }
+        let negated = negated_left > 0;
+        negated_left = negated_left.saturating_sub(1);
         if t.contains(&offset) {
             continue;
         }
+        let Some(s) = stems.get(offset) else { continue };
+        // The whole sentence's words: NewsMTSC sentences mostly speak of one matter.
+        f.push(format!("s:{}{s}", if negated { "not_" } else { "" }));
         let distance = if offset < t.start {
             t.start - offset
         } else {
@@ -223,7 +234,10 @@ pub fn target_features(sentence: &str, target: Range<usize>, lexicon: &Lexicon) 
         };
         if distance <= 5 {
             let side = if offset < t.start { "l" } else { "r" };
-            f.push(format!("w{side}:{}", stem(w.text)));
+            f.push(format!("w{side}:{s}"));
+            if let Some(next) = stems.get(offset + 1).filter(|_| !t.contains(&(offset + 1))) {
+                f.push(format!("b{side}:{s}_{next}"));
+            }
         }
     }
     let window_start = t.start.saturating_sub(6);

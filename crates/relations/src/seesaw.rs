@@ -466,10 +466,9 @@ pub fn pair_examples(articles: &[SeesawArticle], lexicon: &Lexicon) -> Vec<(Vec<
                         })
                         .map(|t| if t.positive { 1 } else { 2 })
                         .unwrap_or(0);
-                    examples.push((
-                        pair_features(sentence, h_range.clone(), t_range.clone(), lexicon),
-                        label,
-                    ));
+                    let features =
+                        pair_features(sentence, h_range.clone(), t_range.clone(), lexicon);
+                    examples.push((features, label));
                 }
             }
         }

@@ -164,7 +164,7 @@ pub fn score(
 pub const SENTIMENT_OPTIONS: TrainOptions = TrainOptions {
     epochs: 10,
     learning_rate: 0.05,
-    l2: 1e-4,
+    l2: 1e-3,
     min_count: 2,
     seed: 5,
 };
