@@ -55,7 +55,7 @@ const CAPITALS: &[(&str, &str)] = &[
 ];
 
 /// How many earlier mentions a pronoun weighs at most.
-const MAX_PRONOUN_LOOKBACK: usize = 64;
+const MAX_PRONOUN_LOOKBACK: usize = 200;
 
 const MALE_PRONOUNS: &[&str] = &["he", "him", "his", "himself"];
 const FEMALE_PRONOUNS: &[&str] = &["she", "her", "hers", "herself"];
@@ -371,13 +371,21 @@ impl<'r, 'd> State<'r, 'd> {
                     continue;
                 }
             }
-            if let Some(work) = self.work(
-                range,
+            // Places joined by hyphens ("US-China") stay apart; only names of people and
+            // organisations are glued.
+            let range = if matches!(mention.entity_type, EntityType::Per | EntityType::Org) {
+                self.join_hyphens(range)
+            } else {
+                range
+            };
+            if let Some(mut work) = self.work(
+                range.clone(),
                 mention.entity_type,
                 MentionKind::Name,
                 mention.confidence,
                 &mention.stage,
             ) {
+                work.words = self.hyphenated_words(range);
                 works.push(work);
             }
         }
@@ -415,6 +423,63 @@ impl<'r, 'd> State<'r, 'd> {
         works.dedup_by(|b, a| a.span.overlaps(b.span) && a.tokens.len() > 1);
         self.sorted = works.len();
         self.mentions = works;
+    }
+
+    /// True when token `a` ends exactly where token `b` starts.
+    fn touching(&self, a: usize, b: usize) -> bool {
+        match (self.tokens().get(a), self.tokens().get(b)) {
+            (Some(x), Some(y)) => x.span.end == y.span.start,
+            _ => false,
+        }
+    }
+
+    /// A name the tokenizer cut at its hyphens ("Wilson-Raybould", "Jong-un",
+    /// "SNC-Lavalin", "al-Shabaab") is one name: the range grows over touching `-` + word.
+    fn join_hyphens(&self, mut range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let wordy = |i: usize| {
+            let word = self.word(i);
+            self.lexicon().lookup(&word, category::COUNTRY).is_none()
+                && word.chars().next().is_some_and(char::is_alphanumeric)
+        };
+        while self.word(range.end) == "-"
+            && self.touching(range.end - 1, range.end)
+            && self.touching(range.end, range.end + 1)
+            && wordy(range.end + 1)
+        {
+            range.end += 2;
+        }
+        while range.start >= 2
+            && self.word(range.start - 1) == "-"
+            && self.touching(range.start - 2, range.start - 1)
+            && self.touching(range.start - 1, range.start)
+            && wordy(range.start - 2)
+        {
+            range.start -= 2;
+        }
+        range
+    }
+
+    /// The words of a name, hyphenated parts glued back ("Wilson", "-", "Raybould" →
+    /// "Wilson-Raybould").
+    fn hyphenated_words(&self, range: std::ops::Range<usize>) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut glue = false;
+        for i in range {
+            let word = self.word(i);
+            let joins =
+                word == "-" && self.touching(i.saturating_sub(1), i) && self.touching(i, i + 1);
+            match words.last_mut() {
+                Some(last) if joins => {
+                    last.push('-');
+                    glue = true;
+                    continue;
+                }
+                Some(last) if glue => last.push_str(&word),
+                _ => words.push(word),
+            }
+            glue = false;
+        }
+        words
     }
 
     fn new_entity(
