@@ -225,10 +225,13 @@ pub fn canonical_issues<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
             }
         }
     }
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let group = root(&mut parent, i);
-        let members: Vec<usize> = (0..n).filter(|&j| root(&mut parent, j) == group).collect();
+    let roots: Vec<usize> = (0..n).map(|i| root(&mut parent, i)).collect();
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, r) in roots.iter().enumerate() {
+        groups.entry(*r).or_default().push(i);
+    }
+    let mut key_of: std::collections::BTreeMap<usize, String> = Default::default();
+    for (group, members) in &groups {
         let best = members
             .iter()
             .filter(|&&j| !heads[j].is_empty() && !is_vague(&heads[j]))
@@ -239,10 +242,21 @@ pub fn canonical_issues<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
                     std::cmp::Reverse(heads[j].len()),
                     std::cmp::Reverse(j),
                 )
-            })
-            .map(|&j| heads[j].clone());
-        out.push(best.unwrap_or_else(|| labels[i].as_ref().to_string()));
+            });
+        if let Some(&j) = best {
+            key_of.insert(*group, heads[j].clone());
+        }
     }
+    let out: Vec<String> = labels
+        .iter()
+        .zip(&roots)
+        .map(|(label, r)| {
+            key_of
+                .get(r)
+                .cloned()
+                .unwrap_or_else(|| label.as_ref().to_string())
+        })
+        .collect();
     out
 }
 

@@ -40,7 +40,7 @@ fn story(article_id: &str) -> u32 {
 
 /// Whether a SEESAW article belongs to the held-out dev slice (every fifth story).
 fn is_dev(article_id: &str) -> bool {
-    story(article_id) % 5 == 0
+    story(article_id).is_multiple_of(5)
 }
 
 /// Pair-classifier training settings.
