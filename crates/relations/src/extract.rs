@@ -240,6 +240,8 @@ struct View<'d> {
     doc: &'d Document,
     tokens: Vec<Tok<'d>>,
     actors: Vec<Actor>,
+    /// Actors are in text order (mentions sorted by span): ranges by binary search.
+    actors_sorted: bool,
     places: Vec<(Span, String)>,
 }
 
@@ -323,10 +325,14 @@ impl<'d> View<'d> {
                 t.actor.get_or_insert(index);
             }
         }
+        let actors_sorted = actors
+            .windows(2)
+            .all(|w| w[0].first <= w[1].first && w[0].span.start <= w[1].span.start);
         View {
             doc,
             tokens,
             actors,
+            actors_sorted,
             places,
         }
     }
@@ -485,6 +491,17 @@ impl<'d> View<'d> {
                         .is_some_and(|p| p.entity_type == EntityType::Per)
                 })
             })
+    }
+
+    /// Indices of the actors whose first token lies in `range` (actors are in text order).
+    /// When mentions come out of order, every actor (the callers filter by range too).
+    fn actors_in(&self, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if !self.actors_sorted {
+            return 0..self.actors.len();
+        }
+        let start = self.actors.partition_point(|a| a.first < range.start);
+        let end = self.actors.partition_point(|a| a.first < range.end);
+        start..end.max(start)
     }
 
     /// Nearest actor ending before `token` within the clause, skipping possessors.
@@ -661,9 +678,8 @@ impl<'d> View<'d> {
         range: &std::ops::Range<usize>,
         exclude: &BTreeSet<&str>,
     ) -> Option<usize> {
-        self.actors
-            .iter()
-            .enumerate()
+        self.actors_in(range)
+            .filter_map(|i| self.actors.get(i).map(|a| (i, a)))
             .filter(|(_, a)| range.contains(&a.first) && !exclude.contains(a.entity.as_str()))
             .min_by_key(|(_, a)| a.first.abs_diff(token))
             .map(|(i, _)| i)
@@ -1048,9 +1064,7 @@ impl Extractor {
         let sentence_end = view.sentence_range(sentence).end;
         let trigger_token = view
             .tokens
-            .iter()
-            .position(|t| t.span == trigger_span)
-            .unwrap_or(0);
+            .partition_point(|t| t.span.start < trigger_span.start);
         // Symmetric events between coordinated holders: "Bessent and He Lifeng's meeting".
         let pairs: Vec<(usize, usize)> = match target {
             Some(t) => holders.iter().map(|&h| (h, t)).collect(),
@@ -1319,7 +1333,16 @@ impl Extractor {
             };
             let content = quote.content;
             let mut seen = BTreeSet::new();
-            for actor in view.actors.iter().filter(|a| {
+            let inside = if view.actors_sorted {
+                let first = view
+                    .actors
+                    .partition_point(|a| a.span.start < content.start);
+                let end = view.actors.partition_point(|a| a.span.start < content.end);
+                view.actors.get(first..end.max(first)).unwrap_or(&[])
+            } else {
+                &view.actors[..]
+            };
+            for actor in inside.iter().filter(|a| {
                 a.span.start >= content.start
                     && a.span.end <= content.end
                     && !a.is_adjectival_group()
@@ -1332,9 +1355,13 @@ impl Extractor {
                 let sentence_span = view
                     .doc
                     .sentences
-                    .iter()
-                    .find(|s| s.span.start <= actor.span.start && actor.span.end <= s.span.end)
+                    .get(
+                        view.doc
+                            .sentences
+                            .partition_point(|s| s.span.end <= actor.span.start),
+                    )
                     .map(|s| s.span)
+                    .filter(|s| s.start <= actor.span.start && actor.span.end <= s.end)
                     .unwrap_or(content);
                 let window = Span::new(
                     sentence_span.start.max(content.start),
@@ -1421,6 +1448,8 @@ impl Extractor {
             let text = view.doc.slice(sentence.span);
             let actors: Vec<&Actor> = view
                 .actors
+                .get(view.actors_in(&range))
+                .unwrap_or(&[])
                 .iter()
                 .filter(|a| range.contains(&a.first))
                 .collect();
