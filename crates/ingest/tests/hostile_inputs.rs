@@ -135,11 +135,7 @@ fn threaded_extraction_keeps_input_order_and_refuses_hostile_pages() {
     }
     // A duplicate of the first page: whichever thread finishes first, the later input is
     // the one skipped.
-    std::fs::write(
-        dir.path().join("7.html"),
-        page(STORY),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("7.html"), page(STORY)).unwrap();
     std::fs::write(dir.path().join("8.html"), "<div/>".repeat(200_000)).unwrap();
     std::fs::write(
         dir.path().join("9.html"),
