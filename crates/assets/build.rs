@@ -3,10 +3,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// zstd level: 9 compresses the float weights about as well as 19 in a fraction of the
-/// build time.
-const LEVEL: i32 = 9;
-
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let data = manifest.join("../../data");
@@ -61,6 +57,9 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
 
 #[cfg(feature = "embed")]
 fn compress(raw: &[u8]) -> Vec<u8> {
+    /// zstd level: 9 compresses the float weights about as well as 19 in a fraction of
+    /// the build time.
+    const LEVEL: i32 = 9;
     zstd::bulk::compress(raw, LEVEL).expect("zstd compression")
 }
 
