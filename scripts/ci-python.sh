@@ -56,30 +56,10 @@ test "$(find "$corpus" -type f | wc -l)" -eq 200
 # the same build of the pipeline).
 "$py" -m stancegraph run "$corpus" --out "$work/cli" --stats 2>/dev/null | tail -1
 
-# Byte for byte; the one known exception (reported to the graph's owner): an actor's
-# `gender`/`gender_evidence` is a majority over documents whose per-document counts
-# graph.json does not keep, so merged partial graphs can break a tie differently. Until
-# graph.json carries those counts, the graphs must be identical with these two fields left
-# out, and a notice says which actors differ.
+# Byte for byte (actors carry their per-document gender votes, so a merge of partial
+# graphs reaches the same majority as one run).
 same_graph() {
-  cmp -s "$1" "$2" && return 0
-  "$py" - "$1" "$2" <<'PY'
-import json, sys
-a, b = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
-LOSSY = ("gender", "gender_evidence")
-def strip(g):
-    for n in g["nodes"]:
-        for k in LOSSY:
-            n.pop(k, None)
-    return json.dumps(g, sort_keys=True)
-differing = sorted(
-    x["id"] for x, y in zip(a["nodes"], b["nodes"]) if x != y
-)
-if strip(a) != strip(b):
-    sys.exit("graphs differ beyond gender fields: " + ", ".join(differing[:10]))
-print(f"NOTICE: identical except gender/gender_evidence of {len(differing)} actor(s): "
-      + ", ".join(differing[:5]) + " (graph.json lacks per-document gender counts)")
-PY
+  cmp "$1" "$2" || { echo "graphs differ: $1 $2"; return 1; }
 }
 
 spark_job() {

@@ -115,6 +115,7 @@ pub fn merge_node_links(parts: Vec<Value>) -> Result<KnowledgeGraph, MergeError>
     for (_, mut repeats) in nodes {
         if repeats.len() > 1 {
             join_mentions(&mut repeats);
+            join_gender_votes(&mut repeats);
             repeats.sort_by_cached_key(|node| node.to_string());
             repeats.dedup();
         }
@@ -158,6 +159,34 @@ fn join_mentions(repeats: &mut [Value]) {
     for node in repeats.iter_mut() {
         if let Some(object) = node.as_object_mut() {
             object.insert("mentions_by_doc".into(), Value::Object(joined.clone()));
+        }
+    }
+}
+
+/// Gives every repeat of an actor the same `gender_by_doc`: per document, the stronger
+/// call any repeat has (the rule one run applies), so a document counted in two parts
+/// votes once.
+fn join_gender_votes(repeats: &mut [Value]) {
+    let mut joined: BTreeMap<String, String> = BTreeMap::new();
+    for node in repeats.iter() {
+        if let Some(calls) = node.get("gender_by_doc").and_then(Value::as_object) {
+            for (doc, call) in calls {
+                let call = call.as_str().unwrap_or("");
+                let slot = joined.entry(doc.clone()).or_default();
+                *slot = stancegraph_graph::stronger_gender_call(slot, call).to_string();
+            }
+        }
+    }
+    if joined.is_empty() {
+        return;
+    }
+    let joined: Map<String, Value> = joined
+        .into_iter()
+        .map(|(doc, call)| (doc, Value::from(call)))
+        .collect();
+    for node in repeats.iter_mut() {
+        if let Some(object) = node.as_object_mut() {
+            object.insert("gender_by_doc".into(), Value::Object(joined.clone()));
         }
     }
 }

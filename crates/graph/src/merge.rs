@@ -39,8 +39,11 @@ struct RawActor {
     roles: SortedSet<RoleInfo>,
     mentions: SortedMap<String, u64>,
     anonymous: bool,
-    /// Documents per `gender|evidence` the resolver stated for this actor.
-    genders: SortedMap<String, u64>,
+    /// Per document, the `gender|evidence` the resolver stated for this actor (the
+    /// strongest call when a document states several). Kept per document, not as counts,
+    /// so that graph.json carries the votes and merged partial graphs reach the same
+    /// majority as one run.
+    genders_by_doc: SortedMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -142,7 +145,27 @@ fn issue_id(label: &str) -> String {
     format!("issue:{stripped}")
 }
 
-/// The name part of an entity key (`per:scott bessent` → `scott bessent`).
+/// Of two `gender|evidence` calls for one actor in one document, the one to keep: the
+/// stronger evidence (honorific, then agreeing pronouns, then first-name statistics),
+/// then the larger string, so the choice never depends on the order documents or parts
+/// arrive in. An empty call is no call.
+pub fn stronger_gender_call<'a>(a: &'a str, b: &'a str) -> &'a str {
+    fn rank(call: &str) -> (u8, &str) {
+        let strength = match call.split_once('|').map(|(_, evidence)| evidence) {
+            _ if call.is_empty() => 0,
+            Some("honorific") => 3,
+            Some("pronoun") => 2,
+            _ => 1,
+        };
+        (strength, call)
+    }
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
 /// The gender most documents state for an actor (none on a tie) and its most frequent
 /// evidence.
 fn majority_gender(calls: &BTreeMap<String, u64>) -> (Option<String>, Option<String>) {
@@ -168,6 +191,7 @@ fn majority_gender(calls: &BTreeMap<String, u64>) -> (Option<String>, Option<Str
     (Some(gender.to_string()), evidence)
 }
 
+/// The name part of an entity key (`per:scott bessent` → `scott bessent`).
 fn key_name(key: &str) -> String {
     normalise(key.split_once(':').map_or(key, |(_, name)| name))
 }
@@ -340,11 +364,9 @@ impl KnowledgeGraph {
                 .as_ref()
                 .filter(|c| c.gender != Gender::Unknown)
             {
-                *actor.genders.entry_or_default(format!(
-                    "{}|{}",
-                    call.gender.as_str(),
-                    call.evidence
-                )) += 1;
+                let call = format!("{}|{}", call.gender.as_str(), call.evidence);
+                let slot = actor.genders_by_doc.entry_or_default(doc.id.clone());
+                *slot = stronger_gender_call(slot, &call).to_string();
             }
             for role in &entity.roles {
                 let info = RoleInfo {
@@ -794,12 +816,7 @@ impl KnowledgeGraph {
             actor.anonymous = node.anonymous;
             actor.aliases.extend(node.aliases.iter().cloned());
             if key == node.id {
-                if let Some(gender) = &node.gender {
-                    let evidence = node.gender_evidence.as_deref().unwrap_or("");
-                    *actor
-                        .genders
-                        .entry_or_default(format!("{gender}|{evidence}")) += 1;
-                }
+                actor.genders_by_doc = node.gender_by_doc.clone().into_iter().collect();
                 actor.canonicals.insert(node.label.clone());
                 actor.roles.extend(node.roles.iter().cloned());
                 actor.mentions = node.mentions_by_doc.clone().into_iter().collect();
@@ -1038,10 +1055,11 @@ impl KnowledgeGraph {
         let mut aliases = BTreeSet::new();
         let mut roles = BTreeSet::new();
         let mut mentions: BTreeMap<String, u64> = BTreeMap::new();
-        let mut genders: BTreeMap<String, u64> = BTreeMap::new();
+        let mut gender_by_doc: BTreeMap<String, String> = BTreeMap::new();
         for (key, actor) in members {
-            for (call, count) in actor.genders {
-                *genders.entry(call).or_default() += count;
+            for (doc, call) in actor.genders_by_doc {
+                let slot = gender_by_doc.entry(doc).or_default();
+                *slot = stronger_gender_call(slot, &call).to_string();
             }
             if key == rep {
                 label = actor.canonicals.iter().next().cloned();
@@ -1058,7 +1076,11 @@ impl KnowledgeGraph {
         let label = label.unwrap_or_else(|| key_name(rep));
         aliases.remove(&label);
         let (first_seen, last_seen) = self.seen(mentions.keys());
-        let (gender, gender_evidence) = majority_gender(&genders);
+        let mut votes: BTreeMap<String, u64> = BTreeMap::new();
+        for call in gender_by_doc.values() {
+            *votes.entry(call.clone()).or_default() += 1;
+        }
+        let (gender, gender_evidence) = majority_gender(&votes);
         ActorNode {
             id: rep.to_string(),
             label,
@@ -1072,6 +1094,7 @@ impl KnowledgeGraph {
             anonymous,
             gender,
             gender_evidence,
+            gender_by_doc,
             first_seen,
             last_seen,
         }

@@ -172,6 +172,10 @@ pub struct ActorNode {
     /// What the gender rests on: `honorific`, `first_name` or `pronoun`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender_evidence: Option<String>,
+    /// The votes behind `gender`: per document, the `gender|evidence` it states. Saved so
+    /// that merging graph.json files reaches the same majority as one run.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub gender_by_doc: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
