@@ -281,6 +281,49 @@ mod tests {
         assert_eq!(json(merged), json(reversed));
     }
 
+    fn with_gender(mut node: Value, votes: &[(&str, &str)]) -> Value {
+        let by_doc: Map<String, Value> = votes
+            .iter()
+            .map(|(d, call)| (d.to_string(), Value::from(*call)))
+            .collect();
+        node["gender_by_doc"] = Value::Object(by_doc);
+        node
+    }
+
+    #[test]
+    fn gender_votes_of_all_parts_decide_once_per_document() {
+        // Part a alone would say female (one vote), part b alone male (two votes); the
+        // document both parts saw (d2) votes once, so the whole is male 2 : 1.
+        let a = part(
+            vec![
+                with_gender(
+                    actor("per:sam lee", "Sam Lee", &[("d1", 1), ("d2", 1)]),
+                    &[("d1", "female|first_name"), ("d2", "male|honorific")],
+                ),
+                document("d1"),
+                document("d2"),
+            ],
+            vec![said("per:sam lee", "d1")],
+        );
+        let b = part(
+            vec![
+                with_gender(
+                    actor("per:sam lee", "Sam Lee", &[("d2", 1), ("d3", 1)]),
+                    &[("d2", "male|honorific"), ("d3", "male|pronoun")],
+                ),
+                document("d2"),
+                document("d3"),
+            ],
+            vec![said("per:sam lee", "d3")],
+        );
+        let merged = merge_node_links(vec![a.clone(), b.clone()]).expect("merges");
+        let node = merged.actor("Sam Lee").expect("the actor");
+        assert_eq!(node.gender.as_deref(), Some("male"));
+        assert_eq!(node.gender_by_doc.len(), 3);
+        let reversed = merge_node_links(vec![b, a]).expect("merges");
+        assert_eq!(json(merged), json(reversed));
+    }
+
     #[test]
     fn grouping_does_not_matter() {
         let parts: Vec<Value> = (1..=3)
