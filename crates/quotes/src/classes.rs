@@ -107,6 +107,18 @@ const SPEECH: &[&str] = &[
     ":",
     "—",
     "–",
+    "noting",
+    "stating",
+    "characterize",
+    "characterise",
+    "saying",
+    "adding",
+    "telling",
+    "explaining",
+    "warning",
+    "arguing",
+    "asking",
+    "challenge",
 ];
 
 const WRITING: &[&str] = &[

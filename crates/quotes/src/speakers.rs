@@ -286,8 +286,11 @@ fn is_cue_token(doc: &Document, lexicon: &CueLexicon, i: usize, buf: &mut String
         .lemma
         .as_deref()
         .is_some_and(crate::classes::is_reporting_lemma);
-    token.upos.as_deref().is_none_or(|p| p == "VERB")
-        && (lexicon.cue_probability(buf) >= CUE_PROBABILITY || lemma_reports)
+    let word_reports = crate::classes::is_reporting_lemma(buf);
+    // A participle the tagger read as a noun ("…, stating, “…”") still introduces.
+    let participle = buf.ends_with("ing") && token.upos.as_deref() == Some("NOUN");
+    (token.upos.as_deref().is_none_or(|p| p == "VERB") || participle)
+        && (lexicon.cue_probability(buf) >= CUE_PROBABILITY || lemma_reports || word_reports)
 }
 
 /// Index of the paragraph (block) holding `byte`.
@@ -488,6 +491,7 @@ pub fn consolidate_regions(
         let from = quotes.partition_point(|q| q.content.end <= outer.start);
         let mut inside = Vec::new();
         let mut straddles = false;
+        let mut led = false;
         for (i, quote) in quotes.iter().enumerate().skip(from) {
             if quote.content.start >= outer.end {
                 break;
@@ -500,11 +504,22 @@ pub fn consolidate_regions(
             let tail = doc
                 .text()
                 .get(outer.end.min(quote.content.end)..quote.content.end)
+                .unwrap_or("")
+                .trim_end();
+            // It may also start a few words early ("Bessent's characterization, stating,
+            // “…”"): the quote is then introduced by a verb before its mark.
+            let lead = doc
+                .text()
+                .get(quote.content.start..outer.start.max(quote.content.start))
                 .unwrap_or("");
-            let within = outer.start <= quote.content.start + 2
-                && tail.len() <= 40
-                && !tail.contains(['.', '“', '”', '"', '\n']);
+            let short_lead = outer.start <= quote.content.start + 2
+                || (lead.len() <= 80
+                    && !lead.contains(['.', '“', '”', '"', '\n'])
+                    && 2 * outer.len() >= quote.content.len());
+            let within =
+                short_lead && tail.len() <= 40 && !tail.contains(['.', '“', '”', '"', '\n']);
             if within {
+                led |= outer.start > quote.content.start + 2;
                 inside.push(i);
             } else {
                 straddles = true;
@@ -524,6 +539,19 @@ pub fn consolidate_regions(
             .iter()
             .filter_map(|&i| quotes.get(i))
             .find(|q| q.source.is_some_and(beside) && q.cue.is_some_and(beside));
+        // A content that started before the marks was cut around the verb that introduces
+        // the quote: the cue beside the marks wins over the tagged one.
+        let beside_cue = if led {
+            region_cue(doc, lexicon, region)
+        } else {
+            None
+        };
+        let tagged_source = tagged.and_then(|q| q.source).and_then(|s| {
+            let a = doc.tokens.partition_point(|t| t.span.end <= s.start);
+            let b = doc.tokens.partition_point(|t| t.span.start < s.end);
+            (b > a).then_some((a, b - 1))
+        });
+        let tagged = tagged.filter(|_| beside_cue.is_none());
         let (cue, source_tokens) = match tagged {
             Some(q) => {
                 let source = q.source.and_then(|s| {
@@ -533,11 +561,12 @@ pub fn consolidate_regions(
                 });
                 (q.cue, source)
             }
-            None => match region_cue(doc, lexicon, region) {
+            None => match beside_cue.or_else(|| region_cue(doc, lexicon, region)) {
                 Some(cue) => {
                     let source = crate::rules::subject_of(doc, cue, Some(outer))
                         .or_else(|| adjacent_name(doc, cue, outer))
-                        .or_else(|| phrase_beside(doc, cue, outer));
+                        .or_else(|| phrase_beside(doc, cue, outer))
+                        .or(tagged_source);
                     (doc.tokens.get(cue).map(|t| t.span), source)
                 }
                 // Without a cue only a quoted paragraph stands as someone's words (a
