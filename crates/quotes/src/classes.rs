@@ -118,7 +118,6 @@ const SPEECH: &[&str] = &[
     "warning",
     "arguing",
     "asking",
-    "challenge",
 ];
 
 const WRITING: &[&str] = &[

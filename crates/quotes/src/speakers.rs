@@ -541,7 +541,15 @@ pub fn consolidate_regions(
             .find(|q| q.source.is_some_and(beside) && q.cue.is_some_and(beside));
         // A content that started before the marks was cut around the verb that introduces
         // the quote: the cue beside the marks wins over the tagged one.
-        let beside_cue = if led {
+        // Only when the tagger's own cue is no verb of saying ("challenged …", "struck a
+        // note"): a tagged reporting cue is kept (PolNeAR marks those).
+        let tagged_reports = tagged.is_some_and(|q| {
+            matches!(
+                crate::classes::classify(doc, q.cue, q.source),
+                CueClass::Speech | CueClass::Writing
+            )
+        });
+        let beside_cue = if led && !tagged_reports {
             region_cue(doc, lexicon, region)
         } else {
             None
