@@ -100,7 +100,8 @@ impl CueLexicon {
     }
 
     pub fn load(path: &Path) -> Result<Self, QuotesError> {
-        let text = stancegraph_assets::read_to_string(path).map_err(|e| QuotesError::io(path, e.into()))?;
+        let text = stancegraph_assets::read_to_string(path)
+            .map_err(|e| QuotesError::io(path, e.into()))?;
         serde_json::from_str(&text).map_err(|source| QuotesError::Json {
             path: path.to_path_buf(),
             source,
