@@ -18,6 +18,59 @@ use crate::lexicon::{stem, Lexicon, Trigger};
 use crate::model::StanceModel;
 use crate::negation;
 
+/// The most tokens the rules read as one sentence. A longer "sentence" (a names flood, a
+/// page without punctuation) is read in pieces of this size, so that every per-trigger and
+/// per-pair scan stays bounded and the stage linear in the document's size. News sentences
+/// are far shorter (SEESAW's longest is under 150 tokens), so they are read whole.
+pub(crate) const MAX_SEGMENT_TOKENS: usize = 200;
+
+/// The pair model pairs a holder with at most this many nearest actors on each side. News
+/// sentences name fewer actors than that, so they are unaffected; a flood of names is
+/// linear instead of quadratic.
+const PAIR_WINDOW: usize = 12;
+
+/// The segments of `doc` (see `View::segments`) and, per sentence, its range of segments.
+#[allow(clippy::type_complexity)]
+fn segments(
+    doc: &Document,
+) -> (
+    Vec<(std::ops::Range<usize>, Span)>,
+    Vec<std::ops::Range<usize>>,
+) {
+    let mut segments = Vec::with_capacity(doc.sentences.len());
+    let mut sentence_segments = Vec::with_capacity(doc.sentences.len());
+    for (index, sentence) in doc.sentences.iter().enumerate() {
+        let range = doc.sentence_token_range(index);
+        let first_segment = segments.len();
+        if range.len() <= MAX_SEGMENT_TOKENS {
+            segments.push((range, sentence.span));
+        } else {
+            let mut start = range.start;
+            while start < range.end {
+                let end = (start + MAX_SEGMENT_TOKENS).min(range.end);
+                let from = if start == range.start {
+                    sentence.span.start
+                } else {
+                    doc.tokens
+                        .get(start)
+                        .map_or(sentence.span.start, |t| t.span.start)
+                };
+                let to = if end == range.end {
+                    sentence.span.end
+                } else {
+                    doc.tokens
+                        .get(end - 1)
+                        .map_or(sentence.span.end, |t| t.span.end)
+                };
+                segments.push((start..end, Span::new(from, to.max(from))));
+                start = end;
+            }
+        }
+        sentence_segments.push(first_segment..segments.len());
+    }
+    (segments, sentence_segments)
+}
+
 /// Tunable knobs of the extractor (the stage config maps onto this).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtractOptions {
@@ -243,6 +296,11 @@ struct View<'d> {
     /// Actors are in text order (mentions sorted by span): ranges by binary search.
     actors_sorted: bool,
     places: Vec<(Span, String)>,
+    /// The pieces the rules read as sentences: token range and text span, in text order.
+    /// One per sentence, except sentences over [`MAX_SEGMENT_TOKENS`], cut into pieces.
+    segments: Vec<(std::ops::Range<usize>, Span)>,
+    /// For each sentence, the range of its segments in `segments`.
+    sentence_segments: Vec<std::ops::Range<usize>>,
 }
 
 impl<'d> View<'d> {
@@ -328,20 +386,45 @@ impl<'d> View<'d> {
         let actors_sorted = actors
             .windows(2)
             .all(|w| w[0].first <= w[1].first && w[0].span.start <= w[1].span.start);
+        let (segments, sentence_segments) = segments(doc);
         View {
             doc,
             tokens,
             actors,
             actors_sorted,
             places,
+            segments,
+            sentence_segments,
         }
     }
 
+    /// Token range of segment `sentence` (a sentence, or a piece of an overlong one).
     fn sentence_range(&self, sentence: usize) -> std::ops::Range<usize> {
-        self.doc.sentence_token_range(sentence)
+        self.segments
+            .get(sentence)
+            .map(|(range, _)| range.clone())
+            .unwrap_or(0..0)
     }
 
-    /// Lowercased words of the sentence containing `token`, and that sentence's first token.
+    /// Text span of segment `sentence`.
+    fn sentence_span(&self, sentence: usize) -> Span {
+        self.segments
+            .get(sentence)
+            .map(|(_, span)| *span)
+            .unwrap_or_default()
+    }
+
+    /// The segment of sentence `sentence` holding `token` (its first segment if none does).
+    fn segment_of(&self, sentence: usize, token: usize) -> usize {
+        let Some(pieces) = self.sentence_segments.get(sentence) else {
+            return self.segments.len();
+        };
+        let inside = &self.segments[pieces.clone()];
+        let k = inside.partition_point(|(range, _)| range.end <= token);
+        pieces.start + k.min(pieces.len().saturating_sub(1))
+    }
+
+    /// Lowercased words of the segment containing `token`, and that segment's first token.
     fn sentence_words(&self, token: usize) -> (Vec<&str>, usize) {
         let sentence = self
             .doc
@@ -349,7 +432,7 @@ impl<'d> View<'d> {
             .get(token)
             .map(|t| t.sentence as usize)
             .unwrap_or(0);
-        let range = self.sentence_range(sentence);
+        let range = self.sentence_range(self.segment_of(sentence, token));
         let start = range.start;
         let words = self
             .tokens
@@ -814,7 +897,11 @@ impl Extractor {
         let view = View::new(doc);
         let mut found: Vec<Found> = Vec::new();
         let mut relations: Vec<Relation> = Vec::new();
-        for sentence in 0..doc.sentences.len() {
+        for sentence in 0..view.segments.len() {
+            // The runner fails a document over its time budget once the stage returns.
+            if stancegraph_core::over_budget() {
+                break;
+            }
             self.trigger_rules(&view, sentence, &mut found, &mut relations);
             self.hierarchy_rules(&view, sentence, &mut relations);
         }
@@ -827,13 +914,6 @@ impl Extractor {
         self.affiliations(doc, &mut relations);
         canonicalise_issues(&mut found, &mut relations);
         (self.dedup_stances(found), dedup_relations(relations))
-    }
-
-    fn sentence_span(doc: &Document, sentence: usize) -> Span {
-        doc.sentences
-            .get(sentence)
-            .map(|s| s.span)
-            .unwrap_or_default()
     }
 
     fn entity_ref(view: &View<'_>, actor: usize) -> Option<ActorRef> {
@@ -899,7 +979,7 @@ impl Extractor {
         relations: &mut Vec<Relation>,
     ) {
         let range = view.sentence_range(sentence);
-        let evidence = Self::sentence_span(view.doc, sentence);
+        let evidence = view.sentence_span(sentence);
         for i in range.clone() {
             let Some(tok) = view.tokens.get(i) else {
                 continue;
@@ -1198,7 +1278,7 @@ impl Extractor {
         } else {
             Polarity::Oppose
         };
-        let evidence = Self::sentence_span(view.doc, sentence);
+        let evidence = view.sentence_span(sentence);
         let Some(holder_ref) = Self::entity_ref(view, holder) else {
             return;
         };
@@ -1268,7 +1348,7 @@ impl Extractor {
     /// "X, the top trade negotiator under Y" and "X reports to Y": hierarchy.
     fn hierarchy_rules(&self, view: &View<'_>, sentence: usize, relations: &mut Vec<Relation>) {
         let range = view.sentence_range(sentence);
-        let evidence = Self::sentence_span(view.doc, sentence);
+        let evidence = view.sentence_span(sentence);
         for i in range.clone() {
             let Some(tok) = view.tokens.get(i) else {
                 continue;
@@ -1352,15 +1432,14 @@ impl Extractor {
                 }
                 // The sentiment classifier reads one sentence (as NewsMTSC does): the part
                 // of the quote in the actor's sentence.
-                let sentence_span = view
-                    .doc
-                    .sentences
-                    .get(
-                        view.doc
-                            .sentences
-                            .partition_point(|s| s.span.end <= actor.span.start),
-                    )
-                    .map(|s| s.span)
+                // (A piece of an overlong sentence: see `MAX_SEGMENT_TOKENS`.)
+                let sentence = view.segment_of(
+                    view.doc
+                        .sentences
+                        .partition_point(|s| s.span.end <= actor.span.start),
+                    actor.first,
+                );
+                let sentence_span = Some(view.sentence_span(sentence))
                     .filter(|s| s.start <= actor.span.start && actor.span.end <= s.end)
                     .unwrap_or(content);
                 let window = Span::new(
@@ -1377,10 +1456,6 @@ impl Extractor {
                 {
                     continue;
                 }
-                let sentence = view
-                    .doc
-                    .sentences
-                    .partition_point(|s| s.span.end <= actor.span.start);
                 let mut stance = self.stance(
                     quote.speaker.clone(),
                     Target::Actor {
@@ -1443,9 +1518,14 @@ impl Extractor {
             .iter()
             .map(|f| (f.sentence, f.stance.holder.clone(), f.stance.target.clone()))
             .collect();
-        for (sentence_index, sentence) in view.doc.sentences.iter().enumerate() {
+        for sentence_index in 0..view.segments.len() {
+            // The runner fails a document over its time budget once the stage returns.
+            if stancegraph_core::over_budget() {
+                break;
+            }
             let range = view.sentence_range(sentence_index);
-            let text = view.doc.slice(sentence.span);
+            let sentence_span = view.sentence_span(sentence_index);
+            let text = view.doc.slice(sentence_span);
             let actors: Vec<&Actor> = view
                 .actors
                 .get(view.actors_in(&range))
@@ -1454,7 +1534,7 @@ impl Extractor {
                 .filter(|a| range.contains(&a.first))
                 .collect();
             let mut best: BTreeMap<(String, String), (Polarity, f32)> = BTreeMap::new();
-            for h in &actors {
+            for (index, h) in actors.iter().enumerate() {
                 if h.entity_type == EntityType::Norp
                     || h.modifier
                     || h.of_object
@@ -1462,7 +1542,13 @@ impl Extractor {
                 {
                     continue;
                 }
-                for t in actors.iter().filter(|t| !t.is_adjectival_group()) {
+                let nearest = actors
+                    .get(
+                        index.saturating_sub(PAIR_WINDOW)
+                            ..(index + PAIR_WINDOW + 1).min(actors.len()),
+                    )
+                    .unwrap_or(&[]);
+                for t in nearest.iter().filter(|t| !t.is_adjectival_group()) {
                     let located = t.first > 0
                         && view
                             .tokens
@@ -1472,8 +1558,8 @@ impl Extractor {
                         continue;
                     }
                     let local = |s: Span| {
-                        s.start.saturating_sub(sentence.span.start)
-                            ..s.end.saturating_sub(sentence.span.start)
+                        s.start.saturating_sub(sentence_span.start)
+                            ..s.end.saturating_sub(sentence_span.start)
                     };
                     let features = crate::features::pair_features(
                         text,
@@ -1518,7 +1604,7 @@ impl Extractor {
                         holder,
                         target,
                         polarity,
-                        sentence.span,
+                        sentence_span,
                         None,
                         confidence * 0.9,
                     ),

@@ -16,6 +16,8 @@ mod issue;
 mod lexicon;
 mod model;
 mod negation;
+#[cfg(test)]
+mod scaling_tests;
 pub mod seesaw;
 pub mod sentiment;
 mod stage;
