@@ -286,8 +286,8 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
             )
         }
         Command::Validate { file } => {
-            let checked = load_config(&ConfigSource::File(file.clone()), &registry, true)
-                .and_then(|config| {
+            let checked = load_config(&ConfigSource::File(file.clone()), &registry, true).and_then(
+                |config| {
                     let issues = data_files::model_file_issues(&config, &registry, &data_dir);
                     if issues.is_empty() {
                         Ok(config)
@@ -297,7 +297,8 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
                             issues,
                         })
                     }
-                });
+                },
+            );
             match checked {
                 Ok(config) => {
                     println!(

@@ -3,8 +3,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use stancegraph_text::{
-    evaluate, read_conllu, train_parser, train_tagger, Parser, ParserOptions,
-    Tagger, TaggerOptions, DEFAULT_PARSER_MODEL, DEFAULT_POS_MODEL,
+    evaluate, read_conllu, train_parser, train_tagger, Parser, ParserOptions, Tagger,
+    TaggerOptions, DEFAULT_PARSER_MODEL, DEFAULT_POS_MODEL,
 };
 
 #[derive(clap::Subcommand, Debug)]

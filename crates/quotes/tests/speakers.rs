@@ -68,16 +68,28 @@ fn pronoun_speaker_agrees_in_gender_and_skips_names_inside_quotes() {
     let text = "Cindy Dalglish spoke to the council on Monday.\n\n\
                 “I told Doug Smith the rink is too small,” she said.\n";
     let Some(doc) = analyse(text) else { return };
-    assert_eq!(speaker_of(&doc, "rink is too small").as_deref(), Some("Cindy Dalglish"));
-    let cindy = doc.entities.iter().find(|e| e.canonical == "Cindy Dalglish");
-    assert_eq!(cindy.and_then(|e| e.gender.as_ref()).map(|g| g.gender), Some(Gender::Female));
+    assert_eq!(
+        speaker_of(&doc, "rink is too small").as_deref(),
+        Some("Cindy Dalglish")
+    );
+    let cindy = doc
+        .entities
+        .iter()
+        .find(|e| e.canonical == "Cindy Dalglish");
+    assert_eq!(
+        cindy.and_then(|e| e.gender.as_ref()).map(|g| g.gender),
+        Some(Gender::Female)
+    );
 }
 
 #[test]
 fn cue_after_the_closing_mark() {
     let text = "Security experts studied the attack.\n\n“We believe it is the same group,” he confirmed.\n";
     let Some(doc) = analyse(text) else { return };
-    let quote = doc.quotes.iter().find(|q| doc.slice(q.content).contains("same group"));
+    let quote = doc
+        .quotes
+        .iter()
+        .find(|q| doc.slice(q.content).contains("same group"));
     let quote = quote.expect("the quoted paragraph is a quote");
     assert_eq!(quote.cue.map(|c| doc.slice(c)), Some("confirmed"));
     assert_eq!(quote.source.map(|s| doc.slice(s)), Some("he"));
@@ -88,7 +100,10 @@ fn title_speaker_resolves_to_the_role_holder() {
     let text = "Mayor Doug McCallum opened the meeting on Monday.\n\n\
                 “We will build the rink this year,” the mayor told reporters.\n";
     let Some(doc) = analyse(text) else { return };
-    assert_eq!(speaker_of(&doc, "build the rink").as_deref(), Some("Doug McCallum"));
+    assert_eq!(
+        speaker_of(&doc, "build the rink").as_deref(),
+        Some("Doug McCallum")
+    );
 }
 
 #[test]
@@ -96,7 +111,10 @@ fn continuation_paragraph_keeps_the_previous_speaker() {
     let text = "“The debt is too high,” Doug McCallum said on Monday.\n\n\
                 “We have to cut the projects now.”\n";
     let Some(doc) = analyse(text) else { return };
-    assert_eq!(speaker_of(&doc, "cut the projects").as_deref(), Some("Doug McCallum"));
+    assert_eq!(
+        speaker_of(&doc, "cut the projects").as_deref(),
+        Some("Doug McCallum")
+    );
 }
 
 #[test]
@@ -111,23 +129,30 @@ fn multi_paragraph_quote_is_one_quote() {
         .collect();
     assert_eq!(quotes.len(), 1);
     assert!(doc.slice(quotes[0].content).contains("cut the projects"));
-    assert_eq!(speaker_of(&doc, "cut the projects").as_deref(), Some("Doug McCallum"));
+    assert_eq!(
+        speaker_of(&doc, "cut the projects").as_deref(),
+        Some("Doug McCallum")
+    );
 }
 
 #[test]
 fn apposition_resolves_to_the_person() {
     let text = "“It was a great game,” said Adam Fatkin, who played in the final.\n";
     let Some(doc) = analyse(text) else { return };
-    assert_eq!(speaker_of(&doc, "great game").as_deref(), Some("Adam Fatkin"));
+    assert_eq!(
+        speaker_of(&doc, "great game").as_deref(),
+        Some("Adam Fatkin")
+    );
 }
 
 #[test]
 fn non_speaker_subject_is_no_source() {
     let text = "Recent geopolitical cyber alliances have shown that the region is unstable.\n";
     let Some(doc) = analyse(text) else { return };
-    assert!(doc.quotes.iter().all(|q| q
-        .source
-        .is_none_or(|s| !doc.slice(s).contains("alliances"))));
+    assert!(doc
+        .quotes
+        .iter()
+        .all(|q| q.source.is_none_or(|s| !doc.slice(s).contains("alliances"))));
 }
 
 #[test]
@@ -140,7 +165,10 @@ fn cue_classes() {
     assert_eq!(class_of(&doc, "taxes will rise"), Some(CueClass::Speech));
     assert_eq!(class_of(&doc, "budget is ready"), Some(CueClass::Writing));
     assert_eq!(class_of(&doc, "voters will agree"), Some(CueClass::Belief));
-    assert_eq!(class_of(&doc, "prices fell"), Some(CueClass::PerceptionOrEvidence));
+    assert_eq!(
+        class_of(&doc, "prices fell"),
+        Some(CueClass::PerceptionOrEvidence)
+    );
 }
 
 #[test]
