@@ -1526,6 +1526,7 @@ impl Extractor {
             let range = view.sentence_range(sentence_index);
             let sentence_span = view.sentence_span(sentence_index);
             let text = view.doc.slice(sentence_span);
+            let context = crate::features::PairSentence::new(text, &self.lexicon);
             let actors: Vec<&Actor> = view
                 .actors
                 .get(view.actors_in(&range))
@@ -1561,8 +1562,8 @@ impl Extractor {
                         s.start.saturating_sub(sentence_span.start)
                             ..s.end.saturating_sub(sentence_span.start)
                     };
-                    let features = crate::features::pair_features(
-                        text,
+                    let features = crate::features::pair_features_in(
+                        &context,
                         local(h.span),
                         local(t.span),
                         &self.lexicon,

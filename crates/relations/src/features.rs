@@ -101,6 +101,46 @@ fn is_speech(word: &str) -> bool {
     )
 }
 
+/// What [`pair_features`] reads of a whole sentence, computed once for all its pairs (so a
+/// sentence with many actors costs linear, not quadratic, time).
+pub struct PairSentence<'a> {
+    text: &'a str,
+    words: Vec<Word<'a>>,
+    /// Number of quotation marks among the first `i` words, for every `i`.
+    quotes_before: Vec<usize>,
+    all_valence: f32,
+    speech: bool,
+}
+
+impl<'a> PairSentence<'a> {
+    /// Splits `text` into words and reads its sentence-wide features.
+    pub fn new(text: &'a str, lexicon: &Lexicon) -> Self {
+        let words = words(text);
+        let mut quotes_before = Vec::with_capacity(words.len() + 1);
+        let mut quotes = 0;
+        quotes_before.push(0);
+        for w in &words {
+            quotes += usize::from(w.text == "\"");
+            quotes_before.push(quotes);
+        }
+        let all_valence = lexicon.score_words(words.iter().map(|w| w.text));
+        let speech = words.iter().any(|w| is_speech(w.text));
+        PairSentence {
+            text,
+            words,
+            quotes_before,
+            all_valence,
+            speech,
+        }
+    }
+
+    /// Whether word `index` lies between an odd number of quotation marks.
+    fn inside_quotes(&self, index: usize) -> bool {
+        let index = index.min(self.words.len());
+        self.quotes_before.get(index).copied().unwrap_or(0) % 2 == 1
+    }
+}
+
 /// Features of "does the actor at `holder` take a stance toward the actor at `target`".
 pub fn pair_features(
     sentence: &str,
@@ -108,9 +148,25 @@ pub fn pair_features(
     target: Range<usize>,
     lexicon: &Lexicon,
 ) -> Vec<String> {
-    let words = words(sentence);
-    let h = word_range(&words, &holder);
-    let t = word_range(&words, &target);
+    pair_features_in(
+        &PairSentence::new(sentence, lexicon),
+        holder,
+        target,
+        lexicon,
+    )
+}
+
+/// [`pair_features`] of a sentence already read.
+pub fn pair_features_in(
+    context: &PairSentence<'_>,
+    holder: Range<usize>,
+    target: Range<usize>,
+    lexicon: &Lexicon,
+) -> Vec<String> {
+    let sentence = context.text;
+    let words = &context.words;
+    let h = word_range(words, &holder);
+    let t = word_range(words, &target);
     let mut f = vec!["bias".to_string()];
     let holder_first = h.start <= t.start;
     let order = if holder_first { "ht" } else { "th" };
@@ -154,8 +210,7 @@ pub fn pair_features(
     }
     let between_valence = lexicon.score_words(between.iter().map(|w| w.text));
     f.push(format!("vb:{}:{order}", bucket(between_valence)));
-    let all_valence = lexicon.score_words(words.iter().map(|w| w.text));
-    f.push(format!("vs:{}", bucket(all_valence)));
+    f.push(format!("vs:{}", bucket(context.all_valence)));
     // Words around the target: evaluative words usually sit next to what they evaluate.
     let window_start = t.start.saturating_sub(4);
     let window_end = (t.end + 4).min(words.len());
@@ -193,15 +248,15 @@ pub fn pair_features(
     {
         f.push("t_poss".into());
     }
-    let t_quoted = inside_quotes(&words, t.start);
-    let h_quoted = inside_quotes(&words, h.start);
+    let t_quoted = context.inside_quotes(t.start);
+    let h_quoted = context.inside_quotes(h.start);
     if t_quoted && !h_quoted {
         f.push("t_in_quote".into());
     }
     if h_quoted {
         f.push("h_in_quote".into());
     }
-    if words.iter().any(|w| is_speech(w.text)) {
+    if context.speech {
         f.push("speech_in_sentence".into());
     }
     f
