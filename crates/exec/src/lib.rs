@@ -20,6 +20,7 @@
 //! (Ctrl-C, SIGTERM) kills every plugin at once.
 
 mod process;
+mod program;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -137,8 +138,18 @@ impl TypedFactory for ExecFactory {
 
     fn check(&self, config: &ExecConfig) -> Vec<ConfigIssue> {
         let mut issues = Vec::new();
-        if config.command.is_empty() {
-            issues.push(ConfigIssue::new("command", "must name a program"));
+        match config.command.first() {
+            None => issues.push(ConfigIssue::new("command", "must name a program")),
+            Some(program) => {
+                let search_path = std::env::var_os("PATH");
+                if let Some(problem) = program::missing_program(
+                    program,
+                    search_path.as_deref(),
+                    !config.workdir.is_empty(),
+                ) {
+                    issues.push(ConfigIssue::new("command[0]", problem));
+                }
+            }
         }
         if config.timeout_ms == 0 {
             issues.push(ConfigIssue::new("timeout_ms", "must be at least 1"));

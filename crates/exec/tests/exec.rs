@@ -104,6 +104,15 @@ fn config_checks_layers_and_command() {
         data_dir: PathBuf::from("data"),
         config_path: "stages[0]".into(),
     };
+    // `validate` finds a missing program before any run tries to start it.
+    let issues = factory.validate(&serde_json::json!({"command": ["/nonexistent/plugin"]}));
+    let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths, vec!["command[0]"]);
+    let issues = factory.validate(&serde_json::json!({"command": ["no-such-plugin-on-path"]}));
+    assert!(
+        issues[0].message.contains("not found on PATH"),
+        "{issues:?}"
+    );
     let missing = factory.build(
         &serde_json::json!({"command": ["/nonexistent/plugin"]}),
         &context,

@@ -176,7 +176,7 @@ fn limits_are_checked() {
     stancegraph_exec::register(&mut registry);
     let factory = registry.get("exec").expect("exec is registered");
     let issues = factory.validate(&serde_json::json!({
-        "command": ["x"],
+        "command": ["sh"],
         "timeout_ms": 100_000_000_000u64,
         "max_line_bytes": 0,
     }));
