@@ -151,14 +151,72 @@ pub fn token_span(doc: &Document, first: usize, last: usize) -> Option<Span> {
 /// Direct when the content is one quoted region (give or take punctuation), mixed when it
 /// contains quote marks, indirect otherwise.
 pub fn kind_of(text: &str, content: Span, regions: &[QuoteRegion]) -> QuoteKind {
+    kind_of_indexed(text, content, &OuterIndex::new(regions))
+}
+
+/// Top-level quoted regions in text order with the running maximum of their ends, so the
+/// regions overlapping a span are found by binary search, not by a scan per quote.
+#[derive(Debug, Clone)]
+pub struct OuterIndex {
+    outers: Vec<Span>,
+    max_end: Vec<usize>,
+    sorted: bool,
+}
+
+impl OuterIndex {
+    /// Indexes the depth-0 regions of `regions`.
+    pub fn new(regions: &[QuoteRegion]) -> Self {
+        let outers: Vec<Span> = regions
+            .iter()
+            .filter(|r| r.depth == 0)
+            .map(|r| r.outer())
+            .collect();
+        let max_end = running_max(outers.iter().map(|o| o.end));
+        let sorted = outers.windows(2).all(|w| w[0].start <= w[1].start);
+        OuterIndex {
+            outers,
+            max_end,
+            sorted,
+        }
+    }
+
+    /// The regions overlapping `span`, in order.
+    fn overlapping(&self, span: Span) -> impl Iterator<Item = Span> + '_ {
+        // Before `lo` every region ends by `span.start`; from `hi` on every one starts at
+        // or after `span.end` (when sorted by start).
+        let lo = self.max_end.partition_point(|&e| e <= span.start);
+        let hi = if self.sorted {
+            self.outers.partition_point(|o| o.start < span.end)
+        } else {
+            self.outers.len()
+        };
+        self.outers
+            .get(lo..hi.max(lo))
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(move |o| o.overlaps(span))
+    }
+}
+
+fn running_max(values: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut max = 0;
+    values
+        .map(|v| {
+            max = max.max(v);
+            max
+        })
+        .collect()
+}
+
+/// [`kind_of`] with the regions already indexed.
+pub fn kind_of_indexed(text: &str, content: Span, index: &OuterIndex) -> QuoteKind {
     let core = trim_punctuation(text, content);
-    let mut inside = regions
-        .iter()
-        .filter(|r| r.depth == 0 && r.outer().overlaps(content));
+    let mut inside = index.overlapping(content);
     match inside.next() {
         None => QuoteKind::Indirect,
         Some(first) => {
-            let outer = first.outer();
+            let outer = first;
             if inside.next().is_none() && outer.start <= core.start + 1 && outer.end + 2 >= core.end
             {
                 QuoteKind::Direct
@@ -271,6 +329,47 @@ const HEAD_BREAKS: &[&str] = &[
 
 /// Resolves the speaker of a source span through the mention and entity layers.
 pub fn resolve_speaker(doc: &Document, source: Option<(usize, usize)>) -> ActorRef {
+    resolve_speaker_indexed(doc, &MentionIndex::new(doc), source)
+}
+
+/// The running maximum of mention ends (mentions in text order), so the mentions containing
+/// a token are found by binary search, not by a scan per quote.
+#[derive(Debug, Clone)]
+pub struct MentionIndex {
+    max_end: Vec<usize>,
+    sorted: bool,
+}
+
+impl MentionIndex {
+    /// Indexes `doc.mentions`.
+    pub fn new(doc: &Document) -> Self {
+        MentionIndex {
+            max_end: running_max(doc.mentions.iter().map(|m| m.span.end)),
+            sorted: doc
+                .mentions
+                .windows(2)
+                .all(|w| w[0].span.start <= w[1].span.start),
+        }
+    }
+
+    /// Index range of the mentions that may contain `head` (start before, end after it).
+    fn containing(&self, doc: &Document, head: Span) -> std::ops::Range<usize> {
+        let lo = self.max_end.partition_point(|&e| e < head.end);
+        let hi = if self.sorted {
+            doc.mentions.partition_point(|m| m.span.start <= head.start)
+        } else {
+            doc.mentions.len()
+        };
+        lo..hi.max(lo)
+    }
+}
+
+/// [`resolve_speaker`] with the mentions already indexed.
+pub fn resolve_speaker_indexed(
+    doc: &Document,
+    index: &MentionIndex,
+    source: Option<(usize, usize)>,
+) -> ActorRef {
     let Some((first, last)) = source else {
         return ActorRef::Unresolved {
             text: String::new(),
@@ -314,6 +413,8 @@ pub fn resolve_speaker(doc: &Document, source: Option<(usize, usize)>) -> ActorR
     let head_word = doc.slice(head).to_lowercase();
     let mention = doc
         .mentions
+        .get(index.containing(doc, head))
+        .unwrap_or(&[])
         .iter()
         .filter(|m| m.span.start <= head.start && head.end <= m.span.end && m.span.overlaps(span))
         .min_by_key(|m| (m.kind != MentionKind::Name, m.span.len()));

@@ -105,6 +105,8 @@ impl Attributor {
             return Vec::new();
         }
         let regions = sentence_quote_regions(doc);
+        let outer_index = attribution::OuterIndex::new(&regions);
+        let mention_index = attribution::MentionIndex::new(doc);
         let features = tagger::extract(doc, &self.lexicon, &regions, self.weights.buckets);
         let (tags, margins) = self.weights.decode(doc, &features);
         let spans = attribution::role_spans(&tags, &margins);
@@ -115,7 +117,7 @@ impl Attributor {
             else {
                 continue;
             };
-            let kind = kind_of(doc.text(), content, &regions);
+            let kind = attribution::kind_of_indexed(doc.text(), content, &outer_index);
             // A cue in a heading introduces nothing outside that heading.
             let cue = linked
                 .cue
@@ -134,7 +136,7 @@ impl Attributor {
                     .and_then(|c| rules::subject_of(doc, c.first, Some(content)))
             });
             let source = source_tokens.and_then(|(a, b)| attribution::token_span(doc, a, b));
-            let speaker = resolve_speaker(doc, source_tokens);
+            let speaker = attribution::resolve_speaker_indexed(doc, &mention_index, source_tokens);
             let margins: Vec<f32> = [Some(linked.content), linked.cue, linked.source]
                 .iter()
                 .flatten()
@@ -160,7 +162,7 @@ impl Attributor {
                 confidence,
             });
         }
-        self.add_anonymous_attributions(doc, &regions, &mut quotes);
+        self.add_anonymous_attributions(doc, &outer_index, &mention_index, &mut quotes);
         speakers::consolidate_regions(doc, &self.lexicon, &regions, &mut quotes, &self.stage);
         drop_non_speakers(doc, &mut quotes);
         speakers::resolve_pronouns(doc, &regions, &mut quotes);
@@ -180,7 +182,8 @@ impl Attributor {
     fn add_anonymous_attributions(
         &self,
         doc: &Document,
-        regions: &[marks::QuoteRegion],
+        outer_index: &attribution::OuterIndex,
+        mention_index: &attribution::MentionIndex,
         quotes: &mut Vec<Quote>,
     ) {
         for (subject, verb, content) in
@@ -201,8 +204,8 @@ impl Attributor {
                 content,
                 cue: Some(cue),
                 source,
-                speaker: resolve_speaker(doc, Some(subject)),
-                kind: kind_of(doc.text(), content, regions),
+                speaker: attribution::resolve_speaker_indexed(doc, mention_index, Some(subject)),
+                kind: attribution::kind_of_indexed(doc.text(), content, outer_index),
                 class: classes::classify(doc, Some(cue), source),
                 stage: self.stage.clone(),
                 confidence: 0.55,

@@ -479,6 +479,7 @@ pub fn consolidate_regions(
     stage: &str,
 ) {
     quotes.sort_by_key(|q| (q.content.start, q.content.end));
+    let mention_index = crate::attribution::MentionIndex::new(doc);
     let mut keep = vec![true; quotes.len()];
     let mut added = Vec::new();
     for region in regions.iter().filter(|r| r.depth == 0) {
@@ -599,7 +600,11 @@ pub fn consolidate_regions(
             content: outer,
             cue,
             source,
-            speaker: crate::attribution::resolve_speaker(doc, source_tokens),
+            speaker: crate::attribution::resolve_speaker_indexed(
+                doc,
+                &mention_index,
+                source_tokens,
+            ),
             kind: QuoteKind::Direct,
             class: crate::classes::classify(doc, cue, source),
             stage: stage.to_string(),
