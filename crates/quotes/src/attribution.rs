@@ -458,3 +458,80 @@ pub fn resolve_speaker_indexed(
     }
     ActorRef::Unresolved { text: source_text }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(start: usize, end: usize, depth: usize) -> QuoteRegion {
+        QuoteRegion {
+            open: Span::new(start, start + 1),
+            close: Some(Span::new(end - 1, end)),
+            inner: Span::new(start + 1, end - 1),
+            depth,
+            closed: true,
+        }
+    }
+
+    #[test]
+    fn outer_index_finds_what_a_full_scan_finds() {
+        // A long region that outlasts later short ones, a nested one, and disjoint ones.
+        let regions = [
+            region(0, 100, 0),
+            region(10, 20, 1),
+            region(30, 40, 0),
+            region(120, 130, 0),
+            region(140, 150, 0),
+        ];
+        let index = OuterIndex::new(&regions);
+        for start in 0..160 {
+            for end in start..start + 30 {
+                let span = Span::new(start, end);
+                let scan: Vec<Span> = regions
+                    .iter()
+                    .filter(|r| r.depth == 0 && r.outer().overlaps(span))
+                    .map(|r| r.outer())
+                    .collect();
+                let indexed: Vec<Span> = index.overlapping(span).collect();
+                assert_eq!(scan, indexed, "span {start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn mention_index_keeps_every_mention_that_contains_the_head() {
+        let text = "The Minister of State for Health Ann Lee said it.";
+        let mut doc =
+            stancegraph_core::Document::new(None, text, stancegraph_core::Metadata::default());
+        let mention = |start: usize, end: usize| stancegraph_core::Mention {
+            span: Span::new(start, end),
+            entity_type: EntityType::Per,
+            kind: MentionKind::Name,
+            entity: None,
+            resolution: None,
+            resolution_confidence: None,
+            stage: String::new(),
+            confidence: 1.0,
+        };
+        // A long mention that outlasts shorter ones after it, and nested ones.
+        doc.mentions = vec![
+            mention(0, 40),
+            mention(4, 12),
+            mention(16, 21),
+            mention(33, 36),
+            mention(37, 40),
+        ];
+        let index = MentionIndex::new(&doc);
+        for start in 0..text.len() {
+            for end in start..text.len() {
+                let head = Span::new(start, end);
+                let range = index.containing(&doc, head);
+                for (i, m) in doc.mentions.iter().enumerate() {
+                    if m.span.start <= head.start && head.end <= m.span.end {
+                        assert!(range.contains(&i), "mention {i} for head {start}..{end}");
+                    }
+                }
+            }
+        }
+    }
+}
