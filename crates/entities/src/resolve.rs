@@ -1095,6 +1095,17 @@ impl<'r, 'd> State<'r, 'd> {
             found.push((start..i + 1, country, leader));
         }
         found.sort_by_key(|(range, country, _)| (country.is_none(), range.start));
+        // The main country counts GPE mentions, which this loop never adds: count them once.
+        let mut main_country: Option<Option<String>> = None;
+        // Governments by country, and the first one named: indexes kept in step with
+        // `government`, the only place that sets `government_of`.
+        let mut governments: HashMap<String, usize> = HashMap::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            if let Some(country) = &e.government_of {
+                governments.entry(country.clone()).or_insert(i);
+            }
+        }
+        let mut first_named = self.entities.iter().find_map(|e| e.government_of.clone());
         for (range, country, leader) in found {
             let country = match country {
                 Some(country) => country,
@@ -1102,12 +1113,13 @@ impl<'r, 'd> State<'r, 'd> {
                     let leader_country = leader
                         .and_then(|e| self.entities.get(e))
                         .and_then(|e| e.roles.iter().find_map(|r| r.country.clone()));
-                    let named = self
-                        .entities
-                        .iter()
-                        .filter_map(|e| e.government_of.clone())
-                        .next();
-                    match leader_country.or(named).or_else(|| self.main_country()) {
+                    let named = first_named.clone();
+                    let main = || {
+                        main_country
+                            .get_or_insert_with(|| self.main_country())
+                            .clone()
+                    };
+                    match leader_country.or(named).or_else(main) {
                         Some(country) => country,
                         None => continue,
                     }
@@ -1130,7 +1142,15 @@ impl<'r, 'd> State<'r, 'd> {
             work.words = vec![self.text_of(range)];
             self.mentions.push(work);
             let m = self.mentions.len() - 1;
-            let government = self.government(&country, m);
+            let government = match governments.get(&country) {
+                Some(&g) => g,
+                None => {
+                    let g = self.government(&country, m);
+                    governments.insert(country.clone(), g);
+                    first_named.get_or_insert_with(|| country.clone());
+                    g
+                }
+            };
             self.assign(m, government, how, 0.75);
             if let Some(leader) = leader {
                 let span = self.mentions[m].span;
@@ -1224,35 +1244,49 @@ impl<'r, 'd> State<'r, 'd> {
             let head = self.lower(end - 1);
             found.push((i..end, head));
         }
+        // Indexes instead of scans per description: the people holding each title head
+        // (roles do not change below), and each entity's mention starts, kept sorted.
+        let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            if e.entity_type != EntityType::Per {
+                continue;
+            }
+            for r in &e.roles {
+                let lower = r.title.to_lowercase();
+                if let Some(last) = lower.split([' ', '-']).next_back() {
+                    let owners = holders.entry(last.to_string()).or_default();
+                    if owners.last() != Some(&i) {
+                        owners.push(i);
+                    }
+                }
+            }
+        }
+        let mut starts_of: HashMap<usize, Vec<usize>> = HashMap::new();
+        for w in &self.mentions {
+            if let Some(e) = w.entity {
+                starts_of.entry(e).or_default().push(w.span.start);
+            }
+        }
+        for starts in starts_of.values_mut() {
+            starts.sort_unstable();
+        }
         for (range, head) in found {
             let start_byte = self.span_of(range.clone()).map_or(0, |s| s.start);
-            let last_before = |e: usize| {
-                self.mentions
-                    .iter()
-                    .filter(|w| w.entity == Some(e) && w.span.start < start_byte)
-                    .map(|w| w.span.start)
-                    .max()
+            // (mentions before the description, start of the latest of them)
+            let before = |e: usize| {
+                let starts = starts_of.get(&e)?;
+                let count = starts.partition_point(|&s| s < start_byte);
+                let at = *starts.get(count.checked_sub(1)?)?;
+                Some((count, at))
             };
-            let candidate = self
-                .entities
+            let candidate = holders
+                .get(&head)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
                 .iter()
-                .enumerate()
-                .filter(|(_, e)| e.entity_type == EntityType::Per)
-                .filter(|(_, e)| {
-                    e.roles.iter().any(|r| {
-                        r.title.to_lowercase().split([' ', '-']).next_back() == Some(head.as_str())
-                    })
-                })
-                .filter_map(|(i, _)| last_before(i).map(|at| (i, at)))
+                .filter_map(|&i| before(i).map(|found| (i, found)))
                 // The most mentioned holder of the title so far, then the latest.
-                .max_by_key(|&(i, at)| {
-                    let count = self
-                        .mentions
-                        .iter()
-                        .filter(|w| w.entity == Some(i) && w.span.start < start_byte)
-                        .count();
-                    (count, at)
-                })
+                .max_by_key(|&(_, found)| found)
                 .map(|(i, _)| i);
             let Some(entity) = candidate else { continue };
             let Some(work) = self.work(
@@ -1264,9 +1298,12 @@ impl<'r, 'd> State<'r, 'd> {
             ) else {
                 continue;
             };
+            let start = work.span.start;
             self.mentions.push(work);
             let m = self.mentions.len() - 1;
             self.assign(m, entity, "title", 0.8);
+            let starts = starts_of.entry(entity).or_default();
+            starts.insert(starts.partition_point(|&s| s <= start), start);
         }
         self.sort_mentions();
     }
