@@ -200,6 +200,18 @@ pub(crate) fn read_jsonl(
     read_jsonl_stream(ing, source, std::io::Cursor::new(raw), state)
 }
 
+/// `file` as a buffered reader, decompressed when its first bytes are a gzip header.
+fn gunzipped_if_gzip(file: std::fs::File) -> std::io::Result<Box<dyn BufRead>> {
+    let mut file = std::io::BufReader::new(file);
+    if decode::is_gzip(file.fill_buf()?) {
+        Ok(Box::new(std::io::BufReader::new(
+            flate2::read::MultiGzDecoder::new(file),
+        )))
+    } else {
+        Ok(Box::new(file))
+    }
+}
+
 /// A JSONL file, gzipped or not, read line by line: memory stays bounded by
 /// `source.max_bytes` per line whatever the size of the file.
 pub(crate) fn read_jsonl_file(
@@ -208,16 +220,9 @@ pub(crate) fn read_jsonl_file(
     file: std::fs::File,
     state: &mut ReadState<'_>,
 ) -> ControlFlow<()> {
-    let mut file = std::io::BufReader::new(file);
-    let gz = match file.fill_buf() {
-        Ok(head) => decode::is_gzip(head),
-        Err(e) => return state.emit(failed(source, source, e.to_string())),
-    };
-    if gz {
-        let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
-        read_jsonl_stream(ing, source, reader, state)
-    } else {
-        read_jsonl_stream(ing, source, file, state)
+    match gunzipped_if_gzip(file) {
+        Ok(reader) => read_jsonl_stream(ing, source, reader, state),
+        Err(e) => state.emit(failed(source, source, e.to_string())),
     }
 }
 
@@ -516,16 +521,9 @@ pub(crate) fn read_warc_file(
     file: std::fs::File,
     state: &mut ReadState<'_>,
 ) -> ControlFlow<()> {
-    let mut file = std::io::BufReader::new(file);
-    let gz = match file.fill_buf() {
-        Ok(head) => decode::is_gzip(head),
-        Err(e) => return state.emit(failed(source, source, e.to_string())),
-    };
-    if gz {
-        let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
-        read_warc(ing, source, reader, state)
-    } else {
-        read_warc(ing, source, file, state)
+    match gunzipped_if_gzip(file) {
+        Ok(reader) => read_warc(ing, source, reader, state),
+        Err(e) => state.emit(failed(source, source, e.to_string())),
     }
 }
 

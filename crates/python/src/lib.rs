@@ -573,15 +573,8 @@ impl Graph {
         })?;
         const NAME: &str = "export";
         let spec = ExportSpec {
-            format: parsed,
             path: Some(NAME.into()),
-            min_confidence: None,
-            edge_kinds: Vec::new(),
-            node_types: Vec::new(),
-            since: None,
-            until: None,
-            actor_network: false,
-            top_actors: None,
+            ..ExportSpec::new(parsed)
         };
         py.allow_threads(|| {
             let files = render(&self.inner, &spec).map_err(graph_error)?;
