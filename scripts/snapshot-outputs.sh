@@ -49,7 +49,7 @@ rm -rf "${dir:?}"/*
 
 # Outputs carry no timestamps except the run's own; strip fields that legitimately differ
 # between two runs (wall-clock times, the binary's path) so the comparison is about content.
-normalise() { sed -E 's/"(seconds|elapsed_ms|elapsed_s|started_at|finished_at|wall_ms)": ?[0-9.eE+"T:Z-]+/"\1":0/g' "$1"; }
+normalise() { sed -E 's/"(seconds|elapsed_ms|elapsed_s|started_at|finished_at|wall_ms|words_per_second|words_per_sec|words_per_s|tokens_per_second|docs_per_second)": ?[0-9.eE+"T:Z-]+/"\1":0/g' "$1"; }
 
 snapshot_run() { # NAME INPUT...
   local name="$1"; shift
