@@ -1,0 +1,27 @@
+//! A fine-tuned MiniLM encoder for named entities and quote attribution.
+//!
+//! Always compiled (training in crates/bert depends on it without candle):
+//! - [`wordpiece`]: BERT uncased word pieces of one of our tokens;
+//! - [`case`]: the case-shape class each piece carries into the heads;
+//! - [`windows`]: overlapping windows over a whole document and which window each token
+//!   reads its label from;
+//! - [`spec`]: `heads.json`, the description of a model directory;
+//! - [`bio`]: constrained BIO (Viterbi) decoding.
+//!
+//! With the default `candle` feature, the model runs in pure Rust on candle and the
+//! `entities.encoder` and `quotes.encoder` stages produce the same layers as the default
+//! `entities.ner` and quote stages.
+#![deny(missing_docs)]
+
+pub mod bio;
+pub mod case;
+mod error;
+pub mod spec;
+pub mod windows;
+pub mod wordpiece;
+
+pub use case::{case_shape, N_CASE_SHAPES};
+pub use error::EncoderError;
+pub use spec::{EncoderSpec, HeadSpec};
+pub use windows::{build_windows, encode_tokens, DocumentWindows, Window, WindowSpec};
+pub use wordpiece::{SpecialIds, WordPiece};
