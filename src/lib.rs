@@ -145,7 +145,6 @@ pub fn builtin_registry() -> Registry {
     stancegraph_entities::register(&mut registry);
     stancegraph_quotes::register(&mut registry);
     stancegraph_relations::register(&mut registry);
-    stancegraph_graph::register(&mut registry);
     stancegraph_exec::register(&mut registry);
     stancegraph_bert::register(&mut registry);
     registry

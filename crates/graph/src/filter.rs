@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use stancegraph_core::Polarity;
+use stancegraph_core::{ConfigIssue, Polarity};
 
 use crate::model::{noisy_or, Edge, EdgeKind, Evidence, EvidenceKey, GraphView, Node};
 
@@ -159,19 +159,24 @@ impl ExportSpec {
         self.path.as_deref().unwrap_or(self.format.default_path())
     }
 
-    /// Every problem with the spec, each with its field name.
-    pub fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
+    /// Every problem with the spec, each naming its field (`min_confidence`, `since`,
+    /// `until`, `path`): a caller places them under the table's own path.
+    pub fn issues(&self) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
         if let Some(c) = self.min_confidence {
             if !(0.0..=1.0).contains(&c) {
-                problems.push(format!("min_confidence: {c} is not between 0 and 1"));
+                issues.push(ConfigIssue::new(
+                    "min_confidence",
+                    format!("{c} is not between 0 and 1"),
+                ));
             }
         }
         for (field, date) in [("since", &self.since), ("until", &self.until)] {
             if let Some(date) = date {
                 if !looks_like_date(date) {
-                    problems.push(format!(
-                        "{field}: `{date}` is not an ISO 8601 date (YYYY-MM-DD)"
+                    issues.push(ConfigIssue::new(
+                        field,
+                        format!("`{date}` is not an ISO 8601 date (YYYY-MM-DD)"),
                     ));
                 }
             }
@@ -184,17 +189,24 @@ impl ExportSpec {
             )
         });
         if path.trim().is_empty() || escapes {
-            problems.push(format!(
-                "path: `{path}` must be a relative path inside the output folder"
+            issues.push(ConfigIssue::new(
+                "path",
+                format!("`{path}` must be a relative path inside the output folder"),
             ));
         }
-        problems
+        issues
+    }
+
+    /// [`ExportSpec::issues`] as `field: message` text, for callers not yet reading the
+    /// typed issues.
+    pub fn problems(&self) -> Vec<String> {
+        self.issues().iter().map(ToString::to_string).collect()
     }
 
     pub fn validate(&self) -> Result<(), GraphError> {
-        match self.problems() {
-            problems if problems.is_empty() => Ok(()),
-            problems => Err(GraphError::InvalidSpec(problems.join("; "))),
+        match self.issues() {
+            issues if issues.is_empty() => Ok(()),
+            issues => Err(GraphError::InvalidSpec(issues)),
         }
     }
 }

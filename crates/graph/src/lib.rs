@@ -16,7 +16,7 @@ mod merge;
 mod model;
 mod sorted;
 
-use stancegraph_core::Registry;
+use stancegraph_core::ConfigIssue;
 
 pub use export::ExportSink;
 pub use filter::{
@@ -35,13 +35,19 @@ pub enum GraphError {
     Json(#[from] serde_json::Error),
     #[error("graph JSON: {0}")]
     Invalid(String),
-    #[error("export spec: {0}")]
-    InvalidSpec(String),
+    /// Every problem of an `[[exports]]` table, each naming its field.
+    #[error("export spec: {}", join_issues(.0))]
+    InvalidSpec(Vec<ConfigIssue>),
     #[error("writing {format}: {message}")]
     Write {
         format: &'static str,
         message: String,
     },
+}
+
+fn join_issues(issues: &[ConfigIssue]) -> String {
+    let texts: Vec<String> = issues.iter().map(ToString::to_string).collect();
+    texts.join("; ")
 }
 
 impl GraphError {
@@ -89,6 +95,3 @@ pub fn render_view(
     write_view(view, spec, &mut sink)?;
     Ok(sink.files)
 }
-
-/// Registers the graph crate's stages (none: the graph is built by the runner's sink).
-pub fn register(_registry: &mut Registry) {}

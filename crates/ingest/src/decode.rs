@@ -12,8 +12,6 @@ pub enum DecodeError {
     Binary(usize),
     #[error("empty document")]
     Empty,
-    #[error("{size} bytes is over the limit of {limit} (source.max_bytes)")]
-    TooLarge { size: u64, limit: u64 },
     #[error("gzip: {0}")]
     Gzip(String),
     /// Decompression stops one byte past the limit, so the real size is unknown.
