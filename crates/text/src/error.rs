@@ -9,8 +9,8 @@ pub enum TextError {
         #[source]
         source: std::io::Error,
     },
-    #[error("model {path}: {message}")]
-    Model { path: PathBuf, message: String },
+    #[error(transparent)]
+    Model(#[from] stancegraph_linear::LinearError),
     #[error("{path}:{line}: {message}")]
     Conllu {
         path: PathBuf,

@@ -202,11 +202,11 @@ fn ratio(a: usize, b: usize) -> f64 {
     a as f64 / b.max(1) as f64
 }
 
+/// F1 of `correct` matches between `gold` gold and `system` predicted items, by the one
+/// precision/recall/F1 of every eval command: nothing gold and nothing predicted scores 0
+/// (an empty evaluation proves nothing), not 1.
 fn f1(correct: usize, gold: usize, system: usize) -> f64 {
-    if gold + system == 0 {
-        return 1.0;
-    }
-    2.0 * correct as f64 / (gold + system) as f64
+    stancegraph_core::metrics::precision_recall_f1(correct, system, correct, gold).2
 }
 
 /// Scores `tagger` (and `parser`, when given) on treebank sentences. With `raw`, the
@@ -359,5 +359,18 @@ fn evaluate_raw(
         )),
         words: gold_n,
         ..Scores::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn f1_is_the_shared_one_and_empty_input_scores_zero() {
+        assert_eq!(f1(0, 0, 0), 0.0);
+        assert_eq!(f1(3, 4, 4), 0.75);
+        assert!((f1(2, 4, 2) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(f1(0, 5, 3), 0.0);
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::conllu::TreebankSentence;
-use crate::perceptron::{hash_str, mix, KeyMap, Reader, Writer};
+use stancegraph_linear::{hash_str, mix, FormatError, KeyMap, Reader, Writer};
 
 /// How a lemma is made from its form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -189,7 +189,7 @@ impl Lemmatizer {
         }
     }
 
-    pub fn read(input: &mut Reader) -> Result<Lemmatizer, String> {
+    pub fn read(input: &mut Reader) -> Result<Lemmatizer, FormatError> {
         let mut lemmatizer = Lemmatizer::default();
         for _ in 0..input.u32()? {
             let lowercase = input.u8()? != 0;
@@ -251,7 +251,7 @@ mod tests {
         assert_eq!(l.lemma("The", "DT", "DET"), "the");
         let mut w = Writer::default();
         l.write(&mut w);
-        let back = Lemmatizer::read(&mut Reader::new(&w.bytes)).unwrap();
+        let back = Lemmatizer::read(&mut Reader::new(w.as_bytes())).unwrap();
         assert_eq!(back.lemma("ladies", "NNS", "NOUN"), "lady");
     }
 }

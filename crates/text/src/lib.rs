@@ -14,12 +14,10 @@
 mod conllu;
 mod error;
 mod eval;
-mod feature_index;
 mod lemma;
 mod parser;
-mod perceptron;
 mod sentences;
-mod stages;
+mod stage;
 mod tagger;
 mod tokenize;
 
@@ -37,7 +35,7 @@ pub use eval::{evaluate, prune_parser, tagged_examples, train_parser, train_tagg
 pub use lemma::Lemmatizer;
 pub use parser::{Parse, Parser, ParserExample, ParserOptions};
 pub use sentences::{segment, split_sentences};
-pub use stages::{register, ParseConfig, PosConfig, TokenizeConfig};
+pub use stage::{register, ParseConfig, PosConfig, TokenizeConfig};
 pub use tagger::{Tagger, TaggerOptions};
 pub use tokenize::{is_abbreviation, is_separator, tokenize, tokenize_into};
 

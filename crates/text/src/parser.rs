@@ -6,11 +6,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::conllu::TreebankSentence;
-use crate::perceptron::{feature, hash_str, Reader, Shuffler, Trainer, Weights, Writer};
-use crate::tagger::write_file;
+use stancegraph_linear::{
+    decode_model, feature_key, hash_str, load_model, save_model, FormatError, Header, Reader,
+    Score, Shuffler, Trainer, Weights, Writer,
+};
+
 use crate::TextError;
 
-const MAGIC: &[u8] = b"SGDEP1";
+/// Model file header (the layout is the one of the former `SGDEP1` files).
+const HEADER: Header = Header::new("dependency parser", *b"DEP ", 1);
 const NONE: usize = usize::MAX;
 const SHIFT: usize = 0;
 
@@ -216,74 +220,74 @@ fn features(state: &State, ctx: &Context, out: &mut Vec<u64>) {
     let b0nl = state.nl.get(b0).copied().unwrap_or(0).min(4);
     out.clear();
     out.extend_from_slice(&[
-        feature(0, &[]),
-        feature(1, &[s0w]),
-        feature(2, &[s0t]),
-        feature(3, &[s0w, s0t]),
-        feature(4, &[s1w]),
-        feature(5, &[s1t]),
-        feature(6, &[s1w, s1t]),
-        feature(7, &[b0w]),
-        feature(8, &[b0t]),
-        feature(9, &[b0w, b0t]),
-        feature(10, &[b1w]),
-        feature(11, &[b1t]),
-        feature(12, &[b1w, b1t]),
-        feature(13, &[b2w]),
-        feature(14, &[b2t]),
-        feature(15, &[s0w, s0t, b0w, b0t]),
-        feature(16, &[s0w, s0t, b0w]),
-        feature(17, &[s0w, b0w, b0t]),
-        feature(18, &[s0w, s0t, b0t]),
-        feature(19, &[s0t, b0w, b0t]),
-        feature(20, &[s0w, b0w]),
-        feature(21, &[s0t, b0t]),
-        feature(22, &[b0t, b1t]),
-        feature(23, &[b0t, b1t, b2t]),
-        feature(24, &[s0t, b0t, b1t]),
-        feature(25, &[s1t, s0t, b0t]),
-        feature(26, &[s0t, ctx.t(s0l1), b0t]),
-        feature(27, &[s0t, ctx.t(s0r1), b0t]),
-        feature(28, &[s0t, b0t, ctx.t(b0l1)]),
-        feature(29, &[s2t, s1t, s0t]),
-        feature(30, &[s1t, s0t]),
-        feature(31, &[s1w, s0w]),
-        feature(32, &[s1t, b0t]),
-        feature(33, &[s0w, dist]),
-        feature(34, &[s0t, dist]),
-        feature(35, &[b0w, dist]),
-        feature(36, &[b0t, dist]),
-        feature(37, &[s0w, b0w, dist]),
-        feature(38, &[s0t, b0t, dist]),
-        feature(39, &[s0w, s0nr]),
-        feature(40, &[s0t, s0nr]),
-        feature(41, &[s0w, s0nl]),
-        feature(42, &[s0t, s0nl]),
-        feature(43, &[b0w, b0nl]),
-        feature(44, &[b0t, b0nl]),
-        feature(45, &[ctx.w(s0l1)]),
-        feature(46, &[ctx.t(s0l1)]),
-        feature(47, &[label_of(state, s0l1)]),
-        feature(48, &[ctx.w(s0r1)]),
-        feature(49, &[ctx.t(s0r1)]),
-        feature(50, &[label_of(state, s0r1)]),
-        feature(51, &[ctx.w(b0l1)]),
-        feature(52, &[ctx.t(b0l1)]),
-        feature(53, &[label_of(state, b0l1)]),
-        feature(54, &[ctx.t(s0l2), label_of(state, s0l2)]),
-        feature(55, &[ctx.t(s0r2), label_of(state, s0r2)]),
-        feature(56, &[ctx.t(b0l2), label_of(state, b0l2)]),
-        feature(57, &[s0t, ctx.t(s0l1), ctx.t(s0l2)]),
-        feature(58, &[s0t, ctx.t(s0r1), ctx.t(s0r2)]),
-        feature(59, &[b0t, ctx.t(b0l1), ctx.t(b0l2)]),
-        feature(60, &[s0w, label_of(state, s0l1), label_of(state, s0r1)]),
-        feature(61, &[s0t, label_of(state, s0l1), label_of(state, s0r1)]),
-        feature(62, &[b0w, label_of(state, b0l1), label_of(state, b0l2)]),
-        feature(63, &[s1t, ctx.t(s1r1), s0t]),
-        feature(64, &[s0t, label_of(state, s0), b0t]),
-        feature(65, &[s1w, b0w]),
-        feature(66, &[b0w, b1w]),
-        feature(67, &[s0t, b0w, b1t]),
+        feature_key(0, &[]),
+        feature_key(1, &[s0w]),
+        feature_key(2, &[s0t]),
+        feature_key(3, &[s0w, s0t]),
+        feature_key(4, &[s1w]),
+        feature_key(5, &[s1t]),
+        feature_key(6, &[s1w, s1t]),
+        feature_key(7, &[b0w]),
+        feature_key(8, &[b0t]),
+        feature_key(9, &[b0w, b0t]),
+        feature_key(10, &[b1w]),
+        feature_key(11, &[b1t]),
+        feature_key(12, &[b1w, b1t]),
+        feature_key(13, &[b2w]),
+        feature_key(14, &[b2t]),
+        feature_key(15, &[s0w, s0t, b0w, b0t]),
+        feature_key(16, &[s0w, s0t, b0w]),
+        feature_key(17, &[s0w, b0w, b0t]),
+        feature_key(18, &[s0w, s0t, b0t]),
+        feature_key(19, &[s0t, b0w, b0t]),
+        feature_key(20, &[s0w, b0w]),
+        feature_key(21, &[s0t, b0t]),
+        feature_key(22, &[b0t, b1t]),
+        feature_key(23, &[b0t, b1t, b2t]),
+        feature_key(24, &[s0t, b0t, b1t]),
+        feature_key(25, &[s1t, s0t, b0t]),
+        feature_key(26, &[s0t, ctx.t(s0l1), b0t]),
+        feature_key(27, &[s0t, ctx.t(s0r1), b0t]),
+        feature_key(28, &[s0t, b0t, ctx.t(b0l1)]),
+        feature_key(29, &[s2t, s1t, s0t]),
+        feature_key(30, &[s1t, s0t]),
+        feature_key(31, &[s1w, s0w]),
+        feature_key(32, &[s1t, b0t]),
+        feature_key(33, &[s0w, dist]),
+        feature_key(34, &[s0t, dist]),
+        feature_key(35, &[b0w, dist]),
+        feature_key(36, &[b0t, dist]),
+        feature_key(37, &[s0w, b0w, dist]),
+        feature_key(38, &[s0t, b0t, dist]),
+        feature_key(39, &[s0w, s0nr]),
+        feature_key(40, &[s0t, s0nr]),
+        feature_key(41, &[s0w, s0nl]),
+        feature_key(42, &[s0t, s0nl]),
+        feature_key(43, &[b0w, b0nl]),
+        feature_key(44, &[b0t, b0nl]),
+        feature_key(45, &[ctx.w(s0l1)]),
+        feature_key(46, &[ctx.t(s0l1)]),
+        feature_key(47, &[label_of(state, s0l1)]),
+        feature_key(48, &[ctx.w(s0r1)]),
+        feature_key(49, &[ctx.t(s0r1)]),
+        feature_key(50, &[label_of(state, s0r1)]),
+        feature_key(51, &[ctx.w(b0l1)]),
+        feature_key(52, &[ctx.t(b0l1)]),
+        feature_key(53, &[label_of(state, b0l1)]),
+        feature_key(54, &[ctx.t(s0l2), label_of(state, s0l2)]),
+        feature_key(55, &[ctx.t(s0r2), label_of(state, s0r2)]),
+        feature_key(56, &[ctx.t(b0l2), label_of(state, b0l2)]),
+        feature_key(57, &[s0t, ctx.t(s0l1), ctx.t(s0l2)]),
+        feature_key(58, &[s0t, ctx.t(s0r1), ctx.t(s0r2)]),
+        feature_key(59, &[b0t, ctx.t(b0l1), ctx.t(b0l2)]),
+        feature_key(60, &[s0w, label_of(state, s0l1), label_of(state, s0r1)]),
+        feature_key(61, &[s0t, label_of(state, s0l1), label_of(state, s0r1)]),
+        feature_key(62, &[b0w, label_of(state, b0l1), label_of(state, b0l2)]),
+        feature_key(63, &[s1t, ctx.t(s1r1), s0t]),
+        feature_key(64, &[s0t, label_of(state, s0), b0t]),
+        feature_key(65, &[s1w, b0w]),
+        feature_key(66, &[b0w, b1w]),
+        feature_key(67, &[s0t, b0w, b1t]),
     ]);
 }
 
@@ -425,6 +429,8 @@ impl Parser {
         let n_labels = labels.len();
         let n_classes = 1 + 2 * n_labels;
         let mut trainer = Trainer::new(n_classes);
+        // The shipped models were trained with the clock one tick ahead of the updates.
+        trainer.tick();
         let mut shuffler = Shuffler::new(options.seed);
         let mut order: Vec<usize> = (0..train.len()).collect();
         let mut feats = Vec::with_capacity(72);
@@ -557,23 +563,31 @@ impl Parser {
         )
     }
 
+    /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Writer::default();
-        out.bytes.extend_from_slice(MAGIC);
-        out.strings(&self.labels);
-        out.u32(self.root_label as u32);
-        self.weights.write(&mut out);
-        out.bytes
+        HEADER.write(&mut out);
+        self.encode(&mut out);
+        out.into_bytes()
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Parser, String> {
-        let mut input = Reader::new(bytes);
-        input.expect_magic(MAGIC)?;
+    fn encode(&self, out: &mut Writer) {
+        out.strings(&self.labels);
+        out.u32(self.root_label as u32);
+        self.weights.write_quantized(out);
+    }
+
+    /// Reads a model from the bytes of a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Parser, FormatError> {
+        decode_model(bytes, &HEADER, Parser::decode)
+    }
+
+    fn decode(input: &mut Reader) -> Result<Parser, FormatError> {
         let labels = input.strings()?;
         let root_label = input.u32()? as usize;
-        let weights = Weights::read(&mut input)?;
+        let weights = Weights::read_quantized(input)?;
         if weights.n_classes() != 1 + 2 * labels.len() || root_label >= labels.len() {
-            return Err("weights and label table disagree".into());
+            return Err(input.invalid("weights and label table disagree"));
         }
         Ok(Parser {
             labels,
@@ -582,16 +596,14 @@ impl Parser {
         })
     }
 
+    /// Writes the model file.
     pub fn save(&self, path: &Path) -> Result<(), TextError> {
-        write_file(path, &self.to_bytes())
+        Ok(save_model(path, &HEADER, |out| self.encode(out))?)
     }
 
+    /// Reads a model file (from disk, else from the embedded models).
     pub fn load(path: &Path) -> Result<Parser, TextError> {
-        let bytes = stancegraph_assets::read(path).map_err(|e| TextError::io(path, e.into()))?;
-        Parser::from_bytes(&bytes).map_err(|message| TextError::Model {
-            path: path.to_path_buf(),
-            message,
-        })
+        Ok(load_model(path, &HEADER, Parser::decode)?)
     }
 }
 

@@ -6,10 +6,15 @@ use std::path::Path;
 
 use crate::conllu::TreebankSentence;
 use crate::lemma::Lemmatizer;
-use crate::perceptron::{feature, hash_str, KeyMap, Reader, Shuffler, Trainer, Weights, Writer};
+use stancegraph_linear::{
+    decode_model, feature_key, hash_str, load_model, save_model, word_shape, FormatError, Header,
+    KeyMap, Reader, Score, Shuffler, Trainer, Weights, Writer,
+};
+
 use crate::TextError;
 
-const MAGIC: &[u8] = b"SGPOS3";
+/// Model file header (the layout is the one of the former `SGPOS3` files).
+const HEADER: Header = Header::new("POS tagger", *b"POS ", 3);
 
 /// Word-level values the features are built from, computed once per sentence.
 #[derive(Clone, Copy, Default)]
@@ -24,36 +29,6 @@ struct WordInfo {
     ambiguity: u64,
 }
 
-fn shape_of(word: &str) -> String {
-    let mut out = String::new();
-    let mut last = '\0';
-    let mut run = 0;
-    for c in word.chars() {
-        let m = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_ascii_digit() {
-            'd'
-        } else if c.is_alphabetic() {
-            'a'
-        } else {
-            c
-        };
-        if m == last {
-            run += 1;
-            if run > 2 {
-                continue;
-            }
-        } else {
-            run = 1;
-            last = m;
-        }
-        out.push(m);
-    }
-    out
-}
-
 fn word_info(word: &str) -> WordInfo {
     let lower = word.to_lowercase();
     let chars: Vec<(usize, char)> = lower.char_indices().collect();
@@ -63,7 +38,7 @@ fn word_info(word: &str) -> WordInfo {
     let mut info = WordInfo {
         lower: hash_str(&lower),
         form: hash_str(word),
-        shape: hash_str(&shape_of(word)),
+        shape: hash_str(&word_shape(word, 2)),
         ..WordInfo::default()
     };
     for k in 1..=4 {
@@ -120,45 +95,45 @@ fn features(words: &[WordInfo], i: usize, prev: u64, prev2: u64, out: &mut Vec<u
     let (p1, p2, n1, n2) = (at(-1), at(-2), at(1), at(2));
     out.clear();
     out.extend_from_slice(&[
-        feature(0, &[]),
-        feature(1, &[w.lower]),
-        feature(2, &[w.suffix[0]]),
-        feature(3, &[w.suffix[1]]),
-        feature(4, &[w.suffix[2]]),
-        feature(5, &[w.suffix[3]]),
-        feature(6, &[w.prefix[0]]),
-        feature(7, &[w.prefix[1]]),
-        feature(8, &[w.prefix[2]]),
-        feature(9, &[w.shape]),
-        feature(10, &[prev]),
-        feature(11, &[prev2]),
-        feature(12, &[prev, prev2]),
-        feature(13, &[prev, w.lower]),
-        feature(14, &[p1.lower]),
-        feature(15, &[p1.suffix[2]]),
-        feature(16, &[p2.lower]),
-        feature(17, &[n1.lower]),
-        feature(18, &[n1.suffix[2]]),
-        feature(19, &[n2.lower]),
-        feature(20, &[p1.lower, w.lower]),
-        feature(21, &[w.lower, n1.lower]),
-        feature(22, &[n1.shape]),
-        feature(23, &[p1.shape]),
-        feature(24, &[w.flags, u64::from(i == 0)]),
-        feature(25, &[prev, w.suffix[2]]),
-        feature(26, &[w.form]),
-        feature(27, &[w.shape, prev]),
-        feature(28, &[n1.suffix[1]]),
-        feature(29, &[p1.lower, n1.lower]),
-        feature(30, &[w.suffix[1], n1.lower]),
-        feature(31, &[n2.suffix[2]]),
-        feature(32, &[w.ambiguity]),
-        feature(33, &[n1.ambiguity]),
-        feature(34, &[n2.ambiguity]),
-        feature(35, &[w.ambiguity, n1.ambiguity]),
-        feature(36, &[prev, n1.ambiguity]),
-        feature(37, &[prev, w.ambiguity]),
-        feature(38, &[p1.ambiguity, w.ambiguity, n1.ambiguity]),
+        feature_key(0, &[]),
+        feature_key(1, &[w.lower]),
+        feature_key(2, &[w.suffix[0]]),
+        feature_key(3, &[w.suffix[1]]),
+        feature_key(4, &[w.suffix[2]]),
+        feature_key(5, &[w.suffix[3]]),
+        feature_key(6, &[w.prefix[0]]),
+        feature_key(7, &[w.prefix[1]]),
+        feature_key(8, &[w.prefix[2]]),
+        feature_key(9, &[w.shape]),
+        feature_key(10, &[prev]),
+        feature_key(11, &[prev2]),
+        feature_key(12, &[prev, prev2]),
+        feature_key(13, &[prev, w.lower]),
+        feature_key(14, &[p1.lower]),
+        feature_key(15, &[p1.suffix[2]]),
+        feature_key(16, &[p2.lower]),
+        feature_key(17, &[n1.lower]),
+        feature_key(18, &[n1.suffix[2]]),
+        feature_key(19, &[n2.lower]),
+        feature_key(20, &[p1.lower, w.lower]),
+        feature_key(21, &[w.lower, n1.lower]),
+        feature_key(22, &[n1.shape]),
+        feature_key(23, &[p1.shape]),
+        feature_key(24, &[w.flags, u64::from(i == 0)]),
+        feature_key(25, &[prev, w.suffix[2]]),
+        feature_key(26, &[w.form]),
+        feature_key(27, &[w.shape, prev]),
+        feature_key(28, &[n1.suffix[1]]),
+        feature_key(29, &[p1.lower, n1.lower]),
+        feature_key(30, &[w.suffix[1], n1.lower]),
+        feature_key(31, &[n2.suffix[2]]),
+        feature_key(32, &[w.ambiguity]),
+        feature_key(33, &[n1.ambiguity]),
+        feature_key(34, &[n2.ambiguity]),
+        feature_key(35, &[w.ambiguity, n1.ambiguity]),
+        feature_key(36, &[prev, n1.ambiguity]),
+        feature_key(37, &[prev, w.ambiguity]),
+        feature_key(38, &[p1.ambiguity, w.ambiguity, n1.ambiguity]),
     ]);
 }
 
@@ -286,7 +261,7 @@ impl Tagger {
             set.sort_unstable();
             ambiguity.insert(
                 word,
-                feature(99, &set.iter().map(|&t| t as u64).collect::<Vec<_>>()),
+                feature_key(99, &set.iter().map(|&t| t as u64).collect::<Vec<_>>()),
             );
         }
         for (infos, _) in &mut data {
@@ -305,6 +280,8 @@ impl Tagger {
         }
         let lemmatizer = Lemmatizer::train(train);
         let mut trainer = Trainer::new(classes.len());
+        // The shipped models were trained with the clock one tick ahead of the updates.
+        trainer.tick();
         let mut shuffler = Shuffler::new(options.seed);
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut feats = Vec::with_capacity(40);
@@ -394,9 +371,15 @@ impl Tagger {
         correct as f64 / total.max(1) as f64
     }
 
+    /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Writer::default();
-        out.bytes.extend_from_slice(MAGIC);
+        HEADER.write(&mut out);
+        self.encode(&mut out);
+        out.into_bytes()
+    }
+
+    fn encode(&self, out: &mut Writer) {
         let upos: Vec<String> = self.classes.iter().map(|c| c.0.clone()).collect();
         let xpos: Vec<String> = self.classes.iter().map(|c| c.1.clone()).collect();
         out.strings(&upos);
@@ -415,18 +398,20 @@ impl Tagger {
             out.u64(*k);
             out.u64(*v);
         }
-        self.weights.write(&mut out);
-        self.lemmatizer.write(&mut out);
-        out.bytes
+        self.weights.write_quantized(out);
+        self.lemmatizer.write(out);
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, String> {
-        let mut input = Reader::new(bytes);
-        input.expect_magic(MAGIC)?;
+    /// Reads a model from the bytes of a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, FormatError> {
+        decode_model(bytes, &HEADER, Tagger::decode)
+    }
+
+    fn decode(input: &mut Reader) -> Result<Tagger, FormatError> {
         let upos = input.strings()?;
         let xpos = input.strings()?;
         if upos.len() != xpos.len() {
-            return Err("tag tables differ in length".into());
+            return Err(input.invalid("tag tables differ in length"));
         }
         let classes: Vec<(String, String)> = upos.into_iter().zip(xpos).collect();
         let mut tagdict = KeyMap::default();
@@ -434,10 +419,10 @@ impl Tagger {
             let k = input.u64()?;
             let v = input.u32()?;
             if v as usize >= classes.len() {
-                return Err(format!(
+                return Err(input.invalid(format!(
                     "tag dictionary refers to class {v} of {}",
                     classes.len()
-                ));
+                )));
             }
             tagdict.insert(k, v as u16);
         }
@@ -446,11 +431,11 @@ impl Tagger {
             let k = input.u64()?;
             ambiguity.insert(k, input.u64()?);
         }
-        let weights = Weights::read(&mut input)?;
+        let weights = Weights::read_quantized(input)?;
         if weights.n_classes() != classes.len() {
-            return Err("weights and tag table disagree".into());
+            return Err(input.invalid("weights and tag table disagree"));
         }
-        let lemmatizer = Lemmatizer::read(&mut input)?;
+        let lemmatizer = Lemmatizer::read(input)?;
         Ok(Tagger {
             classes,
             tagdict,
@@ -460,16 +445,14 @@ impl Tagger {
         })
     }
 
+    /// Writes the model file.
     pub fn save(&self, path: &Path) -> Result<(), TextError> {
-        write_file(path, &self.to_bytes())
+        Ok(save_model(path, &HEADER, |out| self.encode(out))?)
     }
 
+    /// Reads a model file (from disk, else from the embedded models).
     pub fn load(path: &Path) -> Result<Tagger, TextError> {
-        let bytes = stancegraph_assets::read(path).map_err(|e| TextError::io(path, e.into()))?;
-        Tagger::from_bytes(&bytes).map_err(|message| TextError::Model {
-            path: path.to_path_buf(),
-            message,
-        })
+        Ok(load_model(path, &HEADER, Tagger::decode)?)
     }
 }
 
@@ -483,24 +466,21 @@ pub(crate) fn argmax(scores: &[f32]) -> usize {
     best
 }
 
-/// Writes a file atomically (temp file + rename), creating parent directories.
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), TextError> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| TextError::io(parent, e))?;
-    }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| TextError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| TextError::io(path, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn shapes_compress_runs() {
-        assert_eq!(shape_of("Bessent"), "Xxx");
-        assert_eq!(shape_of("2025-10"), "dd-dd");
-        assert_eq!(shape_of("U.S."), "X.X.");
+    fn model_files_name_what_is_wrong() {
+        assert!(matches!(
+            Tagger::from_bytes(b"SGPOS3"),
+            Err(FormatError::Magic { .. })
+        ));
+        let mut header_only = Writer::default();
+        HEADER.write(&mut header_only);
+        assert!(matches!(
+            Tagger::from_bytes(header_only.as_bytes()),
+            Err(FormatError::Truncated { offset: 10, .. })
+        ));
     }
 }
