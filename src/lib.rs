@@ -121,6 +121,9 @@ enum TrainTask {
     Quotes(areas::quotes::Train),
     #[command(flatten)]
     Relations(areas::relations::Train),
+    #[cfg(feature = "bert")]
+    #[command(flatten)]
+    Encoder(areas::encoder::Train),
 }
 
 #[derive(Subcommand, Debug)]
@@ -147,6 +150,8 @@ pub fn builtin_registry() -> Registry {
     stancegraph_relations::register(&mut registry);
     stancegraph_exec::register(&mut registry);
     stancegraph_bert::register(&mut registry);
+    #[cfg(feature = "encoder")]
+    stancegraph_encoder::register(&mut registry);
     registry
 }
 
@@ -368,7 +373,7 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
                 println!(
                     "  requires: {}",
                     if io.requires.is_empty() {
-                        "-".into()
+                        "-".to_string()
                     } else {
                         io.requires.join(", ")
                     }
@@ -392,6 +397,8 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
             TrainTask::Entities(cmd) => areas::entities::train(cmd),
             TrainTask::Quotes(cmd) => areas::quotes::train(cmd),
             TrainTask::Relations(cmd) => areas::relations::train(cmd),
+            #[cfg(feature = "bert")]
+            TrainTask::Encoder(cmd) => areas::encoder::train(cmd),
         }
         .map(|_| EXIT_OK),
         Command::Eval(task) => match task {

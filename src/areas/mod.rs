@@ -1,4 +1,6 @@
 //! Per-area commands (`train`, `eval`, `export`), each owned by its crate's area.
+#[cfg(feature = "bert")]
+pub mod encoder;
 pub mod entities;
 pub mod graph;
 pub mod ingest;

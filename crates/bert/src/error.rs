@@ -27,6 +27,10 @@ pub enum BertError {
     },
     #[error("document `{doc}`: {message}")]
     Inference { doc: String, message: String },
+    #[error("training data for {task}: {message}")]
+    Data { task: String, message: String },
+    #[error("training ({stage}): {message}")]
+    Training { stage: String, message: String },
     #[error("the encoder returned {got} vectors for {expected} texts")]
     VectorCount { expected: usize, got: usize },
 }

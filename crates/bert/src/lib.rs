@@ -17,6 +17,7 @@ mod ner;
 mod stages;
 #[cfg(feature = "torch")]
 pub mod torch;
+pub mod training;
 
 pub use align::{model_word, windows, Window};
 pub use config::{BertNerConfig, DeviceSpec, EmbedConfig, NerMode};

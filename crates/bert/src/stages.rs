@@ -74,12 +74,7 @@ impl TypedFactory for EmbedFactory {
     const VERSION: &'static str = "1";
 
     fn io(&self, config: &EmbedConfig) -> StageIo {
-        let ext = format!(
-            "{}{}",
-            layer::EXTENSION_PREFIX,
-            crate::embed::EMBED_EXTENSION
-        );
-        let mut produces = vec![ext.as_str()];
+        let mut produces = vec![layer::Layer::extension(crate::embed::EMBED_EXTENSION)];
         if config.alias_threshold > 0.0 {
             produces.push(layer::ENTITIES);
         }
@@ -195,7 +190,7 @@ mod tests {
         assert!(embed
             .io(&serde_json::json!({"score_stance": true}))
             .produces
-            .contains(&"stances".to_string()));
+            .contains("stances"));
         assert!(
             embed
                 .validate(&serde_json::json!({"alias_threshold": 2.0}))

@@ -1,0 +1,554 @@
+//! `train encoder` (feature `bert`): fine-tunes MiniLM with an NER head (CoNLL-2003) and an
+//! attribution head (PolNeAR source/cue/content) on libtorch, evaluates on dev while it
+//! trains, and exports the best checkpoint as the model directory the `*.encoder` stages read.
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use stancegraph_bert::training::data::{sequences, LabelledText};
+use stancegraph_bert::training::encoder::{encode_tokens, DocumentWindows, WindowSpec, WordPiece};
+use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
+use stancegraph_bert::training::model::EncoderModel;
+use stancegraph_bert::training::trainer::{
+    base_model, decode_documents, train as run_training, DevFigures, TaskData, TrainOptions,
+};
+use stancegraph_core::{Document, Span};
+use stancegraph_entities::{read_conll, tags_to_entities, NerScorer, TokenEntity};
+
+const NER_LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
+/// In the order of the quotes tagger's tags (1 + role × 2 + inside), roles source, cue, content.
+const ATTRIBUTION_LABELS: [&str; 7] = [
+    "O",
+    "B-SOURCE",
+    "I-SOURCE",
+    "B-CUE",
+    "I-CUE",
+    "B-CONTENT",
+    "I-CONTENT",
+];
+const ROLES: [&str; 3] = ["SOURCE", "CUE", "CONTENT"];
+/// Padded pieces per inference batch during dev evaluation.
+const EVAL_BATCH_PIECES: usize = 4096;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Train {
+    /// Fine-tune the MiniLM encoder (NER + attribution heads) on libtorch and export it
+    /// (see data/models/encoder/README.md).
+    Encoder(TrainArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// Base model directory (config.json, vocab.txt, model.safetensors): all-MiniLM-L6-v2
+    /// from scripts/fetch-test-models.sh.
+    #[arg(long, default_value = ".cache/models/minilm")]
+    pub base: PathBuf,
+    /// CoNLL-2003 training file (NER head); omit to train without it.
+    #[arg(long)]
+    pub conll_train: Option<PathBuf>,
+    #[arg(long, requires = "conll_train")]
+    pub conll_dev: Option<PathBuf>,
+    /// PolNeAR training split directory (attribution head); omit to train without it.
+    #[arg(long)]
+    pub polnear_train: Option<PathBuf>,
+    #[arg(long, requires = "polnear_train")]
+    pub polnear_dev: Option<PathBuf>,
+    /// Checkpoint directory (last.* and best.*).
+    #[arg(long)]
+    pub checkpoints: PathBuf,
+    /// Model directory to export the best checkpoint to (e.g. data/models/encoder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue from the last checkpoint in --checkpoints.
+    #[arg(long)]
+    pub resume: bool,
+    /// Skip training: export (and score) the best checkpoint in --checkpoints.
+    #[arg(long, requires = "out")]
+    pub export_only: bool,
+    /// Stored precision of body matrices: int8-row, f16 or f32.
+    #[arg(long, default_value = "int8-row")]
+    pub precision: String,
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Wall-clock bound of the run (the learning rate decays to 0 by then).
+    #[arg(long)]
+    pub max_minutes: Option<f64>,
+    /// Step bound of the run (smoke tests).
+    #[arg(long)]
+    pub steps: Option<u64>,
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    /// Padded word pieces per batch and task.
+    #[arg(long, default_value_t = 1024)]
+    pub batch_pieces: usize,
+    /// Training window of the NER data (CoNLL documents cut without overlap).
+    #[arg(long, default_value_t = 128)]
+    pub ner_pieces: usize,
+    /// Training window of the attribution data; also the inference window in heads.json.
+    #[arg(long, default_value_t = 256)]
+    pub max_pieces: usize,
+    /// Overlap of inference windows written to heads.json (and used for dev scoring).
+    #[arg(long, default_value_t = 64)]
+    pub stride: usize,
+    #[arg(long, default_value_t = 1e-4)]
+    pub lr_body: f64,
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr_heads: f64,
+    #[arg(long, default_value_t = 60)]
+    pub warmup_steps: u64,
+    #[arg(long, default_value_t = 10.0)]
+    pub checkpoint_minutes: f64,
+    /// Dev documents per task scored at checkpoints (0 = all); the export scores all.
+    #[arg(long, default_value_t = 0)]
+    pub dev_docs: usize,
+    /// Use only the first N training texts of each task (smoke tests).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[arg(long, default_value_t = 20)]
+    pub log_every: u64,
+}
+
+/// The dev side of NER: windows per CoNLL document, and per sentence its length and gold.
+struct NerDev {
+    windows: Vec<DocumentWindows>,
+    sentences: Vec<Vec<(usize, Vec<TokenEntity>)>>,
+}
+
+/// The dev side of attribution: windows per article, its text, token spans and gold spans.
+struct AttributionDev {
+    windows: Vec<DocumentWindows>,
+    articles: Vec<(String, Vec<Span>, [Vec<Span>; 3])>,
+}
+
+fn label_names(labels: &[&str]) -> Vec<String> {
+    labels.iter().map(|l| l.to_string()).collect()
+}
+
+fn bio_ids(entities: &[TokenEntity], len: usize) -> anyhow::Result<Vec<usize>> {
+    let mut ids = vec![0; len];
+    for e in entities {
+        let Some(kind) = NER_LABELS
+            .iter()
+            .position(|l| l.strip_prefix("B-") == Some(&e.label))
+        else {
+            bail!(
+                "CoNLL entity type `{}` is not one of PER, ORG, LOC, MISC",
+                e.label
+            );
+        };
+        for (i, slot) in ids
+            .iter_mut()
+            .enumerate()
+            .take(e.end.min(len))
+            .skip(e.start)
+        {
+            *slot = if i == e.start { kind } else { kind + 1 };
+        }
+    }
+    Ok(ids)
+}
+
+/// CoNLL documents as whole texts (sentences concatenated) with BIO ids, plus their sentences.
+fn conll_texts(path: &Path) -> anyhow::Result<Vec<(LabelledText, Vec<(usize, Vec<TokenEntity>)>)>> {
+    let documents = read_conll(path).with_context(|| format!("reading {}", path.display()))?;
+    if documents.is_empty() {
+        bail!("{}: no CoNLL sentences", path.display());
+    }
+    let mut out = Vec::with_capacity(documents.len());
+    for document in documents {
+        let mut text = LabelledText::default();
+        let mut sentences = Vec::new();
+        for sentence in document.sentences {
+            let ids = bio_ids(&sentence.entities, sentence.words.len())?;
+            text.labels.extend(ids);
+            sentences.push((sentence.words.len(), sentence.entities));
+            text.words.extend(sentence.words);
+        }
+        out.push((text, sentences));
+    }
+    Ok(out)
+}
+
+/// PolNeAR articles tokenized as the pipeline does, with BIO ids of the roles (cues first so
+/// that overlapping annotations keep the most specific role, as the quotes tagger trains).
+fn polnear_texts(
+    dir: &Path,
+) -> anyhow::Result<Vec<(LabelledText, String, Vec<Span>, [Vec<Span>; 3])>> {
+    let examples = stancegraph_quotes::train::load_examples(dir, |doc: &mut Document| {
+        stancegraph_text::tokenize_document(doc, stancegraph_text::DEFAULT_MAX_SENTENCE_TOKENS);
+        Ok(())
+    })
+    .with_context(|| format!("reading PolNeAR from {}", dir.display()))?;
+    if examples.is_empty() {
+        bail!("{}: no PolNeAR articles", dir.display());
+    }
+    let mut out = Vec::with_capacity(examples.len());
+    for example in examples {
+        let mut spans = Vec::new();
+        let mut gold: [Vec<Span>; 3] = Default::default();
+        for g in &example.gold {
+            for (role, span) in [g.source, g.cue, g.content].into_iter().enumerate() {
+                if let Some(span) = span {
+                    spans.push((role, span));
+                    gold[role].push(span);
+                }
+            }
+        }
+        spans.sort_by_key(|(role, s)| (usize::from(*role != 1), s.start));
+        let labels = stancegraph_quotes::tagger::gold_tags(&example.doc, &spans);
+        let text = example.doc.text();
+        let token_spans: Vec<Span> = example.doc.tokens.iter().map(|t| t.span).collect();
+        let words = token_spans
+            .iter()
+            .map(|s| text.get(s.start..s.end).unwrap_or("").to_string())
+            .collect();
+        out.push((
+            LabelledText { words, labels },
+            text.to_string(),
+            token_spans,
+            gold,
+        ));
+    }
+    Ok(out)
+}
+
+fn doc_windows(
+    wordpiece: &WordPiece,
+    words: &[String],
+    spec: WindowSpec,
+) -> anyhow::Result<DocumentWindows> {
+    encode_tokens(wordpiece, words, spec).map_err(|e| anyhow::anyhow!("windows: {e}"))
+}
+
+fn score_ner(
+    model: &EncoderModel,
+    head: usize,
+    dev: &NerDev,
+    docs: usize,
+) -> anyhow::Result<BTreeMap<String, f64>> {
+    let docs = if docs == 0 {
+        dev.windows.len()
+    } else {
+        docs.min(dev.windows.len())
+    };
+    let labels = decode_documents(model, head, &dev.windows[..docs], EVAL_BATCH_PIECES)?;
+    let mut scorer = NerScorer::default();
+    for (predicted, sentences) in labels.iter().zip(&dev.sentences) {
+        let mut offset = 0;
+        for (len, gold) in sentences {
+            let tags: Vec<String> = predicted
+                .get(offset..offset + len)
+                .unwrap_or(&[])
+                .iter()
+                .map(|&l| NER_LABELS.get(l).copied().unwrap_or("O").to_string())
+                .collect();
+            scorer.add_sentence(gold, &tags_to_entities(&tags), *len);
+            offset += len;
+        }
+    }
+    let scores = scorer.scores();
+    let mut out = BTreeMap::new();
+    out.insert("ner_f1".to_string(), scores.f1);
+    for (kind, prf) in &scores.per_type {
+        out.insert(format!("ner_f1_{kind}"), prf.f1);
+    }
+    Ok(out)
+}
+
+/// Leading and trailing whitespace off a span (as the quotes scorer compares spans).
+fn trim(text: &str, span: Span) -> Span {
+    let Some(slice) = text.get(span.start..span.end) else {
+        return span;
+    };
+    let start = span.start + (slice.len() - slice.trim_start().len());
+    let end = span.end - (slice.len() - slice.trim_end().len());
+    if start >= end {
+        span
+    } else {
+        Span::new(start, end)
+    }
+}
+
+/// Exact-match P/R/F1 per role over predicted token spans, counted as `eval quotes` counts
+/// (trimmed, de-duplicated byte spans per document).
+fn score_attribution(
+    model: &EncoderModel,
+    head: usize,
+    dev: &AttributionDev,
+    docs: usize,
+) -> anyhow::Result<BTreeMap<String, f64>> {
+    let docs = if docs == 0 {
+        dev.windows.len()
+    } else {
+        docs.min(dev.windows.len())
+    };
+    let labels = decode_documents(model, head, &dev.windows[..docs], EVAL_BATCH_PIECES)?;
+    let mut counts = [(0usize, 0usize, 0usize); 3];
+    for (predicted, (text, tokens, gold)) in labels.iter().zip(&dev.articles) {
+        let tags: Vec<String> = predicted
+            .iter()
+            .map(|&l| {
+                ATTRIBUTION_LABELS
+                    .get(l)
+                    .copied()
+                    .unwrap_or("O")
+                    .to_string()
+            })
+            .collect();
+        let mut found: [Vec<Span>; 3] = Default::default();
+        for e in tags_to_entities(&tags) {
+            let (Some(role), Some(first), Some(last)) = (
+                ROLES.iter().position(|r| *r == e.label),
+                tokens.get(e.start),
+                e.end.checked_sub(1).and_then(|l| tokens.get(l)),
+            ) else {
+                continue;
+            };
+            found[role].push(trim(text, Span::new(first.start, last.end)));
+        }
+        for role in 0..3 {
+            let mut g: Vec<Span> = gold[role].iter().map(|s| trim(text, *s)).collect();
+            g.sort();
+            g.dedup();
+            let p = &mut found[role];
+            p.sort();
+            p.dedup();
+            counts[role].0 += p.iter().filter(|s| g.binary_search(s).is_ok()).count();
+            counts[role].1 += p.len();
+            counts[role].2 += g.len();
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (role, (correct, predicted, gold)) in ROLES.iter().zip(counts) {
+        let (_, _, f1) =
+            stancegraph_core::metrics::precision_recall_f1(correct, predicted, correct, gold);
+        out.insert(format!("{}_exact_f1", role.to_lowercase()), f1);
+    }
+    Ok(out)
+}
+
+/// All dev figures, and the score that picks the best checkpoint: the mean of NER F1 and the
+/// three attribution exact F1s' mean, over the tasks present.
+fn evaluate(
+    model: &EncoderModel,
+    ner: Option<&NerDev>,
+    attribution: Option<&AttributionDev>,
+    docs: usize,
+) -> anyhow::Result<DevFigures> {
+    let mut figures = BTreeMap::new();
+    let mut parts = Vec::new();
+    if let (Some(dev), Some(head)) = (ner, model.head("ner")) {
+        let f = score_ner(model, head, dev, docs)?;
+        parts.push(f.get("ner_f1").copied().unwrap_or(0.0));
+        figures.extend(f);
+    }
+    if let (Some(dev), Some(head)) = (attribution, model.head("attribution")) {
+        let f = score_attribution(model, head, dev, docs)?;
+        parts.push(f.values().sum::<f64>() / 3.0);
+        figures.extend(f);
+    }
+    let score = if parts.is_empty() {
+        0.0
+    } else {
+        parts.iter().sum::<f64>() / parts.len() as f64
+    };
+    Ok(DevFigures { score, figures })
+}
+
+fn check_base(base: &Path) -> anyhow::Result<()> {
+    for name in ["config.json", "vocab.txt", "model.safetensors"] {
+        if !base.join(name).is_file() {
+            bail!(
+                "base model {}: no {name} (run scripts/fetch-test-models.sh for all-MiniLM-L6-v2)",
+                base.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn train(cmd: Train) -> anyhow::Result<()> {
+    let Train::Encoder(args) = cmd;
+    let started = Instant::now();
+    let Some(precision) = Precision::parse(&args.precision) else {
+        bail!(
+            "--precision {}: expected int8-row, f16 or f32",
+            args.precision
+        );
+    };
+    if args.conll_train.is_none() && args.polnear_train.is_none() {
+        bail!("nothing to train: give --conll-train and/or --polnear-train");
+    }
+    check_base(&args.base)?;
+    let wordpiece = WordPiece::from_vocab_file(args.base.join("vocab.txt"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let eval_spec = WindowSpec {
+        max_pieces: args.max_pieces,
+        stride: args.stride,
+    };
+    eval_spec.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let limit = |n: usize| args.limit.map_or(n, |l| l.min(n));
+
+    let mut tasks = Vec::new();
+    let mut ner_dev = None;
+    if let Some(path) = &args.conll_train {
+        let mut texts: Vec<LabelledText> = conll_texts(path)?.into_iter().map(|(t, _)| t).collect();
+        texts.truncate(limit(texts.len()));
+        let train = sequences(&texts, &wordpiece, args.ner_pieces, "ner")?;
+        eprintln!("ner: {} texts, {} windows", texts.len(), train.len());
+        tasks.push(TaskData {
+            task: "ner".into(),
+            labels: label_names(&NER_LABELS),
+            train,
+        });
+        if let Some(dev) = &args.conll_dev {
+            let mut docs = conll_texts(dev)?;
+            docs.truncate(limit(docs.len()));
+            let mut windows = Vec::with_capacity(docs.len());
+            let mut sentences = Vec::with_capacity(docs.len());
+            for (text, s) in docs {
+                windows.push(doc_windows(&wordpiece, &text.words, eval_spec)?);
+                sentences.push(s);
+            }
+            ner_dev = Some(NerDev { windows, sentences });
+        }
+    }
+    let mut attribution_dev = None;
+    if let Some(dir) = &args.polnear_train {
+        let mut texts: Vec<LabelledText> = polnear_texts(dir)?.into_iter().map(|t| t.0).collect();
+        texts.truncate(limit(texts.len()));
+        let train = sequences(&texts, &wordpiece, args.max_pieces, "attribution")?;
+        eprintln!(
+            "attribution: {} texts, {} windows",
+            texts.len(),
+            train.len()
+        );
+        tasks.push(TaskData {
+            task: "attribution".into(),
+            labels: label_names(&ATTRIBUTION_LABELS),
+            train,
+        });
+        if let Some(dev) = &args.polnear_dev {
+            let mut docs = polnear_texts(dev)?;
+            docs.truncate(limit(docs.len()));
+            let mut windows = Vec::with_capacity(docs.len());
+            let mut articles = Vec::with_capacity(docs.len());
+            for (text, raw, spans, gold) in docs {
+                windows.push(doc_windows(&wordpiece, &text.words, eval_spec)?);
+                articles.push((raw, spans, gold));
+            }
+            attribution_dev = Some(AttributionDev { windows, articles });
+        }
+    }
+    eprintln!("data ready in {:.1} s", started.elapsed().as_secs_f64());
+    let options = TrainOptions {
+        base: args.base.clone(),
+        checkpoints: args.checkpoints.clone(),
+        resume: args.resume,
+        seed: args.seed,
+        threads: args.threads,
+        max_minutes: args.max_minutes,
+        max_steps: args.steps,
+        batch_pieces: args.batch_pieces,
+        lr_body: args.lr_body,
+        lr_heads: args.lr_heads,
+        weight_decay: 0.01,
+        warmup_steps: args.warmup_steps,
+        clip_norm: 1.0,
+        checkpoint_minutes: args.checkpoint_minutes,
+        case_shapes: stancegraph_bert::training::encoder::N_CASE_SHAPES as i64,
+        case_dim: 16,
+        log_every: args.log_every,
+    };
+    let heads: Vec<(String, Vec<String>)> = tasks
+        .iter()
+        .map(|t| (t.task.clone(), t.labels.clone()))
+        .collect();
+    let pad = wordpiece.special().pad;
+    let best = args.checkpoints.join("best.safetensors");
+    let mut summary = serde_json::json!({});
+    if !args.export_only {
+        let mut dev = |model: &EncoderModel| {
+            evaluate(
+                model,
+                ner_dev.as_ref(),
+                attribution_dev.as_ref(),
+                args.dev_docs,
+            )
+            .map_err(|e| stancegraph_bert::BertError::Training {
+                stage: "dev evaluation".into(),
+                message: format!("{e:#}"),
+            })
+        };
+        let mut log = |line: &str| eprintln!("{line}");
+        let outcome = run_training(&tasks, &options, pad, &mut dev, &mut log)?;
+        summary = serde_json::json!({
+            "steps": outcome.state.step,
+            "minutes": outcome.state.elapsed_secs / 60.0,
+            "pieces_seen": outcome.state.pieces_seen,
+            "best_step": outcome.state.best.as_ref().map(|b| b.0),
+        });
+    }
+    let Some(out) = &args.out else {
+        return Ok(());
+    };
+    if !best.is_file() {
+        bail!("no best checkpoint {} to export", best.display());
+    }
+    let (model, mut store) = base_model(
+        &args.base,
+        &heads,
+        options.case_shapes,
+        options.case_dim,
+        pad,
+    )?;
+    store
+        .load(&best)
+        .map_err(|e| anyhow::anyhow!("loading {}: {e}", best.display()))?;
+    let full = evaluate(&model, ner_dev.as_ref(), attribution_dev.as_ref(), 0)?;
+    eprintln!(
+        "best checkpoint, f32, full dev: {}",
+        serde_json::to_string(&full.figures)?
+    );
+    let mut spec = spec_for(
+        &heads,
+        args.max_pieces,
+        args.stride,
+        options.case_dim as usize,
+    );
+    spec.trained_on = Some(trained_on(&args));
+    spec.command = Some(std::env::args().collect::<Vec<_>>().join(" "));
+    let bytes = export(&store, &spec, &args.base, out, precision)?;
+    let (exported, _store, _) = load_model_dir(out)?;
+    let stored = evaluate(&exported, ner_dev.as_ref(), attribution_dev.as_ref(), 0)?;
+    eprintln!(
+        "exported {} ({:.1} MB model.safetensors), {} full dev: {}",
+        out.display(),
+        bytes as f64 / 1e6,
+        precision.name(),
+        serde_json::to_string(&stored.figures)?
+    );
+    spec.quantization = Some(precision.name().to_string());
+    spec.dev = serde_json::json!({ "f32": full.figures, precision.name(): stored.figures, "training": summary });
+    spec.write(out.join("heads.json"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{}",
+        serde_json::json!({ "task": "train-encoder", "out": out, "bytes": bytes, "dev": spec.dev })
+    );
+    Ok(())
+}
+
+fn trained_on(args: &TrainArgs) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = &args.conll_train {
+        parts.push(format!("CoNLL-2003 {}", p.display()));
+    }
+    if let Some(p) = &args.polnear_train {
+        parts.push(format!("PolNeAR {}", p.display()));
+    }
+    parts.join("; ")
+}
