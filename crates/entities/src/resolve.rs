@@ -5,7 +5,7 @@
 //! administration", "US officials"), and links descriptions ("the President") and pronouns
 //! to earlier entities. Every resolved mention says how (`resolution`) and how surely.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use stancegraph_core::{
     ActorRef, Document, Entity, EntityType, Gender, GenderCall, Mention, MentionKind, Relation,
@@ -153,8 +153,6 @@ struct EntityWork {
     canonical_words: usize,
     /// Fixed canonical names (gazetteer countries, governments) are not replaced.
     fixed: bool,
-    /// Lower-cased words of its name mentions, for surname matching.
-    name_words: Vec<Vec<String>>,
     roles: Vec<Role>,
     /// Country this entity is the government of.
     government_of: Option<String>,
@@ -219,6 +217,8 @@ impl Resolver {
             relations: Vec::new(),
             names: HashMap::new(),
             person_words: HashMap::new(),
+            by_canonical: HashMap::new(),
+            by_acronym: HashMap::new(),
             sorted: 0,
         };
         state.collect_name_mentions();
@@ -266,6 +266,11 @@ struct State<'r, 'd> {
     /// and the person entities each word of a multi-word name belongs to.
     names: HashMap<(EntityType, String), usize>,
     person_words: HashMap<String, Vec<usize>>,
+    /// The entities of each type and canonical name, and the multi-word organisations of
+    /// each acronym ("IMF" for "International Monetary Fund"), kept in step with every
+    /// canonical name: the first of each list is what a scan of all entities would find.
+    by_canonical: HashMap<(EntityType, String), Vec<usize>>,
+    by_acronym: HashMap<String, Vec<usize>>,
     /// `mentions[..sorted]` is sorted by start (mentions pushed since are scanned).
     sorted: usize,
 }
@@ -389,7 +394,10 @@ impl<'r, 'd> State<'r, 'd> {
                 works.push(work);
             }
         }
-        // "US-China": two countries in one token.
+        // "US-China": two countries in one token (the tagger's mentions over such a token
+        // are dropped in one pass afterwards, not one pass per token).
+        let mut split_tokens: Vec<Span> = Vec::new();
+        let mut splits = Vec::new();
         for (i, token) in self.tokens().iter().enumerate() {
             let text = self.doc.slice(token.span);
             let Some((left, right)) = text.split_once('-') else {
@@ -399,13 +407,13 @@ impl<'r, 'd> State<'r, 'd> {
             if left.is_empty() || right.is_empty() || !country(left) || !country(right) {
                 continue;
             }
-            works.retain(|w: &Work| !w.span.overlaps(token.span));
+            split_tokens.push(token.span);
             let split = token.span.start + left.len();
             for (span, word) in [
                 (Span::new(token.span.start, split), left),
                 (Span::new(split + 1, token.span.end), right),
             ] {
-                works.push(Work {
+                splits.push(Work {
                     span,
                     tokens: i..i + 1,
                     words: vec![word.to_string()],
@@ -419,6 +427,17 @@ impl<'r, 'd> State<'r, 'd> {
                 });
             }
         }
+        if !split_tokens.is_empty() {
+            // Tokens do not overlap: the split token a mention might overlap is the last
+            // one starting before the mention ends.
+            works.retain(|w: &Work| {
+                let after = split_tokens.partition_point(|t| t.start < w.span.end);
+                !after
+                    .checked_sub(1)
+                    .is_some_and(|k| split_tokens[k].overlaps(w.span))
+            });
+        }
+        works.extend(splits);
         works.sort_by_key(|w| (w.span.start, std::cmp::Reverse(w.span.end)));
         works.dedup_by(|b, a| a.span.overlaps(b.span) && a.tokens.len() > 1);
         self.sorted = works.len();
@@ -498,50 +517,72 @@ impl<'r, 'd> State<'r, 'd> {
             canonical,
             canonical_words: words,
             fixed,
-            name_words: Vec::new(),
             roles: Vec::new(),
             government_of: None,
             last_mention: mention,
         });
-        self.entities.len() - 1
+        let entity = self.entities.len() - 1;
+        self.index_canonical(entity, true);
+        entity
     }
 
+    /// Adds (or with `add` false, removes) an entity to the canonical-name indexes.
+    fn index_canonical(&mut self, entity: usize, add: bool) {
+        let Some(e) = self.entities.get(entity) else {
+            return;
+        };
+        let key = (e.entity_type, e.canonical.clone());
+        let acronym = (e.entity_type == EntityType::Org && e.canonical_words > 1)
+            .then(|| acronym_of(&e.canonical));
+        update_sorted(self.by_canonical.entry(key).or_default(), entity, add);
+        if let Some(acronym) = acronym {
+            update_sorted(self.by_acronym.entry(acronym).or_default(), entity, add);
+        }
+    }
+
+    /// The first entity of this type with exactly this canonical name.
     fn find_fixed(&self, entity_type: EntityType, canonical: &str) -> Option<usize> {
-        self.entities
-            .iter()
-            .position(|e| e.entity_type == entity_type && e.canonical == canonical)
+        self.by_canonical
+            .get(&(entity_type, canonical.to_string()))
+            .and_then(|list| list.first().copied())
     }
 
     fn assign(&mut self, mention: usize, entity: usize, resolution: &'static str, confidence: f32) {
-        if let Some(m) = self.mentions.get_mut(mention) {
-            m.entity = Some(entity);
-            m.resolution = resolution;
-            m.resolution_confidence = confidence;
-            let words: Vec<String> = m.words.iter().map(|w| w.to_lowercase()).collect();
-            let kind = m.kind;
-            let text = m.words.join(" ");
-            if let Some(e) = self.entities.get_mut(entity) {
-                e.last_mention = e.last_mention.max(mention);
-                if kind == MentionKind::Name && resolution != "metonymy" {
-                    if !e.fixed && words.len() > e.canonical_words {
-                        self.names
-                            .entry((e.entity_type, text.to_lowercase()))
-                            .or_insert(entity);
-                        e.canonical = text;
-                        e.canonical_words = words.len();
-                    }
-                    self.names
-                        .entry((e.entity_type, words.join(" ")))
-                        .or_insert(entity);
-                    if words.len() > 1 {
-                        for word in &words {
-                            let owners = self.person_words.entry(word.clone()).or_default();
-                            if !owners.contains(&entity) {
-                                owners.push(entity);
-                            }
-                        }
-                    }
-                    e.name_words.push(words);
+        let Some(m) = self.mentions.get_mut(mention) else {
+            return;
+        };
+        m.entity = Some(entity);
+        m.resolution = resolution;
+        m.resolution_confidence = confidence;
+        let words: Vec<String> = m.words.iter().map(|w| w.to_lowercase()).collect();
+        let kind = m.kind;
+        let text = m.words.join(" ");
+        let Some(e) = self.entities.get_mut(entity) else {
+            return;
+        };
+        e.last_mention = e.last_mention.max(mention);
+        if kind != MentionKind::Name || resolution == "metonymy" {
+            return;
+        }
+        let entity_type = e.entity_type;
+        if !e.fixed && words.len() > e.canonical_words {
+            self.names
+                .entry((entity_type, text.to_lowercase()))
+                .or_insert(entity);
+            self.index_canonical(entity, false);
+            let e = &mut self.entities[entity];
+            e.canonical = text;
+            e.canonical_words = words.len();
+            self.index_canonical(entity, true);
+        }
+        self.names
+            .entry((entity_type, words.join(" ")))
+            .or_insert(entity);
+        if words.len() > 1 {
+            for word in &words {
+                let owners = self.person_words.entry(word.clone()).or_default();
+                if !owners.contains(&entity) {
+                    owners.push(entity);
                 }
             }
         }
@@ -710,16 +751,10 @@ impl<'r, 'd> State<'r, 'd> {
                 && word.len() >= 2
                 && word.chars().all(|c| c.is_uppercase())
             {
-                let acronym = self.entities.iter().position(|e| {
-                    e.entity_type == EntityType::Org
-                        && e.canonical_words > 1
-                        && e.canonical
-                            .split_whitespace()
-                            .filter_map(|w| w.chars().next())
-                            .filter(|c| c.is_uppercase())
-                            .collect::<String>()
-                            == word
-                });
+                let acronym = self
+                    .by_acronym
+                    .get(&word)
+                    .and_then(|list| list.first().copied());
                 if let Some(entity) = acronym {
                     self.assign(m, entity, "acronym", 0.85);
                     continue;
@@ -1106,6 +1141,12 @@ impl<'r, 'd> State<'r, 'd> {
             }
         }
         let mut first_named = self.entities.iter().find_map(|e| e.government_of.clone());
+        // Pairs already related, so that a leader heads a government once.
+        let mut related: HashSet<(usize, usize)> = self
+            .relations
+            .iter()
+            .map(|r| (r.source, r.target))
+            .collect();
         for (range, country, leader) in found {
             let country = match country {
                 Some(country) => country,
@@ -1154,11 +1195,7 @@ impl<'r, 'd> State<'r, 'd> {
             self.assign(m, government, how, 0.75);
             if let Some(leader) = leader {
                 let span = self.mentions[m].span;
-                if !self
-                    .relations
-                    .iter()
-                    .any(|r| r.source == leader && r.target == government)
-                {
+                if related.insert((leader, government)) {
                     self.relations.push(PendingRelation {
                         source: leader,
                         target: government,
@@ -1643,6 +1680,26 @@ impl<'r, 'd> State<'r, 'd> {
             .collect();
         (mentions, entities, relations)
     }
+}
+
+/// Inserts `item` into (or removes it from) a sorted list.
+fn update_sorted(list: &mut Vec<usize>, item: usize, add: bool) {
+    match list.binary_search(&item) {
+        Err(at) if add => list.insert(at, item),
+        Ok(at) if !add => {
+            list.remove(at);
+        }
+        _ => {}
+    }
+}
+
+/// The capitals starting the words of a name: "IMF" for "International Monetary Fund".
+fn acronym_of(canonical: &str) -> String {
+    canonical
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect()
 }
 
 /// DATE and MONEY mentions: never actors, never resolved.
