@@ -3,68 +3,42 @@
 //! statistics), plus the dynamic features that depend on earlier predictions. POS tags
 //! are deliberately not used, so the tagger runs the same on CoNLL tokens and ours.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use stancegraph_linear::{word_shape, Fnv};
 
 use crate::clusters::Clusters;
 use crate::lexicon::{category, Lexicon, LexiconMatch};
 
-/// FNV-1a: a fast hasher for the short string keys of gazetteers, clusters and documents.
-#[derive(Default)]
-pub struct FnvHasher(u64);
-
-impl Hasher for FnvHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
-        for &b in bytes {
-            h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
-        }
-        self.0 = h;
-    }
-}
-
-/// A hash map with [`FnvHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
-/// A hash set with [`FnvHasher`].
-pub type FastSet<K> = HashSet<K, BuildHasherDefault<FnvHasher>>;
+/// A hash map with FNV-1a: fast on the short string keys of gazetteers, clusters and
+/// documents.
+pub type FastMap<K, V> = stancegraph_linear::FnvMap<K, V>;
+/// A hash set with FNV-1a.
+pub type FastSet<K> = stancegraph_linear::FnvSet<K>;
 
 /// A stable 64-bit hash of a feature (template id plus strings). FNV-1a with a final mix:
 /// stable across Rust versions, so model files stay valid.
 #[derive(Clone, Copy)]
-pub struct FeatureHash(u64);
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+pub struct FeatureHash(Fnv);
 
 impl FeatureHash {
     #[inline]
     pub fn new(template: u8) -> Self {
-        FeatureHash((FNV_OFFSET ^ template as u64).wrapping_mul(FNV_PRIME))
+        FeatureHash(Fnv::new().byte(template))
     }
 
     #[inline]
     pub fn str(self, s: &str) -> Self {
-        let mut h = self.0;
-        for &b in s.as_bytes() {
-            h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
-        }
         // Separator so ("ab","c") differs from ("a","bc").
-        FeatureHash((h ^ 0xff).wrapping_mul(FNV_PRIME))
+        FeatureHash(self.0.bytes(s.as_bytes()).byte(0xff))
     }
 
     #[inline]
     pub fn num(self, v: u64) -> Self {
-        FeatureHash((self.0 ^ v.wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(FNV_PRIME))
+        FeatureHash(self.0.word(v.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
     }
 
     #[inline]
     pub fn finish(self) -> u64 {
-        let mut x = self.0;
+        let mut x = self.0.value();
         x ^= x >> 33;
         x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
         x ^= x >> 33;
@@ -111,34 +85,7 @@ const T_HISTORY_LAST_SHAPE: u8 = 56;
 
 /// A word's shape: `Xxxx` → `Xx` (short) and `Xxxx` (long, runs capped at 4).
 pub fn shapes(word: &str) -> (String, String) {
-    let mut long = String::new();
-    let mut short = String::new();
-    let mut last: Option<char> = None;
-    let mut run = 0;
-    for c in word.chars() {
-        let class = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_ascii_digit() {
-            'd'
-        } else if c.is_alphabetic() {
-            'a'
-        } else {
-            c
-        };
-        if Some(class) == last {
-            run += 1;
-        } else {
-            run = 1;
-            short.push(class);
-        }
-        if run <= 4 {
-            long.push(class);
-        }
-        last = Some(class);
-    }
-    (long, short)
+    (word_shape(word, 4), word_shape(word, 1))
 }
 
 /// Per-token strings computed once per document.
@@ -669,5 +616,10 @@ mod tests {
         let b = FeatureHash::new(1).str("a").str("bc").finish();
         assert_ne!(a, b);
         assert_eq!(a, FeatureHash::new(1).str("ab").str("c").finish());
+        // Keys are stored in data/models/entities/ner.bin: this value may never change.
+        assert_eq!(
+            FeatureHash::new(2).str("Bessent").num(7).finish(),
+            0x5f4d_f6be_0212_3677
+        );
     }
 }

@@ -1,12 +1,15 @@
 //! The NER tagger: an averaged perceptron over BILOU labels, decoded greedily left to
 //! right with BILOU transition constraints and a document-level prediction history
-//! (Ratinov & Roth 2009). Training, decoding and the model file live here.
+//! (Ratinov & Roth 2009). Training, decoding and the model file live here; the weights,
+//! the averaged perceptron and the file format are `stancegraph-linear`'s.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Write;
 use std::path::Path;
+
+use stancegraph_linear::{
+    decode_model, load_model, save_model, FormatError, Header, LinearError, Reader, Score,
+    Shuffler, Trainer, Weights, Writer,
+};
 
 use crate::clusters::Clusters;
 use crate::conll::{ConllDocument, NerScorer, NerScores, TokenEntity};
@@ -21,7 +24,8 @@ pub const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
 /// `O` plus B, I, L, U for each type.
 pub const LABELS: usize = 1 + 4 * TYPES.len();
 
-const MAGIC: &[u8; 8] = b"SGNER\0\0\x03";
+/// Model file header (the layout is the one of the former `SGNER\0\0\x03` files).
+const HEADER: Header = Header::new("NER tagger", *b"NER ", 3);
 
 /// Position of a BILOU label: 0 B, 1 I, 2 L, 3 U.
 #[inline]
@@ -57,26 +61,6 @@ fn allowed(prev: usize, next: usize, last: bool) -> bool {
     ok && !(last && matches!(position(next), Some(0) | Some(1)))
 }
 
-/// Identity hasher for keys that are already hashes.
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | b as u64;
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
-}
-
-type FeatureIndex = HashMap<u64, u32, BuildHasherDefault<IdentityHasher>>;
-
 /// Entity found by the tagger in one sentence, with a confidence in 0..1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaggedEntity {
@@ -93,40 +77,14 @@ impl TaggedEntity {
     }
 }
 
-/// Weights keyed by feature hash, one row of [`LABELS`] scores each.
-trait Weights {
-    fn add_scores(&self, feature: u64, scores: &mut [f32; LABELS]);
-}
-
-/// Averaged weights of one tagging pass.
-#[derive(Default, Clone)]
-struct Table {
-    index: FeatureIndex,
-    weights: Vec<f32>,
-}
-
 /// A trained tagger: a first pass, and a second pass that also reads the first pass's
 /// labels of the whole document (so a headline learns from the body below it).
 pub struct NerModel {
-    first: Table,
-    second: Option<Table>,
+    first: Weights,
+    second: Option<Weights>,
     features: FeatureExtractor,
     /// Number of averaged-perceptron epochs the final pass was trained for.
     pub epochs: u32,
-}
-
-impl Weights for Table {
-    #[inline]
-    fn add_scores(&self, feature: u64, scores: &mut [f32; LABELS]) {
-        if let Some(&row) = self.index.get(&feature) {
-            let start = row as usize * LABELS;
-            if let Some(values) = self.weights.get(start..start + LABELS) {
-                for (s, w) in scores.iter_mut().zip(values) {
-                    *s += w;
-                }
-            }
-        }
-    }
 }
 
 /// Reusable buffers for decoding.
@@ -137,7 +95,7 @@ struct Scratch {
 
 /// Greedy decoding of one document. `on_token` sees every token's features and prediction
 /// and returns the label to keep (training passes the prediction through after updating).
-fn decode<W: Weights>(
+fn decode<W: Score>(
     weights: &W,
     features: &[SentenceFeatures],
     doc: &PreparedDocument<'_>,
@@ -167,9 +125,8 @@ fn decode<W: Weights>(
                 &mut scratch.dynamic,
             );
             let mut scores = [0f32; LABELS];
-            for &f in statics.iter().chain(scratch.dynamic.iter()) {
-                weights.add_scores(f, &mut scores);
-            }
+            weights.add_scores(statics, &mut scores);
+            weights.add_scores(&scratch.dynamic, &mut scores);
             let last = i + 1 == sentence.len();
             let mut best = (f32::MIN, 0usize);
             let mut second = f32::MIN;
@@ -290,7 +247,7 @@ impl NerModel {
     }
 
     pub fn feature_count(&self) -> usize {
-        self.first.index.len() + self.second.as_ref().map_or(0, |t| t.index.len())
+        self.first.n_features() + self.second.as_ref().map_or(0, Weights::n_features)
     }
 
     /// Strict CoNLL scores on documents with gold entities.
@@ -300,94 +257,81 @@ impl NerModel {
 
     /// Writes the model: header, clusters, then sparse feature rows.
     pub fn save(&self, path: &Path) -> Result<(), EntitiesError> {
-        let io = |source| EntitiesError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut out: Vec<u8> = Vec::new();
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.epochs.to_le_bytes());
+        save_model(path, &HEADER, |out| self.encode(out)).map_err(|e| model_error(path, e))
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Writer::default();
+        HEADER.write(&mut out);
+        self.encode(&mut out);
+        out.into_bytes()
+    }
+
+    fn encode(&self, out: &mut Writer) {
+        out.u32(self.epochs);
         let mut clusters: Vec<(&String, &Vec<u32>)> = self.features.clusters.entries().collect();
         clusters.sort();
-        out.extend_from_slice(&(clusters.len() as u32).to_le_bytes());
+        out.u32(clusters.len() as u32);
         for (word, paths) in clusters {
-            let bytes = word.as_bytes();
-            out.push(bytes.len().min(255) as u8);
-            out.extend_from_slice(&bytes[..bytes.len().min(255)]);
-            out.push(paths.len() as u8);
+            out.short_str(word);
+            out.u8(paths.len() as u8);
             for &p in paths {
-                out.extend_from_slice(&(p as u16).to_le_bytes());
+                out.u16(p as u16);
             }
         }
         let mut case: Vec<(&String, &u8)> = self.features.clusters.case_entries().collect();
         case.sort();
-        out.extend_from_slice(&(case.len() as u32).to_le_bytes());
+        out.u32(case.len() as u32);
         for (word, class) in case {
-            let bytes = word.as_bytes();
-            out.push(bytes.len().min(255) as u8);
-            out.extend_from_slice(&bytes[..bytes.len().min(255)]);
-            out.push(*class);
+            out.short_str(word);
+            out.u8(*class);
         }
-        write_table(&mut out, &self.first);
+        self.first.write_exact(out);
         match &self.second {
-            Some(table) => {
-                out.push(1);
-                write_table(&mut out, table);
+            Some(weights) => {
+                out.u8(1);
+                weights.write_exact(out);
             }
-            None => out.push(0),
+            None => out.u8(0),
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(io)?;
-        }
-        let temp = path.with_extension("bin.tmp");
-        let mut file = std::fs::File::create(&temp).map_err(io)?;
-        file.write_all(&out).map_err(io)?;
-        drop(file);
-        std::fs::rename(&temp, path).map_err(io)
     }
 
     /// Reads a model written by [`NerModel::save`].
     pub fn load(path: &Path) -> Result<Self, EntitiesError> {
-        let bytes = stancegraph_assets::read(path).map_err(|e| EntitiesError::Io {
-            path: path.to_path_buf(),
-            source: e.into(),
-        })?;
-        Self::from_bytes(&bytes).map_err(|message| EntitiesError::Model {
-            path: path.to_path_buf(),
-            message,
-        })
+        load_model(path, &HEADER, Self::decode).map_err(|e| model_error(path, e))
     }
 
-    fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        let mut reader = ByteReader { bytes, at: 0 };
-        if reader.take(MAGIC.len())? != MAGIC {
-            return Err("not a stancegraph NER model (bad magic or version)".into());
-        }
+    /// Reads a model from the bytes of a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, FormatError> {
+        decode_model(bytes, &HEADER, Self::decode)
+    }
+
+    fn decode(reader: &mut Reader) -> Result<Self, FormatError> {
         let epochs = reader.u32()?;
-        let cluster_count = reader.u32()? as usize;
+        let cluster_count = reader.u32()?;
+        let cluster_count = reader.count(u64::from(cluster_count), 2)?;
         let mut clusters = crate::features::FastMap::default();
         for _ in 0..cluster_count {
-            let len = reader.u8()? as usize;
-            let word = String::from_utf8(reader.take(len)?.to_vec()).map_err(|e| e.to_string())?;
+            let word = reader.short_str()?;
             let levels = reader.u8()? as usize;
             let mut paths = Vec::with_capacity(levels);
             for _ in 0..levels {
-                paths.push(reader.u16()? as u32);
+                paths.push(u32::from(reader.u16()?));
             }
             clusters.insert(word, paths);
         }
-        let case_count = reader.u32()? as usize;
+        let case_count = reader.u32()?;
+        let case_count = reader.count(u64::from(case_count), 2)?;
         let mut case = crate::features::FastMap::default();
         for _ in 0..case_count {
-            let len = reader.u8()? as usize;
-            let word = String::from_utf8(reader.take(len)?.to_vec()).map_err(|e| e.to_string())?;
+            let word = reader.short_str()?;
             case.insert(word, reader.u8()?);
         }
-        let first = read_table(&mut reader)?;
-        let second = if reader.u8()? == 1 {
-            Some(read_table(&mut reader)?)
-        } else {
-            None
+        let first = Weights::read_exact(reader, LABELS)?;
+        let second = match reader.u8()? {
+            1 => Some(Weights::read_exact(reader, LABELS)?),
+            _ => None,
         };
         Ok(NerModel {
             first,
@@ -401,80 +345,17 @@ impl NerModel {
     }
 }
 
-fn write_table(out: &mut Vec<u8>, table: &Table) {
-    let mut rows: Vec<(u64, u32)> = table.index.iter().map(|(&f, &r)| (f, r)).collect();
-    rows.sort_unstable();
-    out.extend_from_slice(&(rows.len() as u64).to_le_bytes());
-    for (feature, row) in rows {
-        let start = row as usize * LABELS;
-        let values = table.weights.get(start..start + LABELS).unwrap_or(&[]);
-        out.extend_from_slice(&feature.to_le_bytes());
-        let nonzero: Vec<(usize, f32)> = values
-            .iter()
-            .copied()
-            .enumerate()
-            .filter(|&(_, w)| w != 0.0)
-            .collect();
-        out.push(nonzero.len() as u8);
-        for (label, w) in nonzero {
-            out.push(label as u8);
-            out.extend_from_slice(&w.to_le_bytes());
-        }
-    }
-}
-
-fn read_table(reader: &mut ByteReader<'_>) -> Result<Table, String> {
-    let rows = reader.u64()? as usize;
-    if rows > reader.bytes.len() {
-        return Err("corrupt model: row count past the file".into());
-    }
-    let mut index = FeatureIndex::with_capacity_and_hasher(rows, Default::default());
-    let mut weights = vec![0f32; rows * LABELS];
-    for row in 0..rows {
-        let feature = reader.u64()?;
-        let nonzero = reader.u8()? as usize;
-        for _ in 0..nonzero {
-            let label = reader.u8()? as usize;
-            let w = f32::from_bits(reader.u32()?);
-            if label < LABELS {
-                weights[row * LABELS + label] = w;
-            }
-        }
-        index.insert(feature, row as u32);
-    }
-    Ok(Table { index, weights })
-}
-
-struct ByteReader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> ByteReader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let slice = self
-            .bytes
-            .get(self.at..self.at + n)
-            .ok_or("truncated model file")?;
-        self.at += n;
-        Ok(slice)
-    }
-    fn u8(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-    fn u16(&mut self) -> Result<u16, String> {
-        let b = self.take(2)?;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn u64(&mut self) -> Result<u64, String> {
-        let b = self.take(8)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(u64::from_le_bytes(a))
+/// The entities crate's error for a model file (its message names the file once).
+fn model_error(path: &Path, error: LinearError) -> EntitiesError {
+    match error {
+        LinearError::Io { source, .. } => EntitiesError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        format @ LinearError::Format { .. } => EntitiesError::Model {
+            path: path.to_path_buf(),
+            message: format.detail(),
+        },
     }
 }
 
@@ -494,63 +375,10 @@ impl Default for TrainSettings {
     }
 }
 
-/// Averaged-perceptron state: current weights, their running sums and last-update times.
-struct Trainer {
-    index: FeatureIndex,
-    weights: Vec<f32>,
-    totals: Vec<f64>,
-    stamps: Vec<u32>,
-    time: u32,
-}
-
-impl Weights for RefCell<Trainer> {
-    #[inline]
-    fn add_scores(&self, feature: u64, scores: &mut [f32; LABELS]) {
-        let trainer = self.borrow();
-        if let Some(&row) = trainer.index.get(&feature) {
-            let start = row as usize * LABELS;
-            for (s, w) in scores
-                .iter_mut()
-                .zip(&trainer.weights[start..start + LABELS])
-            {
-                *s += w;
-            }
-        }
-    }
-}
-
-impl Trainer {
-    fn update(&mut self, feature: u64, label: usize, delta: f32) {
-        let next = self.index.len() as u32;
-        let row = *self.index.entry(feature).or_insert(next);
-        if row == next {
-            self.weights.extend_from_slice(&[0.0; LABELS]);
-            self.totals.extend_from_slice(&[0.0; LABELS]);
-            self.stamps.extend_from_slice(&[0; LABELS]);
-        }
-        let i = row as usize * LABELS + label;
-        self.totals[i] += (self.time - self.stamps[i]) as f64 * self.weights[i] as f64;
-        self.stamps[i] = self.time;
-        self.weights[i] += delta;
-    }
-
-    fn averaged(&self) -> Vec<f32> {
-        let time = self.time.max(1) as f64;
-        self.weights
-            .iter()
-            .zip(&self.totals)
-            .zip(&self.stamps)
-            .map(|((&w, &total), &stamp)| {
-                ((total + (self.time - stamp) as f64 * w as f64) / time) as f32
-            })
-            .collect()
-    }
-}
-
 /// Tags one document with a first pass and an optional second pass.
 fn tag_with(
-    first: &Table,
-    second: Option<&Table>,
+    first: &Weights,
+    second: Option<&Weights>,
     extractor: &FeatureExtractor,
     sentences: &[Vec<&str>],
 ) -> Vec<Vec<(usize, f32)>> {
@@ -590,8 +418,8 @@ fn words_of(document: &ConllDocument) -> Vec<Vec<&str>> {
 }
 
 fn score_with(
-    first: &Table,
-    second: Option<&Table>,
+    first: &Weights,
+    second: Option<&Weights>,
     extractor: &FeatureExtractor,
     documents: &[ConllDocument],
 ) -> NerScores {
@@ -621,16 +449,10 @@ fn train_pass(
     priors: Option<&[Vec<Vec<usize>>]>,
     epochs: u32,
     seed: u64,
-    evaluate: &mut dyn FnMut(&Table) -> Option<f64>,
+    evaluate: &mut dyn FnMut(&Weights) -> Option<f64>,
     progress: &mut dyn FnMut(&str),
-) -> (Table, u32) {
-    let trainer = RefCell::new(Trainer {
-        index: FeatureIndex::default(),
-        weights: Vec::new(),
-        totals: Vec::new(),
-        stamps: Vec::new(),
-        time: 0,
-    });
+) -> (Weights, u32) {
+    let trainer = RefCell::new(Trainer::new(LABELS));
     let gold: Vec<Vec<Vec<usize>>> = documents
         .iter()
         .map(|d| {
@@ -641,16 +463,10 @@ fn train_pass(
         })
         .collect();
     let mut order: Vec<usize> = (0..documents.len()).collect();
-    let mut rng = seed.max(1);
-    let mut best: Option<(f64, Table, u32)> = None;
+    let mut shuffler = Shuffler::with_state(seed);
+    let mut best: Option<(f64, Weights, u32)> = None;
     for epoch in 1..=epochs {
-        // Fisher-Yates with xorshift: deterministic shuffles.
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+        shuffler.shuffle(&mut order);
         let mut errors = 0usize;
         let mut tokens = 0usize;
         for &d in &order {
@@ -669,32 +485,22 @@ fn train_pass(
                 |statics, dynamic, predicted, _prev, s, i| {
                     tokens += 1;
                     let mut trainer = trainer.borrow_mut();
-                    trainer.time += 1;
+                    trainer.tick();
                     let truth = gold_doc.get(s).and_then(|g| g.get(i)).copied().unwrap_or(0);
                     if truth != predicted {
                         errors += 1;
-                        for &f in statics.iter().chain(dynamic) {
-                            trainer.update(f, truth, 1.0);
-                            trainer.update(f, predicted, -1.0);
-                        }
+                        trainer.update(statics, truth, predicted);
+                        trainer.update(dynamic, truth, predicted);
                     }
                     predicted
                 },
             );
         }
-        let table = {
-            let trainer = trainer.borrow();
-            let mut table = Table {
-                index: trainer.index.clone(),
-                weights: trainer.averaged(),
-            };
-            table.prune();
-            table
-        };
+        let table = trainer.borrow().average(0.0);
         let mut line = format!(
             "  epoch {epoch}: train token error {:.4}, features {}",
             errors as f64 / tokens.max(1) as f64,
-            table.index.len()
+            table.n_features()
         );
         let score = evaluate(&table);
         if let Some(score) = score {
@@ -779,26 +585,6 @@ pub fn train(
     }
 }
 
-impl Table {
-    /// Drops features whose averaged weights are all zero.
-    fn prune(&mut self) {
-        let mut index = FeatureIndex::default();
-        let mut weights = Vec::new();
-        for (&feature, &row) in &self.index {
-            let start = row as usize * LABELS;
-            let Some(values) = self.weights.get(start..start + LABELS) else {
-                continue;
-            };
-            if values.iter().any(|&w| w != 0.0) {
-                index.insert(feature, (weights.len() / LABELS) as u32);
-                weights.extend_from_slice(values);
-            }
-        }
-        self.index = index;
-        self.weights = weights;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -855,9 +641,36 @@ mod tests {
 
     #[test]
     fn load_rejects_garbage() {
-        assert!(NerModel::from_bytes(b"not a model").is_err());
-        let mut truncated = MAGIC.to_vec();
-        truncated.extend_from_slice(&[1, 0, 0, 0, 5]);
-        assert!(NerModel::from_bytes(&truncated).is_err());
+        assert!(matches!(
+            NerModel::from_bytes(b"not a model"),
+            Err(FormatError::Magic { .. })
+        ));
+        let mut truncated = Writer::default();
+        HEADER.write(&mut truncated);
+        truncated.raw(&[1, 0, 0, 0, 5]);
+        assert!(matches!(
+            NerModel::from_bytes(truncated.as_bytes()),
+            Err(FormatError::Truncated { .. })
+        ));
+    }
+
+    #[test]
+    fn a_model_round_trips_through_its_bytes() {
+        let mut text = String::new();
+        for _ in 0..5 {
+            text.push_str("-DOCSTART- -X- O O\n\nAnn X X I-PER\nsaw X X O\nRome X X I-LOC\n\n");
+        }
+        let documents = parse_conll(&text);
+        let model = train(
+            &documents,
+            None,
+            Clusters::default(),
+            &TrainSettings { epochs: 2, seed: 3 },
+            |_| {},
+        );
+        let bytes = model.to_bytes();
+        let back = NerModel::from_bytes(&bytes).unwrap();
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(back.feature_count(), model.feature_count());
     }
 }
