@@ -148,4 +148,33 @@ mod tests {
         BlocksStage::default().process(&mut doc).unwrap();
         assert!(doc.blocks.is_empty());
     }
+
+    #[test]
+    fn without_refining_the_text_alone_decides() {
+        let text = "Council Votes\nThe council of Leeds voted on Tuesday to approve the plan, officials said.";
+        let reader_blocks = || {
+            vec![Block {
+                span: Span::new(0, text.len()),
+                kind: BlockKind::Body,
+                reason: "from HTML".into(),
+                stage: "ingest.html".into(),
+                confidence: 1.0,
+            }]
+        };
+        let mut doc = Document::new(None, text, Default::default());
+        doc.blocks = reader_blocks();
+        let stage = BlocksStage {
+            config: BlocksConfig {
+                refine_existing: false,
+                ..BlocksConfig::default()
+            },
+        };
+        stage.process(&mut doc).unwrap();
+        let kinds: Vec<BlockKind> = doc.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [BlockKind::Heading, BlockKind::Body]);
+        let mut kept = Document::new(None, text, Default::default());
+        kept.blocks = reader_blocks();
+        BlocksStage::default().process(&mut kept).unwrap();
+        assert_eq!(kept.blocks, reader_blocks());
+    }
 }

@@ -64,3 +64,86 @@ pub(super) fn heading_reason(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The heading verdict on `text` as the first kept line or not, with body text after it.
+    fn verdict(text: &str, first: bool, next_is_body: bool) -> Option<(String, f32)> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        heading_reason(
+            text,
+            &words,
+            first,
+            next_is_body,
+            true,
+            &BlocksConfig::default(),
+        )
+    }
+
+    fn confidence(text: &str, first: bool, next_is_body: bool) -> Option<f32> {
+        verdict(text, first, next_is_body).map(|(_, c)| c)
+    }
+
+    #[test]
+    fn first_line_is_a_title_more_surely_when_title_cased() {
+        assert_eq!(confidence("Leaders Meet In Geneva", true, true), Some(0.9));
+        assert_eq!(
+            confidence("Leaders meet in rainy Geneva", true, true),
+            Some(0.75)
+        );
+        let last = heading_reason(
+            "Leaders meet quietly",
+            &["Leaders", "meet", "quietly"],
+            true,
+            false,
+            false,
+            &BlocksConfig::default(),
+        );
+        assert_eq!(last, None, "a lone line is no title of anything");
+    }
+
+    #[test]
+    fn title_cased_lines_before_body_or_very_short_are_headings() {
+        assert_eq!(
+            confidence("Global Economic Implications Of The Deal", false, true),
+            Some(0.85)
+        );
+        assert_eq!(
+            confidence("Path Forward Uncertain", false, false),
+            Some(0.6)
+        );
+        // Seven title-cased words not followed by body: no heading.
+        assert_eq!(
+            confidence(
+                "Path Forward Uncertain For All Trade Partners",
+                false,
+                false
+            ),
+            None
+        );
+        assert_eq!(confidence("path forward uncertain", false, true), None);
+    }
+
+    #[test]
+    fn terminal_punctuation_and_ellipses() {
+        assert_eq!(confidence("Leaders Meet Today.", false, true), None);
+        assert_eq!(confidence("Leaders Meet Today.", true, true), None);
+        assert_eq!(confidence("What Comes Next…", false, true), None);
+        assert_eq!(confidence("What Comes Next…", true, true), Some(0.9));
+        assert_eq!(confidence("“Leaders Meet” Today”", false, true), Some(0.85));
+    }
+
+    #[test]
+    fn long_lines_and_lines_without_words_are_no_headings() {
+        let fifteen = "Word ".repeat(15);
+        assert_eq!(confidence(fifteen.trim(), false, true), None);
+        // The first line may be six words longer.
+        assert_eq!(confidence(fifteen.trim(), true, true), Some(0.9));
+        let twenty_one = "Word ".repeat(21);
+        assert_eq!(confidence(twenty_one.trim(), true, true), None);
+        assert_eq!(confidence("2024 – 25", false, true), None);
+        assert_eq!(confidence("Of The And", false, true), None);
+    }
+}

@@ -76,3 +76,37 @@ pub(super) fn ends_sentence(line: &str) -> bool {
         .trim_end_matches(['"', '”', '’', '\'', ')', ']', '»']);
     trimmed.ends_with(['.', '!', '?', '…', ':', ';'])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_ends_are_read_inside_closing_quotes_and_brackets() {
+        assert!(ends_sentence("He said “no.”"));
+        assert!(ends_sentence("It fell (again)."));
+        assert!(ends_sentence("Read on:"));
+        assert!(!ends_sentence("Path Forward Uncertain"));
+        assert!(!ends_sentence("“A quote without an end”"));
+    }
+
+    #[test]
+    fn lines_are_trimmed_and_blank_lines_dropped() {
+        let text = "  Title Here \r\n\r\nThe council met.\n";
+        let lines = split_lines(text);
+        let spans: Vec<(&str, usize, usize)> = lines
+            .iter()
+            .map(|l| (l.text, l.span.start, l.span.end))
+            .collect();
+        assert_eq!(spans, [("Title Here", 2, 12), ("The council met.", 17, 33)]);
+    }
+
+    #[test]
+    fn text_is_hard_wrapped_only_when_most_inner_lines_break_mid_sentence() {
+        // Five inner lines, two of them broken mid-sentence: under 60 %, kept as lines.
+        let text = "The minister said on Monday that the new\nrules would apply next year.\nShe added that the cost would be modest\nfor most firms.\nThe end of it all.\nDone.";
+        assert_eq!(split_lines(text).len(), 6);
+        let wrapped = "The minister said on Monday that the new\nrules would apply from next year and that\nfirms had time.\n\nShe added that the cost would be modest\nfor most companies.";
+        assert_eq!(split_lines(wrapped).len(), 2);
+    }
+}

@@ -53,3 +53,39 @@ pub(super) fn topic_words(line: &str) -> HashSet<String> {
         .filter(|w| !lexicons().stopwords.contains(w.as_str()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(names: HashSet<String>) -> Vec<String> {
+        let mut names: Vec<String> = names.into_iter().collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn names_are_capitalised_words_inside_sentences_and_acronyms() {
+        let names = candidate_names(
+            "The talks in Geneva were led by Scott Bessent’s team and the IMF. Beijing replied.",
+        );
+        assert_eq!(sorted(names), ["Bessent", "Geneva", "IMF", "Scott"]);
+    }
+
+    #[test]
+    fn sentence_starters_titles_and_hyphenated_names() {
+        let names = candidate_names(
+            "NATO met. However, talks with Mr Franco-German envoys and However stalled.",
+        );
+        // An acronym names an actor even at the start; `Mr` and `However` never do.
+        assert_eq!(sorted(names), ["Franco", "German", "NATO"]);
+    }
+
+    #[test]
+    fn topic_words_are_long_and_not_stopwords() {
+        let words = topic_words("The committee approved these budgets, with new funding.");
+        let mut words: Vec<String> = words.into_iter().collect();
+        words.sort();
+        assert_eq!(words, ["approved", "budgets", "committee", "funding"]);
+    }
+}

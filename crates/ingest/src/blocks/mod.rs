@@ -183,6 +183,40 @@ mod tests {
     }
 
     #[test]
+    fn a_title_cased_line_is_a_heading_when_body_text_follows() {
+        let before_body = "The ministers met in Geneva on Monday.\nTrade Partners Respond To The New Tariff Plan\nOfficials in Brussels said they would respond within a week.";
+        let blocks = classify_blocks(before_body, &BlocksConfig::default());
+        assert_eq!(blocks[1].kind, BlockKind::Heading, "{blocks:?}");
+        assert_eq!(blocks[1].confidence, 0.85);
+        // Eight title-cased words before another short line: no heading.
+        let before_title = "The ministers met in Geneva on Monday.\nTrade Partners Respond To The New Tariff Plan\nOfficials In Brussels";
+        let blocks = classify_blocks(before_title, &BlocksConfig::default());
+        assert_eq!(blocks[1].kind, BlockKind::Body, "{blocks:?}");
+    }
+
+    #[test]
+    fn spam_lines_naming_one_advertiser_do_not_vouch_for_each_other() {
+        let text = "The council of Leeds approved the harbour budget on Tuesday, the mayor said.\nShop premium rugged tablets from Acme, trusted by professionals.\nPremium rugged tablets by Acme, trusted by professionals worldwide.";
+        let found: Vec<BlockKind> = kinds(text).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            found,
+            [
+                BlockKind::Body,
+                BlockKind::Boilerplate,
+                BlockKind::Boilerplate
+            ]
+        );
+        let blocks = classify_blocks(text, &BlocksConfig::default());
+        assert!(
+            blocks[2]
+                .reason
+                .contains("no actor shared with the article"),
+            "{}",
+            blocks[2].reason
+        );
+    }
+
+    #[test]
     fn golden_seed_article() {
         let Some(text) = seed() else {
             eprintln!("skipping: data/samples seed article not found");
