@@ -100,17 +100,22 @@ pub fn load_model<T>(
     })
 }
 
-/// Writes a model file: the header, then what `encode` writes. Creates parent
-/// directories; writes a temporary file first and renames it, so a reader never sees
-/// half a model.
+/// The bytes of a model file: the header, then what `encode` writes.
+pub fn encode_model(header: &Header, encode: impl FnOnce(&mut Writer)) -> Vec<u8> {
+    let mut out = Writer::default();
+    header.write(&mut out);
+    encode(&mut out);
+    out.into_bytes()
+}
+
+/// Writes a model file ([`encode_model`]). Creates parent directories; writes a
+/// temporary file first and renames it, so a reader never sees half a model.
 pub fn save_model(
     path: &Path,
     header: &Header,
     encode: impl FnOnce(&mut Writer),
 ) -> Result<(), LinearError> {
-    let mut out = Writer::default();
-    header.write(&mut out);
-    encode(&mut out);
+    let bytes = encode_model(header, encode);
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| LinearError::Io {
@@ -125,7 +130,7 @@ pub fn save_model(
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, out.as_bytes()).map_err(io(&tmp))?;
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
     std::fs::rename(&tmp, path).map_err(io(path))
 }
 

@@ -26,7 +26,7 @@ pub use hash::{
     feature_key, fmix64, hash_str, mix, Fnv, FnvBuildHasher, FnvMap, FnvSet, KeyHasher, KeyMap,
 };
 pub use index::{prefetch, FeatureIndex};
-pub use io::{decode_model, load_model, save_model, Header, Reader, Writer};
+pub use io::{decode_model, encode_model, load_model, save_model, Header, Reader, Writer};
 pub use shape::word_shape;
 pub use train::{Shuffler, Trainer};
 pub use weights::{Score, Weights};

@@ -239,8 +239,7 @@ impl Weights {
         }
     }
 
-    /// Reads weights written by [`Weights::write_quantized`], straight into their final
-    /// layout (no intermediate rows: the parser's table is tens of megabytes).
+    /// Reads weights written by [`Weights::write_quantized`].
     pub fn read_quantized(input: &mut Reader) -> Result<Weights, FormatError> {
         let n_classes = input.u32()? as usize;
         if n_classes > 256 {
@@ -248,29 +247,9 @@ impl Weights {
         }
         let scale = input.f32()?;
         let n_keys = input.u32()?;
-        let n_keys = input.count(u64::from(n_keys), 9)?;
-        let mut weights = Weights {
-            n_classes,
-            index: FeatureIndex::with_capacity(n_keys),
-            ..Weights::default()
-        };
-        let dense_from = Weights::dense_from(n_classes);
-        let mut row: Vec<(u16, f32)> = Vec::with_capacity(256);
-        for _ in 0..n_keys {
-            let key = input.u64()?;
-            let len = input.u8()?;
-            row.clear();
-            for _ in 0..len {
-                let class = u16::from(input.u8()?);
-                let value = f32::from(input.i16()?) * scale;
-                if value != 0.0 {
-                    row.push((class, value));
-                }
-            }
-            weights.push_row(key, &row, dense_from);
-        }
-        weights.shrink_to_fit();
-        Ok(weights)
+        Weights::read_rows(input, n_classes, u64::from(n_keys), |input| {
+            Ok(f32::from(input.i16()?) * scale)
+        })
     }
 
     /// Writes the weights exactly (32-bit floats): a `u64` row count, then per row its
@@ -293,6 +272,18 @@ impl Weights {
     /// of classes past `n_classes` are ignored.
     pub fn read_exact(input: &mut Reader, n_classes: usize) -> Result<Weights, FormatError> {
         let n_keys = input.u64()?;
+        Weights::read_rows(input, n_classes, n_keys, |input| input.f32())
+    }
+
+    /// Reads `n_keys` rows (key, `u8` entry count, (class `u8`, value) pairs) straight
+    /// into their final layout (no intermediate rows: the parser's table is tens of
+    /// megabytes). Zero values and classes past `n_classes` are dropped.
+    fn read_rows(
+        input: &mut Reader,
+        n_classes: usize,
+        n_keys: u64,
+        mut value: impl FnMut(&mut Reader) -> Result<f32, FormatError>,
+    ) -> Result<Weights, FormatError> {
         let n_keys = input.count(n_keys, 9)?;
         let mut weights = Weights {
             n_classes,
@@ -307,7 +298,7 @@ impl Weights {
             row.clear();
             for _ in 0..len {
                 let class = u16::from(input.u8()?);
-                let value = input.f32()?;
+                let value = value(input)?;
                 if value != 0.0 && usize::from(class) < n_classes {
                     row.push((class, value));
                 }

@@ -7,8 +7,8 @@ use std::path::Path;
 use crate::conllu::TreebankSentence;
 use crate::lemma::Lemmatizer;
 use stancegraph_linear::{
-    decode_model, feature_key, hash_str, load_model, save_model, word_shape, FormatError, Header,
-    KeyMap, Reader, Score, Shuffler, Trainer, Weights, Writer,
+    decode_model, encode_model, feature_key, hash_str, load_model, save_model, word_shape,
+    FormatError, Header, KeyMap, Reader, Score, Shuffler, Trainer, Weights, Writer,
 };
 
 use crate::TextError;
@@ -373,10 +373,7 @@ impl Tagger {
 
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Writer::default();
-        HEADER.write(&mut out);
-        self.encode(&mut out);
-        out.into_bytes()
+        encode_model(&HEADER, |out| self.encode(out))
     }
 
     fn encode(&self, out: &mut Writer) {
