@@ -25,3 +25,19 @@ pub use error::EncoderError;
 pub use spec::{EncoderSpec, HeadSpec};
 pub use windows::{build_windows, encode_tokens, DocumentWindows, Window, WindowSpec};
 pub use wordpiece::{SpecialIds, WordPiece};
+
+#[cfg(feature = "candle")]
+mod layers;
+#[cfg(feature = "candle")]
+pub mod model;
+#[cfg(feature = "candle")]
+pub mod stage;
+#[cfg(feature = "candle")]
+pub mod weights;
+
+#[cfg(feature = "candle")]
+pub use layers::{ENTITIES_STAGE, QUOTES_STAGE};
+#[cfg(feature = "candle")]
+pub use model::{DocumentScores, EncoderModel};
+#[cfg(feature = "candle")]
+pub use stage::{register, DEFAULT_MODEL_DIR};

@@ -459,6 +459,87 @@ pub fn resolve_speaker_indexed(
     ActorRef::Unresolved { text: source_text }
 }
 
+impl crate::Attributor {
+    /// The quotes of `doc` from role tags decided by another tagger (the `quotes.encoder`
+    /// stage): one tag per token in [`crate::tagger`]'s numbering (O, then B/I of source, cue
+    /// and content) with its margin, then the same linking, speaker resolution and rules as
+    /// [`crate::Attributor::find`]; the quotes are marked as made by `stage`.
+    pub fn find_with_tags(
+        &self,
+        doc: &Document,
+        tags: &[usize],
+        margins: &[f32],
+        stage: &str,
+    ) -> Vec<stancegraph_core::Quote> {
+        if doc.tokens.is_empty() || tags.len() != doc.tokens.len() {
+            return Vec::new();
+        }
+        let regions = crate::sentence_quote_regions(doc);
+        let outer_index = OuterIndex::new(&regions);
+        let mention_index = MentionIndex::new(doc);
+        let spans = role_spans(tags, margins);
+        let mut quotes = Vec::new();
+        for linked in link(&spans) {
+            let Some(content) = token_span(doc, linked.content.first, linked.content.last) else {
+                continue;
+            };
+            let kind = kind_of_indexed(doc.text(), content, &outer_index);
+            let cue = linked
+                .cue
+                .filter(|c| {
+                    !crate::in_heading(doc, c.first)
+                        || crate::same_sentence(doc, c.first, linked.content.first)
+                })
+                .and_then(|c| token_span(doc, c.first, c.last));
+            if cue.is_none() && kind != QuoteKind::Direct {
+                continue;
+            }
+            let source_tokens = linked.source.map(|s| (s.first, s.last)).or_else(|| {
+                linked
+                    .cue
+                    .and_then(|c| crate::rules::subject_of(doc, c.first, Some(content)))
+            });
+            let source = source_tokens.and_then(|(a, b)| token_span(doc, a, b));
+            let margins: Vec<f32> = [Some(linked.content), linked.cue, linked.source]
+                .iter()
+                .flatten()
+                .map(|s| s.margin)
+                .collect();
+            let mean = margins.iter().sum::<f32>() / margins.len().max(1) as f32;
+            let mut confidence = 1.0 / (1.0 + (-mean / 4.0).exp());
+            if cue.is_none() {
+                confidence *= 0.5;
+            }
+            if confidence < self.min_confidence {
+                continue;
+            }
+            quotes.push(stancegraph_core::Quote {
+                id: String::new(),
+                content,
+                cue,
+                source,
+                speaker: resolve_speaker_indexed(doc, &mention_index, source_tokens),
+                kind,
+                class: crate::classes::classify(doc, cue, source),
+                stage: stage.to_string(),
+                confidence,
+            });
+        }
+        self.add_anonymous_attributions(doc, &outer_index, &mention_index, &mut quotes);
+        crate::speakers::consolidate_regions(doc, &self.lexicon, &regions, &mut quotes, stage);
+        crate::drop_non_speakers(doc, &mut quotes);
+        crate::speakers::resolve_pronouns(doc, &regions, &mut quotes);
+        crate::speakers::continue_speakers(doc, &mut quotes);
+        quotes.retain(|q| self.classes.contains(&q.class));
+        quotes.sort_by_key(|q| (q.content.start, q.content.end));
+        for (i, quote) in quotes.iter_mut().enumerate() {
+            quote.id = format!("Q{}", i + 1);
+            quote.stage = stage.to_string();
+        }
+        quotes
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,252 @@
+//! From decoded labels to the layers the default stages write: name mentions typed as
+//! `entities.ner` types them, and attribution role tags in the quotes tagger's numbering.
+
+use stancegraph_core::{Document, EntityType, Mention, MentionKind, SentenceKind, Span};
+use stancegraph_entities::{category, Lexicon};
+
+/// Registered name of the NER stage (the `stage` of its mentions).
+pub const ENTITIES_STAGE: &str = "entities.encoder";
+/// Registered name of the quotes stage (the `stage` of its quotes).
+pub const QUOTES_STAGE: &str = "quotes.encoder";
+
+/// Token text as the encoder was fine-tuned on it (CoNLL and PolNeAR use ASCII quotes,
+/// apostrophes and dashes), the same normalisation `entities.ner` applies.
+pub fn normalise_token(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            '’' | '‘' | '′' => '\'',
+            '“' | '”' | '„' => '"',
+            '—' | '–' => '-',
+            c => c,
+        })
+        .collect()
+}
+
+/// A typed run of tokens: `first..=last`, CoNLL type, mean probability of its labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelledRun {
+    /// First token (document index).
+    pub first: usize,
+    /// Last token (inclusive).
+    pub last: usize,
+    /// Type after `B-`/`I-` (`PER`, `ORG`, `LOC`, `MISC`).
+    pub kind: String,
+    /// Mean probability of the run's labels.
+    pub confidence: f32,
+}
+
+/// Runs of B-X I-X… in one decoded sequence (`offset` = document index of its first token).
+pub fn bio_runs(
+    labels: &[String],
+    path: &[usize],
+    probs: &[f32],
+    offset: usize,
+) -> Vec<LabelledRun> {
+    let mut runs: Vec<LabelledRun> = Vec::new();
+    let mut sum = 0.0;
+    for (i, &label) in path.iter().enumerate() {
+        let name = labels.get(label).map(String::as_str).unwrap_or("O");
+        let p = probs.get(i).copied().unwrap_or(0.0);
+        if let Some(kind) = name.strip_prefix("B-") {
+            runs.push(LabelledRun {
+                first: offset + i,
+                last: offset + i,
+                kind: kind.to_string(),
+                confidence: p,
+            });
+            sum = p;
+        } else if let Some(kind) = name.strip_prefix("I-") {
+            match runs.last_mut() {
+                Some(run) if run.last + 1 == offset + i && run.kind == kind => {
+                    run.last = offset + i;
+                    sum += p;
+                    run.confidence = sum / (run.last - run.first + 1) as f32;
+                }
+                // Constrained decoding never leaves an I-X alone; keep it as a run anyway.
+                _ => {
+                    runs.push(LabelledRun {
+                        first: offset + i,
+                        last: offset + i,
+                        kind: kind.to_string(),
+                        confidence: p,
+                    });
+                    sum = p;
+                }
+            }
+        }
+    }
+    runs
+}
+
+/// Lower-cased phrase tokens as the gazetteer keys them ("People's" → "people 's").
+fn lexicon_key(phrase: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for word in phrase.split_whitespace() {
+        let lower = word.to_lowercase();
+        match lower.strip_suffix("'s").filter(|s| !s.is_empty()) {
+            Some(stem) => {
+                out.push(stem.to_string());
+                out.push("'s".to_string());
+            }
+            None => out.push(lower),
+        }
+    }
+    out.join(" ")
+}
+
+/// Name mentions of typed runs, typed as `entities.ner` types them (LOC → GPE for
+/// countries and cities, MISC → NORP for nationalities). A title-case heading's mention is
+/// kept only when the body has the same phrase or the gazetteer knows it (headings look
+/// like names to a tagger trained on Reuters).
+pub fn name_mentions(
+    doc: &Document,
+    words: &[String],
+    runs: &[LabelledRun],
+    lexicon: &Lexicon,
+    min_confidence: f32,
+) -> Vec<Mention> {
+    let phrase = |r: &LabelledRun| {
+        words
+            .get(r.first..=r.last)
+            .map(|w| w.join(" "))
+            .unwrap_or_default()
+    };
+    let in_heading = |r: &LabelledRun| {
+        doc.tokens
+            .get(r.first)
+            .and_then(|t| doc.sentences.get(t.sentence as usize))
+            .is_some_and(|s| s.kind == SentenceKind::Heading)
+    };
+    let body_phrases: std::collections::HashSet<String> = runs
+        .iter()
+        .filter(|r| !in_heading(r))
+        .map(|r| phrase(r).to_lowercase())
+        .collect();
+    let known = category::COUNTRY
+        | category::CITY
+        | category::REGION
+        | category::ORGANISATION
+        | category::DEMONYM;
+    let mut mentions = Vec::new();
+    for run in runs {
+        if run.confidence < min_confidence {
+            continue;
+        }
+        let text = phrase(run);
+        if in_heading(run)
+            && lexicon.categories(&lexicon_key(&text)) & known == 0
+            && !body_phrases.contains(&text.to_lowercase())
+        {
+            continue;
+        }
+        let (Some(first), Some(last)) = (doc.tokens.get(run.first), doc.tokens.get(run.last))
+        else {
+            continue;
+        };
+        let entity_type = match run.kind.as_str() {
+            "PER" => EntityType::Per,
+            "ORG" => EntityType::Org,
+            "LOC" => {
+                let categories = lexicon.categories(&lexicon_key(&text));
+                if categories & (category::COUNTRY | category::CITY | category::WORLD_CITY) != 0 {
+                    EntityType::Gpe
+                } else {
+                    EntityType::Loc
+                }
+            }
+            _ => {
+                if lexicon.lookup(&text, category::DEMONYM).is_some() {
+                    EntityType::Norp
+                } else {
+                    EntityType::Misc
+                }
+            }
+        };
+        mentions.push(Mention {
+            span: Span::new(first.span.start, last.span.end),
+            entity_type,
+            kind: MentionKind::Name,
+            entity: None,
+            resolution: None,
+            resolution_confidence: None,
+            stage: ENTITIES_STAGE.to_string(),
+            confidence: run.confidence,
+        });
+    }
+    mentions
+}
+
+/// The quotes tagger's tag number of an attribution label (O 0, B/I-SOURCE 1/2, B/I-CUE
+/// 3/4, B/I-CONTENT 5/6); unknown roles are O.
+pub fn attribution_tag(label: &str) -> usize {
+    let (begin, role) = match (label.strip_prefix("B-"), label.strip_prefix("I-")) {
+        (Some(role), _) => (true, role),
+        (_, Some(role)) => (false, role),
+        _ => return 0,
+    };
+    let base = match role.to_ascii_uppercase().as_str() {
+        "SOURCE" => 1,
+        "CUE" => 3,
+        "CONTENT" => 5,
+        _ => return 0,
+    };
+    if begin {
+        base
+    } else {
+        base + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels() -> Vec<String> {
+        ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn runs_follow_bio() {
+        let runs = bio_runs(
+            &labels(),
+            &[1, 2, 0, 3, 3, 4],
+            &[0.9, 0.7, 1.0, 0.8, 0.6, 0.4],
+            10,
+        );
+        assert_eq!(
+            runs.iter()
+                .map(|r| (r.first, r.last, r.kind.as_str()))
+                .collect::<Vec<_>>(),
+            [(10, 11, "PER"), (13, 13, "LOC"), (14, 15, "LOC")]
+        );
+        assert!((runs[0].confidence - 0.8).abs() < 1e-6);
+        assert!((runs[2].confidence - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn attribution_labels_map_to_tagger_numbers() {
+        let tags: Vec<usize> = [
+            "O",
+            "B-SOURCE",
+            "I-SOURCE",
+            "B-CUE",
+            "I-CUE",
+            "B-CONTENT",
+            "I-CONTENT",
+            "B-X",
+        ]
+        .iter()
+        .map(|l| attribution_tag(l))
+        .collect();
+        assert_eq!(tags, [0, 1, 2, 3, 4, 5, 6, 0]);
+    }
+
+    #[test]
+    fn lexicon_keys_split_possessives() {
+        assert_eq!(lexicon_key("People's Republic"), "people 's republic");
+        assert_eq!(normalise_token("“Don’t”"), "\"Don't\"");
+    }
+}

@@ -1,0 +1,250 @@
+//! The encoder stages on a tiny random model written by the test (no download): layers
+//! like the default stages', bad input within budget, failing batches fail their documents.
+#![cfg(feature = "candle")]
+
+mod tiny;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use stancegraph_core::{BuildContext, Document, Metadata, Stage, TypedFactory};
+use stancegraph_encoder::stage::{
+    EntitiesEncoderConfig, EntitiesEncoderFactory, QuotesEncoderFactory, EXTENSION,
+};
+use stancegraph_encoder::windows::WindowSpec;
+use stancegraph_encoder::{EncoderModel, ENTITIES_STAGE, QUOTES_STAGE};
+
+fn model_dir(name: &str, max_pieces: usize, stride: usize) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("encoder-test-{}-{name}", std::process::id()));
+    tiny::write_model(&dir, max_pieces, stride);
+    dir
+}
+
+fn project_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+fn context() -> BuildContext {
+    BuildContext {
+        data_dir: project_data(),
+        config_path: "stages[0]".into(),
+    }
+}
+
+fn document(id: &str, text: &str) -> Document {
+    let mut doc = Document::new(Some(id.to_string()), text.to_string(), Metadata::default());
+    stancegraph_text::tokenize_document(&mut doc, 200);
+    doc
+}
+
+fn stages(dir: &Path) -> (Box<dyn Stage>, Box<dyn Stage>) {
+    let config = EntitiesEncoderConfig {
+        model: dir.display().to_string(),
+        batch_windows: 4,
+        ..Default::default()
+    };
+    let entities = EntitiesEncoderFactory
+        .build(config, &context())
+        .expect("entities.encoder");
+    let quotes = QuotesEncoderFactory
+        .build(Default::default(), &context())
+        .expect("quotes.encoder");
+    (entities, quotes)
+}
+
+#[test]
+fn two_sentences_get_the_default_layers() {
+    let dir = model_dir("two", 32, 8);
+    let (entities, quotes) = stages(&dir);
+    let mut doc = document(
+        "two",
+        "Scott Bessent said the trade talks in London were \"constructive\". The minister of China was there.",
+    );
+    entities.process(&mut doc).expect("entities");
+    assert!(doc.extensions.contains_key(EXTENSION));
+    for m in &doc.mentions {
+        assert!(
+            m.stage == ENTITIES_STAGE || m.stage == "entities.ner",
+            "{}",
+            m.stage
+        );
+        assert!(m.span.end <= doc.text().len() && m.span.start < m.span.end);
+        assert!((0.0..=1.0).contains(&m.confidence));
+    }
+    quotes.process(&mut doc).expect("quotes");
+    assert!(
+        !doc.extensions.contains_key(EXTENSION),
+        "ext:encoder is consumed"
+    );
+    assert!(doc.quotes.iter().all(|q| q.stage == QUOTES_STAGE));
+    doc.validate().expect("valid layers");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn batches_give_the_same_layers_as_single_documents() {
+    let dir = model_dir("batch", 32, 8);
+    let (entities, _) = stages(&dir);
+    let texts = [
+        "The president said on Monday that talks with China would go on.",
+        "Scott Bessent was in London. He said trade was the talks' subject, and the minister agreed at length with every word of it.",
+        "",
+    ];
+    let mut batch: Vec<Document> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| document(&format!("d{i}"), t))
+        .collect();
+    let results = entities.process_batch(&mut batch);
+    assert!(results.iter().all(Result::is_ok));
+    for (i, text) in texts.iter().enumerate() {
+        let mut single = document(&format!("d{i}"), text);
+        entities.process(&mut single).unwrap();
+        // Padding never changes what a window computes.
+        let spans = |d: &Document| {
+            d.mentions
+                .iter()
+                .map(|m| (m.span, m.entity_type))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(spans(&single), spans(&batch[i]), "document {i}");
+        assert_eq!(
+            single
+                .extensions
+                .get(EXTENSION)
+                .map(|v| v["tags"].as_array().map(|a| a.len())),
+            batch[i]
+                .extensions
+                .get(EXTENSION)
+                .map(|v| v["tags"].as_array().map(|a| a.len()))
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn empty_document_and_one_without_sentence_boundaries() {
+    let dir = model_dir("bad", 32, 8);
+    let (entities, quotes) = stages(&dir);
+    let mut empty = document("empty", "");
+    entities.process(&mut empty).expect("empty");
+    quotes.process(&mut empty).expect("empty quotes");
+    assert!(empty.mentions.is_empty() && empty.quotes.is_empty());
+
+    let run_on = "the president said trade talks with china went on and on ".repeat(400);
+    let mut doc = document("run-on", &run_on);
+    let _budget = stancegraph_core::start_document_budget(
+        Some(Instant::now() + Duration::from_secs(30)),
+        None,
+    );
+    entities.process(&mut doc).expect("run-on");
+    quotes.process(&mut doc).expect("run-on quotes");
+    doc.validate().expect("valid");
+    // A document whose tokens belong to no sentence gets no mentions, and no panic.
+    let mut bare = document("bare", "Scott Bessent said so.");
+    bare.sentences.clear();
+    entities.process(&mut bare).expect("no sentences");
+    assert!(bare.mentions.iter().all(|m| m.stage != ENTITIES_STAGE));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_megabyte_document_finishes_or_fails_within_its_budget() {
+    let dir = model_dir("big", 64, 16);
+    let (entities, _) = stages(&dir);
+    let sentence =
+        "Scott Bessent said the trade talks in London were constructive, and China agreed. ";
+    let text = sentence.repeat((1 << 20) / sentence.len() + 1);
+    let mut doc = document("big", &text);
+    let budget = Duration::from_secs(20);
+    let start = Instant::now();
+    let outcome = {
+        let _guard = stancegraph_core::start_document_budget(Some(start + budget), None);
+        entities.process(&mut doc)
+    };
+    let took = start.elapsed();
+    // One batch may still be running when the budget ends: allow a little over it.
+    assert!(took < budget + Duration::from_secs(10), "took {took:?}");
+    if let Err(e) = outcome {
+        assert!(e.to_string().contains("time budget"), "{e}");
+        assert!(e.to_string().contains("big"), "names the document: {e}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_failing_batch_fails_its_documents_only() {
+    let dir = model_dir("fail", 32, 8);
+    let model = EncoderModel::load(&dir).expect("model");
+    let good = model
+        .windows(
+            &["the", "president", "said"],
+            WindowSpec {
+                max_pieces: 32,
+                stride: 8,
+            },
+        )
+        .unwrap();
+    let mut bad = good.clone();
+    bad.windows[0].input_ids[1] = 1_000_000; // no such piece: the embedding lookup fails
+    let results = model.score(&[good, bad], &["good", "bad"], 1, &|| false);
+    assert!(results[0].is_ok());
+    let err = results[1].as_ref().unwrap_err().to_string();
+    assert!(err.contains("bad") && err.contains("batch"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn quantised_and_half_matrices_are_restored() {
+    let dir = model_dir("quant", 32, 8);
+    let written = tiny::write_model(&dir, 32, 8);
+    let bytes = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let loaded = stancegraph_encoder::weights::load_f32_tensors(
+        &bytes,
+        Path::new("model.safetensors"),
+        &candle_core::Device::Cpu,
+    )
+    .unwrap();
+    assert!(!loaded.contains_key(&format!("{}.scale", tiny::QUANTISED)));
+    for (name, tolerance) in [(tiny::QUANTISED, 0.02f32), (tiny::HALF, 2e-3)] {
+        let a = written[name]
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let b = loaded[name]
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let worst = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
+        let scale = a.iter().map(|x| x.abs()).fold(0f32, f32::max);
+        assert!(worst <= tolerance * scale.max(1.0), "{name}: {worst}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn missing_model_and_missing_layer_are_clear_errors() {
+    let config = EntitiesEncoderConfig {
+        model: "/nonexistent/encoder".into(),
+        ..Default::default()
+    };
+    let err = EntitiesEncoderFactory
+        .build(config, &context())
+        .err()
+        .expect("error")
+        .to_string();
+    assert!(err.contains("/nonexistent/encoder"), "{err}");
+    let (_, quotes) = stages(&model_dir("layer", 32, 8));
+    let mut doc = document("nolayer", "He said so.");
+    let err = quotes.process(&mut doc).unwrap_err().to_string();
+    assert!(
+        err.contains("ext:encoder") && err.contains("nolayer"),
+        "{err}"
+    );
+}
