@@ -1,6 +1,8 @@
 //! `train ner` and `eval ner`: the entity tagger's commands.
 use std::path::PathBuf;
 
+mod conll_pipeline;
+
 use stancegraph_entities::{
     evaluate_ner, train_ner, NerModel, NerScores, NerTrainOptions, DEFAULT_MODEL,
 };
@@ -39,8 +41,12 @@ pub struct EvalArgs {
     #[arg(long)]
     pub conll: PathBuf,
     /// Model file (default: the shipped data/models/entities/ner.bin).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "config")]
     pub model: Option<PathBuf>,
+    /// Run the pipeline of this config (e.g. configs/accurate.toml) on the CoNLL tokens: its
+    /// stages after tokenization, up to the last one that writes mentions.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 fn print_scores(scores: &NerScores) -> anyhow::Result<()> {
@@ -95,6 +101,9 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
 
 pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let Eval::Ner(args) = cmd;
+    if let Some(config) = &args.config {
+        return conll_pipeline::eval(&args.conll, config).and_then(|s| print_scores(&s));
+    }
     let path = args
         .model
         .unwrap_or_else(|| crate::data_dir(None).join(DEFAULT_MODEL));

@@ -1,32 +1,20 @@
-//! `eval quotes --ggt FILE`: the default pipeline on each Gender Gap Tracker article's
-//! `rawtext`, scored with the tracker's metric (see `stancegraph_quotes::ggt`).
+//! `eval quotes --ggt FILE [--config FILE]`: the default pipeline (or that of the config) on
+//! each Gender Gap Tracker article's `rawtext`, scored with the tracker's metric (see
+//! `stancegraph_quotes::ggt`).
 
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::Path;
 
 use anyhow::Context;
-use stancegraph_core::{ActorRef, BuildContext, CueClass, Document, Span};
+use stancegraph_core::{ActorRef, CueClass, Document, Span};
 use stancegraph_ingest::{Format, IngestEvent, Ingestor};
 use stancegraph_quotes::ggt::{self, GgtArticle, GgtScorer, PredictedQuote, SpeakerKind};
-use stancegraph_runner::{load_config, ConfigSource, Pipeline};
+use stancegraph_runner::Pipeline;
 
-pub fn eval(file: &Path, dump: Option<&Path>) -> anyhow::Result<()> {
+pub fn eval(file: &Path, dump: Option<&Path>, config: Option<&Path>) -> anyhow::Result<()> {
     let articles = ggt::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let registry = crate::builtin_registry();
-    let config = load_config(
-        &ConfigSource::Embedded {
-            name: "configs/default.toml (embedded)".into(),
-            toml: crate::DEFAULT_CONFIG.into(),
-        },
-        &registry,
-        false,
-    )?;
-    let context = BuildContext {
-        data_dir: crate::data_dir(None),
-        config_path: String::new(),
-    };
-    let pipeline = Pipeline::build(&config, &registry, &context)?;
+    let (config, pipeline) = super::config_pipeline(config, |_| true)?;
     let mut source = config.source.clone();
     // Every article is scored, whatever its language or likeness to another.
     source.dedup = false;
