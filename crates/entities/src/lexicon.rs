@@ -3,6 +3,8 @@
 //! the tagger as features and let resolution map aliases ("US", "Beijing", "Chinese") to
 //! canonical actors.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::features::{FastMap, FastSet};
 
 /// Gazetteer categories, as bits so one phrase can be several things ("Georgia").
@@ -44,6 +46,25 @@ const ORG_WORDS: &str = include_str!("../lexicons/org_words.txt");
 const CENSUS_SURNAMES: &str = include_str!("../lexicons/census_surnames.txt");
 const CENSUS_GIVEN_NAMES: &str = include_str!("../lexicons/census_given_names.txt");
 const GEONAMES_CITIES: &str = include_str!("../lexicons/geonames_cities.txt");
+// Closed word lists of the resolution rules (not gazetteers: never tagger features).
+const CAPITALS: &str = include_str!("../lexicons/capitals.txt");
+const ACTING_VERBS: &str = include_str!("../lexicons/acting_verbs.txt");
+const GOVERNMENT_NOUNS: &str = include_str!("../lexicons/government_nouns.txt");
+const DEPARTMENTS: &str = include_str!("../lexicons/departments.txt");
+const PRONOUNS: &str = include_str!("../lexicons/pronouns.txt");
+const TITLE_MODIFIERS: &str = include_str!("../lexicons/title_modifiers.txt");
+const DESCRIPTION_MODIFIERS: &str = include_str!("../lexicons/description_modifiers.txt");
+
+/// What a personal pronoun can refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pronoun {
+    /// he, him, his, himself.
+    Male,
+    /// she, her, hers, herself.
+    Female,
+    /// they, them, their, theirs, themselves.
+    Plural,
+}
 
 /// What an alias stands for: the canonical name and, for cities and demonyms, the country.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +92,14 @@ pub struct Lexicon {
     /// Lower-cased first tokens of phrases, to skip most lookups.
     first_tokens: FastSet<String>,
     max_tokens: usize,
+    /// The word lists of the resolution rules (lower-cased).
+    capitals: HashMap<String, String>,
+    acting_verbs: HashSet<String>,
+    government_nouns: HashSet<String>,
+    departments: HashSet<String>,
+    pronouns: HashMap<String, Pronoun>,
+    title_modifiers: HashSet<String>,
+    description_modifiers: HashSet<String>,
 }
 
 /// Splits a lexicon phrase into tokens the way news tokenizers do ("People's" → "People 's").
@@ -160,7 +189,67 @@ impl Lexicon {
                 lexicon.add_phrase(line, bit);
             }
         }
+        lexicon.read_rule_words();
         lexicon
+    }
+
+    fn read_rule_words(&mut self) {
+        let words = |source: &str| lines(source).map(str::to_string).collect::<HashSet<_>>();
+        let pairs = |source| lines(source).filter_map(|l| l.split_once('|'));
+        self.capitals = pairs(CAPITALS)
+            .map(|(capital, country)| (capital.trim().to_string(), country.trim().to_string()))
+            .collect();
+        self.pronouns = pairs(PRONOUNS)
+            .filter_map(|(word, kind)| {
+                let kind = match kind.trim() {
+                    "male" => Pronoun::Male,
+                    "female" => Pronoun::Female,
+                    "plural" => Pronoun::Plural,
+                    _ => return None,
+                };
+                Some((word.trim().to_string(), kind))
+            })
+            .collect();
+        self.acting_verbs = words(ACTING_VERBS);
+        self.government_nouns = words(GOVERNMENT_NOUNS);
+        self.departments = words(DEPARTMENTS);
+        self.title_modifiers = words(TITLE_MODIFIERS);
+        self.description_modifiers = words(DESCRIPTION_MODIFIERS);
+    }
+
+    /// The country whose government a capital stands for when it acts ("beijing" → China).
+    pub fn capital_country(&self, lower_phrase: &str) -> Option<&str> {
+        self.capitals.get(lower_phrase).map(String::as_str)
+    }
+
+    /// A verb after which a capital acts as its government ("said", "imposed").
+    pub fn is_acting_verb(&self, lower: &str) -> bool {
+        self.acting_verbs.contains(lower)
+    }
+
+    /// A noun that makes a country or leader its government ("administration", "officials").
+    pub fn is_government_noun(&self, lower: &str) -> bool {
+        self.government_nouns.contains(lower)
+    }
+
+    /// A department word that makes a title's organisation ("treasury", "defence").
+    pub fn is_department(&self, lower: &str) -> bool {
+        self.departments.contains(lower)
+    }
+
+    /// What a lower-cased personal pronoun can refer to, if it is one.
+    pub fn pronoun(&self, lower: &str) -> Option<Pronoun> {
+        self.pronouns.get(lower).copied()
+    }
+
+    /// A word that may stand in a title before a name ("top", "former", "-").
+    pub fn is_title_modifier(&self, lower: &str) -> bool {
+        self.title_modifiers.contains(lower)
+    }
+
+    /// A word that may precede a title in a description ("the top US negotiator").
+    pub fn is_description_modifier(&self, lower: &str) -> bool {
+        self.description_modifiers.contains(lower)
     }
 
     fn add_phrase(&mut self, phrase: &str, category: u16) {
@@ -293,5 +382,20 @@ mod tests {
         );
         assert!(lexicon.categories("vice - premier") & category::TITLE != 0);
         assert!(lexicon.categories("vice premier") & category::TITLE != 0);
+    }
+
+    #[test]
+    fn rule_word_lists_load_with_their_types() {
+        let lexicon = Lexicon::builtin();
+        assert_eq!(lexicon.capital_country("new delhi"), Some("India"));
+        assert_eq!(lexicon.capital_country("delhi"), None);
+        assert_eq!(lexicon.pronoun("hers"), Some(Pronoun::Female));
+        assert_eq!(lexicon.pronoun("themselves"), Some(Pronoun::Plural));
+        assert_eq!(lexicon.pronoun("it"), None);
+        assert!(lexicon.is_acting_verb("retaliated") && !lexicon.is_acting_verb("in"));
+        assert!(lexicon.is_government_noun("regime"));
+        assert!(lexicon.is_department("treasury") && !lexicon.is_department("bank"));
+        assert!(lexicon.is_title_modifier("-") && lexicon.is_title_modifier("former"));
+        assert!(lexicon.is_description_modifier("u.s."));
     }
 }

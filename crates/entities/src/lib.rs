@@ -19,7 +19,7 @@ pub mod gender;
 mod lexicon;
 mod ner;
 mod resolve;
-mod stages;
+mod stage;
 mod tagger;
 mod temporal;
 mod training;
@@ -30,10 +30,10 @@ pub use clusters::{ClusterSettings, Clusters};
 pub use conll::{
     parse_conll, read_conll, ConllDocument, ConllSentence, NerScorer, NerScores, Prf, TokenEntity,
 };
-pub use lexicon::{category, Lexicon, LexiconEntry};
+pub use lexicon::{category, Lexicon, LexiconEntry, Pronoun};
 pub use ner::{tag_mentions, NER_STAGE};
 pub use resolve::{entity_key, resolve_entities, Resolver, RESOLVE_STAGE};
-pub use stages::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
+pub use stage::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
 pub use tagger::{train, NerModel, TaggedEntity, TrainSettings, LABELS, TYPES};
 pub use temporal::date_and_money_mentions;
 pub use training::{evaluate_ner, tokenize_raw, train_ner, NerTrainOptions};

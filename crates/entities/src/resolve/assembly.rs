@@ -1,0 +1,208 @@
+//! Assembly: entities numbered in order of first mention (E1, E2, ...), their aliases,
+//! confidence and gender (honorifics, first names, pronouns), and the mention, entity and
+//! relation layers written back.
+
+use std::collections::HashMap;
+
+use stancegraph_core::{
+    ActorRef, Entity, EntityType, Gender, GenderCall, Mention, MentionKind, Relation, Sign, Target,
+};
+
+use super::{entity_key, is_timeless, normalise, State, Work, RESOLVE_STAGE};
+use crate::gender;
+
+impl<'r, 'd> State<'r, 'd> {
+    /// Honorific next to any name mention of each person ("Ms. Dalglish", "Mr Smith").
+    pub(super) fn honorifics(&self) -> Vec<Option<Gender>> {
+        let mut found = vec![None; self.entities.len()];
+        for work in self.mentions.iter().filter(|w| w.kind == MentionKind::Name) {
+            let Some(slot) = work.entity.and_then(|e| found.get_mut(e)) else {
+                continue;
+            };
+            let before = work.tokens.start.checked_sub(1).map(|b| self.word(b));
+            let first = work.words.first().cloned();
+            if let Some(gender) = [before, first]
+                .iter()
+                .flatten()
+                .find_map(|w| gender::honorific_gender(w))
+            {
+                *slot = Some(gender);
+            }
+        }
+        found
+    }
+
+    /// Each person's gender from honorifics and first names (what pronoun resolution may
+    /// rely on; pronouns themselves only count in [`Self::gender_calls`]).
+    pub(super) fn entity_genders(&self) -> Vec<Gender> {
+        let honorifics = self.honorifics();
+        self.entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                if e.entity_type != EntityType::Per {
+                    return Gender::Unknown;
+                }
+                let clues = gender::GenderClues {
+                    honorific: honorifics.get(i).copied().flatten(),
+                    ..Default::default()
+                };
+                gender::decide(
+                    &e.canonical,
+                    clues,
+                    gender::GivenNames::builtin(),
+                    self.resolver.config.gender_threshold,
+                )
+                .map_or(Gender::Unknown, |c| c.gender)
+            })
+            .collect()
+    }
+
+    /// The gender written on each person entity, with its evidence.
+    pub(super) fn gender_calls(&self, mentions_of: &[Vec<&Work>]) -> Vec<Option<GenderCall>> {
+        let honorifics = self.honorifics();
+        self.entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                if e.entity_type != EntityType::Per {
+                    return None;
+                }
+                let mut clues = gender::GenderClues {
+                    honorific: honorifics.get(i).copied().flatten(),
+                    ..Default::default()
+                };
+                for work in mentions_of.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+                    if work.kind != MentionKind::Pronoun {
+                        continue;
+                    }
+                    match work.words.first().and_then(|w| gender::pronoun_gender(w)) {
+                        Some(Gender::Male) => clues.male_pronouns += 1,
+                        Some(Gender::Female) => clues.female_pronouns += 1,
+                        _ => {}
+                    }
+                }
+                gender::decide(
+                    &e.canonical,
+                    clues,
+                    gender::GivenNames::builtin(),
+                    self.resolver.config.gender_threshold,
+                )
+            })
+            .collect()
+    }
+
+    /// Numbers entities in order of first mention (E1, E2, ...) and writes the layers.
+    pub(super) fn finish(self) -> (Vec<Mention>, Vec<Entity>, Vec<Relation>) {
+        let mut order: Vec<usize> = Vec::new();
+        let mut seen = vec![false; self.entities.len()];
+        // Each entity's mentions, gathered in one pass (not one scan per entity).
+        let mut mentions_of: Vec<Vec<&Work>> = vec![Vec::new(); self.entities.len()];
+        for work in &self.mentions {
+            if let Some(e) = work.entity {
+                if let Some(flag) = seen.get_mut(e).filter(|f| !**f) {
+                    *flag = true;
+                    order.push(e);
+                }
+                if let Some(list) = mentions_of.get_mut(e) {
+                    list.push(work);
+                }
+            }
+        }
+        let genders = self.gender_calls(&mentions_of);
+        let ids: HashMap<usize, String> = order
+            .iter()
+            .enumerate()
+            .map(|(n, &e)| (e, format!("E{}", n + 1)))
+            .collect();
+        let mut entities = Vec::new();
+        for &e in &order {
+            let Some(work) = self.entities.get(e) else {
+                continue;
+            };
+            let mut aliases: Vec<String> = Vec::new();
+            let mut confidence = 0.0f32;
+            for m in mentions_of.get(e).map(Vec::as_slice).unwrap_or(&[]) {
+                confidence = confidence.max(m.confidence.min(1.0));
+                if m.kind == MentionKind::Pronoun {
+                    continue;
+                }
+                let text = if m.kind == MentionKind::Name {
+                    m.words.join(" ")
+                } else {
+                    normalise(self.doc.slice(m.span))
+                };
+                if text != work.canonical && !aliases.contains(&text) {
+                    aliases.push(text);
+                }
+            }
+            entities.push(Entity {
+                id: ids.get(&e).cloned().unwrap_or_default(),
+                canonical: work.canonical.clone(),
+                entity_type: work.entity_type,
+                aliases,
+                roles: work.roles.clone(),
+                key: entity_key(work.entity_type, &work.canonical),
+                gender: genders.get(e).cloned().flatten(),
+                stage: RESOLVE_STAGE.to_string(),
+                confidence,
+            });
+        }
+        // Dates and amounts pass through unresolved: they are no actors.
+        let passthrough: Vec<Mention> = self
+            .doc
+            .mentions
+            .iter()
+            .filter(|m| is_timeless(m.entity_type))
+            .cloned()
+            .collect();
+        let mut mentions: Vec<Mention> = self
+            .mentions
+            .iter()
+            .map(|w| Mention {
+                span: w.span,
+                entity_type: w.entity.and_then(|e| self.entities.get(e)).map_or(
+                    w.entity_type,
+                    |e| {
+                        if w.kind == MentionKind::Name && w.entity_type == EntityType::Norp {
+                            EntityType::Norp
+                        } else {
+                            e.entity_type
+                        }
+                    },
+                ),
+                kind: w.kind,
+                entity: w.entity.and_then(|e| ids.get(&e).cloned()),
+                resolution: w.entity.map(|_| w.resolution.to_string()),
+                resolution_confidence: w.entity.map(|_| w.resolution_confidence),
+                stage: w.stage.clone(),
+                confidence: w.confidence,
+            })
+            .collect();
+        mentions.extend(passthrough);
+        mentions.sort_by_key(|m| (m.span.start, m.span.end));
+        let relations = self
+            .relations
+            .iter()
+            .filter_map(|r| {
+                Some(Relation {
+                    class: r.class,
+                    kind: r.kind.to_string(),
+                    source: ActorRef::Entity {
+                        id: ids.get(&r.source)?.clone(),
+                    },
+                    target: Target::Actor {
+                        id: ids.get(&r.target)?.clone(),
+                    },
+                    sign: Sign::Neutral,
+                    attributes: r.attributes.clone(),
+                    evidence: r.evidence,
+                    trigger: None,
+                    stage: RESOLVE_STAGE.to_string(),
+                    confidence: 0.75,
+                })
+            })
+            .collect();
+        (mentions, entities, relations)
+    }
+}

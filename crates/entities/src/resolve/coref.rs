@@ -1,0 +1,258 @@
+//! Coreference: descriptions ("the President", "the Treasury Secretary") resolved to the
+//! person holding a matching role, and pronouns (he, she, they) to the nearest fitting
+//! entity mentioned before.
+
+use std::collections::HashMap;
+
+use stancegraph_core::{EntityType, Gender, MentionKind};
+
+use super::{State, Work, RESOLVE_STAGE};
+use crate::lexicon::{category, Pronoun};
+
+/// How many earlier mentions a pronoun weighs at most.
+const MAX_PRONOUN_LOOKBACK: usize = 200;
+
+impl<'r, 'd> State<'r, 'd> {
+    /// "the President", "the Treasury Secretary", "the negotiator": a description resolved to
+    /// the latest person holding a matching role.
+    pub(super) fn nominal_mentions(&mut self) {
+        let mut found = Vec::new();
+        for i in 0..self.tokens().len() {
+            if self.lower(i) != "the" {
+                continue;
+            }
+            let mut end = i + 1;
+            while end < self.tokens().len() && end - i <= 4 && self.same_sentence(end, i) {
+                let lower = self.lower(end);
+                if self.lexicon().categories(&lower) & category::TITLE == 0
+                    && !self.lexicon().is_department(&lower)
+                    && !self.lexicon().is_description_modifier(&lower)
+                {
+                    break;
+                }
+                end += 1;
+            }
+            if end == i + 1 || self.mention_at_token(i + 1).is_some() {
+                continue;
+            }
+            let Some(title) = self.title_in(i + 1..end, false) else {
+                continue;
+            };
+            if title.end != end {
+                continue;
+            }
+            // "the President Donald Trump" is a premodifier; "the president of France" names another.
+            let next = self.word(end);
+            if self.mention_at_token(end).is_some() || next == "of" {
+                continue;
+            }
+            let head = self.lower(end - 1);
+            found.push((i..end, head));
+        }
+        // Indexes instead of scans per description: the people holding each title head
+        // (roles do not change below), and each entity's mention starts, kept sorted.
+        let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            if e.entity_type != EntityType::Per {
+                continue;
+            }
+            for r in &e.roles {
+                let lower = r.title.to_lowercase();
+                if let Some(last) = lower.split([' ', '-']).next_back() {
+                    let owners = holders.entry(last.to_string()).or_default();
+                    if owners.last() != Some(&i) {
+                        owners.push(i);
+                    }
+                }
+            }
+        }
+        let mut starts_of: HashMap<usize, Vec<usize>> = HashMap::new();
+        for w in &self.mentions {
+            if let Some(e) = w.entity {
+                starts_of.entry(e).or_default().push(w.span.start);
+            }
+        }
+        for starts in starts_of.values_mut() {
+            starts.sort_unstable();
+        }
+        for (range, head) in found {
+            let start_byte = self.span_of(range.clone()).map_or(0, |s| s.start);
+            // (mentions before the description, start of the latest of them)
+            let before = |e: usize| {
+                let starts = starts_of.get(&e)?;
+                let count = starts.partition_point(|&s| s < start_byte);
+                let at = *starts.get(count.checked_sub(1)?)?;
+                Some((count, at))
+            };
+            let candidate = holders
+                .get(&head)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|&i| before(i).map(|found| (i, found)))
+                // The most mentioned holder of the title so far, then the latest.
+                .max_by_key(|&(_, found)| found)
+                .map(|(i, _)| i);
+            let Some(entity) = candidate else { continue };
+            let Some(work) = self.work(
+                range,
+                EntityType::Per,
+                MentionKind::Nominal,
+                0.8,
+                RESOLVE_STAGE,
+            ) else {
+                continue;
+            };
+            let start = work.span.start;
+            self.mentions.push(work);
+            let m = self.mentions.len() - 1;
+            self.assign(m, entity, "title", 0.8);
+            let starts = starts_of.entry(entity).or_default();
+            starts.insert(starts.partition_point(|&s| s <= start), start);
+        }
+        self.sort_mentions();
+    }
+
+    /// he/she/they resolved to the nearest fitting entity mentioned before.
+    pub(super) fn pronoun_mentions(&mut self) {
+        let mut added = Vec::new();
+        let genders = self.entity_genders();
+        // Name mentions so far per entity, advanced with the pronouns (plural salience).
+        let mut named_so_far: HashMap<usize, usize> = HashMap::new();
+        let mut counted = 0;
+        for i in 0..self.tokens().len() {
+            let lower = self.lower(i);
+            if !self.is_pronoun(&lower) || self.mention_at_token(i).is_some() {
+                continue;
+            }
+            let span = self.tokens()[i].span;
+            let pronoun = self.lexicon().pronoun(&lower);
+            let plural = pronoun == Some(Pronoun::Plural);
+            let female = pronoun == Some(Pronoun::Female);
+            let sentence = self.tokens()[i].sentence;
+            let mut best: Option<(usize, f32)> = None;
+            // Plural pronouns weigh every fitting candidate of the window by how often the
+            // document has named it so far: in "… ISS challenging Tesla … the President
+            // said, “They want to meet”", they are the story's China, not the last company.
+            let mut plural_candidates: Vec<(usize, f32, usize)> = Vec::new();
+            // Mentions are sorted by start: those before the pronoun.
+            let earlier = self
+                .mentions
+                .get(..self.mentions.partition_point(|w| w.span.start < span.start))
+                .unwrap_or(&[]);
+            for work in earlier.get(counted..).unwrap_or(&[]) {
+                if let (Some(e), false) = (work.entity, work.kind == MentionKind::Pronoun) {
+                    *named_so_far.entry(e).or_default() += 1;
+                }
+            }
+            counted = earlier.len();
+            // A bounded look back keeps a pronoun flood linear (the sentence window bounds
+            // it on real text; a text without sentence breaks needs this).
+            for work in earlier
+                .iter()
+                .rev()
+                .take(MAX_PRONOUN_LOOKBACK)
+                .filter(|w| w.span.end <= span.start)
+            {
+                let Some(entity) = work
+                    .entity
+                    .and_then(|e| self.entities.get(e).map(|x| (e, x)))
+                else {
+                    continue;
+                };
+                let token_sentence = self
+                    .tokens()
+                    .get(work.tokens.start)
+                    .map_or(0, |t| t.sentence);
+                // Singular pronouns look three sentences back; plural ones, weighed by
+                // salience, look further.
+                if sentence.saturating_sub(token_sentence) > if plural { 8 } else { 3 } {
+                    break;
+                }
+                let fits = if plural {
+                    // A nationality used as an adjective ("Leninist business model",
+                    // "Chinese goods") names no group that could be "they".
+                    let modifier = entity.1.entity_type == EntityType::Norp
+                        && self
+                            .tokens()
+                            .get(work.tokens.end)
+                            .is_some_and(|t| matches!(t.upos.as_deref(), Some("NOUN" | "PROPN")));
+                    !modifier
+                        && matches!(
+                            entity.1.entity_type,
+                            EntityType::Gpe | EntityType::Org | EntityType::Norp
+                        )
+                } else if entity.1.entity_type != EntityType::Per {
+                    false
+                } else {
+                    // A person of unknown gender fits either pronoun.
+                    match genders.get(entity.0).copied().unwrap_or(Gender::Unknown) {
+                        Gender::Female => female,
+                        Gender::Male => !female,
+                        Gender::Unknown => true,
+                    }
+                };
+                if fits {
+                    let confidence = if token_sentence == sentence { 0.7 } else { 0.6 };
+                    if !plural {
+                        best = Some((entity.0, confidence));
+                        break;
+                    }
+                    if !plural_candidates.iter().any(|c| c.0 == entity.0) {
+                        let named = named_so_far.get(&entity.0).copied().unwrap_or(0);
+                        plural_candidates.push((entity.0, confidence, named));
+                    }
+                }
+            }
+            // "Bessent and He Lifeng prepare for their meeting": a plural pronoun after
+            // people joined by "and" in its own sentence refers to them together, which
+            // no single entity stands for.
+            let joined_people = plural && {
+                let in_sentence = |w: &&Work| {
+                    self.tokens().get(w.tokens.start).map(|t| t.sentence) == Some(sentence)
+                };
+                let mut people: Vec<&Work> = earlier
+                    .iter()
+                    .rev()
+                    .take_while(in_sentence)
+                    .filter(|w| w.entity_type == EntityType::Per && w.kind != MentionKind::Pronoun)
+                    .collect();
+                people.reverse();
+                people.windows(2).any(|pair| {
+                    (pair[0].tokens.end..pair[1].tokens.start).any(|k| self.lower(k) == "and")
+                })
+            };
+            if joined_people {
+                plural_candidates.clear();
+            }
+            if plural {
+                // Most named first; among equals the nearest (candidates are in order of
+                // distance, and `max_by_key` keeps the last maximum, hence the reversal).
+                best = plural_candidates
+                    .iter()
+                    .rev()
+                    .max_by_key(|c| c.2)
+                    .map(|c| (c.0, c.1));
+            }
+            if let Some((entity, confidence)) = best {
+                let entity_type = self.entities[entity].entity_type;
+                added.push((i, entity, entity_type, confidence));
+            }
+        }
+        for (i, entity, entity_type, confidence) in added {
+            let Some(work) = self.work(
+                i..i + 1,
+                entity_type,
+                MentionKind::Pronoun,
+                0.9,
+                RESOLVE_STAGE,
+            ) else {
+                continue;
+            };
+            self.mentions.push(work);
+            let m = self.mentions.len() - 1;
+            self.assign(m, entity, "pronoun", confidence);
+        }
+        self.sort_mentions();
+    }
+}

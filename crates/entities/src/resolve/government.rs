@@ -1,0 +1,204 @@
+//! Governments: "the Trump administration", "US officials", "the administration" become
+//! mentions of a country's government entity, and a named leader heads it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use stancegraph_core::{EntityType, MentionKind, RelationClass};
+
+use super::{PendingRelation, State, RESOLVE_STAGE};
+use crate::lexicon::category;
+
+impl<'r, 'd> State<'r, 'd> {
+    /// The government entity of a country (created on first use).
+    pub(super) fn government(&mut self, country: &str, mention: usize) -> usize {
+        if let Some(i) = self
+            .entities
+            .iter()
+            .position(|e| e.government_of.as_deref() == Some(country))
+        {
+            return i;
+        }
+        let name = format!("{country} government");
+        let entity = self.new_entity(EntityType::Org, name, true, mention);
+        self.entities[entity].government_of = Some(country.to_string());
+        entity
+    }
+
+    /// The country most mentioned in the document (the default government).
+    pub(super) fn main_country(&self) -> Option<String> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for work in &self.mentions {
+            if let Some(e) = work.entity.and_then(|e| self.entities.get(e)) {
+                if e.entity_type == EntityType::Gpe
+                    && e.fixed
+                    && self
+                        .lexicon()
+                        .lookup(&e.canonical, category::COUNTRY)
+                        .is_some()
+                {
+                    *counts.entry(e.canonical.as_str()).or_default() += 1;
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+            .map(|(c, _)| c.to_string())
+    }
+
+    /// "the Trump administration", "the US administration", "US officials", "the administration".
+    /// Explicit countries first, so that a bare or leader-named administration can join the
+    /// government already named.
+    pub(super) fn government_mentions(&mut self) {
+        // (tokens, country if explicit, leader if named)
+        let mut found: Vec<(std::ops::Range<usize>, Option<String>, Option<usize>)> = Vec::new();
+        for i in 0..self.tokens().len() {
+            let lower = self.lower(i);
+            if !self.lexicon().is_government_noun(&lower) {
+                continue;
+            }
+            let executive = lower == "administration" || lower == "government";
+            let before = i.checked_sub(1).filter(|&b| self.same_sentence(b, i));
+            let modifier = before.and_then(|b| self.mention_at_token(b));
+            let mut start = i;
+            let mut country = None;
+            let mut leader = None;
+            if let Some(m) = modifier {
+                let work = &self.mentions[m];
+                start = work.tokens.start;
+                match work.entity_type {
+                    EntityType::Per if executive => leader = work.entity,
+                    EntityType::Gpe | EntityType::Norp => {
+                        country = self.country_of_word(&work.words.join(" ")).or_else(|| {
+                            work.entity
+                                .and_then(|e| self.entities.get(e))
+                                .map(|e| e.canonical.clone())
+                        });
+                    }
+                    _ => continue,
+                }
+                if leader.is_none() && country.is_none() {
+                    continue;
+                }
+            } else if let Some(b) = before {
+                let word = self.word(b);
+                if let Some(c) = self.country_of_word(&word) {
+                    start = b;
+                    country = Some(c);
+                } else if !(self.lower(b) == "the" && executive) {
+                    continue;
+                }
+            } else {
+                continue;
+            }
+            if start > 0 && self.lower(start - 1) == "the" && self.same_sentence(start - 1, i) {
+                start -= 1;
+            }
+            found.push((start..i + 1, country, leader));
+        }
+        found.sort_by_key(|(range, country, _)| (country.is_none(), range.start));
+        // The main country counts GPE mentions, which this loop never adds: count them once.
+        let mut main_country: Option<Option<String>> = None;
+        // Governments by country, and the first one named: indexes kept in step with
+        // `government`, the only place that sets `government_of`.
+        let mut governments: HashMap<String, usize> = HashMap::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            if let Some(country) = &e.government_of {
+                governments.entry(country.clone()).or_insert(i);
+            }
+        }
+        let mut first_named = self.entities.iter().find_map(|e| e.government_of.clone());
+        // Pairs already related, so that a leader heads a government once.
+        let mut related: HashSet<(usize, usize)> = self
+            .relations
+            .iter()
+            .map(|r| (r.source, r.target))
+            .collect();
+        for (range, country, leader) in found {
+            let country = match country {
+                Some(country) => country,
+                None => {
+                    let leader_country = leader
+                        .and_then(|e| self.entities.get(e))
+                        .and_then(|e| e.roles.iter().find_map(|r| r.country.clone()));
+                    let named = first_named.clone();
+                    let main = || {
+                        main_country
+                            .get_or_insert_with(|| self.main_country())
+                            .clone()
+                    };
+                    match leader_country.or(named).or_else(main) {
+                        Some(country) => country,
+                        None => continue,
+                    }
+                }
+            };
+            let how = if leader.is_some() {
+                "government_of_leader"
+            } else {
+                "government"
+            };
+            let Some(mut work) = self.work(
+                range.clone(),
+                EntityType::Org,
+                MentionKind::Nominal,
+                0.8,
+                RESOLVE_STAGE,
+            ) else {
+                continue;
+            };
+            work.words = vec![self.text_of(range)];
+            self.mentions.push(work);
+            let m = self.mentions.len() - 1;
+            let government = match governments.get(&country) {
+                Some(&g) => g,
+                None => {
+                    let g = self.government(&country, m);
+                    governments.insert(country.clone(), g);
+                    first_named.get_or_insert_with(|| country.clone());
+                    g
+                }
+            };
+            self.assign(m, government, how, 0.75);
+            if let Some(leader) = leader {
+                let span = self.mentions[m].span;
+                if related.insert((leader, government)) {
+                    self.relations.push(PendingRelation {
+                        source: leader,
+                        target: government,
+                        kind: "head_of",
+                        class: RelationClass::Affiliation,
+                        evidence: span,
+                        attributes: BTreeMap::new(),
+                    });
+                }
+            }
+        }
+        self.sort_mentions();
+    }
+
+    /// A leader of a government ("the Trump administration") holds roles in its country.
+    pub(super) fn leaders_take_government_country(&mut self) {
+        let links: Vec<(usize, usize)> = self
+            .relations
+            .iter()
+            .filter(|r| r.kind == "head_of")
+            .map(|r| (r.source, r.target))
+            .collect();
+        for (leader, government) in links {
+            let country = self
+                .entities
+                .get(government)
+                .and_then(|g| g.government_of.clone());
+            if let (Some(country), Some(e)) = (country, self.entities.get_mut(leader)) {
+                for role in e
+                    .roles
+                    .iter_mut()
+                    .filter(|r| r.country.is_none() && r.organisation.is_none())
+                {
+                    role.country = Some(country.clone());
+                }
+            }
+        }
+    }
+}

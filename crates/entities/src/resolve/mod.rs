@@ -1,0 +1,391 @@
+//! Within-document resolution: groups name mentions into entities (full names, surnames,
+//! gazetteer aliases, acronyms), reads roles ("US Treasury Secretary Scott Bessent",
+//! "Wendy Cutler, vice-president of the Asia Society Policy Institute"), maps capitals
+//! acting as governments to their country, collects government references ("the Trump
+//! administration", "US officials"), and links descriptions ("the President") and pronouns
+//! to earlier entities. Every resolved mention says how (`resolution`) and how surely.
+//!
+//! One `State` is built per document and goes through the steps in order, each in its
+//! own file: `names` (name mentions and their clusters), `roles` (titles and
+//! appositions), `government` (governments and their leaders), `coref` (descriptions
+//! and pronouns) and `assembly` (numbering, genders, the output layers). The word lists
+//! the rules use are lexicon files (`lexicons/*.txt`, read by `crate::lexicon`).
+
+mod assembly;
+mod coref;
+mod government;
+mod names;
+mod roles;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+
+use stancegraph_core::{Document, EntityType, MentionKind, RelationClass, Role, Span, Token};
+
+use crate::lexicon::Lexicon;
+use crate::stage::ResolveConfig;
+
+/// Registered name of the resolution stage.
+pub const RESOLVE_STAGE: &str = "entities.resolve";
+
+/// Builds entities from the mentions of a document.
+pub struct Resolver {
+    config: ResolveConfig,
+    lexicon: Lexicon,
+}
+
+/// A mention being resolved, with its token range and normalised words.
+#[derive(Debug, Clone)]
+struct Work {
+    span: Span,
+    tokens: std::ops::Range<usize>,
+    words: Vec<String>,
+    entity_type: EntityType,
+    kind: MentionKind,
+    confidence: f32,
+    stage: String,
+    entity: Option<usize>,
+    resolution: &'static str,
+    resolution_confidence: f32,
+}
+
+#[derive(Debug, Clone)]
+struct EntityWork {
+    entity_type: EntityType,
+    /// Canonical name and the number of words it has (fullest wins).
+    canonical: String,
+    canonical_words: usize,
+    /// Fixed canonical names (gazetteer countries, governments) are not replaced.
+    fixed: bool,
+    roles: Vec<Role>,
+    /// Country this entity is the government of.
+    government_of: Option<String>,
+    last_mention: usize,
+}
+
+fn normalise(word: &str) -> String {
+    word.replace(['’', '‘'], "'").replace(['“', '”'], "\"")
+}
+
+fn is_possessive(word: &str) -> bool {
+    matches!(word, "'s" | "'" | "’s" | "’")
+}
+
+fn capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Cross-document key: lower-cased words without punctuation, prefixed by the type.
+pub fn entity_key(entity_type: EntityType, canonical: &str) -> String {
+    let cleaned: String = canonical
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    format!(
+        "{}:{}",
+        entity_type.as_str().to_lowercase(),
+        words.join(" ")
+    )
+}
+
+impl Resolver {
+    pub fn new(config: ResolveConfig) -> Self {
+        Resolver {
+            config,
+            lexicon: Lexicon::builtin(),
+        }
+    }
+
+    /// Replaces `doc.entities`, links `doc.mentions` to them (adding nominal, government and
+    /// pronoun mentions), and adds `reports_to` / `head_of` relations it reads from roles.
+    pub fn resolve(&self, doc: &mut Document) {
+        let mut state = State {
+            resolver: self,
+            doc,
+            mentions: Vec::new(),
+            entities: Vec::new(),
+            relations: Vec::new(),
+            names: HashMap::new(),
+            person_words: HashMap::new(),
+            by_canonical: HashMap::new(),
+            by_acronym: HashMap::new(),
+            sorted: 0,
+        };
+        state.collect_name_mentions();
+        state.cluster_names();
+        state.read_roles();
+        if self.config.nominals {
+            state.government_mentions();
+            state.nominal_mentions();
+        }
+        state.leaders_take_government_country();
+        if self.config.pronouns {
+            state.pronoun_mentions();
+        }
+        let (mentions, entities, relations) = state.finish();
+        doc.mentions = mentions;
+        doc.entities = entities;
+        doc.relations.retain(|r| r.stage != RESOLVE_STAGE);
+        doc.relations.extend(relations);
+    }
+}
+
+/// Resolves with the default configuration.
+pub fn resolve_entities(doc: &mut Document) {
+    Resolver::new(ResolveConfig::default()).resolve(doc);
+}
+
+/// A relation between entity indices, numbered when the entities are.
+struct PendingRelation {
+    source: usize,
+    target: usize,
+    kind: &'static str,
+    class: RelationClass,
+    evidence: Span,
+    attributes: BTreeMap<String, String>,
+}
+
+struct State<'r, 'd> {
+    resolver: &'r Resolver,
+    doc: &'d Document,
+    mentions: Vec<Work>,
+    entities: Vec<EntityWork>,
+    relations: Vec<PendingRelation>,
+    /// Lookups that keep resolution linear in the number of mentions (a scan of every
+    /// entity per mention is quadratic on long inputs): lower-cased names of each type,
+    /// and the person entities each word of a multi-word name belongs to.
+    names: HashMap<(EntityType, String), usize>,
+    person_words: HashMap<String, Vec<usize>>,
+    /// The entities of each type and canonical name, and the multi-word organisations of
+    /// each acronym ("IMF" for "International Monetary Fund"), kept in step with every
+    /// canonical name: the first of each list is what a scan of all entities would find.
+    by_canonical: HashMap<(EntityType, String), Vec<usize>>,
+    by_acronym: HashMap<String, Vec<usize>>,
+    /// `mentions[..sorted]` is sorted by start (mentions pushed since are scanned).
+    sorted: usize,
+}
+
+impl<'r, 'd> State<'r, 'd> {
+    fn is_pronoun(&self, lower: &str) -> bool {
+        self.lexicon().pronoun(lower).is_some()
+    }
+
+    /// The lexicon, borrowed for the resolver's lifetime (not the state's), so that its
+    /// answers can be held while the state changes.
+    fn lexicon(&self) -> &'r Lexicon {
+        &self.resolver.lexicon
+    }
+
+    fn tokens(&self) -> &'d [Token] {
+        &self.doc.tokens
+    }
+
+    fn word(&self, i: usize) -> String {
+        self.tokens()
+            .get(i)
+            .map(|t| normalise(self.doc.slice(t.span)))
+            .unwrap_or_default()
+    }
+
+    fn lower(&self, i: usize) -> String {
+        self.word(i).to_lowercase()
+    }
+
+    fn same_sentence(&self, a: usize, b: usize) -> bool {
+        match (self.tokens().get(a), self.tokens().get(b)) {
+            (Some(x), Some(y)) => x.sentence == y.sentence,
+            _ => false,
+        }
+    }
+
+    /// Token range covered by a byte span.
+    fn token_range(&self, span: Span) -> std::ops::Range<usize> {
+        let tokens = self.tokens();
+        let start = tokens.partition_point(|t| t.span.end <= span.start);
+        let end = tokens.partition_point(|t| t.span.start < span.end);
+        start..end.max(start)
+    }
+
+    fn span_of(&self, range: std::ops::Range<usize>) -> Option<Span> {
+        let tokens = self.tokens();
+        let first = tokens.get(range.start)?;
+        let last = tokens.get(range.end.checked_sub(1)?)?;
+        Some(Span::new(first.span.start, last.span.end))
+    }
+
+    fn work(
+        &self,
+        range: std::ops::Range<usize>,
+        entity_type: EntityType,
+        kind: MentionKind,
+        confidence: f32,
+        stage: &str,
+    ) -> Option<Work> {
+        let span = self.span_of(range.clone())?;
+        Some(Work {
+            span,
+            words: range.clone().map(|i| self.word(i)).collect(),
+            tokens: range,
+            entity_type,
+            kind,
+            confidence,
+            stage: stage.to_string(),
+            entity: None,
+            resolution: "",
+            resolution_confidence: 0.0,
+        })
+    }
+
+    fn text_of(&self, range: std::ops::Range<usize>) -> String {
+        self.span_of(range)
+            .map(|s| normalise(self.doc.slice(s)))
+            .unwrap_or_default()
+    }
+
+    /// The first mention covering `token`: a binary search over the sorted mentions (with
+    /// a short walk back for nested ones) and a scan of those pushed since the last sort.
+    fn mention_at_token(&self, token: usize) -> Option<usize> {
+        let sorted = self.mentions.get(..self.sorted).unwrap_or(&[]);
+        let after = sorted.partition_point(|w| w.tokens.start <= token);
+        let found = (after.saturating_sub(16)..after)
+            .find(|&i| sorted.get(i).is_some_and(|w| w.tokens.contains(&token)));
+        found.or_else(|| {
+            self.mentions
+                .iter()
+                .enumerate()
+                .skip(self.sorted)
+                .find(|(_, w)| w.tokens.contains(&token))
+                .map(|(i, _)| i)
+        })
+    }
+
+    fn sort_mentions(&mut self) {
+        // Keep entity indices valid: entities point at nothing positional, so sorting is safe.
+        self.mentions
+            .sort_by_key(|w| (w.span.start, std::cmp::Reverse(w.span.end)));
+        self.sorted = self.mentions.len();
+    }
+
+    fn new_entity(
+        &mut self,
+        entity_type: EntityType,
+        canonical: String,
+        fixed: bool,
+        mention: usize,
+    ) -> usize {
+        let words = canonical.split_whitespace().count();
+        self.names
+            .entry((entity_type, canonical.to_lowercase()))
+            .or_insert(self.entities.len());
+        self.entities.push(EntityWork {
+            entity_type,
+            canonical,
+            canonical_words: words,
+            fixed,
+            roles: Vec::new(),
+            government_of: None,
+            last_mention: mention,
+        });
+        let entity = self.entities.len() - 1;
+        self.index_canonical(entity, true);
+        entity
+    }
+
+    /// Adds (or with `add` false, removes) an entity to the canonical-name indexes.
+    fn index_canonical(&mut self, entity: usize, add: bool) {
+        let Some(e) = self.entities.get(entity) else {
+            return;
+        };
+        let key = (e.entity_type, e.canonical.clone());
+        let acronym = (e.entity_type == EntityType::Org && e.canonical_words > 1)
+            .then(|| acronym_of(&e.canonical));
+        update_sorted(self.by_canonical.entry(key).or_default(), entity, add);
+        if let Some(acronym) = acronym {
+            update_sorted(self.by_acronym.entry(acronym).or_default(), entity, add);
+        }
+    }
+
+    /// The first entity of this type with exactly this canonical name.
+    fn find_fixed(&self, entity_type: EntityType, canonical: &str) -> Option<usize> {
+        self.by_canonical
+            .get(&(entity_type, canonical.to_string()))
+            .and_then(|list| list.first().copied())
+    }
+
+    fn assign(&mut self, mention: usize, entity: usize, resolution: &'static str, confidence: f32) {
+        let Some(m) = self.mentions.get_mut(mention) else {
+            return;
+        };
+        m.entity = Some(entity);
+        m.resolution = resolution;
+        m.resolution_confidence = confidence;
+        let words: Vec<String> = m.words.iter().map(|w| w.to_lowercase()).collect();
+        let kind = m.kind;
+        let text = m.words.join(" ");
+        let Some(e) = self.entities.get_mut(entity) else {
+            return;
+        };
+        e.last_mention = e.last_mention.max(mention);
+        if kind != MentionKind::Name || resolution == "metonymy" {
+            return;
+        }
+        let entity_type = e.entity_type;
+        if !e.fixed && words.len() > e.canonical_words {
+            self.names
+                .entry((entity_type, text.to_lowercase()))
+                .or_insert(entity);
+            self.index_canonical(entity, false);
+            let e = &mut self.entities[entity];
+            e.canonical = text;
+            e.canonical_words = words.len();
+            self.index_canonical(entity, true);
+        }
+        self.names
+            .entry((entity_type, words.join(" ")))
+            .or_insert(entity);
+        if words.len() > 1 {
+            for word in &words {
+                let owners = self.person_words.entry(word.clone()).or_default();
+                if !owners.contains(&entity) {
+                    owners.push(entity);
+                }
+            }
+        }
+    }
+}
+
+/// Inserts `item` into (or removes it from) a sorted list.
+fn update_sorted(list: &mut Vec<usize>, item: usize, add: bool) {
+    match list.binary_search(&item) {
+        Err(at) if add => list.insert(at, item),
+        Ok(at) if !add => {
+            list.remove(at);
+        }
+        _ => {}
+    }
+}
+
+/// The capitals starting the words of a name: "IMF" for "International Monetary Fund".
+fn acronym_of(canonical: &str) -> String {
+    canonical
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect()
+}
+
+/// DATE and MONEY mentions: never actors, never resolved.
+fn is_timeless(entity_type: EntityType) -> bool {
+    matches!(entity_type, EntityType::Date | EntityType::Money)
+}

@@ -1,0 +1,366 @@
+//! Name mentions and their clusters: the tagger's mentions cleaned (possessives, titles,
+//! hyphenated names, "US-China"), then grouped by gazetteer canonical names, capitals acting
+//! as their governments (metonymy), full names, surnames and given names, and acronyms.
+
+use stancegraph_core::{EntityType, Mention, MentionKind, Span};
+
+use super::{is_possessive, is_timeless, State, Work};
+use crate::lexicon::{category, phrase_tokens};
+
+impl<'r, 'd> State<'r, 'd> {
+    /// Name mentions from the tagger, cleaned: possessives and leading titles stripped, lone
+    /// pronouns dropped, "US-China" split into two countries.
+    pub(super) fn collect_name_mentions(&mut self) {
+        let mut works = Vec::new();
+        let existing: Vec<Mention> = self
+            .doc
+            .mentions
+            .iter()
+            .filter(|m| m.kind == MentionKind::Name && !is_timeless(m.entity_type))
+            .cloned()
+            .collect();
+        for mention in &existing {
+            let mut range = self.token_range(mention.span);
+            while range.len() > 1 && is_possessive(&self.word(range.end - 1)) {
+                range.end -= 1;
+            }
+            if mention.entity_type == EntityType::Per {
+                // "President Donald Trump" tagged whole: the title is a role, not the name.
+                while range.len() > 1 {
+                    let lower = self.lower(range.start);
+                    let title = self.lexicon().categories(&lower) & category::TITLE != 0
+                        || matches!(
+                            lower.as_str(),
+                            "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."
+                        )
+                        || self.lexicon().categories(&lower) & category::DEMONYM != 0;
+                    if title {
+                        range.start += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if range.len() == 1 && self.is_pronoun(&self.lower(range.start)) {
+                    continue;
+                }
+            }
+            // Places joined by hyphens ("US-China") stay apart; only names of people and
+            // organisations are glued.
+            let range = if matches!(mention.entity_type, EntityType::Per | EntityType::Org) {
+                self.join_hyphens(range)
+            } else {
+                range
+            };
+            if let Some(mut work) = self.work(
+                range.clone(),
+                mention.entity_type,
+                MentionKind::Name,
+                mention.confidence,
+                &mention.stage,
+            ) {
+                work.words = self.hyphenated_words(range);
+                works.push(work);
+            }
+        }
+        // "US-China": two countries in one token (the tagger's mentions over such a token
+        // are dropped in one pass afterwards, not one pass per token).
+        let mut split_tokens: Vec<Span> = Vec::new();
+        let mut splits = Vec::new();
+        for (i, token) in self.tokens().iter().enumerate() {
+            let text = self.doc.slice(token.span);
+            let Some((left, right)) = text.split_once('-') else {
+                continue;
+            };
+            let country = |s: &str| self.lexicon().lookup(s, category::COUNTRY).is_some();
+            if left.is_empty() || right.is_empty() || !country(left) || !country(right) {
+                continue;
+            }
+            split_tokens.push(token.span);
+            let split = token.span.start + left.len();
+            for (span, word) in [
+                (Span::new(token.span.start, split), left),
+                (Span::new(split + 1, token.span.end), right),
+            ] {
+                splits.push(Work {
+                    span,
+                    tokens: i..i + 1,
+                    words: vec![word.to_string()],
+                    entity_type: EntityType::Gpe,
+                    kind: MentionKind::Name,
+                    confidence: 0.9,
+                    stage: crate::ner::NER_STAGE.to_string(),
+                    entity: None,
+                    resolution: "",
+                    resolution_confidence: 0.0,
+                });
+            }
+        }
+        if !split_tokens.is_empty() {
+            // Tokens do not overlap: the split token a mention might overlap is the last
+            // one starting before the mention ends.
+            works.retain(|w: &Work| {
+                let after = split_tokens.partition_point(|t| t.start < w.span.end);
+                !after
+                    .checked_sub(1)
+                    .is_some_and(|k| split_tokens[k].overlaps(w.span))
+            });
+        }
+        works.extend(splits);
+        works.sort_by_key(|w| (w.span.start, std::cmp::Reverse(w.span.end)));
+        works.dedup_by(|b, a| a.span.overlaps(b.span) && a.tokens.len() > 1);
+        self.sorted = works.len();
+        self.mentions = works;
+    }
+
+    /// True when token `a` ends exactly where token `b` starts.
+    pub(super) fn touching(&self, a: usize, b: usize) -> bool {
+        match (self.tokens().get(a), self.tokens().get(b)) {
+            (Some(x), Some(y)) => x.span.end == y.span.start,
+            _ => false,
+        }
+    }
+
+    /// A name the tokenizer cut at its hyphens ("Wilson-Raybould", "Jong-un",
+    /// "SNC-Lavalin", "al-Shabaab") is one name: the range grows over touching `-` + word.
+    pub(super) fn join_hyphens(&self, mut range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let wordy = |i: usize| {
+            let word = self.word(i);
+            self.lexicon().lookup(&word, category::COUNTRY).is_none()
+                && word.chars().next().is_some_and(char::is_alphanumeric)
+        };
+        while self.word(range.end) == "-"
+            && self.touching(range.end - 1, range.end)
+            && self.touching(range.end, range.end + 1)
+            && wordy(range.end + 1)
+        {
+            range.end += 2;
+        }
+        while range.start >= 2
+            && self.word(range.start - 1) == "-"
+            && self.touching(range.start - 2, range.start - 1)
+            && self.touching(range.start - 1, range.start)
+            && wordy(range.start - 2)
+        {
+            range.start -= 2;
+        }
+        range
+    }
+
+    /// The words of a name, hyphenated parts glued back ("Wilson", "-", "Raybould" →
+    /// "Wilson-Raybould").
+    pub(super) fn hyphenated_words(&self, range: std::ops::Range<usize>) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut glue = false;
+        for i in range {
+            let word = self.word(i);
+            let joins =
+                word == "-" && self.touching(i.saturating_sub(1), i) && self.touching(i, i + 1);
+            match words.last_mut() {
+                Some(last) if joins => {
+                    last.push('-');
+                    glue = true;
+                    continue;
+                }
+                Some(last) if glue => last.push_str(&word),
+                _ => words.push(word),
+            }
+            glue = false;
+        }
+        words
+    }
+
+    /// Does the GPE mention act (subject, possessor, or followed by a verb)?
+    pub(super) fn acts(&self, work: &Work) -> bool {
+        let last = work.tokens.end.saturating_sub(1);
+        let tokens = self.tokens();
+        let deprel = tokens
+            .get(last)
+            .and_then(|t| t.deprel.as_deref())
+            .unwrap_or("");
+        if deprel.starts_with("nsubj") || deprel == "nmod:poss" {
+            return true;
+        }
+        let next = self.word(work.tokens.end);
+        if is_possessive(&next) {
+            return true;
+        }
+        match tokens.get(work.tokens.end).and_then(|t| t.xpos.as_deref()) {
+            Some(tag) => (tag.starts_with("VB") && tag != "VBG" && tag != "VBN") || tag == "MD",
+            // Untagged tokens: a few verbs that make a capital an actor.
+            None => self.lexicon().is_acting_verb(&next.to_lowercase()),
+        }
+    }
+
+    /// Groups name mentions: gazetteer canonical names for places and organisations, full
+    /// names then surnames / given names for people, acronyms for organisations.
+    pub(super) fn cluster_names(&mut self) {
+        let count = self.mentions.len();
+        // Pass 1: everything except single-word person-like names.
+        let mut deferred = Vec::new();
+        let mut deferred_orgs = Vec::new();
+        for m in 0..count {
+            let work = self.mentions[m].clone();
+            let phrase = work.words.join(" ");
+            let lower = phrase_tokens(&phrase).join(" ");
+            match work.entity_type {
+                EntityType::Gpe | EntityType::Loc => {
+                    let capital = self.lexicon().capital_country(&lower);
+                    if let (Some(country), true) =
+                        (capital, self.resolver.config.metonymy && self.acts(&work))
+                    {
+                        let entity =
+                            self.find_fixed(EntityType::Gpe, country)
+                                .unwrap_or_else(|| {
+                                    self.new_entity(EntityType::Gpe, country.to_string(), true, m)
+                                });
+                        self.mentions[m].entity_type = EntityType::Gpe;
+                        self.assign(m, entity, "metonymy", 0.8);
+                        continue;
+                    }
+                    let is_place = self.lexicon().categories(&lower)
+                        & (category::COUNTRY | category::CITY | category::REGION)
+                        != 0;
+                    if !is_place
+                        && self
+                            .lexicon()
+                            .lookup(&phrase, category::ORGANISATION)
+                            .is_some()
+                    {
+                        self.mentions[m].entity_type = EntityType::Org;
+                        deferred_orgs.push(m);
+                        continue;
+                    }
+                    if let Some(entry) = self.lexicon().lookup(&phrase, category::COUNTRY) {
+                        let canonical = entry.canonical.clone();
+                        let entity =
+                            self.find_fixed(EntityType::Gpe, &canonical)
+                                .unwrap_or_else(|| {
+                                    self.new_entity(EntityType::Gpe, canonical.clone(), true, m)
+                                });
+                        self.mentions[m].entity_type = EntityType::Gpe;
+                        let how = if canonical.eq_ignore_ascii_case(&phrase) {
+                            "name"
+                        } else {
+                            "alias"
+                        };
+                        self.assign(m, entity, how, 0.95);
+                        continue;
+                    }
+                    if work.words.len() == 1 && self.person_word_match(&lower).is_some() {
+                        deferred.push(m);
+                        continue;
+                    }
+                    self.by_exact_name(m, work.entity_type, &phrase);
+                }
+                EntityType::Org => {
+                    if let Some(entry) = self.lexicon().lookup(&phrase, category::ORGANISATION) {
+                        let canonical = entry.canonical.clone();
+                        let entity =
+                            self.find_fixed(EntityType::Org, &canonical)
+                                .unwrap_or_else(|| {
+                                    self.new_entity(EntityType::Org, canonical.clone(), true, m)
+                                });
+                        let how = if canonical.eq_ignore_ascii_case(&phrase) {
+                            "name"
+                        } else {
+                            "alias"
+                        };
+                        self.assign(m, entity, how, 0.95);
+                        continue;
+                    }
+                    if work.words.len() == 1 {
+                        deferred.push(m);
+                        continue;
+                    }
+                    self.by_exact_name(m, EntityType::Org, &phrase);
+                }
+                EntityType::Per => {
+                    if work.words.len() == 1 {
+                        deferred.push(m);
+                    } else {
+                        self.by_exact_name(m, EntityType::Per, &phrase);
+                    }
+                }
+                EntityType::Norp => {
+                    let canonical = self
+                        .lexicon()
+                        .lookup(&phrase, category::DEMONYM)
+                        .map_or(phrase.clone(), |e| e.canonical.clone());
+                    let entity = self
+                        .find_fixed(EntityType::Norp, &canonical)
+                        .unwrap_or_else(|| {
+                            self.new_entity(EntityType::Norp, canonical.clone(), true, m)
+                        });
+                    self.assign(m, entity, "name", 0.9);
+                }
+                _ => {
+                    if work.words.len() == 1 && self.person_word_match(&lower).is_some() {
+                        deferred.push(m);
+                    } else {
+                        self.by_exact_name(m, work.entity_type, &phrase);
+                    }
+                }
+            }
+        }
+        for m in deferred_orgs {
+            let phrase = self.mentions[m].words.join(" ");
+            if let Some(entry) = self.lexicon().lookup(&phrase, category::ORGANISATION) {
+                let canonical = entry.canonical.clone();
+                let entity = self
+                    .find_fixed(EntityType::Org, &canonical)
+                    .unwrap_or_else(|| {
+                        self.new_entity(EntityType::Org, canonical.clone(), true, m)
+                    });
+                self.assign(m, entity, "name", 0.9);
+            }
+        }
+        // Pass 2: one-word names join a person whose name contains them ("Bessent", "Xi"),
+        // an organisation they abbreviate, or become entities of their own.
+        for m in deferred {
+            let work = self.mentions[m].clone();
+            let word = work.words.join(" ");
+            let lower = word.to_lowercase();
+            if let Some(entity) = self.person_word_match(&lower) {
+                self.mentions[m].entity_type = EntityType::Per;
+                self.assign(m, entity, "alias", 0.9);
+                continue;
+            }
+            if work.entity_type == EntityType::Org
+                && word.len() >= 2
+                && word.chars().all(|c| c.is_uppercase())
+            {
+                let acronym = self
+                    .by_acronym
+                    .get(&word)
+                    .and_then(|list| list.first().copied());
+                if let Some(entity) = acronym {
+                    self.assign(m, entity, "acronym", 0.85);
+                    continue;
+                }
+            }
+            self.by_exact_name(m, work.entity_type, &word);
+        }
+    }
+
+    /// A person entity with a multi-word name containing `lower` as a word (never a pronoun).
+    pub(super) fn person_word_match(&self, lower: &str) -> Option<usize> {
+        if self.is_pronoun(lower) {
+            return None;
+        }
+        self.person_words
+            .get(lower)?
+            .iter()
+            .filter_map(|&i| self.entities.get(i).map(|e| (i, e)))
+            .filter(|(_, e)| e.entity_type == EntityType::Per && e.canonical_words > 1)
+            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+    }
+
+    pub(super) fn by_exact_name(&mut self, m: usize, entity_type: EntityType, phrase: &str) {
+        let lower = phrase.to_lowercase();
+        let found = self.names.get(&(entity_type, lower)).copied();
+        let entity =
+            found.unwrap_or_else(|| self.new_entity(entity_type, phrase.to_string(), false, m));
+        self.assign(m, entity, "name", if found.is_some() { 0.95 } else { 1.0 });
+    }
+}
