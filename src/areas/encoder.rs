@@ -14,7 +14,7 @@ use stancegraph_bert::training::trainer::{
     base_model, decode_documents, train as run_training, DevFigures, TaskData, TrainOptions,
 };
 use stancegraph_core::{Document, Span};
-use stancegraph_entities::{read_conll, tags_to_entities, NerScorer, TokenEntity};
+use stancegraph_entities::{read_conll, NerScorer, TokenEntity};
 
 const NER_LABELS: [&str; 9] = [
     "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
@@ -32,6 +32,43 @@ const ATTRIBUTION_LABELS: [&str; 7] = [
 const ROLES: [&str; 3] = ["SOURCE", "CUE", "CONTENT"];
 /// Padded pieces per inference batch during dev evaluation.
 const EVAL_BATCH_PIECES: usize = 4096;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bio_spans_follow_begin_and_inside_labels() {
+        let spans = bio_spans(&[1, 2, 0, 3, 1, 2, 2], &NER_LABELS);
+        let got: Vec<(usize, usize, &str)> = spans
+            .iter()
+            .map(|e| (e.start, e.end, e.label.as_str()))
+            .collect();
+        assert_eq!(got, vec![(0, 2, "PER"), (3, 4, "ORG"), (4, 7, "PER")]);
+    }
+
+    #[test]
+    fn conll_entities_become_bio_ids_and_unknown_types_are_errors() {
+        let entities = vec![TokenEntity {
+            start: 1,
+            end: 3,
+            label: "LOC".into(),
+        }];
+        assert_eq!(bio_ids(&entities, 4).expect("ids"), vec![0, 5, 6, 0]);
+        let bad = vec![TokenEntity {
+            start: 0,
+            end: 1,
+            label: "GPE".into(),
+        }];
+        assert!(bio_ids(&bad, 2).is_err());
+    }
+
+    #[test]
+    fn spans_are_trimmed_like_the_quotes_scorer() {
+        assert_eq!(trim(" said ", Span::new(0, 6)), Span::new(1, 5));
+        assert_eq!(trim("   ", Span::new(0, 3)), Span::new(0, 3));
+    }
+}
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Train {
@@ -215,6 +252,38 @@ fn polnear_texts(
     Ok(out)
 }
 
+/// Spans of a BIO label sequence from the constrained decoder (`B-X I-X*`; a stray `I-X`
+/// opens a span too), typed by `X`.
+fn bio_spans(labels: &[usize], names: &[&str]) -> Vec<TokenEntity> {
+    let mut out: Vec<TokenEntity> = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    for (i, &label) in labels.iter().enumerate() {
+        let name = names.get(label).copied().unwrap_or("O");
+        let (prefix, kind) = name.split_once('-').unwrap_or(("O", ""));
+        let continues = prefix == "I" && open.is_some_and(|(_, k)| k == kind);
+        if !continues {
+            if let Some((start, k)) = open.take() {
+                out.push(TokenEntity {
+                    start,
+                    end: i,
+                    label: k.to_string(),
+                });
+            }
+            if prefix != "O" && !kind.is_empty() {
+                open = Some((i, kind));
+            }
+        }
+    }
+    if let Some((start, k)) = open {
+        out.push(TokenEntity {
+            start,
+            end: labels.len(),
+            label: k.to_string(),
+        });
+    }
+    out
+}
+
 fn doc_windows(
     wordpiece: &WordPiece,
     words: &[String],
@@ -239,13 +308,8 @@ fn score_ner(
     for (predicted, sentences) in labels.iter().zip(&dev.sentences) {
         let mut offset = 0;
         for (len, gold) in sentences {
-            let tags: Vec<String> = predicted
-                .get(offset..offset + len)
-                .unwrap_or(&[])
-                .iter()
-                .map(|&l| NER_LABELS.get(l).copied().unwrap_or("O").to_string())
-                .collect();
-            scorer.add_sentence(gold, &tags_to_entities(&tags), *len);
+            let tags = predicted.get(offset..offset + len).unwrap_or(&[]);
+            scorer.add_sentence(gold, &bio_spans(tags, &NER_LABELS), *len);
             offset += len;
         }
     }
@@ -288,18 +352,8 @@ fn score_attribution(
     let labels = decode_documents(model, head, &dev.windows[..docs], EVAL_BATCH_PIECES)?;
     let mut counts = [(0usize, 0usize, 0usize); 3];
     for (predicted, (text, tokens, gold)) in labels.iter().zip(&dev.articles) {
-        let tags: Vec<String> = predicted
-            .iter()
-            .map(|&l| {
-                ATTRIBUTION_LABELS
-                    .get(l)
-                    .copied()
-                    .unwrap_or("O")
-                    .to_string()
-            })
-            .collect();
         let mut found: [Vec<Span>; 3] = Default::default();
-        for e in tags_to_entities(&tags) {
+        for e in bio_spans(predicted, &ATTRIBUTION_LABELS) {
             let (Some(role), Some(first), Some(last)) = (
                 ROLES.iter().position(|r| *r == e.label),
                 tokens.get(e.start),

@@ -149,18 +149,18 @@ fn save_weights(store: &nn::VarStore, path: &Path) -> Result<(), BertError> {
     std::fs::rename(&tmp, path).map_err(|e| io(path, e))
 }
 
-/// Per-token decoded label ids of whole documents (windows as inference cuts them).
-pub fn decode_documents(
+/// Per-token log-probabilities (row-major `tokens × labels`) of whole documents under head
+/// `task`, each token read from the window the encoder contract assigns it.
+pub fn document_log_probs(
     model: &EncoderModel,
     task: usize,
     documents: &[DocumentWindows],
     piece_budget: usize,
-) -> Result<Vec<Vec<usize>>, BertError> {
+) -> Result<Vec<Vec<f32>>, BertError> {
     let head = model
         .heads
         .get(task)
         .ok_or_else(|| torch_error("decode", format!("no head {task}")))?;
-    let constraint = BioConstraints::new(&head.labels);
     let n = head.labels.len();
     let all: Vec<&Window> = documents.iter().flat_map(|d| d.windows.iter()).collect();
     let log_probs = model.window_log_probs(&all, task, piece_budget)?;
@@ -178,9 +178,28 @@ pub fn decode_documents(
             }
         }
         offset += document.windows.len();
-        out.push(constraint.viterbi(&scores, None));
+        out.push(scores);
     }
     Ok(out)
+}
+
+/// Per-token decoded label ids of whole documents: constrained BIO Viterbi over
+/// [`document_log_probs`].
+pub fn decode_documents(
+    model: &EncoderModel,
+    task: usize,
+    documents: &[DocumentWindows],
+    piece_budget: usize,
+) -> Result<Vec<Vec<usize>>, BertError> {
+    let head = model
+        .heads
+        .get(task)
+        .ok_or_else(|| torch_error("decode", format!("no head {task}")))?;
+    let constraint = BioConstraints::new(&head.labels);
+    Ok(document_log_probs(model, task, documents, piece_budget)?
+        .iter()
+        .map(|scores| constraint.viterbi(scores, None))
+        .collect())
 }
 
 /// Runs training. `dev` evaluates the model at every checkpoint; `log` receives progress lines.
