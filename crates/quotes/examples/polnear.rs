@@ -1,8 +1,9 @@
-//! Development harness: trains on PolNeAR train with the built-in tokenizer and scores dev.
+//! Development harness: trains on PolNeAR train (tokens and sentences from the text crate;
+//! with `TEXT=1` also its tags and parse) and scores dev.
 //! `cargo run --release -p stancegraph-quotes --example polnear -- TRAIN_DIR DEV_DIR [OUT_DIR]`
 use std::path::PathBuf;
 
-use stancegraph_quotes::{basic_text, train};
+use stancegraph_quotes::train;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -24,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let prepare = |doc: &mut stancegraph_core::Document| match &analyzer {
         Some(a) => a.annotate(doc).map_err(|e| e.to_string()),
         None => {
-            basic_text::annotate(doc);
+            stancegraph_text::tokenize_document(doc, stancegraph_text::DEFAULT_MAX_SENTENCE_TOKENS);
             Ok(())
         }
     };

@@ -11,7 +11,6 @@
 //! (sentences, tokens, parse, mentions, entities) and writes `doc.quotes`.
 
 mod attribution;
-pub mod basic_text;
 pub mod classes;
 mod error;
 pub mod ggt;

@@ -7,6 +7,9 @@
 use std::path::Path;
 
 use stancegraph_core::{Document, Span};
+use stancegraph_linear::{
+    load_model, save_model, Fnv, FormatError, Header, LinearError, Reader, Shuffler, Writer,
+};
 
 use crate::lexicon::{normalise, CueLexicon};
 use crate::marks::QuoteRegion;
@@ -15,7 +18,8 @@ use crate::QuotesError;
 /// Tags: O, then B/I for source, cue, content.
 pub const TAGS: usize = 7;
 pub const O: usize = 0;
-const MAGIC: &[u8; 8] = b"SGQTAG01";
+/// Model file header (the layout is the one of the former `SGQTAG01` files).
+const HEADER: Header = Header::new("quote tagger", *b"QTAG", 1);
 
 /// Which role a B/I tag belongs to (0 source, 1 cue, 2 content).
 pub fn role_of(tag: usize) -> Option<usize> {
@@ -34,14 +38,10 @@ fn allowed(prev: usize, tag: usize) -> bool {
     prev != O && role_of(prev) == role_of(tag)
 }
 
-/// FNV-1a, stable across builds and platforms (feature ids are stored in the model).
+/// FNV-1a seeded by feature family, stable across builds and platforms (feature ids are
+/// stored in the model).
 fn fnv(bytes: &[u8], seed: u64) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed.wrapping_mul(0x100_0000_01b3);
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x100_0000_01b3);
-    }
-    h
+    Fnv::with_seed(seed).bytes(bytes).value()
 }
 
 fn mix(a: u64, b: u64) -> u64 {
@@ -85,7 +85,10 @@ impl Features {
     }
 }
 
-fn shape(word: &str) -> u64 {
+/// A coarse class of a token from its first character (capitalised, all caps, lower case,
+/// number, kinds of quote mark and punctuation): ten values, cheaper than a word shape
+/// and all the tagger needs to find quote boundaries.
+fn token_class(word: &str) -> u64 {
     let mut chars = word.chars();
     let first = chars.next();
     match first {
@@ -127,7 +130,7 @@ pub fn extract(
         words.push(fnv(buf.as_bytes(), 1));
         let suffix_start = buf.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
         suffixes.push(fnv(buf.get(suffix_start..).unwrap_or("").as_bytes(), 2));
-        shapes.push(shape(raw));
+        shapes.push(token_class(raw));
         let p = lexicon.cue_probability(&buf);
         cue.push(if p >= 0.5 {
             4
@@ -343,18 +346,24 @@ pub fn extract(
     Features { slots, offsets }
 }
 
-/// The tagger's weights: `buckets × TAGS` emission weights plus a transition matrix.
+/// The role tagger: `buckets × TAGS` emission weights over hashed feature buckets plus a
+/// transition matrix, decoded with Viterbi. (Feature hashing into a fixed table makes a
+/// lookup one multiply, so it does not use `stancegraph_linear::Weights`.)
 #[derive(Debug, Clone, PartialEq)]
-pub struct Weights {
+pub struct RoleTagger {
     pub buckets: u32,
     pub emission: Vec<f32>,
     /// `transition[prev * (TAGS + 1) + tag]`, with row `TAGS` for the start.
     pub transition: Vec<f32>,
 }
 
-impl Weights {
+/// The former name of [`RoleTagger`], still used by the crate root.
+pub type Weights = RoleTagger;
+
+impl RoleTagger {
+    /// A tagger with every weight 0.
     pub fn zero(buckets: u32) -> Self {
-        Weights {
+        RoleTagger {
             buckets,
             emission: vec![0.0; buckets as usize * TAGS],
             transition: vec![0.0; (TAGS + 1) * TAGS],
@@ -459,13 +468,16 @@ impl Weights {
         (tags, margins)
     }
 
-    /// Writes the sparse weights: magic, buckets, transition, then (index, value) pairs.
+    /// Writes the model file: buckets, transitions, then the non-zero emission weights as
+    /// (index, value) pairs.
     pub fn save(&self, path: &Path) -> Result<(), QuotesError> {
-        let mut out = Vec::new();
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.buckets.to_le_bytes());
+        save_model(path, &HEADER, |out| self.encode(out)).map_err(|e| model_error(path, e))
+    }
+
+    fn encode(&self, out: &mut Writer) {
+        out.u32(self.buckets);
         for w in &self.transition {
-            out.extend_from_slice(&w.to_le_bytes());
+            out.f32(*w);
         }
         let nonzero: Vec<(u32, f32)> = self
             .emission
@@ -474,67 +486,47 @@ impl Weights {
             .filter(|(_, w)| **w != 0.0)
             .map(|(i, w)| (i as u32, *w))
             .collect();
-        out.extend_from_slice(&(nonzero.len() as u64).to_le_bytes());
+        out.u64(nonzero.len() as u64);
         for (i, w) in nonzero {
-            out.extend_from_slice(&i.to_le_bytes());
-            out.extend_from_slice(&w.to_le_bytes());
+            out.u32(i);
+            out.f32(w);
         }
-        std::fs::write(path, out).map_err(|e| QuotesError::io(path, e))
     }
 
+    /// Reads a model file (from disk, else from the embedded models).
     pub fn load(path: &Path) -> Result<Self, QuotesError> {
-        let bytes = stancegraph_assets::read(path).map_err(|e| QuotesError::io(path, e.into()))?;
-        let bad = |message: &str| QuotesError::Model {
-            path: path.to_path_buf(),
-            message: message.to_string(),
-        };
-        let mut cursor = Cursor {
-            bytes: &bytes,
-            at: 0,
-        };
-        if cursor.take(8) != Some(MAGIC.as_slice()) {
-            return Err(bad("not a quotes tagger model (bad magic)"));
-        }
-        let buckets = cursor.u32().ok_or_else(|| bad("truncated header"))?;
+        load_model(path, &HEADER, RoleTagger::read).map_err(|e| model_error(path, e))
+    }
+
+    fn read(input: &mut Reader) -> Result<Self, FormatError> {
+        let buckets = input.u32()?;
         if buckets == 0 || buckets > 1 << 24 {
-            return Err(bad("implausible bucket count"));
+            return Err(input.invalid(format!("implausible bucket count {buckets}")));
         }
-        let mut weights = Weights::zero(buckets);
-        for w in weights.transition.iter_mut() {
-            *w = cursor.f32().ok_or_else(|| bad("truncated transitions"))?;
+        let mut model = RoleTagger::zero(buckets);
+        for w in model.transition.iter_mut() {
+            *w = input.f32()?;
         }
-        let count = cursor.u64().ok_or_else(|| bad("truncated count"))?;
-        for _ in 0..count {
-            let index = cursor.u32().ok_or_else(|| bad("truncated weights"))? as usize;
-            let value = cursor.f32().ok_or_else(|| bad("truncated weights"))?;
-            *weights
-                .emission
-                .get_mut(index)
-                .ok_or_else(|| bad("weight index out of range"))? = value;
+        let count = input.u64()?;
+        for _ in 0..input.count(count, 8)? {
+            let index = input.u32()? as usize;
+            let value = input.f32()?;
+            let slot = model.emission.get_mut(index);
+            *slot.ok_or_else(|| input.invalid(format!("weight index {index} out of range")))? =
+                value;
         }
-        Ok(weights)
+        Ok(model)
     }
 }
 
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let slice = self.bytes.get(self.at..self.at + n)?;
-        self.at += n;
-        Some(slice)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn f32(&mut self) -> Option<f32> {
-        Some(f32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+/// The crate's error for a model file (its message names the file once).
+fn model_error(path: &Path, error: LinearError) -> QuotesError {
+    match error {
+        LinearError::Io { source, .. } => QuotesError::io(path, source),
+        format @ LinearError::Format { .. } => QuotesError::Model {
+            path: path.to_path_buf(),
+            message: format.detail(),
+        },
     }
 }
 
@@ -562,24 +554,19 @@ pub fn train(
     buckets: u32,
     epochs: usize,
     mut progress: impl FnMut(usize, usize),
-) -> Weights {
-    let mut weights = Weights::zero(buckets);
-    let mut totals = Weights::zero(buckets);
+) -> RoleTagger {
+    let mut weights = RoleTagger::zero(buckets);
+    let mut totals = RoleTagger::zero(buckets);
     let mut clock: f32 = 1.0;
     let mut order: Vec<(usize, usize)> = data
         .iter()
         .enumerate()
         .flat_map(|(d, (_, _, segments))| (0..segments.len()).map(move |k| (d, k)))
         .collect();
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    // Deterministic shuffle so training reproduces exactly.
+    let mut shuffler = Shuffler::with_state(0x2545_f491_4f6c_dd1d);
     for epoch in 0..epochs {
-        // Deterministic shuffle (xorshift) so training reproduces exactly.
-        for k in (1..order.len()).rev() {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            order.swap(k, (seed % (k as u64 + 1)) as usize);
-        }
+        shuffler.shuffle(&mut order);
         let mut errors = 0;
         for &(d, k) in &order {
             let (features, all_gold, segments) = &data[d];
@@ -640,4 +627,41 @@ pub fn segments(doc: &Document, gold: &[usize]) -> Vec<(usize, usize)> {
         out.push((start, doc.tokens.len()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_files_round_trip_and_name_what_is_wrong() {
+        let mut model = RoleTagger::zero(16);
+        model.emission[3] = 0.5;
+        model.emission[16 * TAGS - 1] = -2.0;
+        model.transition[TAGS * TAGS + 1] = 1.5;
+        let dir = std::env::temp_dir().join(format!("stancegraph-qtag-{}", std::process::id()));
+        let path = dir.join("tagger.bin");
+        model.save(&path).unwrap();
+        assert_eq!(RoleTagger::load(&path).unwrap(), model);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(bytes.len() - 2);
+        std::fs::write(&path, &bytes).unwrap();
+        let message = RoleTagger::load(&path).unwrap_err().to_string();
+        assert!(message.contains("tagger.bin: at byte 246"), "{message}");
+        std::fs::write(&path, b"SGQTAG01").unwrap();
+        let message = RoleTagger::load(&path).unwrap_err().to_string();
+        assert!(message.contains("not a quote tagger model"), "{message}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn token_classes_tell_quote_marks_from_words() {
+        assert_eq!(token_class("Bessent"), 2);
+        assert_eq!(token_class("NATO"), 1);
+        assert_eq!(token_class("said"), 3);
+        assert_eq!(token_class("“"), 5);
+        assert_eq!(token_class("’"), 6);
+        assert_eq!(token_class(","), 7);
+        assert_eq!(token_class(""), 0);
+    }
 }

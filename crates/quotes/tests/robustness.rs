@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use stancegraph_core::{Block, BlockKind, Document, Metadata, Span};
-use stancegraph_quotes::{basic_text, marks, Attributor};
+use stancegraph_quotes::{marks, Attributor};
 
 fn attributor() -> Option<Attributor> {
     let data = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"));
@@ -21,7 +21,7 @@ fn run(text: String, blocks: Vec<(Span, BlockKind)>) -> Document {
             confidence: 1.0,
         });
     }
-    basic_text::annotate(&mut doc);
+    stancegraph_text::tokenize_document(&mut doc, stancegraph_text::DEFAULT_MAX_SENTENCE_TOKENS);
     if let Some(attributor) = attributor() {
         attributor.annotate(&mut doc).expect("annotate");
     }

@@ -160,21 +160,7 @@ fn pair_f1(model: &LinearModel, examples: &[(Vec<String>, usize)], threshold: f3
             }
         }
     }
-    let p = if predicted == 0 {
-        0.0
-    } else {
-        correct as f64 / predicted as f64
-    };
-    let r = if gold == 0 {
-        0.0
-    } else {
-        correct as f64 / gold as f64
-    };
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
+    stancegraph_core::metrics::precision_recall_f1(correct, predicted, correct, gold).2
 }
 
 /// Trains both classifiers: the sentiment classifier on NewsMTSC (or `previous_target`,
