@@ -27,6 +27,8 @@ pub use windows::{build_windows, encode_tokens, DocumentWindows, Window, WindowS
 pub use wordpiece::{SpecialIds, WordPiece};
 
 #[cfg(feature = "candle")]
+pub mod bert;
+#[cfg(feature = "candle")]
 mod layers;
 #[cfg(feature = "candle")]
 pub mod model;

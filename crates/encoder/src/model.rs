@@ -1,14 +1,13 @@
-//! The fine-tuned encoder on candle: a BERT body (`candle_transformers`' `BertModel`) and
+//! The fine-tuned encoder on candle: a BERT body ([`crate::bert::Bert`]) and
 //! one linear head per task over concat(last hidden state, case-shape embedding).
 //! Documents are encoded in overlapping windows, windows of several documents share padded
 //! batches, and each token is scored from its first piece in its best window.
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device, Tensor, D};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
+use candle_core::{Device, Tensor, D};
 
+use crate::bert::{Bert, BertConfig};
 use crate::bio::BioConstraints;
 use crate::spec::{EncoderSpec, HeadSpec};
 use crate::weights::load_f32_tensors;
@@ -53,7 +52,7 @@ pub struct EncoderModel {
     dir: PathBuf,
     spec: EncoderSpec,
     wordpiece: WordPiece,
-    bert: BertModel,
+    bert: Bert,
     heads: Vec<Head>,
     device: Device,
 }
@@ -93,7 +92,7 @@ impl EncoderModel {
         })?;
         let wordpiece = WordPiece::from_vocab_text(&vocab, &vocab_path)?;
         let config_path = dir.join(CONFIG_FILE);
-        let config: Config =
+        let config: BertConfig =
             serde_json::from_slice(&read(&config_path)?).map_err(|source| EncoderError::Json {
                 path: config_path.clone(),
                 source,
@@ -133,8 +132,8 @@ impl EncoderModel {
                 &model_error,
             )?);
         }
-        let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
-        let bert = BertModel::load(vb, &config).map_err(|e| model_error(format!("body: {e}")))?;
+        let bert =
+            Bert::from_tensors(&tensors, &config).map_err(|e| model_error(format!("body: {e}")))?;
         Ok(EncoderModel {
             dir: dir.to_path_buf(),
             spec,
@@ -287,7 +286,7 @@ impl EncoderModel {
         let rows = batch.len();
         let pad = self.wordpiece.special().pad;
         let mut ids = vec![pad; rows * width];
-        let mut mask = vec![0u32; rows * width];
+        let mut lengths = Vec::with_capacity(rows);
         let mut picked: Vec<u32> = Vec::new();
         let mut shapes: Vec<u32> = Vec::new();
         let mut owners: Vec<(usize, usize)> = Vec::new();
@@ -295,7 +294,7 @@ impl EncoderModel {
             let window = &documents[d].windows[k];
             let base = b * width;
             ids[base..base + window.input_ids.len()].copy_from_slice(&window.input_ids);
-            mask[base..base + window.input_ids.len()].fill(1);
+            lengths.push(window.input_ids.len());
             for &(t, pos) in &readers[d][k] {
                 picked.push((base + pos) as u32);
                 shapes.push(u32::from(window.case_shapes.get(pos).copied().unwrap_or(0)));
@@ -305,22 +304,18 @@ impl EncoderModel {
         let e = |what: &str, err: candle_core::Error| format!("{what}: {err}");
         let dev = &self.device;
         let ids = Tensor::from_vec(ids, (rows, width), dev).map_err(|x| e("input ids", x))?;
-        let mask = Tensor::from_vec(mask, (rows, width), dev).map_err(|x| e("mask", x))?;
-        let types = ids.zeros_like().map_err(|x| e("token types", x))?;
         let hidden = self
             .bert
-            .forward(&ids, &types, Some(&mask))
+            .forward(&ids, &lengths)
             .map_err(|x| e("encoder", x))?;
         if picked.is_empty() {
             return Ok(vec![Vec::new(); self.heads.len()]);
         }
-        let hidden_size = hidden.dim(D::Minus1).map_err(|x| e("hidden", x))?;
         let count = picked.len();
         let picked = Tensor::from_vec(picked, count, dev).map_err(|x| e("positions", x))?;
         let shapes = Tensor::from_vec(shapes, count, dev).map_err(|x| e("case shapes", x))?;
         let selected = hidden
-            .reshape((rows * width, hidden_size))
-            .and_then(|h| h.index_select(&picked, 0))
+            .index_select(&picked, 0)
             .map_err(|x| e("first pieces", x))?;
         let mut out = Vec::with_capacity(self.heads.len());
         for head in &self.heads {

@@ -248,3 +248,52 @@ fn missing_model_and_missing_layer_are_clear_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn the_body_computes_what_candle_transformers_bert_computes() {
+    use candle_core::{DType, Device, Tensor};
+    use candle_transformers::models::bert::{BertModel, Config};
+    use stancegraph_encoder::bert::{Bert, BertConfig};
+    let dir = model_dir("reference", 32, 8);
+    let tensors = tiny::write_model(&dir, 32, 8);
+    let config_text = std::fs::read_to_string(dir.join("config.json")).unwrap();
+    let reference_config: Config = serde_json::from_str(&config_text).unwrap();
+    let config: BertConfig = serde_json::from_str(&config_text).unwrap();
+    let device = Device::Cpu;
+    let reference = BertModel::load(
+        candle_nn::VarBuilder::from_tensors(tensors.clone(), DType::F32, &device),
+        &reference_config,
+    )
+    .unwrap();
+    let ours = Bert::from_tensors(&tensors, &config).unwrap();
+    // Two rows, the second padded after 5 pieces.
+    let ids: Vec<u32> = vec![2, 4, 5, 6, 7, 8, 9, 3, 2, 10, 11, 12, 3, 0, 0, 0];
+    let ids = Tensor::from_vec(ids, (2, 8), &device).unwrap();
+    let mask = Tensor::from_vec(
+        vec![1u32, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0],
+        (2, 8),
+        &device,
+    )
+    .unwrap();
+    let want = reference
+        .forward(&ids, &ids.zeros_like().unwrap(), Some(&mask))
+        .unwrap()
+        .reshape((16, 32))
+        .unwrap()
+        .to_vec2::<f32>()
+        .unwrap();
+    let got = ours
+        .forward(&ids, &[8, 5])
+        .unwrap()
+        .to_vec2::<f32>()
+        .unwrap();
+    for (row, (w, g)) in want.iter().zip(&got).enumerate() {
+        if row >= 13 {
+            break; // padding positions are never read
+        }
+        for (a, b) in w.iter().zip(g) {
+            assert!((a - b).abs() < 1e-4, "row {row}: {a} vs {b}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
