@@ -19,7 +19,10 @@ pub fn model_file_issues(
         let Some(factory) = registry.get(&stage.factory) else {
             continue;
         };
-        let resolved = factory.resolved_config(&stage.config);
+        // An invalid stage config has its own issues (validation); no paths to check.
+        let Ok(resolved) = factory.resolved_config(&stage.config) else {
+            continue;
+        };
         let context = BuildContext {
             data_dir: data_dir.to_path_buf(),
             config_path: stage.path.clone(),

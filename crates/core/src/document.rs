@@ -4,7 +4,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{error::CoreError, layers::*, offsets::CodepointIndex, span::MapSpans, Span};
+use crate::{
+    error::CoreError, layer::Layer, layers::*, offsets::CodepointIndex, span::MapSpans, Span,
+};
 
 /// Version of the documents JSONL schema (bumped when a field changes meaning).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -160,7 +162,7 @@ impl Document {
             if let Err(CoreError::InvalidSpan { start, end, reason }) = result {
                 return Err(CoreError::InvalidLayerSpan {
                     doc,
-                    layer: layer.into(),
+                    layer,
                     start,
                     end,
                     reason,
@@ -245,7 +247,7 @@ impl Document {
                 if let Err(CoreError::InvalidSpan { start, end, reason }) = result {
                     return Err(CoreError::InvalidLayerSpan {
                         doc: id,
-                        layer: layer.into(),
+                        layer,
                         start,
                         end,
                         reason,
@@ -274,16 +276,16 @@ impl Document {
     fn walk_layers(
         &mut self,
         f: &mut dyn FnMut(Span) -> Result<Span, CoreError>,
-    ) -> Vec<(&'static str, Result<(), CoreError>)> {
+    ) -> Vec<(Layer, Result<(), CoreError>)> {
         vec![
-            ("blocks", self.blocks.map_spans(f)),
-            ("sentences", self.sentences.map_spans(f)),
-            ("tokens", self.tokens.map_spans(f)),
-            ("mentions", self.mentions.map_spans(f)),
-            ("entities", self.entities.map_spans(f)),
-            ("quotes", self.quotes.map_spans(f)),
-            ("relations", self.relations.map_spans(f)),
-            ("stances", self.stances.map_spans(f)),
+            (Layer::Blocks, self.blocks.map_spans(f)),
+            (Layer::Sentences, self.sentences.map_spans(f)),
+            (Layer::Tokens, self.tokens.map_spans(f)),
+            (Layer::Mentions, self.mentions.map_spans(f)),
+            (Layer::Entities, self.entities.map_spans(f)),
+            (Layer::Quotes, self.quotes.map_spans(f)),
+            (Layer::Relations, self.relations.map_spans(f)),
+            (Layer::Stances, self.stances.map_spans(f)),
         ]
     }
 

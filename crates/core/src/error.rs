@@ -12,7 +12,7 @@ pub enum CoreError {
     #[error("document `{doc}`: {layer} has an invalid span {start}..{end}: {reason}")]
     InvalidLayerSpan {
         doc: String,
-        layer: String,
+        layer: crate::Layer,
         start: usize,
         end: usize,
         reason: String,

@@ -12,6 +12,7 @@
 
 mod document;
 mod error;
+pub mod layer;
 mod layers;
 pub mod metrics;
 mod offsets;
@@ -21,39 +22,12 @@ mod stage;
 
 pub use document::{Document, Metadata, Provenance, OFFSETS_CODEPOINT, SCHEMA_VERSION};
 pub use error::{ConfigIssue, CoreError, StageError};
+pub use layer::{Layer, Layers, UnknownLayer};
 pub use layers::*;
 pub use offsets::CodepointIndex;
 pub use registry::Registry;
 pub use span::{MapSpans, Span};
 pub use stage::{
     config_hash, over_budget, start_document_budget, token_budget, BudgetGuard, BuildContext,
-    Stage, StageFactory, StageIo, TypedFactory,
+    Stage, StageFactory, StageIo, TypedFactory, WriteMode,
 };
-
-/// Standard layer names used in `requires` / `produces` declarations.
-pub mod layer {
-    /// Text blocks (lines or paragraphs) classified as body, heading or boilerplate.
-    pub const BLOCKS: &str = "blocks";
-    /// Sentence spans.
-    pub const SENTENCES: &str = "sentences";
-    /// Token spans.
-    pub const TOKENS: &str = "tokens";
-    /// UPOS / PTB tags on tokens.
-    pub const POS: &str = "pos";
-    /// Lemmas on tokens.
-    pub const LEMMAS: &str = "lemmas";
-    /// Dependency heads and relations on tokens.
-    pub const DEPS: &str = "deps";
-    /// Entity mentions (named, nominal, pronominal).
-    pub const MENTIONS: &str = "mentions";
-    /// Resolved entities (mentions grouped into actors).
-    pub const ENTITIES: &str = "entities";
-    /// Attributed quotes (direct, indirect, mixed).
-    pub const QUOTES: &str = "quotes";
-    /// Relations between actors (interactions, affiliations, hierarchy).
-    pub const RELATIONS: &str = "relations";
-    /// Stances of holders toward actors or issues.
-    pub const STANCES: &str = "stances";
-    /// Prefix of plugin extension layers: `ext:<namespace>`.
-    pub const EXTENSION_PREFIX: &str = "ext:";
-}

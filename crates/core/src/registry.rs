@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::stage::{closest, Typed};
-use crate::{StageFactory, TypedFactory};
+use crate::{Layer, StageFactory, TypedFactory};
 
 /// Stage factories by name. The CLI builds one with every built-in stage; a plugin
 /// distribution adds its own with [`Registry::register`] or [`Registry::register_typed`].
@@ -71,14 +71,13 @@ impl Registry {
     }
 
     /// Names of the factories whose default config produces `layer`.
-    pub fn producers_of(&self, layer: &str) -> Vec<String> {
+    pub fn producers_of(&self, layer: Layer) -> Vec<String> {
         self.factories
             .values()
             .filter(|f| {
                 f.io(&serde_json::Value::Object(Default::default()))
                     .produces
-                    .iter()
-                    .any(|l| l == layer)
+                    .contains(&layer)
             })
             .map(|f| f.name().to_string())
             .collect()
@@ -119,7 +118,7 @@ mod tests {
         const DESCRIPTION: &'static str = "test";
         const VERSION: &'static str = "1";
         fn io(&self, _config: &WindowConfig) -> StageIo {
-            StageIo::new(&["tokens"], &["quotes"])
+            StageIo::new(&[crate::layer::TOKENS], &[crate::layer::QUOTES])
         }
         fn check(&self, config: &WindowConfig) -> Vec<crate::ConfigIssue> {
             if config.max_distance == 0 {
@@ -157,7 +156,7 @@ mod tests {
         assert_eq!(issues[0].message, "must be at least 1");
         assert!(factory.example_config().contains("max_distance = 3"));
         assert_eq!(
-            registry.producers_of("quotes"),
+            registry.producers_of(Layer::Quotes),
             vec!["quotes.rules".to_string()]
         );
     }

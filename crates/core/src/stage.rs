@@ -5,34 +5,90 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     error::{ConfigIssue, StageError},
+    layer::{Layer, Layers},
     Document,
 };
 
 /// One step of a pipeline. Stages are synchronous and shared by all worker threads
 /// (`&self`); a stage with mutable state guards it itself.
+///
+/// The runner calls [`Stage::process_batch`] with up to `runner.batch_size` documents at a
+/// time (in input order); its default runs [`Stage::process`] on each. A stage for which
+/// batching is cheaper (a transformer on a GPU) overrides `process_batch`. Either way every
+/// document gets its own result, and a failing document fails alone: the runner records
+/// its failure and keeps the others of the batch going.
 pub trait Stage: Send + Sync {
     /// Annotates one document in place. An error fails this document only.
     fn process(&self, doc: &mut Document) -> Result<(), StageError>;
 
     /// Annotates several documents; override when batching is cheaper (e.g. a
-    /// transformer on a GPU). Must return one result per document, in order.
+    /// transformer on a GPU). Must return exactly one result per document, in order; an
+    /// `Err` fails that document only. The time budget ([`over_budget`]) is the one of
+    /// the batch's first document: a long batch should check it between documents.
     fn process_batch(&self, docs: &mut [Document]) -> Vec<Result<(), StageError>> {
         docs.iter_mut().map(|doc| self.process(doc)).collect()
     }
 }
 
+/// How a stage writes one of the layers it produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteMode {
+    /// The stage sets the whole layer; whatever earlier stages wrote there is gone.
+    Replace,
+    /// The stage adds its records to the layer and keeps those of other stages; records it
+    /// made itself on an earlier run (same `stage` field) are replaced, so running the
+    /// stage twice gives the same document as running it once.
+    Merge,
+}
+
 /// The layers a configured stage reads and writes.
+///
+/// Every produced layer is replaced whole unless it is listed in [`StageIo::merges`]
+/// (see [`WriteMode`]); build one with [`StageIo::new`] and, for merged layers,
+/// [`StageIo::merging`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StageIo {
-    pub requires: Vec<String>,
-    pub produces: Vec<String>,
+    /// Layers that an earlier stage must have produced.
+    pub requires: Layers,
+    /// Layers this stage writes.
+    pub produces: Layers,
+    /// The produced layers the stage merges into rather than replaces.
+    pub merges: Layers,
 }
 
 impl StageIo {
-    pub fn new(requires: &[&str], produces: &[&str]) -> Self {
+    /// A stage that reads `requires` and replaces every layer of `produces`.
+    pub fn new(requires: &[Layer], produces: &[Layer]) -> Self {
         StageIo {
-            requires: requires.iter().map(|s| s.to_string()).collect(),
-            produces: produces.iter().map(|s| s.to_string()).collect(),
+            requires: requires.into(),
+            produces: produces.into(),
+            merges: Layers::default(),
+        }
+    }
+
+    /// The same declaration with `layers` merged into (they are added to `produces` when
+    /// missing there).
+    pub fn merging(mut self, layers: &[Layer]) -> Self {
+        let mut produces = std::mem::take(&mut self.produces).into_vec();
+        for layer in layers {
+            if !produces.contains(layer) {
+                produces.push(layer.clone());
+            }
+        }
+        self.produces = produces.into();
+        self.merges = layers.into();
+        self
+    }
+
+    /// How the stage writes `layer` (`None` when it does not produce it).
+    pub fn write_mode(&self, layer: &Layer) -> Option<WriteMode> {
+        if self.merges.contains(layer) {
+            Some(WriteMode::Merge)
+        } else if self.produces.contains(layer) {
+            Some(WriteMode::Replace)
+        } else {
+            None
         }
     }
 }
@@ -43,7 +99,8 @@ pub struct BuildContext {
     /// The project's `data/` directory (models, lexicons); relative model paths in
     /// configs resolve against it.
     pub data_dir: PathBuf,
-    /// Where this stage sits in the config, e.g. `stages[2]`, for error messages.
+    /// Where this stage sits in the config, e.g. `stages[2]`. The runner prefixes every
+    /// build error with it, so a factory need not repeat it in its messages.
     pub config_path: String,
 }
 
@@ -68,16 +125,25 @@ pub trait StageFactory: Send + Sync {
     /// Registered name, `area.impl`, e.g. `quotes.rules`. A change of behaviour gets a new
     /// name so that old configs still reproduce.
     fn name(&self) -> &str;
+    /// One line for `list-stages`: what the stage does and what it is built on.
     fn description(&self) -> &str;
+    /// Version of the implementation, recorded in each document's provenance.
     fn version(&self) -> &str;
     /// A complete example config (TOML, without the `stage` key), all defaults shown.
     fn example_config(&self) -> String;
     /// Every problem in `config`, with paths relative to the stage table.
     fn validate(&self, config: &serde_json::Value) -> Vec<ConfigIssue>;
-    /// Layers read and written under this config (valid configs only).
+    /// Layers read and written under `config`. Only meaningful for a config that
+    /// [`StageFactory::validate`] accepts: an invalid one declares no layers at all (never
+    /// those of the default config).
     fn io(&self, config: &serde_json::Value) -> StageIo;
-    /// The config with defaults filled in, for `explain` and the provenance hash.
-    fn resolved_config(&self, config: &serde_json::Value) -> serde_json::Value;
+    /// The config with defaults filled in, for `explain` and the provenance hash; every
+    /// problem of an invalid config (never the defaults in its place).
+    fn resolved_config(
+        &self,
+        config: &serde_json::Value,
+    ) -> Result<serde_json::Value, Vec<ConfigIssue>>;
+    /// Builds the stage (loading its models). An invalid config is an error.
     fn build(
         &self,
         config: &serde_json::Value,
@@ -88,11 +154,17 @@ pub trait StageFactory: Send + Sync {
 /// A factory with a typed config: unknown fields, wrong types and defaults are handled
 /// by serde (`#[serde(deny_unknown_fields, default)]` on the config struct).
 pub trait TypedFactory: Send + Sync + 'static {
+    /// The stage's config table (without the `stage` key).
     type Config: Serialize + DeserializeOwned + Default;
+    /// See [`StageFactory::name`].
     const NAME: &'static str;
+    /// See [`StageFactory::description`].
     const DESCRIPTION: &'static str;
+    /// See [`StageFactory::version`].
     const VERSION: &'static str;
 
+    /// Layers read and written under `config`, and whether each produced layer is
+    /// replaced or merged into ([`StageIo::merging`]).
     fn io(&self, config: &Self::Config) -> StageIo;
 
     /// Checks beyond types (ranges, files that must exist), as `(field, message)`.
@@ -100,6 +172,9 @@ pub trait TypedFactory: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Builds the stage from a parsed config. Report problems as [`StageError::Build`]
+    /// with the registered name in `stage`; the runner adds the config path
+    /// ([`BuildContext::config_path`]) itself.
     fn build(
         &self,
         config: Self::Config,
@@ -190,12 +265,22 @@ impl<F: TypedFactory> StageFactory for Typed<F> {
         }
     }
     fn io(&self, config: &serde_json::Value) -> StageIo {
-        let parsed = self.parse(config).unwrap_or_default();
-        self.0.io(&parsed)
+        match self.parse(config) {
+            Ok(parsed) => self.0.io(&parsed),
+            Err(_) => StageIo::default(),
+        }
     }
-    fn resolved_config(&self, config: &serde_json::Value) -> serde_json::Value {
-        let parsed = self.parse(config).unwrap_or_default();
-        serde_json::to_value(parsed).unwrap_or(serde_json::Value::Null)
+    fn resolved_config(
+        &self,
+        config: &serde_json::Value,
+    ) -> Result<serde_json::Value, Vec<ConfigIssue>> {
+        let parsed = self.parse(config)?;
+        serde_json::to_value(parsed).map_err(|e| {
+            vec![ConfigIssue::new(
+                "",
+                format!("cannot serialise the config: {e}"),
+            )]
+        })
     }
     fn build(
         &self,

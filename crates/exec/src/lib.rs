@@ -29,8 +29,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use stancegraph_core::{
-    layer, BuildContext, ConfigIssue, CoreError, Document, Registry, Stage, StageError, StageIo,
-    TypedFactory,
+    layer, BuildContext, ConfigIssue, CoreError, Document, Layer, Registry, Stage, StageError,
+    StageIo, TypedFactory,
 };
 
 pub use process::{stop_all, stopped};
@@ -49,7 +49,7 @@ pub const TIMEOUT_MS_LIMIT: u64 = 24 * 60 * 60 * 1000;
 const PLUGIN_MESSAGE_CHARS: usize = 2000;
 
 /// Layers an exec stage may declare in `produces`.
-pub const REPLACEABLE_LAYERS: &[&str] = &[
+pub const REPLACEABLE_LAYERS: &[Layer] = &[
     layer::BLOCKS,
     layer::SENTENCES,
     layer::TOKENS,
@@ -129,11 +129,12 @@ impl TypedFactory for ExecFactory {
         "Runs an external program as a stage over the stancegraph-exec/1 JSON-lines protocol";
     const VERSION: &'static str = "1";
 
+    /// The declared layers; the plugin's answer replaces each produced layer whole.
     fn io(&self, config: &ExecConfig) -> StageIo {
-        StageIo {
-            requires: config.requires.clone(),
-            produces: config.produces.clone(),
-        }
+        StageIo::new(
+            &parse_layers(&config.requires),
+            &parse_layers(&config.produces),
+        )
     }
 
     fn check(&self, config: &ExecConfig) -> Vec<ConfigIssue> {
@@ -165,14 +166,25 @@ impl TypedFactory for ExecFactory {
                 format!("must be between 1 and {MAX_LINE_BYTES_LIMIT} (4 GiB)"),
             ));
         }
+        for (i, name) in config.requires.iter().enumerate() {
+            if let Err(unknown) = name.parse::<Layer>() {
+                issues.push(ConfigIssue::new(
+                    format!("requires[{i}]"),
+                    unknown.to_string(),
+                ));
+            }
+        }
         for (i, name) in config.produces.iter().enumerate() {
-            let extension = name
-                .strip_prefix(layer::EXTENSION_PREFIX)
-                .is_some_and(|ns| !ns.is_empty());
-            if !extension && !REPLACEABLE_LAYERS.contains(&name.as_str()) {
+            let writable = match name.parse::<Layer>() {
+                Ok(Layer::Extension(_)) => true,
+                Ok(layer) => REPLACEABLE_LAYERS.contains(&layer),
+                Err(_) => false,
+            };
+            if !writable {
+                let names: Vec<_> = REPLACEABLE_LAYERS.iter().map(Layer::name).collect();
                 issues.push(ConfigIssue::new(
                     format!("produces[{i}]"),
-                    format!("`{name}` is not a layer an exec stage may write; use one of {} or `ext:<namespace>`", REPLACEABLE_LAYERS.join(", ")),
+                    format!("`{name}` is not a layer an exec stage may write; use one of {} or `ext:<namespace>`", names.join(", ")),
                 ));
             }
         }
@@ -348,8 +360,8 @@ impl ExecStage {
         // else the plugin sent (even invalid) is read.
         let mut merged = serde_json::to_value(doc.to_export())
             .map_err(|e| self.protocol_error(doc, format!("document could not be encoded: {e}")))?;
-        for name in &self.config.produces {
-            match name.strip_prefix(layer::EXTENSION_PREFIX) {
+        for layer in parse_layers(&self.config.produces) {
+            match layer.namespace() {
                 Some(namespace) => {
                     let answer = value
                         .get("extensions")
@@ -367,8 +379,9 @@ impl ExecStage {
                     }
                 }
                 None => {
-                    merged[name.as_str()] = value
-                        .get(name.as_str())
+                    let name = layer.name();
+                    merged[name.as_ref()] = value
+                        .get(name.as_ref())
                         .cloned()
                         .unwrap_or_else(|| serde_json::json!([]))
                 }
@@ -413,6 +426,12 @@ impl Stage for ExecStage {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         self.exchange(doc).map_err(StageError::other)
     }
+}
+
+/// The layers named in a config list; names that are no layer are left out (the config's
+/// check reports them, so a stage is never built with one).
+fn parse_layers(names: &[String]) -> Vec<Layer> {
+    names.iter().filter_map(|name| name.parse().ok()).collect()
 }
 
 /// Registers the `exec` stage.

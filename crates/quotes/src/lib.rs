@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use stancegraph_core::{
-    layer, BuildContext, CueClass, Document, Provenance, Quote, QuoteKind, Registry, Stage,
+    layer, BuildContext, CueClass, Document, Quote, QuoteKind, Registry, Stage,
     StageError, StageIo, TypedFactory,
 };
 
@@ -296,19 +296,11 @@ pub struct AttributionFactory;
 
 struct AttributionStage {
     attributor: Attributor,
-    config_hash: String,
 }
 
 impl Stage for AttributionStage {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        self.attributor.annotate(doc).map_err(StageError::other)?;
-        doc.record_provenance(Provenance {
-            stage: STAGE_NAME.into(),
-            version: AttributionFactory::VERSION.into(),
-            config_hash: self.config_hash.clone(),
-            layers: vec![layer::QUOTES.into()],
-        });
-        Ok(())
+        self.attributor.annotate(doc).map_err(StageError::other)
     }
 }
 
@@ -355,21 +347,17 @@ impl TypedFactory for AttributionFactory {
         let lexicon: PathBuf = context.resolve(&config.lexicon);
         let attributor = Attributor::from_files(&model, &lexicon)
             .map_err(|e| StageError::Build {
-                stage: format!("{} ({})", STAGE_NAME, context.config_path),
+                stage: STAGE_NAME.to_string(),
                 message: e.to_string(),
             })?
             .with_min_confidence(config.min_confidence)
             .with_classes(classes::parse_classes(&config.classes).map_err(|message| {
                 StageError::Build {
-                    stage: format!("{} ({})", STAGE_NAME, context.config_path),
+                    stage: STAGE_NAME.to_string(),
                     message,
                 }
             })?);
-        let resolved = serde_json::to_value(&config).unwrap_or_default();
-        Ok(Box::new(AttributionStage {
-            attributor,
-            config_hash: stancegraph_core::config_hash(&resolved),
-        }))
+        Ok(Box::new(AttributionStage { attributor }))
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use stancegraph_core::{ConfigIssue, Registry};
+use stancegraph_core::{ConfigIssue, Layer, Registry};
 use stancegraph_ingest::IngestConfig;
 
 use crate::RunnerError;
@@ -48,6 +48,11 @@ pub struct RunnerSettings {
     /// 1.7 KB per token in the default pipeline, so 170 MB for the default 100,000 tokens
     /// (about 500 KB of news text, 50 times a long article).
     pub max_tokens: usize,
+    /// Documents a worker hands to each stage at once ([`stancegraph_core::Stage::process_batch`]):
+    /// a worker takes what is already queued, up to this many, never waiting for more.
+    /// 1 (the default) runs documents one at a time; batching stages (a transformer on a
+    /// GPU) gain from more. The time budget of a batch is `document_seconds` times its length.
+    pub batch_size: usize,
 }
 
 /// Upper bounds of the numeric `[runner]` settings.
@@ -58,6 +63,8 @@ pub const MAX_QUEUE_PER_WORKER: usize = 1024;
 pub const MAX_DOCUMENT_SECONDS: u64 = 86_400;
 /// Largest token budget of one document.
 pub const MAX_TOKENS: usize = 10_000_000;
+/// Most documents in one batch.
+pub const MAX_BATCH_SIZE: usize = 1024;
 
 impl Default for RunnerSettings {
     fn default() -> Self {
@@ -66,6 +73,7 @@ impl Default for RunnerSettings {
             queue_per_worker: 4,
             document_seconds: 30,
             max_tokens: 100_000,
+            batch_size: 1,
         }
     }
 }
@@ -107,6 +115,11 @@ impl RunnerSettings {
             (1..=MAX_TOKENS).contains(&self.max_tokens),
             "max_tokens",
             format!("{} is outside 1..={MAX_TOKENS}", self.max_tokens),
+        );
+        check(
+            (1..=MAX_BATCH_SIZE).contains(&self.batch_size),
+            "batch_size",
+            format!("{} is outside 1..={MAX_BATCH_SIZE}", self.batch_size),
         );
         issues
     }
@@ -258,7 +271,7 @@ pub fn validate_value(
     let output: OutputSettings = section(root.get("output"), "output", &mut issues);
 
     let mut stages = Vec::new();
-    let mut available: BTreeSet<String> = BTreeSet::new();
+    let mut available: BTreeSet<Layer> = BTreeSet::new();
     let stage_values: &[Value] = match root.get("stages") {
         None => &[],
         Some(Value::Array(items)) => items,
@@ -316,7 +329,7 @@ pub fn validate_value(
             let io = factory.io(&config);
             for layer in &io.requires {
                 if !available.contains(layer) {
-                    let producers = registry.producers_of(layer);
+                    let producers = registry.producers_of(layer.clone());
                     let hint = if producers.is_empty() {
                         String::new()
                     } else {
@@ -467,7 +480,7 @@ fn blame_environment(issues: &mut [ConfigIssue], overrides: &[(String, String)])
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stancegraph_core::{BuildContext, Document, Stage, StageError, StageIo};
+    use stancegraph_core::{layer, BuildContext, Document, Stage, StageError, StageIo};
 
     struct Noop;
     impl Stage for Noop {
@@ -477,11 +490,7 @@ mod tests {
     }
 
     /// A factory with one config field, `max_distance`, and fixed layers.
-    struct TestFactory(
-        &'static str,
-        &'static [&'static str],
-        &'static [&'static str],
-    );
+    struct TestFactory(&'static str, &'static [Layer], &'static [Layer]);
     impl stancegraph_core::StageFactory for TestFactory {
         fn name(&self) -> &str {
             self.0
@@ -508,8 +517,8 @@ mod tests {
         fn io(&self, _config: &Value) -> StageIo {
             StageIo::new(self.1, self.2)
         }
-        fn resolved_config(&self, config: &Value) -> Value {
-            config.clone()
+        fn resolved_config(&self, config: &Value) -> Result<Value, Vec<ConfigIssue>> {
+            Ok(config.clone())
         }
         fn build(
             &self,
@@ -522,13 +531,21 @@ mod tests {
 
     fn registry() -> Registry {
         let mut registry = Registry::new();
-        registry.register(TestFactory("text.tokenize", &[], &["tokens", "sentences"]));
+        registry.register(TestFactory(
+            "text.tokenize",
+            &[],
+            &[layer::TOKENS, layer::SENTENCES],
+        ));
         registry.register(TestFactory(
             "quotes.rules",
-            &["tokens", "mentions"],
-            &["quotes"],
+            &[layer::TOKENS, layer::MENTIONS],
+            &[layer::QUOTES],
         ));
-        registry.register(TestFactory("entities.ner", &["tokens"], &["mentions"]));
+        registry.register(TestFactory(
+            "entities.ner",
+            &[layer::TOKENS],
+            &[layer::MENTIONS],
+        ));
         registry
     }
 

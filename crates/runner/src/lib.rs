@@ -11,9 +11,11 @@ mod config;
 mod output;
 mod pipeline;
 mod run;
+mod sink;
+mod workers;
 
 pub use config::{
-    load_config, ConfigSource, OutputSettings, PipelineConfig, RunnerSettings,
+    load_config, ConfigSource, OutputSettings, PipelineConfig, RunnerSettings, MAX_BATCH_SIZE,
     MAX_DOCUMENT_SECONDS, MAX_QUEUE_PER_WORKER, MAX_TOKENS, MAX_WORKERS,
 };
 pub use output::AtomicOutputs;

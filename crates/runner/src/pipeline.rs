@@ -4,7 +4,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use stancegraph_core::{config_hash, BuildContext, Document, Provenance, Registry, Stage, StageIo};
+use stancegraph_core::{
+    config_hash, BuildContext, Document, Layers, Provenance, Registry, Stage, StageError, StageIo,
+};
 
 use crate::{config::PipelineConfig, RunnerError};
 
@@ -23,8 +25,8 @@ pub struct StageSummary {
     pub path: String,
     pub factory: String,
     pub version: String,
-    pub requires: Vec<String>,
-    pub produces: Vec<String>,
+    pub requires: Layers,
+    pub produces: Layers,
     pub config_hash: String,
     pub config: serde_json::Value,
 }
@@ -71,7 +73,13 @@ impl Pipeline {
                 config_path: stage_config.path.clone(),
                 ..context.clone()
             };
-            let resolved = factory.resolved_config(&stage_config.config);
+            let resolved = match factory.resolved_config(&stage_config.config) {
+                Ok(resolved) => resolved,
+                Err(problems) => {
+                    issues.extend(problems.into_iter().map(|i| i.under(&stage_config.path)));
+                    continue;
+                }
+            };
             match factory.build(&stage_config.config, &context) {
                 Ok(stage) => {
                     let io = factory.io(&stage_config.config);
@@ -82,7 +90,7 @@ impl Pipeline {
                             stage: factory.name().to_string(),
                             version: factory.version().to_string(),
                             config_hash: config_hash(&resolved),
-                            layers: io.produces.clone(),
+                            layers: io.produces.iter().map(|l| l.to_string()).collect(),
                         },
                         io,
                         stage,
@@ -173,48 +181,130 @@ impl Pipeline {
     ) -> Result<Vec<(String, Duration)>, DocumentFailure> {
         let mut timings = Vec::with_capacity(self.stages.len());
         let started = Instant::now();
-        let _budget = stancegraph_core::start_document_budget(
-            self.budget.map(|b| started + b),
-            self.max_tokens,
-        );
+        let budget = self.budget;
+        let _budget =
+            stancegraph_core::start_document_budget(budget.map(|b| started + b), self.max_tokens);
         for built in &self.stages {
             let stage_started = Instant::now();
-            let outcome = catch_unwind(AssertUnwindSafe(|| built.stage.process(doc)));
+            let outcome = run_stage(built, std::slice::from_mut(doc)).pop();
             timings.push((built.factory.clone(), stage_started.elapsed()));
-            let over_time = self.budget.filter(|b| started.elapsed() > *b);
-            let problem = match (over_time, outcome) {
-                (Some(budget), _) => Some(format!(
-                    "took longer than the time budget of {} s per document \
-                     (runner.document_seconds): stopped in this stage after {:.1} s",
-                    budget.as_secs(),
-                    started.elapsed().as_secs_f64()
-                )),
-                (None, Ok(Ok(()))) => match self.max_tokens {
-                    Some(max) if doc.tokens.len() > max => Some(format!(
-                        "{} tokens is over the limit of {max} per document (runner.max_tokens); \
-                         split the document or raise the limit",
-                        doc.tokens.len()
-                    )),
-                    _ => doc
-                        .validate()
-                        .err()
-                        .map(|e| format!("stage produced invalid annotations: {e}")),
-                },
-                (None, Ok(Err(error))) => Some(error.to_string()),
-                (None, Err(panic)) => Some(format!("stage panicked: {}", panic_message(&panic))),
-            };
-            if let Some(reason) = problem {
-                return Err(DocumentFailure {
-                    id: doc.id.clone(),
-                    stage: built.factory.clone(),
-                    reason,
-                    source: doc.metadata.source.clone(),
-                });
+            let outcome = outcome.unwrap_or_else(|| Err("stage returned no result".into()));
+            if let Some(reason) = self.problem(doc, outcome, started, budget) {
+                return Err(self.failure(built, doc, reason));
             }
             doc.record_provenance(built.provenance.clone());
         }
         Ok(timings)
     }
+
+    /// Runs every stage on a batch of documents, handing each stage the documents still
+    /// alive through [`Stage::process_batch`] (so a batching stage sees them together).
+    /// Returns one result per document, in input order; a failing document fails alone
+    /// and skips the later stages. The batch shares a time budget of the per-document
+    /// budget times its length; a panic inside a batch fails every document of it (the
+    /// stage cannot say which one caused it).
+    pub fn process_batch(&self, docs: Vec<Document>) -> Vec<Result<Document, DocumentFailure>> {
+        let started = Instant::now();
+        let budget = self
+            .budget
+            .map(|b| b.saturating_mul(u32::try_from(docs.len()).unwrap_or(u32::MAX)));
+        let _budget =
+            stancegraph_core::start_document_budget(budget.map(|b| started + b), self.max_tokens);
+        let mut results: Vec<Option<Result<Document, DocumentFailure>>> =
+            (0..docs.len()).map(|_| None).collect();
+        // The documents still in the chain, with their input positions.
+        let mut alive = docs;
+        let mut positions: Vec<usize> = (0..alive.len()).collect();
+        for built in &self.stages {
+            if alive.is_empty() {
+                break;
+            }
+            let outcomes = run_stage(built, &mut alive);
+            let mut kept = Vec::with_capacity(alive.len());
+            let mut kept_positions = Vec::with_capacity(alive.len());
+            for ((mut doc, position), outcome) in alive.into_iter().zip(positions).zip(outcomes) {
+                match self.problem(&mut doc, outcome, started, budget) {
+                    Some(reason) => {
+                        results[position] = Some(Err(self.failure(built, &doc, reason)));
+                    }
+                    None => {
+                        doc.record_provenance(built.provenance.clone());
+                        kept.push(doc);
+                        kept_positions.push(position);
+                    }
+                }
+            }
+            alive = kept;
+            positions = kept_positions;
+        }
+        for (doc, position) in alive.into_iter().zip(positions) {
+            results[position] = Some(Ok(doc));
+        }
+        results
+            .into_iter()
+            .map(|r| r.expect("every document ends failed or processed"))
+            .collect()
+    }
+
+    /// Why `doc` fails after a stage, if it does: over the time budget, a stage error or
+    /// panic, over the token budget, or invalid annotations.
+    fn problem(
+        &self,
+        doc: &mut Document,
+        outcome: StageOutcome,
+        started: Instant,
+        budget: Option<Duration>,
+    ) -> Option<String> {
+        let over_time = budget.filter(|b| started.elapsed() > *b);
+        match (over_time, outcome) {
+            (Some(_), _) => Some(format!(
+                "took longer than the time budget of {} s per document \
+                 (runner.document_seconds): stopped in this stage after {:.1} s",
+                self.budget.unwrap_or_default().as_secs(),
+                started.elapsed().as_secs_f64()
+            )),
+            (None, Ok(Ok(()))) => match self.max_tokens {
+                Some(max) if doc.tokens.len() > max => Some(format!(
+                    "{} tokens is over the limit of {max} per document (runner.max_tokens); \
+                     split the document or raise the limit",
+                    doc.tokens.len()
+                )),
+                _ => doc
+                    .validate()
+                    .err()
+                    .map(|e| format!("stage produced invalid annotations: {e}")),
+            },
+            (None, Ok(Err(error))) => Some(error.to_string()),
+            (None, Err(panic)) => Some(panic),
+        }
+    }
+
+    fn failure(&self, built: &BuiltStage, doc: &Document, reason: String) -> DocumentFailure {
+        DocumentFailure {
+            id: doc.id.clone(),
+            stage: built.factory.clone(),
+            reason,
+            source: doc.metadata.source.clone(),
+        }
+    }
+}
+
+/// What a stage did to one document: its own result, or why the runner rejects the call.
+type StageOutcome = Result<Result<(), StageError>, String>;
+
+/// Runs one stage on `docs`: one outcome per document. A panic, or a wrong number of
+/// results, fails every document of the call.
+fn run_stage(built: &BuiltStage, docs: &mut [Document]) -> Vec<StageOutcome> {
+    let count = docs.len();
+    let reason = match catch_unwind(AssertUnwindSafe(|| built.stage.process_batch(docs))) {
+        Ok(results) if results.len() == count => return results.into_iter().map(Ok).collect(),
+        Ok(results) => format!(
+            "stage returned {} results for a batch of {count} documents",
+            results.len()
+        ),
+        Err(panic) => format!("stage panicked: {}", panic_message(&panic)),
+    };
+    (0..count).map(|_| Err(reason.clone())).collect()
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -99,7 +99,7 @@ impl TypedFactory for IssueTaggerFactory {
     fn io(&self, _config: &IssueTaggerConfig) -> StageIo {
         StageIo::new(
             &[layer::SENTENCES, layer::ENTITIES],
-            &["ext:issues", layer::RELATIONS],
+            &[layer::Layer::extension("issues"), layer::RELATIONS],
         )
     }
 
