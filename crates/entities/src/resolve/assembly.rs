@@ -206,3 +206,48 @@ impl<'r, 'd> State<'r, 'd> {
         (mentions, entities, relations)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::EntityType::{Date, Gpe, Per};
+    use stancegraph_core::Gender;
+
+    use crate::resolve::test_support::{entity, mention, resolved};
+
+    #[test]
+    fn entities_are_numbered_by_first_mention_with_their_other_names_as_aliases() {
+        let doc = resolved(
+            "Donald Trump spoke .\nTrump left .\nChina agreed .\n",
+            &[("Donald Trump", Per), ("Trump", Per), ("China", Gpe)],
+        );
+        let trump = entity(&doc, "Donald Trump");
+        assert_eq!(trump.id, "E1");
+        assert_eq!(trump.aliases, vec!["Trump".to_string()]);
+        assert_eq!(entity(&doc, "China").id, "E2");
+    }
+
+    #[test]
+    fn honorific_beside_a_name_decides_the_gender() {
+        let doc = resolved(
+            "Ms. Taylor Quinn spoke .\nQuinn left .\n",
+            &[("Taylor Quinn", Per), ("Quinn", Per)],
+        );
+        let gender = entity(&doc, "Taylor Quinn")
+            .gender
+            .as_ref()
+            .map(|g| g.gender);
+        assert_eq!(gender, Some(Gender::Female));
+    }
+
+    #[test]
+    fn dates_pass_through_unresolved() {
+        let doc = resolved(
+            "On Monday China spoke .\n",
+            &[("Monday", Date), ("China", Gpe)],
+        );
+        let monday = mention(&doc, "Monday");
+        assert_eq!(monday.entity, None);
+        assert_eq!(monday.entity_type, Date);
+        assert_eq!(doc.entities.len(), 1);
+    }
+}

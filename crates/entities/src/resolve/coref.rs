@@ -256,3 +256,103 @@ impl<'r, 'd> State<'r, 'd> {
         self.sort_mentions();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::EntityType::{Gpe, Norp, Org, Per};
+
+    use crate::resolve::resolve_entities;
+    use crate::resolve::test_support::{canonical_of, document, mention, mentions, resolved};
+
+    #[test]
+    fn description_is_the_holder_of_the_title() {
+        let doc = resolved(
+            "Treasury Secretary Scott Bessent spoke .\nThe Treasury Secretary left .\n",
+            &[("Scott Bessent", Per)],
+        );
+        let description = mention(&doc, "The Treasury Secretary");
+        assert_eq!(canonical_of(&doc, description), Some("Scott Bessent"));
+        assert_eq!(description.resolution.as_deref(), Some("title"));
+    }
+
+    #[test]
+    fn title_of_somewhere_else_names_another_person() {
+        let doc = resolved(
+            "President Ann Lee spoke .\nthe president of France left .\n",
+            &[("Ann Lee", Per), ("France", Gpe)],
+        );
+        assert!(
+            mentions(&doc, "the president").is_empty(),
+            "{:?}",
+            doc.mentions
+        );
+    }
+
+    #[test]
+    fn most_mentioned_holder_of_a_title_wins() {
+        let doc = resolved(
+            "Minister Ann Lee spoke .\nAnn Lee agreed .\nMinister Bob Stone spoke .\nthe minister left .\n",
+            &[("Ann Lee", Per), ("Ann Lee", Per), ("Bob Stone", Per)],
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "the minister")),
+            Some("Ann Lee")
+        );
+    }
+
+    #[test]
+    fn singular_pronoun_takes_the_nearest_person_of_its_gender() {
+        let doc = resolved(
+            "Wendy Cutler met John Smith .\nShe left and he stayed .\n",
+            &[("Wendy Cutler", Per), ("John Smith", Per)],
+        );
+        let she = mention(&doc, "She");
+        assert_eq!(canonical_of(&doc, she), Some("Wendy Cutler"));
+        assert_eq!(she.resolution.as_deref(), Some("pronoun"));
+        assert_eq!(canonical_of(&doc, mention(&doc, "he")), Some("John Smith"));
+    }
+
+    #[test]
+    fn singular_pronoun_looks_three_sentences_back_at_most() {
+        let doc = resolved(
+            "John Smith spoke .\nIt rained .\nIt snowed .\nHe left .\nIt cleared .\nHe came back .\n",
+            &[("John Smith", Per)],
+        );
+        let he = mentions(&doc, "He");
+        assert_eq!(he.len(), 1, "{:?}", doc.mentions);
+        assert_eq!(doc.slice(he[0].span), "He");
+        assert!(he[0].span.start < doc.text().find("It cleared").unwrap_or(0));
+    }
+
+    #[test]
+    fn plural_pronoun_takes_the_most_named_group() {
+        let doc = resolved(
+            "China spoke .\nChina agreed .\nTesla said they would wait .\n",
+            &[("China", Gpe), ("China", Gpe), ("Tesla", Org)],
+        );
+        assert_eq!(canonical_of(&doc, mention(&doc, "they")), Some("China"));
+    }
+
+    #[test]
+    fn nationality_used_as_an_adjective_is_not_they() {
+        let text = "Chinese goods sold .\nThey rose .\n";
+        let mut doc = document(text, &[("Chinese", Norp)]);
+        doc.tokens[1].upos = Some("NOUN".into());
+        resolve_entities(&mut doc);
+        assert!(mentions(&doc, "They").is_empty(), "{:?}", doc.mentions);
+    }
+
+    #[test]
+    fn plural_pronoun_after_people_joined_by_and_stays_unresolved() {
+        let doc = resolved(
+            "Ann Lee met China .\nAnn Lee and Bob Stone prepare for their meeting .\n",
+            &[
+                ("Ann Lee", Per),
+                ("China", Gpe),
+                ("Ann Lee", Per),
+                ("Bob Stone", Per),
+            ],
+        );
+        assert!(mentions(&doc, "their").is_empty(), "{:?}", doc.mentions);
+    }
+}

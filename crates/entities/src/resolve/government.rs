@@ -202,3 +202,98 @@ impl<'r, 'd> State<'r, 'd> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::EntityType::{Gpe, Norp, Per};
+    use stancegraph_core::{ActorRef, Target};
+
+    use crate::resolve::test_support::{canonical_of, entity, mention, resolved};
+
+    #[test]
+    fn leader_named_administration_is_the_government_the_leader_heads() {
+        let doc = resolved(
+            "US President Donald Trump spoke .\nThe Trump administration agreed .\n",
+            &[("US", Gpe), ("Donald Trump", Per), ("Trump", Per)],
+        );
+        let administration = mention(&doc, "The Trump administration");
+        assert_eq!(
+            canonical_of(&doc, administration),
+            Some("United States government")
+        );
+        assert_eq!(
+            administration.resolution.as_deref(),
+            Some("government_of_leader")
+        );
+        let trump = entity(&doc, "Donald Trump");
+        let government = entity(&doc, "United States government");
+        let heads: Vec<_> = doc
+            .relations
+            .iter()
+            .filter(|r| r.kind == "head_of")
+            .collect();
+        assert_eq!(heads.len(), 1);
+        assert_eq!(
+            heads[0].source,
+            ActorRef::Entity {
+                id: trump.id.clone()
+            }
+        );
+        assert_eq!(
+            heads[0].target,
+            Target::Actor {
+                id: government.id.clone()
+            }
+        );
+    }
+
+    #[test]
+    fn country_or_nationality_before_a_government_noun() {
+        let doc = resolved(
+            "US officials met .\nChinese authorities agreed .\n",
+            &[("US", Gpe), ("Chinese", Norp)],
+        );
+        let us = mention(&doc, "US officials");
+        assert_eq!(canonical_of(&doc, us), Some("United States government"));
+        assert_eq!(us.resolution.as_deref(), Some("government"));
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Chinese authorities")),
+            Some("China government")
+        );
+    }
+
+    #[test]
+    fn bare_government_is_the_most_mentioned_country() {
+        let doc = resolved(
+            "France won .\nFrance and Spain met .\nThe government agreed .\n",
+            &[("France", Gpe), ("France", Gpe), ("Spain", Gpe)],
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "The government")),
+            Some("France government")
+        );
+    }
+
+    #[test]
+    fn bare_administration_joins_the_government_already_named() {
+        let doc = resolved(
+            "France won .\nFrance and Spain met .\nSpanish officials agreed .\nThe administration left .\n",
+            &[("France", Gpe), ("France", Gpe), ("Spain", Gpe), ("Spanish", Norp)],
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "The administration")),
+            Some("Spain government")
+        );
+    }
+
+    #[test]
+    fn leader_of_a_government_takes_its_country_for_roles() {
+        let doc = resolved(
+            "President Donald Trump spoke .\nUS officials agreed .\nThe Trump administration won .\n",
+            &[("President Donald Trump", Per), ("US", Gpe), ("Trump", Per)],
+        );
+        let trump = entity(&doc, "Donald Trump");
+        assert_eq!(trump.roles[0].title, "President");
+        assert_eq!(trump.roles[0].country.as_deref(), Some("United States"));
+    }
+}

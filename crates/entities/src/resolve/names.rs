@@ -364,3 +364,165 @@ impl<'r, 'd> State<'r, 'd> {
         self.assign(m, entity, "name", if found.is_some() { 0.95 } else { 1.0 });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::EntityType::{Gpe, Misc, Norp, Org, Per};
+
+    use crate::resolve::resolve_entities;
+    use crate::resolve::test_support::{
+        canonical_of, document_cut_at_hyphens, entity, mention, mentions, resolved,
+    };
+
+    #[test]
+    fn possessive_ending_is_not_part_of_the_name() {
+        let doc = resolved(
+            "Trump 's tariffs hurt .\nTrump spoke .\n",
+            &[("Trump 's", Per), ("Trump", Per)],
+        );
+        assert_eq!(mentions(&doc, "Trump").len(), 2, "{:?}", doc.mentions);
+        assert_eq!(doc.entities.len(), 1);
+        assert_eq!(doc.entities[0].canonical, "Trump");
+    }
+
+    #[test]
+    fn leading_title_and_honorific_are_no_part_of_a_person_name() {
+        let doc = resolved(
+            "President Donald Trump spoke .\nMr Trump left .\n",
+            &[("President Donald Trump", Per), ("Mr Trump", Per)],
+        );
+        let trump = entity(&doc, "Donald Trump");
+        assert_eq!(mention(&doc, "Trump").entity.as_ref(), Some(&trump.id));
+        assert_eq!(trump.roles[0].title, "President");
+    }
+
+    #[test]
+    fn lone_pronoun_tagged_as_a_name_is_dropped() {
+        let doc = resolved("He said so .\n", &[("He", Per)]);
+        assert!(doc.entities.is_empty(), "{:?}", doc.entities);
+        assert!(doc.mentions.is_empty(), "{:?}", doc.mentions);
+    }
+
+    #[test]
+    fn names_cut_at_hyphens_are_glued_back() {
+        let mut doc = document_cut_at_hyphens(
+            "Jody Wilson-Raybould resigned .\nWilson-Raybould left .\n",
+            &[("Jody Wilson", Per), ("Wilson", Per)],
+        );
+        resolve_entities(&mut doc);
+        let jody = entity(&doc, "Jody Wilson-Raybould");
+        assert_eq!(
+            mention(&doc, "Wilson-Raybould").entity.as_ref(),
+            Some(&jody.id)
+        );
+    }
+
+    #[test]
+    fn two_countries_joined_by_a_hyphen_are_two_mentions() {
+        let doc = resolved("The US-China talks ended .\n", &[("US-China", Misc)]);
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "US")),
+            Some("United States")
+        );
+        assert_eq!(canonical_of(&doc, mention(&doc, "China")), Some("China"));
+        assert!(mentions(&doc, "US-China").is_empty());
+    }
+
+    #[test]
+    fn capital_acting_through_a_possessive_is_its_country() {
+        let doc = resolved(
+            "Moscow 's envoy left .\nThe envoy flew to Moscow .\n",
+            &[("Moscow", Gpe), ("Moscow", Gpe)],
+        );
+        let moscow = mentions(&doc, "Moscow");
+        assert_eq!(moscow[0].resolution.as_deref(), Some("metonymy"));
+        assert_eq!(canonical_of(&doc, moscow[0]), Some("Russia"));
+        assert_eq!(canonical_of(&doc, moscow[1]), Some("Moscow"));
+    }
+
+    #[test]
+    fn country_aliases_join_the_canonical_country() {
+        let doc = resolved(
+            "U.S. troops left .\nThe United States agreed .\n",
+            &[("U.S.", Gpe), ("United States", Gpe)],
+        );
+        assert_eq!(doc.entities.len(), 1);
+        assert_eq!(doc.entities[0].canonical, "United States");
+        assert_eq!(mention(&doc, "U.S.").resolution.as_deref(), Some("alias"));
+        let full = mention(&doc, "United States");
+        assert_eq!(full.resolution.as_deref(), Some("name"));
+    }
+
+    #[test]
+    fn place_tagged_name_of_a_known_organisation_is_that_organisation() {
+        let doc = resolved("EU ministers met .\n", &[("EU", Gpe)]);
+        let eu = entity(&doc, "European Union");
+        assert_eq!(eu.entity_type, Org);
+    }
+
+    #[test]
+    fn one_word_of_a_person_name_joins_the_person_whatever_its_tag() {
+        let doc = resolved(
+            "Li Chenggang spoke .\nChenggang left .\nWendy Cutler agreed .\nWendy smiled .\n",
+            &[
+                ("Li Chenggang", Per),
+                ("Chenggang", Gpe),
+                ("Wendy Cutler", Per),
+                ("Wendy", Per),
+            ],
+        );
+        let chenggang = mention(&doc, "Chenggang");
+        assert_eq!(canonical_of(&doc, chenggang), Some("Li Chenggang"));
+        assert_eq!(chenggang.entity_type, Per);
+        assert_eq!(chenggang.resolution.as_deref(), Some("alias"));
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Wendy")),
+            Some("Wendy Cutler")
+        );
+    }
+
+    #[test]
+    fn acronym_joins_the_organisation_it_abbreviates() {
+        let doc = resolved(
+            "The Asia Society Policy Institute said so .\nASPI staff agreed .\n",
+            &[("Asia Society Policy Institute", Org), ("ASPI", Org)],
+        );
+        let aspi = mention(&doc, "ASPI");
+        assert_eq!(aspi.resolution.as_deref(), Some("acronym"));
+        assert_eq!(
+            canonical_of(&doc, aspi),
+            Some("Asia Society Policy Institute")
+        );
+    }
+
+    #[test]
+    fn gazetteer_alias_of_an_organisation_takes_its_canonical_name() {
+        let doc = resolved("The IMF warned .\n", &[("IMF", Org)]);
+        let imf = mention(&doc, "IMF");
+        assert_eq!(canonical_of(&doc, imf), Some("International Monetary Fund"));
+        assert_eq!(imf.resolution.as_deref(), Some("alias"));
+    }
+
+    #[test]
+    fn demonym_and_its_plural_are_one_group() {
+        let doc = resolved(
+            "Americans voted .\nAmerican voters agreed .\n",
+            &[("Americans", Norp), ("American", Norp)],
+        );
+        assert_eq!(doc.entities.len(), 1, "{:?}", doc.entities);
+        assert_eq!(doc.entities[0].canonical, "American");
+        assert_eq!(doc.entities[0].entity_type, Norp);
+    }
+
+    #[test]
+    fn same_name_again_is_the_same_entity() {
+        let doc = resolved(
+            "Acme Widgets grew .\nAcme Widgets fell .\n",
+            &[("Acme Widgets", Org), ("Acme Widgets", Org)],
+        );
+        assert_eq!(doc.entities.len(), 1);
+        let again = mentions(&doc, "Acme Widgets")[1];
+        assert_eq!(again.resolution.as_deref(), Some("name"));
+        assert_eq!(again.resolution_confidence, Some(0.95));
+    }
+}

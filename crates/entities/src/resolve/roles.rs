@@ -240,3 +240,91 @@ impl<'r, 'd> State<'r, 'd> {
         Some((role, superior))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::EntityType::{Gpe, Norp, Org, Per};
+    use stancegraph_core::{ActorRef, Target};
+
+    use crate::resolve::test_support::{entity, resolved};
+
+    #[test]
+    fn title_before_a_name_with_country_and_department() {
+        let doc = resolved(
+            "US Treasury Secretary Scott Bessent spoke .\nHe left .\n",
+            &[("US", Gpe), ("Scott Bessent", Per)],
+        );
+        let role = &entity(&doc, "Scott Bessent").roles[0];
+        assert_eq!(role.title, "Treasury Secretary");
+        assert_eq!(role.organisation.as_deref(), Some("US Treasury"));
+        assert_eq!(role.country.as_deref(), Some("United States"));
+    }
+
+    #[test]
+    fn lower_case_modifiers_belong_to_the_title_before_a_name() {
+        let doc = resolved(
+            "He met former trade minister Ann Lee .\nShe left .\n",
+            &[("Ann Lee", Per)],
+        );
+        assert_eq!(
+            entity(&doc, "Ann Lee").roles[0].title,
+            "former trade minister"
+        );
+    }
+
+    #[test]
+    fn apposition_names_the_organisation() {
+        let doc = resolved(
+            "Wendy Cutler , vice-president of the Asia Society Policy Institute , spoke .\nShe left .\n",
+            &[("Wendy Cutler", Per), ("Asia Society Policy Institute", Org)],
+        );
+        let role = &entity(&doc, "Wendy Cutler").roles[0];
+        assert_eq!(role.title, "vice-president");
+        assert_eq!(
+            role.organisation.as_deref(),
+            Some("Asia Society Policy Institute")
+        );
+    }
+
+    #[test]
+    fn apposition_names_the_country() {
+        let doc = resolved(
+            "Ann Lee , president of France , spoke .\nShe left .\n",
+            &[("Ann Lee", Per), ("France", Gpe)],
+        );
+        let role = &entity(&doc, "Ann Lee").roles[0];
+        assert_eq!(role.title, "president");
+        assert_eq!(role.country.as_deref(), Some("France"));
+        assert_eq!(role.organisation, None);
+    }
+
+    #[test]
+    fn superior_in_an_apposition_gets_a_reports_to_and_lends_its_country() {
+        let doc = resolved(
+            "Chinese Vice-Premier He Lifeng spoke .\n\
+             Li Chenggang , the top trade negotiator under Vice-Premier He Lifeng , resigned .\n",
+            &[
+                ("Chinese", Norp),
+                ("He Lifeng", Per),
+                ("Li Chenggang", Per),
+                ("He Lifeng", Per),
+            ],
+        );
+        let li = entity(&doc, "Li Chenggang");
+        let he = entity(&doc, "He Lifeng");
+        assert_eq!(li.roles[0].title, "top trade negotiator");
+        assert_eq!(li.roles[0].country.as_deref(), Some("China"));
+        assert!(doc.relations.iter().any(|r| r.kind == "reports_to"
+            && r.source == ActorRef::Entity { id: li.id.clone() }
+            && r.target == Target::Actor { id: he.id.clone() }));
+    }
+
+    #[test]
+    fn long_apposition_is_no_role() {
+        let doc = resolved(
+            "Ann Lee , president of a very small and very old and quite famous club in the north of the city , spoke .\n",
+            &[("Ann Lee", Per)],
+        );
+        assert!(entity(&doc, "Ann Lee").roles.is_empty());
+    }
+}

@@ -9,6 +9,48 @@ use stancegraph_core::{
 /// A one-sentence-per-line document tokenized on spaces, with name mentions given as
 /// (text, type) in order of appearance.
 pub(super) fn document(text: &str, names: &[(&str, EntityType)]) -> Document {
+    build(text, names, false)
+}
+
+/// As [`document`], with hyphens inside words as tokens of their own touching their
+/// neighbours ("Wilson-Raybould" → "Wilson", "-", "Raybould"), as news tokenizers cut them.
+pub(super) fn document_cut_at_hyphens(text: &str, names: &[(&str, EntityType)]) -> Document {
+    build(text, names, true)
+}
+
+/// The document, resolved with the default configuration.
+pub(super) fn resolved(text: &str, names: &[(&str, EntityType)]) -> Document {
+    let mut doc = document(text, names);
+    super::resolve_entities(&mut doc);
+    doc
+}
+
+/// The mentions whose text is exactly `text`, in order.
+pub(super) fn mentions<'a>(doc: &'a Document, text: &str) -> Vec<&'a Mention> {
+    doc.mentions
+        .iter()
+        .filter(|m| doc.slice(m.span) == text)
+        .collect()
+}
+
+/// The first mention whose text is exactly `text`.
+pub(super) fn mention<'a>(doc: &'a Document, text: &str) -> &'a Mention {
+    mentions(doc, text)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no mention {text:?}: {:?}", doc.mentions))
+}
+
+/// The canonical name of the entity a mention belongs to.
+pub(super) fn canonical_of<'a>(doc: &'a Document, mention: &Mention) -> Option<&'a str> {
+    let id = mention.entity.as_ref()?;
+    doc.entities
+        .iter()
+        .find(|e| &e.id == id)
+        .map(|e| e.canonical.as_str())
+}
+
+fn build(text: &str, names: &[(&str, EntityType)], cut_at_hyphens: bool) -> Document {
     let mut doc = Document::new(None, text, Metadata::default());
     let mut offset = 0;
     for (s, line) in text.split_inclusive('\n').enumerate() {
@@ -21,9 +63,19 @@ pub(super) fn document(text: &str, names: &[(&str, EntityType)]) -> Document {
         let mut at = offset;
         for word in line.split(' ') {
             let word = word.trim_end();
-            if !word.is_empty() {
+            let mut pieces = vec![(at, word.len())];
+            if cut_at_hyphens && word.len() > 1 && word.contains('-') {
+                pieces.clear();
+                let mut from = 0;
+                for (i, _) in word.match_indices('-') {
+                    pieces.extend([(at + from, i - from), (at + i, 1)]);
+                    from = i + 1;
+                }
+                pieces.push((at + from, word.len() - from));
+            }
+            for (start, len) in pieces.into_iter().filter(|p| p.1 > 0) {
                 doc.tokens.push(Token {
-                    span: Span::new(at, at + word.len()),
+                    span: Span::new(start, start + len),
                     sentence: s as u32,
                     ..Token::default()
                 });

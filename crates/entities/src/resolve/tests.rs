@@ -122,3 +122,43 @@ fn reports_to_metonymy_and_governments() {
         1
     );
 }
+
+#[test]
+fn resolving_twice_gives_the_same_layers() {
+    let text = "US President Donald Trump spoke .\nThe Trump administration agreed .\n";
+    let mut doc = document(
+        text,
+        &[
+            ("US", EntityType::Gpe),
+            ("Donald Trump", EntityType::Per),
+            ("Trump", EntityType::Per),
+        ],
+    );
+    resolve_entities(&mut doc);
+    let once = (
+        doc.mentions.clone(),
+        doc.entities.clone(),
+        doc.relations.clone(),
+    );
+    resolve_entities(&mut doc);
+    assert_eq!(
+        (
+            doc.mentions.clone(),
+            doc.entities.clone(),
+            doc.relations.clone()
+        ),
+        once
+    );
+}
+
+#[test]
+fn cross_document_key_is_type_and_plain_lower_case_words() {
+    assert_eq!(
+        super::entity_key(EntityType::Org, "Asia-Pacific  Council (APC)"),
+        "org:asia pacific council apc"
+    );
+    assert_eq!(
+        super::entity_key(EntityType::Per, "Ng'ang'a"),
+        "per:ng'ang'a"
+    );
+}
