@@ -353,4 +353,29 @@ mod tests {
         let dangling = part(vec![], vec![said("per:ann lee", "d1")]);
         assert!(merge_node_links(vec![dangling]).is_err());
     }
+
+    #[test]
+    fn said_sentiment_of_one_document_in_two_parts_keeps_the_stronger_reading() {
+        let with_sentiment = |label: &str, score: f64| {
+            let mut link = said("per:a", "d1");
+            link["sentiment"] = serde_json::json!({"per:b": {"label": label, "score": score}});
+            link
+        };
+        let nodes = || {
+            vec![
+                actor("per:a", "A", &[("d1", 1)]),
+                actor("per:b", "B", &[("d1", 1)]),
+                document("d1"),
+            ]
+        };
+        let warm = part(nodes(), vec![with_sentiment("positive", 0.6)]);
+        let cold = part(nodes(), vec![with_sentiment("negative", 0.8)]);
+        let forward = json(merge_node_links(vec![warm.clone(), cold.clone()]).expect("merges"));
+        let backward = json(merge_node_links(vec![cold, warm]).expect("merges"));
+        assert_eq!(forward, backward);
+        assert!(
+            forward.contains(r#""sentiment":{"per:b":{"label":"negative","score":0.8}}"#),
+            "{forward}"
+        );
+    }
 }

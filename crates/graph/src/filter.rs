@@ -414,6 +414,7 @@ pub fn actor_network(view: &GraphView, links: &[Edge]) -> Vec<Edge> {
                 last_seen: None,
                 stages: Vec::new(),
                 attributes: BTreeMap::from([("concepts".to_string(), concept_labels.clone())]),
+                sentiment: BTreeMap::new(),
             };
             let mut edge = with_evidence(view, &base, evidence);
             edge.weight = concept_labels.len();

@@ -22,10 +22,10 @@ pub use export::ExportSink;
 pub use filter::{
     actor_network, apply as apply_filters, ExportFormat, ExportSpec, DEFAULT_TOP_ACTORS,
 };
-pub use merge::{normalise, stronger_gender_call, KnowledgeGraph, GRAPH_SCHEMA};
+pub use merge::{normalise, stronger_gender_call, GraphOptions, KnowledgeGraph, GRAPH_SCHEMA};
 pub use model::{
     polarity_str, sign_str, ActorNode, DocumentNode, Edge, EdgeKind, Evidence, GraphView,
-    IssueNode, Node, RoleInfo,
+    IssueNode, Node, RoleInfo, TargetSentiment,
 };
 
 /// Errors of reading graphs and writing exports.

@@ -316,6 +316,48 @@ pub struct Edge {
     /// Free attributes (`location`, `title`, `quote_kind`, `concepts`), each a sorted set.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, Vec<String>>,
+    /// `said` edges (with [`GraphOptions::said_sentiment`](crate::GraphOptions)): how the
+    /// speaker talks about each actor their quotes name, by that actor's node id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sentiment: BTreeMap<String, TargetSentiment>,
+}
+
+/// The sentiment a speaker's quotes express toward one actor they name: `positive` or
+/// `negative` (the relations stage's quote stances, support → positive, oppose →
+/// negative) with the classifier's probability for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetSentiment {
+    pub label: String,
+    pub score: f64,
+}
+
+impl TargetSentiment {
+    /// Of two readings toward one target (two quotes of a document, or two keys merged
+    /// into one actor), the one to keep: the higher score, then the larger label, so the
+    /// result never depends on the order documents, parts or keys arrive in.
+    pub fn stronger(self, other: TargetSentiment) -> TargetSentiment {
+        match self
+            .score
+            .total_cmp(&other.score)
+            .then_with(|| self.label.cmp(&other.label))
+        {
+            std::cmp::Ordering::Less => other,
+            _ => self,
+        }
+    }
+
+    /// Folds `reading` into `map` under `target`, keeping the stronger of two readings.
+    pub fn fold_into(
+        map: &mut BTreeMap<String, TargetSentiment>,
+        target: String,
+        reading: TargetSentiment,
+    ) {
+        let kept = match map.remove(&target) {
+            Some(old) => old.stronger(reading),
+            None => reading,
+        };
+        map.insert(target, kept);
+    }
 }
 
 /// The whole graph in node-link form, sorted: nodes by id, links by (source, target, key).

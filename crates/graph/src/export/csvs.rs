@@ -121,11 +121,14 @@ pub(crate) fn neo4j(view: &GraphView) -> Result<Vec<(String, Vec<u8>)>, GraphErr
             ]),
         }
     }
+    // The `sentiment` column only appears when a `said` edge carries sentiment, so that
+    // graphs without it keep their exact files.
+    let with_sentiment = view.links.iter().any(|e| !e.sentiment.is_empty());
     let relationships: Vec<Vec<String>> = view
         .links
         .iter()
         .map(|e| {
-            vec![
+            let mut row = vec![
                 e.source.clone(),
                 e.target.clone(),
                 e.kind.as_str().to_uppercase(),
@@ -145,9 +148,32 @@ pub(crate) fn neo4j(view: &GraphView) -> Result<Vec<(String, Vec<u8>)>, GraphErr
                     .map(|ev| ev.text.clone())
                     .unwrap_or_default(),
                 serde_json::to_string(&e.evidence).unwrap_or_default(),
-            ]
+            ];
+            if with_sentiment {
+                row.push(super::sentiment_text(e).unwrap_or_default());
+            }
+            row
         })
         .collect();
+    let mut relationship_header = vec![
+        ":START_ID",
+        ":END_ID",
+        ":TYPE",
+        "key",
+        "label",
+        "polarity",
+        "sign",
+        "confidence:double",
+        "weight:long",
+        "first_seen",
+        "last_seen",
+        "stages:string[]",
+        "text",
+        "evidence",
+    ];
+    if with_sentiment {
+        relationship_header.push("sentiment");
+    }
     Ok(vec![
         (
             "nodes_actor.csv".into(),
@@ -197,26 +223,7 @@ pub(crate) fn neo4j(view: &GraphView) -> Result<Vec<(String, Vec<u8>)>, GraphErr
         ),
         (
             "relationships.csv".into(),
-            table(
-                format,
-                &[
-                    ":START_ID",
-                    ":END_ID",
-                    ":TYPE",
-                    "key",
-                    "label",
-                    "polarity",
-                    "sign",
-                    "confidence:double",
-                    "weight:long",
-                    "first_seen",
-                    "last_seen",
-                    "stages:string[]",
-                    "text",
-                    "evidence",
-                ],
-                relationships,
-            )?,
+            table(format, &relationship_header, relationships)?,
         ),
         ("import.txt".into(), IMPORT_COMMAND.as_bytes().to_vec()),
     ])

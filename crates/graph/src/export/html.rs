@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::filter::ExportFormat;
@@ -47,13 +48,62 @@ const LIBRARIES: [(&str, &str, &str); 4] = [
 /// What the page's script reads from the data block.
 #[derive(Serialize)]
 struct PageData<'a> {
-    graph: &'a GraphView,
+    graph: PageGraph<'a>,
     /// Node id → `[x, y]` from [`super::layout::positions`].
     positions: BTreeMap<String, [f64; 2]>,
     /// Document id → its URL, only for `http`/`https` URLs: the only hrefs the page makes,
     /// so a `javascript:` or `data:` URL from a feed or JSONL never becomes a link.
     links: BTreeMap<&'a str, &'a str>,
     options: PageOptions,
+}
+
+/// The graph as the page reads it: the view itself, except that a `said` edge's
+/// sentiment is also listed among its attributes (`sentiment: Xi Jinping: negative
+/// (0.81)`), which the page shows with the edge.
+struct PageGraph<'a>(&'a GraphView);
+
+impl Serialize for PageGraph<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let view = self.0;
+        if view.links.iter().all(|l| l.sentiment.is_empty()) {
+            return view.serialize(serializer);
+        }
+        // The fields of `GraphView`, in its order.
+        let mut fields = serializer.serialize_struct("GraphView", 5)?;
+        fields.serialize_field("directed", &view.directed)?;
+        fields.serialize_field("multigraph", &view.multigraph)?;
+        fields.serialize_field("graph", &view.graph)?;
+        fields.serialize_field("nodes", &view.nodes)?;
+        fields.serialize_field("links", &PageLinks(view))?;
+        fields.end()
+    }
+}
+
+struct PageLinks<'a>(&'a GraphView);
+
+impl Serialize for PageLinks<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let view = self.0;
+        let mut links = serializer.serialize_seq(Some(view.links.len()))?;
+        for link in &view.links {
+            if link.sentiment.is_empty() {
+                links.serialize_element(link)?;
+                continue;
+            }
+            let shown: Vec<String> = link
+                .sentiment
+                .iter()
+                .map(|(target, reading)| {
+                    let name = view.node(target).map_or(target.as_str(), Node::label);
+                    format!("{name}: {} ({:.2})", reading.label, reading.score)
+                })
+                .collect();
+            let mut link = link.clone();
+            link.attributes.insert("sentiment".into(), shown);
+            links.serialize_element(&link)?;
+        }
+        links.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -68,7 +118,7 @@ struct PageOptions {
 pub(crate) fn report(view: &GraphView, top: usize, out: &mut dyn Write) -> Result<(), GraphError> {
     let fail = |e: std::io::Error| GraphError::write(ExportFormat::Html, e);
     let data = PageData {
-        graph: view,
+        graph: PageGraph(view),
         positions: super::layout::positions(view),
         links: view
             .nodes

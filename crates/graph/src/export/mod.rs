@@ -174,7 +174,16 @@ pub(crate) fn edge_fields(edge: &Edge) -> Vec<(&'static str, Option<String>)> {
         ("text", edge.evidence.first().map(|e| e.text.clone())),
         ("evidence", evidence),
         ("attributes", attributes),
+        ("sentiment", sentiment_text(edge)),
     ]
+}
+
+/// A `said` edge's sentiment toward the actors its quotes name, as JSON
+/// (`{"per:xi jinping": {"label": "negative", "score": 0.81}}`); `None` without any.
+pub(crate) fn sentiment_text(edge: &Edge) -> Option<String> {
+    (!edge.sentiment.is_empty())
+        .then(|| serde_json::to_string(&edge.sentiment).ok())
+        .flatten()
 }
 
 /// Declared type of a field in typed formats (GraphML, GEXF, Neo4j).

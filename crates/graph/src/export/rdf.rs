@@ -161,6 +161,13 @@ pub(crate) fn ntriples(view: &GraphView) -> Result<Vec<u8>, GraphError> {
         for stage in &edge.stages {
             t.text(&iri, &v("stage"), stage)?;
         }
+        for (target, reading) in &edge.sentiment {
+            let node = format!("{iri}:sentiment:{}", encode(target));
+            t.link(&iri, &v("sentiment"), &node)?;
+            t.link(&node, &v("target"), &node_iri(target))?;
+            t.text(&node, &v("label"), &reading.label)?;
+            t.typed(&node, &v("score"), reading.score.to_string(), xsd::DOUBLE)?;
+        }
         for (i, evidence) in edge.evidence.iter().enumerate() {
             let ev = format!("{iri}:evidence:{i}");
             let (position, quote) = (format!("{ev}:position"), format!("{ev}:quote"));
@@ -249,7 +256,7 @@ pub(crate) fn jsonld(view: &GraphView) -> Value {
                 })
             })
             .collect();
-        graph.push(json!({
+        let mut object = json!({
             "@id": iri,
             "@type": format!("sg:{}", edge_class(edge)),
             "sg:source": {"@id": node_iri(&edge.source)},
@@ -261,7 +268,11 @@ pub(crate) fn jsonld(view: &GraphView) -> Value {
             "sg:confidence": edge.confidence,
             "sg:stage": edge.stages,
             "sg:evidence": evidence,
-        }));
+        });
+        if let (false, Some(map)) = (edge.sentiment.is_empty(), object.as_object_mut()) {
+            map.insert("sg:sentiment".into(), sentiment_objects(edge));
+        }
+        graph.push(object);
     }
     json!({
         "@context": {
@@ -272,4 +283,18 @@ pub(crate) fn jsonld(view: &GraphView) -> Value {
         },
         "@graph": graph,
     })
+}
+
+/// A `said` edge's sentiment as JSON-LD objects: one per target actor.
+fn sentiment_objects(edge: &Edge) -> Value {
+    edge.sentiment
+        .iter()
+        .map(|(target, reading)| {
+            json!({
+                "sg:target": {"@id": node_iri(target)},
+                "sg:label": reading.label,
+                "sg:score": reading.score,
+            })
+        })
+        .collect()
 }

@@ -24,9 +24,10 @@ mod view;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use serde::{Deserialize, Serialize};
 use stancegraph_core::{Polarity, Sign};
 
-use crate::model::{DocumentNode, EdgeKind, Evidence, GraphView, RoleInfo};
+use crate::model::{DocumentNode, EdgeKind, Evidence, GraphView, RoleInfo, TargetSentiment};
 use crate::sorted::{SortedMap, SortedSet};
 
 pub use gender::stronger_gender_call;
@@ -76,6 +77,9 @@ struct RawEdge {
     /// each key (two strings) a second time.
     evidence: Vec<Evidence>,
     attributes: Attributes,
+    /// `said` edges: sentiment toward each actor the quotes name, by actor key (mapped to
+    /// node ids when the view is built).
+    sentiment: BTreeMap<String, TargetSentiment>,
 }
 
 /// Free edge attributes: names with sorted, distinct values.
@@ -99,9 +103,30 @@ impl RawEdge {
     }
 }
 
+/// What the merge records beyond the defaults (the `[graph]` settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GraphOptions {
+    /// Fold the sentiment of each quote toward the actors it names (the relations stage's
+    /// quote stances) onto the speaker's `said` edge as `sentiment`.
+    pub said_sentiment: bool,
+}
+
+// Written out rather than derived: flipping `said_sentiment` to true is the one-line change
+// that turns it on by default.
+#[allow(clippy::derivable_impls)]
+impl Default for GraphOptions {
+    fn default() -> Self {
+        GraphOptions {
+            said_sentiment: false,
+        }
+    }
+}
+
 /// The knowledge graph of every document merged so far.
 #[derive(Debug, Default)]
 pub struct KnowledgeGraph {
+    options: GraphOptions,
     documents: BTreeMap<String, DocumentNode>,
     actors: BTreeMap<String, RawActor>,
     issues: BTreeMap<String, RawIssue>,
@@ -112,6 +137,7 @@ pub struct KnowledgeGraph {
 impl Clone for KnowledgeGraph {
     fn clone(&self) -> Self {
         KnowledgeGraph {
+            options: self.options,
             documents: self.documents.clone(),
             actors: self.actors.clone(),
             issues: self.issues.clone(),
@@ -131,6 +157,17 @@ impl PartialEq for KnowledgeGraph {
 impl KnowledgeGraph {
     pub fn new() -> Self {
         KnowledgeGraph::default()
+    }
+
+    /// The graph with `options` for the documents merged from now on (what a graph read
+    /// with [`KnowledgeGraph::from_node_link`] already holds stays).
+    pub fn with_options(mut self, options: GraphOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    pub fn options(&self) -> GraphOptions {
+        self.options
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use stancegraph_core::EntityType;
 
 use super::{EdgeId, KnowledgeGraph, ANON_TYPE, UNRESOLVED_TYPE};
-use crate::model::{ActorNode, Edge, EdgeKind, GraphView, Node};
+use crate::model::{ActorNode, Edge, EdgeKind, GraphView, Node, TargetSentiment};
 use crate::GraphError;
 
 impl KnowledgeGraph {
@@ -100,6 +100,9 @@ impl KnowledgeGraph {
         }
         for (name, values) in edge.attributes {
             raw.attributes.entry_or_default(name).extend(values);
+        }
+        for (target, reading) in edge.sentiment {
+            TargetSentiment::fold_into(&mut raw.sentiment, target, reading);
         }
         Ok(())
     }

@@ -15,7 +15,7 @@ use super::{
     issue_id, normalise, EdgeId, KnowledgeGraph, RawActor, ANON_TYPE, COOCCURRENCE_STAGE,
     UNRESOLVED_TYPE,
 };
-use crate::model::{round4, DocumentNode, EdgeKind, Evidence, RoleInfo};
+use crate::model::{round4, DocumentNode, EdgeKind, Evidence, RoleInfo, TargetSentiment};
 
 fn is_actor_type(t: EntityType) -> bool {
     !matches!(t, EntityType::Date | EntityType::Money)
@@ -387,6 +387,11 @@ impl KnowledgeGraph {
 
     fn merge_quotes(&mut self, merge: &mut DocumentMerge<'_>) {
         let doc = merge.doc;
+        let sentiments = if self.options.said_sentiment {
+            quote_sentiments(merge)
+        } else {
+            HashMap::new()
+        };
         for quote in &doc.quotes {
             // Only what someone said or wrote is a `said` edge: beliefs feed stances and
             // evidence ("a study shows") is no one's quote.
@@ -422,6 +427,9 @@ impl KnowledgeGraph {
             edge.attributes
                 .entry_or_default("cue_class".into())
                 .insert(quote.class.as_str().to_string());
+            for (target, reading) in sentiments.get(quote.id.as_str()).into_iter().flatten() {
+                TargetSentiment::fold_into(&mut edge.sentiment, target.clone(), reading.clone());
+            }
         }
     }
 
@@ -500,6 +508,34 @@ impl KnowledgeGraph {
             }
         }
     }
+}
+
+/// Per quote id, the sentiment its words express toward each actor they name: the
+/// relations stage's stances read from that quote (`stance.quote`) toward an actor of the
+/// document, support as positive and oppose as negative, with the stance's probability.
+fn quote_sentiments<'d>(
+    merge: &DocumentMerge<'d>,
+) -> HashMap<&'d str, BTreeMap<String, TargetSentiment>> {
+    let mut found: HashMap<&'d str, BTreeMap<String, TargetSentiment>> = HashMap::new();
+    for stance in &merge.doc.stances {
+        let (Some(quote), Target::Actor { id }) = (stance.quote.as_deref(), &stance.target) else {
+            continue;
+        };
+        let Some(target) = merge.entity_keys.get(id.as_str()) else {
+            continue;
+        };
+        let label = match stance.polarity {
+            Polarity::Support => "positive",
+            Polarity::Oppose => "negative",
+            Polarity::Neutral => "neutral",
+        };
+        let reading = TargetSentiment {
+            label: label.to_string(),
+            score: round4(f64::from(stance.confidence)),
+        };
+        TargetSentiment::fold_into(found.entry(quote).or_default(), target.clone(), reading);
+    }
+    found
 }
 
 #[cfg(test)]

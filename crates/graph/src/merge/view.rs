@@ -8,7 +8,9 @@ use serde_json::json;
 
 use super::gender::{majority_gender, stronger_gender_call};
 use super::{key_name, EdgeId, KnowledgeGraph, RawActor, RawEdge, GRAPH_SCHEMA};
-use crate::model::{noisy_or, ActorNode, Edge, EdgeKind, Evidence, GraphView, IssueNode, Node};
+use crate::model::{
+    noisy_or, ActorNode, Edge, EdgeKind, Evidence, GraphView, IssueNode, Node, TargetSentiment,
+};
 
 impl KnowledgeGraph {
     /// The merged, sorted graph (computed once after each change).
@@ -199,6 +201,9 @@ impl KnowledgeGraph {
                     for (name, values) in raw.attributes {
                         out.attributes.entry_or_default(name).extend(values);
                     }
+                    for (target, reading) in raw.sentiment {
+                        TargetSentiment::fold_into(&mut out.sentiment, target, reading);
+                    }
                 }
             }
         }
@@ -232,8 +237,9 @@ impl KnowledgeGraph {
                     .map(|e| e.stage.clone())
                     .filter(|s| !s.is_empty())
                     .collect();
+                let source = id.source;
                 Edge {
-                    source: id.source,
+                    source: source.clone(),
                     target: id.target,
                     key,
                     kind: id.kind,
@@ -251,6 +257,7 @@ impl KnowledgeGraph {
                         .into_iter()
                         .map(|(name, values)| (name, values.into_iter().collect()))
                         .collect(),
+                    sentiment: node_sentiment(raw.sentiment, &map, &source),
                 }
             })
             .collect()
@@ -263,4 +270,21 @@ fn base_key(id: &EdgeId) -> String {
     } else {
         format!("{}:{}", id.kind.as_str(), id.label)
     }
+}
+
+/// Sentiment by actor key → by node id: readings toward keys of one actor fold into one,
+/// and a reading toward the speaker's own node (two names of one actor) is dropped.
+fn node_sentiment(
+    by_key: BTreeMap<String, TargetSentiment>,
+    node_of: &impl Fn(&str) -> String,
+    speaker: &str,
+) -> BTreeMap<String, TargetSentiment> {
+    let mut by_node = BTreeMap::new();
+    for (key, reading) in by_key {
+        let node = node_of(&key);
+        if node != speaker {
+            TargetSentiment::fold_into(&mut by_node, node, reading);
+        }
+    }
+    by_node
 }
