@@ -1,0 +1,150 @@
+//! The torch model (training side) and the candle model (crates/encoder, inference side) give
+//! the same per-token log-probabilities and labels on the seed article, for a model exported
+//! in the shipped format (int8 rows). The model is the shipped one when data/models/encoder
+//! holds it, otherwise a few smoke-training steps from MiniLM. Skips with a notice without
+//! .cache/models/minilm (scripts/fetch-test-models.sh).
+#![cfg(feature = "torch")]
+
+use std::path::PathBuf;
+
+use stancegraph_bert::training::data::{sequences, LabelledText};
+use stancegraph_bert::training::encoder::{bio::BioConstraints, WordPiece};
+use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
+use stancegraph_bert::training::trainer::{
+    base_model, document_log_probs, train, DevFigures, TaskData, TrainOptions,
+};
+use stancegraph_core::{Document, Metadata};
+
+fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn minilm() -> Option<PathBuf> {
+    let dir = root().join(".cache/models/minilm");
+    if dir.join("model.safetensors").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipping: no {} (run scripts/fetch-test-models.sh)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// A model directory: the shipped one, or a smoke-trained export in `scratch`.
+fn model_dir(base: &std::path::Path, scratch: &std::path::Path) -> PathBuf {
+    let shipped = root().join("data/models/encoder");
+    if shipped.join("model.safetensors").is_file() {
+        return shipped;
+    }
+    let wordpiece = WordPiece::from_vocab_file(base.join("vocab.txt")).expect("vocab");
+    let labels = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let text = LabelledText {
+        words: "Scott Bessent met He Lifeng in Geneva , officials said ."
+            .split(' ')
+            .map(String::from)
+            .collect(),
+        labels: vec![1, 2, 0, 1, 2, 0, 5, 0, 0, 0, 0],
+    };
+    let tasks = vec![TaskData {
+        task: "ner".into(),
+        labels: labels(&[
+            "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+        ]),
+        train: sequences(&[text], &wordpiece, 64, "ner").expect("sequences"),
+    }];
+    let options = TrainOptions {
+        base: base.to_path_buf(),
+        checkpoints: scratch.join("ckpt"),
+        resume: false,
+        seed: 3,
+        threads: 1,
+        max_minutes: None,
+        max_steps: Some(5),
+        batch_pieces: 256,
+        lr_body: 1e-4,
+        lr_heads: 1e-2,
+        weight_decay: 0.01,
+        warmup_steps: 1,
+        clip_norm: 1.0,
+        checkpoint_minutes: 60.0,
+        case_shapes: 8,
+        case_dim: 16,
+        log_every: 100,
+    };
+    let pad = wordpiece.special().pad;
+    train(
+        &tasks,
+        &options,
+        pad,
+        &mut |_| Ok(DevFigures::default()),
+        &mut |_| {},
+    )
+    .expect("smoke training");
+    let heads = vec![(tasks[0].task.clone(), tasks[0].labels.clone())];
+    let (_, mut store) = base_model(base, &heads, 8, 16, pad).expect("model");
+    store
+        .load(scratch.join("ckpt/best.safetensors"))
+        .expect("checkpoint");
+    let out = scratch.join("model");
+    export(
+        &store,
+        &spec_for(&heads, 256, 64, 16),
+        base,
+        &out,
+        Precision::Int8Row,
+    )
+    .expect("export");
+    out
+}
+
+#[test]
+fn torch_and_candle_agree_on_the_seed_article() {
+    let Some(base) = minilm() else { return };
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = model_dir(&base, scratch.path());
+    let text = std::fs::read_to_string(root().join("data/samples/000_668776db8feb23be.txt"))
+        .expect("seed article");
+    let mut doc = Document::new(Some("seed".into()), text, Metadata::default());
+    stancegraph_text::tokenize_document(&mut doc, stancegraph_text::DEFAULT_MAX_SENTENCE_TOKENS);
+    let words: Vec<&str> = doc
+        .tokens
+        .iter()
+        .map(|t| doc.text().get(t.span.start..t.span.end).unwrap_or(""))
+        .collect();
+    assert!(words.len() > 300, "seed article tokens: {}", words.len());
+
+    let (torch_model, _store, spec) = load_model_dir(&dir).expect("torch load");
+    let candle_model = stancegraph_encoder::model::EncoderModel::load(&dir).expect("candle load");
+    let windows = candle_model
+        .windows(&words, spec.windows())
+        .expect("windows");
+    assert!(windows.windows.len() > 1, "the seed needs several windows");
+    let candle = candle_model
+        .score(std::slice::from_ref(&windows), &["seed"], 8, &|| false)
+        .pop()
+        .expect("one result")
+        .expect("candle scores");
+    for (head, head_spec) in spec.heads.iter().enumerate() {
+        let torch = document_log_probs(&torch_model, head, std::slice::from_ref(&windows), 4096)
+            .expect("torch scores")
+            .pop()
+            .expect("one document");
+        let candle = &candle.heads[head];
+        assert_eq!(torch.len(), candle.len());
+        let worst = torch
+            .iter()
+            .zip(candle)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        let constraints = BioConstraints::new(&head_spec.labels);
+        let same_labels = constraints.viterbi(&torch, None) == constraints.viterbi(candle, None);
+        eprintln!(
+            "{}: {} tokens, max |log-prob difference| {worst:.2e}, same labels {same_labels}",
+            head_spec.task,
+            words.len()
+        );
+        assert!(worst < 1e-3 || same_labels, "{}: {worst}", head_spec.task);
+    }
+}
