@@ -237,9 +237,9 @@ impl KnowledgeGraph {
                     .map(|e| e.stage.clone())
                     .filter(|s| !s.is_empty())
                     .collect();
-                let source = id.source;
+                let sentiment = node_sentiment(raw.sentiment, &map, &id.source);
                 Edge {
-                    source: source.clone(),
+                    source: id.source,
                     target: id.target,
                     key,
                     kind: id.kind,
@@ -257,7 +257,7 @@ impl KnowledgeGraph {
                         .into_iter()
                         .map(|(name, values)| (name, values.into_iter().collect()))
                         .collect(),
-                    sentiment: node_sentiment(raw.sentiment, &map, &source),
+                    sentiment,
                 }
             })
             .collect()
