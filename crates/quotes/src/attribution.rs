@@ -615,4 +615,118 @@ mod tests {
             }
         }
     }
+
+    // Tags in the tagger's numbering: O, then B/I of source (1, 2), cue (3, 4), content (5, 6).
+    const B_SOURCE: usize = 1;
+    const B_CUE: usize = 3;
+    const I_CUE: usize = 4;
+    const B_CONTENT: usize = 5;
+    const I_CONTENT: usize = 6;
+
+    fn span(role: usize, first: usize, last: usize) -> RoleSpan {
+        RoleSpan {
+            role,
+            first,
+            last,
+            margin: 1.0,
+        }
+    }
+
+    #[test]
+    fn consecutive_tags_of_one_role_are_one_span_and_a_begin_starts_another() {
+        let tags = [
+            B_SOURCE, O, B_CUE, I_CUE, B_CONTENT, I_CONTENT, B_CONTENT, O, I_CUE,
+        ];
+        let margins = [1.0, 0.0, 2.0, 4.0, 1.0, 1.0, 1.0, 0.0, 1.0];
+        let spans = role_spans(&tags, &margins);
+        let summary: Vec<(usize, usize, usize)> =
+            spans.iter().map(|s| (s.role, s.first, s.last)).collect();
+        assert_eq!(
+            summary,
+            vec![(0, 0, 0), (1, 2, 3), (2, 4, 5), (2, 6, 6), (1, 8, 8)]
+        );
+        assert_eq!(spans[1].margin, 3.0, "mean margin of the span");
+    }
+
+    #[test]
+    fn contents_take_the_nearest_free_cue_and_cues_the_nearest_source() {
+        // "Lee said: “…” Kim added, “…”" as token spans.
+        let spans = [
+            span(0, 0, 0),
+            span(1, 1, 1),
+            span(2, 3, 8),
+            span(0, 10, 10),
+            span(1, 11, 11),
+            span(2, 13, 18),
+        ];
+        let linked = link(&spans);
+        let pick = |l: &Linked| (l.cue.map(|c| c.first), l.source.map(|s| s.first));
+        assert_eq!(pick(&linked[0]), (Some(1), Some(0)));
+        assert_eq!(pick(&linked[1]), (Some(11), Some(10)));
+    }
+
+    #[test]
+    fn cue_and_source_too_far_away_stay_unlinked() {
+        let spans = [span(0, 0, 0), span(1, 1, 1), span(2, 100, 110)];
+        let linked = link(&spans);
+        assert!(linked[0].cue.is_none() && linked[0].source.is_none());
+    }
+
+    #[test]
+    fn kind_is_direct_mixed_or_indirect_from_the_marks() {
+        let text = "Lee said “taxes will rise” and that “growth” may slow, and prices fall.";
+        let regions = crate::marks::find_quotes(text);
+        let at = |words: &str| {
+            let start = text.find(words).expect("words");
+            Span::new(start, start + words.len())
+        };
+        assert_eq!(
+            kind_of(text, at("“taxes will rise”"), &regions),
+            QuoteKind::Direct
+        );
+        assert_eq!(
+            kind_of(text, at("“growth” may slow"), &regions),
+            QuoteKind::Mixed
+        );
+        assert_eq!(
+            kind_of(text, at("prices fall"), &regions),
+            QuoteKind::Indirect
+        );
+    }
+
+    #[test]
+    fn speaker_is_the_entity_named_else_an_anonymous_description() {
+        use crate::rules::test_docs::{analysed, token};
+        let Some(doc) =
+            analysed("Wendy Cutler said taxes will rise. Several analysts said prices fall.")
+        else {
+            return;
+        };
+        let cutler = token(&doc, "Cutler");
+        let name = resolve_speaker(&doc, Some((cutler - 1, cutler)));
+        let entity = doc
+            .entities
+            .iter()
+            .find(|e| e.canonical == "Wendy Cutler")
+            .expect("entity");
+        assert_eq!(
+            name,
+            ActorRef::Entity {
+                id: entity.id.clone()
+            }
+        );
+        let analysts = token(&doc, "analysts");
+        assert_eq!(
+            resolve_speaker(&doc, Some((analysts - 1, analysts))),
+            ActorRef::Anonymous {
+                description: "Several analysts".into()
+            }
+        );
+        assert_eq!(
+            resolve_speaker(&doc, None),
+            ActorRef::Unresolved {
+                text: String::new()
+            }
+        );
+    }
 }

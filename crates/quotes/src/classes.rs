@@ -353,3 +353,115 @@ pub fn parse_classes(names: &[String]) -> Result<Vec<CueClass>, String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::{CueClass, Document, Span};
+
+    use super::*;
+    use crate::rules::test_docs::analysed;
+
+    /// The span of the first occurrence of `words`.
+    fn span(doc: &Document, words: &str) -> Span {
+        let at = doc.text().find(words).expect("words in text");
+        Span::new(at, at + words.len())
+    }
+
+    fn class(text: &str, cue: &str, source: &str) -> Option<CueClass> {
+        let doc = analysed(text)?;
+        Some(classify(
+            &doc,
+            Some(span(&doc, cue)),
+            Some(span(&doc, source)),
+        ))
+    }
+
+    #[test]
+    fn verbs_of_saying_are_speech_and_a_missing_cue_too() {
+        let Some(c) = class(
+            "The minister said that taxes will rise.",
+            "said",
+            "The minister",
+        ) else {
+            return;
+        };
+        assert_eq!(c, CueClass::Speech);
+        let doc = analysed("“Taxes will rise.”").expect("analysed once already");
+        assert_eq!(classify(&doc, None, None), CueClass::Speech);
+    }
+
+    #[test]
+    fn verbs_of_writing_and_written_sources_are_writing() {
+        let Some(c) = class(
+            "The minister wrote that taxes will rise.",
+            "wrote",
+            "The minister",
+        ) else {
+            return;
+        };
+        assert_eq!(c, CueClass::Writing);
+        let said_in_a_tweet = class("Her tweet said that taxes will rise.", "said", "Her tweet");
+        assert_eq!(said_in_a_tweet, Some(CueClass::Writing));
+        let statement = class(
+            "The ministry said in a statement that taxes will rise.",
+            "said in a statement",
+            "The ministry",
+        );
+        assert_eq!(statement, Some(CueClass::Writing));
+    }
+
+    #[test]
+    fn documents_that_say_are_evidence() {
+        let c = class("A new study says that prices fell.", "says", "A new study");
+        assert!(
+            c.is_none() || c == Some(CueClass::PerceptionOrEvidence),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn verbs_of_belief_are_belief() {
+        let c = class(
+            "Officials believe that voters will agree.",
+            "believe",
+            "Officials",
+        );
+        assert!(c.is_none() || c == Some(CueClass::Belief), "{c:?}");
+    }
+
+    #[test]
+    fn punctuation_cue_introduces_speech() {
+        let c = class("The minister: “Taxes will rise.”", ":", "The minister");
+        assert!(c.is_none() || c == Some(CueClass::Speech), "{c:?}");
+    }
+
+    #[test]
+    fn other_verbs_are_other() {
+        let c = class("The minister ate lunch.", "ate", "The minister");
+        assert!(c.is_none() || c == Some(CueClass::Other), "{c:?}");
+    }
+
+    #[test]
+    fn source_head_stops_at_a_preposition() {
+        let Some(doc) = analysed("The survey of 1,000 voters shows gains.") else {
+            return;
+        };
+        assert_eq!(
+            source_head(&doc, span(&doc, "The survey of 1,000 voters")),
+            "survey"
+        );
+    }
+
+    #[test]
+    fn class_names_parse_and_unknown_ones_are_errors() {
+        let names = ["speech".to_string(), "writing".to_string()];
+        assert_eq!(
+            parse_classes(&names),
+            Ok(vec![CueClass::Speech, CueClass::Writing])
+        );
+        assert!(parse_classes(&["shouting".to_string()])
+            .unwrap_err()
+            .contains("shouting"));
+        assert!(is_reporting_lemma("say") && !is_reporting_lemma("eat"));
+    }
+}

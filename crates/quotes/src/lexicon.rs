@@ -116,3 +116,66 @@ impl CueLexicon {
         std::fs::write(path, text).map_err(|e| QuotesError::io(path, e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::{Document, Metadata, Span, Token};
+
+    use super::*;
+
+    /// A document tokenized on spaces.
+    fn spaced(text: &str) -> Document {
+        let mut doc = Document::new(None, text, Metadata::default());
+        let mut at = 0;
+        for word in text.split(' ') {
+            doc.tokens.push(Token {
+                span: Span::new(at, at + word.len()),
+                ..Token::default()
+            });
+            at += word.len() + 1;
+        }
+        doc
+    }
+
+    fn span_of(doc: &Document, words: &str) -> Span {
+        let at = doc.text().find(words).expect("words in text");
+        Span::new(at, at + words.len())
+    }
+
+    #[test]
+    fn normalising_folds_case_apostrophes_quotes_and_digits() {
+        let mut out = String::new();
+        normalise("Minister’s", &mut out);
+        assert_eq!(out, "minister's");
+        normalise("“1984”", &mut out);
+        assert_eq!(out, "\"0000\"");
+    }
+
+    #[test]
+    fn learning_counts_cue_words_the_side_of_their_source_and_repeated_phrases() {
+        let first = spaced("Lee said taxes rise . Taxes said nothing .");
+        let second = spaced("told us Lee . Lee said prices fall .");
+        let gold = |doc: &Document, cue: &str, source: &str| GoldAttribution {
+            source: Some(span_of(doc, source)),
+            cue: Some(span_of(doc, cue)),
+            content: None,
+        };
+        let first_gold = vec![gold(&first, "said", "Lee")];
+        let second_gold = vec![gold(&second, "told", "Lee"), gold(&second, "said", "Lee")];
+        let lexicon = CueLexicon::learn([
+            (&first, first_gold.as_slice()),
+            (&second, second_gold.as_slice()),
+        ]);
+        let said = lexicon.words["said"];
+        assert_eq!((said.in_cue, said.total), (2, 3));
+        assert_eq!(said.source_before, 2);
+        let told = lexicon.words["told"];
+        assert_eq!((told.in_cue, told.source_after), (1, 1));
+        // Words never inside a cue are not kept; phrases need two sightings.
+        assert!(!lexicon.words.contains_key("taxes"));
+        assert_eq!(lexicon.phrases.get("said"), Some(&2));
+        assert_eq!(lexicon.phrases.get("told"), None);
+        assert!((lexicon.cue_probability("said") - 0.5).abs() < 1e-6);
+        assert_eq!(lexicon.cue_probability("unseen"), 0.0);
+    }
+}

@@ -175,3 +175,115 @@ pub fn anonymous_attributions(
     }
     found
 }
+
+/// Short documents through the real text and entity stages, for the rule tests of this
+/// crate (skipped with a notice when the shipped models are absent).
+#[cfg(test)]
+pub(crate) mod test_docs {
+    use std::path::PathBuf;
+
+    use stancegraph_core::{Document, Metadata};
+
+    use crate::lexicon::CueLexicon;
+
+    pub(crate) fn data_dir() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"))
+    }
+
+    /// `text` tokenized, tagged, parsed and with its entities resolved.
+    pub(crate) fn analysed(text: &str) -> Option<Document> {
+        let data = data_dir();
+        let (Ok(text_models), Ok(entities)) = (
+            stancegraph_text::Analyzer::load(&data),
+            stancegraph_entities::EntityAnalyzer::load(&data),
+        ) else {
+            eprintln!(
+                "notice: models not found under {}; rule test skipped",
+                data.display()
+            );
+            return None;
+        };
+        let mut doc = Document::new(None, text.to_string(), Metadata::default());
+        text_models.annotate(&mut doc).ok()?;
+        entities.annotate(&mut doc).ok()?;
+        Some(doc)
+    }
+
+    /// The shipped cue lexicon.
+    pub(crate) fn cue_lexicon() -> Option<CueLexicon> {
+        CueLexicon::load(&data_dir().join(crate::DEFAULT_LEXICON)).ok()
+    }
+
+    /// Index of the first token whose text is `word`.
+    pub(crate) fn token(doc: &Document, word: &str) -> usize {
+        doc.tokens
+            .iter()
+            .position(|t| doc.slice(t.span) == word)
+            .unwrap_or_else(|| panic!("no token {word:?}"))
+    }
+
+    /// The text of an inclusive token range.
+    pub(crate) fn words(doc: &Document, (first, last): (usize, usize)) -> &str {
+        doc.slice(stancegraph_core::Span::new(
+            doc.tokens[first].span.start,
+            doc.tokens[last].span.end,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_docs::{analysed, cue_lexicon, token, words};
+    use super::*;
+
+    #[test]
+    fn subject_of_a_cue_is_its_own_subject_phrase() {
+        let Some(doc) = analysed("The finance minister said the plan works. Nobody agreed.") else {
+            return;
+        };
+        let said = token(&doc, "said");
+        let subject = subject_of(&doc, said, None).expect("subject");
+        assert_eq!(words(&doc, subject), "The finance minister");
+        // A subject inside the content is a parse error, not a source.
+        let whole = doc.tokens[0].span.cover(doc.tokens[said - 1].span);
+        assert_eq!(subject_of(&doc, said, Some(whole)), None);
+    }
+
+    #[test]
+    fn participle_cue_takes_the_subject_of_its_verb() {
+        let Some(doc) = analysed("The minister left the room, stating that taxes will rise.")
+        else {
+            return;
+        };
+        let stating = token(&doc, "stating");
+        let subject = subject_of(&doc, stating, None).expect("subject");
+        assert_eq!(words(&doc, subject), "The minister");
+    }
+
+    #[test]
+    fn unnamed_sources_with_an_attitude_verb_are_attributions() {
+        let (Some(doc), Some(lexicon)) = (
+            analysed("Analysts fear that prices will rise. Sales fell."),
+            cue_lexicon(),
+        ) else {
+            return;
+        };
+        let found = anonymous_attributions(&doc, &lexicon, &["analysts"]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (subject, verb, content) = found[0];
+        assert_eq!(words(&doc, subject), "Analysts");
+        assert_eq!(doc.slice(doc.tokens[verb].span), "fear");
+        assert_eq!(doc.slice(content), "that prices will rise");
+    }
+
+    #[test]
+    fn unnamed_sources_doing_something_else_are_not() {
+        let (Some(doc), Some(lexicon)) = (
+            analysed("Analysts ate lunch at noon. Sales fell."),
+            cue_lexicon(),
+        ) else {
+            return;
+        };
+        assert!(anonymous_attributions(&doc, &lexicon, &["analysts"]).is_empty());
+    }
+}

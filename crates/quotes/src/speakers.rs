@@ -756,3 +756,7 @@ pub fn continue_speakers(doc: &Document, quotes: &mut [Quote]) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "speakers_tests.rs"]
+mod tests;

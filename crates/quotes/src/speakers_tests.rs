@@ -1,0 +1,68 @@
+//! Unit tests of the speaker rules on short documents through the real text and entity
+//! stages (whole-chain tests of the same rules are in tests/speakers.rs).
+
+use super::*;
+use crate::marks::find_quotes;
+use crate::rules::test_docs::{analysed, cue_lexicon, token, words};
+
+/// The outer span of the first quoted region.
+fn first_region(doc: &Document) -> QuoteRegion {
+    find_quotes(doc.text())
+        .into_iter()
+        .next()
+        .expect("a quoted region")
+}
+
+#[test]
+fn cue_after_the_closing_mark_else_before_the_opening_one() {
+    let (Some(doc), Some(lexicon)) = (
+        analysed("“Taxes will rise,” the minister said. Nobody agreed."),
+        cue_lexicon(),
+    ) else {
+        return;
+    };
+    let cue = region_cue(&doc, &lexicon, &first_region(&doc)).expect("cue");
+    assert_eq!(doc.slice(doc.tokens[cue].span), "said");
+    let Some(before) = analysed("Nobody agreed. The minister said: “Taxes will rise.”") else {
+        return;
+    };
+    let cue = region_cue(&before, &lexicon, &first_region(&before)).expect("cue");
+    assert_eq!(before.slice(before.tokens[cue].span), "said");
+    let Some(none) = analysed("“Taxes will rise.” The minister ate lunch.") else {
+        return;
+    };
+    assert_eq!(region_cue(&none, &lexicon, &first_region(&none)), None);
+}
+
+#[test]
+fn name_touching_an_inverted_cue_is_the_source() {
+    let Some(doc) = analysed("“Not today,” quipped Wendy Cutler. Nobody laughed.") else {
+        return;
+    };
+    let region = first_region(&doc);
+    let cue = token(&doc, "quipped");
+    let source = adjacent_name(&doc, cue, region.outer()).expect("name beside the cue");
+    assert_eq!(words(&doc, source), "Wendy Cutler");
+}
+
+#[test]
+fn words_between_the_mark_and_the_cue_are_the_source_as_written() {
+    let Some(doc) = analysed("“Come back soon,” the affable proprietor says. We will.") else {
+        return;
+    };
+    let region = first_region(&doc);
+    let cue = token(&doc, "says");
+    let source = phrase_beside(&doc, cue, region.outer()).expect("phrase");
+    assert_eq!(words(&doc, source), "the affable proprietor");
+}
+
+#[test]
+fn words_that_cannot_speak_are_no_source() {
+    let Some(doc) = analysed("The alliances said nothing. The mayor said little.") else {
+        return;
+    };
+    let alliances = token(&doc, "alliances");
+    assert!(is_non_speaker(&doc, (alliances - 1, alliances)));
+    let mayor = token(&doc, "mayor");
+    assert!(!is_non_speaker(&doc, (mayor - 1, mayor)));
+}
