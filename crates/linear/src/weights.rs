@@ -229,14 +229,9 @@ impl Weights {
         let scale = max / 32767.0;
         out.f32(scale);
         out.u32(rows.len() as u32);
-        for (key, row) in rows {
-            out.u64(key);
-            out.u8(row.len().min(255) as u8);
-            for (c, w) in row.into_iter().take(255) {
-                out.u8(c as u8);
-                out.i16((w / scale).round().clamp(-32767.0, 32767.0) as i16);
-            }
-        }
+        write_rows(out, rows, |out, w| {
+            out.i16((w / scale).round().clamp(-32767.0, 32767.0) as i16);
+        });
     }
 
     /// Reads weights written by [`Weights::write_quantized`].
@@ -258,14 +253,7 @@ impl Weights {
     pub fn write_exact(&self, out: &mut Writer) {
         let rows = self.rows();
         out.u64(rows.len() as u64);
-        for (key, row) in rows {
-            out.u64(key);
-            out.u8(row.len().min(255) as u8);
-            for (c, w) in row.into_iter().take(255) {
-                out.u8(c as u8);
-                out.f32(w);
-            }
-        }
+        write_rows(out, rows, Writer::f32);
     }
 
     /// Reads weights of `n_classes` classes written by [`Weights::write_exact`]; entries
@@ -307,6 +295,22 @@ impl Weights {
         }
         weights.shrink_to_fit();
         Ok(weights)
+    }
+}
+
+/// Writes rows as key, `u8` entry count, then (class `u8`, value) pairs (at most 255).
+fn write_rows(
+    out: &mut Writer,
+    rows: Vec<(u64, Vec<(u16, f32)>)>,
+    mut value: impl FnMut(&mut Writer, f32),
+) {
+    for (key, row) in rows {
+        out.u64(key);
+        out.u8(row.len().min(255) as u8);
+        for (c, w) in row.into_iter().take(255) {
+            out.u8(c as u8);
+            value(out, w);
+        }
     }
 }
 
