@@ -1,8 +1,8 @@
 //! The BERT body for inference on the CPU: the same computation as
 //! `candle_transformers::models::bert::BertModel` (a test checks the hidden states agree),
 //! with fewer passes over the attention scores: query, key and value in one matrix product,
-//! the 1/√d scale folded into the query weights, the mask added only when a batch has
-//! padding, the fused last-dimension softmax, and bias + GELU in one pass.
+//! the 1/√d scale folded into the query weights, padding masked inside a one-pass softmax,
+//! and bias + GELU in one pass (both with a polynomial exp instead of libm's).
 
 use std::collections::HashMap;
 
@@ -94,7 +94,7 @@ impl Bert {
         };
         let e = |x: candle_core::Error| x.to_string();
         let transposed = |t: Tensor| t.t().and_then(|t| t.contiguous()).map_err(e);
-        if config.num_attention_heads == 0 || h % config.num_attention_heads != 0 {
+        if config.num_attention_heads == 0 || !h.is_multiple_of(config.num_attention_heads) {
             return Err(format!(
                 "hidden size {h} is not a multiple of {} heads",
                 config.num_attention_heads
@@ -194,14 +194,13 @@ impl Bert {
             .broadcast_add(&self.token_type_row)?
             .reshape((batch * len, h))?;
         let mut x = layer_norm(&embedded, &self.embedding_norm, self.eps)?;
-        let mask = if lengths.iter().any(|&l| l < len) {
-            let mut m = vec![0f32; batch * len];
-            for (b, &l) in lengths.iter().enumerate() {
-                m[b * len + l.min(len)..(b + 1) * len].fill(f32::MIN);
-            }
-            Some(Tensor::from_vec(m, (batch, 1, 1, len), ids.device())?)
-        } else {
-            None
+        if lengths.len() != batch {
+            candle_core::bail!("{} lengths for {batch} rows", lengths.len());
+        }
+        let softmax = MaskedSoftmax {
+            lengths,
+            rows_per_item: self.heads * len,
+            len,
         };
         let d = h / self.heads;
         for layer in &self.layers {
@@ -212,11 +211,7 @@ impl Bert {
             let q = qkv.get(0)?.contiguous()?;
             let k = qkv.get(1)?.contiguous()?;
             let v = qkv.get(2)?.contiguous()?;
-            let mut scores = q.matmul(&k.t()?)?;
-            if let Some(mask) = &mask {
-                scores = scores.broadcast_add(mask)?;
-            }
-            let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+            let probs = q.matmul(&k.t()?)?.apply_op1_no_bwd(&softmax)?;
             let context = probs
                 .matmul(&v)?
                 .transpose(1, 2)?
@@ -291,6 +286,71 @@ impl CustomOp1 for BiasActivation<'_> {
     }
 }
 
+/// Softmax over the last dimension of attention scores [batch, heads, len, len], each row
+/// over the first `lengths[b]` keys only (the rest, padding, get probability 0): the mask
+/// and the softmax in one pass, with [`fast_exp`].
+struct MaskedSoftmax<'a> {
+    lengths: &'a [usize],
+    rows_per_item: usize,
+    len: usize,
+}
+
+impl CustomOp1 for MaskedSoftmax<'_> {
+    fn name(&self) -> &'static str {
+        "masked-softmax"
+    }
+
+    fn cpu_fwd(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let CpuStorage::F32(values) = storage else {
+            candle_core::bail!("masked-softmax: f32 only");
+        };
+        let Some((start, end)) = layout.contiguous_offsets() else {
+            candle_core::bail!("masked-softmax: contiguous input only");
+        };
+        let data = &values[start..end];
+        let expected = self.lengths.len() * self.rows_per_item * self.len;
+        if data.len() != expected {
+            candle_core::bail!("masked-softmax: {} scores, expected {expected}", data.len());
+        }
+        let mut out = vec![0f32; data.len()];
+        for (r, (row, dst)) in data
+            .chunks_exact(self.len)
+            .zip(out.chunks_exact_mut(self.len))
+            .enumerate()
+        {
+            let valid = self.lengths[r / self.rows_per_item].clamp(1, self.len);
+            let (row, dst) = (&row[..valid], &mut dst[..valid]);
+            let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let mut sum = 0f32;
+            for (d, &s) in dst.iter_mut().zip(row) {
+                *d = fast_exp(s - max);
+                sum += *d;
+            }
+            let inv = 1.0 / sum;
+            dst.iter_mut().for_each(|d| *d *= inv);
+        }
+        Ok((CpuStorage::F32(out), layout.shape().clone()))
+    }
+}
+
+/// e^x to about 2e-7 relative error (x clamped to [-87, 88]): 2^n times a degree-6
+/// polynomial of the remainder; branch-free, so loops over it vectorise.
+#[inline]
+fn fast_exp(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
+    let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
 /// erf to within 1.5e-7 (Abramowitz and Stegun 7.1.26): one exp instead of libm's series.
 fn erf(x: f32) -> f32 {
     let sign = x.signum();
@@ -299,12 +359,22 @@ fn erf(x: f32) -> f32 {
     let poly = t
         * (0.254_829_6
             + t * (-0.284_496_74 + t * (1.421_413_8 + t * (-1.453_152_1 + t * 1.061_405_4))));
-    sign * (1.0 - poly * (-a * a).exp())
+    sign * (1.0 - poly * fast_exp(-a * a))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_exp_is_close_to_exp() {
+        let mut x = -87.0f32;
+        while x < 88.0 {
+            let (a, b) = (fast_exp(x), x.exp());
+            assert!((a - b).abs() <= 1e-6 * b, "exp({x}): {a} vs {b}");
+            x += 0.173;
+        }
+    }
 
     #[test]
     fn erf_matches_reference_values() {

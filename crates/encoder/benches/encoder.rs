@@ -1,0 +1,79 @@
+//! Throughput of `entities.encoder` (the encoder pass for both heads, decoding and mentions)
+//! in words per second. One core: `RAYON_NUM_THREADS=1 cargo bench -p stancegraph-encoder`.
+//! The model is data/models/encoder, or the directory in $STANCEGRAPH_ENCODER (e.g. a MiniLM
+//! body with untrained heads); ten BBC politics articles when ../shared/data exists, else the
+//! seed article.
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use stancegraph_core::{BuildContext, Document, Metadata, TypedFactory};
+use stancegraph_encoder::stage::{EntitiesEncoderConfig, EntitiesEncoderFactory};
+
+fn documents(root: &std::path::Path) -> Vec<Document> {
+    let bbc = root.join("../shared/data/bbc-news/bbc/politics");
+    let mut texts: Vec<String> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&bbc) {
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths.into_iter().take(10) {
+            if let Ok(bytes) = std::fs::read(&path) {
+                texts.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    if texts.is_empty() {
+        eprintln!("../shared/data not found: benchmarking on the seed article");
+        if let Ok(text) =
+            std::fs::read_to_string(root.join("data/samples/000_668776db8feb23be.txt"))
+        {
+            texts.push(text);
+        }
+    }
+    texts
+        .into_iter()
+        .map(|text| {
+            let mut doc = Document::new(None, text.as_str(), Metadata::default());
+            stancegraph_text::tokenize_document(&mut doc, 200);
+            doc
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let model = std::env::var_os("STANCEGRAPH_ENCODER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("data/models/encoder"));
+    let context = BuildContext {
+        data_dir: root.join("data"),
+        config_path: "bench".into(),
+    };
+    let config = EntitiesEncoderConfig {
+        model: model.display().to_string(),
+        ..Default::default()
+    };
+    let stage = match EntitiesEncoderFactory.build(config, &context) {
+        Ok(stage) => stage,
+        Err(e) => {
+            eprintln!("skipping: {e}");
+            return;
+        }
+    };
+    let docs = documents(&root);
+    let words: usize = docs.iter().map(|d| d.word_count()).sum();
+    let mut group = c.benchmark_group("encoder");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(words as u64));
+    group.bench_function("entities.encoder batch", |b| {
+        b.iter_batched(
+            || docs.clone(),
+            |mut docs| stage.process_batch(&mut docs),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
