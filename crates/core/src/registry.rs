@@ -162,6 +162,32 @@ mod tests {
     }
 
     #[test]
+    fn an_invalid_config_is_an_error_never_the_defaults() {
+        let mut registry = Registry::new();
+        registry.register_typed(Window);
+        let factory = registry.get("quotes.rules").unwrap();
+        let invalid = serde_json::json!({"max_distance": "far"});
+        let issues = factory.resolved_config(&invalid).unwrap_err();
+        assert_eq!(issues[0].path, "max_distance");
+        assert_eq!(factory.io(&invalid), StageIo::default());
+        let context = BuildContext {
+            data_dir: ".".into(),
+            config_path: "stages[3]".into(),
+        };
+        let Err(error) = factory.build(&invalid, &context) else {
+            panic!("built from an invalid config");
+        };
+        // The factory names itself; the runner adds the config path once.
+        assert!(!error.to_string().contains("stages[3]"), "{error}");
+        let resolved = factory.resolved_config(&serde_json::json!({})).unwrap();
+        assert_eq!(resolved["max_distance"], 3);
+        assert!(factory
+            .io(&serde_json::json!({}))
+            .produces
+            .contains(&Layer::Quotes));
+    }
+
+    #[test]
     fn suggests_near_names() {
         let mut registry = Registry::new();
         registry.register_typed(Window);

@@ -21,6 +21,7 @@
 
 mod process;
 mod program;
+mod stage;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -28,13 +29,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use stancegraph_core::{
-    layer, BuildContext, ConfigIssue, CoreError, Document, Layer, Registry, Stage, StageError,
-    StageIo, TypedFactory,
-};
+use stancegraph_core::{CoreError, Document, Stage, StageError};
 
 pub use process::{stop_all, stopped};
 use process::{Failure, Process};
+use stage::parse_layers;
+pub use stage::{register, ExecConfig, ExecFactory, REPLACEABLE_LAYERS};
 
 /// Protocol name and version sent with every request.
 pub const PROTOCOL: &str = "stancegraph-exec/1";
@@ -47,18 +47,6 @@ pub const MAX_LINE_BYTES_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
 pub const TIMEOUT_MS_LIMIT: u64 = 24 * 60 * 60 * 1000;
 /// Longest text of a plugin's own `error` message kept in a failure, in characters.
 const PLUGIN_MESSAGE_CHARS: usize = 2000;
-
-/// Layers an exec stage may declare in `produces`.
-pub const REPLACEABLE_LAYERS: &[Layer] = &[
-    layer::BLOCKS,
-    layer::SENTENCES,
-    layer::TOKENS,
-    layer::MENTIONS,
-    layer::ENTITIES,
-    layer::QUOTES,
-    layer::RELATIONS,
-    layer::STANCES,
-];
 
 /// Errors of the exec stage, naming the program and the document.
 #[derive(Debug, thiserror::Error)]
@@ -88,132 +76,6 @@ pub enum ExecError {
     },
 }
 
-/// Config of an `exec` stage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ExecConfig {
-    /// Program and arguments, e.g. `["python3", "plugins/keywords.py"]`.
-    pub command: Vec<String>,
-    /// Layers the program reads (checked against earlier stages).
-    pub requires: Vec<String>,
-    /// Layers the program may write: standard layers or `ext:<namespace>`.
-    pub produces: Vec<String>,
-    /// Longest time one document may take: writing the request and reading the answer.
-    pub timeout_ms: u64,
-    /// Longest answer line accepted, in bytes; a longer one fails the document and the
-    /// program is restarted.
-    pub max_line_bytes: u64,
-    /// Working directory of the program (default: the current one).
-    pub workdir: String,
-}
-
-impl Default for ExecConfig {
-    fn default() -> Self {
-        ExecConfig {
-            command: vec!["python3".into(), "plugin.py".into()],
-            requires: Vec::new(),
-            produces: vec!["ext:plugin".into()],
-            timeout_ms: 30_000,
-            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
-            workdir: String::new(),
-        }
-    }
-}
-
-pub struct ExecFactory;
-
-impl TypedFactory for ExecFactory {
-    type Config = ExecConfig;
-    const NAME: &'static str = "exec";
-    const DESCRIPTION: &'static str =
-        "Runs an external program as a stage over the stancegraph-exec/1 JSON-lines protocol";
-    const VERSION: &'static str = "1";
-
-    /// The declared layers; the plugin's answer replaces each produced layer whole.
-    fn io(&self, config: &ExecConfig) -> StageIo {
-        StageIo::new(
-            &parse_layers(&config.requires),
-            &parse_layers(&config.produces),
-        )
-    }
-
-    fn check(&self, config: &ExecConfig) -> Vec<ConfigIssue> {
-        let mut issues = Vec::new();
-        match config.command.first() {
-            None => issues.push(ConfigIssue::new("command", "must name a program")),
-            Some(program) => {
-                let search_path = std::env::var_os("PATH");
-                if let Some(problem) = program::missing_program(
-                    program,
-                    search_path.as_deref(),
-                    !config.workdir.is_empty(),
-                ) {
-                    issues.push(ConfigIssue::new("command[0]", problem));
-                }
-            }
-        }
-        if config.timeout_ms == 0 {
-            issues.push(ConfigIssue::new("timeout_ms", "must be at least 1"));
-        } else if config.timeout_ms > TIMEOUT_MS_LIMIT {
-            issues.push(ConfigIssue::new(
-                "timeout_ms",
-                format!("must be at most {TIMEOUT_MS_LIMIT} (one day)"),
-            ));
-        }
-        if config.max_line_bytes == 0 || config.max_line_bytes > MAX_LINE_BYTES_LIMIT {
-            issues.push(ConfigIssue::new(
-                "max_line_bytes",
-                format!("must be between 1 and {MAX_LINE_BYTES_LIMIT} (4 GiB)"),
-            ));
-        }
-        for (i, name) in config.requires.iter().enumerate() {
-            if let Err(unknown) = name.parse::<Layer>() {
-                issues.push(ConfigIssue::new(
-                    format!("requires[{i}]"),
-                    unknown.to_string(),
-                ));
-            }
-        }
-        for (i, name) in config.produces.iter().enumerate() {
-            let writable = match name.parse::<Layer>() {
-                Ok(Layer::Extension(_)) => true,
-                Ok(layer) => REPLACEABLE_LAYERS.contains(&layer),
-                Err(_) => false,
-            };
-            if !writable {
-                let names: Vec<_> = REPLACEABLE_LAYERS.iter().map(Layer::name).collect();
-                issues.push(ConfigIssue::new(
-                    format!("produces[{i}]"),
-                    format!("`{name}` is not a layer an exec stage may write; use one of {} or `ext:<namespace>`", names.join(", ")),
-                ));
-            }
-        }
-        issues
-    }
-
-    fn build(
-        &self,
-        config: ExecConfig,
-        context: &BuildContext,
-    ) -> Result<Box<dyn Stage>, StageError> {
-        let stage = ExecStage {
-            config,
-            workdir: None,
-            idle: Mutex::new(Vec::new()),
-        };
-        let workdir =
-            (!stage.config.workdir.is_empty()).then(|| context.resolve(&stage.config.workdir));
-        let stage = ExecStage { workdir, ..stage };
-        // Start one process now so a wrong command fails at build time, not per document.
-        let process = stage.spawn().map_err(|e| StageError::Build {
-            stage: Self::NAME.into(),
-            message: e.to_string(),
-        })?;
-        stage.release(process);
-        Ok(Box::new(stage))
-    }
-}
-
 pub struct ExecStage {
     config: ExecConfig,
     workdir: Option<PathBuf>,
@@ -237,6 +99,15 @@ struct Response {
 }
 
 impl ExecStage {
+    /// A stage with no process started yet.
+    pub(crate) fn new(config: ExecConfig, workdir: Option<PathBuf>) -> Self {
+        ExecStage {
+            config,
+            workdir,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
     fn program(&self) -> String {
         self.config.command.join(" ")
     }
@@ -253,7 +124,7 @@ impl ExecStage {
         }
     }
 
-    fn spawn(&self) -> Result<Process, ExecError> {
+    pub(crate) fn spawn(&self) -> Result<Process, ExecError> {
         let spawn_error = |source| ExecError::Spawn {
             program: self.program(),
             source,
@@ -290,7 +161,7 @@ impl ExecStage {
         }
     }
 
-    fn release(&self, process: Process) {
+    pub(crate) fn release(&self, process: Process) {
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(process);
         }
@@ -426,15 +297,4 @@ impl Stage for ExecStage {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         self.exchange(doc).map_err(StageError::other)
     }
-}
-
-/// The layers named in a config list; names that are no layer are left out (the config's
-/// check reports them, so a stage is never built with one).
-fn parse_layers(names: &[String]) -> Vec<Layer> {
-    names.iter().filter_map(|name| name.parse().ok()).collect()
-}
-
-/// Registers the `exec` stage.
-pub fn register(registry: &mut Registry) {
-    registry.register_typed(ExecFactory);
 }

@@ -20,20 +20,18 @@ pub mod polnear;
 mod rules;
 pub mod score;
 pub mod speakers;
+mod stage;
 pub mod tagger;
 pub mod train;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use stancegraph_core::{
-    layer, BuildContext, CueClass, Document, Quote, QuoteKind, Registry, Stage,
-    StageError, StageIo, TypedFactory,
-};
+use stancegraph_core::{CueClass, Document, Quote, QuoteKind};
 
 pub use attribution::{kind_of, resolve_speaker};
 pub use error::QuotesError;
 pub use lexicon::CueLexicon;
+pub use stage::{register, AttributionConfig, AttributionFactory};
 pub use tagger::Weights;
 
 /// Registered stage name.
@@ -259,111 +257,6 @@ fn sentence_quote_regions(doc: &Document) -> Vec<marks::QuoteRegion> {
             sentences.get(i).is_some_and(|s| s.start <= r.open.start)
         })
         .collect()
-}
-
-/// Configuration of `quotes.attribution`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct AttributionConfig {
-    /// Tagger weights, relative to the project's `data/` directory.
-    pub model: String,
-    /// Cue lexicon, relative to the project's `data/` directory.
-    pub lexicon: String,
-    /// Quotes below this confidence are dropped.
-    pub min_confidence: f32,
-    /// Cue classes kept as attributions: `speech`, `writing`, `belief`,
-    /// `perception_or_evidence`, `other`. The graph makes `said` edges of speech and
-    /// writing; belief feeds stance; evidence stays in the documents but is no one's quote.
-    pub classes: Vec<String>,
-}
-
-impl Default for AttributionConfig {
-    fn default() -> Self {
-        AttributionConfig {
-            model: DEFAULT_MODEL.into(),
-            lexicon: DEFAULT_LEXICON.into(),
-            min_confidence: 0.0,
-            classes: ["speech", "writing", "belief", "perception_or_evidence"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        }
-    }
-}
-
-/// Factory of the `quotes.attribution` stage.
-pub struct AttributionFactory;
-
-struct AttributionStage {
-    attributor: Attributor,
-}
-
-impl Stage for AttributionStage {
-    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        self.attributor.annotate(doc).map_err(StageError::other)
-    }
-}
-
-impl TypedFactory for AttributionFactory {
-    type Config = AttributionConfig;
-    const NAME: &'static str = STAGE_NAME;
-    const DESCRIPTION: &'static str =
-        "Direct, mixed and reported quotes with source, cue and content (tagger learned on PolNeAR), speakers via the entity layer";
-    const VERSION: &'static str = "1";
-
-    fn io(&self, _config: &Self::Config) -> StageIo {
-        StageIo::new(
-            &[
-                layer::SENTENCES,
-                layer::TOKENS,
-                layer::DEPS,
-                layer::MENTIONS,
-                layer::ENTITIES,
-            ],
-            &[layer::QUOTES],
-        )
-    }
-
-    fn check(&self, config: &Self::Config) -> Vec<stancegraph_core::ConfigIssue> {
-        let mut issues = Vec::new();
-        if !(0.0..=1.0).contains(&config.min_confidence) {
-            issues.push(stancegraph_core::ConfigIssue::new(
-                "min_confidence",
-                "must be between 0 and 1",
-            ));
-        }
-        if let Err(message) = classes::parse_classes(&config.classes) {
-            issues.push(stancegraph_core::ConfigIssue::new("classes", message));
-        }
-        issues
-    }
-
-    fn build(
-        &self,
-        config: Self::Config,
-        context: &BuildContext,
-    ) -> Result<Box<dyn Stage>, StageError> {
-        let model: PathBuf = context.resolve(&config.model);
-        let lexicon: PathBuf = context.resolve(&config.lexicon);
-        let attributor = Attributor::from_files(&model, &lexicon)
-            .map_err(|e| StageError::Build {
-                stage: STAGE_NAME.to_string(),
-                message: e.to_string(),
-            })?
-            .with_min_confidence(config.min_confidence)
-            .with_classes(classes::parse_classes(&config.classes).map_err(|message| {
-                StageError::Build {
-                    stage: STAGE_NAME.to_string(),
-                    message,
-                }
-            })?);
-        Ok(Box::new(AttributionStage { attributor }))
-    }
-}
-
-/// Registers the attribution stage.
-pub fn register(registry: &mut Registry) {
-    registry.register_typed(AttributionFactory);
 }
 
 impl Attributor {

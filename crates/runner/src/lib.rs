@@ -33,12 +33,6 @@ pub enum RunnerError {
         origin: Option<String>,
         issues: Vec<ConfigIssue>,
     },
-    #[error("building stage `{stage}` ({path}): {message}")]
-    Build {
-        stage: String,
-        path: String,
-        message: String,
-    },
     #[error("{path}: {source}")]
     Io {
         path: String,

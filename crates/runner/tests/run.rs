@@ -72,11 +72,14 @@ fn source() -> IngestConfig {
     }
 }
 
-fn config() -> PipelineConfig {
+fn config(batch_size: usize) -> PipelineConfig {
     PipelineConfig {
         origin: "test".into(),
         source: source(),
-        runner: RunnerSettings::default(),
+        runner: RunnerSettings {
+            batch_size,
+            ..RunnerSettings::default()
+        },
         output: OutputSettings::default(),
         stages: Vec::new(),
         exports: Vec::new(),
@@ -86,7 +89,7 @@ fn config() -> PipelineConfig {
 fn run_dir(
     input: &Path,
     out: &Path,
-    workers: usize,
+    (workers, batch_size): (usize, usize),
     stages: Vec<(String, Box<dyn Stage>)>,
 ) -> RunOutcome {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -108,7 +111,7 @@ fn run_dir(
         .block_on(run(
             pipeline,
             ingestor,
-            &config(),
+            &config(batch_size),
             options,
             Arc::new(AtomicBool::new(false)),
         ))
@@ -142,7 +145,7 @@ fn a_panicking_stage_fails_one_document_and_the_rest_are_processed() {
         ("test.lines".into(), Box::new(LineSentences)),
         ("test.panic".into(), Box::new(PanicOn("KABOOM"))),
     ];
-    let RunOutcome::Completed(summary) = run_dir(input.path(), out.path(), 2, stages) else {
+    let RunOutcome::Completed(summary) = run_dir(input.path(), out.path(), (2, 1), stages) else {
         panic!("cancelled")
     };
     assert_eq!((summary.documents, summary.failed), (2, 1));
@@ -171,7 +174,8 @@ fn invalid_spans_from_a_stage_fail_only_that_document() {
     let RunOutcome::Completed(summary) = run_dir(
         input.path(),
         out.path(),
-        1,
+        // In one batch of both documents: the bad one still fails alone.
+        (1, 4),
         vec![("test.bad".into(), Box::new(BadSpan))],
     ) else {
         panic!("cancelled")
@@ -220,12 +224,12 @@ fn output_is_identical_whatever_the_number_of_workers() {
         }
         std::fs::write(input.path().join(format!("{i:03}.txt")), text).unwrap();
     }
-    let read = |workers| {
+    let read = |workers_and_batch| {
         let out = tempfile::tempdir().unwrap();
         run_dir(
             input.path(),
             out.path(),
-            workers,
+            workers_and_batch,
             vec![("test.lines".into(), Box::new(LineSentences))],
         );
         (
@@ -233,7 +237,9 @@ fn output_is_identical_whatever_the_number_of_workers() {
             std::fs::read(out.path().join("graph.json")).unwrap(),
         )
     };
-    let one = read(1);
+    let one = read((1, 1));
     assert_eq!(one.0.iter().filter(|&&b| b == b'\n').count(), 200);
-    assert_eq!(one, read(4));
+    assert_eq!(one, read((4, 1)));
+    // Batches change nothing either.
+    assert_eq!(one, read((2, 8)));
 }
