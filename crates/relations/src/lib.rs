@@ -16,6 +16,7 @@ mod issue;
 mod lexicon;
 mod model;
 mod negation;
+mod rules;
 #[cfg(test)]
 mod scaling_tests;
 pub mod seesaw;

@@ -60,7 +60,7 @@ fn an_overlong_sentence_is_still_read() {
         ],
         &[],
     );
-    assert!(doc.tokens.len() > super::extract::MAX_SEGMENT_TOKENS);
+    assert!(doc.tokens.len() > crate::extract::MAX_SEGMENT_TOKENS);
     let found = stances(&doc);
     assert!(opposes(&found, "Obama", "Putin"), "{found:?}");
 }

@@ -1,4 +1,9 @@
 //! The `relations.rules` stage: configuration, factory and the [`Stage`] wrapper.
+//!
+//! The stage **merges** into the `stances` and `relations` layers: it keeps what other
+//! stages wrote there and **replaces** what it wrote itself on an earlier run (the records
+//! whose `stage` is `relations.rules`), so running it twice gives the same document as
+//! running it once.
 
 use std::path::{Path, PathBuf};
 
@@ -65,6 +70,8 @@ pub fn model_dir(data_dir: &Path) -> PathBuf {
     data_dir.join(DEFAULT_MODEL_DIR)
 }
 
+/// Builds `relations.rules`: reads sentences, tokens, tags, mentions, entities and quotes;
+/// merges its stances and relations into those layers, replacing its own earlier ones.
 pub struct RelationsFactory;
 
 struct RelationsStage(Extractor);
@@ -95,6 +102,8 @@ impl TypedFactory for RelationsFactory {
             ],
             &[layer::STANCES, layer::RELATIONS],
         )
+        // Other stages' stances and relations stay; this stage's own are replaced.
+        .merging(&[layer::STANCES, layer::RELATIONS])
     }
 
     fn check(&self, config: &RelationsConfig) -> Vec<ConfigIssue> {
@@ -116,5 +125,49 @@ impl TypedFactory for RelationsFactory {
             message: e.to_string(),
         })?;
         Ok(Box::new(RelationsStage(extractor)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::{ActorRef, Polarity, Span, Stage, Stance, Target};
+
+    use super::RelationsStage;
+    use crate::test_support::{extractor, pipeline_document};
+
+    #[test]
+    fn running_the_stage_twice_gives_the_same_document() {
+        let mut doc = pipeline_document(
+            "Angela Merkel criticised Vladimir Putin on Monday. Joe Biden met Xi Jinping in Geneva.",
+        );
+        // A stance another stage wrote stays, once.
+        doc.stances.push(Stance {
+            holder: ActorRef::Unresolved {
+                text: "someone".into(),
+            },
+            target: Target::Issue {
+                label: "tariff".into(),
+                span: None,
+            },
+            polarity: Polarity::Oppose,
+            evidence: Span::new(0, 5),
+            trigger: None,
+            quote: None,
+            stage: "another.stage".into(),
+            confidence: 1.0,
+        });
+        let stage = RelationsStage(extractor().clone());
+        stage.process(&mut doc).expect("first run");
+        let once = doc.clone();
+        assert!(once.stances.len() > 1 && !once.relations.is_empty());
+        stage.process(&mut doc).expect("second run");
+        assert_eq!(doc, once);
+        assert_eq!(
+            doc.stances
+                .iter()
+                .filter(|s| s.stage == "another.stage")
+                .count(),
+            1
+        );
     }
 }

@@ -1,13 +1,17 @@
-//! Small annotated documents for the unit tests: the real tokenizer and tagger, actors and
-//! quotes supplied by hand, and the shipped lexicons and model.
+//! Small annotated documents for the unit tests, with the shipped lexicons and model:
+//! [`pipeline_document`] runs the real upstream stages (text, entities, quotes) as the
+//! pipeline does; [`document`] runs the real tokenizer and tagger with actors and quotes
+//! supplied by hand (for inputs the entity tagger would not read, such as name floods).
 
 use std::sync::OnceLock;
 
 use stancegraph_core::{
     ActorRef, Document, Entity, EntityType, Mention, MentionKind, Metadata, Polarity, Quote,
-    QuoteKind, Span, Stance, Target,
+    QuoteKind, Relation, Span, Stance, Target,
 };
 
+use crate::extract::findings::Findings;
+use crate::extract::view::View;
 use crate::extract::Extractor;
 use crate::stage::{load_extractor, model_dir, RelationsConfig};
 
@@ -16,6 +20,42 @@ fn analyzer() -> &'static stancegraph_text::Analyzer {
     ANALYZER.get_or_init(|| {
         stancegraph_text::Analyzer::load(&crate::default_data_dir()).expect("text models")
     })
+}
+
+fn entity_analyzer() -> &'static stancegraph_entities::EntityAnalyzer {
+    static ENTITIES: OnceLock<stancegraph_entities::EntityAnalyzer> = OnceLock::new();
+    ENTITIES.get_or_init(|| {
+        stancegraph_entities::EntityAnalyzer::load(&crate::default_data_dir())
+            .expect("entity models")
+    })
+}
+
+fn attributor() -> &'static stancegraph_quotes::Attributor {
+    static QUOTES: OnceLock<stancegraph_quotes::Attributor> = OnceLock::new();
+    QUOTES.get_or_init(|| {
+        stancegraph_quotes::Attributor::load(&crate::default_data_dir()).expect("quote models")
+    })
+}
+
+/// `text` annotated by the real upstream stages (tokens and tags, entities with their
+/// roles, quotes), as the pipeline hands it to `relations.rules`.
+pub fn pipeline_document(text: &str) -> Document {
+    let mut doc = Document::new(Some("test".into()), text, Metadata::default());
+    analyzer().annotate(&mut doc).expect("text analysis");
+    entity_analyzer().annotate(&mut doc).expect("entities");
+    attributor().annotate(&mut doc).expect("quotes");
+    doc
+}
+
+/// What one rule finds on `doc` by itself (before calibration and deduplication).
+pub fn rule_findings(
+    doc: &Document,
+    rule: impl FnOnce(&Extractor, &View<'_>, &mut Findings),
+) -> Findings {
+    let view = View::new(doc);
+    let mut findings = Findings::default();
+    rule(extractor(), &view, &mut findings);
+    findings
 }
 
 /// The shipped extractor (lexicons and stance model under data/models/relations).
@@ -106,14 +146,18 @@ pub fn stances(doc: &Document) -> Vec<(String, Polarity, String)> {
     named(doc, &stances)
 }
 
-fn named(doc: &Document, stances: &[Stance]) -> Vec<(String, Polarity, String)> {
-    let name = |id: &str| {
-        doc.entities
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.canonical.clone())
-            .unwrap_or_default()
-    };
+/// The canonical name of entity `id` (empty when there is none).
+pub fn entity_name(doc: &Document, id: &str) -> String {
+    doc.entities
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.canonical.clone())
+        .unwrap_or_default()
+}
+
+/// Stances as (holder, polarity, target) names; an issue target reads `issue:<label>`.
+pub fn named(doc: &Document, stances: &[Stance]) -> Vec<(String, Polarity, String)> {
+    let name = |id: &str| entity_name(doc, id);
     stances
         .iter()
         .filter_map(|s| {
@@ -134,4 +178,21 @@ pub fn opposes(stances: &[(String, Polarity, String)], holder: &str, target: &st
     stances
         .iter()
         .any(|(h, p, t)| h == holder && *p == Polarity::Oppose && t == target)
+}
+
+/// Relations as (source, kind, target) names.
+pub fn named_relations(doc: &Document, relations: &[Relation]) -> Vec<(String, String, String)> {
+    relations
+        .iter()
+        .filter_map(|r| {
+            let ActorRef::Entity { id: source } = &r.source else {
+                return None;
+            };
+            let target = match &r.target {
+                Target::Actor { id } => entity_name(doc, id),
+                Target::Issue { label, .. } => format!("issue:{label}"),
+            };
+            Some((entity_name(doc, source), r.kind.clone(), target))
+        })
+        .collect()
 }

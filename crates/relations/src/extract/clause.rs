@@ -1,0 +1,394 @@
+//! Clause navigation: where a clause starts, who its subject is, and the holder and target
+//! of a trigger word (found leftwards across appositions and participial clauses, and
+//! rightwards up to the next clause break).
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use stancegraph_core::EntityType;
+
+use super::view::{Tok, View};
+
+/// Auxiliaries and adverbs that may stand between a verb and its subject.
+pub(crate) const SKIP_BEFORE_VERB: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "is",
+    "was",
+    "were",
+    "are",
+    "be",
+    "been",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "also",
+    "reportedly",
+    "publicly",
+    "repeatedly",
+    "sharply",
+    "strongly",
+    "again",
+    "then",
+    "recently",
+    "just",
+    "once",
+    "already",
+    "openly",
+    "not",
+    "never",
+    "quickly",
+    "immediately",
+    "previously",
+    "later",
+    "has",
+    "did",
+    "does",
+    "do",
+];
+
+/// Words that open a new clause: a verb's subject is not looked for beyond them.
+pub(crate) const CLAUSE_BREAKS: &[&str] = &[
+    ";", "that", "which", "who", "because", "but", "while", "although", "though", "whereas",
+    "when", "after", "before", "if", "since", "unless", "where", ":", "“", "”", "\"",
+];
+
+impl View<'_> {
+    /// Whether `token` opens a new clause (see [`CLAUSE_BREAKS`]).
+    pub fn is_break(&self, token: usize) -> bool {
+        self.tokens
+            .get(token)
+            .is_some_and(|t| CLAUSE_BREAKS.contains(&t.lower.as_str()))
+    }
+
+    /// First token of the clause containing `token` (after the last clause break before it).
+    pub fn clause_start(&self, token: usize, sentence_start: usize) -> usize {
+        (sentence_start..token)
+            .rev()
+            .find(|&i| self.is_break(i))
+            .map(|i| i + 1)
+            .unwrap_or(sentence_start)
+    }
+
+    /// The actors of the clause subject: the first actor of the clause and those joined to it
+    /// by "and" or commas ("Bessent and He Lifeng prepare ...").
+    pub fn clause_subjects(&self, from: usize, to: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut i = from;
+        while i < to {
+            if let Some(a) = self.tokens.get(i).and_then(|t| t.actor) {
+                if self.actors.get(a).is_some_and(|x| x.possessive) && out.is_empty() {
+                    // "China's moves ..." — a possessor is not the subject.
+                    i = self.actors.get(a).map(|x| x.last + 1).unwrap_or(i + 1);
+                    continue;
+                }
+                // "US Treasury Secretary Scott Bessent": the person, not the country.
+                let a = self.person_after_modifier(a, to).unwrap_or(a);
+                out.push(a);
+                let last = self.actors.get(a).map(|x| x.last).unwrap_or(i);
+                let next = self.tokens.get(last + 1).map(|t| t.lower.as_str());
+                let next_is_join = matches!(next, Some("and") | Some("&"));
+                let after_join = self.tokens.get(last + 2).and_then(|t| t.actor);
+                if next_is_join && after_join.is_some() {
+                    i = last + 2;
+                    continue;
+                }
+                break;
+            }
+            if self.tokens.get(i).is_none_or(Tok::is_verb) {
+                break;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// The person right after a country or nationality that modifies them ("Chinese
+    /// Vice-Premier He Lifeng"), within four title words.
+    pub fn person_after_modifier(&self, actor: usize, end: usize) -> Option<usize> {
+        let a = self.actors.get(actor)?;
+        if a.entity_type == EntityType::Per || a.possessive {
+            return None;
+        }
+        (a.last + 1..(a.last + 5).min(end))
+            .take_while(|&j| {
+                self.tokens.get(j).is_some_and(|t| {
+                    t.actor.is_some()
+                        || t.text == "-"
+                        || t.text.chars().next().is_some_and(char::is_uppercase)
+                })
+            })
+            .find_map(|j| {
+                self.tokens.get(j).and_then(|t| t.actor).filter(|&p| {
+                    self.actors
+                        .get(p)
+                        .is_some_and(|p| p.entity_type == EntityType::Per)
+                })
+            })
+    }
+
+    /// Indices of the actors whose first token lies in `range` (actors are in text order).
+
+    /// Nearest actor ending before `token` within the clause, skipping possessors.
+    pub fn nearest_actor_left(&self, token: usize, clause_start: usize) -> Option<usize> {
+        let mut i = token;
+        while i > clause_start {
+            i -= 1;
+            if let Some(a) = self.tokens.get(i).and_then(|t| t.actor) {
+                let actor = self.actors.get(a)?;
+                if !actor.possessive {
+                    return Some(a);
+                }
+                i = actor.first;
+            }
+        }
+        None
+    }
+
+    /// The holder of a verb trigger at `token`.
+    pub fn verb_holder(&self, token: usize, sentence_start: usize) -> Option<(usize, f32)> {
+        let mut prev = token;
+        while prev > sentence_start {
+            prev -= 1;
+            if !self
+                .tokens
+                .get(prev)
+                .is_some_and(Tok::is_skippable_before_verb)
+            {
+                break;
+            }
+        }
+        let prev_tok = self.tokens.get(prev)?;
+        if prev == token {
+            return None;
+        }
+        match prev_tok.lower.as_str() {
+            "who" => {
+                return self
+                    .nearest_actor_left(prev, sentence_start)
+                    .map(|a| (a, 0.8))
+            }
+            "that" | "which" => return None,
+            "," => {
+                let trigger = self.tokens.get(token)?;
+                if trigger.is_gerund() {
+                    // "Trump responded ..., threatening to ...": the main clause's subject.
+                    let subjects = self.clause_subjects(sentence_start, prev);
+                    return subjects.first().map(|&a| (a, 0.7));
+                }
+                // "Cutler, vice-president of ..., challenged": skip the apposition.
+                let open = (sentence_start..prev)
+                    .rev()
+                    .find(|&i| self.tokens.get(i).is_some_and(|t| t.text == ","));
+                if let Some(open) = open {
+                    return self
+                        .nearest_actor_left(open, sentence_start)
+                        .map(|a| (a, 0.75));
+                }
+                return self
+                    .clause_subjects(sentence_start, prev)
+                    .first()
+                    .map(|&a| (a, 0.6));
+            }
+            _ => {}
+        }
+        let clause = self.clause_start(token, sentence_start);
+        self.nearest_actor_left(token, clause).map(|a| (a, 0.8))
+    }
+
+    /// The holder of a noun trigger: an actor right before it ("US accusations",
+    /// "Beijing's threats"), else the clause subject.
+    pub fn noun_holders(
+        &self,
+        token: usize,
+        sentence_start: usize,
+        symmetric: bool,
+    ) -> (Vec<usize>, bool) {
+        let mut pre = Vec::new();
+        let mut plural_pronoun = false;
+        let mut i = token;
+        let mut steps = 0;
+        while i > sentence_start && steps < 8 {
+            i -= 1;
+            steps += 1;
+            let Some(t) = self.tokens.get(i) else { break };
+            // Checked before actors: the entities stage may resolve "their" to one actor.
+            if matches!(t.lower.as_str(), "their" | "our") {
+                plural_pronoun = true;
+                break;
+            }
+            if let Some(a) = t.actor {
+                // "their planned Malaysia meeting": a place names where, not who.
+                let place = symmetric
+                    && self
+                        .actors
+                        .get(a)
+                        .is_some_and(|x| x.entity_type == EntityType::Gpe && !x.possessive);
+                if !pre.contains(&a) && !place {
+                    pre.push(a);
+                }
+                continue;
+            }
+            if t.place.is_some() || matches!(t.lower.as_str(), "'s" | "’s" | "'" | "and") {
+                continue;
+            }
+            if matches!(t.lower.as_str(), "their" | "our") {
+                plural_pronoun = true;
+                break;
+            }
+            let participle = matches!(t.xpos, Some("VBN") | Some("VBG"))
+                || (t.upos == Some("VERB") && steps <= 3);
+            if matches!(t.upos, Some("ADJ") | Some("NOUN") | Some("NUM"))
+                || participle
+                || (t.upos.is_none() && !t.is_punct() && steps < 3)
+            {
+                if t.is_noun() && pre.is_empty() && i + 1 < token {
+                    break;
+                }
+                continue;
+            }
+            break;
+        }
+        if !pre.is_empty() {
+            pre.reverse();
+            return (pre, false);
+        }
+        let clause = self.clause_start(token, sentence_start);
+        (self.clause_subjects(clause, token), plural_pronoun)
+    }
+
+    /// First actor after `token` in its clause; a nationality adjective right before a
+    /// person ("Chinese Vice-Premier He Lifeng") gives way to the person.
+    pub fn first_actor_right(
+        &self,
+        token: usize,
+        sentence_end: usize,
+        exclude: &BTreeSet<&str>,
+        stop_at_comma: bool,
+    ) -> Option<usize> {
+        let mut i = token + 1;
+        while i < sentence_end {
+            let t = self.tokens.get(i)?;
+            let quote_mark = matches!(t.lower.as_str(), "“" | "”" | "\"");
+            if (CLAUSE_BREAKS.contains(&t.lower.as_str()) && !quote_mark)
+                || (stop_at_comma && t.text == ",")
+            {
+                return None;
+            }
+            if let Some(a) = t.actor {
+                let actor = self.actors.get(a)?;
+                // "in Madrid", "at the White House": a place, not a participant.
+                let located = matches!(actor.entity_type, EntityType::Gpe | EntityType::Loc)
+                    && i > 0
+                    && self
+                        .tokens
+                        .get(actor.first.saturating_sub(1))
+                        .is_some_and(|p| matches!(p.lower.as_str(), "in" | "at"));
+                if !exclude.contains(actor.entity.as_str()) && !located {
+                    return Some(self.person_after_modifier(a, sentence_end).unwrap_or(a));
+                }
+                i = actor.last + 1;
+                continue;
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// Another actor of the sentence near `token` (used when a conflict trigger has no
+    /// actor after it: "responded to China's moves ..., threatening to impose tariffs").
+    pub fn other_actor_near(
+        &self,
+        token: usize,
+        range: &Range<usize>,
+        exclude: &BTreeSet<&str>,
+    ) -> Option<usize> {
+        self.actors_in(range)
+            .filter_map(|i| self.actors.get(i).map(|a| (i, a)))
+            .filter(|(_, a)| range.contains(&a.first) && !exclude.contains(a.entity.as_str()))
+            .min_by_key(|(_, a)| a.first.abs_diff(token))
+            .map(|(i, _)| i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::view::View;
+    use crate::test_support::pipeline_document;
+
+    fn name_of(view: &View<'_>, actor: usize) -> String {
+        view.actors
+            .get(actor)
+            .map(|a| view.doc.slice(a.span).to_string())
+            .unwrap_or_default()
+    }
+
+    fn token(view: &View<'_>, word: &str) -> usize {
+        view.tokens
+            .iter()
+            .position(|t| t.lower == word)
+            .expect("the word is in the text")
+    }
+
+    #[test]
+    fn the_holder_of_a_verb_skips_an_apposition() {
+        let doc = pipeline_document(
+            "Wendy Cutler, a former trade negotiator at the Asia Society, challenged Scott Bessent. He did not reply.",
+        );
+        let view = View::new(&doc);
+        let verb = token(&view, "challenged");
+        let (holder, _) = view.verb_holder(verb, 0).expect("a holder");
+        assert_eq!(name_of(&view, holder), "Wendy Cutler");
+        let target = view
+            .first_actor_right(verb, view.sentence_range(0).end, &Default::default(), false)
+            .expect("a target");
+        assert_eq!(name_of(&view, target), "Scott Bessent");
+    }
+
+    #[test]
+    fn a_participle_after_a_comma_takes_the_main_subject() {
+        let doc = pipeline_document(
+            "Donald Trump responded on Friday, threatening China with new tariffs. Markets fell.",
+        );
+        let view = View::new(&doc);
+        let (holder, _) = view
+            .verb_holder(token(&view, "threatening"), 0)
+            .expect("a holder");
+        assert_eq!(name_of(&view, holder), "Donald Trump");
+    }
+
+    #[test]
+    fn coordinated_subjects_and_a_person_after_a_nationality() {
+        let doc = pipeline_document(
+            "US Treasury Secretary Scott Bessent and Chinese Vice-Premier He Lifeng held talks in Madrid. The talks went well.",
+        );
+        let view = View::new(&doc);
+        let subjects: Vec<String> = view
+            .clause_subjects(0, token(&view, "held"))
+            .into_iter()
+            .map(|a| name_of(&view, a))
+            .collect();
+        assert_eq!(
+            subjects,
+            ["Scott Bessent", "He Lifeng"],
+            "{:?}",
+            doc.entities
+        );
+    }
+
+    #[test]
+    fn a_clause_starts_after_its_break() {
+        let doc = pipeline_document(
+            "Scott Bessent said that China had criticised the tariffs. He left early.",
+        );
+        let view = View::new(&doc);
+        let verb = token(&view, "criticised");
+        assert_eq!(view.clause_start(verb, 0), token(&view, "that") + 1);
+        let (holder, _) = view.verb_holder(verb, 0).expect("a holder");
+        assert_eq!(name_of(&view, holder), "China");
+    }
+}

@@ -1,0 +1,190 @@
+//! The learned pair model: a SEESAW-trained classifier over the ordered pairs of actors
+//! of a segment, for the stances no trigger, predication or quote rule read.
+
+use std::collections::BTreeMap;
+
+use stancegraph_core::{ActorRef, EntityType, Polarity, Span, Target};
+
+use crate::extract::findings::Findings;
+use crate::extract::view::{Actor, View};
+use crate::extract::Extractor;
+use crate::features::{pair_features_in, PairSentence};
+use crate::model::StanceModel;
+
+/// The pair model pairs a holder with at most this many nearest actors on each side. News
+/// sentences name fewer actors than that, so they are unaffected; a flood of names is
+/// linear instead of quadratic.
+const PAIR_WINDOW: usize = 12;
+/// A sentence-level reading is less certain than a rule's.
+const PAIR_DISCOUNT: f32 = 0.9;
+
+/// The best reading of each (holder entity, target entity) pair of a segment.
+type PairReadings = BTreeMap<(String, String), (Polarity, f32)>;
+
+impl Extractor {
+    /// The learned classifier over the ordered pairs of actors of every segment; a pair an
+    /// earlier rule already read in the segment keeps that reading.
+    pub(crate) fn pair_model(&self, view: &View<'_>, findings: &mut Findings) {
+        let Some(model) = &self.model else { return };
+        for segment in 0..view.segments.len() {
+            // The runner fails a document over its time budget once the stage returns.
+            if stancegraph_core::over_budget() {
+                break;
+            }
+            let evidence = view.sentence_span(segment);
+            for ((h, t), (polarity, confidence)) in self.segment_pairs(view, segment, model) {
+                let holder = ActorRef::Entity { id: h };
+                let target = Target::Actor { id: t };
+                if findings.has_pair(segment, &holder, &target) {
+                    continue;
+                }
+                let stance = self.stance(
+                    holder,
+                    target,
+                    polarity,
+                    evidence,
+                    None,
+                    confidence * PAIR_DISCOUNT,
+                );
+                findings.push_stance(stance, segment);
+            }
+        }
+    }
+
+    /// The model's readings of the actor pairs of one segment, the most confident per
+    /// entity pair.
+    fn segment_pairs(&self, view: &View<'_>, segment: usize, model: &StanceModel) -> PairReadings {
+        let range = view.sentence_range(segment);
+        let sentence_span = view.sentence_span(segment);
+        let context = PairSentence::new(view.doc.slice(sentence_span), &self.lexicon);
+        let local = |s: Span| {
+            s.start.saturating_sub(sentence_span.start)..s.end.saturating_sub(sentence_span.start)
+        };
+        let actors: Vec<&Actor> = view
+            .actors
+            .get(view.actors_in(&range))
+            .unwrap_or(&[])
+            .iter()
+            .filter(|a| range.contains(&a.first))
+            .collect();
+        let mut best = PairReadings::new();
+        for (index, h) in actors.iter().enumerate() {
+            if !may_hold_stance(view, h) {
+                continue;
+            }
+            let nearest = actors
+                .get(index.saturating_sub(PAIR_WINDOW)..(index + PAIR_WINDOW + 1).min(actors.len()))
+                .unwrap_or(&[]);
+            for t in nearest.iter().filter(|t| may_receive_stance(view, h, t)) {
+                let features =
+                    pair_features_in(&context, local(h.span), local(t.span), &self.lexicon);
+                let probs = model.pair.predict(&features);
+                let (support, oppose) = (
+                    probs.get(1).copied().unwrap_or(0.0),
+                    probs.get(2).copied().unwrap_or(0.0),
+                );
+                if support + oppose < model.pair_threshold {
+                    continue;
+                }
+                let (polarity, confidence) = if support > oppose {
+                    (Polarity::Support, support + oppose)
+                } else {
+                    (Polarity::Oppose, support + oppose)
+                };
+                if polarity == Polarity::Oppose && view.oppose_withheld(Some(h), t, &self.lexicon) {
+                    continue;
+                }
+                let entry = best
+                    .entry((h.entity.clone(), t.entity.clone()))
+                    .or_insert((polarity, confidence));
+                if confidence > entry.1 {
+                    *entry = (polarity, confidence);
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Nationalities, modifiers ("a Financial Times interview"), objects of "of" and
+/// coordinated possessors qualify someone else: they hold no stance.
+fn may_hold_stance(view: &View<'_>, holder: &Actor) -> bool {
+    !(holder.entity_type == EntityType::Norp
+        || holder.modifier
+        || holder.of_object
+        || view.coordinated_possessor(holder))
+}
+
+/// A target is another entity, not an adjectival group ("Leninist") nor a place after
+/// "in"/"at".
+fn may_receive_stance(view: &View<'_>, holder: &Actor, target: &Actor) -> bool {
+    let located = target.first > 0
+        && view
+            .tokens
+            .get(target.first - 1)
+            .is_some_and(|p| matches!(p.lower.as_str(), "in" | "at"));
+    !target.is_adjectival_group() && holder.entity != target.entity && !located
+}
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::{EntityType, Polarity};
+
+    use crate::test_support::{document, named, pipeline_document, rule_findings};
+
+    #[test]
+    fn the_model_reads_a_stance_no_trigger_states() {
+        let doc = pipeline_document(
+            "Janet Yellen, the top trade negotiator under Joe Biden, travelled to Beijing. She met officials.",
+        );
+        let found = rule_findings(&doc, |x, view, out| x.pair_model(view, out));
+        let stances = named(&doc, &found.stances);
+        assert!(
+            stances.iter().any(|(h, p, t)| h == "Janet Yellen"
+                && *p == Polarity::Support
+                && t == "Joe Biden"),
+            "{stances:?}"
+        );
+        assert!(found.stances.iter().all(|s| s.trigger.is_none()));
+    }
+
+    #[test]
+    fn a_pair_a_rule_read_keeps_the_rules_reading() {
+        let doc = pipeline_document(
+            "Angela Merkel criticised Vladimir Putin on Monday. She spoke in Berlin.",
+        );
+        let found = rule_findings(&doc, |x, view, out| {
+            x.trigger_rules(view, 0, out);
+            x.pair_model(view, out);
+        });
+        let stances = named(&doc, &found.stances);
+        let pair: Vec<_> = stances
+            .iter()
+            .filter(|(h, _, t)| h == "Angela Merkel" && t == "Vladimir Putin")
+            .collect();
+        assert_eq!(pair.len(), 1, "{stances:?}");
+        assert!(found.stances.iter().any(|s| s.trigger.is_some()));
+    }
+
+    #[test]
+    fn nationalities_and_places_take_no_part() {
+        let doc = document(
+            "Chinese officials met Obama in Paris. Obama blasted Putin.",
+            &[
+                ("Chinese", EntityType::Norp),
+                ("Obama", EntityType::Per),
+                ("Paris", EntityType::Gpe),
+                ("Putin", EntityType::Per),
+            ],
+            &[],
+        );
+        let found = rule_findings(&doc, |x, view, out| x.pair_model(view, out));
+        let stances = named(&doc, &found.stances);
+        assert!(
+            !stances
+                .iter()
+                .any(|(h, _, t)| h == "Chinese" || t == "Paris"),
+            "{stances:?}"
+        );
+    }
+}
