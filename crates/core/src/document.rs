@@ -22,10 +22,13 @@ pub struct Metadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Headline.
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Publishing outlet, e.g. `BBC News`.
     pub outlet: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Author or byline.
     pub author: Option<String>,
     /// Publication date, ISO 8601 (`2025-10-11` or `2025-10-11T09:30:00Z`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,6 +50,7 @@ pub struct Provenance {
     pub version: String,
     /// SHA-256 (hex, 16 chars) of the stage's resolved configuration.
     pub config_hash: String,
+    /// Names of the layers the stage wrote (`quotes`, `ext:issues`).
     pub layers: Vec<String>,
 }
 
@@ -55,38 +59,51 @@ pub struct Provenance {
 /// The text can only be set at construction; stages add annotations that point into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
+    /// Document id: given by the source, or the content hash of the text.
     pub id: String,
     #[serde(default)]
+    /// What is known about the document besides its text.
     pub metadata: Metadata,
     text: Arc<str>,
     /// `byte` in memory; `codepoint` in exported JSON.
     #[serde(default = "default_offsets")]
     offsets: String,
     #[serde(default = "default_schema")]
+    /// Version of the documents JSONL schema ([`SCHEMA_VERSION`]).
     pub schema: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Offsets of the text in the raw input (file or HTML page), when they differ.
     pub source_map: Option<SourceMap>,
     #[serde(default)]
+    /// Text blocks (lines, paragraphs) with their kind: `ingest.blocks`.
     pub blocks: Vec<Block>,
     #[serde(default)]
+    /// Sentence spans, in order: `text.tokenize`.
     pub sentences: Vec<Sentence>,
     #[serde(default)]
+    /// Tokens of every sentence, in order: `text.tokenize`; tags from `text.pos` and `text.parse`.
     pub tokens: Vec<Token>,
     #[serde(default)]
+    /// Entity mentions: `entities.ner` (linked to entities by `entities.resolve`).
     pub mentions: Vec<Mention>,
     #[serde(default)]
+    /// Actors: mentions resolved into entities by `entities.resolve`.
     pub entities: Vec<Entity>,
     #[serde(default)]
+    /// Attributed quotes: `quotes.attribution`.
     pub quotes: Vec<Quote>,
     #[serde(default)]
+    /// Relations between actors: `entities.resolve` (hierarchy) and `relations.rules`.
     pub relations: Vec<Relation>,
     #[serde(default)]
+    /// Stances of holders toward actors or issues: `relations.rules`.
     pub stances: Vec<Stance>,
     /// Plugin layers by namespace. A plugin stores its spans as code point offsets
     /// (see [`Document::export_span`]) since the core cannot know where they are.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extensions: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
+    /// Which stage wrote which layers, with what configuration (recorded by the runner).
     pub provenance: Vec<Provenance>,
 }
 
@@ -126,6 +143,7 @@ impl Document {
         }
     }
 
+    /// The document's text (immutable).
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -4,22 +4,39 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error("invalid span {start}..{end}: {reason}")]
+    /// A span that is out of order, past the text or off a character boundary.
     InvalidSpan {
+        /// Start offset.
         start: usize,
+        /// End offset.
         end: usize,
+        /// Why the span is invalid.
         reason: String,
     },
     #[error("document `{doc}`: {layer} has an invalid span {start}..{end}: {reason}")]
+    /// A span of a document layer is invalid.
     InvalidLayerSpan {
+        /// The document's id.
         doc: String,
+        /// The layer holding the span.
         layer: crate::Layer,
+        /// Start offset.
         start: usize,
+        /// End offset.
         end: usize,
+        /// Why the span is invalid.
         reason: String,
     },
     #[error("document `{doc}`: {message}")]
-    InvalidDocument { doc: String, message: String },
+    /// A document that breaks a rule beyond its spans (a token head past the last token).
+    InvalidDocument {
+        /// The document's id.
+        doc: String,
+        /// What is wrong.
+        message: String,
+    },
     #[error("document JSON: {0}")]
+    /// A document that is not valid JSON of the schema.
     Json(#[from] serde_json::Error),
 }
 
@@ -31,15 +48,23 @@ pub enum StageError {
     #[error("{0}")]
     Message(String),
     #[error(transparent)]
+    /// An error of the document model.
     Core(#[from] CoreError),
     #[error("building stage `{stage}`: {message}")]
-    Build { stage: String, message: String },
+    /// A stage could not be built (a missing model, a bad value).
+    Build {
+        /// The stage's registered name.
+        stage: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Any error of the stage's own crate (each crate has its own `thiserror` enum).
     #[error(transparent)]
     Other(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl StageError {
+    /// Wraps an error of a stage crate's own error type.
     pub fn other<E: std::error::Error + Send + Sync + 'static>(error: E) -> Self {
         StageError::Other(Box::new(error))
     }
@@ -49,11 +74,14 @@ impl StageError {
 /// for example `stages[2].max_distance`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ConfigIssue {
+    /// Where the problem is, e.g. `stages[2].max_distance` (empty: the whole config).
     pub path: String,
+    /// What is wrong, and what would be right.
     pub message: String,
 }
 
 impl ConfigIssue {
+    /// An issue at `path` (relative to the table being checked).
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         ConfigIssue {
             path: path.into(),

@@ -24,12 +24,16 @@ pub enum BlockKind {
 /// A line or paragraph of the text with its role in the article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Block {
+    /// The block's text (without its line break).
     pub span: Span,
+    /// Body, heading or boilerplate.
     pub kind: BlockKind,
     /// Why the block got its kind, e.g. `promotional vocabulary, no shared actor`.
     #[serde(default)]
     pub reason: String,
+    /// The stage that made the annotation.
     pub stage: String,
+    /// How sure the stage is, from 0 to 1.
     pub confidence: f32,
 }
 
@@ -37,15 +41,22 @@ pub struct Block {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SentenceKind {
+    /// Part of the article's body.
     Body,
+    /// A heading or subheading.
     Heading,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One sentence of the text.
 pub struct Sentence {
+    /// The sentence's text.
     pub span: Span,
+    /// Body or heading.
     pub kind: SentenceKind,
+    /// The stage that made the annotation.
     pub stage: String,
+    /// How sure the stage is, from 0 to 1.
     pub confidence: f32,
 }
 
@@ -53,19 +64,24 @@ pub struct Sentence {
 /// filled which field is recorded in the document's provenance (per layer), not per token.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Token {
+    /// The token's text.
     pub span: Span,
     /// Index of the sentence (in `Document::sentences`) this token belongs to.
     pub sentence: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Universal POS tag (`NOUN`, `VERB`, …): `text.pos`.
     pub upos: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Penn Treebank tag (`NN`, `VBD`, …): `text.pos`.
     pub xpos: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Lemma: `text.pos`.
     pub lemma: Option<String>,
     /// Document-level index of the head token; `None` for the root or when unparsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Universal Dependencies relation to the head (`nsubj`, `obj`, …): `text.parse`.
     pub deprel: Option<String>,
 }
 
@@ -73,17 +89,26 @@ pub struct Token {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum EntityType {
+    /// A person.
     Per,
+    /// An organisation.
     Org,
+    /// A location that is not a political entity.
     Loc,
+    /// A country, city or state (geo-political entity).
     Gpe,
+    /// A nationality, religious or political group.
     Norp,
+    /// Any other named thing.
     Misc,
+    /// A date.
     Date,
+    /// A sum of money.
     Money,
 }
 
 impl EntityType {
+    /// The label used in exports and models (`PER`, `ORG`, …).
     pub fn as_str(&self) -> &'static str {
         match self {
             EntityType::Per => "PER",
@@ -126,9 +151,13 @@ pub enum MentionKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A mention of an entity: a name, a nominal ("the minister") or a pronoun.
 pub struct Mention {
+    /// The mention's text.
     pub span: Span,
+    /// What kind of thing it names.
     pub entity_type: EntityType,
+    /// Named, nominal or pronominal.
     pub kind: MentionKind,
     /// Id of the entity (in `Document::entities`) this mention resolves to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,21 +168,28 @@ pub struct Mention {
     /// Confidence of the resolution (the mention's own confidence is `confidence`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_confidence: Option<f32>,
+    /// The stage that made the annotation.
     pub stage: String,
+    /// How sure the stage is, from 0 to 1.
     pub confidence: f32,
 }
 
 /// A role an actor holds: "Treasury Secretary" of the US Treasury, in the US.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Role {
+    /// The role's title, e.g. `Treasury Secretary`.
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The organisation the role belongs to, when stated.
     pub organisation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The country the role belongs to, when stated.
     pub country: Option<String>,
     /// The text that states the role.
     pub evidence: Span,
+    /// The stage that made the annotation.
     pub stage: String,
+    /// How sure the stage is, from 0 to 1.
     pub confidence: f32,
 }
 
@@ -164,17 +200,22 @@ pub struct Entity {
     pub id: String,
     /// The fullest name: "Scott Bessent".
     pub canonical: String,
+    /// What kind of actor it is.
     pub entity_type: EntityType,
     #[serde(default)]
+    /// Every surface form of the actor in the document.
     pub aliases: Vec<String>,
     #[serde(default)]
+    /// Titles and positions the document gives the actor.
     pub roles: Vec<Role>,
     /// Cross-document key: normalised canonical name and type, e.g. `per:scott bessent`.
     pub key: String,
     /// A person's gender as the text shows it, with its evidence; `None` when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<GenderCall>,
+    /// The stage that made the annotation.
     pub stage: String,
+    /// How sure the stage is, from 0 to 1.
     pub confidence: f32,
 }
 
@@ -184,13 +225,17 @@ pub struct Entity {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
+    /// Female.
     Female,
+    /// Male.
     Male,
     #[default]
+    /// Not known (the default).
     Unknown,
 }
 
 impl Gender {
+    /// The name used in exports (`female`, `male`, `unknown`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Gender::Female => "female",
@@ -205,8 +250,11 @@ impl Gender {
 /// Never a surname alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenderCall {
+    /// The gender called.
     pub gender: Gender,
+    /// What the call rests on (a pronoun, a title).
     pub evidence: String,
+    /// How sure the call is, from 0 to 1.
     pub confidence: f32,
 }
 
@@ -215,15 +263,25 @@ pub struct GenderCall {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ActorRef {
     /// A resolved entity of this document.
-    Entity { id: String },
+    Entity {
+        /// The entity's id (`Entity::id`).
+        id: String,
+    },
     /// A source the text leaves unnamed: "multiple sources familiar with…", "analysts".
-    Anonymous { description: String },
+    Anonymous {
+        /// How the text describes the source.
+        description: String,
+    },
     /// A source the attribution stage found but could not resolve.
-    Unresolved { text: String },
+    Unresolved {
+        /// The source as written.
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// How much of a quote is the speaker's own words.
 pub enum QuoteKind {
     /// Verbatim words inside quotation marks.
     Direct,
@@ -249,10 +307,12 @@ pub enum CueClass {
     Belief,
     /// shows, found, suggests, with a study, poll or document as source.
     PerceptionOrEvidence,
+    /// Anything else.
     Other,
 }
 
 impl CueClass {
+    /// Every class, in order.
     pub const ALL: [CueClass; 5] = [
         CueClass::Speech,
         CueClass::Writing,
@@ -261,6 +321,7 @@ impl CueClass {
         CueClass::Other,
     ];
 
+    /// The name used in configs and exports (`speech`, `writing`, …).
     pub fn as_str(&self) -> &'static str {
         match self {
             CueClass::Speech => "speech",
@@ -278,9 +339,11 @@ impl CueClass {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Who said what: content, cue and source of one attribution.
 pub struct Quote {
     /// Document-local id, e.g. `Q2`.
     pub id: String,
+    /// What was said (inside the quote marks for direct quotes).
     pub content: Span,
     /// The reporting verb or phrase: "stating", "according to".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -288,12 +351,16 @@ pub struct Quote {
     /// The source as written: "Wendy Cutler", "the President", "he".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Span>,
+    /// Who said it.
     pub speaker: ActorRef,
+    /// Direct, mixed or indirect.
     pub kind: QuoteKind,
     /// What the cue reports (old documents without it read as speech).
     #[serde(default)]
     pub class: CueClass,
+    /// The stage that made the annotation.
     pub stage: String,
+    /// How sure the stage is, from 0 to 1.
     pub confidence: f32,
 }
 
@@ -302,28 +369,40 @@ pub struct Quote {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Target {
     /// An actor of the document.
-    Actor { id: String },
+    Actor {
+        /// The actor's id (`Entity::id`).
+        id: String,
+    },
     /// An issue: a normalised noun phrase ("export controls on rare earth minerals").
     Issue {
+        /// The normalised label.
         label: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// Where the issue is named in the text, if one span names it.
         span: Option<Span>,
     },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// The direction of a stance.
 pub enum Polarity {
+    /// The holder is for the target.
     Support,
+    /// The holder is against the target.
     Oppose,
+    /// Neither for nor against.
     Neutral,
 }
 
 /// Where `holder` stands on `target`, and the text that shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stance {
+    /// Who holds the stance.
     pub holder: ActorRef,
+    /// Toward whom or what.
     pub target: Target,
+    /// For, against or neutral.
     pub polarity: Polarity,
     /// The quote or sentence that justifies the stance.
     pub evidence: Span,
@@ -333,7 +412,9 @@ pub struct Stance {
     /// Id of the quote the stance was read from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    /// The stage that made the annotation.
     pub stage: String,
+    /// How sure the stage is, from 0 to 1.
     pub confidence: f32,
 }
 
@@ -353,26 +434,38 @@ pub enum RelationClass {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sign {
+    /// The actors work together.
     Cooperation,
+    /// The actors are in conflict.
     Conflict,
+    /// Neither cooperation nor conflict.
     Neutral,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A relation between two actors (or an actor and an issue).
 pub struct Relation {
+    /// Interaction, affiliation or hierarchy.
     pub class: RelationClass,
     /// Specific kind: `meet`, `negotiate`, `threaten`, `accuse`, `member_of`, `reports_to`, ...
     pub kind: String,
+    /// The actor the relation starts from.
     pub source: ActorRef,
+    /// The actor or issue it points at.
     pub target: Target,
+    /// Cooperation, conflict or neutral.
     pub sign: Sign,
     /// Free attributes: `title`, `location`, `issue`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// The sentence (or clause) that states the relation.
     pub evidence: Span,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The word or phrase that triggered the relation, if any.
     pub trigger: Option<Span>,
+    /// The stage that made the annotation.
     pub stage: String,
+    /// How sure the stage is, from 0 to 1.
     pub confidence: f32,
 }
 
@@ -381,6 +474,7 @@ pub struct Relation {
 /// anchors offsets advance together.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceMap {
+    /// `(text_byte, raw_byte)` pairs, sorted.
     pub anchors: Vec<(usize, usize)>,
 }
 

@@ -10,6 +10,8 @@
 //! code point offsets (Python string indices), and [`Document::from_export`] maps them back,
 //! checking each one.
 
+#![deny(missing_docs)]
+
 mod document;
 mod error;
 pub mod layer;

@@ -14,6 +14,7 @@ pub struct CodepointIndex {
 }
 
 impl CodepointIndex {
+    /// The index of `text` (one pass over it).
     pub fn new(text: &str) -> Self {
         let mut multibyte = Vec::new();
         let mut chars = 0usize;
@@ -79,10 +80,12 @@ impl CodepointIndex {
         Ok(b + self.char_len_at(after - 1) + (ch - c - 1))
     }
 
+    /// A byte span as code point offsets.
     pub fn span_to_chars(&self, span: Span) -> Span {
         Span::new(self.byte_to_char(span.start), self.byte_to_char(span.end))
     }
 
+    /// A code point span as byte offsets; an error when it is past the text.
     pub fn span_to_bytes(&self, span: Span) -> Result<Span, CoreError> {
         if span.start > span.end {
             return Err(CoreError::InvalidSpan {

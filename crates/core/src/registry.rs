@@ -12,6 +12,7 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// An empty registry.
     pub fn new() -> Self {
         Registry::default()
     }
@@ -29,14 +30,17 @@ impl Registry {
         self.register(Typed(factory))
     }
 
+    /// The factory registered under `name`.
     pub fn get(&self, name: &str) -> Option<Arc<dyn StageFactory>> {
         self.factories.get(name).cloned()
     }
 
+    /// Every registered name, sorted.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.factories.keys().map(String::as_str)
     }
 
+    /// Every registered factory, sorted by name.
     pub fn factories(&self) -> impl Iterator<Item = &Arc<dyn StageFactory>> {
         self.factories.values()
     }

@@ -11,7 +11,9 @@ use crate::error::CoreError;
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub struct Span {
+    /// First byte of the range.
     pub start: usize,
+    /// Byte after the last one.
     pub end: usize,
 }
 
@@ -54,10 +56,12 @@ impl Span {
         Ok(())
     }
 
+    /// Length in bytes.
     pub fn len(&self) -> usize {
         self.end - self.start
     }
 
+    /// True for an empty range.
     pub fn is_empty(&self) -> bool {
         self.start >= self.end
     }
@@ -82,6 +86,7 @@ impl Span {
 /// whole document can be converted between byte and code point offsets (or validated) in
 /// one walk. Adding a span field to a layer type means adding it here too.
 pub trait MapSpans {
+    /// Applies `f` to every span this value holds, replacing each with the result.
     fn map_spans(
         &mut self,
         f: &mut dyn FnMut(Span) -> Result<Span, CoreError>,
