@@ -131,8 +131,6 @@ impl View<'_> {
             })
     }
 
-    /// Indices of the actors whose first token lies in `range` (actors are in text order).
-
     /// Nearest actor ending before `token` within the clause, skipping possessors.
     pub fn nearest_actor_left(&self, token: usize, clause_start: usize) -> Option<usize> {
         let mut i = token;

@@ -38,6 +38,14 @@ struct Occurrence {
     is_noun: bool,
 }
 
+/// What one occurrence is read as: its holders, target actor, issue phrase and confidence.
+struct Reading<'h> {
+    holders: &'h [usize],
+    target: Option<usize>,
+    issue: Option<Span>,
+    confidence: f32,
+}
+
 /// Holders of an occurrence, their confidence, and whether a plural pronoun ("their")
 /// stood for them.
 struct Holders {
@@ -131,15 +139,13 @@ impl Extractor {
         let agent = view.first_actor_right(i + 1, at.range.end, &BTreeSet::new(), false);
         let patient = view.nearest_actor_left(i, view.clause_start(i, at.range.start));
         if let (Some(agent), Some(patient)) = (agent, patient) {
-            self.emit(
-                view,
-                at,
-                &[agent],
-                Some(patient),
-                None,
-                PASSIVE_CONFIDENCE,
-                findings,
-            );
+            let reading = Reading {
+                holders: &[agent],
+                target: Some(patient),
+                issue: None,
+                confidence: PASSIVE_CONFIDENCE,
+            };
+            self.emit(view, at, &reading, findings);
         }
         true
     }
@@ -167,15 +173,13 @@ impl Extractor {
             self.repeat_last_meeting(view, at, findings);
             return;
         }
-        self.emit(
-            view,
-            at,
-            &holders.actors,
+        let reading = Reading {
+            holders: &holders.actors,
             target,
             issue,
             confidence,
-            findings,
-        );
+        };
+        self.emit(view, at, &reading, findings);
     }
 
     /// "their planned Malaysia meeting": the pair of the last meeting mentioned meets again.
@@ -212,12 +216,15 @@ impl Extractor {
         &self,
         view: &View<'_>,
         at: &Occurrence,
-        holders: &[usize],
-        target: Option<usize>,
-        issue: Option<Span>,
-        confidence: f32,
+        reading: &Reading<'_>,
         findings: &mut Findings,
     ) {
+        let Reading {
+            holders,
+            target,
+            issue,
+            confidence,
+        } = *reading;
         for (h, t) in actor_pairs(at.trigger, holders, target) {
             let (Some(holder), Some(target_id)) = (
                 Self::entity_ref(view, h),
@@ -260,22 +267,24 @@ impl Extractor {
                 ));
             }
         }
-        self.issue_stances(view, at, holders, target, issue, confidence, findings);
+        self.issue_stances(view, at, reading, findings);
     }
 
     /// A stance on an issue when the trigger's object is a phrase, not an actor
     /// ("criticised the tariffs").
-    #[allow(clippy::too_many_arguments)]
     fn issue_stances(
         &self,
         view: &View<'_>,
         at: &Occurrence,
-        holders: &[usize],
-        target: Option<usize>,
-        issue: Option<Span>,
-        confidence: f32,
+        reading: &Reading<'_>,
         findings: &mut Findings,
     ) {
+        let Reading {
+            holders,
+            target,
+            issue,
+            confidence,
+        } = *reading;
         let (Some(polarity), Some(span)) = (at.trigger.stance, issue) else {
             return;
         };
