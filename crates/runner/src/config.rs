@@ -270,6 +270,30 @@ pub fn validate_value(
     issues.extend(runner.problems());
     let output: OutputSettings = section(root.get("output"), "output", &mut issues);
 
+    let stages = check_stages(root, registry, &mut issues);
+    let exports = check_exports(root, &mut issues);
+
+    if issues.is_empty() {
+        Ok(PipelineConfig {
+            origin,
+            source,
+            runner,
+            output,
+            stages,
+            exports,
+        })
+    } else {
+        Err(issues)
+    }
+}
+
+/// `[[stages]]`: each names a registered stage, its table passes the factory's checks, and
+/// every layer it requires is produced by an earlier stage.
+fn check_stages(
+    root: &serde_json::Map<String, Value>,
+    registry: &Registry,
+    issues: &mut Vec<ConfigIssue>,
+) -> Vec<StageConfig> {
     let mut stages = Vec::new();
     let mut available: BTreeSet<Layer> = BTreeSet::new();
     let stage_values: &[Value] = match root.get("stages") {
@@ -349,7 +373,14 @@ pub fn validate_value(
             path,
         });
     }
+    stages
+}
 
+/// `[[exports]]`: each parses as an export spec without problems.
+fn check_exports(
+    root: &serde_json::Map<String, Value>,
+    issues: &mut Vec<ConfigIssue>,
+) -> Vec<stancegraph_graph::ExportSpec> {
     let mut exports = Vec::new();
     match root.get("exports") {
         None => {}
@@ -383,19 +414,7 @@ pub fn validate_value(
             "must be an array of tables ([[exports]])",
         )),
     }
-
-    if issues.is_empty() {
-        Ok(PipelineConfig {
-            origin,
-            source,
-            runner,
-            output,
-            stages,
-            exports,
-        })
-    } else {
-        Err(issues)
-    }
+    exports
 }
 
 fn located(prefix: &str, error: serde_path_to_error::Error<serde_json::Error>) -> ConfigIssue {
