@@ -152,9 +152,15 @@ fn quote_stances_become_sentiment_toward_each_named_actor() {
 }
 
 #[test]
-fn off_by_default_and_then_nothing_changes() {
+fn on_by_default_and_when_off_nothing_changes() {
     let doc = merkel("a", "per:vladimir putin");
-    let default = graph_of(&[&doc], GraphOptions::default());
+    assert!(GraphOptions::default().said_sentiment);
+    let on = graph_of(&[&doc], GraphOptions::default());
+    assert!(!said_sentiment(&on, "a").is_empty());
+    let off = GraphOptions {
+        said_sentiment: false,
+    };
+    let default = graph_of(&[&doc], off);
     assert!(said_sentiment(&default, "a").is_empty());
     let text = serde_json::to_string(&default.to_node_link()).expect("json");
     assert!(!text.contains("sentiment"), "{text}");
@@ -243,7 +249,12 @@ fn graph_json_round_trip_keeps_sentiment() {
 fn exports_with_edge_data_show_sentiment_and_only_when_present() {
     let doc = merkel("a", "per:vladimir putin");
     let on = graph_of(&[&doc], ON);
-    let off = graph_of(&[&doc], GraphOptions::default());
+    let off = graph_of(
+        &[&doc],
+        GraphOptions {
+            said_sentiment: false,
+        },
+    );
     let text_of = |graph: &KnowledgeGraph, format: ExportFormat| -> String {
         render(graph, &ExportSpec::new(format))
             .expect("renders")

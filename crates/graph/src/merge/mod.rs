@@ -108,17 +108,14 @@ impl RawEdge {
 #[serde(deny_unknown_fields, default)]
 pub struct GraphOptions {
     /// Fold the sentiment of each quote toward the actors it names (the relations stage's
-    /// quote stances) onto the speaker's `said` edge as `sentiment`.
+    /// quote stances) onto the speaker's `said` edge as `sentiment` (on by default).
     pub said_sentiment: bool,
 }
 
-// Written out rather than derived: flipping `said_sentiment` to true is the one-line change
-// that turns it on by default.
-#[allow(clippy::derivable_impls)]
 impl Default for GraphOptions {
     fn default() -> Self {
         GraphOptions {
-            said_sentiment: false,
+            said_sentiment: true,
         }
     }
 }
