@@ -373,7 +373,7 @@ fn dispatch(cli: Cli, registry: Registry) -> anyhow::Result<u8> {
                 println!(
                     "  requires: {}",
                     if io.requires.is_empty() {
-                        "-".to_string()
+                        "-".into()
                     } else {
                         io.requires.join(", ")
                     }

@@ -197,12 +197,6 @@ impl ExportSpec {
         issues
     }
 
-    /// [`ExportSpec::issues`] as `field: message` text, for callers not yet reading the
-    /// typed issues.
-    pub fn problems(&self) -> Vec<String> {
-        self.issues().iter().map(ToString::to_string).collect()
-    }
-
     pub fn validate(&self) -> Result<(), GraphError> {
         match self.issues() {
             issues if issues.is_empty() => Ok(()),

@@ -363,7 +363,7 @@ fn export_specs_reject_unknown_fields_and_unsafe_paths() {
     let fields: Vec<String> = spec.issues().into_iter().map(|i| i.path).collect();
     assert_eq!(fields, ["since", "path"]);
     assert_eq!(
-        spec.problems()[0],
+        spec.issues()[0].to_string(),
         "since: `last week` is not an ISO 8601 date (YYYY-MM-DD)"
     );
     assert!(render(&KnowledgeGraph::new(), &spec).is_err());

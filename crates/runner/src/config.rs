@@ -391,19 +391,11 @@ fn check_exports(
                     item.clone(),
                 ) {
                     Ok(spec) => {
-                        let problems = spec.problems();
+                        let problems = spec.issues();
                         if problems.is_empty() {
                             exports.push(spec);
                         }
-                        // Problems read `field: message`.
-                        issues.extend(problems.into_iter().map(|problem| {
-                            match problem.split_once(": ") {
-                                Some((field, message)) => {
-                                    ConfigIssue::new(field, message).under(&path)
-                                }
-                                None => ConfigIssue::new(path.clone(), problem),
-                            }
-                        }));
+                        issues.extend(problems.into_iter().map(|issue| issue.under(&path)));
                     }
                     Err(e) => issues.push(located(&path, e)),
                 }
