@@ -1,7 +1,7 @@
 //! From decoded labels to the layers the default stages write: name mentions typed as
 //! `entities.ner` types them, and attribution role tags in the quotes tagger's numbering.
 
-use stancegraph_core::{Document, EntityType, Mention, MentionKind, SentenceKind, Span};
+use stancegraph_core::{Document, Mention, MentionKind, SentenceKind, Span};
 use stancegraph_entities::{category, Lexicon};
 
 /// Registered name of the NER stage (the `stage` of its mentions).
@@ -143,25 +143,7 @@ pub fn name_mentions(
         else {
             continue;
         };
-        let entity_type = match run.kind.as_str() {
-            "PER" => EntityType::Per,
-            "ORG" => EntityType::Org,
-            "LOC" => {
-                let categories = lexicon.categories(&lexicon_key(&text));
-                if categories & (category::COUNTRY | category::CITY | category::WORLD_CITY) != 0 {
-                    EntityType::Gpe
-                } else {
-                    EntityType::Loc
-                }
-            }
-            _ => {
-                if lexicon.lookup(&text, category::DEMONYM).is_some() {
-                    EntityType::Norp
-                } else {
-                    EntityType::Misc
-                }
-            }
-        };
+        let entity_type = stancegraph_entities::name_type(&run.kind, &text, lexicon);
         mentions.push(Mention {
             span: Span::new(first.span.start, last.span.end),
             entity_type,

@@ -96,27 +96,7 @@ pub fn tag_mentions(model: &NerModel, doc: &Document, min_confidence: f32) -> Ve
                 .get(entity.start..entity.end)
                 .map(|w| w.join(" "))
                 .unwrap_or_default();
-            let entity_type = match entity.label() {
-                "PER" => EntityType::Per,
-                "ORG" => EntityType::Org,
-                "LOC" => {
-                    let categories =
-                        lexicon.categories(&crate::lexicon::phrase_tokens(&phrase).join(" "));
-                    if categories & (category::COUNTRY | category::CITY | category::WORLD_CITY) != 0
-                    {
-                        EntityType::Gpe
-                    } else {
-                        EntityType::Loc
-                    }
-                }
-                _ => {
-                    if lexicon.lookup(&phrase, category::DEMONYM).is_some() {
-                        EntityType::Norp
-                    } else {
-                        EntityType::Misc
-                    }
-                }
-            };
+            let entity_type = name_type(entity.label(), &phrase, lexicon);
             mentions.push(Mention {
                 span: Span::new(first.start, last.end),
                 entity_type,
@@ -130,4 +110,29 @@ pub fn tag_mentions(model: &NerModel, doc: &Document, min_confidence: f32) -> Ve
         }
     }
     mentions
+}
+
+/// The entity type of a name the tagger labelled with a CoNLL type: LOC becomes GPE for a
+/// known country or city, MISC becomes NORP for a demonym. Shared with other NER stages (the
+/// encoder) so that every tagger types names alike.
+pub fn name_type(label: &str, phrase: &str, lexicon: &crate::Lexicon) -> EntityType {
+    match label {
+        "PER" => EntityType::Per,
+        "ORG" => EntityType::Org,
+        "LOC" => {
+            let categories = lexicon.categories(&crate::lexicon::phrase_tokens(phrase).join(" "));
+            if categories & (category::COUNTRY | category::CITY | category::WORLD_CITY) != 0 {
+                EntityType::Gpe
+            } else {
+                EntityType::Loc
+            }
+        }
+        _ => {
+            if lexicon.lookup(phrase, category::DEMONYM).is_some() {
+                EntityType::Norp
+            } else {
+                EntityType::Misc
+            }
+        }
+    }
 }
