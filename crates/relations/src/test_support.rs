@@ -196,3 +196,11 @@ pub fn named_relations(doc: &Document, relations: &[Relation]) -> Vec<(String, S
         })
         .collect()
 }
+
+/// The index of the first token of `view` whose lower-cased text is `word`.
+pub fn token(view: &View<'_>, word: &str) -> usize {
+    view.tokens
+        .iter()
+        .position(|t| t.lower == word)
+        .expect("the word is in the text")
+}

@@ -316,20 +316,13 @@ impl View<'_> {
 #[cfg(test)]
 mod tests {
     use crate::extract::view::View;
-    use crate::test_support::pipeline_document;
+    use crate::test_support::{pipeline_document, token};
 
     fn name_of(view: &View<'_>, actor: usize) -> String {
         view.actors
             .get(actor)
             .map(|a| view.doc.slice(a.span).to_string())
             .unwrap_or_default()
-    }
-
-    fn token(view: &View<'_>, word: &str) -> usize {
-        view.tokens
-            .iter()
-            .position(|t| t.lower == word)
-            .expect("the word is in the text")
     }
 
     #[test]

@@ -68,15 +68,7 @@ impl View<'_> {
 #[cfg(test)]
 mod tests {
     use crate::extract::view::View;
-    use crate::test_support::{extractor, pipeline_document};
-
-    /// The view of `text` and the token index of the first word equal to `word`.
-    fn token(view: &View<'_>, word: &str) -> usize {
-        view.tokens
-            .iter()
-            .position(|t| t.lower == word)
-            .expect("the word is in the text")
-    }
+    use crate::test_support::{extractor, pipeline_document, token};
 
     #[test]
     fn a_negated_trigger_is_withheld_and_a_plain_one_is_not() {
