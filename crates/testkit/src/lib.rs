@@ -1,2 +1,27 @@
 //! Test support shared by stancegraph's test suites (a dev-dependency only).
+//!
+//! - [`seed_text`], [`seed_path`], [`seed_document`]: the seed article
+//!   (`data/samples/000_668776db8feb23be.txt`), the last with its lines marked body,
+//!   heading or boilerplate as ingest must mark them.
+//! - [`pipeline_until`], [`seed_until`]: the default pipeline (`configs/default.toml`),
+//!   built through the real stage registry and cut after a named stage.
+//! - [`SPAM_LINES`], [`HEADINGS`], [`is_in_spam_line`], [`records_on_spam_lines`]: the one
+//!   definition of which seed lines are spam and which are headings.
+//!
+//! Use it from integration tests (`tests/*.rs`) only, never from `#[cfg(test)]` modules of
+//! the crates it depends on: those would see two copies of their own types.
 #![deny(missing_docs)]
+
+mod lines;
+mod pipeline;
+mod seed;
+
+pub use lines::{
+    heading_spans, is_in_heading, is_in_spam_line, records_on_spam_lines, seed_lines,
+    spam_line_spans, SeedLine, AGGREGATOR_NOTICE, FIRST_ADVERT, HEADINGS, IMAGE_DISCLAIMER,
+    SECOND_ADVERT, SPAM_LINES,
+};
+pub use pipeline::{
+    data_dir, default_stages, pipeline_until, registry, seed_until, DEFAULT_CONFIG,
+};
+pub use seed::{seed_document, seed_path, seed_text, SEED_ID};
