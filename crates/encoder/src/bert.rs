@@ -6,8 +6,10 @@
 
 use std::collections::HashMap;
 
-use candle_core::{CpuStorage, CustomOp1, Layout, Shape, Tensor};
+use candle_core::{CpuStorage, InplaceOp1, Layout, Tensor};
 use serde::Deserialize;
+
+use crate::kernels::{self, Activation};
 
 /// The fields of a Hugging Face BERT config.json that inference needs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -30,13 +32,6 @@ pub struct BertConfig {
     pub type_vocab_size: usize,
     /// LayerNorm epsilon.
     pub layer_norm_eps: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Activation {
-    GeluErf,
-    GeluTanh,
-    Relu,
 }
 
 struct LayerWeights {
@@ -211,7 +206,8 @@ impl Bert {
             let q = qkv.get(0)?.contiguous()?;
             let k = qkv.get(1)?.contiguous()?;
             let v = qkv.get(2)?.contiguous()?;
-            let probs = q.matmul(&k.t()?)?.apply_op1_no_bwd(&softmax)?;
+            let probs = q.matmul(&k.t()?)?;
+            probs.inplace_op1(&softmax)?;
             let context = probs
                 .matmul(&v)?
                 .transpose(1, 2)?
@@ -221,12 +217,11 @@ impl Bert {
                 .matmul(&layer.attention_out)?
                 .broadcast_add(&layer.attention_out_bias)?;
             x = layer_norm(&(attended + &x)?, &layer.attention_norm, self.eps)?;
-            let inner = x
-                .matmul(&layer.intermediate)?
-                .apply_op1_no_bwd(&BiasActivation {
-                    bias: &layer.intermediate_bias,
-                    activation: self.activation,
-                })?;
+            let inner = x.matmul(&layer.intermediate)?;
+            inner.inplace_op1(&BiasActivation {
+                bias: &layer.intermediate_bias,
+                activation: self.activation,
+            })?;
             let out = inner
                 .matmul(&layer.output)?
                 .broadcast_add(&layer.output_bias)?;
@@ -240,157 +235,63 @@ fn layer_norm(x: &Tensor, (w, b): &(Tensor, Tensor), eps: f32) -> candle_core::R
     candle_nn::ops::layer_norm(x, w, b, eps)
 }
 
-/// `activation(x + bias)` over the rows of a contiguous [rows, width] f32 matrix.
+/// The f32 values of a contiguous CPU tensor's storage.
+fn contiguous_f32<'a>(
+    storage: &'a mut CpuStorage,
+    layout: &Layout,
+    op: &str,
+) -> candle_core::Result<&'a mut [f32]> {
+    let CpuStorage::F32(values) = storage else {
+        candle_core::bail!("{op}: f32 only");
+    };
+    let Some((start, end)) = layout.contiguous_offsets() else {
+        candle_core::bail!("{op}: contiguous input only");
+    };
+    Ok(&mut values[start..end])
+}
+
+/// `activation(x + bias)` over the rows of a contiguous [rows, width] f32 matrix, in place.
 struct BiasActivation<'a> {
     bias: &'a [f32],
     activation: Activation,
 }
 
-impl CustomOp1 for BiasActivation<'_> {
+impl InplaceOp1 for BiasActivation<'_> {
     fn name(&self) -> &'static str {
         "bias-activation"
     }
 
-    fn cpu_fwd(
-        &self,
-        storage: &CpuStorage,
-        layout: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let CpuStorage::F32(values) = storage else {
-            candle_core::bail!("bias-activation: f32 only");
-        };
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            candle_core::bail!("bias-activation: contiguous input only");
-        };
+    fn cpu_fwd(&self, storage: &mut CpuStorage, layout: &Layout) -> candle_core::Result<()> {
+        let data = contiguous_f32(storage, layout, self.name())?;
         let width = self.bias.len();
-        let data = &values[start..end];
         if width == 0 || data.len() % width != 0 {
             candle_core::bail!("bias-activation: {} values for width {width}", data.len());
         }
-        let mut out = Vec::with_capacity(data.len());
-        for row in data.chunks_exact(width) {
-            out.extend(row.iter().zip(self.bias).map(|(&x, &b)| {
-                let x = x + b;
-                match self.activation {
-                    Activation::GeluErf => {
-                        0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
-                    }
-                    Activation::GeluTanh => {
-                        0.5 * x * (1.0 + (0.797_884_6 * (x + 0.044_715 * x * x * x)).tanh())
-                    }
-                    Activation::Relu => x.max(0.0),
-                }
-            }));
-        }
-        Ok((CpuStorage::F32(out), layout.shape().clone()))
+        kernels::bias_activation(data, self.bias, self.activation);
+        Ok(())
     }
 }
 
-/// Softmax over the last dimension of attention scores [batch, heads, len, len], each row
-/// over the first `lengths[b]` keys only (the rest, padding, get probability 0): the mask
-/// and the softmax in one pass, with [`fast_exp`].
+/// Softmax over the last dimension of attention scores [batch, heads, len, len], in place,
+/// each row over the first `lengths[b]` keys only (the rest, padding, get probability 0).
 struct MaskedSoftmax<'a> {
     lengths: &'a [usize],
     rows_per_item: usize,
     len: usize,
 }
 
-impl CustomOp1 for MaskedSoftmax<'_> {
+impl InplaceOp1 for MaskedSoftmax<'_> {
     fn name(&self) -> &'static str {
         "masked-softmax"
     }
 
-    fn cpu_fwd(
-        &self,
-        storage: &CpuStorage,
-        layout: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let CpuStorage::F32(values) = storage else {
-            candle_core::bail!("masked-softmax: f32 only");
-        };
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            candle_core::bail!("masked-softmax: contiguous input only");
-        };
-        let data = &values[start..end];
+    fn cpu_fwd(&self, storage: &mut CpuStorage, layout: &Layout) -> candle_core::Result<()> {
+        let data = contiguous_f32(storage, layout, self.name())?;
         let expected = self.lengths.len() * self.rows_per_item * self.len;
         if data.len() != expected {
             candle_core::bail!("masked-softmax: {} scores, expected {expected}", data.len());
         }
-        let mut out = vec![0f32; data.len()];
-        for (r, (row, dst)) in data
-            .chunks_exact(self.len)
-            .zip(out.chunks_exact_mut(self.len))
-            .enumerate()
-        {
-            let valid = self.lengths[r / self.rows_per_item].clamp(1, self.len);
-            let (row, dst) = (&row[..valid], &mut dst[..valid]);
-            let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0f32;
-            for (d, &s) in dst.iter_mut().zip(row) {
-                *d = fast_exp(s - max);
-                sum += *d;
-            }
-            let inv = 1.0 / sum;
-            dst.iter_mut().for_each(|d| *d *= inv);
-        }
-        Ok((CpuStorage::F32(out), layout.shape().clone()))
-    }
-}
-
-/// e^x to about 2e-7 relative error (x clamped to [-87, 88]): 2^n times a degree-6
-/// polynomial of the remainder; branch-free, so loops over it vectorise.
-#[inline]
-fn fast_exp(x: f32) -> f32 {
-    let x = x.clamp(-87.0, 88.0);
-    let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
-    let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
-    let p = 1.0
-        + r * (1.0
-            + r * (0.5
-                + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
-}
-
-/// erf to within 1.5e-7 (Abramowitz and Stegun 7.1.26): one exp instead of libm's series.
-fn erf(x: f32) -> f32 {
-    let sign = x.signum();
-    let a = x.abs();
-    let t = 1.0 / (1.0 + 0.327_591_1 * a);
-    let poly = t
-        * (0.254_829_6
-            + t * (-0.284_496_74 + t * (1.421_413_8 + t * (-1.453_152_1 + t * 1.061_405_4))));
-    sign * (1.0 - poly * fast_exp(-a * a))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fast_exp_is_close_to_exp() {
-        let mut x = -87.0f32;
-        while x < 88.0 {
-            let (a, b) = (fast_exp(x), x.exp());
-            assert!((a - b).abs() <= 1e-6 * b, "exp({x}): {a} vs {b}");
-            x += 0.173;
-        }
-    }
-
-    #[test]
-    fn erf_matches_reference_values() {
-        for (x, want) in [
-            (0.0f32, 0.0f32),
-            (0.5, 0.520_499_9),
-            (1.0, 0.842_700_8),
-            (-1.0, -0.842_700_8),
-            (2.0, 0.995_322_3),
-            (4.0, 0.999_999_98),
-        ] {
-            assert!(
-                (erf(x) - want).abs() < 3e-7,
-                "erf({x}) = {} vs {want}",
-                erf(x)
-            );
-        }
+        kernels::masked_softmax(data, self.len, self.rows_per_item, self.lengths);
+        Ok(())
     }
 }

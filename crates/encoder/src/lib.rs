@@ -29,6 +29,8 @@ pub use wordpiece::{SpecialIds, WordPiece};
 #[cfg(feature = "candle")]
 pub mod bert;
 #[cfg(feature = "candle")]
+pub mod kernels;
+#[cfg(feature = "candle")]
 mod layers;
 #[cfg(feature = "candle")]
 pub mod model;
