@@ -1,72 +1,13 @@
 //! Golden test on the seed article: its actors, their roles, one entity per person, and
-//! nothing from the spam lines. Runs the linguistic core first, as the pipeline does.
+//! nothing from the spam lines. Runs the default pipeline up to entity resolution.
 
-use std::path::PathBuf;
+use stancegraph_core::{ActorRef, Document, Entity, EntityType, MentionKind, Target};
+use stancegraph_testkit::{is_in_heading, records_on_spam_lines, seed_until};
 
-use stancegraph_core::{
-    ActorRef, Block, BlockKind, Document, Entity, EntityType, MentionKind, Metadata, Span, Target,
-};
-use stancegraph_entities::EntityAnalyzer;
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"))
-}
-
-/// The seed article with its first two and last two lines marked as boilerplate and its
-/// unpunctuated short lines as headings, as ingest marks them.
-fn seed_document() -> Option<Document> {
-    let text = std::fs::read_to_string(data_dir().join("samples/000_668776db8feb23be.txt")).ok()?;
-    let mut doc = Document::new(Some("seed".into()), text.as_str(), Metadata::default());
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let end = start + line.trim_end().len();
-        if end > start {
-            lines.push(Span::new(start, end));
-        }
-        start += line.len();
-    }
-    let count = lines.len();
-    for (i, span) in lines.into_iter().enumerate() {
-        let line = &text[span.start..span.end];
-        let kind = if i < 2 || i + 2 >= count {
-            BlockKind::Boilerplate
-        } else if !line.ends_with(['.', '”', '"', '?', '!']) && line.split_whitespace().count() < 8
-        {
-            BlockKind::Heading
-        } else {
-            BlockKind::Body
-        };
-        doc.blocks.push(Block {
-            span,
-            kind,
-            reason: String::new(),
-            stage: "test".into(),
-            confidence: 1.0,
-        });
-    }
-    Some(doc)
-}
-
-fn analysed() -> Option<Document> {
-    let mut doc = seed_document()?;
-    match stancegraph_text::Analyzer::load(&stancegraph_text::default_data_dir()) {
-        Ok(text) => text.annotate(&mut doc).expect("text analysis"),
-        Err(e) => {
-            // Entities read only tokens and sentences; tags and parses just refine metonymy.
-            eprintln!("text models not available ({e}): tokenizing only");
-            stancegraph_text::tokenize_document(&mut doc, 200);
-        }
-    }
-    let entities = match EntityAnalyzer::load(&data_dir()) {
-        Ok(entities) => entities,
-        Err(e) => {
-            eprintln!("skipping: NER model not available ({e})");
-            return None;
-        }
-    };
-    entities.annotate(&mut doc).expect("annotate");
-    Some(doc)
+/// The seed through ingest, the linguistic core and the entity stages, as `stancegraph
+/// run` processes it.
+fn analysed() -> Document {
+    seed_until("entities.resolve")
 }
 
 fn entity<'a>(doc: &'a Document, canonical: &str) -> &'a Entity {
@@ -86,7 +27,7 @@ fn entity<'a>(doc: &'a Document, canonical: &str) -> &'a Entity {
 
 #[test]
 fn seed_article_actors_roles_and_resolution() {
-    let Some(doc) = analysed() else { return };
+    let doc = analysed();
     let summary: Vec<String> = doc
         .entities
         .iter()
@@ -211,21 +152,22 @@ fn seed_article_actors_roles_and_resolution() {
     assert_eq!(government.key, "org:united states government");
 
     // Nothing from the spam lines.
-    let spam: Vec<Span> = doc
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Boilerplate)
-        .map(|b| b.span)
-        .collect();
-    assert!(doc
-        .mentions
-        .iter()
-        .all(|m| !spam.iter().any(|s| s.overlaps(m.span))));
+    assert_eq!(records_on_spam_lines(&doc), Vec::<String>::new());
     assert!(!doc
         .entities
         .iter()
         .any(|e| e.canonical.contains("Industrial Monitor")));
     // Title-case headings are not names.
+    let from_headings: Vec<&str> = doc
+        .mentions
+        .iter()
+        .filter(|m| is_in_heading(m.span))
+        .map(|m| doc.slice(m.span))
+        .collect();
+    assert!(
+        from_headings.is_empty(),
+        "mentions in headings: {from_headings:?}"
+    );
     for heading in [
         "Diplomatic",
         "Maneuvers",
@@ -254,7 +196,7 @@ fn pronoun_after<'a>(doc: &'a Document, context: &str) -> Option<&'a stancegraph
 /// adjectival nationality, and are left alone after people joined by "and".
 #[test]
 fn plural_pronouns_follow_salience() {
-    let Some(doc) = analysed() else { return };
+    let doc = analysed();
     let china = entity(&doc, "China").id.clone();
     // "… ISS challenging Tesla’s governance … stating, “… They want to meet.”"
     let they = pronoun_after(&doc, "going forward. ").expect("They want to meet");
@@ -274,7 +216,7 @@ fn plural_pronouns_follow_salience() {
 /// never become actors.
 #[test]
 fn seed_dates_are_mentions_not_actors() {
-    let Some(doc) = analysed() else { return };
+    let doc = analysed();
     let dates: Vec<&str> = doc
         .mentions
         .iter()

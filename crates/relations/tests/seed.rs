@@ -2,52 +2,15 @@
 //!
 //! `rules_on_seed_with_known_actors` runs the real tokenizer and tagger but supplies the
 //! actors and quotes by hand, so it checks this crate's rules alone.
-//! `full_pipeline_on_seed` runs text → entities → quotes → relations.
+//! `full_pipeline_on_seed` runs the default pipeline (ingest → text → entities → quotes →
+//! relations), as `stancegraph run` does.
 
 use stancegraph_core::{
-    ActorRef, Block, BlockKind, Document, Entity, EntityType, Mention, MentionKind, Metadata,
-    Polarity, Quote, QuoteKind, RelationClass, Sign, Span, Target,
+    ActorRef, Document, Entity, EntityType, Mention, MentionKind, Polarity, Quote, QuoteKind,
+    RelationClass, Sign, Span, Target,
 };
 use stancegraph_relations::{load_extractor, model_dir, RelationsConfig};
-
-fn seed_text() -> String {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../data/samples/000_668776db8feb23be.txt"
-    );
-    std::fs::read_to_string(path).expect("seed sample is part of the repository")
-}
-
-/// The first two and last two lines are spam and disclaimers: boilerplate blocks.
-fn seed_document() -> Document {
-    let text = seed_text();
-    let mut doc = Document::new(Some("seed".into()), text.as_str(), Metadata::default());
-    let mut offset = 0;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    for (i, line) in lines.iter().enumerate() {
-        let content = line.trim_end_matches('\n');
-        let kind = if i < 2 || i + 2 >= lines.len() {
-            BlockKind::Boilerplate
-        } else {
-            BlockKind::Body
-        };
-        doc.blocks.push(Block {
-            span: Span::new(offset, offset + content.len()),
-            kind,
-            reason: "test".into(),
-            stage: "test".into(),
-            confidence: 1.0,
-        });
-        offset += line.len();
-    }
-    doc
-}
-
-fn analyse_text(doc: &mut Document) {
-    let analyzer = stancegraph_text::Analyzer::load(&stancegraph_text::default_data_dir())
-        .expect("text models");
-    analyzer.annotate(doc).expect("text analysis");
-}
+use stancegraph_testkit::{data_dir, records_on_spam_lines, seed_until};
 
 fn entity(doc: &Document, id: &str) -> String {
     doc.entities
@@ -324,22 +287,10 @@ fn check_acceptance(doc: &Document) {
         "meeting place missing:\n{all}"
     );
     // Nothing from the spam lines.
-    let spam: Vec<Span> = doc
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Boilerplate)
-        .map(|b| b.span)
-        .collect();
-    let in_spam = |s: Span| spam.iter().any(|b| b.start <= s.start && s.end <= b.end);
-    assert!(
-        doc.stances.iter().all(|s| !in_spam(s.evidence)),
-        "stance from spam:\n{all}"
-    );
-    assert!(
-        doc.relations
-            .iter()
-            .all(|r| !in_spam(r.evidence) || r.class == RelationClass::Affiliation),
-        "relation from spam:\n{all}"
+    assert_eq!(
+        records_on_spam_lines(doc),
+        Vec::<String>::new(),
+        "records from spam:\n{all}"
     );
 }
 
@@ -424,74 +375,13 @@ fn check_issue_keys(doc: &Document) {
 
 #[test]
 fn rules_on_seed_with_known_actors() {
-    let mut doc = seed_document();
-    analyse_text(&mut doc);
-    // Keep only sentences outside boilerplate, as ingest would.
-    let spam: Vec<Span> = doc
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Boilerplate)
-        .map(|b| b.span)
-        .collect();
-    let keep: Vec<bool> = doc
-        .sentences
-        .iter()
-        .map(|s| {
-            !spam
-                .iter()
-                .any(|b| b.start <= s.span.start && s.span.end <= b.end)
-        })
-        .collect();
-    let mut renumber = Vec::new();
-    let mut next = 0u32;
-    for k in &keep {
-        renumber.push(next);
-        if *k {
-            next += 1;
-        }
-    }
-    let removed: Vec<usize> = (0..doc.tokens.len())
-        .filter(|&i| {
-            !keep
-                .get(doc.tokens[i].sentence as usize)
-                .copied()
-                .unwrap_or(false)
-        })
-        .collect();
-    if removed.is_empty() {
-        add_known_actors(&mut doc);
-    } else {
-        // Rebuild tokens without the boilerplate sentences (heads inside them are dropped).
-        let mut index_map = vec![None; doc.tokens.len()];
-        let mut kept_tokens = Vec::new();
-        for (i, t) in doc.tokens.iter().enumerate() {
-            if keep.get(t.sentence as usize).copied().unwrap_or(false) {
-                index_map[i] = Some(kept_tokens.len() as u32);
-                let mut t = t.clone();
-                t.sentence = renumber[t.sentence as usize];
-                kept_tokens.push(t);
-            }
-        }
-        for t in &mut kept_tokens {
-            t.head = t
-                .head
-                .and_then(|h| index_map.get(h as usize).copied().flatten());
-        }
-        doc.tokens = kept_tokens;
-        doc.sentences = doc
-            .sentences
-            .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(s, _)| s.clone())
-            .collect();
-        add_known_actors(&mut doc);
-    }
-    let extractor = load_extractor(
-        &model_dir(&stancegraph_relations::default_data_dir()),
-        &RelationsConfig::default(),
-    )
-    .expect("relations models");
+    // Ingest and the text stages as the pipeline runs them: no sentence or token from the
+    // spam lines, which add_known_actors relies on.
+    let mut doc = seed_until("text.parse");
+    assert_eq!(records_on_spam_lines(&doc), Vec::<String>::new());
+    add_known_actors(&mut doc);
+    let extractor = load_extractor(&model_dir(&data_dir()), &RelationsConfig::default())
+        .expect("relations models");
     extractor.annotate(&mut doc);
     doc.validate().expect("valid spans");
     check_acceptance(&doc);
@@ -502,19 +392,7 @@ fn rules_on_seed_with_known_actors() {
 
 #[test]
 fn full_pipeline_on_seed() {
-    let data = stancegraph_relations::default_data_dir();
-    let Ok(entities) = stancegraph_entities::EntityAnalyzer::load(&data) else {
-        eprintln!("skipping: entity models not shipped yet");
-        return;
-    };
-    let Ok(quotes) = stancegraph_quotes::Attributor::load(&data) else {
-        eprintln!("skipping: quote models not shipped yet");
-        return;
-    };
-    let mut doc = seed_document();
-    analyse_text(&mut doc);
-    entities.annotate(&mut doc).expect("entities");
-    quotes.annotate(&mut doc).expect("quotes");
+    let mut doc = seed_until("relations.rules");
     for e in &doc.entities {
         eprintln!(
             "entity {} {} {:?} {:?}",
@@ -524,9 +402,6 @@ fn full_pipeline_on_seed() {
     for q in &doc.quotes {
         eprintln!("quote {:?} {:?}", q.speaker, doc.slice(q.content));
     }
-    let extractor =
-        load_extractor(&model_dir(&data), &RelationsConfig::default()).expect("relations models");
-    extractor.annotate(&mut doc);
     doc.validate().expect("valid spans");
     check_acceptance(&doc);
     check_qualifiers_take_no_stance(&doc);
