@@ -7,21 +7,25 @@
 //!   built through the real stage registry and cut after a named stage.
 //! - [`SPAM_LINES`], [`HEADINGS`], [`is_in_spam_line`], [`records_on_spam_lines`]: the one
 //!   definition of which seed lines are spam and which are headings.
+//! - [`bbc_text`]: megabytes of real news from the shared BBC corpus, for scaling tests.
 //!
 //! Use it from integration tests (`tests/*.rs`) only, never from `#[cfg(test)]` modules of
 //! the crates it depends on: those would see two copies of their own types.
 #![deny(missing_docs)]
 
+mod corpus;
 mod lines;
 mod pipeline;
 mod seed;
 
+pub use corpus::{bbc_dir, bbc_text};
 pub use lines::{
     heading_spans, is_in_heading, is_in_spam_line, records_on_spam_lines, seed_lines,
     spam_line_spans, SeedLine, AGGREGATOR_NOTICE, FIRST_ADVERT, HEADINGS, IMAGE_DISCLAIMER,
     SECOND_ADVERT, SPAM_LINES,
 };
 pub use pipeline::{
-    data_dir, default_stages, pipeline_until, registry, seed_until, DEFAULT_CONFIG,
+    data_dir, default_pipeline, default_stages, pipeline_until, registry, seed_until,
+    DEFAULT_CONFIG,
 };
 pub use seed::{seed_document, seed_path, seed_text, SEED_ID};

@@ -77,6 +77,13 @@ pub fn pipeline_until(stage: &str) -> Pipeline {
         .with_budgets(None, None)
 }
 
+/// The whole default pipeline, as [`pipeline_until`] builds it.
+pub fn default_pipeline() -> Pipeline {
+    let stages = default_stages();
+    let last = stages.last().expect("the default pipeline has stages");
+    pipeline_until(last)
+}
+
 /// The raw seed article (id [`SEED_ID`], no layers) run through [`pipeline_until`]`(stage)`:
 /// ingest marks its lines, and every later stage up to `stage` runs as in `stancegraph
 /// run`. Each stage's result is computed once per test binary and cloned.
@@ -109,6 +116,18 @@ mod tests {
         assert_eq!(stages.first().map(String::as_str), Some("ingest.blocks"));
         assert_eq!(stages.last().map(String::as_str), Some("relations.rules"));
         assert!(stages.iter().any(|s| s == "quotes.attribution"));
+        let built: Vec<String> = default_pipeline()
+            .summary()
+            .into_iter()
+            .map(|s| s.factory)
+            .collect();
+        assert_eq!(built, stages);
+        let cut: Vec<String> = pipeline_until("text.pos")
+            .summary()
+            .into_iter()
+            .map(|s| s.factory)
+            .collect();
+        assert_eq!(cut, ["ingest.blocks", "text.tokenize", "text.pos"]);
     }
 
     #[test]
