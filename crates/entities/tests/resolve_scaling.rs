@@ -3,48 +3,13 @@
 //! timed (the text analysis and the tagger run once per size, untimed), so this test
 //! finds a superlinear path here faster than the whole-pipeline test in tests/hostile.rs.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use stancegraph_core::{Document, Metadata};
 use stancegraph_entities::{
     date_and_money_mentions, tag_mentions, EntityAnalyzer, ResolveConfig, Resolver,
 };
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"))
-}
-
-/// BBC News articles concatenated (topics in turn) to at least `bytes` bytes.
-fn bbc_text(bytes: usize) -> Option<String> {
-    let corpus = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/bbc-news/bbc"
-    ));
-    let mut topics = Vec::new();
-    for topic in ["business", "entertainment", "politics", "sport", "tech"] {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(corpus.join(topic))
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        names.sort();
-        topics.push(names);
-    }
-    let longest = topics.iter().map(Vec::len).max().unwrap_or(0);
-    let files = (0..longest).flat_map(|i| topics.iter().filter_map(move |t| t.get(i).cloned()));
-    let mut out = String::new();
-    for file in files {
-        if out.len() >= bytes {
-            break;
-        }
-        out.push_str(&String::from_utf8_lossy(&std::fs::read(file).ok()?));
-        out.push('\n');
-    }
-    (out.len() >= bytes).then(|| {
-        out.truncate(out.floor_char_boundary(bytes));
-        out
-    })
-}
+use stancegraph_testkit::{bbc_text, data_dir};
 
 #[test]
 fn resolution_scales_linearly_with_document_size() {
