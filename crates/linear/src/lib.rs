@@ -2,8 +2,9 @@
 //! dependency parser (`stancegraph-text`), the NER tagger (`stancegraph-entities`) and the
 //! quote-role tagger (`stancegraph-quotes`) keep only their features and their decoding.
 //!
-//! - [`Trainer`]: the averaged perceptron (lazy averaging with timestamps) and
-//!   [`Shuffler`], the deterministic order of training examples.
+//! - [`Trainer`]: the averaged perceptron (lazy averaging with timestamps) over [`Keyed`]
+//!   rows or a [`Dense`] table, and [`Shuffler`], the deterministic order of training
+//!   examples.
 //! - [`Weights`]: trained weights behind a prefetching [`FeatureIndex`], scored through
 //!   the [`Score`] trait (which the trainer implements too, for online decoding).
 //! - Feature hashing: [`Fnv`] (the one FNV-1a), [`hash_str`] / [`feature_key`] (keys of
@@ -28,5 +29,5 @@ pub use hash::{
 pub use index::{prefetch, FeatureIndex};
 pub use io::{decode_model, encode_model, load_model, save_model, Header, Reader, Writer};
 pub use shape::word_shape;
-pub use train::{Shuffler, Trainer};
+pub use train::{Dense, Keyed, Layout, Shuffler, Trainer};
 pub use weights::{Score, Weights};

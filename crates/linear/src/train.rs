@@ -4,87 +4,91 @@ use std::cell::RefCell;
 
 use crate::{KeyMap, Score, Weights};
 
-#[derive(Clone, Copy)]
-struct Slot {
-    class: u16,
-    weight: f32,
-    /// Sum of the weight over the ticks before `stamp`.
+/// What averaging needs of one weight besides its value: the sum of the value over the
+/// ticks before `stamp`. The one averaging arithmetic of both layouts.
+#[derive(Clone, Copy, Default)]
+struct History {
     total: f64,
     stamp: u64,
 }
 
-/// Trains weights with the averaged perceptron, averaging lazily: each weight remembers
-/// when it last changed, so an update costs the same however long training has run.
-///
-/// The clock starts at 0. A caller [`tick`](Trainer::tick)s once per training instance
-/// and [`update`](Trainer::update)s on a wrong guess; [`average`](Trainer::average) then
-/// gives every weight's mean over the ticks so far. Scoring with the current (not
-/// averaged) weights goes through [`Score`].
-pub struct Trainer {
+impl History {
+    /// Adds `delta` to `weight` at time `clock`, first banking the ticks it held its
+    /// former value.
+    fn bump(&mut self, weight: &mut f32, delta: f32, clock: u64) {
+        self.total += clock.saturating_sub(self.stamp) as f64 * f64::from(*weight);
+        self.stamp = clock;
+        *weight += delta;
+    }
+
+    /// The mean of a weight now worth `weight` over the ticks `0..clock`.
+    fn mean(&self, weight: f32, clock: u64) -> f32 {
+        let total = self.total + clock.saturating_sub(self.stamp) as f64 * f64::from(weight);
+        (total / clock.max(1) as f64) as f32
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    class: u16,
+    weight: f32,
+    history: History,
+}
+
+/// Weights kept per hashed feature key, each a short row of the classes seen with it: for
+/// open-ended feature sets (the text models, NER). The default layout of [`Trainer`].
+pub struct Keyed {
     n_classes: usize,
     rows: KeyMap<Vec<Slot>>,
-    clock: u64,
 }
 
-impl Trainer {
-    /// A trainer for `n_classes` classes (at most 65,536), every weight 0.
-    pub fn new(n_classes: usize) -> Self {
-        Trainer {
-            n_classes,
-            rows: KeyMap::default(),
-            clock: 0,
-        }
-    }
+/// Weights in one dense `keys × classes` table, key `k` class `c` at `k * classes + c`:
+/// for features hashed into a fixed number of buckets (the quote-role tagger), where a
+/// lookup is one multiply. Made by [`Trainer::dense`].
+pub struct Dense {
+    n_classes: usize,
+    weights: Vec<f32>,
+    history: Vec<History>,
+}
 
-    /// Advances time by one training instance.
-    pub fn tick(&mut self) {
-        self.clock += 1;
-    }
-
-    /// Number of features with a weight.
-    pub fn n_features(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Moves weight from `guess` to `truth` on every feature (nothing when they agree).
-    pub fn update(&mut self, features: &[u64], truth: usize, guess: usize) {
-        if truth == guess {
-            return;
-        }
-        let clock = self.clock;
-        for f in features {
-            let row = self.rows.entry(*f).or_default();
-            bump(row, truth as u16, 1.0, clock);
-            bump(row, guess as u16, -1.0, clock);
-        }
-    }
-
-    /// The averaged weights, dropping those whose magnitude is below `min_abs` and those
-    /// that are 0 (features left with no weight are dropped too).
-    pub fn average(&self, min_abs: f32) -> Weights {
-        let clock = self.clock.max(1) as f64;
-        let rows = self
-            .rows
-            .iter()
-            .map(|(&key, row)| {
-                let mut entries: Vec<(u16, f32)> = row
-                    .iter()
-                    .map(|s| {
-                        let total = s.total
-                            + self.clock.saturating_sub(s.stamp) as f64 * f64::from(s.weight);
-                        (s.class, (total / clock) as f32)
-                    })
-                    .filter(|(_, w)| w.abs() >= min_abs && *w != 0.0)
-                    .collect();
-                entries.sort_by_key(|e| e.0);
-                (key, entries)
-            })
-            .collect();
-        Weights::from_rows(self.n_classes, rows)
+mod sealed {
+    /// The storage operations a [`super::Trainer`] needs of its layout.
+    pub trait Store {
+        /// Adds `delta` to the weight of (`key`, `class`) at time `clock`.
+        fn bump(&mut self, key: u64, class: usize, delta: f32, clock: u64);
+        fn add_scores(&self, features: &[u64], scores: &mut [f32]);
     }
 }
 
-impl Score for Trainer {
+/// Where a [`Trainer`] keeps its weights: [`Keyed`] rows or a [`Dense`] table. Both
+/// average the same way.
+pub trait Layout: sealed::Store {}
+
+impl Layout for Keyed {}
+impl Layout for Dense {}
+
+impl sealed::Store for Keyed {
+    fn bump(&mut self, key: u64, class: usize, delta: f32, clock: u64) {
+        let row = self.rows.entry(key).or_default();
+        let class = class as u16;
+        let i = match row.iter().position(|s| s.class == class) {
+            Some(i) => i,
+            None => {
+                row.push(Slot {
+                    class,
+                    weight: 0.0,
+                    history: History {
+                        total: 0.0,
+                        stamp: clock,
+                    },
+                });
+                row.len() - 1
+            }
+        };
+        let slot = &mut row[i];
+        slot.history.bump(&mut slot.weight, delta, clock);
+    }
+
     fn add_scores(&self, features: &[u64], scores: &mut [f32]) {
         for f in features {
             if let Some(row) = self.rows.get(f) {
@@ -98,30 +102,164 @@ impl Score for Trainer {
     }
 }
 
+impl Dense {
+    fn at(&self, key: u64, class: usize) -> usize {
+        assert!(
+            class < self.n_classes && (key as usize) < self.weights.len() / self.n_classes,
+            "weight ({key}, {class}) outside the dense table of {} keys × {} classes",
+            self.weights.len() / self.n_classes.max(1),
+            self.n_classes
+        );
+        key as usize * self.n_classes + class
+    }
+}
+
+impl sealed::Store for Dense {
+    fn bump(&mut self, key: u64, class: usize, delta: f32, clock: u64) {
+        let i = self.at(key, class);
+        self.history[i].bump(&mut self.weights[i], delta, clock);
+    }
+
+    fn add_scores(&self, features: &[u64], scores: &mut [f32]) {
+        let n = self.n_classes.min(scores.len());
+        for &f in features {
+            let start = f as usize * self.n_classes;
+            if let Some(row) = self.weights.get(start..start + n) {
+                for (s, w) in scores.iter_mut().zip(row) {
+                    *s += *w;
+                }
+            }
+        }
+    }
+}
+
+/// Trains weights with the averaged perceptron, averaging lazily: each weight remembers
+/// when it last changed, so an update costs the same however long training has run.
+///
+/// The clock starts at 0. A caller [`tick`](Trainer::tick)s once per training instance
+/// and [`update`](Trainer::update)s on a wrong guess (or [`add`](Trainer::add)s to single
+/// weights); [`average`](Trainer::average) (or [`average_table`](Trainer::average_table)
+/// for a dense table) then gives every weight's mean over the ticks so far. Scoring with the current (not averaged) weights goes through [`Score`]. The
+/// weights live in [`Keyed`] rows ([`Trainer::new`]) or a [`Dense`] table
+/// ([`Trainer::dense`]).
+pub struct Trainer<L: Layout = Keyed> {
+    layout: L,
+    clock: u64,
+}
+
+impl Trainer<Keyed> {
+    /// A trainer for `n_classes` classes (at most 65,536) over hashed feature keys, every
+    /// weight 0.
+    pub fn new(n_classes: usize) -> Self {
+        Trainer {
+            layout: Keyed {
+                n_classes,
+                rows: KeyMap::default(),
+            },
+            clock: 0,
+        }
+    }
+
+    /// Number of features with a weight.
+    pub fn n_features(&self) -> usize {
+        self.layout.rows.len()
+    }
+
+    /// The averaged weights, dropping those whose magnitude is below `min_abs` and those
+    /// that are 0 (features left with no weight are dropped too).
+    pub fn average(&self, min_abs: f32) -> Weights {
+        let clock = self.clock;
+        let rows = self
+            .layout
+            .rows
+            .iter()
+            .map(|(&key, row)| {
+                let mut entries: Vec<(u16, f32)> = row
+                    .iter()
+                    .map(|s| (s.class, s.history.mean(s.weight, clock)))
+                    .filter(|(_, w)| w.abs() >= min_abs && *w != 0.0)
+                    .collect();
+                entries.sort_by_key(|e| e.0);
+                (key, entries)
+            })
+            .collect();
+        Weights::from_rows(self.layout.n_classes, rows)
+    }
+}
+
+impl Trainer<Dense> {
+    /// A trainer over a dense table of keys `0..n_keys` × `n_classes` classes, every
+    /// weight 0. Its methods panic on a key or class outside the table.
+    pub fn dense(n_keys: usize, n_classes: usize) -> Self {
+        let n_classes = n_classes.max(1);
+        Trainer {
+            layout: Dense {
+                n_classes,
+                weights: vec![0.0; n_keys * n_classes],
+                history: vec![History::default(); n_keys * n_classes],
+            },
+            clock: 0,
+        }
+    }
+
+    /// The current (not averaged) weights, key `k` class `c` at `k * classes + c`: what a
+    /// decoder reads during training.
+    pub fn table(&self) -> &[f32] {
+        &self.layout.weights
+    }
+
+    /// The averaged weights as a table laid out as [`Trainer::table`] (keys are table rows,
+    /// not hashes, so they do not go into [`Weights`]).
+    pub fn average_table(&self) -> Vec<f32> {
+        self.layout
+            .weights
+            .iter()
+            .zip(&self.layout.history)
+            .map(|(w, h)| h.mean(*w, self.clock))
+            .collect()
+    }
+}
+
+impl<L: Layout> Trainer<L> {
+    /// Advances time by one training instance.
+    pub fn tick(&mut self) {
+        self.clock += 1;
+    }
+
+    /// Ticks so far.
+    pub fn clock(&self) -> u64 {
+        self.clock
+    }
+
+    /// Adds `delta` to the weight of `feature` for `class` (for updates that are not one
+    /// truth-against-guess move, e.g. transitions between differing previous tags).
+    pub fn add(&mut self, feature: u64, class: usize, delta: f32) {
+        self.layout.bump(feature, class, delta, self.clock);
+    }
+
+    /// Moves weight from `guess` to `truth` on every feature (nothing when they agree).
+    pub fn update(&mut self, features: &[u64], truth: usize, guess: usize) {
+        if truth == guess {
+            return;
+        }
+        for &f in features {
+            self.add(f, truth, 1.0);
+            self.add(f, guess, -1.0);
+        }
+    }
+}
+
+impl<L: Layout> Score for Trainer<L> {
+    fn add_scores(&self, features: &[u64], scores: &mut [f32]) {
+        self.layout.add_scores(features, scores);
+    }
+}
+
 /// Lets a decoder score with a trainer that its callback updates between decisions.
 impl<S: Score> Score for RefCell<S> {
     fn add_scores(&self, features: &[u64], scores: &mut [f32]) {
         self.borrow().add_scores(features, scores);
     }
-}
-
-fn bump(row: &mut Vec<Slot>, class: u16, delta: f32, clock: u64) {
-    let i = match row.iter().position(|s| s.class == class) {
-        Some(i) => i,
-        None => {
-            row.push(Slot {
-                class,
-                weight: 0.0,
-                total: 0.0,
-                stamp: clock,
-            });
-            row.len() - 1
-        }
-    };
-    let slot = &mut row[i];
-    slot.total += clock.saturating_sub(slot.stamp) as f64 * f64::from(slot.weight);
-    slot.stamp = clock;
-    slot.weight += delta;
 }
 
 /// Deterministic xorshift64 generator: training data is shuffled the same way on every
@@ -221,6 +359,99 @@ mod tests {
         assert_eq!(rows, vec![(5, vec![(0, -0.5), (1, 0.5)])]);
         // A threshold drops small weights, and with them the row.
         assert!(trainer.average(0.6).rows().is_empty());
+    }
+
+    #[test]
+    fn single_weight_additions_average_like_updates() {
+        // add() moves one weight; a pair of adds is an update, and adds to one weight at
+        // one tick that cancel leave nothing.
+        let mut by_update = Trainer::new(3);
+        let mut by_add = Trainer::new(3);
+        by_update.tick();
+        by_add.tick();
+        by_update.update(&[4, 7], 2, 0);
+        for f in [4, 7] {
+            by_add.add(f, 2, 1.0);
+            by_add.add(f, 0, -1.0);
+        }
+        by_add.add(9, 1, 1.0);
+        by_add.add(9, 1, -1.0);
+        by_update.tick();
+        by_add.tick();
+        assert_eq!(by_add.clock(), 2);
+        let rows = by_add.average(0.0).rows();
+        assert_eq!(rows, by_update.average(0.0).rows());
+        assert_eq!(rows[0], (4, vec![(0, -0.5), (2, 0.5)]));
+    }
+
+    /// The averaged weights by the textbook formula `w - Σ(clock × delta) / clock` of an
+    /// eager trainer whose clock starts at 1 (the quote tagger's former trainer).
+    fn eager_average(updates: &[(u64, u64, usize, f32)], ticks: u64, n: usize) -> Vec<f32> {
+        let mut weights = vec![0f64; n];
+        let mut totals = vec![0f64; n];
+        for &(clock, _, i, delta) in updates {
+            weights[i] += f64::from(delta);
+            totals[i] += clock as f64 * f64::from(delta);
+        }
+        let c = (ticks + 1) as f64;
+        weights
+            .iter()
+            .zip(&totals)
+            .map(|(w, t)| (w - t / c) as f32)
+            .collect()
+    }
+
+    #[test]
+    fn dense_table_averages_as_the_eager_formula_and_as_keyed_rows() {
+        // (clock, key, index into a 3 keys × 2 classes table, delta)
+        let updates = [
+            (1, 0, 1, 1.0),
+            (1, 2, 4, -1.0),
+            (2, 0, 1, 1.0),
+            (4, 1, 3, 1.0),
+            (4, 0, 0, -1.0),
+            (5, 2, 4, 1.0),
+        ];
+        let ticks = 6;
+        let mut dense = Trainer::dense(3, 2);
+        // Keyed rows take hashed keys (0 is the index's empty mark), so key k is 100 + k.
+        let mut keyed = Trainer::new(2);
+        dense.tick(); // the clock starts at 1, as the eager formula's
+        keyed.tick();
+        for clock in 1..=ticks {
+            for &(at, key, i, delta) in &updates {
+                if at == clock {
+                    dense.add(key, i % 2, delta);
+                    keyed.add(100 + key, i % 2, delta);
+                }
+            }
+            if clock == 4 {
+                // The current weights are what a decoder reads.
+                assert_eq!(dense.table(), &[-1.0, 2.0, 0.0, 1.0, -1.0, 0.0]);
+                let mut scores = [0f32; 2];
+                dense.scores(&[0, 1, 9], &mut scores);
+                assert_eq!(scores, [-1.0, 3.0]);
+            }
+            dense.tick();
+            keyed.tick();
+        }
+        let table = dense.average_table();
+        assert_eq!(table, eager_average(&updates, ticks, 6));
+        // Key 2 class 0 was -1 from tick 1 to 5 of 7: -4/7.
+        assert_eq!(table[4], (-4.0f64 / 7.0) as f32);
+        let rows = keyed.average(0.0).rows();
+        assert_eq!(rows.len(), 3);
+        for (key, row) in rows {
+            for (class, w) in row {
+                assert_eq!(table[(key as usize - 100) * 2 + class as usize], w);
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "outside the dense table")]
+    fn dense_table_refuses_keys_past_its_end() {
+        Trainer::dense(3, 2).add(3, 0, 1.0);
     }
 
     #[test]

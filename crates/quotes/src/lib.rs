@@ -13,6 +13,7 @@
 mod attribution;
 pub mod classes;
 mod error;
+mod from_tags;
 pub mod ggt;
 pub mod lexicon;
 pub mod marks;
@@ -32,7 +33,7 @@ pub use attribution::{kind_of, resolve_speaker};
 pub use error::QuotesError;
 pub use lexicon::CueLexicon;
 pub use stage::{register, AttributionConfig, AttributionFactory};
-pub use tagger::Weights;
+pub use tagger::RoleTagger;
 
 /// Registered stage name.
 pub const STAGE_NAME: &str = "quotes.attribution";
@@ -44,7 +45,7 @@ pub const DEFAULT_LEXICON: &str = "models/quotes/cues.json";
 #[derive(Debug, Clone)]
 pub struct Attributor {
     lexicon: CueLexicon,
-    weights: Weights,
+    weights: RoleTagger,
     min_confidence: f32,
     classes: Vec<CueClass>,
     stage: String,
@@ -60,10 +61,13 @@ impl Attributor {
     }
 
     pub fn from_files(model: &Path, lexicon: &Path) -> Result<Self, QuotesError> {
-        Ok(Self::new(CueLexicon::load(lexicon)?, Weights::load(model)?))
+        Ok(Self::new(
+            CueLexicon::load(lexicon)?,
+            RoleTagger::load(model)?,
+        ))
     }
 
-    pub fn new(lexicon: CueLexicon, weights: Weights) -> Self {
+    pub fn new(lexicon: CueLexicon, weights: RoleTagger) -> Self {
         Attributor {
             lexicon,
             weights,

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use stancegraph_core::{Document, Span};
 use stancegraph_linear::{
-    load_model, save_model, Fnv, FormatError, Header, LinearError, Reader, Shuffler, Writer,
+    load_model, save_model, Fnv, FormatError, Header, LinearError, Reader, Shuffler, Trainer,
+    Writer,
 };
 
 use crate::lexicon::{normalise, CueLexicon};
@@ -348,17 +349,22 @@ pub fn extract(
 
 /// The role tagger: `buckets × TAGS` emission weights over hashed feature buckets plus a
 /// transition matrix, decoded with Viterbi. (Feature hashing into a fixed table makes a
-/// lookup one multiply, so it does not use `stancegraph_linear::Weights`.)
+/// lookup one multiply, so it scores from a dense table, not `stancegraph_linear::Weights`;
+/// it trains on the linear crate's dense [`Trainer`] layout.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleTagger {
     pub buckets: u32,
     pub emission: Vec<f32>,
-    /// `transition[prev * (TAGS + 1) + tag]`, with row `TAGS` for the start.
+    /// `transition[prev * TAGS + tag]`, with row `TAGS` for the start.
     pub transition: Vec<f32>,
 }
 
-/// The former name of [`RoleTagger`], still used by the crate root.
-pub type Weights = RoleTagger;
+/// The weights a decoder reads: the tagger's, or a trainer's current ones.
+#[derive(Clone, Copy)]
+struct Tables<'a> {
+    emission: &'a [f32],
+    transition: &'a [f32],
+}
 
 impl RoleTagger {
     /// A tagger with every weight 0.
@@ -370,15 +376,10 @@ impl RoleTagger {
         }
     }
 
-    fn score(&self, slots: &[u32], out: &mut [f32; TAGS]) {
-        *out = [0.0; TAGS];
-        for &slot in slots {
-            let base = slot as usize * TAGS;
-            if let Some(row) = self.emission.get(base..base + TAGS) {
-                for (o, w) in out.iter_mut().zip(row) {
-                    *o += *w;
-                }
-            }
+    fn tables(&self) -> Tables<'_> {
+        Tables {
+            emission: &self.emission,
+            transition: &self.transition,
         }
     }
 
@@ -397,13 +398,82 @@ impl RoleTagger {
     }
 
     /// Decodes tokens `from..to` only (training segments).
-    #[allow(clippy::needless_range_loop)] // Viterbi over parallel score arrays
     pub fn decode_range(
         &self,
         features: &Features,
         from: usize,
         to: usize,
     ) -> (Vec<usize>, Vec<f32>) {
+        self.tables().decode_range(features, from, to)
+    }
+
+    /// Writes the model file: buckets, transitions, then the non-zero emission weights as
+    /// (index, value) pairs.
+    pub fn save(&self, path: &Path) -> Result<(), QuotesError> {
+        save_model(path, &HEADER, |out| self.encode(out)).map_err(|e| model_error(path, e))
+    }
+
+    fn encode(&self, out: &mut Writer) {
+        out.u32(self.buckets);
+        for w in &self.transition {
+            out.f32(*w);
+        }
+        let nonzero: Vec<(u32, f32)> = self
+            .emission
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| **w != 0.0)
+            .map(|(i, w)| (i as u32, *w))
+            .collect();
+        out.u64(nonzero.len() as u64);
+        for (i, w) in nonzero {
+            out.u32(i);
+            out.f32(w);
+        }
+    }
+
+    /// Reads a model file (from disk, else from the embedded models).
+    pub fn load(path: &Path) -> Result<Self, QuotesError> {
+        load_model(path, &HEADER, RoleTagger::read).map_err(|e| model_error(path, e))
+    }
+
+    fn read(input: &mut Reader) -> Result<Self, FormatError> {
+        let buckets = input.u32()?;
+        if buckets == 0 || buckets > 1 << 24 {
+            return Err(input.invalid(format!("implausible bucket count {buckets}")));
+        }
+        let mut model = RoleTagger::zero(buckets);
+        for w in model.transition.iter_mut() {
+            *w = input.f32()?;
+        }
+        let count = input.u64()?;
+        for _ in 0..input.count(count, 8)? {
+            let index = input.u32()? as usize;
+            let value = input.f32()?;
+            let slot = model.emission.get_mut(index);
+            *slot.ok_or_else(|| input.invalid(format!("weight index {index} out of range")))? =
+                value;
+        }
+        Ok(model)
+    }
+}
+
+impl Tables<'_> {
+    fn score(self, slots: &[u32], out: &mut [f32; TAGS]) {
+        *out = [0.0; TAGS];
+        for &slot in slots {
+            let base = slot as usize * TAGS;
+            if let Some(row) = self.emission.get(base..base + TAGS) {
+                for (o, w) in out.iter_mut().zip(row) {
+                    *o += *w;
+                }
+            }
+        }
+    }
+
+    /// Viterbi over tokens `from..to`.
+    #[allow(clippy::needless_range_loop)] // Viterbi over parallel score arrays
+    fn decode_range(self, features: &Features, from: usize, to: usize) -> (Vec<usize>, Vec<f32>) {
         let n = to.saturating_sub(from);
         let mut back = vec![[0u8; TAGS]; n];
         let mut emissions = vec![[0f32; TAGS]; n];
@@ -467,56 +537,6 @@ impl RoleTagger {
             .collect();
         (tags, margins)
     }
-
-    /// Writes the model file: buckets, transitions, then the non-zero emission weights as
-    /// (index, value) pairs.
-    pub fn save(&self, path: &Path) -> Result<(), QuotesError> {
-        save_model(path, &HEADER, |out| self.encode(out)).map_err(|e| model_error(path, e))
-    }
-
-    fn encode(&self, out: &mut Writer) {
-        out.u32(self.buckets);
-        for w in &self.transition {
-            out.f32(*w);
-        }
-        let nonzero: Vec<(u32, f32)> = self
-            .emission
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| **w != 0.0)
-            .map(|(i, w)| (i as u32, *w))
-            .collect();
-        out.u64(nonzero.len() as u64);
-        for (i, w) in nonzero {
-            out.u32(i);
-            out.f32(w);
-        }
-    }
-
-    /// Reads a model file (from disk, else from the embedded models).
-    pub fn load(path: &Path) -> Result<Self, QuotesError> {
-        load_model(path, &HEADER, RoleTagger::read).map_err(|e| model_error(path, e))
-    }
-
-    fn read(input: &mut Reader) -> Result<Self, FormatError> {
-        let buckets = input.u32()?;
-        if buckets == 0 || buckets > 1 << 24 {
-            return Err(input.invalid(format!("implausible bucket count {buckets}")));
-        }
-        let mut model = RoleTagger::zero(buckets);
-        for w in model.transition.iter_mut() {
-            *w = input.f32()?;
-        }
-        let count = input.u64()?;
-        for _ in 0..input.count(count, 8)? {
-            let index = input.u32()? as usize;
-            let value = input.f32()?;
-            let slot = model.emission.get_mut(index);
-            *slot.ok_or_else(|| input.invalid(format!("weight index {index} out of range")))? =
-                value;
-        }
-        Ok(model)
-    }
 }
 
 /// The crate's error for a model file (its message names the file once).
@@ -548,16 +568,19 @@ pub fn gold_tags(doc: &Document, spans: &[(usize, Span)]) -> Vec<usize> {
 /// A document's features, gold tags and training segments (token ranges).
 pub type TrainingSequence = (Features, Vec<usize>, Vec<(usize, usize)>);
 
-/// Averaged structured perceptron training over prepared documents.
+/// Averaged structured perceptron training over prepared documents, on the linear crate's
+/// [`Trainer`] with a dense table: rows `0..buckets` hold the emission weights, rows
+/// `buckets + prev` the transitions out of tag `prev` (`prev = TAGS`: the start).
 pub fn train(
     data: &[TrainingSequence],
     buckets: u32,
     epochs: usize,
     mut progress: impl FnMut(usize, usize),
 ) -> RoleTagger {
-    let mut weights = RoleTagger::zero(buckets);
-    let mut totals = RoleTagger::zero(buckets);
-    let mut clock: f32 = 1.0;
+    let emission_keys = u64::from(buckets);
+    let mut trainer = Trainer::dense(buckets as usize + TAGS + 1, TAGS);
+    // The clock starts at 1, as in the trainer these models were first made with.
+    trainer.tick();
     let mut order: Vec<(usize, usize)> = data
         .iter()
         .enumerate()
@@ -571,7 +594,12 @@ pub fn train(
         for &(d, k) in &order {
             let (features, all_gold, segments) = &data[d];
             let (from, to) = segments[k];
-            let (predicted, _) = weights.decode_range(features, from, to);
+            let (emission, transition) = trainer.table().split_at(buckets as usize * TAGS);
+            let tables = Tables {
+                emission,
+                transition,
+            };
+            let (predicted, _) = tables.decode_range(features, from, to);
             let gold = &all_gold[from..to];
             for i in 0..gold.len() {
                 let (g, p) = (gold[i], predicted[i]);
@@ -580,31 +608,26 @@ pub fn train(
                 if g != p {
                     errors += 1;
                     for &slot in features.token(from + i) {
-                        let base = slot as usize * TAGS;
-                        weights.emission[base + g] += 1.0;
-                        weights.emission[base + p] -= 1.0;
-                        totals.emission[base + g] += clock;
-                        totals.emission[base + p] -= clock;
+                        trainer.add(u64::from(slot), g, 1.0);
+                        trainer.add(u64::from(slot), p, -1.0);
                     }
                 }
                 if g != p || gp != pp {
-                    weights.transition[gp * TAGS + g] += 1.0;
-                    weights.transition[pp * TAGS + p] -= 1.0;
-                    totals.transition[gp * TAGS + g] += clock;
-                    totals.transition[pp * TAGS + p] -= clock;
+                    trainer.add(emission_keys + gp as u64, g, 1.0);
+                    trainer.add(emission_keys + pp as u64, p, -1.0);
                 }
             }
-            clock += 1.0;
+            trainer.tick();
         }
         progress(epoch, errors);
     }
-    for (w, t) in weights.emission.iter_mut().zip(&totals.emission) {
-        *w -= t / clock;
+    let mut emission = trainer.average_table();
+    let transition = emission.split_off(buckets as usize * TAGS);
+    RoleTagger {
+        buckets,
+        emission,
+        transition,
     }
-    for (w, t) in weights.transition.iter_mut().zip(&totals.transition) {
-        *w -= t / clock;
-    }
-    weights
 }
 
 /// Splits a document into training segments at paragraph breaks that no gold span
@@ -652,6 +675,106 @@ mod tests {
         let message = RoleTagger::load(&path).unwrap_err().to_string();
         assert!(message.contains("not a quote tagger model"), "{message}");
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// The former trainer, eager averaging in f32 ("w - totals / clock"), kept here as the
+    /// reference the linear crate's trainer must agree with.
+    fn eager_train(data: &[TrainingSequence], buckets: u32, epochs: usize) -> RoleTagger {
+        let mut weights = RoleTagger::zero(buckets);
+        let mut totals = RoleTagger::zero(buckets);
+        let mut clock: f32 = 1.0;
+        let mut order: Vec<(usize, usize)> = data
+            .iter()
+            .enumerate()
+            .flat_map(|(d, (_, _, segments))| (0..segments.len()).map(move |k| (d, k)))
+            .collect();
+        let mut shuffler = Shuffler::with_state(0x2545_f491_4f6c_dd1d);
+        for _ in 0..epochs {
+            shuffler.shuffle(&mut order);
+            for &(d, k) in &order {
+                let (features, all_gold, segments) = &data[d];
+                let (from, to) = segments[k];
+                let (predicted, _) = weights.decode_range(features, from, to);
+                let gold = &all_gold[from..to];
+                for i in 0..gold.len() {
+                    let (g, p) = (gold[i], predicted[i]);
+                    let gp = if i == 0 { TAGS } else { gold[i - 1] };
+                    let pp = if i == 0 { TAGS } else { predicted[i - 1] };
+                    if g != p {
+                        for &slot in features.token(from + i) {
+                            let base = slot as usize * TAGS;
+                            weights.emission[base + g] += 1.0;
+                            weights.emission[base + p] -= 1.0;
+                            totals.emission[base + g] += clock;
+                            totals.emission[base + p] -= clock;
+                        }
+                    }
+                    if g != p || gp != pp {
+                        weights.transition[gp * TAGS + g] += 1.0;
+                        weights.transition[pp * TAGS + p] -= 1.0;
+                        totals.transition[gp * TAGS + g] += clock;
+                        totals.transition[pp * TAGS + p] -= clock;
+                    }
+                }
+                clock += 1.0;
+            }
+        }
+        for (w, t) in weights.emission.iter_mut().zip(&totals.emission) {
+            *w -= t / clock;
+        }
+        for (w, t) in weights.transition.iter_mut().zip(&totals.transition) {
+            *w -= t / clock;
+        }
+        weights
+    }
+
+    #[test]
+    fn training_on_the_linear_trainer_matches_the_eager_average() {
+        // Two documents of random features; gold tags a valid BIO sequence where a cue
+        // feature (slot 1) marks the cue and slot 2 the content after it.
+        let buckets = 64;
+        let mut random = Shuffler::new(11);
+        let data: Vec<TrainingSequence> = (0..2)
+            .map(|_| {
+                let (mut slots, mut offsets, mut gold) = (Vec::new(), Vec::new(), Vec::new());
+                for i in 0..60 {
+                    offsets.push(slots.len());
+                    let tag = match i % 10 {
+                        3 => 3,     // B-cue
+                        4 => 5,     // B-content
+                        5 | 6 => 6, // I-content
+                        _ => O,
+                    };
+                    slots.push(match tag {
+                        3 => 1,
+                        5 | 6 => 2,
+                        _ => 3,
+                    });
+                    for _ in 0..3 {
+                        slots.push((random.next_u64() % u64::from(buckets)) as u32);
+                    }
+                    gold.push(tag);
+                }
+                offsets.push(slots.len());
+                let segments = vec![(0, 20), (20, 45), (45, 60)];
+                (Features { slots, offsets }, gold, segments)
+            })
+            .collect();
+        let mut errors = Vec::new();
+        let trained = train(&data, buckets, 4, |_, e| errors.push(e));
+        let reference = eager_train(&data, buckets, 4);
+        assert!(errors[0] > 0, "{errors:?}");
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
+        assert!(trained.emission.iter().any(|w| *w != 0.0));
+        for (a, b) in trained.emission.iter().zip(&reference.emission) {
+            assert!(close(*a, *b), "{a} vs {b}");
+        }
+        for (a, b) in trained.transition.iter().zip(&reference.transition) {
+            assert!(close(*a, *b), "{a} vs {b}");
+        }
+        // Decoding with the trained tagger finds the gold tags of the training data.
+        let (features, gold, _) = &data[0];
+        assert_eq!(&trained.decode_range(features, 0, 60).0, gold);
     }
 
     #[test]

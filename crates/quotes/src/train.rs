@@ -7,7 +7,7 @@ use stancegraph_core::{Document, Metadata};
 
 use crate::polnear::{read_split, GoldAttribution};
 use crate::score::Scorer;
-use crate::tagger::{self, Weights};
+use crate::tagger::{self, RoleTagger};
 use crate::{Attributor, CueLexicon, QuotesError};
 
 /// A PolNeAR article turned into a document with layers, plus its gold attributions.
@@ -84,7 +84,7 @@ pub fn train(
             (features, gold, segments)
         })
         .collect();
-    let weights: Weights = tagger::train(&data, options.buckets, options.epochs, progress);
+    let weights: RoleTagger = tagger::train(&data, options.buckets, options.epochs, progress);
     Attributor::new(lexicon, weights)
 }
 
