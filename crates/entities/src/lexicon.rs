@@ -3,8 +3,6 @@
 //! the tagger as features and let resolution map aliases ("US", "Beijing", "Chinese") to
 //! canonical actors.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::features::{FastMap, FastSet};
 
 /// Gazetteer categories, as bits so one phrase can be several things ("Georgia").
@@ -92,14 +90,15 @@ pub struct Lexicon {
     /// Lower-cased first tokens of phrases, to skip most lookups.
     first_tokens: FastSet<String>,
     max_tokens: usize,
-    /// The word lists of the resolution rules (lower-cased).
-    capitals: HashMap<String, String>,
-    acting_verbs: HashSet<String>,
-    government_nouns: HashSet<String>,
-    departments: HashSet<String>,
-    pronouns: HashMap<String, Pronoun>,
-    title_modifiers: HashSet<String>,
-    description_modifiers: HashSet<String>,
+    /// The word lists of the resolution rules (lower-cased; FNV-hashed like the phrases:
+    /// resolution asks several of them about every token of a document).
+    capitals: FastMap<String, String>,
+    acting_verbs: FastSet<String>,
+    government_nouns: FastSet<String>,
+    departments: FastSet<String>,
+    pronouns: FastMap<String, Pronoun>,
+    title_modifiers: FastSet<String>,
+    description_modifiers: FastSet<String>,
 }
 
 /// Splits a lexicon phrase into tokens the way news tokenizers do ("People's" → "People 's").
@@ -194,7 +193,7 @@ impl Lexicon {
     }
 
     fn read_rule_words(&mut self) {
-        let words = |source: &str| lines(source).map(str::to_string).collect::<HashSet<_>>();
+        let words = |source: &str| lines(source).map(str::to_string).collect::<FastSet<_>>();
         let pairs = |source| lines(source).filter_map(|l| l.split_once('|'));
         self.capitals = pairs(CAPITALS)
             .map(|(capital, country)| (capital.trim().to_string(), country.trim().to_string()))

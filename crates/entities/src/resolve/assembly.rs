@@ -2,7 +2,7 @@
 //! confidence and gender (honorifics, first names, pronouns), and the mention, entity and
 //! relation layers written back.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use stancegraph_core::{
     ActorRef, Entity, EntityType, Gender, GenderCall, Mention, MentionKind, Relation, Sign, Target,
@@ -20,7 +20,7 @@ impl<'r, 'd> State<'r, 'd> {
                 continue;
             };
             let before = work.tokens.start.checked_sub(1).map(|b| self.word(b));
-            let first = work.words.first().cloned();
+            let first = work.words.first().map(String::as_str);
             if let Some(gender) = [before, first]
                 .iter()
                 .flatten()
@@ -110,17 +110,22 @@ impl<'r, 'd> State<'r, 'd> {
             }
         }
         let genders = self.gender_calls(&mentions_of);
-        let ids: HashMap<usize, String> = order
-            .iter()
-            .enumerate()
-            .map(|(n, &e)| (e, format!("E{}", n + 1)))
-            .collect();
+        // Entity index -> "E1", "E2", … (None for an entity no mention kept).
+        let mut ids: Vec<Option<String>> = vec![None; self.entities.len()];
+        for (n, &e) in order.iter().enumerate() {
+            if let Some(slot) = ids.get_mut(e) {
+                *slot = Some(format!("E{}", n + 1));
+            }
+        }
+        let id_of = |e: usize| ids.get(e).and_then(Option::as_ref);
         let mut entities = Vec::new();
         for &e in &order {
             let Some(work) = self.entities.get(e) else {
                 continue;
             };
             let mut aliases: Vec<String> = Vec::new();
+            // What `aliases` holds, for a lookup per mention instead of a scan.
+            let mut known: HashSet<String> = HashSet::new();
             let mut confidence = 0.0f32;
             for m in mentions_of.get(e).map(Vec::as_slice).unwrap_or(&[]) {
                 confidence = confidence.max(m.confidence.min(1.0));
@@ -132,12 +137,13 @@ impl<'r, 'd> State<'r, 'd> {
                 } else {
                     normalise(self.doc.slice(m.span))
                 };
-                if text != work.canonical && !aliases.contains(&text) {
+                if text != work.canonical && !known.contains(&text) {
+                    known.insert(text.clone());
                     aliases.push(text);
                 }
             }
             entities.push(Entity {
-                id: ids.get(&e).cloned().unwrap_or_default(),
+                id: id_of(e).cloned().unwrap_or_default(),
                 canonical: work.canonical.clone(),
                 entity_type: work.entity_type,
                 aliases,
@@ -172,7 +178,7 @@ impl<'r, 'd> State<'r, 'd> {
                     },
                 ),
                 kind: w.kind,
-                entity: w.entity.and_then(|e| ids.get(&e).cloned()),
+                entity: w.entity.and_then(id_of).cloned(),
                 resolution: w.entity.map(|_| w.resolution.to_string()),
                 resolution_confidence: w.entity.map(|_| w.resolution_confidence),
                 stage: w.stage.clone(),
@@ -189,10 +195,10 @@ impl<'r, 'd> State<'r, 'd> {
                     class: r.class,
                     kind: r.kind.to_string(),
                     source: ActorRef::Entity {
-                        id: ids.get(&r.source)?.clone(),
+                        id: id_of(r.source)?.clone(),
                     },
                     target: Target::Actor {
-                        id: ids.get(&r.target)?.clone(),
+                        id: id_of(r.target)?.clone(),
                     },
                     sign: Sign::Neutral,
                     attributes: r.attributes.clone(),

@@ -17,16 +17,16 @@ impl<'r, 'd> State<'r, 'd> {
     /// the latest person holding a matching role.
     pub(super) fn nominal_mentions(&mut self) {
         let mut found = Vec::new();
-        for i in 0..self.tokens().len() {
+        for i in 0..self.table.len() {
             if self.lower(i) != "the" {
                 continue;
             }
             let mut end = i + 1;
-            while end < self.tokens().len() && end - i <= 4 && self.same_sentence(end, i) {
+            while end < self.table.len() && end - i <= 4 && self.same_sentence(end, i) {
                 let lower = self.lower(end);
-                if self.lexicon().categories(&lower) & category::TITLE == 0
-                    && !self.lexicon().is_department(&lower)
-                    && !self.lexicon().is_description_modifier(&lower)
+                if self.lexicon().categories(lower) & category::TITLE == 0
+                    && !self.lexicon().is_department(lower)
+                    && !self.lexicon().is_description_modifier(lower)
                 {
                     break;
                 }
@@ -85,7 +85,7 @@ impl<'r, 'd> State<'r, 'd> {
                 Some((count, at))
             };
             let candidate = holders
-                .get(&head)
+                .get(head)
                 .map(Vec::as_slice)
                 .unwrap_or(&[])
                 .iter()
@@ -120,16 +120,18 @@ impl<'r, 'd> State<'r, 'd> {
         // Name mentions so far per entity, advanced with the pronouns (plural salience).
         let mut named_so_far: HashMap<usize, usize> = HashMap::new();
         let mut counted = 0;
-        for i in 0..self.tokens().len() {
+        for i in 0..self.table.len() {
             let lower = self.lower(i);
-            if !self.is_pronoun(&lower) || self.mention_at_token(i).is_some() {
+            if !self.is_pronoun(lower) || self.mention_at_token(i).is_some() {
                 continue;
             }
-            let span = self.tokens()[i].span;
-            let pronoun = self.lexicon().pronoun(&lower);
+            let Some(span) = self.table.span(i) else {
+                continue;
+            };
+            let pronoun = self.lexicon().pronoun(lower);
             let plural = pronoun == Some(Pronoun::Plural);
             let female = pronoun == Some(Pronoun::Female);
-            let sentence = self.tokens()[i].sentence;
+            let sentence = self.table.sentence(i).unwrap_or(0);
             let mut best: Option<(usize, f32)> = None;
             // Plural pronouns weigh every fitting candidate of the window by how often the
             // document has named it so far: in "… ISS challenging Tesla … the President
@@ -160,10 +162,7 @@ impl<'r, 'd> State<'r, 'd> {
                 else {
                     continue;
                 };
-                let token_sentence = self
-                    .tokens()
-                    .get(work.tokens.start)
-                    .map_or(0, |t| t.sentence);
+                let token_sentence = self.table.sentence(work.tokens.start).unwrap_or(0);
                 // Singular pronouns look three sentences back; plural ones, weighed by
                 // salience, look further.
                 if sentence.saturating_sub(token_sentence) > if plural { 8 } else { 3 } {
@@ -208,9 +207,7 @@ impl<'r, 'd> State<'r, 'd> {
             // people joined by "and" in its own sentence refers to them together, which
             // no single entity stands for.
             let joined_people = plural && {
-                let in_sentence = |w: &&Work| {
-                    self.tokens().get(w.tokens.start).map(|t| t.sentence) == Some(sentence)
-                };
+                let in_sentence = |w: &&Work| self.table.sentence(w.tokens.start) == Some(sentence);
                 let mut people: Vec<&Work> = earlier
                     .iter()
                     .rev()

@@ -52,9 +52,9 @@ impl<'r, 'd> State<'r, 'd> {
     pub(super) fn government_mentions(&mut self) {
         // (tokens, country if explicit, leader if named)
         let mut found: Vec<(std::ops::Range<usize>, Option<String>, Option<usize>)> = Vec::new();
-        for i in 0..self.tokens().len() {
+        for i in 0..self.table.len() {
             let lower = self.lower(i);
-            if !self.lexicon().is_government_noun(&lower) {
+            if !self.lexicon().is_government_noun(lower) {
                 continue;
             }
             let executive = lower == "administration" || lower == "government";
@@ -82,7 +82,7 @@ impl<'r, 'd> State<'r, 'd> {
                 }
             } else if let Some(b) = before {
                 let word = self.word(b);
-                if let Some(c) = self.country_of_word(&word) {
+                if let Some(c) = self.country_of_word(word) {
                     start = b;
                     country = Some(c);
                 } else if !(self.lower(b) == "the" && executive) {

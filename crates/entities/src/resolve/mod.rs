@@ -20,6 +20,7 @@ mod roles;
 mod test_support;
 #[cfg(test)]
 mod tests;
+mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,6 +28,7 @@ use stancegraph_core::{Document, EntityType, MentionKind, RelationClass, Role, S
 
 use crate::lexicon::Lexicon;
 use crate::stage::ResolveConfig;
+use tokens::{normalise, TokenTable};
 
 /// Registered name of the resolution stage.
 pub const RESOLVE_STAGE: &str = "entities.resolve";
@@ -64,10 +66,6 @@ struct EntityWork {
     /// Country this entity is the government of.
     government_of: Option<String>,
     last_mention: usize,
-}
-
-fn normalise(word: &str) -> String {
-    word.replace(['’', '‘'], "'").replace(['“', '”'], "\"")
 }
 
 fn is_possessive(word: &str) -> bool {
@@ -110,9 +108,11 @@ impl Resolver {
     /// Replaces `doc.entities`, links `doc.mentions` to them (adding nominal, government and
     /// pronoun mentions), and adds `reports_to` / `head_of` relations it reads from roles.
     pub fn resolve(&self, doc: &mut Document) {
+        let table = TokenTable::new(doc);
         let mut state = State {
             resolver: self,
             doc,
+            table: &table,
             mentions: Vec::new(),
             entities: Vec::new(),
             relations: Vec::new(),
@@ -159,6 +159,8 @@ struct PendingRelation {
 struct State<'r, 'd> {
     resolver: &'r Resolver,
     doc: &'d Document,
+    /// The document's tokens as resolution reads them (words, lower-case forms, spans).
+    table: &'d TokenTable,
     mentions: Vec<Work>,
     entities: Vec<EntityWork>,
     relations: Vec<PendingRelation>,
@@ -191,37 +193,27 @@ impl<'r, 'd> State<'r, 'd> {
         &self.doc.tokens
     }
 
-    fn word(&self, i: usize) -> String {
-        self.tokens()
-            .get(i)
-            .map(|t| normalise(self.doc.slice(t.span)))
-            .unwrap_or_default()
+    /// Token `i`'s word, curly quotes made straight ("" past the end).
+    fn word(&self, i: usize) -> &'d str {
+        self.table.word(i)
     }
 
-    fn lower(&self, i: usize) -> String {
-        self.word(i).to_lowercase()
+    /// Token `i`'s word lower-cased ("" past the end).
+    fn lower(&self, i: usize) -> &'d str {
+        self.table.lower(i)
     }
 
     fn same_sentence(&self, a: usize, b: usize) -> bool {
-        match (self.tokens().get(a), self.tokens().get(b)) {
-            (Some(x), Some(y)) => x.sentence == y.sentence,
+        match (self.table.sentence(a), self.table.sentence(b)) {
+            (Some(x), Some(y)) => x == y,
             _ => false,
         }
     }
 
-    /// Token range covered by a byte span.
-    fn token_range(&self, span: Span) -> std::ops::Range<usize> {
-        let tokens = self.tokens();
-        let start = tokens.partition_point(|t| t.span.end <= span.start);
-        let end = tokens.partition_point(|t| t.span.start < span.end);
-        start..end.max(start)
-    }
-
     fn span_of(&self, range: std::ops::Range<usize>) -> Option<Span> {
-        let tokens = self.tokens();
-        let first = tokens.get(range.start)?;
-        let last = tokens.get(range.end.checked_sub(1)?)?;
-        Some(Span::new(first.span.start, last.span.end))
+        let first = self.table.span(range.start)?;
+        let last = self.table.span(range.end.checked_sub(1)?)?;
+        Some(Span::new(first.start, last.end))
     }
 
     fn work(
@@ -235,7 +227,7 @@ impl<'r, 'd> State<'r, 'd> {
         let span = self.span_of(range.clone())?;
         Some(Work {
             span,
-            words: range.clone().map(|i| self.word(i)).collect(),
+            words: range.clone().map(|i| self.word(i).to_string()).collect(),
             tokens: range,
             entity_type,
             kind,

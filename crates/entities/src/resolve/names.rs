@@ -2,7 +2,7 @@
 //! hyphenated names, "US-China"), then grouped by gazetteer canonical names, capitals acting
 //! as their governments (metonymy), full names, surnames and given names, and acronyms.
 
-use stancegraph_core::{EntityType, Mention, MentionKind, Span};
+use stancegraph_core::{Document, EntityType, MentionKind, Span};
 
 use super::{is_possessive, is_timeless, State, Work};
 use crate::lexicon::{category, phrase_tokens};
@@ -12,35 +12,34 @@ impl<'r, 'd> State<'r, 'd> {
     /// pronouns dropped, "US-China" split into two countries.
     pub(super) fn collect_name_mentions(&mut self) {
         let mut works = Vec::new();
-        let existing: Vec<Mention> = self
-            .doc
+        let doc: &'d Document = self.doc;
+        let mut hint = 0;
+        for mention in doc
             .mentions
             .iter()
             .filter(|m| m.kind == MentionKind::Name && !is_timeless(m.entity_type))
-            .cloned()
-            .collect();
-        for mention in &existing {
-            let mut range = self.token_range(mention.span);
-            while range.len() > 1 && is_possessive(&self.word(range.end - 1)) {
+        {
+            let mut range = self.table.range(mention.span, &mut hint);
+            while range.len() > 1 && is_possessive(self.word(range.end - 1)) {
                 range.end -= 1;
             }
             if mention.entity_type == EntityType::Per {
                 // "President Donald Trump" tagged whole: the title is a role, not the name.
                 while range.len() > 1 {
                     let lower = self.lower(range.start);
-                    let title = self.lexicon().categories(&lower) & category::TITLE != 0
+                    let title = self.lexicon().categories(lower) & category::TITLE != 0
                         || matches!(
-                            lower.as_str(),
+                            lower,
                             "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."
                         )
-                        || self.lexicon().categories(&lower) & category::DEMONYM != 0;
+                        || self.lexicon().categories(lower) & category::DEMONYM != 0;
                     if title {
                         range.start += 1;
                     } else {
                         break;
                     }
                 }
-                if range.len() == 1 && self.is_pronoun(&self.lower(range.start)) {
+                if range.len() == 1 && self.is_pronoun(self.lower(range.start)) {
                     continue;
                 }
             }
@@ -66,7 +65,13 @@ impl<'r, 'd> State<'r, 'd> {
         // are dropped in one pass afterwards, not one pass per token).
         let mut split_tokens: Vec<Span> = Vec::new();
         let mut splits = Vec::new();
-        for (i, token) in self.tokens().iter().enumerate() {
+        let tokens = self.tokens();
+        for (i, token) in self
+            .table
+            .hyphenated()
+            .iter()
+            .filter_map(|&i| tokens.get(i).map(|t| (i, t)))
+        {
             let text = self.doc.slice(token.span);
             let Some((left, right)) = text.split_once('-') else {
                 continue;
@@ -114,8 +119,8 @@ impl<'r, 'd> State<'r, 'd> {
 
     /// True when token `a` ends exactly where token `b` starts.
     pub(super) fn touching(&self, a: usize, b: usize) -> bool {
-        match (self.tokens().get(a), self.tokens().get(b)) {
-            (Some(x), Some(y)) => x.span.end == y.span.start,
+        match (self.table.span(a), self.table.span(b)) {
+            (Some(x), Some(y)) => x.end == y.start,
             _ => false,
         }
     }
@@ -125,7 +130,7 @@ impl<'r, 'd> State<'r, 'd> {
     pub(super) fn join_hyphens(&self, mut range: std::ops::Range<usize>) -> std::ops::Range<usize> {
         let wordy = |i: usize| {
             let word = self.word(i);
-            self.lexicon().lookup(&word, category::COUNTRY).is_none()
+            self.lexicon().lookup(word, category::COUNTRY).is_none()
                 && word.chars().next().is_some_and(char::is_alphanumeric)
         };
         while self.word(range.end) == "-"
@@ -161,8 +166,8 @@ impl<'r, 'd> State<'r, 'd> {
                     glue = true;
                     continue;
                 }
-                Some(last) if glue => last.push_str(&word),
-                _ => words.push(word),
+                Some(last) if glue => last.push_str(word),
+                _ => words.push(word.to_string()),
             }
             glue = false;
         }
@@ -181,7 +186,7 @@ impl<'r, 'd> State<'r, 'd> {
             return true;
         }
         let next = self.word(work.tokens.end);
-        if is_possessive(&next) {
+        if is_possessive(next) {
             return true;
         }
         match tokens.get(work.tokens.end).and_then(|t| t.xpos.as_deref()) {

@@ -17,8 +17,7 @@ impl<'r, 'd> State<'r, 'd> {
         range: std::ops::Range<usize>,
         earliest: bool,
     ) -> Option<std::ops::Range<usize>> {
-        let lowers: Vec<String> = range.clone().map(|i| self.lower(i)).collect();
-        let refs: Vec<&str> = lowers.iter().map(String::as_str).collect();
+        let refs: Vec<&str> = range.clone().map(|i| self.lower(i)).collect();
         let mut matches = Vec::new();
         self.lexicon().matches(&refs, &mut matches);
         matches
@@ -118,7 +117,7 @@ impl<'r, 'd> State<'r, 'd> {
             });
             let title_word = self.lexicon().categories(&lower) & category::TITLE != 0
                 || self.lexicon().is_title_modifier(&lower);
-            if in_person || is_possessive(&word) || !(capitalised(&word) || title_word) {
+            if in_person || is_possessive(word) || !(capitalised(word) || title_word) {
                 break;
             }
             start -= 1;
@@ -135,7 +134,7 @@ impl<'r, 'd> State<'r, 'd> {
         let mut country = None;
         for i in start..title.start {
             let word = self.word(i);
-            match self.country_of_word(&word) {
+            match self.country_of_word(word) {
                 Some(c) if country.is_none() && i == start => country = Some(c),
                 _ => {
                     title_start = title_start.min(i);
@@ -145,11 +144,11 @@ impl<'r, 'd> State<'r, 'd> {
         let title_text = self.text_of(title_start..title.end);
         let first_title_word = self.lower(title_start);
         let organisation =
-            if self.lexicon().is_department(&first_title_word) && title.end - title_start > 1 {
+            if self.lexicon().is_department(first_title_word) && title.end - title_start > 1 {
                 let department = self.word(title_start);
                 Some(match start < title_start && country.is_some() {
                     true => format!("{} {}", self.text_of(start..title_start), department),
-                    false => department,
+                    false => department.to_string(),
                 })
             } else {
                 None
@@ -172,9 +171,9 @@ impl<'r, 'd> State<'r, 'd> {
             return None;
         }
         let mut end = comma + 1;
-        while self.tokens().get(end).is_some() && self.same_sentence(end, comma) {
+        while end < self.table.len() && self.same_sentence(end, comma) {
             let word = self.word(end);
-            if matches!(word.as_str(), "," | "." | ";" | ":" | "\"" | "(" | ")") {
+            if matches!(word, "," | "." | ";" | ":" | "\"" | "(" | ")") {
                 break;
             }
             end += 1;
@@ -183,7 +182,7 @@ impl<'r, 'd> State<'r, 'd> {
             return None;
         }
         let mut first = comma + 1;
-        while matches!(self.lower(first).as_str(), "the" | "a" | "an") {
+        while matches!(self.lower(first), "the" | "a" | "an") {
             first += 1;
         }
         let title = self.title_in(first..end, true)?;
@@ -196,10 +195,7 @@ impl<'r, 'd> State<'r, 'd> {
         let mut organisation = None;
         let mut country = None;
         let mut superior = None;
-        if matches!(
-            connector.as_str(),
-            "of" | "at" | "for" | "with" | "under" | "to"
-        ) {
+        if matches!(connector, "of" | "at" | "for" | "with" | "under" | "to") {
             let mut j = title.end + 1;
             if self.lower(j) == "the" {
                 j += 1;
@@ -224,7 +220,7 @@ impl<'r, 'd> State<'r, 'd> {
                 && superior.is_none()
                 && country.is_none()
                 && j < end
-                && capitalised(&self.word(j))
+                && capitalised(self.word(j))
             {
                 organisation = Some(self.text_of(j..end));
             }
