@@ -1,6 +1,11 @@
 //! Throughput of the linguistic core in tokens per second on one core: tokenize + split,
 //! POS tagging, parsing, and all three together. `cargo bench -p stancegraph-text` (uses
 //! 300 BBC News texts when ../shared/data exists, else the seed article).
+//!
+//! The `tags` group prices `Token`'s tags as heap `String`s (what `tag_document` and
+//! `parse_document` store: UPOS, XPOS and deprel) against a prototype that stores them as
+//! one-byte indices into the models' label tables (an enum or interned tag): filling them
+//! into every token of the same documents and dropping the tokens again.
 
 use std::path::PathBuf;
 
@@ -8,7 +13,7 @@ use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput,
 };
-use stancegraph_core::{Document, Metadata};
+use stancegraph_core::{Document, Metadata, Span, Token};
 use stancegraph_text::{
     default_data_dir, parse_document, tag_document, tokenize_document, Analyzer,
 };
@@ -100,6 +105,120 @@ fn bench(c: &mut Criterion) {
         tokenize_document(doc, max);
         tag_document(&analyzer.tagger, doc);
         parse_document(&analyzer.parser, doc);
+    });
+    group.finish();
+    let mut parsed = tagged;
+    for doc in &mut parsed {
+        parse_document(&analyzer.parser, doc);
+    }
+    tag_storage(c, &tokenized, &parsed, tokens);
+}
+
+/// A token whose UPOS, XPOS and deprel are indices into label tables: the prototype of
+/// enum or interned tags (everything else as in [`Token`]).
+#[derive(Clone)]
+#[allow(dead_code)] // the fields stand for the storage only
+struct InternedToken {
+    span: Span,
+    sentence: u32,
+    upos: Option<u8>,
+    xpos: Option<u8>,
+    lemma: Option<String>,
+    head: Option<u32>,
+    deprel: Option<u8>,
+}
+
+/// The labels seen in a layer, each once, and every token's index into them.
+#[derive(Default)]
+struct Labels {
+    names: Vec<String>,
+}
+
+impl Labels {
+    fn id(&mut self, label: Option<&str>) -> u8 {
+        let label = label.unwrap_or("");
+        match self.names.iter().position(|n| n == label) {
+            Some(i) => i as u8,
+            None => {
+                self.names.push(label.to_string());
+                (self.names.len() - 1) as u8
+            }
+        }
+    }
+}
+
+/// `tags/strings` against `tags/interned`: the cost that `String` tags add per token,
+/// allocation and free included (the documents' other layers are the same either way).
+fn tag_storage(c: &mut Criterion, tokenized: &[Document], parsed: &[Document], tokens: usize) {
+    let (mut upos, mut xpos, mut deprel) =
+        (Labels::default(), Labels::default(), Labels::default());
+    let ids: Vec<Vec<[u8; 3]>> = parsed
+        .iter()
+        .map(|doc| {
+            doc.tokens
+                .iter()
+                .map(|t| {
+                    [
+                        upos.id(t.upos.as_deref()),
+                        xpos.id(t.xpos.as_deref()),
+                        deprel.id(t.deprel.as_deref()),
+                    ]
+                })
+                .collect()
+        })
+        .collect();
+    let untagged: Vec<Vec<Token>> = tokenized.iter().map(|d| d.tokens.clone()).collect();
+    let interned: Vec<Vec<InternedToken>> = untagged
+        .iter()
+        .map(|tokens| {
+            tokens
+                .iter()
+                .map(|t| InternedToken {
+                    span: t.span,
+                    sentence: t.sentence,
+                    upos: None,
+                    xpos: None,
+                    lemma: None,
+                    head: None,
+                    deprel: None,
+                })
+                .collect()
+        })
+        .collect();
+    let mut group = c.benchmark_group("tags");
+    group.throughput(Throughput::Elements(tokens as u64));
+    group.sample_size(10);
+    group.bench_function("strings", |b| {
+        b.iter_batched(
+            || untagged.clone(),
+            |mut docs| {
+                for (tokens, ids) in docs.iter_mut().zip(&ids) {
+                    for (token, [u, x, d]) in tokens.iter_mut().zip(ids) {
+                        token.upos = Some(upos.names[*u as usize].to_string());
+                        token.xpos = Some(xpos.names[*x as usize].to_string());
+                        token.deprel = Some(deprel.names[*d as usize].to_string());
+                    }
+                }
+                drop(std::hint::black_box(docs));
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("interned", |b| {
+        b.iter_batched(
+            || interned.clone(),
+            |mut docs| {
+                for (tokens, ids) in docs.iter_mut().zip(&ids) {
+                    for (token, [u, x, d]) in tokens.iter_mut().zip(ids) {
+                        token.upos = Some(*u);
+                        token.xpos = Some(*x);
+                        token.deprel = Some(*d);
+                    }
+                }
+                drop(std::hint::black_box(docs));
+            },
+            BatchSize::LargeInput,
+        )
     });
     group.finish();
 }
