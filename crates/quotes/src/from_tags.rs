@@ -1,0 +1,276 @@
+//! Quotes from role tags decided by another tagger (the encoder's attribution head, read by
+//! the `quotes.encoder` stage): the post-decoding half of [`crate::Attributor::find`] (linking,
+//! speaker resolution, the rules on quoted regions and speakers), plus two rules that keep the
+//! spans such a tagger found as PolNeAR marks them, where the perceptron's linking would
+//! reshape them:
+//! - a content does not end with the comma, full stop, semicolon or bracket before its
+//!   attribution, nor start with a comma (the tagger often runs on over them);
+//! - a quoted region consolidated into one direct quote keeps the tagger's content span
+//!   when the tagger tagged one content there (the region's cue and source are still used).
+
+use stancegraph_core::{Document, Quote, QuoteKind, Span};
+
+use crate::attribution::{
+    kind_of_indexed, link, resolve_speaker_indexed, role_spans, token_span, MentionIndex,
+    OuterIndex, RoleSpan,
+};
+
+/// Role index of contents in [`RoleSpan::role`] (source 0, cue 1, content 2).
+const CONTENT: usize = 2;
+
+impl crate::Attributor {
+    /// The quotes of `doc` from role tags decided by another tagger (the `quotes.encoder`
+    /// stage): one tag per token in [`crate::tagger`]'s numbering (O, then B/I of source, cue
+    /// and content) with its margin, then the same linking, speaker resolution and rules as
+    /// [`crate::Attributor::find`], with the tagger's content spans kept (see the module
+    /// docs); the quotes are marked as made by `stage`.
+    pub fn find_with_tags(
+        &self,
+        doc: &Document,
+        tags: &[usize],
+        margins: &[f32],
+        stage: &str,
+    ) -> Vec<Quote> {
+        if doc.tokens.is_empty() || tags.len() != doc.tokens.len() {
+            return Vec::new();
+        }
+        let regions = crate::sentence_quote_regions(doc);
+        let outer_index = OuterIndex::new(&regions);
+        let mention_index = MentionIndex::new(doc);
+        let spans = trim_content_punctuation(doc, role_spans(tags, margins));
+        let mut quotes = Vec::new();
+        for linked in link(&spans) {
+            let Some(content) = token_span(doc, linked.content.first, linked.content.last) else {
+                continue;
+            };
+            let kind = kind_of_indexed(doc.text(), content, &outer_index);
+            let cue = linked
+                .cue
+                .filter(|c| {
+                    !crate::in_heading(doc, c.first)
+                        || crate::same_sentence(doc, c.first, linked.content.first)
+                })
+                .and_then(|c| token_span(doc, c.first, c.last));
+            if cue.is_none() && kind != QuoteKind::Direct {
+                continue;
+            }
+            let source_tokens = linked.source.map(|s| (s.first, s.last)).or_else(|| {
+                linked
+                    .cue
+                    .and_then(|c| crate::rules::subject_of(doc, c.first, Some(content)))
+            });
+            let source = source_tokens.and_then(|(a, b)| token_span(doc, a, b));
+            let margins: Vec<f32> = [Some(linked.content), linked.cue, linked.source]
+                .iter()
+                .flatten()
+                .map(|s| s.margin)
+                .collect();
+            let mean = margins.iter().sum::<f32>() / margins.len().max(1) as f32;
+            let mut confidence = 1.0 / (1.0 + (-mean / 4.0).exp());
+            if cue.is_none() {
+                confidence *= 0.5;
+            }
+            if confidence < self.min_confidence {
+                continue;
+            }
+            quotes.push(Quote {
+                id: String::new(),
+                content,
+                cue,
+                source,
+                speaker: resolve_speaker_indexed(doc, &mention_index, source_tokens),
+                kind,
+                class: crate::classes::classify(doc, cue, source),
+                stage: stage.to_string(),
+                confidence,
+            });
+        }
+        let tagged: Vec<Span> = quotes.iter().map(|q| q.content).collect();
+        self.add_anonymous_attributions(doc, &outer_index, &mention_index, &mut quotes);
+        crate::speakers::consolidate_regions(doc, &self.lexicon, &regions, &mut quotes, stage);
+        restore_tagged_contents(doc, &tagged, &outer_index, &mut quotes);
+        crate::drop_non_speakers(doc, &mut quotes);
+        crate::speakers::resolve_pronouns(doc, &regions, &mut quotes);
+        crate::speakers::continue_speakers(doc, &mut quotes);
+        quotes.retain(|q| self.classes.contains(&q.class));
+        quotes.sort_by_key(|q| (q.content.start, q.content.end));
+        for (i, quote) in quotes.iter_mut().enumerate() {
+            quote.id = format!("Q{}", i + 1);
+            quote.stage = stage.to_string();
+        }
+        quotes
+    }
+}
+
+/// Punctuation a content span does not start or end with, outside its quote marks
+/// ("the plan would cost more," he said → "the plan would cost more"; PolNeAR leaves such
+/// a comma, a sentence's full stop, a semicolon or an opening bracket out of the content).
+const TRIMMED_AT_END: &[&str] = &[",", ".", ";", "("];
+const TRIMMED_AT_START: &[&str] = &[","];
+
+/// The tagger's content spans without [`TRIMMED_AT_END`] / [`TRIMMED_AT_START`] tokens at
+/// their edges (a span of such tokens only is left as it is).
+fn trim_content_punctuation(doc: &Document, mut spans: Vec<RoleSpan>) -> Vec<RoleSpan> {
+    let word = |i: usize| doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
+    for span in spans.iter_mut().filter(|s| s.role == CONTENT) {
+        while span.last > span.first && TRIMMED_AT_END.contains(&word(span.last)) {
+            span.last -= 1;
+        }
+        while span.first < span.last && TRIMMED_AT_START.contains(&word(span.first)) {
+            span.first += 1;
+        }
+    }
+    spans
+}
+
+/// After [`crate::speakers::consolidate_regions`]: a direct quote made of a whole quoted
+/// region that replaced exactly one of the tagger's contents takes that content's span back
+/// (the tagger marks where PolNeAR's content starts and ends: "voter fraud “would be one
+/// hell of a way to lose.”", a quote's words without its marks); its cue and source stay.
+fn restore_tagged_contents(
+    doc: &Document,
+    tagged: &[Span],
+    outer_index: &OuterIndex,
+    quotes: &mut [Quote],
+) {
+    let kept: std::collections::HashSet<Span> = quotes.iter().map(|q| q.content).collect();
+    let replaced: Vec<Span> = tagged
+        .iter()
+        .copied()
+        .filter(|s| !kept.contains(s))
+        .collect();
+    for quote in quotes.iter_mut() {
+        if tagged.contains(&quote.content) {
+            continue;
+        }
+        let mut inside = replaced.iter().filter(|s| s.overlaps(quote.content));
+        if let (Some(&span), None) = (inside.next(), inside.next()) {
+            quote.content = span;
+            quote.kind = kind_of_indexed(doc.text(), span, outer_index);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_docs::{analysed, data_dir, token};
+    use crate::tagger::O;
+
+    // Tags in the tagger's numbering: O, then B/I of source (1, 2), cue (3, 4), content (5, 6).
+    const B_SOURCE: usize = 1;
+    const B_CUE: usize = 3;
+    const B_CONTENT: usize = 5;
+
+    /// Tags `first..=last` as one span of the role whose B tag is `begin`.
+    fn tag(tags: &mut [usize], begin: usize, first: usize, last: usize) {
+        for (i, t) in tags.iter_mut().enumerate().take(last + 1).skip(first) {
+            *t = if i == first { begin } else { begin + 1 };
+        }
+    }
+
+    fn attributor() -> Option<crate::Attributor> {
+        crate::Attributor::load(&data_dir()).ok()
+    }
+
+    fn contents(doc: &Document, quotes: &[Quote]) -> Vec<String> {
+        quotes
+            .iter()
+            .map(|q| doc.slice(q.content).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_content_ends_before_the_comma_that_leads_to_its_attribution() {
+        let text = "The plan would cost more, Lee said. Kim left early.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let lee = token(&doc, "Lee");
+        // The tagger ran the content on over the comma.
+        tag(&mut tags, B_CONTENT, 0, lee - 1);
+        tag(&mut tags, B_SOURCE, lee, lee);
+        tag(&mut tags, B_CUE, lee + 1, lee + 1);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        assert_eq!(
+            contents(&doc, &quotes),
+            vec!["The plan would cost more".to_string()]
+        );
+        assert_eq!(quotes[0].cue.map(|c| doc.slice(c)), Some("said"));
+    }
+
+    #[test]
+    fn punctuation_alone_or_inside_a_content_stays() {
+        let Some(doc) = analysed("Lee said: taxes, in short, will rise. Kim left.") else {
+            return;
+        };
+        let taxes = token(&doc, "taxes");
+        let rise = token(&doc, "rise");
+        let span = |first: usize, last: usize| RoleSpan {
+            role: CONTENT,
+            first,
+            last,
+            margin: 1.0,
+        };
+        // ", in short," keeps its inner commas; a lone "." is left alone; "rise ." loses the stop.
+        let trimmed = trim_content_punctuation(
+            &doc,
+            vec![
+                span(taxes, rise + 1),
+                span(rise + 1, rise + 1),
+                span(taxes - 1, taxes),
+            ],
+        );
+        assert_eq!(
+            trimmed,
+            vec![
+                span(taxes, rise),
+                span(rise + 1, rise + 1),
+                span(taxes - 1, taxes)
+            ]
+        );
+        assert_eq!(doc.slice(doc.tokens[taxes - 1].span), ":");
+        let cue = RoleSpan {
+            role: 1,
+            ..span(rise + 1, rise + 1)
+        };
+        assert_eq!(
+            trim_content_punctuation(&doc, vec![cue]),
+            vec![cue],
+            "cues untouched"
+        );
+    }
+
+    #[test]
+    fn a_consolidated_region_keeps_the_tagged_content() {
+        let text = "Lee said voter fraud “would be one hell of a way to lose.” Kim left.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let voter = token(&doc, "voter");
+        let lee = token(&doc, "Lee");
+        let closing = (voter..doc.tokens.len())
+            .find(|&i| doc.slice(doc.tokens[i].span) == "”")
+            .expect("closing mark");
+        tag(&mut tags, B_SOURCE, lee, lee);
+        tag(&mut tags, B_CUE, lee + 1, lee + 1);
+        tag(&mut tags, B_CONTENT, voter, closing);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        assert_eq!(
+            contents(&doc, &quotes),
+            vec!["voter fraud “would be one hell of a way to lose.”".to_string()]
+        );
+        assert_eq!(quotes[0].kind, QuoteKind::Mixed);
+        assert_eq!(quotes[0].source.map(|s| doc.slice(s)), Some("Lee"));
+    }
+}
