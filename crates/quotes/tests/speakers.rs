@@ -1,24 +1,11 @@
-//! One two- or three-sentence document per speaker rule, through the real text → entities →
-//! quotes chain (paragraphs are blocks, as ingest makes them).
-use std::path::PathBuf;
-
+//! One two- or three-sentence document per speaker rule, through the default pipeline's
+//! text and entity stages, then this crate's `Attributor` (paragraphs are body blocks, as
+//! ingest makes them).
 use stancegraph_core::{ActorRef, Block, BlockKind, CueClass, Document, Gender, Metadata, Span};
 use stancegraph_quotes::Attributor;
+use stancegraph_testkit::{annotate_until, data_dir};
 
-fn data_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"))
-}
-
-fn analyse(text: &str) -> Option<Document> {
-    let data = data_dir();
-    let (Ok(text_models), Ok(entities), Ok(attributor)) = (
-        stancegraph_text::Analyzer::load(&data),
-        stancegraph_entities::EntityAnalyzer::load(&data),
-        Attributor::load(&data),
-    ) else {
-        eprintln!("skipped: models not found under {}", data.display());
-        return None;
-    };
+fn analyse(text: &str) -> Document {
     let mut doc = Document::new(None, text.to_string(), Metadata::default());
     let mut at = 0;
     for paragraph in text.split_inclusive('\n') {
@@ -34,10 +21,12 @@ fn analyse(text: &str) -> Option<Document> {
         }
         at += paragraph.len();
     }
-    text_models.annotate(&mut doc).expect("text");
-    entities.annotate(&mut doc).expect("entities");
-    attributor.annotate(&mut doc).expect("quotes");
-    Some(doc)
+    annotate_until(&mut doc, "entities.resolve");
+    Attributor::load(&data_dir())
+        .expect("quotes model")
+        .annotate(&mut doc)
+        .expect("quotes");
+    doc
 }
 
 /// The canonical name (entity), description (anonymous) or text (unresolved) of the
@@ -67,7 +56,7 @@ fn class_of(doc: &Document, words: &str) -> Option<CueClass> {
 fn pronoun_speaker_agrees_in_gender_and_skips_names_inside_quotes() {
     let text = "Cindy Dalglish spoke to the council on Monday.\n\n\
                 “I told Doug Smith the rink is too small,” she said.\n";
-    let Some(doc) = analyse(text) else { return };
+    let doc = analyse(text);
     assert_eq!(
         speaker_of(&doc, "rink is too small").as_deref(),
         Some("Cindy Dalglish")
@@ -85,7 +74,7 @@ fn pronoun_speaker_agrees_in_gender_and_skips_names_inside_quotes() {
 #[test]
 fn cue_after_the_closing_mark() {
     let text = "Security experts studied the attack.\n\n“We believe it is the same group,” he confirmed.\n";
-    let Some(doc) = analyse(text) else { return };
+    let doc = analyse(text);
     let quote = doc
         .quotes
         .iter()
@@ -99,7 +88,7 @@ fn cue_after_the_closing_mark() {
 fn title_speaker_resolves_to_the_role_holder() {
     let text = "Mayor Doug McCallum opened the meeting on Monday.\n\n\
                 “We will build the rink this year,” the mayor told reporters.\n";
-    let Some(doc) = analyse(text) else { return };
+    let doc = analyse(text);
     assert_eq!(
         speaker_of(&doc, "build the rink").as_deref(),
         Some("Doug McCallum")
@@ -110,7 +99,7 @@ fn title_speaker_resolves_to_the_role_holder() {
 fn continuation_paragraph_keeps_the_previous_speaker() {
     let text = "“The debt is too high,” Doug McCallum said on Monday.\n\n\
                 “We have to cut the projects now.”\n";
-    let Some(doc) = analyse(text) else { return };
+    let doc = analyse(text);
     assert_eq!(
         speaker_of(&doc, "cut the projects").as_deref(),
         Some("Doug McCallum")
@@ -121,7 +110,7 @@ fn continuation_paragraph_keeps_the_previous_speaker() {
 fn multi_paragraph_quote_is_one_quote() {
     let text = "Doug McCallum said: “The debt is too high.\n\n\
                 “We have to cut the projects now.”\n";
-    let Some(doc) = analyse(text) else { return };
+    let doc = analyse(text);
     let quotes: Vec<_> = doc
         .quotes
         .iter()
@@ -138,7 +127,7 @@ fn multi_paragraph_quote_is_one_quote() {
 #[test]
 fn apposition_resolves_to_the_person() {
     let text = "“It was a great game,” said Adam Fatkin, who played in the final.\n";
-    let Some(doc) = analyse(text) else { return };
+    let doc = analyse(text);
     assert_eq!(
         speaker_of(&doc, "great game").as_deref(),
         Some("Adam Fatkin")
@@ -148,7 +137,7 @@ fn apposition_resolves_to_the_person() {
 #[test]
 fn non_speaker_subject_is_no_source() {
     let text = "Recent geopolitical cyber alliances have shown that the region is unstable.\n";
-    let Some(doc) = analyse(text) else { return };
+    let doc = analyse(text);
     assert!(doc
         .quotes
         .iter()
@@ -161,7 +150,7 @@ fn cue_classes() {
                 The minister wrote on Twitter that the budget is ready.\n\n\
                 Officials believe that voters will agree.\n\n\
                 A new study shows that prices fell.\n";
-    let Some(doc) = analyse(text) else { return };
+    let doc = analyse(text);
     assert_eq!(class_of(&doc, "taxes will rise"), Some(CueClass::Speech));
     assert_eq!(class_of(&doc, "budget is ready"), Some(CueClass::Writing));
     assert_eq!(class_of(&doc, "voters will agree"), Some(CueClass::Belief));
@@ -173,7 +162,8 @@ fn cue_classes() {
 
 #[test]
 fn pronoun_flood_and_verbless_quotes_scale_linearly() {
-    let Some(_) = analyse("x") else { return };
+    // Models loaded and pipeline built before timing.
+    analyse("x");
     let time = |text: String| {
         let start = std::time::Instant::now();
         analyse(&text);

@@ -4,7 +4,8 @@
 //!   (`data/samples/000_668776db8feb23be.txt`), the last with its lines marked body,
 //!   heading or boilerplate as ingest must mark them.
 //! - [`pipeline_until`], [`seed_until`]: the default pipeline (`configs/default.toml`),
-//!   built through the real stage registry and cut after a named stage.
+//!   built through the real stage registry and cut after a named stage;
+//!   [`annotate_until`] runs it after ingest on a test's own document.
 //! - [`SPAM_LINES`], [`HEADINGS`], [`is_in_spam_line`], [`records_on_spam_lines`]: the one
 //!   definition of which seed lines are spam and which are headings.
 //! - [`bbc_text`]: megabytes of real news from the shared BBC corpus, for scaling tests.
@@ -25,7 +26,7 @@ pub use lines::{
     SECOND_ADVERT, SPAM_LINES,
 };
 pub use pipeline::{
-    data_dir, default_pipeline, default_stages, pipeline_until, registry, seed_until,
-    DEFAULT_CONFIG,
+    annotate_until, data_dir, default_pipeline, default_stages, pipeline_until, registry,
+    seed_until, DEFAULT_CONFIG,
 };
 pub use seed::{seed_document, seed_path, seed_text, SEED_ID};

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use stancegraph_core::{BuildContext, Document, Metadata, Registry};
 use stancegraph_runner::{load_config, ConfigSource, Pipeline, PipelineConfig};
@@ -55,11 +55,19 @@ pub fn default_stages() -> Vec<String> {
         .collect()
 }
 
+/// The stage of the default pipeline that marks lines (body, heading, boilerplate).
+const INGEST_STAGE: &str = "ingest.blocks";
+
 /// The default pipeline run up to and including the stage registered as `stage` (e.g.
 /// `"entities.resolve"`), with the project's models, without time or token budgets (a
 /// slow test machine must not fail a golden test). Panics, naming the stage and the
 /// pipeline's stages, when `stage` is not in the default pipeline.
 pub fn pipeline_until(stage: &str) -> Pipeline {
+    build_until(stage, true)
+}
+
+/// [`pipeline_until`], leaving out `ingest.blocks` unless `with_ingest`.
+fn build_until(stage: &str, with_ingest: bool) -> Pipeline {
     let mut config = default_config();
     let Some(last) = config.stages.iter().position(|s| s.factory == stage) else {
         panic!(
@@ -68,6 +76,9 @@ pub fn pipeline_until(stage: &str) -> Pipeline {
         );
     };
     config.stages.truncate(last + 1);
+    if !with_ingest {
+        config.stages.retain(|s| s.factory != INGEST_STAGE);
+    }
     let context = BuildContext {
         data_dir: data_dir(),
         config_path: String::new(),
@@ -75,6 +86,25 @@ pub fn pipeline_until(stage: &str) -> Pipeline {
     Pipeline::build(&config, &registry(), &context)
         .unwrap_or_else(|e| panic!("building the default pipeline up to `{stage}`: {e}"))
         .with_budgets(None, None)
+}
+
+/// Runs the default pipeline's stages after `ingest.blocks`, up to and including `stage`,
+/// on `doc`, whose blocks the test has marked itself (its own paragraphs, all body, say).
+/// Each pipeline is built once per test binary. Panics when a stage fails.
+pub fn annotate_until(doc: &mut Document, stage: &str) {
+    static BUILT: OnceLock<Mutex<HashMap<String, Arc<Pipeline>>>> = OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    let pipeline = {
+        let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(
+            built
+                .entry(stage.to_string())
+                .or_insert_with(|| Arc::new(build_until(stage, false))),
+        )
+    };
+    pipeline.process(doc).unwrap_or_else(|failure| {
+        panic!("document `{}` failed up to `{stage}`: {failure:?}", doc.id)
+    });
 }
 
 /// The whole default pipeline, as [`pipeline_until`] builds it.
@@ -134,6 +164,22 @@ mod tests {
     #[should_panic(expected = "stage `quotes.nonexistent` is not in the default pipeline")]
     fn an_unknown_stage_names_itself() {
         pipeline_until("quotes.nonexistent");
+    }
+
+    #[test]
+    fn annotate_until_keeps_the_blocks_it_is_given() {
+        // Ingest would mark the advert boilerplate; the test's own blocks say body.
+        let mut doc = seed_document();
+        for block in &mut doc.blocks {
+            block.kind = BlockKind::Body;
+        }
+        annotate_until(&mut doc, "text.tokenize");
+        assert!(doc.blocks.iter().all(|b| b.kind == BlockKind::Body));
+        assert!(!records_on_spam_lines(&doc).is_empty());
+        assert!(
+            doc.tokens.iter().all(|t| t.upos.is_none()),
+            "ran past text.tokenize"
+        );
     }
 
     #[test]
