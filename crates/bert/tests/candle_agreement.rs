@@ -69,6 +69,7 @@ fn model_dir(base: &std::path::Path, scratch: &std::path::Path) -> PathBuf {
         warmup_steps: 1,
         clip_norm: 1.0,
         checkpoint_minutes: 60.0,
+        checkpoint_steps: None,
         case_shapes: 8,
         case_dim: 16,
         log_every: 100,

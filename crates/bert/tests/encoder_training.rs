@@ -106,6 +106,7 @@ fn options(base: &Path, checkpoints: &Path, steps: u64) -> TrainOptions {
         warmup_steps: 2,
         clip_norm: 1.0,
         checkpoint_minutes: 60.0,
+        checkpoint_steps: None,
         case_shapes: 8,
         case_dim: 16,
         log_every: 5,

@@ -16,6 +16,7 @@
 pub mod bio;
 pub mod case;
 mod error;
+pub mod sentiment;
 pub mod spec;
 pub mod windows;
 pub mod wordpiece;

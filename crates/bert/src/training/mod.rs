@@ -12,5 +12,6 @@ pub mod export;
 pub mod model;
 pub mod quantize;
 pub mod schedule;
+pub mod sentiment;
 #[cfg(feature = "torch")]
 pub mod trainer;

@@ -47,6 +47,8 @@ pub struct TrainOptions {
     pub warmup_steps: u64,
     pub clip_norm: f64,
     pub checkpoint_minutes: f64,
+    /// Also checkpoint every this many steps (e.g. once per epoch).
+    pub checkpoint_steps: Option<u64>,
     pub case_shapes: i64,
     pub case_dim: i64,
     /// Steps between progress lines.
@@ -289,6 +291,7 @@ pub fn train(
     let elapsed_before = state.elapsed_secs;
     let resumed_step = state.step;
     let mut last_checkpoint = Instant::now();
+    let mut last_checkpoint_step = state.step;
     let mut window_loss = vec![0.0f64; tasks.len()];
     let mut window_steps = 0u64;
     let mut window_pieces = 0u64;
@@ -297,8 +300,11 @@ pub fn train(
         state.elapsed_secs = elapsed_before + started.elapsed().as_secs_f64();
         let done_steps = options.max_steps.is_some_and(|m| state.step >= m);
         let done_time = max_secs.is_some_and(|m| state.elapsed_secs >= m);
-        let checkpoint_due =
-            last_checkpoint.elapsed().as_secs_f64() >= options.checkpoint_minutes * 60.0;
+        let checkpoint_due = last_checkpoint.elapsed().as_secs_f64()
+            >= options.checkpoint_minutes * 60.0
+            || options
+                .checkpoint_steps
+                .is_some_and(|n| n > 0 && state.step >= last_checkpoint_step + n);
         if done_steps || done_time || checkpoint_due {
             save_weights(&store, &last_weights)?;
             let figures = dev(&model)?;
@@ -322,6 +328,7 @@ pub fn train(
             }
             write_state(&last_state, &state)?;
             last_checkpoint = Instant::now();
+            last_checkpoint_step = state.step;
             if done_steps || done_time {
                 break;
             }

@@ -1,0 +1,216 @@
+//! `train sentiment-encoder` on the real MiniLM (feature `torch`): a few steps on a few
+//! NewsMTSC-like sentences learn them, a checkpoint per epoch, export to int8 rows, and the
+//! torch model and the candle `SentimentModel` (crates/encoder) give the same probabilities.
+//! Without .cache/models/minilm (scripts/fetch-test-models.sh) the tests skip with a notice.
+#![cfg(feature = "torch")]
+
+use std::path::{Path, PathBuf};
+
+use stancegraph_bert::training::encoder::sentiment::{
+    SentimentModel, TargetFormat, SENTIMENT_LABELS, SENTIMENT_TASK,
+};
+use stancegraph_bert::training::encoder::{EncoderSpec, WordPiece};
+use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
+use stancegraph_bert::training::sentiment::{
+    argmax, marker_log_probs, sentiment_sequences, target_windows, TargetExample,
+};
+use stancegraph_bert::training::trainer::{base_model, train, DevFigures, TaskData, TrainOptions};
+
+fn minilm() -> Option<PathBuf> {
+    let dir = std::env::var_os("STANCEGRAPH_BERT_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.cache/models"))
+        })
+        .join("minilm");
+    if dir.join("model.safetensors").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipping: no {} (run scripts/fetch-test-models.sh)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn example(sentence: &str, mention: &str, label: usize) -> TargetExample {
+    let start = sentence.find(mention).expect("mention in sentence");
+    TargetExample {
+        sentence: sentence.into(),
+        target: start..start + mention.len(),
+        label,
+    }
+}
+
+/// Two targets in one sentence with opposite labels: only the markers tell them apart.
+fn examples() -> Vec<TargetExample> {
+    let both = "Smith praised Jones but called Brown a liar.";
+    vec![
+        example(both, "Jones", 2),
+        example(both, "Brown", 0),
+        example("The senator met Obama in Paris on Monday.", "Obama", 1),
+        example("Critics said Trump’s plan was a disgrace.", "Trump", 0),
+    ]
+}
+
+fn options(base: &Path, checkpoints: &Path, steps: u64) -> TrainOptions {
+    TrainOptions {
+        base: base.to_path_buf(),
+        checkpoints: checkpoints.to_path_buf(),
+        resume: false,
+        seed: 5,
+        threads: 1,
+        max_minutes: None,
+        max_steps: Some(steps),
+        batch_pieces: 1024,
+        lr_body: 1e-4,
+        lr_heads: 1e-2,
+        weight_decay: 0.01,
+        warmup_steps: 2,
+        clip_norm: 1.0,
+        checkpoint_minutes: 60.0,
+        checkpoint_steps: Some(steps / 2),
+        case_shapes: 8,
+        case_dim: 16,
+        log_every: 100,
+    }
+}
+
+fn heads() -> Vec<(String, Vec<String>)> {
+    vec![(
+        SENTIMENT_TASK.to_string(),
+        SENTIMENT_LABELS.iter().map(|l| l.to_string()).collect(),
+    )]
+}
+
+/// Trains 30 steps on [`examples`] and exports the best checkpoint (int8 rows) to `out`.
+fn trained_model(base: &Path, scratch: &Path) -> (PathBuf, Vec<(u64, f64, DevFigures)>) {
+    let wordpiece = WordPiece::from_vocab_file(base.join("vocab.txt")).expect("vocab");
+    let tasks = vec![TaskData {
+        task: SENTIMENT_TASK.into(),
+        labels: heads()[0].1.clone(),
+        train: sentiment_sequences(TargetFormat::Markers, &examples(), &wordpiece, 64, 3)
+            .expect("sequences"),
+    }];
+    let pad = wordpiece.special().pad;
+    let opts = options(base, &scratch.join("ckpt"), 30);
+    let outcome = train(
+        &tasks,
+        &opts,
+        pad,
+        &mut |_| Ok(DevFigures::default()),
+        &mut |_| {},
+    )
+    .expect("training");
+    let (_, mut store) = base_model(base, &heads(), 8, 16, pad).expect("model");
+    store
+        .load(scratch.join("ckpt/last.safetensors"))
+        .expect("checkpoint");
+    let out = scratch.join("model");
+    let mut spec = spec_for(&heads(), 64, 0, 16);
+    spec.heads[0].scheme = "marker".into();
+    export(&store, &spec, base, &out, Precision::Int8Row).expect("export");
+    (out, outcome.state.history)
+}
+
+#[test]
+fn a_few_steps_learn_the_targets_and_torch_and_candle_agree() {
+    let Some(base) = minilm() else { return };
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (dir, history) = trained_model(&base, scratch.path());
+    // One checkpoint with dev scoring per "epoch" of 15 steps.
+    let steps: Vec<u64> = history.iter().map(|h| h.0).collect();
+    assert_eq!(steps, vec![15, 30]);
+
+    let mut inputs = examples();
+    inputs.push(example(
+        "Protesters booed Johnson outside the court.",
+        "Johnson",
+        0,
+    ));
+    inputs.push(example(
+        "“It was a great honour,” said Merkel.",
+        "Merkel",
+        2,
+    ));
+    let (torch_model, _store, spec) = load_model_dir(&dir).expect("torch load");
+    let candle_model = SentimentModel::load(&dir).expect("candle load");
+    let wordpiece = candle_model.encoder().wordpiece();
+    let windows = target_windows(TargetFormat::Markers, &inputs, wordpiece, spec.max_pieces)
+        .expect("windows");
+    let torch_rows = marker_log_probs(&torch_model, 0, &windows, 4096).expect("torch");
+    let candle_rows = candle_model.predict(&windows);
+    let mut worst = 0.0f32;
+    for (i, (t, c)) in torch_rows.iter().zip(&candle_rows).enumerate() {
+        let c = c.as_ref().expect("candle prediction");
+        for (k, &lp) in t.iter().enumerate() {
+            worst = worst.max((lp.exp() - c.probs[k]).abs());
+        }
+        assert_eq!(argmax(t), c.label, "input {i}");
+        // The training targets are learned (both targets of the shared sentence too).
+        if i < 4 {
+            assert_eq!(
+                c.label, inputs[i].label,
+                "training target {i}: {:?}",
+                c.probs
+            );
+        }
+    }
+    assert!(
+        worst < 1e-3,
+        "torch and candle probabilities differ by {worst}"
+    );
+    // Text and token entry points give the same answer.
+    let e = &inputs[0];
+    let by_text = candle_model
+        .text_sentiment(&e.sentence, e.target.clone())
+        .expect("text");
+    let tokens = [
+        "Smith", "praised", "Jones", "but", "called", "Brown", "a", "liar", ".",
+    ];
+    let by_tokens = candle_model
+        .target_sentiment(&tokens, 2..3)
+        .expect("tokens");
+    assert_eq!(by_text.label, by_tokens.label);
+    assert!((by_text.probs[2] - by_tokens.probs[2]).abs() < 1e-5);
+    assert_eq!(by_text.label_name(), "positive");
+}
+
+#[test]
+fn bad_inputs_are_errors() {
+    let Some(base) = minilm() else { return };
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (dir, _) = trained_model(&base, scratch.path());
+    let model = SentimentModel::load(&dir).expect("load");
+    // Targets outside the sentence, empty, or not on a character boundary.
+    assert!(model.text_sentiment("Obama spoke.", 4..40).is_err());
+    assert!(model.text_sentiment("Obama spoke.", 3..3).is_err());
+    assert!(model.text_sentiment("Émile spoke.", 1..4).is_err());
+    assert!(model.target_sentiment(&["Obama"], 0..2).is_err());
+    // A model directory whose head is not the sentiment head, or that does not exist.
+    let mut spec = EncoderSpec::from_file(dir.join("heads.json")).expect("spec");
+    spec.heads[0].labels.reverse();
+    spec.write(dir.join("heads.json")).expect("write");
+    let err = SentimentModel::load(&dir).unwrap_err().to_string();
+    assert!(err.contains("sentiment labels"), "{err}");
+    assert!(SentimentModel::load(&scratch.path().join("missing")).is_err());
+    // No training data: a typed error, not a panic.
+    let empty = TaskData {
+        task: SENTIMENT_TASK.into(),
+        labels: heads()[0].1.clone(),
+        train: Vec::new(),
+    };
+    let opts = options(&base, &scratch.path().join("ckpt2"), 2);
+    let result = train(
+        &[empty],
+        &opts,
+        0,
+        &mut |_| Ok(DevFigures::default()),
+        &mut |_| {},
+    );
+    assert!(matches!(
+        result,
+        Err(stancegraph_bert::BertError::Data { .. })
+    ));
+}

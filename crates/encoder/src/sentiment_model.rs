@@ -1,0 +1,179 @@
+//! The target-sentiment model on candle: a model directory whose `sentiment` head reads the
+//! opening target marker (see the parent module), run through [`EncoderModel::score`] with
+//! each (sentence, target) as a one-token document, so inputs of many targets share padded
+//! batches.
+
+use std::ops::Range;
+use std::path::Path;
+
+use super::{
+    target_window_as, text_target_window, TargetFormat, TargetWindow, SENTIMENT_LABELS,
+    SENTIMENT_TASK,
+};
+use crate::model::EncoderModel;
+use crate::EncoderError;
+
+/// The shipped model directory, relative to the project's `data/` directory (not embedded
+/// in the binary: the accurate preset reads it from the data directory).
+pub const DEFAULT_SENTIMENT_DIR: &str = "models/sentiment-encoder";
+/// Inputs per forward pass.
+const BATCH_INPUTS: usize = 32;
+
+/// The sentiment toward one target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TargetSentiment {
+    /// Index into [`SENTIMENT_LABELS`] of the most probable class.
+    pub label: usize,
+    /// Probabilities of negative, neutral, positive.
+    pub probs: [f32; 3],
+}
+
+impl TargetSentiment {
+    /// "negative", "neutral" or "positive".
+    pub fn label_name(&self) -> &'static str {
+        SENTIMENT_LABELS[self.label.min(2)]
+    }
+
+    fn from_log_probs(row: &[f32]) -> Option<TargetSentiment> {
+        let [a, b, c] = <[f32; 3]>::try_from(row).ok()?;
+        let probs = [a.exp(), b.exp(), c.exp()];
+        let label = (0..3).max_by(|&i, &j| probs[i].total_cmp(&probs[j]))?;
+        Some(TargetSentiment { label, probs })
+    }
+}
+
+/// A loaded sentiment model directory.
+#[derive(Debug)]
+pub struct SentimentModel {
+    encoder: EncoderModel,
+    head: usize,
+    format: TargetFormat,
+}
+
+impl SentimentModel {
+    /// Loads `dir` (config.json, vocab.txt, heads.json with a `sentiment` head labelled
+    /// negative/neutral/positive, model.safetensors).
+    pub fn load(dir: &Path) -> Result<SentimentModel, EncoderError> {
+        let encoder = EncoderModel::load(dir)?;
+        let head = encoder
+            .head_index(SENTIMENT_TASK)
+            .ok_or_else(|| EncoderError::Model {
+                path: dir.to_path_buf(),
+                reason: format!("heads.json has no {SENTIMENT_TASK:?} head"),
+            })?;
+        let labels = &encoder.heads()[head].spec.labels;
+        if labels.iter().map(String::as_str).ne(SENTIMENT_LABELS) {
+            return Err(EncoderError::Model {
+                path: dir.to_path_buf(),
+                reason: format!("sentiment labels {labels:?}, expected {SENTIMENT_LABELS:?}"),
+            });
+        }
+        let scheme = &encoder.heads()[head].spec.scheme;
+        let format = TargetFormat::from_scheme(scheme).ok_or_else(|| EncoderError::Model {
+            path: dir.to_path_buf(),
+            reason: format!("sentiment head scheme {scheme:?}, expected \"marker\" or \"pair\""),
+        })?;
+        Ok(SentimentModel {
+            encoder,
+            head,
+            format,
+        })
+    }
+
+    /// How the target is shown to the model.
+    pub fn format(&self) -> TargetFormat {
+        self.format
+    }
+
+    /// The underlying encoder (spec, vocabulary).
+    pub fn encoder(&self) -> &EncoderModel {
+        &self.encoder
+    }
+
+    /// The model input for tokens `target` of a sentence's tokens.
+    pub fn window<S: AsRef<str>>(
+        &self,
+        tokens: &[S],
+        target: Range<usize>,
+    ) -> Result<TargetWindow, EncoderError> {
+        target_window_as(
+            self.format,
+            self.encoder.wordpiece(),
+            tokens,
+            target,
+            self.encoder.spec().max_pieces,
+        )
+    }
+
+    /// The model input for a sentence as text and its target as a byte range.
+    pub fn text_window(
+        &self,
+        sentence: &str,
+        target: Range<usize>,
+    ) -> Result<TargetWindow, EncoderError> {
+        text_target_window(
+            self.format,
+            self.encoder.wordpiece(),
+            sentence,
+            target,
+            self.encoder.spec().max_pieces,
+        )
+    }
+
+    /// Classifies many inputs, batched; one result per input.
+    pub fn predict(&self, inputs: &[TargetWindow]) -> Vec<Result<TargetSentiment, EncoderError>> {
+        let documents: Vec<_> = inputs.iter().map(TargetWindow::document).collect();
+        let names: Vec<String> = (0..inputs.len()).map(|i| format!("target {i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.encoder
+            .score(&documents, &names, BATCH_INPUTS, &|| false)
+            .into_iter()
+            .enumerate()
+            .map(|(i, scored)| {
+                let scores = scored?;
+                scores
+                    .heads
+                    .get(self.head)
+                    .and_then(|row| TargetSentiment::from_log_probs(row))
+                    .ok_or_else(|| EncoderError::Inference {
+                        context: format!("sentiment target {i}"),
+                        reason: "no scores for the target marker".into(),
+                    })
+            })
+            .collect()
+    }
+
+    /// The sentiment of a sentence (our tokens) toward the tokens `target`.
+    pub fn target_sentiment<S: AsRef<str>>(
+        &self,
+        tokens: &[S],
+        target: Range<usize>,
+    ) -> Result<TargetSentiment, EncoderError> {
+        let input = self.window(tokens, target)?;
+        self.predict(std::slice::from_ref(&input))
+            .pop()
+            .unwrap_or_else(|| {
+                Err(EncoderError::Inference {
+                    context: "sentiment".into(),
+                    reason: "no result".into(),
+                })
+            })
+    }
+
+    /// The sentiment of a sentence (text) toward the byte range `target` of it.
+    pub fn text_sentiment(
+        &self,
+        sentence: &str,
+        target: Range<usize>,
+    ) -> Result<TargetSentiment, EncoderError> {
+        let input = self.text_window(sentence, target)?;
+        self.predict(std::slice::from_ref(&input))
+            .pop()
+            .unwrap_or_else(|| {
+                Err(EncoderError::Inference {
+                    context: "sentiment".into(),
+                    reason: "no result".into(),
+                })
+            })
+    }
+}
