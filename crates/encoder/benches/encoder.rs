@@ -49,29 +49,34 @@ fn bench(c: &mut Criterion) {
         data_dir: root.join("data"),
         config_path: "bench".into(),
     };
-    let config = EntitiesEncoderConfig {
-        model: model.display().to_string(),
-        ..Default::default()
-    };
-    let stage = match EntitiesEncoderFactory.build(config, &context) {
-        Ok(stage) => stage,
-        Err(e) => {
-            eprintln!("skipping: {e}");
-            return;
-        }
-    };
     let docs = documents(&root);
     let words: usize = docs.iter().map(|d| d.word_count()).sum();
     let mut group = c.benchmark_group("encoder");
     group.sample_size(10);
     group.throughput(Throughput::Elements(words as u64));
-    group.bench_function("entities.encoder batch", |b| {
-        b.iter_batched(
-            || docs.clone(),
-            |mut docs| stage.process_batch(&mut docs),
-            BatchSize::LargeInput,
-        )
-    });
+    // int8 matrix products (the default) and f32 ones (the reference computation).
+    for int8 in [true, false] {
+        let config = EntitiesEncoderConfig {
+            model: model.display().to_string(),
+            int8,
+            ..Default::default()
+        };
+        let stage = match EntitiesEncoderFactory.build(config, &context) {
+            Ok(stage) => stage,
+            Err(e) => {
+                eprintln!("skipping: {e}");
+                return;
+            }
+        };
+        let name = if int8 { "int8" } else { "f32" };
+        group.bench_function(format!("entities.encoder batch {name}"), |b| {
+            b.iter_batched(
+                || docs.clone(),
+                |mut docs| stage.process_batch(&mut docs),
+                BatchSize::LargeInput,
+            )
+        });
+    }
     group.finish();
 }
 

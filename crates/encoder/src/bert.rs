@@ -6,10 +6,12 @@
 
 use std::collections::HashMap;
 
-use candle_core::{CpuStorage, InplaceOp1, Layout, Tensor};
+use candle_core::{CpuStorage, CustomOp1, InplaceOp1, Layout, Shape, Tensor};
 use serde::Deserialize;
 
 use crate::kernels::{self, Activation};
+use crate::quantized::{quantise_rows, QuantLinear};
+use crate::weights::Int8Rows;
 
 /// The fields of a Hugging Face BERT config.json that inference needs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -34,17 +36,51 @@ pub struct BertConfig {
     pub layer_norm_eps: f64,
 }
 
+/// A dense layer `x · Wᵀ + b`.
+enum Linear {
+    /// f32 weights, transposed [inputs, outputs] for candle's matmul.
+    F32 {
+        weight_t: Tensor,
+        bias: Tensor,
+        bias_values: Vec<f32>,
+    },
+    /// int8 weights, int8 activations (see [`crate::quantized`]).
+    Int8(QuantLinear),
+}
+
+impl Linear {
+    /// `activation(x · Wᵀ + b)` of `x` [rows, inputs].
+    fn forward(&self, x: &Tensor, activation: Option<Activation>) -> candle_core::Result<Tensor> {
+        match self {
+            Linear::F32 {
+                weight_t,
+                bias,
+                bias_values,
+            } => {
+                let y = x.matmul(weight_t)?;
+                match activation {
+                    None => y.broadcast_add(bias),
+                    Some(activation) => {
+                        y.inplace_op1(&BiasActivation {
+                            bias: bias_values,
+                            activation,
+                        })?;
+                        Ok(y)
+                    }
+                }
+            }
+            Linear::Int8(layer) => x.apply_op1_no_bwd(&Int8Product { layer, activation }),
+        }
+    }
+}
+
 struct LayerWeights {
-    /// [hidden, 3·hidden]: query (pre-scaled by 1/√d), key, value.
-    qkv: Tensor,
-    qkv_bias: Tensor,
-    attention_out: Tensor,
-    attention_out_bias: Tensor,
+    /// Query (pre-scaled by 1/√d), key and value in one layer: [3·hidden] outputs.
+    qkv: Linear,
+    attention_out: Linear,
     attention_norm: (Tensor, Tensor),
-    intermediate: Tensor,
-    intermediate_bias: Vec<f32>,
-    output: Tensor,
-    output_bias: Tensor,
+    intermediate: Linear,
+    output: Linear,
     output_norm: (Tensor, Tensor),
 }
 
@@ -63,9 +99,28 @@ pub struct Bert {
 
 impl Bert {
     /// Builds the body from f32 tensors named as in Hugging Face's BertModel (an optional
-    /// `bert.` prefix is accepted). Errors name the missing or misshapen tensor.
+    /// `bert.` prefix is accepted), with f32 matrix products. Errors name the missing or
+    /// misshapen tensor.
     pub fn from_tensors(
         tensors: &HashMap<String, Tensor>,
+        config: &BertConfig,
+    ) -> Result<Bert, String> {
+        Bert::build(tensors, None, config)
+    }
+
+    /// Like [`Bert::from_tensors`], with int8 matrix products in the dense layers: the int8
+    /// tensors of `int8` as stored, the other dense weights quantised per row here.
+    pub fn from_tensors_int8(
+        tensors: &HashMap<String, Tensor>,
+        int8: &HashMap<String, Int8Rows>,
+        config: &BertConfig,
+    ) -> Result<Bert, String> {
+        Bert::build(tensors, Some(int8), config)
+    }
+
+    fn build(
+        tensors: &HashMap<String, Tensor>,
+        int8: Option<&HashMap<String, Int8Rows>>,
         config: &BertConfig,
     ) -> Result<Bert, String> {
         let h = config.hidden_size;
@@ -108,49 +163,70 @@ impl Bert {
                 get(&format!("{name}.bias"), &[h])?,
             ))
         };
+        // A dense layer from weight parts stacked along the outputs (query, key, value),
+        // each [outputs, inputs] with its bias and a factor folded into both.
+        let dense =
+            |parts: &[(&str, f64)], outputs: usize, inputs: usize| -> Result<Linear, String> {
+                let mut biases = Vec::new();
+                for &(name, factor) in parts {
+                    let b = (get(&format!("{name}.bias"), &[outputs])? * factor).map_err(e)?;
+                    biases.push(b.to_vec1::<f32>().map_err(e)?);
+                }
+                let bias: Vec<f32> = biases.concat();
+                if let Some(int8) = int8 {
+                    let (mut values, mut scales) = (Vec::new(), Vec::new());
+                    for &(name, factor) in parts {
+                        let full = format!("{prefix}{name}.weight");
+                        let (q, s) = match int8.get(&full) {
+                            Some(rows) if rows.shape == [outputs, inputs] => {
+                                (rows.values.clone(), rows.scales.clone())
+                            }
+                            _ => {
+                                let w = get(&format!("{name}.weight"), &[outputs, inputs])?;
+                                let w = w.flatten_all().and_then(|w| w.to_vec1()).map_err(e)?;
+                                quantise_rows(&w, inputs)
+                            }
+                        };
+                        values.extend(q);
+                        scales.extend(s.iter().map(|&s| (f64::from(s) * factor) as f32));
+                    }
+                    let layer =
+                        QuantLinear::new(&values, &scales, &bias, parts.len() * outputs, inputs)?;
+                    return Ok(Linear::Int8(layer));
+                }
+                let mut weights = Vec::new();
+                for &(name, factor) in parts {
+                    let w = get(&format!("{name}.weight"), &[outputs, inputs])?;
+                    weights.push((w * factor).map_err(e)?);
+                }
+                let weight = Tensor::cat(&weights, 0).map_err(e)?;
+                let len = bias.len();
+                Ok(Linear::F32 {
+                    weight_t: transposed(weight)?,
+                    bias: Tensor::from_vec(bias.clone(), len, &candle_core::Device::Cpu)
+                        .map_err(e)?,
+                    bias_values: bias,
+                })
+            };
+        let i_size = config.intermediate_size;
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
         for i in 0..config.num_hidden_layers {
             let p = format!("encoder.layer.{i}");
             let a = format!("{p}.attention.self");
-            let query = (get(&format!("{a}.query.weight"), &[h, h])? * scale).map_err(e)?;
-            let query_bias = (get(&format!("{a}.query.bias"), &[h])? * scale).map_err(e)?;
-            let qkv = Tensor::cat(
-                &[
-                    query,
-                    get(&format!("{a}.key.weight"), &[h, h])?,
-                    get(&format!("{a}.value.weight"), &[h, h])?,
-                ],
-                0,
-            )
-            .map_err(e)?;
-            let qkv_bias = Tensor::cat(
-                &[
-                    query_bias,
-                    get(&format!("{a}.key.bias"), &[h])?,
-                    get(&format!("{a}.value.bias"), &[h])?,
-                ],
-                0,
-            )
-            .map_err(e)?;
-            let i_size = config.intermediate_size;
             layers.push(LayerWeights {
-                qkv: transposed(qkv)?,
-                qkv_bias,
-                attention_out: transposed(get(
-                    &format!("{p}.attention.output.dense.weight"),
-                    &[h, h],
-                )?)?,
-                attention_out_bias: get(&format!("{p}.attention.output.dense.bias"), &[h])?,
+                qkv: dense(
+                    &[
+                        (&format!("{a}.query"), scale),
+                        (&format!("{a}.key"), 1.0),
+                        (&format!("{a}.value"), 1.0),
+                    ],
+                    h,
+                    h,
+                )?,
+                attention_out: dense(&[(&format!("{p}.attention.output.dense"), 1.0)], h, h)?,
                 attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
-                intermediate: transposed(get(
-                    &format!("{p}.intermediate.dense.weight"),
-                    &[i_size, h],
-                )?)?,
-                intermediate_bias: get(&format!("{p}.intermediate.dense.bias"), &[i_size])?
-                    .to_vec1::<f32>()
-                    .map_err(e)?,
-                output: transposed(get(&format!("{p}.output.dense.weight"), &[h, i_size])?)?,
-                output_bias: get(&format!("{p}.output.dense.bias"), &[h])?,
+                intermediate: dense(&[(&format!("{p}.intermediate.dense"), 1.0)], i_size, h)?,
+                output: dense(&[(&format!("{p}.output.dense"), 1.0)], h, i_size)?,
                 output_norm: norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
@@ -199,7 +275,7 @@ impl Bert {
         };
         let d = h / self.heads;
         for layer in &self.layers {
-            let qkv = x.matmul(&layer.qkv)?.broadcast_add(&layer.qkv_bias)?;
+            let qkv = layer.qkv.forward(&x, None)?;
             let qkv = qkv
                 .reshape((batch, len, 3, self.heads, d))?
                 .permute((2, 0, 3, 1, 4))?;
@@ -213,18 +289,10 @@ impl Bert {
                 .transpose(1, 2)?
                 .contiguous()?
                 .reshape((batch * len, h))?;
-            let attended = context
-                .matmul(&layer.attention_out)?
-                .broadcast_add(&layer.attention_out_bias)?;
+            let attended = layer.attention_out.forward(&context, None)?;
             x = layer_norm(&(attended + &x)?, &layer.attention_norm, self.eps)?;
-            let inner = x.matmul(&layer.intermediate)?;
-            inner.inplace_op1(&BiasActivation {
-                bias: &layer.intermediate_bias,
-                activation: self.activation,
-            })?;
-            let out = inner
-                .matmul(&layer.output)?
-                .broadcast_add(&layer.output_bias)?;
+            let inner = layer.intermediate.forward(&x, Some(self.activation))?;
+            let out = layer.output.forward(&inner, None)?;
             x = layer_norm(&(out + &x)?, &layer.output_norm, self.eps)?;
         }
         Ok(x)
@@ -293,5 +361,41 @@ impl InplaceOp1 for MaskedSoftmax<'_> {
         }
         kernels::masked_softmax(data, self.len, self.rows_per_item, self.lengths);
         Ok(())
+    }
+}
+
+/// [`QuantLinear::forward`] as a candle op on a contiguous [rows, inputs] f32 matrix.
+struct Int8Product<'a> {
+    layer: &'a QuantLinear,
+    activation: Option<Activation>,
+}
+
+impl CustomOp1 for Int8Product<'_> {
+    fn name(&self) -> &'static str {
+        "int8-product"
+    }
+
+    fn cpu_fwd(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let CpuStorage::F32(values) = storage else {
+            candle_core::bail!("int8-product: f32 only");
+        };
+        let Some((start, end)) = layout.contiguous_offsets() else {
+            candle_core::bail!("int8-product: contiguous input only");
+        };
+        let x = &values[start..end];
+        let inputs = self.layer.inputs();
+        if inputs == 0 || x.len() % inputs != 0 {
+            candle_core::bail!("int8-product: {} values for {inputs} inputs", x.len());
+        }
+        let rows = x.len() / inputs;
+        let y = self.layer.forward(x, self.activation);
+        Ok((
+            CpuStorage::F32(y),
+            Shape::from((rows, self.layer.outputs())),
+        ))
     }
 }

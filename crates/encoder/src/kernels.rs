@@ -193,6 +193,104 @@ fn activation_generic(data: &mut [f32], bias: &[f32], activation: Activation) {
     }
 }
 
+/// `activation(x)` over every value of `data`, in place.
+pub fn activation(data: &mut [f32], activation: Activation) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx512() {
+            // SAFETY: the CPU has the features the function is compiled for.
+            return unsafe { plain_avx512(data, activation) };
+        }
+        if has_avx2() {
+            // SAFETY: as above.
+            return unsafe { plain_avx2(data, activation) };
+        }
+    }
+    plain_generic(data, activation)
+}
+
+dispatch!(plain_generic, plain_avx512, plain_avx2,
+    (data: &mut [f32], activation: Activation));
+
+#[inline(always)]
+fn plain_generic(data: &mut [f32], activation: Activation) {
+    match activation {
+        Activation::GeluErf => data.iter_mut().for_each(|x| *x = gelu_erf(*x)),
+        Activation::GeluTanh => data.iter_mut().for_each(|x| *x = gelu_tanh(*x)),
+        Activation::Relu => data.iter_mut().for_each(|x| *x = x.max(0.0)),
+    }
+}
+
+/// Symmetric int8 quantisation of one row into `dst` (same length): q = round(x · 127 /
+/// max|x|). Returns (scale = max|x| / 127, Σq); (0, 0) for an all-zero row, NaN scale when
+/// the row holds a NaN or an infinity.
+pub fn quantise_row(row: &[f32], dst: &mut [i8]) -> (f32, i32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx512() {
+            // SAFETY: the CPU has the features the function is compiled for.
+            return unsafe { quantise_avx512(row, dst) };
+        }
+        if has_avx2() {
+            // SAFETY: as above.
+            return unsafe { quantise_avx2(row, dst) };
+        }
+    }
+    quantise_generic(row, dst)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn quantise_avx512(row: &[f32], dst: &mut [i8]) -> (f32, i32) {
+    quantise_generic(row, dst)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn quantise_avx2(row: &[f32], dst: &mut [i8]) -> (f32, i32) {
+    quantise_generic(row, dst)
+}
+
+#[inline(always)]
+fn quantise_generic(row: &[f32], dst: &mut [i8]) -> (f32, i32) {
+    let mut lanes = [0f32; LANES];
+    let mut chunks = row.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (m, &v) in lanes.iter_mut().zip(chunk) {
+            *m = m.max(v.abs());
+        }
+    }
+    let amax = chunks
+        .remainder()
+        .iter()
+        .fold(lanes.iter().copied().fold(0f32, f32::max), |m, v| {
+            m.max(v.abs())
+        });
+    // f32::max ignores NaN: look for non-finite values separately.
+    if amax == 0.0 || !amax.is_finite() || row.iter().any(|v| v.is_nan()) {
+        dst.fill(0);
+        return (if amax == 0.0 { 0.0 } else { f32::NAN }, 0);
+    }
+    let inv = 127.0 / amax;
+    let mut sums = [0i32; LANES];
+    let mut pairs = dst.chunks_exact_mut(LANES).zip(row.chunks_exact(LANES));
+    for (d, r) in &mut pairs {
+        for ((d, &v), s) in d.iter_mut().zip(r).zip(sums.iter_mut()) {
+            let q = (v * inv).round_ties_even().clamp(-127.0, 127.0) as i32;
+            *d = q as i8;
+            *s += q;
+        }
+    }
+    let mut sum: i32 = sums.iter().sum();
+    let done = row.len() / LANES * LANES;
+    for (d, &v) in dst[done..].iter_mut().zip(&row[done..]) {
+        let q = (v * inv).round_ties_even().clamp(-127.0, 127.0) as i32;
+        *d = q as i8;
+        sum += q;
+    }
+    (amax / 127.0, sum)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +382,23 @@ mod tests {
         let mut relu = original.clone();
         bias_activation(&mut relu, &bias, Activation::Relu);
         assert!(relu.iter().all(|&v| v >= 0.0));
+    }
+
+    #[test]
+    fn rows_quantise_symmetrically() {
+        let row: Vec<f32> = (0..37).map(|i| i as f32 * 0.25 - 4.0).collect();
+        let mut q = vec![0i8; row.len()];
+        let (scale, sum) = quantise_row(&row, &mut q);
+        assert!((scale - 5.0 / 127.0).abs() < 1e-7, "{scale}");
+        assert_eq!(q[0], -102); // -4 / (5/127) = -101.6
+        assert_eq!(*q.last().unwrap(), 127); // 5.0 is the largest magnitude
+        assert_eq!(sum, q.iter().map(|&v| i32::from(v)).sum::<i32>());
+        for (&v, &x) in q.iter().zip(&row) {
+            assert!((f32::from(v) * scale - x).abs() <= scale / 2.0 + 1e-6);
+        }
+        assert_eq!(quantise_row(&[0.0; 5], &mut q[..5]), (0.0, 0));
+        let mut bad = row.clone();
+        bad[3] = f32::NAN;
+        assert!(quantise_row(&bad, &mut q).0.is_nan());
     }
 }

@@ -36,6 +36,8 @@ mod layers;
 #[cfg(feature = "candle")]
 pub mod model;
 #[cfg(feature = "candle")]
+pub mod quantized;
+#[cfg(feature = "candle")]
 pub mod stage;
 #[cfg(feature = "candle")]
 pub mod weights;

@@ -10,7 +10,7 @@ use candle_core::{Device, Tensor, D};
 use crate::bert::{Bert, BertConfig};
 use crate::bio::BioConstraints;
 use crate::spec::{EncoderSpec, HeadSpec};
-use crate::weights::load_f32_tensors;
+use crate::weights::load_tensors;
 use crate::windows::{encode_tokens, DocumentWindows, WindowSpec};
 use crate::wordpiece::WordPiece;
 use crate::EncoderError;
@@ -75,8 +75,15 @@ fn read(path: &Path) -> Result<Vec<u8>, EncoderError> {
 }
 
 impl EncoderModel {
-    /// Loads `dir` (config.json, vocab.txt, heads.json, model.safetensors) on the CPU.
+    /// Loads `dir` (config.json, vocab.txt, heads.json, model.safetensors) on the CPU, with
+    /// int8 matrix products in the body's dense layers.
     pub fn load(dir: &Path) -> Result<EncoderModel, EncoderError> {
+        EncoderModel::load_with(dir, true)
+    }
+
+    /// Loads `dir`; `int8` chooses int8 matrix products in the body's dense layers (about
+    /// 2.5× faster on CPUs with AVX-512 VNNI) or f32 ones (the reference computation).
+    pub fn load_with(dir: &Path, int8: bool) -> Result<EncoderModel, EncoderError> {
         let device = Device::Cpu;
         let heads_path = dir.join(HEADS_FILE);
         let spec: EncoderSpec =
@@ -117,7 +124,7 @@ impl EncoderModel {
             });
         }
         let weights_path = dir.join(WEIGHTS_FILE);
-        let tensors = load_f32_tensors(&read(&weights_path)?, &weights_path, &device)?;
+        let (tensors, int8_rows) = load_tensors(&read(&weights_path)?, &weights_path, &device)?;
         let model_error = |reason: String| EncoderError::Model {
             path: weights_path.clone(),
             reason,
@@ -132,8 +139,12 @@ impl EncoderModel {
                 &model_error,
             )?);
         }
-        let bert =
-            Bert::from_tensors(&tensors, &config).map_err(|e| model_error(format!("body: {e}")))?;
+        let bert = if int8 {
+            Bert::from_tensors_int8(&tensors, &int8_rows, &config)
+        } else {
+            Bert::from_tensors(&tensors, &config)
+        }
+        .map_err(|e| model_error(format!("body: {e}")))?;
         Ok(EncoderModel {
             dir: dir.to_path_buf(),
             spec,

@@ -56,6 +56,9 @@ pub struct EntitiesEncoderConfig {
     pub attribution: bool,
     /// Windows per encoder batch (windows of several documents share batches).
     pub batch_windows: usize,
+    /// int8 matrix products in the encoder's dense layers (activations quantised per row):
+    /// faster, same accuracy within noise; false runs them in f32.
+    pub int8: bool,
 }
 
 impl Default for EntitiesEncoderConfig {
@@ -66,6 +69,7 @@ impl Default for EntitiesEncoderConfig {
             dates_and_money: true,
             attribution: true,
             batch_windows: 8,
+            int8: true,
         }
     }
 }
@@ -115,7 +119,8 @@ impl TypedFactory for EntitiesEncoderFactory {
             message,
         };
         let dir: PathBuf = context.resolve(&config.model);
-        let model = EncoderModel::load(&dir).map_err(|e| build_error(e.to_string()))?;
+        let model =
+            EncoderModel::load_with(&dir, config.int8).map_err(|e| build_error(e.to_string()))?;
         let ner = model.head_index(NER_TASK).ok_or_else(|| {
             build_error(format!(
                 "{}: heads.json has no `{NER_TASK}` head",

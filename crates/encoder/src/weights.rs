@@ -12,6 +12,17 @@ use crate::EncoderError;
 /// Suffix of the per-row scale of an int8 tensor.
 pub const SCALE_SUFFIX: &str = ".scale";
 
+/// An int8 tensor as stored: row-major values and one scale per row (first dimension).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Int8Rows {
+    /// Shape of the tensor.
+    pub shape: Vec<usize>,
+    /// Values, row-major.
+    pub values: Vec<i8>,
+    /// One per row.
+    pub scales: Vec<f32>,
+}
+
 /// Every tensor of a safetensors buffer as f32 (int8 ones dequantised: value[r, c] =
 /// q[r, c] · scale[r]). `origin` names the file in errors.
 pub fn load_f32_tensors(
@@ -19,6 +30,16 @@ pub fn load_f32_tensors(
     origin: &Path,
     device: &Device,
 ) -> Result<HashMap<String, Tensor>, EncoderError> {
+    Ok(load_tensors(bytes, origin, device)?.0)
+}
+
+/// Like [`load_f32_tensors`], and also the int8 tensors as stored (for int8 matrix products).
+#[allow(clippy::type_complexity)]
+pub fn load_tensors(
+    bytes: &[u8],
+    origin: &Path,
+    device: &Device,
+) -> Result<(HashMap<String, Tensor>, HashMap<String, Int8Rows>), EncoderError> {
     let fail = |reason: String| EncoderError::Model {
         path: origin.to_path_buf(),
         reason,
@@ -26,6 +47,7 @@ pub fn load_f32_tensors(
     let file =
         SafeTensors::deserialize(bytes).map_err(|e| fail(format!("not safetensors: {e}")))?;
     let mut out = HashMap::new();
+    let mut int8 = HashMap::new();
     for (name, view) in file.tensors() {
         if name.ends_with(SCALE_SUFFIX) && view.dtype() == Dtype::F32 {
             let base = &name[..name.len() - SCALE_SUFFIX.len()];
@@ -65,10 +87,21 @@ pub fn load_f32_tensors(
                     .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                     .collect();
                 let cols = data.len() / rows;
-                data.iter()
+                let values: Vec<i8> = data.iter().map(|&q| q as i8).collect();
+                let dequantised = values
+                    .iter()
                     .enumerate()
-                    .map(|(i, &q)| f32::from(q as i8) * scales[i / cols.max(1)])
-                    .collect()
+                    .map(|(i, &q)| f32::from(q) * scales[i / cols.max(1)])
+                    .collect();
+                int8.insert(
+                    name.clone(),
+                    Int8Rows {
+                        shape: shape.clone(),
+                        values,
+                        scales,
+                    },
+                );
+                dequantised
             }
             other => {
                 return Err(fail(format!(
@@ -80,5 +113,5 @@ pub fn load_f32_tensors(
             .map_err(|e| fail(format!("tensor {name}: {e}")))?;
         out.insert(name, tensor);
     }
-    Ok(out)
+    Ok((out, int8))
 }
