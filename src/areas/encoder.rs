@@ -75,6 +75,9 @@ pub enum Train {
     /// Fine-tune the MiniLM encoder (NER + attribution heads) on libtorch and export it
     /// (see data/models/encoder/README.md).
     Encoder(TrainArgs),
+    /// Fine-tune MiniLM for target-directed sentiment on NewsMTSC train minus its held-out
+    /// slice and export it (see data/models/sentiment-encoder/README.md).
+    SentimentEncoder(super::sentiment_encoder::SentimentEncoderArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -412,7 +415,7 @@ fn evaluate(
     Ok(DevFigures { score, figures })
 }
 
-fn check_base(base: &Path) -> anyhow::Result<()> {
+pub(crate) fn check_base(base: &Path) -> anyhow::Result<()> {
     for name in ["config.json", "vocab.txt", "model.safetensors"] {
         if !base.join(name).is_file() {
             bail!(
@@ -425,7 +428,10 @@ fn check_base(base: &Path) -> anyhow::Result<()> {
 }
 
 pub fn train(cmd: Train) -> anyhow::Result<()> {
-    let Train::Encoder(args) = cmd;
+    let args = match cmd {
+        Train::Encoder(args) => args,
+        Train::SentimentEncoder(args) => return super::sentiment_encoder::train(args),
+    };
     let started = Instant::now();
     let Some(precision) = Precision::parse(&args.precision) else {
         bail!(
@@ -513,6 +519,7 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         warmup_steps: args.warmup_steps,
         clip_norm: 1.0,
         checkpoint_minutes: args.checkpoint_minutes,
+        checkpoint_steps: None,
         case_shapes: stancegraph_bert::training::encoder::N_CASE_SHAPES as i64,
         case_dim: 16,
         log_every: args.log_every,

@@ -1,6 +1,8 @@
 //! Per-area commands (`train`, `eval`, `export`), each owned by its crate's area.
 #[cfg(feature = "bert")]
 pub mod encoder;
+#[cfg(feature = "bert")]
+pub mod sentiment_encoder;
 pub mod entities;
 pub mod graph;
 pub mod ingest;

@@ -1,0 +1,283 @@
+//! `train sentiment-encoder` (feature `bert`): fine-tunes MiniLM for target-directed
+//! sentiment on NewsMTSC train minus its held-out slice (every tenth line, the split `eval
+//! sentiment` scores), with the target mention between marker pieces and the head on the
+//! opening marker; checkpoints once per epoch with the held-out macro-F1, and exports the best
+//! checkpoint as a model directory (data/models/sentiment-encoder when shipped).
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::bail;
+use stancegraph_bert::training::data::bucketed_batches;
+use stancegraph_bert::training::data::epoch_seed;
+use stancegraph_bert::training::encoder::sentiment::{
+    TargetFormat, TargetWindow, SENTIMENT_LABELS, SENTIMENT_MAX_PIECES, SENTIMENT_TASK,
+};
+use stancegraph_bert::training::encoder::WordPiece;
+use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
+use stancegraph_bert::training::model::EncoderModel;
+use stancegraph_bert::training::sentiment::{
+    argmax, class_score, marker_log_probs, sentiment_sequences, target_windows, ClassScore,
+    TargetExample,
+};
+use stancegraph_bert::training::trainer::{
+    base_model, train as run_training, DevFigures, TaskData, TrainOptions,
+};
+use stancegraph_relations::sentiment::{is_heldout, load_newsmtsc};
+
+/// Padded pieces per inference batch during dev evaluation.
+const EVAL_BATCH_PIECES: usize = 4096;
+
+#[derive(clap::Args, Debug)]
+pub struct SentimentEncoderArgs {
+    /// NewsMTSC train.jsonl; every tenth line is held out (dev) and never trained on.
+    #[arg(long)]
+    pub newsmtsc: PathBuf,
+    /// Base model directory (all-MiniLM-L6-v2 from scripts/fetch-test-models.sh).
+    #[arg(long, default_value = ".cache/models/minilm")]
+    pub base: PathBuf,
+    /// Checkpoint directory (last.* and best.*).
+    #[arg(long)]
+    pub checkpoints: PathBuf,
+    /// Model directory to export the best checkpoint to (e.g. data/models/sentiment-encoder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue from the last checkpoint in --checkpoints.
+    #[arg(long)]
+    pub resume: bool,
+    /// Skip training: export (and score) the best checkpoint in --checkpoints.
+    #[arg(long, requires = "out")]
+    pub export_only: bool,
+    /// Stored precision of body matrices: int8-row, f16 or f32.
+    #[arg(long, default_value = "int8-row")]
+    pub precision: String,
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Epochs over the training targets (the learning rate decays to 0 at the end).
+    #[arg(long, default_value_t = 3)]
+    pub epochs: u64,
+    /// Step bound instead of --epochs (smoke tests).
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Wall-clock bound of the run.
+    #[arg(long)]
+    pub max_minutes: Option<f64>,
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    /// Padded word pieces per batch.
+    #[arg(long, default_value_t = 1024)]
+    pub batch_pieces: usize,
+    /// How the target is shown: `marker` (marker pieces around the mention, head on the
+    /// opening marker) or `pair` (sentence [SEP] mention, head on [CLS]).
+    #[arg(long, default_value = "marker")]
+    pub format: String,
+    /// Window of one (sentence, target) input.
+    #[arg(long, default_value_t = SENTIMENT_MAX_PIECES)]
+    pub max_pieces: usize,
+    #[arg(long, default_value_t = 8e-5)]
+    pub lr_body: f64,
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr_heads: f64,
+    #[arg(long, default_value_t = 40)]
+    pub warmup_steps: u64,
+    /// Checkpoint (with dev scoring) at least this often, besides once per epoch.
+    #[arg(long, default_value_t = 60.0)]
+    pub checkpoint_minutes: f64,
+    /// Use only the first N training and N held-out targets (smoke tests).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[arg(long, default_value_t = 20)]
+    pub log_every: u64,
+}
+
+fn examples(
+    args: &SentimentEncoderArgs,
+) -> anyhow::Result<(Vec<TargetExample>, Vec<TargetExample>)> {
+    let all = load_newsmtsc(&args.newsmtsc)?;
+    let (heldout, train): (Vec<_>, Vec<_>) = all.into_iter().partition(|e| is_heldout(e.line));
+    let convert = |list: Vec<stancegraph_relations::sentiment::SentimentExample>| {
+        let n = args.limit.map_or(list.len(), |l| l.min(list.len()));
+        list.into_iter()
+            .take(n)
+            .map(|e| TargetExample {
+                sentence: e.sentence,
+                target: e.target,
+                label: e.label,
+            })
+            .collect::<Vec<_>>()
+    };
+    Ok((convert(train), convert(heldout)))
+}
+
+fn score_model(
+    model: &EncoderModel,
+    inputs: &[TargetWindow],
+    gold: &[usize],
+) -> anyhow::Result<ClassScore> {
+    let head = model
+        .head(SENTIMENT_TASK)
+        .ok_or_else(|| anyhow::anyhow!("the model has no {SENTIMENT_TASK} head"))?;
+    let guess: Vec<usize> = marker_log_probs(model, head, inputs, EVAL_BATCH_PIECES)?
+        .iter()
+        .map(|row| argmax(row))
+        .collect();
+    Ok(class_score(gold, &guess, SENTIMENT_LABELS.len()))
+}
+
+fn figures(score: &ClassScore) -> DevFigures {
+    let mut figures = std::collections::BTreeMap::new();
+    figures.insert("macro_f1".to_string(), score.macro_f1);
+    figures.insert("accuracy".to_string(), score.accuracy);
+    for (label, f1) in SENTIMENT_LABELS.iter().zip(&score.f1) {
+        figures.insert(format!("f1_{label}"), *f1);
+    }
+    DevFigures {
+        score: score.macro_f1,
+        figures,
+    }
+}
+
+pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let Some(precision) = Precision::parse(&args.precision) else {
+        bail!(
+            "--precision {}: expected int8-row, f16 or f32",
+            args.precision
+        );
+    };
+    let Some(format) = TargetFormat::from_scheme(&args.format) else {
+        bail!("--format {}: expected marker or pair", args.format);
+    };
+    super::encoder::check_base(&args.base)?;
+    let wordpiece = WordPiece::from_vocab_file(args.base.join("vocab.txt"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (train_examples, heldout) = examples(&args)?;
+    if train_examples.is_empty() {
+        bail!(
+            "{}: no training targets outside the held-out slice",
+            args.newsmtsc.display()
+        );
+    }
+    let labels: Vec<String> = SENTIMENT_LABELS.iter().map(|l| l.to_string()).collect();
+    let train = sentiment_sequences(
+        format,
+        &train_examples,
+        &wordpiece,
+        args.max_pieces,
+        labels.len(),
+    )?;
+    let dev_inputs = target_windows(format, &heldout, &wordpiece, args.max_pieces)?;
+    let dev_gold: Vec<usize> = heldout.iter().map(|e| e.label).collect();
+    let pieces: usize = train.iter().map(|s| s.len()).sum();
+    let lengths: Vec<usize> = train.iter().map(|s| s.len()).collect();
+    let steps_per_epoch = bucketed_batches(&lengths, args.batch_pieces, epoch_seed(args.seed, 0, 0))
+        .len()
+        .max(1) as u64;
+    eprintln!(
+        "sentiment: {} training targets ({} pieces, {} steps per epoch), {} held-out targets; data ready in {:.1} s",
+        train.len(),
+        pieces,
+        steps_per_epoch,
+        heldout.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let tasks = vec![TaskData {
+        task: SENTIMENT_TASK.into(),
+        labels: labels.clone(),
+        train,
+    }];
+    let options = TrainOptions {
+        base: args.base.clone(),
+        checkpoints: args.checkpoints.clone(),
+        resume: args.resume,
+        seed: args.seed,
+        threads: args.threads,
+        max_minutes: args.max_minutes,
+        max_steps: Some(args.steps.unwrap_or(args.epochs * steps_per_epoch)),
+        batch_pieces: args.batch_pieces,
+        lr_body: args.lr_body,
+        lr_heads: args.lr_heads,
+        weight_decay: 0.01,
+        warmup_steps: args.warmup_steps,
+        clip_norm: 1.0,
+        checkpoint_minutes: args.checkpoint_minutes,
+        checkpoint_steps: Some(steps_per_epoch),
+        case_shapes: stancegraph_bert::training::encoder::N_CASE_SHAPES as i64,
+        case_dim: 16,
+        log_every: args.log_every,
+    };
+    let heads = vec![(SENTIMENT_TASK.to_string(), labels)];
+    let pad = wordpiece.special().pad;
+    let best = args.checkpoints.join("best.safetensors");
+    let mut summary = serde_json::json!({});
+    if !args.export_only {
+        let mut dev = |model: &EncoderModel| {
+            score_model(model, &dev_inputs, &dev_gold)
+                .map(|s| figures(&s))
+                .map_err(|e| stancegraph_bert::BertError::Training {
+                    stage: "dev evaluation".into(),
+                    message: format!("{e:#}"),
+                })
+        };
+        let mut log = |line: &str| eprintln!("{line}");
+        let outcome = run_training(&tasks, &options, pad, &mut dev, &mut log)?;
+        summary = serde_json::json!({
+            "steps": outcome.state.step,
+            "steps_per_epoch": steps_per_epoch,
+            "minutes": outcome.state.elapsed_secs / 60.0,
+            "pieces_seen": outcome.state.pieces_seen,
+            "best_step": outcome.state.best.as_ref().map(|b| b.0),
+            "history": outcome.state.history.iter().map(|(step, secs, f)| serde_json::json!({
+                "step": step, "epoch": *step as f64 / steps_per_epoch as f64,
+                "minutes": secs / 60.0, "heldout": f.figures,
+            })).collect::<Vec<_>>(),
+        });
+    }
+    let Some(out) = &args.out else {
+        return Ok(());
+    };
+    if !best.is_file() {
+        bail!("no best checkpoint {} to export", best.display());
+    }
+    let (model, mut store) = base_model(
+        &args.base,
+        &heads,
+        options.case_shapes,
+        options.case_dim,
+        pad,
+    )?;
+    store
+        .load(&best)
+        .map_err(|e| anyhow::anyhow!("loading {}: {e}", best.display()))?;
+    let full = score_model(&model, &dev_inputs, &dev_gold)?;
+    let mut spec = spec_for(&heads, args.max_pieces, 0, options.case_dim as usize);
+    spec.heads[0].scheme = format.scheme().into();
+    spec.trained_on = Some(format!(
+        "NewsMTSC {} minus the held-out slice (every tenth line): {} targets",
+        args.newsmtsc.display(),
+        train_examples.len()
+    ));
+    spec.command = Some(std::env::args().collect::<Vec<_>>().join(" "));
+    let bytes = export(&store, &spec, &args.base, out, precision)?;
+    let (exported, _store, _) = load_model_dir(out)?;
+    let stored = score_model(&exported, &dev_inputs, &dev_gold)?;
+    eprintln!(
+        "exported {} ({:.1} MB model.safetensors); held-out macro-F1 f32 {:.4}, {} {:.4}",
+        out.display(),
+        bytes as f64 / 1e6,
+        full.macro_f1,
+        precision.name(),
+        stored.macro_f1
+    );
+    spec.quantization = Some(precision.name().to_string());
+    spec.dev = serde_json::json!({
+        "heldout": "every tenth line of NewsMTSC train",
+        "f32": full, precision.name(): stored, "training": summary,
+    });
+    spec.write(out.join("heads.json"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{}",
+        serde_json::json!({ "task": "train-sentiment-encoder", "out": out, "bytes": bytes, "dev": spec.dev })
+    );
+    Ok(())
+}
