@@ -66,6 +66,19 @@ pub(crate) fn config_pipeline(
     stancegraph_runner::PipelineConfig,
     stancegraph_runner::Pipeline,
 )> {
+    adjusted_pipeline(config, keep, |_, _| {})
+}
+
+/// [`config_pipeline`] with each kept stage's config table passed through `adjust`
+/// (factory name, table) before the pipeline is built.
+fn adjusted_pipeline(
+    config: Option<&std::path::Path>,
+    keep: impl Fn(&str) -> bool,
+    mut adjust: impl FnMut(&str, &mut serde_json::Value),
+) -> anyhow::Result<(
+    stancegraph_runner::PipelineConfig,
+    stancegraph_runner::Pipeline,
+)> {
     use stancegraph_runner::{load_config, ConfigSource, Pipeline};
     let registry = crate::builtin_registry();
     let name = config.map_or("the default config".to_string(), |p| {
@@ -80,6 +93,9 @@ pub(crate) fn config_pipeline(
     };
     let mut config = load_config(&source, &registry, false)?;
     config.stages.retain(|s| keep(&s.factory));
+    for stage in &mut config.stages {
+        adjust(&stage.factory, &mut stage.config);
+    }
     let context = stancegraph_core::BuildContext {
         data_dir: data_dir(),
         config_path: String::new(),
@@ -195,12 +211,28 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
 
 /// `eval quotes --polnear DIR --config FILE`: every article through the config's stages
 /// (ingest stages left out, as the default evaluation reads the plain text), its quotes
-/// scored as the default evaluation scores them.
+/// scored as the default evaluation scores them. PolNeAR annotates attributions of every
+/// kind, so the quote stages keep every cue class here, as the default evaluation does
+/// (the config's `classes` choose what the graph shows, not what is an attribution).
 fn eval_polnear_pipeline(
     polnear: &std::path::Path,
     config: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let (_, pipeline) = config_pipeline(Some(config), |stage| !stage.starts_with("ingest."))?;
+    let every_class: Vec<&str> = stancegraph_core::CueClass::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let (_, pipeline) = adjusted_pipeline(
+        Some(config),
+        |stage| !stage.starts_with("ingest."),
+        |stage, table| {
+            if QUOTE_STAGES.contains(&stage) {
+                if let Some(table) = table.as_object_mut() {
+                    table.insert("classes".into(), serde_json::json!(every_class));
+                }
+            }
+        },
+    )?;
     let start = std::time::Instant::now();
     let examples = train::load_examples(polnear, |doc| {
         pipeline
@@ -225,6 +257,9 @@ fn eval_polnear_pipeline(
     println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }
+
+/// Stages whose config has the `classes` filter of [`stancegraph_quotes::AttributionConfig`].
+const QUOTE_STAGES: &[&str] = &["quotes.attribution", "quotes.encoder"];
 
 /// The per-role table of a PolNeAR evaluation.
 fn print_roles(
