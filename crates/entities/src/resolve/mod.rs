@@ -109,6 +109,8 @@ impl Resolver {
     /// pronoun mentions), and adds `reports_to` / `head_of` relations it reads from roles.
     pub fn resolve(&self, doc: &mut Document) {
         let table = TokenTable::new(doc);
+        // Sized once for the tagger's mentions: no rehashing of large maps on long texts.
+        let capacity = doc.mentions.len();
         let mut state = State {
             resolver: self,
             doc,
@@ -116,9 +118,9 @@ impl Resolver {
             mentions: Vec::new(),
             entities: Vec::new(),
             relations: Vec::new(),
-            names: HashMap::new(),
-            person_words: HashMap::new(),
-            by_canonical: HashMap::new(),
+            names: HashMap::with_capacity(capacity),
+            person_words: HashMap::with_capacity(capacity),
+            by_canonical: HashMap::with_capacity(capacity),
             by_acronym: HashMap::new(),
             sorted: 0,
         };
@@ -322,9 +324,7 @@ impl<'r, 'd> State<'r, 'd> {
         m.entity = Some(entity);
         m.resolution = resolution;
         m.resolution_confidence = confidence;
-        let words: Vec<String> = m.words.iter().map(|w| w.to_lowercase()).collect();
         let kind = m.kind;
-        let text = m.words.join(" ");
         let Some(e) = self.entities.get_mut(entity) else {
             return;
         };
@@ -332,6 +332,10 @@ impl<'r, 'd> State<'r, 'd> {
         if kind != MentionKind::Name || resolution == "metonymy" {
             return;
         }
+        let m = &self.mentions[mention];
+        let words: Vec<String> = m.words.iter().map(|w| w.to_lowercase()).collect();
+        let text = m.words.join(" ");
+        let e = &self.entities[entity];
         let entity_type = e.entity_type;
         if !e.fixed && words.len() > e.canonical_words {
             self.names
@@ -347,10 +351,14 @@ impl<'r, 'd> State<'r, 'd> {
             .entry((entity_type, words.join(" ")))
             .or_insert(entity);
         if words.len() > 1 {
-            for word in &words {
-                let owners = self.person_words.entry(word.clone()).or_default();
-                if !owners.contains(&entity) {
-                    owners.push(entity);
+            // Kept sorted: a binary search, not a scan, per word (the owners of "of" or
+            // "bank" grow with the document; their order means nothing to the lookups).
+            for word in words {
+                match self.person_words.get_mut(&word) {
+                    Some(owners) => update_sorted(owners, entity, true),
+                    None => {
+                        self.person_words.insert(word, vec![entity]);
+                    }
                 }
             }
         }

@@ -11,8 +11,8 @@ impl<'r, 'd> State<'r, 'd> {
     /// Name mentions from the tagger, cleaned: possessives and leading titles stripped, lone
     /// pronouns dropped, "US-China" split into two countries.
     pub(super) fn collect_name_mentions(&mut self) {
-        let mut works = Vec::new();
         let doc: &'d Document = self.doc;
+        let mut works = Vec::with_capacity(doc.mentions.len());
         let mut hint = 0;
         for mention in doc
             .mentions
@@ -175,8 +175,8 @@ impl<'r, 'd> State<'r, 'd> {
     }
 
     /// Does the GPE mention act (subject, possessor, or followed by a verb)?
-    pub(super) fn acts(&self, work: &Work) -> bool {
-        let last = work.tokens.end.saturating_sub(1);
+    pub(super) fn acts(&self, range: std::ops::Range<usize>) -> bool {
+        let last = range.end.saturating_sub(1);
         let tokens = self.tokens();
         let deprel = tokens
             .get(last)
@@ -185,11 +185,11 @@ impl<'r, 'd> State<'r, 'd> {
         if deprel.starts_with("nsubj") || deprel == "nmod:poss" {
             return true;
         }
-        let next = self.word(work.tokens.end);
+        let next = self.word(range.end);
         if is_possessive(next) {
             return true;
         }
-        match tokens.get(work.tokens.end).and_then(|t| t.xpos.as_deref()) {
+        match tokens.get(range.end).and_then(|t| t.xpos.as_deref()) {
             Some(tag) => (tag.starts_with("VB") && tag != "VBG" && tag != "VBN") || tag == "MD",
             // Untagged tokens: a few verbs that make a capital an actor.
             None => self.lexicon().is_acting_verb(&next.to_lowercase()),
@@ -204,14 +204,16 @@ impl<'r, 'd> State<'r, 'd> {
         let mut deferred = Vec::new();
         let mut deferred_orgs = Vec::new();
         for m in 0..count {
-            let work = self.mentions[m].clone();
+            let work = &self.mentions[m];
+            let (entity_type, tokens, one_word) =
+                (work.entity_type, work.tokens.clone(), work.words.len() == 1);
             let phrase = work.words.join(" ");
             let lower = phrase_tokens(&phrase).join(" ");
-            match work.entity_type {
+            match entity_type {
                 EntityType::Gpe | EntityType::Loc => {
                     let capital = self.lexicon().capital_country(&lower);
                     if let (Some(country), true) =
-                        (capital, self.resolver.config.metonymy && self.acts(&work))
+                        (capital, self.resolver.config.metonymy && self.acts(tokens))
                     {
                         let entity =
                             self.find_fixed(EntityType::Gpe, country)
@@ -251,11 +253,11 @@ impl<'r, 'd> State<'r, 'd> {
                         self.assign(m, entity, how, 0.95);
                         continue;
                     }
-                    if work.words.len() == 1 && self.person_word_match(&lower).is_some() {
+                    if one_word && self.person_word_match(&lower).is_some() {
                         deferred.push(m);
                         continue;
                     }
-                    self.by_exact_name(m, work.entity_type, &phrase);
+                    self.by_exact_name(m, entity_type, &phrase);
                 }
                 EntityType::Org => {
                     if let Some(entry) = self.lexicon().lookup(&phrase, category::ORGANISATION) {
@@ -273,14 +275,14 @@ impl<'r, 'd> State<'r, 'd> {
                         self.assign(m, entity, how, 0.95);
                         continue;
                     }
-                    if work.words.len() == 1 {
+                    if one_word {
                         deferred.push(m);
                         continue;
                     }
                     self.by_exact_name(m, EntityType::Org, &phrase);
                 }
                 EntityType::Per => {
-                    if work.words.len() == 1 {
+                    if one_word {
                         deferred.push(m);
                     } else {
                         self.by_exact_name(m, EntityType::Per, &phrase);
@@ -299,10 +301,10 @@ impl<'r, 'd> State<'r, 'd> {
                     self.assign(m, entity, "name", 0.9);
                 }
                 _ => {
-                    if work.words.len() == 1 && self.person_word_match(&lower).is_some() {
+                    if one_word && self.person_word_match(&lower).is_some() {
                         deferred.push(m);
                     } else {
-                        self.by_exact_name(m, work.entity_type, &phrase);
+                        self.by_exact_name(m, entity_type, &phrase);
                     }
                 }
             }
@@ -322,7 +324,8 @@ impl<'r, 'd> State<'r, 'd> {
         // Pass 2: one-word names join a person whose name contains them ("Bessent", "Xi"),
         // an organisation they abbreviate, or become entities of their own.
         for m in deferred {
-            let work = self.mentions[m].clone();
+            let work = &self.mentions[m];
+            let entity_type = work.entity_type;
             let word = work.words.join(" ");
             let lower = word.to_lowercase();
             if let Some(entity) = self.person_word_match(&lower) {
@@ -330,7 +333,7 @@ impl<'r, 'd> State<'r, 'd> {
                 self.assign(m, entity, "alias", 0.9);
                 continue;
             }
-            if work.entity_type == EntityType::Org
+            if entity_type == EntityType::Org
                 && word.len() >= 2
                 && word.chars().all(|c| c.is_uppercase())
             {
@@ -343,7 +346,7 @@ impl<'r, 'd> State<'r, 'd> {
                     continue;
                 }
             }
-            self.by_exact_name(m, work.entity_type, &word);
+            self.by_exact_name(m, entity_type, &word);
         }
     }
 

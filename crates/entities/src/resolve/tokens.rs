@@ -40,13 +40,17 @@ impl TokenTable {
                 table.hyphenated.push(i);
             }
             let start = table.words.len();
-            push_normalised(&mut table.words, raw);
-            let word = table.words.get(start..).unwrap_or("");
-            if word.is_ascii() {
-                table
-                    .lowers
-                    .extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            if raw.is_ascii() {
+                // No curly quotes, and lower-casing is byte by byte.
+                table.words.push_str(raw);
+                let lower_start = table.lowers.len();
+                table.lowers.push_str(raw);
+                if let Some(lower) = table.lowers.get_mut(lower_start..) {
+                    lower.make_ascii_lowercase();
+                }
             } else {
+                push_normalised(&mut table.words, raw);
+                let word = table.words.get(start..).unwrap_or("");
                 table.lowers.push_str(&word.to_lowercase());
             }
             table.word_ends.push(table.words.len());
