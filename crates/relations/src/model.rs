@@ -3,10 +3,11 @@
 //! sentence, learned from SEESAW) and `target` (negative / neutral / positive toward one
 //! actor, learned from NewsMTSC).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use stancegraph_linear::Shuffler;
 
 use crate::calibration::Calibration;
 use crate::error::RelationsError;
@@ -18,7 +19,16 @@ pub const MODEL_FILE: &str = "stance_model.json";
 pub struct LinearModel {
     pub labels: Vec<String>,
     pub bias: Vec<f32>,
+    #[serde(serialize_with = "in_key_order")]
     pub weights: HashMap<String, Vec<f32>>,
+}
+
+/// Writes the weights sorted by feature, so that a retrained model has the same bytes.
+fn in_key_order<S: serde::Serializer>(
+    weights: &HashMap<String, Vec<f32>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(weights.iter().collect::<BTreeMap<_, _>>())
 }
 
 /// Training settings for [`LinearModel::train`].
@@ -97,15 +107,10 @@ impl LinearModel {
                 .collect(),
         };
         let mut order: Vec<usize> = (0..examples.len()).collect();
-        let mut state = options.seed.max(1);
+        // One generator across epochs: each epoch continues the previous one's sequence.
+        let mut shuffler = Shuffler::with_state(options.seed);
         for epoch in 0..options.epochs {
-            // Fisher-Yates with xorshift: deterministic, no extra dependency.
-            for i in (1..order.len()).rev() {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                order.swap(i, (state % (i as u64 + 1)) as usize);
-            }
+            shuffler.shuffle(&mut order);
             let rate = options.learning_rate / (1.0 + epoch as f32 * 0.5);
             for &index in &order {
                 let Some((features, gold)) = examples.get(index) else {
@@ -212,5 +217,26 @@ mod tests {
         let model = LinearModel::train(&["neg", "pos"], &examples, TrainOptions::default());
         assert!(model.predict(&["good1".into()])[1] > 0.8);
         assert!(model.predict(&["bad2".into()])[0] > 0.8);
+    }
+
+    #[test]
+    fn a_retrained_model_has_the_same_bytes() {
+        let examples: Vec<(Vec<String>, usize)> = (0..60)
+            .map(|i| (vec![format!("f{}", i % 7), format!("g{}", i % 5)], i % 2))
+            .collect();
+        let bytes = || {
+            let model = LinearModel::train(&["a", "b"], &examples, TrainOptions::default());
+            serde_json::to_string(&model).expect("serialises")
+        };
+        let first = bytes();
+        // Separate HashMaps iterate in different orders; the file must not.
+        assert!((0..5).all(|_| bytes() == first));
+        let keys: Vec<&str> = first
+            .match_indices("\"f")
+            .map(|(i, _)| &first[i..i + 3])
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
     }
 }
