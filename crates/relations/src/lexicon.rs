@@ -37,291 +37,142 @@ const fn trig(stance: Option<Polarity>, interaction: Option<(&'static str, Sign)
 const OPPOSE: Option<Polarity> = Some(Polarity::Oppose);
 const SUPPORT: Option<Polarity> = Some(Polarity::Support);
 
-/// Verb and noun triggers by lemma (the surface forms are matched through [`stem`]).
-/// Kinds follow the issue: meet, negotiate, threaten, accuse, sanction, support, criticise,
-/// plus praise and reject; signs follow CAMEO's verbal/material cooperation and conflict.
-const TRIGGERS: &[(&str, Trigger)] = &[
+/// A meeting or negotiation: an interaction without a stance of its own.
+const fn meeting(kind: &'static str, symmetric: bool) -> Trigger {
+    Trigger {
+        stance: None,
+        interaction: Some((kind, Sign::Cooperation)),
+        predicative: false,
+        symmetric,
+    }
+}
+
+/// `describe X as Y`: the complement carries the polarity.
+const PREDICATIVE: Trigger = Trigger {
+    stance: None,
+    interaction: None,
+    predicative: true,
+    symmetric: false,
+};
+
+/// Verb and noun triggers by lemma (the surface forms are matched through [`stem`]), in
+/// groups of one meaning. Kinds follow the issue: meet, negotiate, threaten, accuse,
+/// sanction, support, criticise, plus praise and reject; signs follow CAMEO's
+/// verbal/material cooperation and conflict.
+const TRIGGERS: &[(&[&str], Trigger)] = &[
     // Conflict: criticism and accusation.
-    ("accuse", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
-    ("accusation", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
-    ("allege", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
-    ("allegation", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
-    ("blame", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
-    ("charge", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
     (
-        "criticize",
-        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+        &[
+            "accuse",
+            "accusation",
+            "allege",
+            "allegation",
+            "blame",
+            "charge",
+        ],
+        trig(OPPOSE, Some(("accuse", Sign::Conflict))),
     ),
     (
-        "criticise",
+        &[
+            "criticize",
+            "criticise",
+            "criticism",
+            "condemn",
+            "condemnation",
+            "denounce",
+            "decry",
+            "blast",
+            "slam",
+            "lambast",
+            "rebuke",
+            "chastise",
+            "scold",
+            "attack",
+            "mock",
+            "ridicule",
+            "deride",
+            "fault",
+            "challenge",
+            "dispute",
+            "contradict",
+        ],
         trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+    ),
+    (&["question", "doubt", "oppose"], trig(OPPOSE, None)),
+    (
+        &[
+            "reject", "dismiss", "rebuff", "refuse", "resist", "block", "veto",
+        ],
+        trig(OPPOSE, Some(("reject", Sign::Conflict))),
     ),
     (
-        "criticism",
-        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
+        &["sue", "impeach"],
+        trig(OPPOSE, Some(("accuse", Sign::Conflict))),
     ),
-    ("condemn", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    (
-        "condemnation",
-        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
-    ),
-    (
-        "denounce",
-        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
-    ),
-    ("decry", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("blast", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("slam", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("lambast", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("rebuke", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    (
-        "chastise",
-        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
-    ),
-    ("scold", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("attack", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("mock", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    (
-        "ridicule",
-        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
-    ),
-    ("deride", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    ("fault", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    (
-        "challenge",
-        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
-    ),
-    ("dispute", trig(OPPOSE, Some(("criticise", Sign::Conflict)))),
-    (
-        "contradict",
-        trig(OPPOSE, Some(("criticise", Sign::Conflict))),
-    ),
-    ("question", trig(OPPOSE, None)),
-    ("doubt", trig(OPPOSE, None)),
-    ("oppose", trig(OPPOSE, None)),
-    ("reject", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
-    ("dismiss", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
-    ("rebuff", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
-    ("refuse", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
-    ("resist", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
-    ("block", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
-    ("veto", trig(OPPOSE, Some(("reject", Sign::Conflict)))),
-    ("sue", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
-    ("impeach", trig(OPPOSE, Some(("accuse", Sign::Conflict)))),
     // Conflict: threats and coercion.
-    ("threaten", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
-    ("threat", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
-    ("warn", trig(OPPOSE, Some(("threaten", Sign::Conflict)))),
     (
-        "ultimatum",
+        &["threaten", "threat", "warn", "ultimatum", "retaliate"],
         trig(OPPOSE, Some(("threaten", Sign::Conflict))),
     ),
     (
-        "retaliate",
-        trig(OPPOSE, Some(("threaten", Sign::Conflict))),
+        &[
+            "sanction", "punish", "penalize", "penalise", "embargo", "expel",
+        ],
+        trig(OPPOSE, Some(("sanction", Sign::Conflict))),
     ),
-    ("sanction", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
-    ("punish", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
-    ("penalize", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
-    ("penalise", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
-    ("embargo", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
-    ("expel", trig(OPPOSE, Some(("sanction", Sign::Conflict)))),
     // Cooperation: support and praise.
     (
-        "support",
+        &[
+            "support",
+            "endorse",
+            "endorsement",
+            "defend",
+            "champion",
+            "nominate",
+            "welcome",
+            "embrace",
+        ],
         trig(SUPPORT, Some(("support", Sign::Cooperation))),
     ),
     (
-        "endorse",
-        trig(SUPPORT, Some(("support", Sign::Cooperation))),
-    ),
-    (
-        "endorsement",
-        trig(SUPPORT, Some(("support", Sign::Cooperation))),
-    ),
-    (
-        "defend",
-        trig(SUPPORT, Some(("support", Sign::Cooperation))),
-    ),
-    (
-        "champion",
-        trig(SUPPORT, Some(("support", Sign::Cooperation))),
-    ),
-    (
-        "nominate",
-        trig(SUPPORT, Some(("support", Sign::Cooperation))),
-    ),
-    (
-        "welcome",
-        trig(SUPPORT, Some(("support", Sign::Cooperation))),
-    ),
-    (
-        "embrace",
-        trig(SUPPORT, Some(("support", Sign::Cooperation))),
-    ),
-    ("praise", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
-    (
-        "commend",
+        &[
+            "praise",
+            "commend",
+            "applaud",
+            "hail",
+            "laud",
+            "thank",
+            "congratulate",
+        ],
         trig(SUPPORT, Some(("praise", Sign::Cooperation))),
     ),
     (
-        "applaud",
-        trig(SUPPORT, Some(("praise", Sign::Cooperation))),
+        &["agree"],
+        trig(SUPPORT, Some(("agree", Sign::Cooperation))),
     ),
-    ("hail", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
-    ("laud", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
-    ("thank", trig(SUPPORT, Some(("praise", Sign::Cooperation)))),
     (
-        "congratulate",
-        trig(SUPPORT, Some(("praise", Sign::Cooperation))),
+        &["ally"],
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
     ),
-    ("agree", trig(SUPPORT, Some(("agree", Sign::Cooperation)))),
-    ("ally", trig(SUPPORT, Some(("support", Sign::Cooperation)))),
     // Cooperation: meetings and negotiation (no stance of their own).
     (
-        "meet",
-        Trigger {
-            stance: None,
-            interaction: Some(("meet", Sign::Cooperation)),
-            predicative: false,
-            symmetric: true,
-        },
+        &["meet", "met", "meeting", "talk", "summit"],
+        meeting("meet", true),
     ),
-    (
-        "met",
-        Trigger {
-            stance: None,
-            interaction: Some(("meet", Sign::Cooperation)),
-            predicative: false,
-            symmetric: true,
-        },
-    ),
-    (
-        "meeting",
-        Trigger {
-            stance: None,
-            interaction: Some(("meet", Sign::Cooperation)),
-            predicative: false,
-            symmetric: true,
-        },
-    ),
-    (
-        "talk",
-        Trigger {
-            stance: None,
-            interaction: Some(("meet", Sign::Cooperation)),
-            predicative: false,
-            symmetric: true,
-        },
-    ),
-    (
-        "summit",
-        Trigger {
-            stance: None,
-            interaction: Some(("meet", Sign::Cooperation)),
-            predicative: false,
-            symmetric: true,
-        },
-    ),
-    (
-        "visit",
-        Trigger {
-            stance: None,
-            interaction: Some(("meet", Sign::Cooperation)),
-            predicative: false,
-            symmetric: false,
-        },
-    ),
-    (
-        "host",
-        Trigger {
-            stance: None,
-            interaction: Some(("meet", Sign::Cooperation)),
-            predicative: false,
-            symmetric: false,
-        },
-    ),
-    (
-        "negotiate",
-        Trigger {
-            stance: None,
-            interaction: Some(("negotiate", Sign::Cooperation)),
-            predicative: false,
-            symmetric: true,
-        },
-    ),
-    (
-        "negotiation",
-        Trigger {
-            stance: None,
-            interaction: Some(("negotiate", Sign::Cooperation)),
-            predicative: false,
-            symmetric: true,
-        },
-    ),
+    (&["visit", "host"], meeting("meet", false)),
+    (&["negotiate", "negotiation"], meeting("negotiate", true)),
     // Evaluative predication: the complement carries the polarity.
     (
-        "characterize",
-        Trigger {
-            stance: None,
-            interaction: None,
-            predicative: true,
-            symmetric: false,
-        },
-    ),
-    (
-        "characterise",
-        Trigger {
-            stance: None,
-            interaction: None,
-            predicative: true,
-            symmetric: false,
-        },
-    ),
-    (
-        "describe",
-        Trigger {
-            stance: None,
-            interaction: None,
-            predicative: true,
-            symmetric: false,
-        },
-    ),
-    (
-        "call",
-        Trigger {
-            stance: None,
-            interaction: None,
-            predicative: true,
-            symmetric: false,
-        },
-    ),
-    (
-        "label",
-        Trigger {
-            stance: None,
-            interaction: None,
-            predicative: true,
-            symmetric: false,
-        },
-    ),
-    (
-        "brand",
-        Trigger {
-            stance: None,
-            interaction: None,
-            predicative: true,
-            symmetric: false,
-        },
-    ),
-    (
-        "dub",
-        Trigger {
-            stance: None,
-            interaction: None,
-            predicative: true,
-            symmetric: false,
-        },
+        &[
+            "characterize",
+            "characterise",
+            "describe",
+            "call",
+            "label",
+            "brand",
+            "dub",
+        ],
+        PREDICATIVE,
     ),
 ];
 
@@ -419,9 +270,10 @@ impl Lexicon {
 
     /// A lexicon from an in-memory valence table (tests, benches).
     pub fn from_valence(valence: HashMap<String, f32>) -> Self {
+        // In table order, so that of two lemmas with one stem the later one wins.
         let triggers = TRIGGERS
             .iter()
-            .map(|(lemma, t)| (stem(lemma), *t))
+            .flat_map(|(lemmas, t)| lemmas.iter().map(|lemma| (stem(lemma), *t)))
             .collect();
         Lexicon { valence, triggers }
     }

@@ -529,10 +529,30 @@ mod tests {
     }
 }
 
+/// A name mention of entity `entity` given from outside the entities stage (oracle actors,
+/// hand-made test documents), at full confidence.
+pub fn name_mention(
+    span: stancegraph_core::Span,
+    entity_type: stancegraph_core::EntityType,
+    entity: &str,
+    stage: &str,
+) -> stancegraph_core::Mention {
+    stancegraph_core::Mention {
+        span,
+        entity_type,
+        kind: stancegraph_core::MentionKind::Name,
+        entity: Some(entity.to_string()),
+        resolution: None,
+        resolution_confidence: None,
+        stage: stage.to_string(),
+        confidence: 1.0,
+    }
+}
+
 /// Adds the article's listed actors as mentions and entities wherever their names occur in
 /// the document's sentences (an oracle for the entities stage, to score this crate alone).
 pub fn add_oracle_actors(doc: &mut stancegraph_core::Document, article: &SeesawArticle) {
-    use stancegraph_core::{Entity, EntityType, Mention, MentionKind, Span};
+    use stancegraph_core::{Entity, EntityType, Mention, Span};
     let sentences: Vec<Span> = doc.sentences.iter().map(|s| s.span).collect();
     let text = doc.text().to_string();
     let mut mentions: Vec<Mention> = Vec::new();
@@ -574,16 +594,7 @@ pub fn add_oracle_actors(doc: &mut stancegraph_core::Document, article: &SeesawA
                 {
                     continue;
                 }
-                mentions.push(Mention {
-                    span,
-                    entity_type,
-                    kind: MentionKind::Name,
-                    entity: Some(id.clone()),
-                    resolution: None,
-                    resolution_confidence: None,
-                    stage: "seesaw.oracle".into(),
-                    confidence: 1.0,
-                });
+                mentions.push(name_mention(span, entity_type, &id, "seesaw.oracle"));
             }
         }
     }

@@ -6,13 +6,14 @@
 use std::sync::OnceLock;
 
 use stancegraph_core::{
-    ActorRef, Document, Entity, EntityType, Mention, MentionKind, Metadata, Polarity, Quote,
-    QuoteKind, Relation, Span, Stance, Target,
+    ActorRef, Document, Entity, EntityType, Mention, Metadata, Polarity, Quote, QuoteKind,
+    Relation, Span, Stance, Target,
 };
 
 use crate::extract::findings::Findings;
 use crate::extract::view::View;
 use crate::extract::Extractor;
+use crate::seesaw::name_mention;
 use crate::stage::{load_extractor, model_dir, RelationsConfig};
 
 fn analyzer() -> &'static stancegraph_text::Analyzer {
@@ -105,16 +106,7 @@ pub fn document(text: &str, actors: &[(&str, EntityType)], quotes: &[(&str, &str
                     .iter()
                     .any(|m| m.span.start < span.end && span.start < m.span.end)
             {
-                mentions.push(Mention {
-                    span,
-                    entity_type: *entity_type,
-                    kind: MentionKind::Name,
-                    entity: Some(id.clone()),
-                    resolution: None,
-                    resolution_confidence: None,
-                    stage: "test".into(),
-                    confidence: 1.0,
-                });
+                mentions.push(name_mention(span, *entity_type, &id, "test"));
             }
         }
     }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use stancegraph_core::{ActorRef, RelationClass, Sign, Span, Target};
+use stancegraph_core::{ActorRef, Polarity, Relation, RelationClass, Sign, Span, Target};
 
 use crate::extract::findings::Findings;
 use crate::extract::view::{Tok, View};
@@ -197,15 +197,13 @@ impl Extractor {
         if let Some(place) = view.meeting_place(at.token, at.range.end) {
             attributes.insert("location".to_string(), place);
         }
-        findings.relations.push(self.relation(
-            RelationClass::Interaction,
+        findings.relations.push(self.interaction_at(
+            at,
             "meet",
             last.source,
             last.target,
             Sign::Cooperation,
             attributes,
-            at.evidence,
-            Some(at.span),
             REPEATED_MEETING_CONFIDENCE,
         ));
     }
@@ -219,13 +217,7 @@ impl Extractor {
         reading: &Reading<'_>,
         findings: &mut Findings,
     ) {
-        let Reading {
-            holders,
-            target,
-            issue,
-            confidence,
-        } = *reading;
-        for (h, t) in actor_pairs(at.trigger, holders, target) {
+        for (h, t) in actor_pairs(at.trigger, reading.holders, reading.target) {
             let (Some(holder), Some(target_id)) = (
                 Self::entity_ref(view, h),
                 view.actors.get(t).map(|a| a.entity.clone()),
@@ -240,31 +232,31 @@ impl Extractor {
                 continue;
             }
             if let Some(polarity) = at.trigger.stance {
-                let stance = self.stance(
+                let target = Target::Actor {
+                    id: target_id.clone(),
+                };
+                self.push_stance_at(
+                    at,
                     holder.clone(),
-                    Target::Actor {
-                        id: target_id.clone(),
-                    },
+                    target,
                     polarity,
-                    at.evidence,
-                    Some(at.span),
-                    confidence,
+                    reading.confidence,
+                    findings,
                 );
-                findings.push_stance(stance, at.segment);
             }
             if let Some((kind, sign)) = at.trigger.interaction {
-                let attributes = interaction_attributes(view, at, kind, issue);
-                findings.relations.push(self.relation(
-                    RelationClass::Interaction,
+                let attributes = interaction_attributes(view, at, kind, reading.issue);
+                let target = Target::Actor { id: target_id };
+                let relation = self.interaction_at(
+                    at,
                     kind,
                     holder,
-                    Target::Actor { id: target_id },
+                    target,
                     sign,
                     attributes,
-                    at.evidence,
-                    Some(at.span),
-                    confidence,
-                ));
+                    reading.confidence,
+                );
+                findings.relations.push(relation);
             }
         }
         self.issue_stances(view, at, reading, findings);
@@ -279,38 +271,74 @@ impl Extractor {
         reading: &Reading<'_>,
         findings: &mut Findings,
     ) {
-        let Reading {
-            holders,
-            target,
-            issue,
-            confidence,
-        } = *reading;
-        let (Some(polarity), Some(span)) = (at.trigger.stance, issue) else {
+        let (Some(polarity), Some(span)) = (at.trigger.stance, reading.issue) else {
             return;
         };
-        if !object_is_issue(view, target, span) || names_instrument(at.trigger) {
+        if !object_is_issue(view, reading.target, span) || names_instrument(at.trigger) {
             return;
         }
         let label = normalise_issue(view.doc.slice(span));
         if label.is_empty() {
             return;
         }
-        for &h in holders {
+        for &h in reading.holders {
             if let Some(holder) = Self::entity_ref(view, h) {
-                let stance = self.stance(
-                    holder,
-                    Target::Issue {
-                        label: label.clone(),
-                        span: Some(span),
-                    },
-                    polarity,
-                    at.evidence,
-                    Some(at.span),
-                    confidence * ISSUE_DISCOUNT,
-                );
-                findings.push_stance(stance, at.segment);
+                let target = Target::Issue {
+                    label: label.clone(),
+                    span: Some(span),
+                };
+                let confidence = reading.confidence * ISSUE_DISCOUNT;
+                self.push_stance_at(at, holder, target, polarity, confidence, findings);
             }
         }
+    }
+
+    /// Records a stance read at an occurrence: its sentence is the evidence, its word the
+    /// trigger.
+    fn push_stance_at(
+        &self,
+        at: &Occurrence,
+        holder: ActorRef,
+        target: Target,
+        polarity: Polarity,
+        confidence: f32,
+        findings: &mut Findings,
+    ) {
+        let stance = self.stance(
+            holder,
+            target,
+            polarity,
+            at.evidence,
+            Some(at.span),
+            confidence,
+        );
+        findings.push_stance(stance, at.segment);
+    }
+
+    /// An interaction read at an occurrence (its sentence the evidence, its word the
+    /// trigger).
+    #[allow(clippy::too_many_arguments)]
+    fn interaction_at(
+        &self,
+        at: &Occurrence,
+        kind: &str,
+        source: ActorRef,
+        target: Target,
+        sign: Sign,
+        attributes: BTreeMap<String, String>,
+        confidence: f32,
+    ) -> Relation {
+        self.relation(
+            RelationClass::Interaction,
+            kind,
+            source,
+            target,
+            sign,
+            attributes,
+            at.evidence,
+            Some(at.span),
+            confidence,
+        )
     }
 }
 
@@ -463,19 +491,20 @@ mod tests {
         )
     }
 
+    /// `holder` opposes `target`, and not the other way round.
+    fn assert_opposes_one_way(stances: &[(String, Polarity, String)], holder: &str, target: &str) {
+        assert!(
+            opposes(stances, holder, target) && !opposes(stances, target, holder),
+            "{stances:?}"
+        );
+    }
+
     #[test]
     fn a_verb_gives_its_subject_a_stance_toward_its_object() {
         let (stances, relations) = first_sentence(
             "Angela Merkel criticised Vladimir Putin on Monday. She spoke in Berlin.",
         );
-        assert!(
-            opposes(&stances, "Angela Merkel", "Vladimir Putin"),
-            "{stances:?}"
-        );
-        assert!(
-            !opposes(&stances, "Vladimir Putin", "Angela Merkel"),
-            "{stances:?}"
-        );
+        assert_opposes_one_way(&stances, "Angela Merkel", "Vladimir Putin");
         assert!(relations.contains(&(
             "Angela Merkel".into(),
             "criticise".into(),
@@ -488,14 +517,7 @@ mod tests {
         let (stances, _) = first_sentence(
             "Vladimir Putin was criticised by Angela Merkel on Monday. The Kremlin did not reply.",
         );
-        assert!(
-            opposes(&stances, "Angela Merkel", "Vladimir Putin"),
-            "{stances:?}"
-        );
-        assert!(
-            !opposes(&stances, "Vladimir Putin", "Angela Merkel"),
-            "{stances:?}"
-        );
+        assert_opposes_one_way(&stances, "Angela Merkel", "Vladimir Putin");
     }
 
     #[test]
