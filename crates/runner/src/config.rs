@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use stancegraph_core::{ConfigIssue, Layer, Registry};
+use stancegraph_graph::GraphOptions;
 use stancegraph_ingest::IngestConfig;
 
 use crate::RunnerError;
@@ -172,11 +173,13 @@ pub struct PipelineConfig {
     pub source: IngestConfig,
     pub runner: RunnerSettings,
     pub output: OutputSettings,
+    /// `[graph]`: what the merge records beyond the defaults (sentiment on `said` edges).
+    pub graph: GraphOptions,
     pub stages: Vec<StageConfig>,
     pub exports: Vec<stancegraph_graph::ExportSpec>,
 }
 
-const TOP_LEVEL: &[&str] = &["source", "runner", "output", "stages", "exports"];
+const TOP_LEVEL: &[&str] = &["source", "runner", "output", "graph", "stages", "exports"];
 
 /// Loads, merges environment overrides into, and validates a config. All problems are
 /// returned together as [`RunnerError::Config`].
@@ -269,6 +272,7 @@ pub fn validate_value(
     let runner: RunnerSettings = section(root.get("runner"), "runner", &mut issues);
     issues.extend(runner.problems());
     let output: OutputSettings = section(root.get("output"), "output", &mut issues);
+    let graph = check_graph(root, &mut issues);
 
     let stages = check_stages(root, registry, &mut issues);
     let exports = check_exports(root, &mut issues);
@@ -279,11 +283,27 @@ pub fn validate_value(
             source,
             runner,
             output,
+            graph,
             stages,
             exports,
         })
     } else {
         Err(issues)
+    }
+}
+
+/// `[graph]`: the merge's options; an unknown key or a value of the wrong type is an
+/// issue under `graph.`, never a silent default.
+fn check_graph(
+    root: &serde_json::Map<String, Value>,
+    issues: &mut Vec<ConfigIssue>,
+) -> GraphOptions {
+    match root.get("graph") {
+        Some(value) if !value.is_object() => {
+            issues.push(ConfigIssue::new("graph", "must be a table ([graph])"));
+            GraphOptions::default()
+        }
+        value => section(value, "graph", issues),
     }
 }
 
@@ -681,6 +701,33 @@ mod tests {
             "{issues:?}"
         );
         assert!(issues[0].message.contains("limit of 256"), "{}", issues[0]);
+    }
+
+    #[test]
+    fn the_graph_section_sets_said_sentiment_and_rejects_unknown_keys() {
+        let stages = "[[stages]]\nstage = \"text.tokenize\"\n";
+        let absent = check(stages).expect("valid");
+        assert_eq!(absent.graph, GraphOptions::default());
+        assert!(absent.graph.said_sentiment, "on by default");
+        let off = check(&format!("[graph]\nsaid_sentiment = false\n{stages}")).expect("valid");
+        assert!(!off.graph.said_sentiment);
+        let on = check(&format!("[graph]\nsaid_sentiment = true\n{stages}")).expect("valid");
+        assert!(on.graph.said_sentiment);
+
+        let issues = check(&format!(
+            "[graph]\nsaid_sentiment = \"yes\"\nsaid_sentimnet = false\n{stages}"
+        ))
+        .unwrap_err();
+        let mut paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            ["graph.said_sentiment", "graph.said_sentimnet"],
+            "{issues:?}"
+        );
+        let issues = check(&format!("graph = 3\n{stages}")).unwrap_err();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].path, "graph");
     }
 
     #[test]

@@ -39,10 +39,12 @@ impl<'a> Sink<'a> {
         options: &RunOptions,
         workers: usize,
     ) -> Result<Self, RunnerError> {
+        // `[graph]` applies to the documents of this run (a loaded graph keeps what it has).
         let graph = match &options.existing_graph {
             Some(path) => load_graph(path)?,
             None => KnowledgeGraph::new(),
-        };
+        }
+        .with_options(config.graph);
         let files = options.sink == DocumentsSink::Files;
         let outputs = if files {
             Some(AtomicOutputs::new(&options.out_dir)?)
@@ -212,4 +214,39 @@ fn load_graph(path: &Path) -> Result<KnowledgeGraph, RunnerError> {
         path: path.display().to_string(),
         message: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_graph::GraphOptions;
+    use stancegraph_ingest::IngestConfig;
+
+    use super::Sink;
+    use crate::config::{OutputSettings, PipelineConfig, RunnerSettings};
+    use crate::run::{DocumentsSink, RunOptions};
+
+    #[test]
+    fn the_graph_of_a_run_takes_the_graph_section() {
+        for said_sentiment in [false, true] {
+            let config = PipelineConfig {
+                origin: "test".into(),
+                source: IngestConfig::default(),
+                runner: RunnerSettings::default(),
+                output: OutputSettings::default(),
+                graph: GraphOptions { said_sentiment },
+                stages: Vec::new(),
+                exports: Vec::new(),
+            };
+            let options = RunOptions {
+                inputs: Vec::new(),
+                out_dir: std::env::temp_dir(),
+                workers: 1,
+                progress: false,
+                existing_graph: None,
+                sink: DocumentsSink::Stdout,
+            };
+            let sink = Sink::open(&config, &options, 1).expect("a stdout sink opens");
+            assert_eq!(sink.graph.options(), config.graph);
+        }
+    }
 }

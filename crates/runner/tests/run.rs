@@ -81,6 +81,7 @@ fn config(batch_size: usize) -> PipelineConfig {
             ..RunnerSettings::default()
         },
         output: OutputSettings::default(),
+        graph: Default::default(),
         stages: Vec::new(),
         exports: Vec::new(),
     }
