@@ -13,7 +13,7 @@ fn root() -> PathBuf {
 }
 
 fn sample() -> PathBuf {
-    root().join("data/samples/000_668776db8feb23be.txt")
+    stancegraph_testkit::seed_path()
 }
 
 fn stderr(output: &Output) -> String {

@@ -11,7 +11,7 @@ fn bin() -> Command {
 }
 
 fn sample() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/samples/000_668776db8feb23be.txt")
+    stancegraph_testkit::seed_path()
 }
 
 fn stderr(output: &Output) -> String {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn seed() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/samples/000_668776db8feb23be.txt")
+    stancegraph_testkit::seed_path()
 }
 
 fn run(binary: &Path, cwd: &Path, extra: &[&str], out: &Path) -> Output {

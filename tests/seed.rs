@@ -2,10 +2,11 @@
 //! graph the brief asks for, with every edge traceable to its sentence, and nothing from
 //! the spam lines.
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use stancegraph_core::Document;
 use stancegraph_graph::{EdgeKind, KnowledgeGraph};
+use stancegraph_testkit::{records_on_spam_lines, seed_path};
 
 struct SeedRun {
     _dir: tempfile::TempDir,
@@ -17,8 +18,7 @@ struct SeedRun {
 fn seed() -> &'static SeedRun {
     static RUN: OnceLock<SeedRun> = OnceLock::new();
     RUN.get_or_init(|| {
-        let sample =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/samples/000_668776db8feb23be.txt");
+        let sample = seed_path();
         let dir = tempfile::tempdir().unwrap();
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_stancegraph"))
             .arg("run")
@@ -46,21 +46,6 @@ fn seed() -> &'static SeedRun {
     })
 }
 
-/// Code point range of the spam lines: the first two and the last two lines of the text.
-fn spam_ranges(text: &str) -> Vec<(usize, usize)> {
-    let mut ranges = Vec::new();
-    let mut offset = 0;
-    let lines: Vec<&str> = text.split('\n').collect();
-    for (i, line) in lines.iter().enumerate() {
-        let len = line.chars().count();
-        if i < 2 || i + 2 >= lines.len() || (i + 3 == lines.len() && line.is_empty()) {
-            ranges.push((offset, offset + len));
-        }
-        offset += len + 1;
-    }
-    ranges
-}
-
 fn evidence_texts(
     graph: &KnowledgeGraph,
     source: &str,
@@ -77,30 +62,10 @@ fn evidence_texts(
 
 #[test]
 fn nothing_comes_from_the_spam_lines() {
-    let doc = &seed().document;
-    let text = doc["text"].as_str().unwrap();
-    let spam = spam_ranges(text.trim_end_matches('\n'));
-    let inside = |span: &serde_json::Value| {
-        let (start, end) = (
-            span["start"].as_u64().unwrap() as usize,
-            span["end"].as_u64().unwrap() as usize,
-        );
-        spam.iter().any(|&(s, e)| start < e && s < end)
-    };
-    for layer in ["sentences", "tokens", "mentions"] {
-        for item in doc[layer].as_array().unwrap() {
-            assert!(
-                !inside(&item["span"]),
-                "{layer} item from a spam line: {item}"
-            );
-        }
-    }
-    for quote in doc["quotes"].as_array().unwrap() {
-        assert!(
-            !inside(&quote["content"]),
-            "quote from a spam line: {quote}"
-        );
-    }
+    // Every layer of documents.jsonl, read back to byte offsets.
+    let line = serde_json::to_string(&seed().document).unwrap();
+    let doc = Document::from_export(&line).expect("documents.jsonl holds a valid document");
+    assert_eq!(records_on_spam_lines(&doc), Vec::<String>::new());
     let graph = &seed().graph;
     assert!(graph.actor("Industrial Monitor Direct").is_none());
     assert!(graph.actor("SCADA").is_none());
