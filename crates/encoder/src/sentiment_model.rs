@@ -52,9 +52,16 @@ pub struct SentimentModel {
 
 impl SentimentModel {
     /// Loads `dir` (config.json, vocab.txt, heads.json with a `sentiment` head labelled
-    /// negative/neutral/positive, model.safetensors).
+    /// negative/neutral/positive, model.safetensors) with int8 matrix products, as
+    /// [`EncoderModel::load`].
     pub fn load(dir: &Path) -> Result<SentimentModel, EncoderError> {
-        let encoder = EncoderModel::load(dir)?;
+        SentimentModel::load_with(dir, true)
+    }
+
+    /// Loads `dir`; `int8` chooses int8 matrix products (fast) or f32 ones (the reference
+    /// computation, equal to libtorch's within float rounding).
+    pub fn load_with(dir: &Path, int8: bool) -> Result<SentimentModel, EncoderError> {
+        let encoder = EncoderModel::load_with(dir, int8)?;
         let head = encoder
             .head_index(SENTIMENT_TASK)
             .ok_or_else(|| EncoderError::Model {
