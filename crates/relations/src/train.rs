@@ -23,7 +23,6 @@ pub struct TrainReport {
     /// Candidate-level triplet F1 on the held-out SEESAW stories at the chosen threshold.
     pub seesaw_dev_f1: f64,
     pub pair_threshold: f32,
-    pub newsmtsc_train: usize,
     pub newsmtsc_dev: usize,
     pub newsmtsc_dev_accuracy: f64,
     pub newsmtsc_dev_macro_f1: f64,
