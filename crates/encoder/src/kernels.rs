@@ -253,30 +253,45 @@ unsafe fn quantise_avx2(row: &[f32], dst: &mut [i8]) -> (f32, i32) {
 
 #[inline(always)]
 fn quantise_generic(row: &[f32], dst: &mut [i8]) -> (f32, i32) {
+    // Lane-wise max|x| (a plain comparison, so it compiles to vmaxps) and whether some x
+    // has the all-ones exponent of NaN and infinity (integer ops, so they vectorise too).
+    const EXPONENT: u32 = 0x7f80_0000;
     let mut lanes = [0f32; LANES];
+    let mut special = [0u32; LANES];
     let mut chunks = row.chunks_exact(LANES);
     for chunk in &mut chunks {
-        for (m, &v) in lanes.iter_mut().zip(chunk) {
-            *m = m.max(v.abs());
+        for l in 0..LANES {
+            let bits = chunk[l].to_bits();
+            let a = f32::from_bits(bits & 0x7fff_ffff);
+            lanes[l] = if a > lanes[l] { a } else { lanes[l] };
+            special[l] |= u32::from(bits & EXPONENT == EXPONENT);
         }
     }
-    let amax = chunks
-        .remainder()
-        .iter()
-        .fold(lanes.iter().copied().fold(0f32, f32::max), |m, v| {
-            m.max(v.abs())
-        });
-    // f32::max ignores NaN: look for non-finite values separately.
-    if amax == 0.0 || !amax.is_finite() || row.iter().any(|v| v.is_nan()) {
+    let mut amax = lanes.iter().copied().fold(0f32, f32::max);
+    let mut poisoned = special.iter().any(|&s| s != 0);
+    for &v in chunks.remainder() {
+        amax = amax.max(v.abs());
+        poisoned |= !v.is_finite();
+    }
+    if poisoned {
         dst.fill(0);
-        return (if amax == 0.0 { 0.0 } else { f32::NAN }, 0);
+        return (f32::NAN, 0);
+    }
+    if amax == 0.0 {
+        dst.fill(0);
+        return (0.0, 0);
     }
     let inv = 127.0 / amax;
+    // |v · inv| ≤ 127 up to one rounding, so the rounded value is an integer in [-127, 127].
+    let quantise = |v: f32| -> i32 {
+        // SAFETY: finite (no NaN or infinity in the row) and within ±127.
+        unsafe { (v * inv).round_ties_even().to_int_unchecked::<i32>() }
+    };
     let mut sums = [0i32; LANES];
     let mut pairs = dst.chunks_exact_mut(LANES).zip(row.chunks_exact(LANES));
     for (d, r) in &mut pairs {
         for ((d, &v), s) in d.iter_mut().zip(r).zip(sums.iter_mut()) {
-            let q = (v * inv).round_ties_even().clamp(-127.0, 127.0) as i32;
+            let q = quantise(v);
             *d = q as i8;
             *s += q;
         }
@@ -284,7 +299,7 @@ fn quantise_generic(row: &[f32], dst: &mut [i8]) -> (f32, i32) {
     let mut sum: i32 = sums.iter().sum();
     let done = row.len() / LANES * LANES;
     for (d, &v) in dst[done..].iter_mut().zip(&row[done..]) {
-        let q = (v * inv).round_ties_even().clamp(-127.0, 127.0) as i32;
+        let q = quantise(v);
         *d = q as i8;
         sum += q;
     }
@@ -397,8 +412,13 @@ mod tests {
             assert!((f32::from(v) * scale - x).abs() <= scale / 2.0 + 1e-6);
         }
         assert_eq!(quantise_row(&[0.0; 5], &mut q[..5]), (0.0, 0));
-        let mut bad = row.clone();
-        bad[3] = f32::NAN;
-        assert!(quantise_row(&bad, &mut q).0.is_nan());
+        for poison in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            let mut bad = row.clone();
+            bad[3] = poison;
+            assert!(quantise_row(&bad, &mut q).0.is_nan());
+            bad[3] = 0.0;
+            bad[36] = poison; // in the remainder after the 16-lane chunks
+            assert!(quantise_row(&bad, &mut q).0.is_nan());
+        }
     }
 }
