@@ -74,10 +74,10 @@ mod tests {
 pub enum Train {
     /// Fine-tune the MiniLM encoder (NER + attribution heads) on libtorch and export it
     /// (see data/models/encoder/README.md).
-    Encoder(TrainArgs),
+    Encoder(Box<TrainArgs>),
     /// Fine-tune MiniLM for target-directed sentiment on NewsMTSC train minus its held-out
     /// slice and export it (see data/models/sentiment-encoder/README.md).
-    SentimentEncoder(super::sentiment_encoder::SentimentEncoderArgs),
+    SentimentEncoder(Box<super::sentiment_encoder::SentimentEncoderArgs>),
 }
 
 #[derive(clap::Args, Debug)]
@@ -191,8 +191,13 @@ fn bio_ids(entities: &[TokenEntity], len: usize) -> anyhow::Result<Vec<usize>> {
     Ok(ids)
 }
 
+/// Per sentence of a CoNLL document: its token count and gold entities.
+type ConllSentences = Vec<(usize, Vec<TokenEntity>)>;
+/// A PolNeAR article: labelled tokens, raw text, token spans, gold source/cue/content spans.
+type PolnearText = (LabelledText, String, Vec<Span>, [Vec<Span>; 3]);
+
 /// CoNLL documents as whole texts (sentences concatenated) with BIO ids, plus their sentences.
-fn conll_texts(path: &Path) -> anyhow::Result<Vec<(LabelledText, Vec<(usize, Vec<TokenEntity>)>)>> {
+fn conll_texts(path: &Path) -> anyhow::Result<Vec<(LabelledText, ConllSentences)>> {
     let documents = read_conll(path).with_context(|| format!("reading {}", path.display()))?;
     if documents.is_empty() {
         bail!("{}: no CoNLL sentences", path.display());
@@ -214,9 +219,7 @@ fn conll_texts(path: &Path) -> anyhow::Result<Vec<(LabelledText, Vec<(usize, Vec
 
 /// PolNeAR articles tokenized as the pipeline does, with BIO ids of the roles (cues first so
 /// that overlapping annotations keep the most specific role, as the quotes tagger trains).
-fn polnear_texts(
-    dir: &Path,
-) -> anyhow::Result<Vec<(LabelledText, String, Vec<Span>, [Vec<Span>; 3])>> {
+fn polnear_texts(dir: &Path) -> anyhow::Result<Vec<PolnearText>> {
     let examples = stancegraph_quotes::train::load_examples(dir, |doc: &mut Document| {
         stancegraph_text::tokenize_document(doc, stancegraph_text::DEFAULT_MAX_SENTENCE_TOKENS);
         Ok(())
@@ -429,8 +432,8 @@ pub(crate) fn check_base(base: &Path) -> anyhow::Result<()> {
 
 pub fn train(cmd: Train) -> anyhow::Result<()> {
     let args = match cmd {
-        Train::Encoder(args) => args,
-        Train::SentimentEncoder(args) => return super::sentiment_encoder::train(args),
+        Train::Encoder(args) => *args,
+        Train::SentimentEncoder(args) => return super::sentiment_encoder::train(*args),
     };
     let started = Instant::now();
     let Some(precision) = Precision::parse(&args.precision) else {

@@ -8,4 +8,6 @@ pub mod graph;
 pub mod ingest;
 pub mod quotes;
 pub mod relations;
+#[cfg(feature = "encoder")]
+pub mod sentiment_candle;
 pub mod text;

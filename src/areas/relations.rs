@@ -70,6 +70,15 @@ pub struct EvalArgs {
 pub struct SentimentEvalArgs {
     #[arg(long)]
     pub newsmtsc: PathBuf,
+    /// Score the fine-tuned MiniLM sentiment model in this directory (candle) instead of the
+    /// linear classifier, e.g. data/models/sentiment-encoder.
+    #[cfg(feature = "encoder")]
+    #[arg(long)]
+    pub encoder: Option<PathBuf>,
+    /// With --encoder: f32 matrix products (the reference computation) instead of int8.
+    #[cfg(feature = "encoder")]
+    #[arg(long, requires = "encoder")]
+    pub f32_products: bool,
 }
 
 fn project_data_dir() -> PathBuf {
@@ -169,6 +178,23 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let args = match cmd {
         Eval::Stance(args) => args,
         Eval::Sentiment(args) => {
+            #[cfg(feature = "encoder")]
+            if let Some(encoder) = &args.encoder {
+                let (score, seconds) =
+                    super::sentiment_candle::evaluate(&args.newsmtsc, encoder, !args.f32_products)?;
+                println!(
+                    "NewsMTSC held-out slice (every 10th line of {}), sentiment encoder {} ({} products): {} targets in {:.1} s, accuracy {:.3}, macro-F1 {:.3} (negative {:.3}, neutral {:.3}, positive {:.3})",
+                    args.newsmtsc.display(),
+                    encoder.display(),
+                    if args.f32_products { "f32" } else { "int8" },
+                    score.examples, seconds, score.accuracy, score.macro_f1, score.f1[0], score.f1[1], score.f1[2]
+                );
+                println!(
+                    "{}",
+                    serde_json::json!({"task": "sentiment", "model": encoder, "int8_products": !args.f32_products, "heldout": score})
+                );
+                return Ok(());
+            }
             let dir = model_dir(&project_data_dir());
             let lexicon = Lexicon::load(&dir)?;
             let model = StanceModel::load(&dir.join(MODEL_FILE))?;
