@@ -7,11 +7,15 @@
 //!   attribution, nor start with a comma (the tagger often runs on over them);
 //! - a quoted region consolidated into one direct quote keeps the tagger's content span
 //!   when the tagger tagged one content there (the region's cue and source are still used).
+//!
+//! and two rules on sources: a cue takes the tagged source that holds its grammatical subject
+//! over a nearer one, and a cue with neither a tagged source nor a subject shares the source
+//! of the cue before it in the same sentence.
 
 use stancegraph_core::{Document, Quote, QuoteKind, Span};
 
 use crate::attribution::{
-    kind_of_indexed, link, resolve_speaker_indexed, role_spans, token_span, MentionIndex,
+    kind_of_indexed, link, resolve_speaker_indexed, role_spans, token_span, Linked, MentionIndex,
     OuterIndex, RoleSpan,
 };
 
@@ -39,7 +43,10 @@ impl crate::Attributor {
         let mention_index = MentionIndex::new(doc);
         let spans = trim_content_punctuation(doc, role_spans(tags, margins));
         let mut quotes = Vec::new();
-        for linked in link(&spans) {
+        let mut links = link(&spans);
+        prefer_subject_sources(doc, &spans, &mut links);
+        share_sentence_sources(doc, &mut links);
+        for linked in links {
             let Some(content) = token_span(doc, linked.content.first, linked.content.last) else {
                 continue;
             };
@@ -121,6 +128,64 @@ fn trim_content_punctuation(doc: &Document, mut spans: Vec<RoleSpan>) -> Vec<Rol
         }
     }
     spans
+}
+
+/// Role index of sources in [`RoleSpan::role`].
+const SOURCE: usize = 0;
+
+/// The content span of a link, for [`crate::rules::subject_of`]'s `avoid`.
+fn content_span(doc: &Document, linked: &Linked) -> Option<Span> {
+    token_span(doc, linked.content.first, linked.content.last)
+}
+
+/// A cue takes the tagged source that holds its grammatical subject, when the nearest tagged
+/// source (what [`link`] chose) does not: "Bessent, speaking alongside Trump at the White
+/// House, characterized …" with both names tagged speaks for Bessent, not Trump.
+fn prefer_subject_sources(doc: &Document, spans: &[RoleSpan], links: &mut [Linked]) {
+    for linked in links.iter_mut() {
+        let Some(cue) = linked.cue else { continue };
+        let Some((first, last)) =
+            crate::rules::subject_of(doc, cue.first, content_span(doc, linked))
+        else {
+            continue;
+        };
+        let holds = |s: &RoleSpan| s.first <= last && first <= s.last;
+        if linked.source.is_some_and(|s| holds(&s)) {
+            continue;
+        }
+        if let Some(subject) = spans
+            .iter()
+            .find(|s| s.role == SOURCE && holds(s) && crate::same_sentence(doc, s.first, cue.first))
+        {
+            linked.source = Some(*subject);
+        }
+    }
+}
+
+/// A cue left without a tagged source and without a grammatical subject the parse can find
+/// ("Cutler … challenged Bessent's characterization, stating, “…”") shares the source of the
+/// cue before it in the same sentence: one speaker, two attributions.
+fn share_sentence_sources(doc: &Document, links: &mut [Linked]) {
+    let mut order: Vec<usize> = (0..links.len())
+        .filter(|&i| links[i].cue.is_some())
+        .collect();
+    order.sort_by_key(|&i| links[i].cue.map(|c| c.first));
+    let mut previous: Option<(usize, RoleSpan)> = None;
+    for i in order {
+        let linked = links[i];
+        let Some(cue) = linked.cue else { continue };
+        let shared = previous.filter(|(at, _)| crate::same_sentence(doc, *at, cue.first));
+        if linked.source.is_none()
+            && crate::rules::subject_of(doc, cue.first, content_span(doc, &linked)).is_none()
+        {
+            if let Some((_, source)) = shared {
+                links[i].source = Some(source);
+            }
+        }
+        if let Some(source) = links[i].source {
+            previous = Some((cue.first, source));
+        }
+    }
 }
 
 /// After [`crate::speakers::consolidate_regions`]: a direct quote made of a whole quoted
@@ -272,5 +337,63 @@ mod tests {
         );
         assert_eq!(quotes[0].kind, QuoteKind::Mixed);
         assert_eq!(quotes[0].source.map(|s| doc.slice(s)), Some("Lee"));
+    }
+
+    #[test]
+    fn a_cue_takes_the_tagged_source_that_is_its_subject() {
+        let text = "Bessent, speaking alongside Trump at the White House, characterized the curbs as an escalation. Markets fell.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let trump = token(&doc, "Trump");
+        let house = token(&doc, "House");
+        let cue = token(&doc, "characterized");
+        let escalation = token(&doc, "escalation");
+        tag(&mut tags, B_SOURCE, 0, 0);
+        // The nearer source, what linking by distance alone would choose.
+        tag(&mut tags, B_SOURCE, trump, house);
+        tag(&mut tags, B_CUE, cue, cue);
+        tag(&mut tags, B_CONTENT, cue + 1, escalation);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        assert_eq!(quotes.len(), 1);
+        assert_eq!(quotes[0].source.map(|s| doc.slice(s)), Some("Bessent"));
+    }
+
+    #[test]
+    fn a_cue_without_source_or_subject_shares_the_source_before_it() {
+        let text = "Wendy Cutler, vice-president of the Asia Society Policy Institute, challenged Bessent’s characterization, stating, “The notion is not credible.” Li left.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let institute = token(&doc, "Institute");
+        let challenged = token(&doc, "challenged");
+        let stating = token(&doc, "stating");
+        let closing = (stating..doc.tokens.len())
+            .find(|&i| doc.slice(doc.tokens[i].span) == "”")
+            .expect("closing mark");
+        tag(&mut tags, B_SOURCE, 0, institute + 1);
+        tag(&mut tags, B_CUE, challenged, challenged);
+        tag(&mut tags, B_CONTENT, challenged + 1, stating - 2);
+        tag(&mut tags, B_CUE, stating, stating);
+        tag(&mut tags, B_CONTENT, stating + 2, closing);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        let quote = quotes
+            .iter()
+            .find(|q| doc.slice(q.content).contains("notion"))
+            .expect("the quoted sentence");
+        assert_eq!(
+            quote.source.map(|s| doc.slice(s)),
+            Some("Wendy Cutler, vice-president of the Asia Society Policy Institute,")
+        );
     }
 }
