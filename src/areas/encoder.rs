@@ -76,7 +76,7 @@ pub enum Train {
     /// (see data/models/encoder/README.md).
     Encoder(Box<TrainArgs>),
     /// Fine-tune MiniLM for target-directed sentiment on NewsMTSC train minus its held-out
-    /// slice and export it (see data/models/sentiment-encoder/README.md).
+    /// slice and export it (see data/sentiment-encoder/README.md).
     SentimentEncoder(Box<super::sentiment_encoder::SentimentEncoderArgs>),
 }
 

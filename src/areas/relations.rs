@@ -71,7 +71,7 @@ pub struct SentimentEvalArgs {
     #[arg(long)]
     pub newsmtsc: PathBuf,
     /// Score the fine-tuned MiniLM sentiment model in this directory (candle) instead of the
-    /// linear classifier, e.g. data/models/sentiment-encoder.
+    /// linear classifier, e.g. data/sentiment-encoder.
     #[cfg(feature = "encoder")]
     #[arg(long)]
     pub encoder: Option<PathBuf>,

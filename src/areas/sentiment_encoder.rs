@@ -2,7 +2,7 @@
 //! sentiment on NewsMTSC train minus its held-out slice (every tenth line, the split `eval
 //! sentiment` scores), with the target mention between marker pieces and the head on the
 //! opening marker; checkpoints once per epoch with the held-out macro-F1, and exports the best
-//! checkpoint as a model directory (data/models/sentiment-encoder when shipped).
+//! checkpoint as a model directory (data/sentiment-encoder when shipped).
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -38,7 +38,7 @@ pub struct SentimentEncoderArgs {
     /// Checkpoint directory (last.* and best.*).
     #[arg(long)]
     pub checkpoints: PathBuf,
-    /// Model directory to export the best checkpoint to (e.g. data/models/sentiment-encoder).
+    /// Model directory to export the best checkpoint to (e.g. data/sentiment-encoder).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue from the last checkpoint in --checkpoints.

@@ -13,9 +13,10 @@ use super::{
 use crate::model::EncoderModel;
 use crate::EncoderError;
 
-/// The shipped model directory, relative to the project's `data/` directory (not embedded
-/// in the binary: the accurate preset reads it from the data directory).
-pub const DEFAULT_SENTIMENT_DIR: &str = "models/sentiment-encoder";
+/// The shipped model directory, relative to the project's `data/` directory. It lies outside
+/// `data/models/` on purpose: everything there is embedded in the default binary, and these
+/// 23 MB of weights are read from the data directory by the accurate preset only.
+pub const DEFAULT_SENTIMENT_DIR: &str = "sentiment-encoder";
 /// Inputs per forward pass.
 const BATCH_INPUTS: usize = 32;
 
@@ -182,5 +183,52 @@ impl SentimentModel {
                     reason: "no result".into(),
                 })
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped model (data/sentiment-encoder), when present.
+    fn shipped() -> Option<SentimentModel> {
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"))
+            .join(DEFAULT_SENTIMENT_DIR);
+        if !dir.join("model.safetensors").is_file() {
+            eprintln!("skipping: no {}", dir.display());
+            return None;
+        }
+        Some(SentimentModel::load(&dir).expect("the shipped sentiment model loads"))
+    }
+
+    #[test]
+    fn the_shipped_model_reads_the_marked_target_and_rejects_bad_spans() {
+        let Some(model) = shipped() else { return };
+        assert_eq!(model.format(), TargetFormat::Markers);
+        let sentence = "Critics accused Johnson of lying to parliament, while Brown was praised for her courage.";
+        let at = |mention: &str| {
+            let start = sentence.find(mention).expect("mention");
+            start..start + mention.len()
+        };
+        let johnson = model
+            .text_sentiment(sentence, at("Johnson"))
+            .expect("Johnson");
+        let brown = model.text_sentiment(sentence, at("Brown")).expect("Brown");
+        assert_eq!(johnson.label_name(), "negative", "{johnson:?}");
+        assert_eq!(brown.label_name(), "positive", "{brown:?}");
+        let sum: f32 = johnson.probs.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-4, "{sum}");
+        // Batched and single predictions agree.
+        let inputs = [
+            model.text_window(sentence, at("Johnson")).expect("window"),
+            model.text_window(sentence, at("Brown")).expect("window"),
+        ];
+        let batch = model.predict(&inputs);
+        assert_eq!(batch[1].as_ref().expect("batch").label, brown.label);
+        assert!((batch[0].as_ref().expect("batch").probs[0] - johnson.probs[0]).abs() < 1e-4);
+        // Bad spans are errors, not panics.
+        assert!(model.text_sentiment(sentence, 5..500).is_err());
+        assert!(model.text_sentiment(sentence, 3..3).is_err());
+        assert!(model.target_sentiment(&["Brown"], 1..2).is_err());
     }
 }
