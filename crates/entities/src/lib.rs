@@ -46,8 +46,10 @@ pub enum EntitiesError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("NER model {path}: {message}")]
-    Model { path: PathBuf, message: String },
+    /// A model file that could not be read or written (its message names the file once:
+    /// "NER tagger model data/models/entities/ner.bin: truncated: …").
+    #[error(transparent)]
+    Model(#[from] stancegraph_linear::LinearError),
     #[error("document `{doc}`, stage `{stage}`: {message}")]
     Document {
         doc: String,

@@ -7,8 +7,8 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use stancegraph_linear::{
-    decode_model, encode_model, load_model, save_model, FormatError, Header, LinearError, Reader,
-    Score, Shuffler, Trainer, Weights, Writer,
+    decode_model, encode_model, load_model, save_model, FormatError, Header, Reader, Score,
+    Shuffler, Trainer, Weights, Writer,
 };
 
 use crate::clusters::Clusters;
@@ -257,7 +257,7 @@ impl NerModel {
 
     /// Writes the model: header, clusters, then sparse feature rows.
     pub fn save(&self, path: &Path) -> Result<(), EntitiesError> {
-        save_model(path, &HEADER, |out| self.encode(out)).map_err(|e| model_error(path, e))
+        Ok(save_model(path, &HEADER, |out| self.encode(out))?)
     }
 
     /// The model file's bytes.
@@ -296,7 +296,7 @@ impl NerModel {
 
     /// Reads a model written by [`NerModel::save`].
     pub fn load(path: &Path) -> Result<Self, EntitiesError> {
-        load_model(path, &HEADER, Self::decode).map_err(|e| model_error(path, e))
+        Ok(load_model(path, &HEADER, Self::decode)?)
     }
 
     /// Reads a model from the bytes of a model file.
@@ -339,20 +339,6 @@ impl NerModel {
             },
             epochs,
         })
-    }
-}
-
-/// The entities crate's error for a model file (its message names the file once).
-fn model_error(path: &Path, error: LinearError) -> EntitiesError {
-    match error {
-        LinearError::Io { source, .. } => EntitiesError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        format @ LinearError::Format { .. } => EntitiesError::Model {
-            path: path.to_path_buf(),
-            message: format.detail(),
-        },
     }
 }
 
@@ -652,5 +638,50 @@ mod tests {
             NerModel::from_bytes(truncated.as_bytes()),
             Err(FormatError::Truncated { .. })
         ));
+    }
+
+    #[test]
+    fn truncated_model_file_is_a_typed_error_naming_the_file_once() {
+        let mut truncated = Writer::default();
+        HEADER.write(&mut truncated);
+        truncated.raw(&[1, 0, 0, 0, 5]);
+        let dir = std::env::temp_dir().join(format!("stancegraph-ner-cut-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ner.bin");
+        std::fs::write(&path, truncated.as_bytes()).unwrap();
+        let error = NerModel::load(&path)
+            .err()
+            .expect("a truncated model is an error");
+        let message = error.to_string();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            matches!(
+                &error,
+                EntitiesError::Model(stancegraph_linear::LinearError::Format {
+                    problem: FormatError::Truncated { .. },
+                    ..
+                })
+            ),
+            "{error:?}"
+        );
+        assert_eq!(
+            message.matches(&*path.to_string_lossy()).count(),
+            1,
+            "{message}"
+        );
+        assert!(
+            message.contains("NER tagger") && message.contains("truncated"),
+            "{message}"
+        );
+        let missing = NerModel::load(&dir.join("absent-model.bin"))
+            .err()
+            .expect("a missing model is an error");
+        assert!(
+            matches!(
+                missing,
+                EntitiesError::Model(stancegraph_linear::LinearError::Io { .. })
+            ),
+            "{missing:?}"
+        );
     }
 }
