@@ -297,3 +297,44 @@ fn the_body_computes_what_candle_transformers_bert_computes() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn int8_products_compute_what_f32_ones_compute() {
+    use candle_core::{Device, Tensor};
+    use stancegraph_encoder::bert::{Bert, BertConfig};
+    let dir = model_dir("int8", 32, 8);
+    let config: BertConfig =
+        serde_json::from_slice(&std::fs::read(dir.join("config.json")).unwrap()).unwrap();
+    let path = dir.join("model.safetensors");
+    let (tensors, int8) = stancegraph_encoder::weights::load_tensors(
+        &std::fs::read(&path).unwrap(),
+        &path,
+        &Device::Cpu,
+    )
+    .unwrap();
+    assert!(!int8.is_empty(), "the tiny model stores one matrix as int8");
+    let exact = Bert::from_tensors(&tensors, &config).unwrap();
+    let quantised = Bert::from_tensors_int8(&tensors, &int8, &config).unwrap();
+    let ids: Vec<u32> = (0..2 * 12).map(|i| (i * 7 % 20) as u32).collect();
+    let ids = Tensor::from_vec(ids, (2, 12), &Device::Cpu).unwrap();
+    let lengths = [12, 9];
+    let a = exact
+        .forward(&ids, &lengths)
+        .unwrap()
+        .flatten_all()
+        .unwrap();
+    let b = quantised
+        .forward(&ids, &lengths)
+        .unwrap()
+        .flatten_all()
+        .unwrap();
+    let (a, b) = (a.to_vec1::<f32>().unwrap(), b.to_vec1::<f32>().unwrap());
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let diff: Vec<f32> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+    let relative = norm(&diff) / norm(&a);
+    // Per-row activation rounding (≤ max|x|/254 per input) through two layers leaves the
+    // hidden states within a few percent; a wrong row, column or scale would not.
+    eprintln!("int8 vs f32 hidden states: relative error {relative:.4}");
+    assert!(relative > 0.0 && relative < 0.05, "{relative}");
+    std::fs::remove_dir_all(&dir).ok();
+}
