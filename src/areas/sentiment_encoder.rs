@@ -10,7 +10,7 @@ use anyhow::bail;
 use stancegraph_bert::training::data::bucketed_batches;
 use stancegraph_bert::training::data::epoch_seed;
 use stancegraph_bert::training::encoder::sentiment::{
-    TargetFormat, TargetWindow, SENTIMENT_LABELS, SENTIMENT_MAX_PIECES, SENTIMENT_TASK,
+    TargetWindow, SENTIMENT_LABELS, SENTIMENT_MAX_PIECES, SENTIMENT_SCHEME, SENTIMENT_TASK,
 };
 use stancegraph_bert::training::encoder::WordPiece;
 use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
@@ -66,10 +66,6 @@ pub struct SentimentEncoderArgs {
     /// Padded word pieces per batch.
     #[arg(long, default_value_t = 1024)]
     pub batch_pieces: usize,
-    /// How the target is shown: `marker` (marker pieces around the mention, head on the
-    /// opening marker) or `pair` (sentence [SEP] mention, head on [CLS]).
-    #[arg(long, default_value = "marker")]
-    pub format: String,
     /// Window of one (sentence, target) input.
     #[arg(long, default_value_t = SENTIMENT_MAX_PIECES)]
     pub max_pieces: usize,
@@ -144,9 +140,6 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
             args.precision
         );
     };
-    let Some(format) = TargetFormat::from_scheme(&args.format) else {
-        bail!("--format {}: expected marker or pair", args.format);
-    };
     super::encoder::check_base(&args.base)?;
     let wordpiece = WordPiece::from_vocab_file(args.base.join("vocab.txt"))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -158,14 +151,8 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
         );
     }
     let labels: Vec<String> = SENTIMENT_LABELS.iter().map(|l| l.to_string()).collect();
-    let train = sentiment_sequences(
-        format,
-        &train_examples,
-        &wordpiece,
-        args.max_pieces,
-        labels.len(),
-    )?;
-    let dev_inputs = target_windows(format, &heldout, &wordpiece, args.max_pieces)?;
+    let train = sentiment_sequences(&train_examples, &wordpiece, args.max_pieces, labels.len())?;
+    let dev_inputs = target_windows(&heldout, &wordpiece, args.max_pieces)?;
     let dev_gold: Vec<usize> = heldout.iter().map(|e| e.label).collect();
     let pieces: usize = train.iter().map(|s| s.len()).sum();
     let lengths: Vec<usize> = train.iter().map(|s| s.len()).collect();
@@ -250,7 +237,7 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("loading {}: {e}", best.display()))?;
     let full = score_model(&model, &dev_inputs, &dev_gold)?;
     let mut spec = spec_for(&heads, args.max_pieces, 0, options.case_dim as usize);
-    spec.heads[0].scheme = format.scheme().into();
+    spec.heads[0].scheme = SENTIMENT_SCHEME.into();
     spec.trained_on = Some(format!(
         "NewsMTSC {} minus the held-out slice (every tenth line): {} targets",
         args.newsmtsc.display(),

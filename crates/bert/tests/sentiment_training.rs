@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use stancegraph_bert::training::encoder::sentiment::{
-    SentimentModel, TargetFormat, SENTIMENT_LABELS, SENTIMENT_TASK,
+    SentimentModel, SENTIMENT_LABELS, SENTIMENT_SCHEME, SENTIMENT_TASK,
 };
 use stancegraph_bert::training::encoder::{EncoderSpec, WordPiece};
 use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
@@ -90,8 +90,7 @@ fn trained_model(base: &Path, scratch: &Path) -> (PathBuf, Vec<(u64, f64, DevFig
     let tasks = vec![TaskData {
         task: SENTIMENT_TASK.into(),
         labels: heads()[0].1.clone(),
-        train: sentiment_sequences(TargetFormat::Markers, &examples(), &wordpiece, 64, 3)
-            .expect("sequences"),
+        train: sentiment_sequences(&examples(), &wordpiece, 64, 3).expect("sequences"),
     }];
     let pad = wordpiece.special().pad;
     let opts = options(base, &scratch.join("ckpt"), 30);
@@ -109,7 +108,7 @@ fn trained_model(base: &Path, scratch: &Path) -> (PathBuf, Vec<(u64, f64, DevFig
         .expect("checkpoint");
     let out = scratch.join("model");
     let mut spec = spec_for(&heads(), 64, 0, 16);
-    spec.heads[0].scheme = "marker".into();
+    spec.heads[0].scheme = SENTIMENT_SCHEME.into();
     export(&store, &spec, base, &out, Precision::Int8Row).expect("export");
     (out, outcome.state.history)
 }
@@ -140,8 +139,7 @@ fn a_few_steps_learn_the_targets_and_torch_and_candle_agree() {
     let candle_model = SentimentModel::load_with(&dir, false).expect("candle load");
     let candle_int8 = SentimentModel::load(&dir).expect("candle int8 load");
     let wordpiece = candle_model.encoder().wordpiece();
-    let windows = target_windows(TargetFormat::Markers, &inputs, wordpiece, spec.max_pieces)
-        .expect("windows");
+    let windows = target_windows(&inputs, wordpiece, spec.max_pieces).expect("windows");
     let torch_rows = marker_log_probs(&torch_model, 0, &windows, 4096).expect("torch");
     let candle_rows = candle_model.predict(&windows);
     let int8_rows = candle_int8.predict(&windows);

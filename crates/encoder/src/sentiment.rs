@@ -129,52 +129,14 @@ fn push_words<'a>(text: &'a str, words: &mut Vec<&'a str>) {
     }
 }
 
-/// How the target is shown to the model; heads.json records it as the sentiment head's
-/// `scheme`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetFormat {
-    /// `[CLS] … [unused0] target [unused1] … [SEP]`, the head on the opening marker.
-    Markers,
-    /// `[CLS] sentence [SEP] target [SEP]`, the head on [CLS] (no segment ids).
-    Pair,
-}
+/// The heads.json `scheme` of the sentiment head: the marker input above.
+pub const SENTIMENT_SCHEME: &str = "marker";
 
-impl TargetFormat {
-    /// The heads.json scheme.
-    pub fn scheme(self) -> &'static str {
-        match self {
-            TargetFormat::Markers => "marker",
-            TargetFormat::Pair => "pair",
-        }
-    }
-
-    /// The format of a heads.json scheme.
-    pub fn from_scheme(scheme: &str) -> Option<TargetFormat> {
-        match scheme {
-            "marker" => Some(TargetFormat::Markers),
-            "pair" => Some(TargetFormat::Pair),
-            _ => None,
-        }
-    }
-}
-
-/// The model input for the tokens `target` of a sentence, with the target between markers
-/// (see [`target_window_as`]).
+/// The model input for the tokens `target` of a sentence: the target's pieces between the
+/// markers, with as much context on both sides as fits `max_pieces` (taken alternately left
+/// and right of the target, so a long sentence keeps the words nearest the mention). A target
+/// longer than the window keeps its first pieces.
 pub fn target_window<S: AsRef<str>>(
-    wordpiece: &WordPiece,
-    tokens: &[S],
-    target: Range<usize>,
-    max_pieces: usize,
-) -> Result<TargetWindow, EncoderError> {
-    target_window_as(TargetFormat::Markers, wordpiece, tokens, target, max_pieces)
-}
-
-/// The model input for the tokens `target` of a sentence: the target's pieces (between the
-/// markers, or after the sentence), with as much context on both sides as fits `max_pieces`
-/// (taken alternately left and right of the target, so a long sentence keeps the words
-/// nearest the mention). A target longer than the window keeps its first pieces.
-pub fn target_window_as<S: AsRef<str>>(
-    format: TargetFormat,
     wordpiece: &WordPiece,
     tokens: &[S],
     target: Range<usize>,
@@ -187,8 +149,8 @@ pub fn target_window_as<S: AsRef<str>>(
             reason: format!("not a non-empty range of the {} tokens", tokens.len()),
         });
     }
-    // [CLS], two markers (or [SEP] and the repeated target), [SEP], a piece of the target.
-    if max_pieces < 6 {
+    // [CLS], two markers, [SEP], and at least one piece of the target.
+    if max_pieces < 5 {
         return Err(EncoderError::Inference {
             context: context(),
             reason: format!("max_pieces {max_pieces} leaves no room for the target"),
@@ -213,11 +175,7 @@ pub fn target_window_as<S: AsRef<str>>(
         })
         .collect();
     let target_pieces: usize = pieces[target.clone()].iter().map(Vec::len).sum();
-    // Pieces left for the sentence (the target included once in it).
-    let budget = match format {
-        TargetFormat::Markers => max_pieces - 4,
-        TargetFormat::Pair => (max_pieces - 3) / 2,
-    };
+    let budget = max_pieces - 4;
     let mut used = target_pieces.min(budget);
     let (mut left, mut right) = (target.start, target.end);
     loop {
@@ -240,43 +198,31 @@ pub fn target_window_as<S: AsRef<str>>(
     let mut case_shapes = vec![CASE_SPECIAL];
     let mut first_pieces = Vec::with_capacity(right - left);
     let mut marker = 0;
-    let push_token =
-        |t: usize, target_left: &mut usize, ids_out: &mut Vec<u32>, shapes_out: &mut Vec<u8>| {
-            let ids: &[u32] = if target.contains(&t) {
-                let n = pieces[t].len().min(*target_left);
-                *target_left -= n;
-                &pieces[t][..n]
-            } else {
-                &pieces[t]
-            };
-            let shape = case_shape(tokens[t].as_ref());
-            ids_out.extend_from_slice(ids);
-            shapes_out.extend(std::iter::repeat_n(shape, ids.len()));
-        };
     let mut target_left = budget;
     for t in left..right {
-        if t == target.start && format == TargetFormat::Markers {
+        if t == target.start {
             marker = input_ids.len();
             input_ids.push(open);
             case_shapes.push(CASE_SPECIAL);
         }
+        let ids: &[u32] = if target.contains(&t) {
+            let n = pieces[t].len().min(target_left);
+            target_left -= n;
+            &pieces[t][..n]
+        } else {
+            &pieces[t]
+        };
         first_pieces.push(input_ids.len());
-        push_token(t, &mut target_left, &mut input_ids, &mut case_shapes);
-        if t + 1 == target.end && format == TargetFormat::Markers {
+        let shape = case_shape(tokens[t].as_ref());
+        input_ids.extend_from_slice(ids);
+        case_shapes.extend(std::iter::repeat_n(shape, ids.len()));
+        if t + 1 == target.end {
             input_ids.push(close);
             case_shapes.push(CASE_SPECIAL);
         }
     }
     input_ids.push(special.sep);
     case_shapes.push(CASE_SPECIAL);
-    if format == TargetFormat::Pair {
-        let mut target_left = budget;
-        for t in target.clone() {
-            push_token(t, &mut target_left, &mut input_ids, &mut case_shapes);
-        }
-        input_ids.push(special.sep);
-        case_shapes.push(CASE_SPECIAL);
-    }
     Ok(TargetWindow {
         window: Window {
             tokens: left..right,
@@ -290,14 +236,13 @@ pub fn target_window_as<S: AsRef<str>>(
 
 /// [`target_window`] for a sentence as text and the target as a byte range of it.
 pub fn text_target_window(
-    format: TargetFormat,
     wordpiece: &WordPiece,
     sentence: &str,
     target: Range<usize>,
     max_pieces: usize,
 ) -> Result<TargetWindow, EncoderError> {
     let (words, span) = split_words(sentence, target)?;
-    target_window_as(format, wordpiece, &words, span, max_pieces)
+    target_window(wordpiece, &words, span, max_pieces)
 }
 
 #[cfg(test)]
@@ -351,7 +296,7 @@ mod tests {
         assert!(split_words("a   b", 1..3).is_err());
         let wp = vocab();
         assert!(target_window(&wp, &["the"], 0..2, 16).is_err());
-        assert!(target_window(&wp, &["the"], 0..1, 5).is_err());
+        assert!(target_window(&wp, &["the"], 0..1, 4).is_err());
         let no_markers =
             WordPiece::from_vocab_text("[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe", Path::new("v")).unwrap();
         let err = target_window(&no_markers, &["the"], 0..1, 16).unwrap_err();
@@ -362,7 +307,7 @@ mod tests {
     fn markers_wrap_the_target_and_the_head_reads_the_opening_one() {
         let wp = vocab();
         let text = "The senator praised Obama.";
-        let w = text_target_window(TargetFormat::Markers, &wp, text, 20..25, 32).unwrap();
+        let w = text_target_window(&wp, text, 20..25, 32).unwrap();
         let pieces: Vec<&str> = w
             .window
             .input_ids
@@ -387,36 +332,6 @@ mod tests {
         assert_eq!(w.window.case_shapes[4], CASE_SPECIAL);
         assert_eq!(w.window.case_shapes[5], crate::case::CASE_TITLE);
         assert_eq!(w.document().token_source, vec![(0, 4)]);
-    }
-
-    #[test]
-    fn the_pair_format_repeats_the_target_after_the_sentence() {
-        let wp = vocab();
-        let w = text_target_window(
-            TargetFormat::Pair,
-            &wp,
-            "The senator praised Obama.",
-            20..25,
-            32,
-        )
-        .unwrap();
-        let pieces: Vec<&str> = w
-            .window
-            .input_ids
-            .iter()
-            .map(|&i| wp.piece(i).unwrap())
-            .collect();
-        assert_eq!(
-            pieces,
-            ["[CLS]", "the", "senator", "praised", "obama", ".", "[SEP]", "obama", "[SEP]"]
-        );
-        assert_eq!(w.marker, 0);
-        assert_eq!(TargetFormat::from_scheme("pair"), Some(TargetFormat::Pair));
-        assert_eq!(
-            TargetFormat::from_scheme(TargetFormat::Markers.scheme()),
-            Some(TargetFormat::Markers)
-        );
-        assert_eq!(TargetFormat::from_scheme("BIO"), None);
     }
 
     #[test]

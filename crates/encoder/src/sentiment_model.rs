@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::{
-    target_window_as, text_target_window, TargetFormat, TargetWindow, SENTIMENT_LABELS,
+    target_window, text_target_window, TargetWindow, SENTIMENT_LABELS, SENTIMENT_SCHEME,
     SENTIMENT_TASK,
 };
 use crate::model::EncoderModel;
@@ -48,7 +48,6 @@ impl TargetSentiment {
 pub struct SentimentModel {
     encoder: EncoderModel,
     head: usize,
-    format: TargetFormat,
 }
 
 impl SentimentModel {
@@ -77,20 +76,13 @@ impl SentimentModel {
             });
         }
         let scheme = &encoder.heads()[head].spec.scheme;
-        let format = TargetFormat::from_scheme(scheme).ok_or_else(|| EncoderError::Model {
-            path: dir.to_path_buf(),
-            reason: format!("sentiment head scheme {scheme:?}, expected \"marker\" or \"pair\""),
-        })?;
-        Ok(SentimentModel {
-            encoder,
-            head,
-            format,
-        })
-    }
-
-    /// How the target is shown to the model.
-    pub fn format(&self) -> TargetFormat {
-        self.format
+        if scheme != SENTIMENT_SCHEME {
+            return Err(EncoderError::Model {
+                path: dir.to_path_buf(),
+                reason: format!("sentiment head scheme {scheme:?}, expected {SENTIMENT_SCHEME:?}"),
+            });
+        }
+        Ok(SentimentModel { encoder, head })
     }
 
     /// The underlying encoder (spec, vocabulary).
@@ -104,8 +96,7 @@ impl SentimentModel {
         tokens: &[S],
         target: Range<usize>,
     ) -> Result<TargetWindow, EncoderError> {
-        target_window_as(
-            self.format,
+        target_window(
             self.encoder.wordpiece(),
             tokens,
             target,
@@ -120,7 +111,6 @@ impl SentimentModel {
         target: Range<usize>,
     ) -> Result<TargetWindow, EncoderError> {
         text_target_window(
-            self.format,
             self.encoder.wordpiece(),
             sentence,
             target,
@@ -204,7 +194,6 @@ mod tests {
     #[test]
     fn the_shipped_model_reads_the_marked_target_and_rejects_bad_spans() {
         let Some(model) = shipped() else { return };
-        assert_eq!(model.format(), TargetFormat::Markers);
         let sentence = "Critics accused Johnson of lying to parliament, while Brown was praised for her courage.";
         let at = |mention: &str| {
             let start = sentence.find(mention).expect("mention");

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use stancegraph_encoder::sentiment::{text_target_window, TargetFormat, TargetWindow};
+use stancegraph_encoder::sentiment::{text_target_window, TargetWindow};
 use stancegraph_encoder::wordpiece::WordPiece;
 
 use super::data::{Sequence, IGNORE};
@@ -23,7 +23,6 @@ pub struct TargetExample {
 /// The model inputs of `examples` (in order); an example whose target is not a range of its
 /// sentence is an error naming it.
 pub fn target_windows(
-    format: TargetFormat,
     examples: &[TargetExample],
     wordpiece: &WordPiece,
     max_pieces: usize,
@@ -32,25 +31,24 @@ pub fn target_windows(
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            text_target_window(format, wordpiece, &e.sentence, e.target.clone(), max_pieces)
-                .map_err(|err| BertError::Data {
+            text_target_window(wordpiece, &e.sentence, e.target.clone(), max_pieces).map_err(
+                |err| BertError::Data {
                     task: "sentiment".into(),
                     message: format!("example {i}: {err}"),
-                })
+                },
+            )
         })
         .collect()
 }
 
-/// Training sequences: one per example, labelled on the piece the head reads only (the
-/// opening marker, or [CLS] in the pair format).
+/// Training sequences: one per example, labelled on the opening marker only.
 pub fn sentiment_sequences(
-    format: TargetFormat,
     examples: &[TargetExample],
     wordpiece: &WordPiece,
     max_pieces: usize,
     labels: usize,
 ) -> Result<Vec<Sequence>, BertError> {
-    let windows = target_windows(format, examples, wordpiece, max_pieces)?;
+    let windows = target_windows(examples, wordpiece, max_pieces)?;
     examples
         .iter()
         .zip(windows)
@@ -173,7 +171,7 @@ mod tests {
             target: 21..26,
             label: 0,
         };
-        let seqs = sentiment_sequences(TargetFormat::Markers, &[e], &wp, 64, 3).expect("sequences");
+        let seqs = sentiment_sequences(&[e], &wp, 64, 3).expect("sequences");
         // [CLS] the senator attacked [unused0] obama [unused1] . [SEP]
         assert_eq!(
             seqs[0].labels,
@@ -190,14 +188,14 @@ mod tests {
             target: 3..40,
             label: 1,
         };
-        let err = sentiment_sequences(TargetFormat::Markers, &[outside], &wp, 64, 3).unwrap_err();
+        let err = sentiment_sequences(&[outside], &wp, 64, 3).unwrap_err();
         assert!(matches!(err, BertError::Data { .. }) && err.to_string().contains("example 0"));
         let label = TargetExample {
             sentence: "Obama.".into(),
             target: 0..5,
             label: 3,
         };
-        assert!(sentiment_sequences(TargetFormat::Markers, &[label], &wp, 64, 3).is_err());
+        assert!(sentiment_sequences(&[label], &wp, 64, 3).is_err());
     }
 
     #[test]
