@@ -80,18 +80,7 @@ pub fn bio_runs(
 
 /// Lower-cased phrase tokens as the gazetteer keys them ("People's" → "people 's").
 fn lexicon_key(phrase: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    for word in phrase.split_whitespace() {
-        let lower = word.to_lowercase();
-        match lower.strip_suffix("'s").filter(|s| !s.is_empty()) {
-            Some(stem) => {
-                out.push(stem.to_string());
-                out.push("'s".to_string());
-            }
-            None => out.push(lower),
-        }
-    }
-    out.join(" ")
+    stancegraph_entities::phrase_tokens(phrase).join(" ")
 }
 
 /// Name mentions of typed runs, typed as `entities.ner` types them (LOC → GPE for

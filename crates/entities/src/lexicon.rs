@@ -101,7 +101,9 @@ pub struct Lexicon {
     description_modifiers: FastSet<String>,
 }
 
-/// Splits a lexicon phrase into tokens the way news tokenizers do ("People's" → "People 's").
+/// Splits a phrase into lower-cased tokens the way news tokenizers cut them ("People's
+/// Republic" → "people", "'s", "republic"): the form of every gazetteer key, so that
+/// `phrase_tokens(name).join(" ")` is what [`Lexicon::categories`] looks up.
 pub fn phrase_tokens(phrase: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in phrase.split_whitespace() {

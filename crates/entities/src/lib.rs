@@ -30,7 +30,7 @@ pub use clusters::{ClusterSettings, Clusters};
 pub use conll::{
     parse_conll, read_conll, ConllDocument, ConllSentence, NerScorer, NerScores, Prf, TokenEntity,
 };
-pub use lexicon::{category, Lexicon, LexiconEntry, Pronoun};
+pub use lexicon::{category, phrase_tokens, Lexicon, LexiconEntry, Pronoun};
 pub use ner::{name_type, tag_mentions, NER_STAGE};
 pub use resolve::{entity_key, resolve_entities, Resolver, RESOLVE_STAGE};
 pub use stage::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
