@@ -12,11 +12,10 @@
 //! over a nearer one, and a cue with neither a tagged source nor a subject shares the source
 //! of the cue before it in the same sentence.
 
-use stancegraph_core::{Document, Quote, QuoteKind, Span};
+use stancegraph_core::{Document, Quote, Span};
 
 use crate::attribution::{
-    kind_of_indexed, link, resolve_speaker_indexed, role_spans, token_span, Linked, MentionIndex,
-    OuterIndex, RoleSpan,
+    kind_of_indexed, link, role_spans, token_span, Linked, MentionIndex, OuterIndex, RoleSpan,
 };
 
 /// Role index of contents in [`RoleSpan::role`] (source 0, cue 1, content 2).
@@ -47,50 +46,7 @@ impl crate::Attributor {
         prefer_subject_sources(doc, &spans, &mut links);
         share_sentence_sources(doc, &mut links);
         for linked in links {
-            let Some(content) = token_span(doc, linked.content.first, linked.content.last) else {
-                continue;
-            };
-            let kind = kind_of_indexed(doc.text(), content, &outer_index);
-            let cue = linked
-                .cue
-                .filter(|c| {
-                    !crate::in_heading(doc, c.first)
-                        || crate::same_sentence(doc, c.first, linked.content.first)
-                })
-                .and_then(|c| token_span(doc, c.first, c.last));
-            if cue.is_none() && kind != QuoteKind::Direct {
-                continue;
-            }
-            let source_tokens = linked.source.map(|s| (s.first, s.last)).or_else(|| {
-                linked
-                    .cue
-                    .and_then(|c| crate::rules::subject_of(doc, c.first, Some(content)))
-            });
-            let source = source_tokens.and_then(|(a, b)| token_span(doc, a, b));
-            let margins: Vec<f32> = [Some(linked.content), linked.cue, linked.source]
-                .iter()
-                .flatten()
-                .map(|s| s.margin)
-                .collect();
-            let mean = margins.iter().sum::<f32>() / margins.len().max(1) as f32;
-            let mut confidence = 1.0 / (1.0 + (-mean / 4.0).exp());
-            if cue.is_none() {
-                confidence *= 0.5;
-            }
-            if confidence < self.min_confidence {
-                continue;
-            }
-            quotes.push(Quote {
-                id: String::new(),
-                content,
-                cue,
-                source,
-                speaker: resolve_speaker_indexed(doc, &mention_index, source_tokens),
-                kind,
-                class: crate::classes::classify(doc, cue, source),
-                stage: stage.to_string(),
-                confidence,
-            });
+            quotes.extend(self.quote_from_link(doc, &linked, &outer_index, &mention_index, stage));
         }
         let tagged: Vec<Span> = quotes.iter().map(|q| q.content).collect();
         self.add_anonymous_attributions(doc, &outer_index, &mention_index, &mut quotes);
@@ -221,6 +177,7 @@ mod tests {
     use super::*;
     use crate::rules::test_docs::{analysed, data_dir, token};
     use crate::tagger::O;
+    use stancegraph_core::QuoteKind;
 
     // Tags in the tagger's numbering: O, then B/I of source (1, 2), cue (3, 4), content (5, 6).
     const B_SOURCE: usize = 1;

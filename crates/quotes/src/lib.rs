@@ -100,6 +100,65 @@ impl Attributor {
         Ok(())
     }
 
+    /// The quote of one linked content (with its cue and source, when linked), or `None`
+    /// when the link makes no quote: its content is not a text span, reported speech without
+    /// a cue, or a confidence under `min_confidence`. Shared by [`Attributor::find`] and
+    /// [`Attributor::find_with_tags`], which differ only in where the role tags come from.
+    pub(crate) fn quote_from_link(
+        &self,
+        doc: &Document,
+        linked: &attribution::Linked,
+        outer_index: &attribution::OuterIndex,
+        mention_index: &attribution::MentionIndex,
+        stage: &str,
+    ) -> Option<Quote> {
+        let content = attribution::token_span(doc, linked.content.first, linked.content.last)?;
+        let kind = attribution::kind_of_indexed(doc.text(), content, outer_index);
+        // A cue in a heading introduces nothing outside that heading.
+        let cue = linked
+            .cue
+            .filter(|c| {
+                !in_heading(doc, c.first) || same_sentence(doc, c.first, linked.content.first)
+            })
+            .and_then(|c| attribution::token_span(doc, c.first, c.last));
+        // Reported speech needs a cue; only quoted words stand on their own.
+        if cue.is_none() && kind != QuoteKind::Direct {
+            return None;
+        }
+        // A cue without a tagged source takes its subject from the parse.
+        let source_tokens = linked.source.map(|s| (s.first, s.last)).or_else(|| {
+            linked
+                .cue
+                .and_then(|c| rules::subject_of(doc, c.first, Some(content)))
+        });
+        let source = source_tokens.and_then(|(a, b)| attribution::token_span(doc, a, b));
+        let speaker = attribution::resolve_speaker_indexed(doc, mention_index, source_tokens);
+        let margins: Vec<f32> = [Some(linked.content), linked.cue, linked.source]
+            .iter()
+            .flatten()
+            .map(|s| s.margin)
+            .collect();
+        let mean = margins.iter().sum::<f32>() / margins.len().max(1) as f32;
+        let mut confidence = 1.0 / (1.0 + (-mean / 4.0).exp());
+        if cue.is_none() {
+            confidence *= 0.5;
+        }
+        if confidence < self.min_confidence {
+            return None;
+        }
+        Some(Quote {
+            id: String::new(),
+            content,
+            cue,
+            source,
+            speaker,
+            kind,
+            class: classes::classify(doc, cue, source),
+            stage: stage.to_string(),
+            confidence,
+        })
+    }
+
     /// The quotes of `doc`, in text order, ids `Q1`, `Q2`, …
     pub fn find(&self, doc: &Document) -> Vec<Quote> {
         if doc.tokens.is_empty() {
@@ -113,55 +172,13 @@ impl Attributor {
         let spans = attribution::role_spans(&tags, &margins);
         let mut quotes = Vec::new();
         for linked in attribution::link(&spans) {
-            let Some(content) =
-                attribution::token_span(doc, linked.content.first, linked.content.last)
-            else {
-                continue;
-            };
-            let kind = attribution::kind_of_indexed(doc.text(), content, &outer_index);
-            // A cue in a heading introduces nothing outside that heading.
-            let cue = linked
-                .cue
-                .filter(|c| {
-                    !in_heading(doc, c.first) || same_sentence(doc, c.first, linked.content.first)
-                })
-                .and_then(|c| attribution::token_span(doc, c.first, c.last));
-            // Reported speech needs a cue; only quoted words stand on their own.
-            if cue.is_none() && kind != QuoteKind::Direct {
-                continue;
-            }
-            // A cue without a tagged source takes its subject from the parse.
-            let source_tokens = linked.source.map(|s| (s.first, s.last)).or_else(|| {
-                linked
-                    .cue
-                    .and_then(|c| rules::subject_of(doc, c.first, Some(content)))
-            });
-            let source = source_tokens.and_then(|(a, b)| attribution::token_span(doc, a, b));
-            let speaker = attribution::resolve_speaker_indexed(doc, &mention_index, source_tokens);
-            let margins: Vec<f32> = [Some(linked.content), linked.cue, linked.source]
-                .iter()
-                .flatten()
-                .map(|s| s.margin)
-                .collect();
-            let mean = margins.iter().sum::<f32>() / margins.len().max(1) as f32;
-            let mut confidence = 1.0 / (1.0 + (-mean / 4.0).exp());
-            if cue.is_none() {
-                confidence *= 0.5;
-            }
-            if confidence < self.min_confidence {
-                continue;
-            }
-            quotes.push(Quote {
-                id: String::new(),
-                content,
-                cue,
-                source,
-                speaker,
-                kind,
-                class: classes::classify(doc, cue, source),
-                stage: self.stage.clone(),
-                confidence,
-            });
+            quotes.extend(self.quote_from_link(
+                doc,
+                &linked,
+                &outer_index,
+                &mention_index,
+                &self.stage,
+            ));
         }
         self.add_anonymous_attributions(doc, &outer_index, &mention_index, &mut quotes);
         speakers::consolidate_regions(doc, &self.lexicon, &regions, &mut quotes, &self.stage);
