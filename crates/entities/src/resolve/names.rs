@@ -215,11 +215,7 @@ impl<'r, 'd> State<'r, 'd> {
                     if let (Some(country), true) =
                         (capital, self.resolver.config.metonymy && self.acts(tokens))
                     {
-                        let entity =
-                            self.find_fixed(EntityType::Gpe, country)
-                                .unwrap_or_else(|| {
-                                    self.new_entity(EntityType::Gpe, country.to_string(), true, m)
-                                });
+                        let entity = self.fixed_entity(EntityType::Gpe, country, m);
                         self.mentions[m].entity_type = EntityType::Gpe;
                         self.assign(m, entity, "metonymy", 0.8);
                         continue;
@@ -239,11 +235,7 @@ impl<'r, 'd> State<'r, 'd> {
                     }
                     if let Some(entry) = self.lexicon().lookup(&phrase, category::COUNTRY) {
                         let canonical = entry.canonical.clone();
-                        let entity =
-                            self.find_fixed(EntityType::Gpe, &canonical)
-                                .unwrap_or_else(|| {
-                                    self.new_entity(EntityType::Gpe, canonical.clone(), true, m)
-                                });
+                        let entity = self.fixed_entity(EntityType::Gpe, &canonical, m);
                         self.mentions[m].entity_type = EntityType::Gpe;
                         let how = if canonical.eq_ignore_ascii_case(&phrase) {
                             "name"
@@ -262,11 +254,7 @@ impl<'r, 'd> State<'r, 'd> {
                 EntityType::Org => {
                     if let Some(entry) = self.lexicon().lookup(&phrase, category::ORGANISATION) {
                         let canonical = entry.canonical.clone();
-                        let entity =
-                            self.find_fixed(EntityType::Org, &canonical)
-                                .unwrap_or_else(|| {
-                                    self.new_entity(EntityType::Org, canonical.clone(), true, m)
-                                });
+                        let entity = self.fixed_entity(EntityType::Org, &canonical, m);
                         let how = if canonical.eq_ignore_ascii_case(&phrase) {
                             "name"
                         } else {
@@ -293,11 +281,7 @@ impl<'r, 'd> State<'r, 'd> {
                         .lexicon()
                         .lookup(&phrase, category::DEMONYM)
                         .map_or(phrase.clone(), |e| e.canonical.clone());
-                    let entity = self
-                        .find_fixed(EntityType::Norp, &canonical)
-                        .unwrap_or_else(|| {
-                            self.new_entity(EntityType::Norp, canonical.clone(), true, m)
-                        });
+                    let entity = self.fixed_entity(EntityType::Norp, &canonical, m);
                     self.assign(m, entity, "name", 0.9);
                 }
                 _ => {
@@ -313,11 +297,7 @@ impl<'r, 'd> State<'r, 'd> {
             let phrase = self.mentions[m].words.join(" ");
             if let Some(entry) = self.lexicon().lookup(&phrase, category::ORGANISATION) {
                 let canonical = entry.canonical.clone();
-                let entity = self
-                    .find_fixed(EntityType::Org, &canonical)
-                    .unwrap_or_else(|| {
-                        self.new_entity(EntityType::Org, canonical.clone(), true, m)
-                    });
+                let entity = self.fixed_entity(EntityType::Org, &canonical, m);
                 self.assign(m, entity, "name", 0.9);
             }
         }
@@ -348,6 +328,13 @@ impl<'r, 'd> State<'r, 'd> {
             }
             self.by_exact_name(m, entity_type, &word);
         }
+    }
+
+    /// The entity of a fixed (gazetteer) canonical name, created with mention `m` as its
+    /// first when the document has none yet.
+    fn fixed_entity(&mut self, entity_type: EntityType, canonical: &str, m: usize) -> usize {
+        self.find_fixed(entity_type, canonical)
+            .unwrap_or_else(|| self.new_entity(entity_type, canonical.to_string(), true, m))
     }
 
     /// A person entity with a multi-word name containing `lower` as a word (never a pronoun).
