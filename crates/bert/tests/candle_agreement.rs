@@ -117,7 +117,12 @@ fn torch_and_candle_agree_on_the_seed_article() {
     assert!(words.len() > 300, "seed article tokens: {}", words.len());
 
     let (torch_model, _store, spec) = load_model_dir(&dir).expect("torch load");
-    let candle_model = stancegraph_encoder::model::EncoderModel::load(&dir).expect("candle load");
+    // f32 products: the reference computation torch's must match. The int8 products that the
+    // stage uses by default (on AVX-512 VNNI CPUs) round activations, so they are held to
+    // label agreement below and to dev F1 (CoNLL 0.9080 vs 0.9092 in f32), not to 1e-3.
+    let candle_model =
+        stancegraph_encoder::model::EncoderModel::load_with(&dir, false).expect("candle load");
+    let int8_model = stancegraph_encoder::model::EncoderModel::load(&dir).expect("int8 load");
     let windows = candle_model
         .windows(&words, spec.windows())
         .expect("windows");
@@ -127,6 +132,11 @@ fn torch_and_candle_agree_on_the_seed_article() {
         .pop()
         .expect("one result")
         .expect("candle scores");
+    let int8 = int8_model
+        .score(std::slice::from_ref(&windows), &["seed"], 8, &|| false)
+        .pop()
+        .expect("one result")
+        .expect("int8 scores");
     for (head, head_spec) in spec.heads.iter().enumerate() {
         let torch = document_log_probs(&torch_model, head, std::slice::from_ref(&windows), 4096)
             .expect("torch scores")
@@ -147,5 +157,24 @@ fn torch_and_candle_agree_on_the_seed_article() {
             words.len()
         );
         assert!(worst < 1e-3 || same_labels, "{}: {worst}", head_spec.task);
+        let torch_labels = constraints.viterbi(&torch, None);
+        let int8_labels = constraints.viterbi(&int8.heads[head], None);
+        let agree = torch_labels
+            .iter()
+            .zip(&int8_labels)
+            .filter(|(a, b)| a == b)
+            .count() as f64
+            / torch_labels.len().max(1) as f64;
+        eprintln!(
+            "{}: int8 labels agree on {agree:.4} of tokens",
+            head_spec.task
+        );
+        // Measured 0.999 (ner) and 0.988 (attribution: one moved boundary of a long content
+        // span changes several tokens; PolNeAR dev content F1 is 0.520 int8 vs 0.516 f32).
+        assert!(
+            agree >= 0.98,
+            "{}: int8 label agreement {agree}",
+            head_spec.task
+        );
     }
 }
