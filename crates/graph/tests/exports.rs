@@ -25,7 +25,10 @@ macro_rules! graph_or_skip {
         match fixture_graph() {
             Some(graph) => graph,
             None => {
-                eprintln!("skipping: {SEED_PATH} not found");
+                eprintln!(
+                    "skipping: {} not found",
+                    stancegraph_testkit::seed_path().display()
+                );
                 return;
             }
         }

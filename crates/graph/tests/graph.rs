@@ -13,7 +13,10 @@ macro_rules! seed_or_skip {
         match seed_document() {
             Some(doc) => doc,
             None => {
-                eprintln!("skipping: {SEED_PATH} not found");
+                eprintln!(
+                    "skipping: {} not found",
+                    stancegraph_testkit::seed_path().display()
+                );
                 return;
             }
         }

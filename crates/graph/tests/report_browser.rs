@@ -126,7 +126,10 @@ fn seed_report_draws_actors_and_shows_bessents_statement() {
         return;
     };
     let Some(seed) = seed_document() else {
-        eprintln!("skipping: {SEED_PATH} not found");
+        eprintln!(
+            "skipping: {} not found",
+            stancegraph_testkit::seed_path().display()
+        );
         return;
     };
     let mut graph = KnowledgeGraph::new();

@@ -7,7 +7,7 @@ use stancegraph_core::{Document, Metadata};
 use stancegraph_text::{default_data_dir, evaluate, read_conllu, Analyzer};
 
 fn seed() -> Option<String> {
-    std::fs::read_to_string(default_data_dir().join("samples/000_668776db8feb23be.txt")).ok()
+    std::fs::read_to_string(stancegraph_testkit::seed_path()).ok()
 }
 
 fn token<'a>(doc: &'a Document, word: &str) -> &'a stancegraph_core::Token {

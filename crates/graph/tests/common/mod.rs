@@ -6,13 +6,9 @@ use std::collections::BTreeMap;
 
 use stancegraph_core::*;
 
-pub const SEED_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../data/samples/000_668776db8feb23be.txt"
-);
-
+/// The seed article (testkit's one copy of its path).
 pub fn seed_text() -> Option<String> {
-    std::fs::read_to_string(SEED_PATH).ok()
+    std::fs::read_to_string(stancegraph_testkit::seed_path()).ok()
 }
 
 /// Builds layers by searching the text, as a test would state them by hand.
