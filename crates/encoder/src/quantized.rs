@@ -176,6 +176,19 @@ impl QuantLinear {
     }
 }
 
+/// Whether this CPU runs the fast int8 kernel (AVX-512 VNNI). Elsewhere the portable kernel
+/// gives the same results but is slower than f32 products, so callers prefer f32 there.
+pub fn fast_kernel_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        Kernel::best() == Kernel::Vnni
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// Which integer kernel runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kernel {
