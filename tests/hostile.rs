@@ -261,43 +261,13 @@ fn hostile_corpus_with_good_articles_finishes_fast_and_small() {
 /// (issue 15: one token table per document, galloping token ranges).
 const KNOWN_SUPERLINEAR: &[&str] = &[];
 
-/// BBC News articles concatenated (one paragraph a line) to at least `bytes` bytes.
-fn bbc_text(bytes: usize) -> Option<String> {
-    let corpus = root().join("../shared/data/bbc-news/bbc");
-    // Topics taken in turn, so that every size has the same mix of sentence lengths.
-    let mut topics = Vec::new();
-    for topic in ["business", "entertainment", "politics", "sport", "tech"] {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(corpus.join(topic))
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        names.sort();
-        topics.push(names);
-    }
-    let longest = topics.iter().map(Vec::len).max().unwrap_or(0);
-    let files = (0..longest).flat_map(|i| topics.iter().filter_map(move |t| t.get(i).cloned()));
-    let mut out = String::new();
-    for file in files {
-        if out.len() >= bytes {
-            break;
-        }
-        let raw = std::fs::read(file).ok()?;
-        out.push_str(&String::from_utf8_lossy(&raw));
-        out.push('\n');
-    }
-    (out.len() >= bytes).then(|| {
-        out.truncate(out.floor_char_boundary(bytes));
-        out
-    })
-}
-
 /// Every stage of the default pipeline is linear or n·log n in the document's size:
 /// from 0.25 to 2 MB of real news text, each doubling of the document may at most take
 /// 2.5 times as long, per stage (checked where both times are long enough to measure,
 /// and over the whole range). The token budget is lifted for this test.
 #[test]
 fn every_stage_scales_linearly_with_document_size() {
-    let Some(text) = bbc_text(2 << 20) else {
+    let Some(text) = stancegraph_testkit::bbc_text(2 << 20) else {
         eprintln!("notice: ../shared/data/bbc-news absent; scaling test skipped");
         return;
     };

@@ -9,18 +9,8 @@ pub const ENTITIES_STAGE: &str = "entities.encoder";
 /// Registered name of the quotes stage (the `stage` of its quotes).
 pub const QUOTES_STAGE: &str = "quotes.encoder";
 
-/// Token text as the encoder was fine-tuned on it (CoNLL and PolNeAR use ASCII quotes,
-/// apostrophes and dashes), the same normalisation `entities.ner` applies.
-pub fn normalise_token(word: &str) -> String {
-    word.chars()
-        .map(|c| match c {
-            '’' | '‘' | '′' => '\'',
-            '“' | '”' | '„' => '"',
-            '—' | '–' => '-',
-            c => c,
-        })
-        .collect()
-}
+/// Token text as the encoder was fine-tuned on it: `entities.ner`'s normalisation.
+pub use stancegraph_entities::normalise_token;
 
 /// A typed run of tokens: `first..=last`, CoNLL type, mean probability of its labels.
 #[derive(Debug, Clone, PartialEq)]

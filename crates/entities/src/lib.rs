@@ -31,7 +31,7 @@ pub use conll::{
     parse_conll, read_conll, ConllDocument, ConllSentence, NerScorer, NerScores, Prf, TokenEntity,
 };
 pub use lexicon::{category, phrase_tokens, Lexicon, LexiconEntry, Pronoun};
-pub use ner::{name_type, tag_mentions, NER_STAGE};
+pub use ner::{name_type, normalise_token, tag_mentions, NER_STAGE};
 pub use resolve::{entity_key, resolve_entities, Resolver, RESOLVE_STAGE};
 pub use stage::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
 pub use tagger::{train, NerModel, TaggedEntity, TrainSettings, LABELS, TYPES};

@@ -10,8 +10,9 @@ use crate::tagger::NerModel;
 /// Registered name of the tagging stage.
 pub const NER_STAGE: &str = "entities.ner";
 
-/// Token text as the tagger saw it in training (ASCII quotes and apostrophes).
-fn normalise_token(word: &str) -> String {
+/// Token text as the taggers saw it in training (CoNLL and PolNeAR use ASCII quotes,
+/// apostrophes and dashes): the NER tagger here and the encoder's stages.
+pub fn normalise_token(word: &str) -> String {
     word.chars()
         .map(|c| match c {
             '’' | '‘' | '′' => '\'',

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
+use stancegraph_linear::Fnv;
 
 const HASHES: usize = 64;
 const BANDS: usize = 16;
@@ -117,13 +118,10 @@ fn splitmix(mut x: u64) -> u64 {
 fn minhash(words: &[String]) -> [u64; HASHES] {
     let mut signature = [u64::MAX; HASHES];
     for shingle in words.windows(3) {
-        let mut h: u64 = 0xcbf29ce484222325;
-        for word in shingle {
-            for b in word.bytes().chain(std::iter::once(b' ')) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x100000001b3);
-            }
-        }
+        let h = shingle
+            .iter()
+            .fold(Fnv::new(), |h, word| h.bytes(word.as_bytes()).byte(b' '))
+            .value();
         for (i, slot) in signature.iter_mut().enumerate() {
             let value = splitmix(h ^ (i as u64).wrapping_mul(0x9e3779b97f4a7c15));
             if value < *slot {
