@@ -1,8 +1,6 @@
 //! Per-area commands (`train`, `eval`, `export`), each owned by its crate's area.
 #[cfg(feature = "bert")]
 pub mod encoder;
-#[cfg(feature = "bert")]
-pub mod sentiment_encoder;
 pub mod entities;
 pub mod graph;
 pub mod ingest;
@@ -10,4 +8,6 @@ pub mod quotes;
 pub mod relations;
 #[cfg(feature = "encoder")]
 pub mod sentiment_candle;
+#[cfg(feature = "bert")]
+pub mod sentiment_encoder;
 pub mod text;
