@@ -41,7 +41,10 @@ fn merged(docs: &[Document]) -> KnowledgeGraph {
 fn bench(c: &mut Criterion) {
     let docs = corpus();
     if docs.is_empty() {
-        eprintln!("skipping: {} not found", common::SEED_PATH);
+        eprintln!(
+            "skipping: {} not found",
+            stancegraph_testkit::seed_path().display()
+        );
         return;
     }
     let mut group = c.benchmark_group("graph");
