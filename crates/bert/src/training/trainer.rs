@@ -356,10 +356,13 @@ pub fn train(
                 .map(|&i| task.train[i].labels.as_slice())
                 .collect();
             let batch = model.batch(&windows, Some(&labels));
-            window_pieces += windows
+            let pieces = windows
                 .iter()
                 .map(|w| w.input_ids.len() as u64)
                 .sum::<u64>();
+            window_pieces += pieces;
+            // Counted per step, not per log window: a run may end between two logs.
+            state.pieces_seen += pieces;
             let loss = model.loss(&batch, t)?;
             window_loss[t] += f64::try_from(&loss).unwrap_or(f64::NAN);
             loss.backward();
@@ -396,7 +399,6 @@ pub fn train(
                 epochs.join(", "),
                 window_pieces as f64 / secs
             ));
-            state.pieces_seen += window_pieces;
             window_loss.iter_mut().for_each(|l| *l = 0.0);
             window_steps = 0;
             window_pieces = 0;
