@@ -14,6 +14,7 @@ use stancegraph_bert::training::trainer::{
     base_model, decode_documents, train as run_training, DevFigures, TaskData, TrainOptions,
 };
 use stancegraph_core::{Document, Span};
+use stancegraph_encoder::spec::EncoderSpec;
 use stancegraph_entities::{read_conll, NerScorer, TokenEntity};
 
 const NER_LABELS: [&str; 9] = [
@@ -430,24 +431,132 @@ pub(crate) fn check_base(base: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The stored precision and the vocabulary of a fine-tuning run, its base model checked.
+pub(crate) fn prepare_base(base: &Path, precision: &str) -> anyhow::Result<(Precision, WordPiece)> {
+    let Some(parsed) = Precision::parse(precision) else {
+        bail!("--precision {precision}: expected int8-row, f16 or f32");
+    };
+    check_base(base)?;
+    let wordpiece =
+        WordPiece::from_vocab_file(base.join("vocab.txt")).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((parsed, wordpiece))
+}
+
+/// The end of a fine-tuning run, shared by `train encoder` and `train sentiment-encoder`.
+pub(crate) struct Finish<'a> {
+    pub tasks: &'a [TaskData],
+    pub options: &'a TrainOptions,
+    pub pad: u32,
+    /// Skip training: export the best checkpoint already in `options.checkpoints`.
+    pub export_only: bool,
+    pub out: Option<&'a Path>,
+    pub precision: Precision,
+    /// heads.json of the export (its `quantization` and `dev` are filled here).
+    pub spec: EncoderSpec,
+    /// Batches per epoch, when the run counts in epochs (the summary gives each dev score's epoch).
+    pub steps_per_epoch: Option<u64>,
+    /// The `task` of the closing JSON line (`train-encoder`, …).
+    pub command: &'static str,
+}
+
+/// Trains (unless `export_only`), then, with an `out` directory, exports the best checkpoint,
+/// scores it in f32 and as stored on the whole dev set, and writes heads.json with the figures.
+/// `dev(model, whole)` scores a model: the cheaper subset during training, all of dev at export.
+pub(crate) fn train_and_export(
+    finish: Finish,
+    dev: &dyn Fn(&EncoderModel, bool) -> anyhow::Result<DevFigures>,
+) -> anyhow::Result<()> {
+    let Finish {
+        tasks,
+        options,
+        pad,
+        export_only,
+        out,
+        precision,
+        mut spec,
+        steps_per_epoch,
+        command,
+    } = finish;
+    let heads: Vec<(String, Vec<String>)> = tasks
+        .iter()
+        .map(|t| (t.task.clone(), t.labels.clone()))
+        .collect();
+    let best = options.checkpoints.join("best.safetensors");
+    let mut summary = serde_json::json!({});
+    if !export_only {
+        let mut during = |model: &EncoderModel| {
+            dev(model, false).map_err(|e| stancegraph_bert::BertError::Training {
+                stage: "dev evaluation".into(),
+                message: format!("{e:#}"),
+            })
+        };
+        let mut log = |line: &str| eprintln!("{line}");
+        let outcome = run_training(tasks, options, pad, &mut during, &mut log)?;
+        let epoch = |step: u64| steps_per_epoch.map(|n| step as f64 / n.max(1) as f64);
+        summary = serde_json::json!({
+            "steps": outcome.state.step,
+            "steps_per_epoch": steps_per_epoch,
+            "minutes": outcome.state.elapsed_secs / 60.0,
+            "pieces_seen": outcome.state.pieces_seen,
+            "best_step": outcome.state.best.as_ref().map(|b| b.0),
+            "history": outcome.state.history.iter().map(|(step, secs, f)| serde_json::json!({
+                "step": step, "epoch": epoch(*step), "minutes": secs / 60.0, "dev": f.figures,
+            })).collect::<Vec<_>>(),
+        });
+    }
+    let Some(out) = out else {
+        return Ok(());
+    };
+    if !best.is_file() {
+        bail!("no best checkpoint {} to export", best.display());
+    }
+    let (model, mut store) = base_model(
+        &options.base,
+        &heads,
+        options.case_shapes,
+        options.case_dim,
+        pad,
+    )?;
+    store
+        .load(&best)
+        .map_err(|e| anyhow::anyhow!("loading {}: {e}", best.display()))?;
+    let full = dev(&model, true)?;
+    eprintln!(
+        "best checkpoint, f32, full dev: {}",
+        serde_json::to_string(&full.figures)?
+    );
+    spec.command = Some(std::env::args().collect::<Vec<_>>().join(" "));
+    let bytes = export(&store, &spec, &options.base, out, precision)?;
+    let (exported, _store, _) = load_model_dir(out)?;
+    let stored = dev(&exported, true)?;
+    eprintln!(
+        "exported {} ({:.1} MB model.safetensors), {} full dev: {}",
+        out.display(),
+        bytes as f64 / 1e6,
+        precision.name(),
+        serde_json::to_string(&stored.figures)?
+    );
+    spec.quantization = Some(precision.name().to_string());
+    spec.dev = serde_json::json!({ "f32": full.figures, precision.name(): stored.figures, "training": summary });
+    spec.write(out.join("heads.json"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{}",
+        serde_json::json!({ "task": command, "out": out, "bytes": bytes, "dev": spec.dev })
+    );
+    Ok(())
+}
+
 pub fn train(cmd: Train) -> anyhow::Result<()> {
     let args = match cmd {
         Train::Encoder(args) => *args,
         Train::SentimentEncoder(args) => return super::sentiment_encoder::train(*args),
     };
     let started = Instant::now();
-    let Some(precision) = Precision::parse(&args.precision) else {
-        bail!(
-            "--precision {}: expected int8-row, f16 or f32",
-            args.precision
-        );
-    };
     if args.conll_train.is_none() && args.polnear_train.is_none() {
         bail!("nothing to train: give --conll-train and/or --polnear-train");
     }
-    check_base(&args.base)?;
-    let wordpiece = WordPiece::from_vocab_file(args.base.join("vocab.txt"))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (precision, wordpiece) = prepare_base(&args.base, &args.precision)?;
     let eval_spec = WindowSpec {
         max_pieces: args.max_pieces,
         stride: args.stride,
@@ -531,52 +640,6 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         .iter()
         .map(|t| (t.task.clone(), t.labels.clone()))
         .collect();
-    let pad = wordpiece.special().pad;
-    let best = args.checkpoints.join("best.safetensors");
-    let mut summary = serde_json::json!({});
-    if !args.export_only {
-        let mut dev = |model: &EncoderModel| {
-            evaluate(
-                model,
-                ner_dev.as_ref(),
-                attribution_dev.as_ref(),
-                args.dev_docs,
-            )
-            .map_err(|e| stancegraph_bert::BertError::Training {
-                stage: "dev evaluation".into(),
-                message: format!("{e:#}"),
-            })
-        };
-        let mut log = |line: &str| eprintln!("{line}");
-        let outcome = run_training(&tasks, &options, pad, &mut dev, &mut log)?;
-        summary = serde_json::json!({
-            "steps": outcome.state.step,
-            "minutes": outcome.state.elapsed_secs / 60.0,
-            "pieces_seen": outcome.state.pieces_seen,
-            "best_step": outcome.state.best.as_ref().map(|b| b.0),
-        });
-    }
-    let Some(out) = &args.out else {
-        return Ok(());
-    };
-    if !best.is_file() {
-        bail!("no best checkpoint {} to export", best.display());
-    }
-    let (model, mut store) = base_model(
-        &args.base,
-        &heads,
-        options.case_shapes,
-        options.case_dim,
-        pad,
-    )?;
-    store
-        .load(&best)
-        .map_err(|e| anyhow::anyhow!("loading {}: {e}", best.display()))?;
-    let full = evaluate(&model, ner_dev.as_ref(), attribution_dev.as_ref(), 0)?;
-    eprintln!(
-        "best checkpoint, f32, full dev: {}",
-        serde_json::to_string(&full.figures)?
-    );
     let mut spec = spec_for(
         &heads,
         args.max_pieces,
@@ -584,26 +647,21 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         options.case_dim as usize,
     );
     spec.trained_on = Some(trained_on(&args));
-    spec.command = Some(std::env::args().collect::<Vec<_>>().join(" "));
-    let bytes = export(&store, &spec, &args.base, out, precision)?;
-    let (exported, _store, _) = load_model_dir(out)?;
-    let stored = evaluate(&exported, ner_dev.as_ref(), attribution_dev.as_ref(), 0)?;
-    eprintln!(
-        "exported {} ({:.1} MB model.safetensors), {} full dev: {}",
-        out.display(),
-        bytes as f64 / 1e6,
-        precision.name(),
-        serde_json::to_string(&stored.figures)?
-    );
-    spec.quantization = Some(precision.name().to_string());
-    spec.dev = serde_json::json!({ "f32": full.figures, precision.name(): stored.figures, "training": summary });
-    spec.write(out.join("heads.json"))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!(
-        "{}",
-        serde_json::json!({ "task": "train-encoder", "out": out, "bytes": bytes, "dev": spec.dev })
-    );
-    Ok(())
+    let finish = Finish {
+        tasks: &tasks,
+        options: &options,
+        pad: wordpiece.special().pad,
+        export_only: args.export_only,
+        out: args.out.as_deref(),
+        precision,
+        spec,
+        steps_per_epoch: None,
+        command: "train-encoder",
+    };
+    train_and_export(finish, &|model, whole| {
+        let docs = if whole { 0 } else { args.dev_docs };
+        evaluate(model, ner_dev.as_ref(), attribution_dev.as_ref(), docs)
+    })
 }
 
 fn trained_on(args: &TrainArgs) -> String {

@@ -12,16 +12,13 @@ use stancegraph_bert::training::data::epoch_seed;
 use stancegraph_bert::training::encoder::sentiment::{
     TargetWindow, SENTIMENT_LABELS, SENTIMENT_MAX_PIECES, SENTIMENT_SCHEME, SENTIMENT_TASK,
 };
-use stancegraph_bert::training::encoder::WordPiece;
-use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
+use stancegraph_bert::training::export::spec_for;
 use stancegraph_bert::training::model::EncoderModel;
 use stancegraph_bert::training::sentiment::{
     argmax, class_score, marker_log_probs, sentiment_sequences, target_windows, ClassScore,
     TargetExample,
 };
-use stancegraph_bert::training::trainer::{
-    base_model, train as run_training, DevFigures, TaskData, TrainOptions,
-};
+use stancegraph_bert::training::trainer::{DevFigures, TaskData, TrainOptions};
 use stancegraph_relations::sentiment::{is_heldout, load_newsmtsc};
 
 /// Padded pieces per inference batch during dev evaluation.
@@ -134,15 +131,7 @@ fn figures(score: &ClassScore) -> DevFigures {
 
 pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let Some(precision) = Precision::parse(&args.precision) else {
-        bail!(
-            "--precision {}: expected int8-row, f16 or f32",
-            args.precision
-        );
-    };
-    super::encoder::check_base(&args.base)?;
-    let wordpiece = WordPiece::from_vocab_file(args.base.join("vocab.txt"))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (precision, wordpiece) = super::encoder::prepare_base(&args.base, &args.precision)?;
     let (train_examples, heldout) = examples(&args)?;
     if train_examples.is_empty() {
         bail!(
@@ -193,49 +182,6 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
         log_every: args.log_every,
     };
     let heads = vec![(SENTIMENT_TASK.to_string(), labels)];
-    let pad = wordpiece.special().pad;
-    let best = args.checkpoints.join("best.safetensors");
-    let mut summary = serde_json::json!({});
-    if !args.export_only {
-        let mut dev = |model: &EncoderModel| {
-            score_model(model, &dev_inputs, &dev_gold)
-                .map(|s| figures(&s))
-                .map_err(|e| stancegraph_bert::BertError::Training {
-                    stage: "dev evaluation".into(),
-                    message: format!("{e:#}"),
-                })
-        };
-        let mut log = |line: &str| eprintln!("{line}");
-        let outcome = run_training(&tasks, &options, pad, &mut dev, &mut log)?;
-        summary = serde_json::json!({
-            "steps": outcome.state.step,
-            "steps_per_epoch": steps_per_epoch,
-            "minutes": outcome.state.elapsed_secs / 60.0,
-            "pieces_seen": outcome.state.pieces_seen,
-            "best_step": outcome.state.best.as_ref().map(|b| b.0),
-            "history": outcome.state.history.iter().map(|(step, secs, f)| serde_json::json!({
-                "step": step, "epoch": *step as f64 / steps_per_epoch as f64,
-                "minutes": secs / 60.0, "heldout": f.figures,
-            })).collect::<Vec<_>>(),
-        });
-    }
-    let Some(out) = &args.out else {
-        return Ok(());
-    };
-    if !best.is_file() {
-        bail!("no best checkpoint {} to export", best.display());
-    }
-    let (model, mut store) = base_model(
-        &args.base,
-        &heads,
-        options.case_shapes,
-        options.case_dim,
-        pad,
-    )?;
-    store
-        .load(&best)
-        .map_err(|e| anyhow::anyhow!("loading {}: {e}", best.display()))?;
-    let full = score_model(&model, &dev_inputs, &dev_gold)?;
     let mut spec = spec_for(&heads, args.max_pieces, 0, options.case_dim as usize);
     spec.heads[0].scheme = SENTIMENT_SCHEME.into();
     spec.trained_on = Some(format!(
@@ -243,28 +189,19 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
         args.newsmtsc.display(),
         train_examples.len()
     ));
-    spec.command = Some(std::env::args().collect::<Vec<_>>().join(" "));
-    let bytes = export(&store, &spec, &args.base, out, precision)?;
-    let (exported, _store, _) = load_model_dir(out)?;
-    let stored = score_model(&exported, &dev_inputs, &dev_gold)?;
-    eprintln!(
-        "exported {} ({:.1} MB model.safetensors); held-out macro-F1 f32 {:.4}, {} {:.4}",
-        out.display(),
-        bytes as f64 / 1e6,
-        full.macro_f1,
-        precision.name(),
-        stored.macro_f1
-    );
-    spec.quantization = Some(precision.name().to_string());
-    spec.dev = serde_json::json!({
-        "heldout": "every tenth line of NewsMTSC train",
-        "f32": full, precision.name(): stored, "training": summary,
-    });
-    spec.write(out.join("heads.json"))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!(
-        "{}",
-        serde_json::json!({ "task": "train-sentiment-encoder", "out": out, "bytes": bytes, "dev": spec.dev })
-    );
-    Ok(())
+    let finish = super::encoder::Finish {
+        tasks: &tasks,
+        options: &options,
+        pad: wordpiece.special().pad,
+        export_only: args.export_only,
+        out: args.out.as_deref(),
+        precision,
+        spec,
+        steps_per_epoch: Some(steps_per_epoch),
+        command: "train-sentiment-encoder",
+    };
+    // The held-out slice is small: scored whole during training and at export alike.
+    super::encoder::train_and_export(finish, &|model, _whole| {
+        score_model(model, &dev_inputs, &dev_gold).map(|s| figures(&s))
+    })
 }

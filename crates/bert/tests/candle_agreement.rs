@@ -15,21 +15,11 @@ use stancegraph_bert::training::trainer::{
 };
 use stancegraph_core::{Document, Metadata};
 
+mod common;
+use common::minilm;
+
 fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn minilm() -> Option<PathBuf> {
-    let dir = root().join(".cache/models/minilm");
-    if dir.join("model.safetensors").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: no {} (run scripts/fetch-test-models.sh)",
-            dir.display()
-        );
-        None
-    }
 }
 
 /// A model directory: the shipped one, or a smoke-trained export in `scratch`.

@@ -4,7 +4,7 @@
 #![cfg(feature = "torch")]
 
 use std::cell::Cell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use stancegraph_bert::training::data::{sequences, LabelledText};
 use stancegraph_bert::training::encoder::{encode_tokens, EncoderSpec, WindowSpec, WordPiece};
@@ -15,23 +15,8 @@ use stancegraph_bert::training::trainer::{
 };
 use stancegraph_bert::BertError;
 
-fn minilm() -> Option<PathBuf> {
-    let dir = std::env::var_os("STANCEGRAPH_BERT_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.cache/models"))
-        })
-        .join("minilm");
-    if dir.join("model.safetensors").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: no {} (run scripts/fetch-test-models.sh)",
-            dir.display()
-        );
-        None
-    }
-}
+mod common;
+use common::minilm;
 
 fn text(words: &str, labels: &[usize]) -> LabelledText {
     LabelledText {

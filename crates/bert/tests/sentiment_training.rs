@@ -16,23 +16,8 @@ use stancegraph_bert::training::sentiment::{
 };
 use stancegraph_bert::training::trainer::{base_model, train, DevFigures, TaskData, TrainOptions};
 
-fn minilm() -> Option<PathBuf> {
-    let dir = std::env::var_os("STANCEGRAPH_BERT_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.cache/models"))
-        })
-        .join("minilm");
-    if dir.join("model.safetensors").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: no {} (run scripts/fetch-test-models.sh)",
-            dir.display()
-        );
-        None
-    }
-}
+mod common;
+use common::minilm;
 
 fn example(sentence: &str, mention: &str, label: usize) -> TargetExample {
     let start = sentence.find(mention).expect("mention in sentence");

@@ -141,14 +141,9 @@ impl SentimentModel {
             .collect()
     }
 
-    /// The sentiment of a sentence (our tokens) toward the tokens `target`.
-    pub fn target_sentiment<S: AsRef<str>>(
-        &self,
-        tokens: &[S],
-        target: Range<usize>,
-    ) -> Result<TargetSentiment, EncoderError> {
-        let input = self.window(tokens, target)?;
-        self.predict(std::slice::from_ref(&input))
+    /// [`Self::predict`] on one window.
+    fn predict_one(&self, input: &TargetWindow) -> Result<TargetSentiment, EncoderError> {
+        self.predict(std::slice::from_ref(input))
             .pop()
             .unwrap_or_else(|| {
                 Err(EncoderError::Inference {
@@ -158,6 +153,16 @@ impl SentimentModel {
             })
     }
 
+    /// The sentiment of a sentence (our tokens) toward the tokens `target`.
+    pub fn target_sentiment<S: AsRef<str>>(
+        &self,
+        tokens: &[S],
+        target: Range<usize>,
+    ) -> Result<TargetSentiment, EncoderError> {
+        let input = self.window(tokens, target)?;
+        self.predict_one(&input)
+    }
+
     /// The sentiment of a sentence (text) toward the byte range `target` of it.
     pub fn text_sentiment(
         &self,
@@ -165,14 +170,7 @@ impl SentimentModel {
         target: Range<usize>,
     ) -> Result<TargetSentiment, EncoderError> {
         let input = self.text_window(sentence, target)?;
-        self.predict(std::slice::from_ref(&input))
-            .pop()
-            .unwrap_or_else(|| {
-                Err(EncoderError::Inference {
-                    context: "sentiment".into(),
-                    reason: "no result".into(),
-                })
-            })
+        self.predict_one(&input)
     }
 }
 
