@@ -81,22 +81,13 @@ pub enum Train {
     SentimentEncoder(Box<super::sentiment_encoder::SentimentEncoderArgs>),
 }
 
+/// What every fine-tuning command takes: base model, checkpoints, export and the run's bounds.
 #[derive(clap::Args, Debug)]
-pub struct TrainArgs {
+pub struct RunArgs {
     /// Base model directory (config.json, vocab.txt, model.safetensors): all-MiniLM-L6-v2
     /// from scripts/fetch-test-models.sh.
     #[arg(long, default_value = ".cache/models/minilm")]
     pub base: PathBuf,
-    /// CoNLL-2003 training file (NER head); omit to train without it.
-    #[arg(long)]
-    pub conll_train: Option<PathBuf>,
-    #[arg(long, requires = "conll_train")]
-    pub conll_dev: Option<PathBuf>,
-    /// PolNeAR training split directory (attribution head); omit to train without it.
-    #[arg(long)]
-    pub polnear_train: Option<PathBuf>,
-    #[arg(long, requires = "polnear_train")]
-    pub polnear_dev: Option<PathBuf>,
     /// Checkpoint directory (last.* and best.*).
     #[arg(long)]
     pub checkpoints: PathBuf,
@@ -122,9 +113,69 @@ pub struct TrainArgs {
     pub steps: Option<u64>,
     #[arg(long, default_value_t = 13)]
     pub seed: u64,
-    /// Padded word pieces per batch and task.
+    /// Padded word pieces per batch (and task).
     #[arg(long, default_value_t = 1024)]
     pub batch_pieces: usize,
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr_heads: f64,
+    /// Use only the first N training and dev examples of each task (smoke tests).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[arg(long, default_value_t = 20)]
+    pub log_every: u64,
+}
+
+impl RunArgs {
+    /// The trainer's options: these arguments, the command's own schedule (`lr_body`,
+    /// warm-up, checkpoint interval and step bound) and the settings every command shares.
+    pub(crate) fn options(&self, schedule: Schedule) -> TrainOptions {
+        TrainOptions {
+            base: self.base.clone(),
+            checkpoints: self.checkpoints.clone(),
+            resume: self.resume,
+            seed: self.seed,
+            threads: self.threads,
+            max_minutes: self.max_minutes,
+            max_steps: schedule.max_steps,
+            batch_pieces: self.batch_pieces,
+            lr_body: schedule.lr_body,
+            lr_heads: self.lr_heads,
+            weight_decay: 0.01,
+            warmup_steps: schedule.warmup_steps,
+            clip_norm: 1.0,
+            checkpoint_minutes: schedule.checkpoint_minutes,
+            checkpoint_steps: schedule.checkpoint_steps,
+            case_shapes: stancegraph_bert::training::encoder::N_CASE_SHAPES as i64,
+            case_dim: 16,
+            log_every: self.log_every,
+        }
+    }
+}
+
+/// What differs between the fine-tuning commands' schedules.
+pub(crate) struct Schedule {
+    pub lr_body: f64,
+    pub warmup_steps: u64,
+    pub checkpoint_minutes: f64,
+    pub checkpoint_steps: Option<u64>,
+    pub max_steps: Option<u64>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// Checkpoints, export and the run's bounds (shared with the other `train` commands).
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// CoNLL-2003 training file (NER head); omit to train without it.
+    #[arg(long)]
+    pub conll_train: Option<PathBuf>,
+    #[arg(long, requires = "conll_train")]
+    pub conll_dev: Option<PathBuf>,
+    /// PolNeAR training split directory (attribution head); omit to train without it.
+    #[arg(long)]
+    pub polnear_train: Option<PathBuf>,
+    #[arg(long, requires = "polnear_train")]
+    pub polnear_dev: Option<PathBuf>,
     /// Training window of the NER data (CoNLL documents cut without overlap).
     #[arg(long, default_value_t = 128)]
     pub ner_pieces: usize,
@@ -136,8 +187,6 @@ pub struct TrainArgs {
     pub stride: usize,
     #[arg(long, default_value_t = 1e-4)]
     pub lr_body: f64,
-    #[arg(long, default_value_t = 1e-3)]
-    pub lr_heads: f64,
     #[arg(long, default_value_t = 60)]
     pub warmup_steps: u64,
     #[arg(long, default_value_t = 10.0)]
@@ -145,11 +194,6 @@ pub struct TrainArgs {
     /// Dev documents per task scored at checkpoints (0 = all); the export scores all.
     #[arg(long, default_value_t = 0)]
     pub dev_docs: usize,
-    /// Use only the first N training texts of each task (smoke tests).
-    #[arg(long)]
-    pub limit: Option<usize>,
-    #[arg(long, default_value_t = 20)]
-    pub log_every: u64,
 }
 
 /// The dev side of NER: windows per CoNLL document, and per sentence its length and gold.
@@ -556,13 +600,13 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
     if args.conll_train.is_none() && args.polnear_train.is_none() {
         bail!("nothing to train: give --conll-train and/or --polnear-train");
     }
-    let (precision, wordpiece) = prepare_base(&args.base, &args.precision)?;
+    let (precision, wordpiece) = prepare_base(&args.run.base, &args.run.precision)?;
     let eval_spec = WindowSpec {
         max_pieces: args.max_pieces,
         stride: args.stride,
     };
     eval_spec.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let limit = |n: usize| args.limit.map_or(n, |l| l.min(n));
+    let limit = |n: usize| args.run.limit.map_or(n, |l| l.min(n));
 
     let mut tasks = Vec::new();
     let mut ner_dev = None;
@@ -616,26 +660,13 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         }
     }
     eprintln!("data ready in {:.1} s", started.elapsed().as_secs_f64());
-    let options = TrainOptions {
-        base: args.base.clone(),
-        checkpoints: args.checkpoints.clone(),
-        resume: args.resume,
-        seed: args.seed,
-        threads: args.threads,
-        max_minutes: args.max_minutes,
-        max_steps: args.steps,
-        batch_pieces: args.batch_pieces,
+    let options = args.run.options(Schedule {
         lr_body: args.lr_body,
-        lr_heads: args.lr_heads,
-        weight_decay: 0.01,
         warmup_steps: args.warmup_steps,
-        clip_norm: 1.0,
         checkpoint_minutes: args.checkpoint_minutes,
         checkpoint_steps: None,
-        case_shapes: stancegraph_bert::training::encoder::N_CASE_SHAPES as i64,
-        case_dim: 16,
-        log_every: args.log_every,
-    };
+        max_steps: args.run.steps,
+    });
     let heads: Vec<(String, Vec<String>)> = tasks
         .iter()
         .map(|t| (t.task.clone(), t.labels.clone()))
@@ -651,8 +682,8 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         tasks: &tasks,
         options: &options,
         pad: wordpiece.special().pad,
-        export_only: args.export_only,
-        out: args.out.as_deref(),
+        export_only: args.run.export_only,
+        out: args.run.out.as_deref(),
         precision,
         spec,
         steps_per_epoch: None,

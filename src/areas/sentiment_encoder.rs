@@ -18,7 +18,7 @@ use stancegraph_bert::training::sentiment::{
     argmax, class_score, marker_log_probs, sentiment_sequences, target_windows, ClassScore,
     TargetExample,
 };
-use stancegraph_bert::training::trainer::{DevFigures, TaskData, TrainOptions};
+use stancegraph_bert::training::trainer::{DevFigures, TaskData};
 use stancegraph_relations::sentiment::{is_heldout, load_newsmtsc};
 
 /// Padded pieces per inference batch during dev evaluation.
@@ -26,60 +26,25 @@ const EVAL_BATCH_PIECES: usize = 4096;
 
 #[derive(clap::Args, Debug)]
 pub struct SentimentEncoderArgs {
+    /// Checkpoints, export and the run's bounds (shared with the other `train` commands).
+    #[command(flatten)]
+    pub run: super::encoder::RunArgs,
     /// NewsMTSC train.jsonl; every tenth line is held out (dev) and never trained on.
     #[arg(long)]
     pub newsmtsc: PathBuf,
-    /// Base model directory (all-MiniLM-L6-v2 from scripts/fetch-test-models.sh).
-    #[arg(long, default_value = ".cache/models/minilm")]
-    pub base: PathBuf,
-    /// Checkpoint directory (last.* and best.*).
-    #[arg(long)]
-    pub checkpoints: PathBuf,
-    /// Model directory to export the best checkpoint to (e.g. data/sentiment-encoder).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Continue from the last checkpoint in --checkpoints.
-    #[arg(long)]
-    pub resume: bool,
-    /// Skip training: export (and score) the best checkpoint in --checkpoints.
-    #[arg(long, requires = "out")]
-    pub export_only: bool,
-    /// Stored precision of body matrices: int8-row, f16 or f32.
-    #[arg(long, default_value = "int8-row")]
-    pub precision: String,
-    #[arg(long, default_value_t = 1)]
-    pub threads: usize,
     /// Epochs over the training targets (the learning rate decays to 0 at the end).
     #[arg(long, default_value_t = 3)]
     pub epochs: u64,
-    /// Step bound instead of --epochs (smoke tests).
-    #[arg(long)]
-    pub steps: Option<u64>,
-    /// Wall-clock bound of the run.
-    #[arg(long)]
-    pub max_minutes: Option<f64>,
-    #[arg(long, default_value_t = 13)]
-    pub seed: u64,
-    /// Padded word pieces per batch.
-    #[arg(long, default_value_t = 1024)]
-    pub batch_pieces: usize,
     /// Window of one (sentence, target) input.
     #[arg(long, default_value_t = SENTIMENT_MAX_PIECES)]
     pub max_pieces: usize,
     #[arg(long, default_value_t = 8e-5)]
     pub lr_body: f64,
-    #[arg(long, default_value_t = 1e-3)]
-    pub lr_heads: f64,
     #[arg(long, default_value_t = 40)]
     pub warmup_steps: u64,
     /// Checkpoint (with dev scoring) at least this often, besides once per epoch.
     #[arg(long, default_value_t = 60.0)]
     pub checkpoint_minutes: f64,
-    /// Use only the first N training and N held-out targets (smoke tests).
-    #[arg(long)]
-    pub limit: Option<usize>,
-    #[arg(long, default_value_t = 20)]
-    pub log_every: u64,
 }
 
 fn examples(
@@ -88,7 +53,7 @@ fn examples(
     let all = load_newsmtsc(&args.newsmtsc)?;
     let (heldout, train): (Vec<_>, Vec<_>) = all.into_iter().partition(|e| is_heldout(e.line));
     let convert = |list: Vec<stancegraph_relations::sentiment::SentimentExample>| {
-        let n = args.limit.map_or(list.len(), |l| l.min(list.len()));
+        let n = args.run.limit.map_or(list.len(), |l| l.min(list.len()));
         list.into_iter()
             .take(n)
             .map(|e| TargetExample {
@@ -131,7 +96,7 @@ fn figures(score: &ClassScore) -> DevFigures {
 
 pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let (precision, wordpiece) = super::encoder::prepare_base(&args.base, &args.precision)?;
+    let (precision, wordpiece) = super::encoder::prepare_base(&args.run.base, &args.run.precision)?;
     let (train_examples, heldout) = examples(&args)?;
     if train_examples.is_empty() {
         bail!(
@@ -145,9 +110,13 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
     let dev_gold: Vec<usize> = heldout.iter().map(|e| e.label).collect();
     let pieces: usize = train.iter().map(|s| s.len()).sum();
     let lengths: Vec<usize> = train.iter().map(|s| s.len()).collect();
-    let steps_per_epoch = bucketed_batches(&lengths, args.batch_pieces, epoch_seed(args.seed, 0, 0))
-        .len()
-        .max(1) as u64;
+    let steps_per_epoch = bucketed_batches(
+        &lengths,
+        args.run.batch_pieces,
+        epoch_seed(args.run.seed, 0, 0),
+    )
+    .len()
+    .max(1) as u64;
     eprintln!(
         "sentiment: {} training targets ({} pieces, {} steps per epoch), {} held-out targets; data ready in {:.1} s",
         train.len(),
@@ -161,26 +130,13 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
         labels: labels.clone(),
         train,
     }];
-    let options = TrainOptions {
-        base: args.base.clone(),
-        checkpoints: args.checkpoints.clone(),
-        resume: args.resume,
-        seed: args.seed,
-        threads: args.threads,
-        max_minutes: args.max_minutes,
-        max_steps: Some(args.steps.unwrap_or(args.epochs * steps_per_epoch)),
-        batch_pieces: args.batch_pieces,
+    let options = args.run.options(super::encoder::Schedule {
         lr_body: args.lr_body,
-        lr_heads: args.lr_heads,
-        weight_decay: 0.01,
         warmup_steps: args.warmup_steps,
-        clip_norm: 1.0,
         checkpoint_minutes: args.checkpoint_minutes,
         checkpoint_steps: Some(steps_per_epoch),
-        case_shapes: stancegraph_bert::training::encoder::N_CASE_SHAPES as i64,
-        case_dim: 16,
-        log_every: args.log_every,
-    };
+        max_steps: Some(args.run.steps.unwrap_or(args.epochs * steps_per_epoch)),
+    });
     let heads = vec![(SENTIMENT_TASK.to_string(), labels)];
     let mut spec = spec_for(&heads, args.max_pieces, 0, options.case_dim as usize);
     spec.heads[0].scheme = SENTIMENT_SCHEME.into();
@@ -193,8 +149,8 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
         tasks: &tasks,
         options: &options,
         pad: wordpiece.special().pad,
-        export_only: args.export_only,
-        out: args.out.as_deref(),
+        export_only: args.run.export_only,
+        out: args.run.out.as_deref(),
         precision,
         spec,
         steps_per_epoch: Some(steps_per_epoch),
