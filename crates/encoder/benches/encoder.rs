@@ -10,26 +10,8 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use stancegraph_core::{BuildContext, Document, Metadata, TypedFactory};
 use stancegraph_encoder::stage::{EntitiesEncoderConfig, EntitiesEncoderFactory};
 
-fn documents(root: &std::path::Path) -> Vec<Document> {
-    let bbc = root.join("../shared/data/bbc-news/bbc/politics");
-    let mut texts: Vec<String> = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&bbc) {
-        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for path in paths.into_iter().take(10) {
-            if let Ok(bytes) = std::fs::read(&path) {
-                texts.push(String::from_utf8_lossy(&bytes).into_owned());
-            }
-        }
-    }
-    if texts.is_empty() {
-        eprintln!("../shared/data not found: benchmarking on the seed article");
-        if let Ok(text) =
-            std::fs::read_to_string(root.join("data/samples/000_668776db8feb23be.txt"))
-        {
-            texts.push(text);
-        }
-    }
+fn documents() -> Vec<Document> {
+    let texts = stancegraph_testkit::bbc_articles_or_seed("politics", 10);
     texts
         .into_iter()
         .map(|text| {
@@ -49,7 +31,7 @@ fn bench(c: &mut Criterion) {
         data_dir: root.join("data"),
         config_path: "bench".into(),
     };
-    let docs = documents(&root);
+    let docs = documents();
     let words: usize = docs.iter().map(|d| d.word_count()).sum();
     let mut group = c.benchmark_group("encoder");
     group.sample_size(10);

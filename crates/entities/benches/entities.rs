@@ -9,26 +9,7 @@ use stancegraph_core::{Document, Metadata};
 use stancegraph_entities::EntityAnalyzer;
 
 fn documents() -> Vec<Document> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let bbc = root.join("../shared/data/bbc-news/bbc/politics");
-    let mut texts: Vec<String> = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&bbc) {
-        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for path in paths.into_iter().take(100) {
-            if let Ok(bytes) = std::fs::read(&path) {
-                texts.push(String::from_utf8_lossy(&bytes).into_owned());
-            }
-        }
-    }
-    if texts.is_empty() {
-        eprintln!("../shared/data not found: benchmarking on the seed article");
-        if let Ok(text) =
-            std::fs::read_to_string(root.join("data/samples/000_668776db8feb23be.txt"))
-        {
-            texts.push(text);
-        }
-    }
+    let texts = stancegraph_testkit::bbc_articles_or_seed("politics", 100);
     texts
         .into_iter()
         .map(|text| {

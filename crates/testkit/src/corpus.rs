@@ -41,6 +41,26 @@ pub fn bbc_text(bytes: usize) -> Option<String> {
     })
 }
 
+/// The first `n` articles (in name order) of one BBC topic, for benches; the seed article
+/// alone, with a notice, when the shared corpus is absent, so a bench always has input.
+pub fn bbc_articles_or_seed(topic: &str, n: usize) -> Vec<String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(bbc_dir().join(topic))
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    let texts: Vec<String> = paths
+        .into_iter()
+        .take(n)
+        .filter_map(|path| std::fs::read(path).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    if texts.is_empty() {
+        eprintln!("../shared/data not found: benchmarking on the seed article");
+        return vec![crate::seed_text()];
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

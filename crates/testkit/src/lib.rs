@@ -19,7 +19,7 @@ mod lines;
 mod pipeline;
 mod seed;
 
-pub use corpus::{bbc_dir, bbc_text};
+pub use corpus::{bbc_articles_or_seed, bbc_dir, bbc_text};
 pub use lines::{
     heading_spans, is_in_heading, is_in_spam_line, records_on_spam_lines, seed_lines,
     spam_line_spans, SeedLine, AGGREGATOR_NOTICE, FIRST_ADVERT, HEADINGS, IMAGE_DISCLAIMER,
