@@ -68,6 +68,54 @@ pub fn bio_runs(
     runs
 }
 
+/// The cased tagger's second opinion on names (the encoder is uncased: "he lifeng" reads like
+/// a pronoun and a word). A name the cased tagger found (`cased`, every token capitalised, as
+/// `capitalised` says) replaces the encoder's runs inside it when the encoder missed it
+/// (no run overlaps it) or broke it up (several runs, or a run that leaves part of the name
+/// outside: "Li" ORG + "Chenggang" LOC, "He" + O). Where the encoder's run covers exactly
+/// the same tokens, or reaches beyond the name, the encoder's run and type stay. Both lists
+/// are in document order without overlaps; so is the result.
+pub fn merge_cased_runs(
+    encoder: Vec<LabelledRun>,
+    cased: &[LabelledRun],
+    capitalised: impl Fn(usize) -> bool,
+) -> Vec<LabelledRun> {
+    let mut replaced = vec![false; encoder.len()];
+    let mut added = Vec::new();
+    for name in cased {
+        if !(name.first..=name.last).all(&capitalised) {
+            continue;
+        }
+        let lo = encoder.partition_point(|e| e.last < name.first);
+        let hi = encoder.partition_point(|e| e.first <= name.last);
+        let inside = &encoder[lo..hi.max(lo)];
+        if inside
+            .iter()
+            .any(|e| e.first < name.first || e.last > name.last)
+        {
+            continue;
+        }
+        if let [only] = inside {
+            if only.first == name.first && only.last == name.last {
+                continue;
+            }
+        }
+        replaced[lo..hi.max(lo)].fill(true);
+        added.push(name.clone());
+    }
+    if added.is_empty() {
+        return encoder;
+    }
+    let mut runs: Vec<LabelledRun> = encoder
+        .into_iter()
+        .zip(replaced)
+        .filter_map(|(run, gone)| (!gone).then_some(run))
+        .chain(added)
+        .collect();
+    runs.sort_by_key(|r| r.first);
+    runs
+}
+
 /// Lower-cased phrase tokens as the gazetteer keys them ("People's" → "people 's").
 fn lexicon_key(phrase: &str) -> String {
     stancegraph_entities::phrase_tokens(phrase).join(" ")
@@ -185,6 +233,63 @@ mod tests {
         );
         assert!((runs[0].confidence - 0.8).abs() < 1e-6);
         assert!((runs[2].confidence - 0.5).abs() < 1e-6);
+    }
+
+    fn run(first: usize, last: usize, kind: &str) -> LabelledRun {
+        LabelledRun {
+            first,
+            last,
+            kind: kind.to_string(),
+            confidence: 0.5,
+        }
+    }
+
+    fn spans(runs: &[LabelledRun]) -> Vec<(usize, usize, &str)> {
+        runs.iter()
+            .map(|r| (r.first, r.last, r.kind.as_str()))
+            .collect()
+    }
+
+    /// Capitalisation of "Vice-Premier He Lifeng met Bessent . He said Li Chenggang , the
+    /// negotiator , spoke ." (token indices 0..=14).
+    fn capitalised(t: usize) -> bool {
+        [0, 1, 2, 4, 6, 8, 9].contains(&t)
+    }
+
+    #[test]
+    fn a_name_the_encoder_broke_up_or_cut_short_is_the_cased_taggers() {
+        // "He" PER + "Lifeng" O, and "Li" ORG + "Chenggang" LOC.
+        let encoder = vec![
+            run(1, 1, "PER"),
+            run(4, 4, "PER"),
+            run(8, 8, "ORG"),
+            run(9, 9, "LOC"),
+        ];
+        let cased = [run(1, 2, "PER"), run(4, 4, "PER"), run(8, 9, "PER")];
+        let merged = merge_cased_runs(encoder, &cased, capitalised);
+        assert_eq!(
+            spans(&merged),
+            [(1, 2, "PER"), (4, 4, "PER"), (8, 9, "PER")]
+        );
+    }
+
+    #[test]
+    fn a_capitalised_name_the_encoder_missed_is_added() {
+        let merged = merge_cased_runs(vec![run(4, 4, "PER")], &[run(1, 2, "PER")], capitalised);
+        assert_eq!(spans(&merged), [(1, 2, "PER"), (4, 4, "PER")]);
+    }
+
+    #[test]
+    fn the_encoder_keeps_its_type_its_longer_names_and_lowercase_words() {
+        // Same extent, other type: the encoder's type stays.
+        let same = merge_cased_runs(vec![run(8, 9, "ORG")], &[run(8, 9, "PER")], capitalised);
+        assert_eq!(spans(&same), [(8, 9, "ORG")]);
+        // The encoder's run reaches beyond the cased name: the encoder's stays.
+        let longer = merge_cased_runs(vec![run(0, 2, "PER")], &[run(1, 2, "PER")], capitalised);
+        assert_eq!(spans(&longer), [(0, 2, "PER")]);
+        // A cased name with a lowercase token ("said") is not a capitalised name run.
+        let lower = merge_cased_runs(vec![], &[run(6, 7, "PER")], capitalised);
+        assert!(lower.is_empty());
     }
 
     #[test]

@@ -15,11 +15,12 @@ use stancegraph_core::{
     layer, BuildContext, ConfigIssue, Document, Layer, Registry, Stage, StageError, StageIo,
     TypedFactory,
 };
-use stancegraph_entities::Lexicon;
+use stancegraph_entities::{Lexicon, NerModel};
 use stancegraph_quotes::{AttributionConfig, Attributor};
 
 use crate::layers::{
-    attribution_tag, bio_runs, name_mentions, normalise_token, ENTITIES_STAGE, QUOTES_STAGE,
+    attribution_tag, bio_runs, merge_cased_runs, name_mentions, normalise_token, LabelledRun,
+    ENTITIES_STAGE, QUOTES_STAGE,
 };
 use crate::model::{DocumentScores, EncoderModel};
 use crate::windows::DocumentWindows;
@@ -60,6 +61,10 @@ pub struct EntitiesEncoderConfig {
     /// CPUs with AVX-512 VNNI: about 1.8× faster, same accuracy within noise; false (or a CPU
     /// without VNNI) runs them in f32.
     pub int8: bool,
+    /// The cased tagger (an `entities.ner` model file, relative to the data directory) whose
+    /// capitalised names stand where the uncased encoder missed them or broke them up
+    /// ("He Lifeng" read as "he" + "lifeng"); empty: the encoder's names alone.
+    pub cased_tagger: String,
 }
 
 impl Default for EntitiesEncoderConfig {
@@ -71,6 +76,7 @@ impl Default for EntitiesEncoderConfig {
             attribution: true,
             batch_windows: 8,
             int8: true,
+            cased_tagger: stancegraph_entities::DEFAULT_MODEL.to_string(),
         }
     }
 }
@@ -138,8 +144,18 @@ impl TypedFactory for EntitiesEncoderFactory {
         } else {
             None
         };
+        let cased = if config.cased_tagger.is_empty() {
+            None
+        } else {
+            let path = context.resolve(&config.cased_tagger);
+            Some(
+                NerModel::load(&path)
+                    .map_err(|e| build_error(format!("cased_tagger {}: {e}", path.display())))?,
+            )
+        };
         Ok(Box::new(EntitiesEncoderStage {
             model: Arc::new(model),
+            cased,
             lexicon: Lexicon::builtin(),
             ner,
             attribution,
@@ -152,6 +168,8 @@ impl TypedFactory for EntitiesEncoderFactory {
 /// of all documents of a batch together.
 pub struct EntitiesEncoderStage {
     model: Arc<EncoderModel>,
+    /// See [`EntitiesEncoderConfig::cased_tagger`].
+    cased: Option<NerModel>,
     lexicon: Lexicon,
     ner: usize,
     attribution: Option<usize>,
@@ -229,6 +247,16 @@ impl EntitiesEncoderStage {
                 .collect();
             runs.extend(bio_runs(&head.spec.labels, &path, &probs, range.start));
         }
+        if let Some(cased) = &self.cased {
+            let names = cased_runs(cased, doc, words);
+            let capitalised = |t: usize| {
+                doc.tokens
+                    .get(t)
+                    .and_then(|token| doc.slice(token.span).chars().next())
+                    .is_some_and(char::is_uppercase)
+            };
+            runs = merge_cased_runs(runs, &names, capitalised);
+        }
         let mut mentions =
             name_mentions(doc, words, &runs, &self.lexicon, self.config.min_confidence);
         if self.config.dates_and_money {
@@ -243,6 +271,34 @@ impl EntitiesEncoderStage {
             doc.extensions.insert(EXTENSION.to_string(), value);
         }
     }
+}
+
+/// The cased tagger's names, as typed runs over document tokens.
+fn cased_runs(model: &NerModel, doc: &Document, words: &[String]) -> Vec<LabelledRun> {
+    let ranges: Vec<std::ops::Range<usize>> = (0..doc.sentences.len())
+        .map(|s| doc.sentence_token_range(s))
+        .filter(|r| r.end <= words.len())
+        .collect();
+    let sentences: Vec<Vec<&str>> = ranges
+        .iter()
+        .map(|r| words[r.clone()].iter().map(String::as_str).collect())
+        .collect();
+    let tagged = model.tag_document(&sentences);
+    ranges
+        .iter()
+        .zip(tagged)
+        .flat_map(|(range, entities)| {
+            entities
+                .into_iter()
+                .filter(|e| e.end > e.start)
+                .map(move |e| LabelledRun {
+                    first: range.start + e.start,
+                    last: range.start + e.end - 1,
+                    kind: e.label().to_string(),
+                    confidence: e.confidence,
+                })
+        })
+        .collect()
 }
 
 /// Role tags of the attribution head, decoded paragraph by paragraph (as the quotes tagger
