@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("seed_article", |b| {
         b.iter(|| {
             let mut d = doc.clone();
-            extractor.annotate(&mut d);
+            let _ = extractor.annotate(&mut d);
             d.stances.len()
         })
     });

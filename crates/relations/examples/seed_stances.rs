@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &stancegraph_relations::model_dir(&data),
         &Default::default(),
     )?;
-    extractor.annotate(&mut doc);
+    extractor.annotate(&mut doc)?;
     let name = |id: &str| {
         doc.entities
             .iter()

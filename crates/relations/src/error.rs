@@ -21,4 +21,11 @@ pub enum RelationsError {
     Seesaw { path: PathBuf, message: String },
     #[error("document `{doc}`: {message}")]
     Document { doc: String, message: String },
+    /// A scorer (pair or target-sentiment model) failed on a document's batch.
+    #[error("document `{doc}`: {scorer} scorer: {message}")]
+    Scorer {
+        doc: String,
+        scorer: String,
+        message: String,
+    },
 }

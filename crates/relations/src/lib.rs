@@ -19,6 +19,7 @@ mod negation;
 mod rules;
 #[cfg(test)]
 mod scaling_tests;
+pub mod scorer;
 pub mod seesaw;
 pub mod sentiment;
 mod stage;
@@ -32,6 +33,9 @@ pub use features::{pair_features, target_features, words};
 pub use issue::{canonical_issues, normalise_issue};
 pub use lexicon::{stem, Lexicon, Trigger, NEWS_FILE, VADER_FILE};
 pub use model::{LinearModel, StanceModel, TrainOptions, MODEL_FILE};
+pub use scorer::{
+    LinearPairs, LinearTargets, PairScorer, SentencePairs, TargetQuery, TargetScorer,
+};
 pub use stage::{
     load_extractor, model_dir, RelationsConfig, RelationsFactory, DEFAULT_MODEL_DIR, STAGE_NAME,
 };

@@ -614,6 +614,9 @@ pub struct EvalReport {
     pub relation_seconds: f64,
     /// Every scored prediction (one per article and actor pair).
     pub scored: Vec<ScoredPrediction>,
+    /// Articles the relations stage failed on (a scorer error), with the reason; they are
+    /// scored as predicting nothing.
+    pub failed: Vec<(String, String)>,
 }
 
 /// The document an article becomes before any stage runs (one sentence per line).
@@ -689,6 +692,20 @@ pub fn evaluate_prepared(
     prepared: &[stancegraph_core::Document],
     extractor: &crate::Extractor,
 ) -> EvalReport {
+    evaluate_with(articles, prepared, |doc| {
+        extractor.annotate(doc).map_err(|e| e.to_string())
+    })
+}
+
+/// Runs `relations` (a relations stage, or a pipeline of them) on prepared documents (one
+/// per article, same order) and scores their actor-to-actor stances against the gold
+/// triplets. A document `relations` fails on is scored as predicting nothing and listed in
+/// [`EvalReport::failed`].
+pub fn evaluate_with(
+    articles: &[SeesawArticle],
+    prepared: &[stancegraph_core::Document],
+    mut relations: impl FnMut(&mut stancegraph_core::Document) -> Result<(), String>,
+) -> EvalReport {
     let mut report = EvalReport {
         articles: articles.len(),
         ..Default::default()
@@ -697,7 +714,10 @@ pub fn evaluate_prepared(
         let mut doc = prepared.clone();
         report.words += doc.word_count();
         let stage_started = std::time::Instant::now();
-        extractor.annotate(&mut doc);
+        if let Err(reason) = relations(&mut doc) {
+            report.failed.push((article.id.clone(), reason));
+            doc.stances.clear();
+        }
         report.relation_seconds += stage_started.elapsed().as_secs_f64();
         let scored = report.counts.add(article, &predicted_stances(&doc));
         report.scored.extend(scored);

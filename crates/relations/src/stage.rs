@@ -78,8 +78,7 @@ struct RelationsStage(Extractor);
 
 impl Stage for RelationsStage {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        self.0.annotate(doc);
-        Ok(())
+        self.0.annotate(doc).map_err(StageError::other)
     }
 }
 

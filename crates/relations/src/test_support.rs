@@ -134,7 +134,9 @@ pub fn document(text: &str, actors: &[(&str, EntityType)], quotes: &[(&str, &str
 
 /// Stances the shipped extractor reads off `doc`, as (holder, polarity, target) names.
 pub fn stances(doc: &Document) -> Vec<(String, Polarity, String)> {
-    let (stances, _) = extractor().extract(doc);
+    let (stances, _) = extractor()
+        .extract(doc)
+        .expect("linear scorers do not fail");
     named(doc, &stances)
 }
 

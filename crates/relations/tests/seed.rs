@@ -382,7 +382,7 @@ fn rules_on_seed_with_known_actors() {
     add_known_actors(&mut doc);
     let extractor = load_extractor(&model_dir(&data_dir()), &RelationsConfig::default())
         .expect("relations models");
-    extractor.annotate(&mut doc);
+    extractor.annotate(&mut doc).expect("relations");
     doc.validate().expect("valid spans");
     check_acceptance(&doc);
     check_qualifiers_take_no_stance(&doc);

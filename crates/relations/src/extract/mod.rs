@@ -23,13 +23,16 @@ pub(crate) mod view;
 pub(crate) mod withheld;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use stancegraph_core::{
     ActorRef, Document, Polarity, Relation, RelationClass, Sign, Span, Stance, Target,
 };
 
+use crate::error::RelationsError;
 use crate::lexicon::Lexicon;
 use crate::model::StanceModel;
+use crate::scorer::{LinearPairs, LinearTargets, PairScorer, TargetScorer};
 use dedup::{canonicalise_issues, dedup_relations};
 use findings::Findings;
 use view::View;
@@ -70,6 +73,11 @@ pub struct Extractor {
     /// The stage name recorded on every annotation; the stances and relations carrying it
     /// are the ones [`Extractor::annotate`] replaces.
     pub stage: String,
+    /// Reads actor pairs instead of the model's linear pair classifier.
+    pub pair_scorer: Option<Arc<dyn PairScorer>>,
+    /// Reads the sentiment toward actors named in quotes instead of the model's linear
+    /// target classifier.
+    pub target_scorer: Option<Arc<dyn TargetScorer>>,
 }
 
 impl Extractor {
@@ -84,6 +92,48 @@ impl Extractor {
             model,
             options,
             stage: stage.into(),
+            pair_scorer: None,
+            target_scorer: None,
+        }
+    }
+
+    /// This extractor with `scorer` reading actor pairs (the pair rule runs even without
+    /// a stance model then).
+    pub fn with_pair_scorer(mut self, scorer: Arc<dyn PairScorer>) -> Self {
+        self.pair_scorer = Some(scorer);
+        self
+    }
+
+    /// This extractor with `scorer` reading the sentiment toward actors named in quotes.
+    pub fn with_target_scorer(mut self, scorer: Arc<dyn TargetScorer>) -> Self {
+        self.target_scorer = Some(scorer);
+        self
+    }
+
+    /// The pair scorer: the one set, else the stance model's linear classifier.
+    pub(crate) fn pair_scorer(&self) -> Option<PairScorerRef<'_>> {
+        match (&self.pair_scorer, &self.model) {
+            (Some(scorer), _) => Some(PairScorerRef::Shared(scorer.as_ref())),
+            (None, Some(model)) => Some(PairScorerRef::Linear(LinearPairs {
+                model: &model.pair,
+                lexicon: &self.lexicon,
+                threshold: model.pair_threshold,
+            })),
+            (None, None) => None,
+        }
+    }
+
+    /// The target-sentiment scorer: the one set, else the stance model's linear
+    /// classifier; `None` leaves the sentiment to the lexicon.
+    pub(crate) fn target_scorer(&self) -> Option<TargetScorerRef<'_>> {
+        match (&self.target_scorer, &self.model) {
+            (Some(scorer), _) => Some(TargetScorerRef::Shared(scorer.as_ref())),
+            (None, Some(model)) => Some(TargetScorerRef::Linear(LinearTargets {
+                model: &model.target,
+                lexicon: &self.lexicon,
+                threshold: model.target_threshold,
+            })),
+            (None, None) => None,
         }
     }
 
@@ -91,10 +141,12 @@ impl Extractor {
     /// before (the ones recorded under its stage name), so that annotating twice gives the
     /// same document as annotating once. Stances and relations of other stages stay; a
     /// hierarchy or affiliation another stage (entities) already stated is not repeated.
-    pub fn annotate(&self, doc: &mut Document) {
+    ///
+    /// A scorer that fails returns its error (the runner then fails the document).
+    pub fn annotate(&self, doc: &mut Document) -> Result<(), RelationsError> {
         doc.stances.retain(|s| s.stage != self.stage);
         doc.relations.retain(|r| r.stage != self.stage);
-        let (stances, relations) = self.extract(doc);
+        let (stances, relations) = self.extract(doc)?;
         let existing: BTreeSet<(RelationClass, String, ActorRef, Target)> = doc
             .relations
             .iter()
@@ -113,10 +165,11 @@ impl Extractor {
             doc.relations.push(relation);
         }
         doc.stances.extend(stances);
+        Ok(())
     }
 
     /// Stances and relations of a document, without touching it.
-    pub fn extract(&self, doc: &Document) -> (Vec<Stance>, Vec<Relation>) {
+    pub fn extract(&self, doc: &Document) -> Result<(Vec<Stance>, Vec<Relation>), RelationsError> {
         let view = View::new(doc);
         let mut findings = Findings::default();
         for segment in 0..view.segments.len() {
@@ -128,10 +181,10 @@ impl Extractor {
             self.hierarchy_rules(&view, segment, &mut findings.relations);
         }
         if self.options.use_quotes {
-            self.quote_rules(&view, &mut findings);
+            self.quote_rules(&view, &mut findings)?;
         }
         if self.options.use_pair_model {
-            self.pair_model(&view, &mut findings);
+            self.pair_model(&view, &mut findings)?;
         }
         self.affiliations(doc, &mut findings.relations);
         let Findings {
@@ -140,7 +193,7 @@ impl Extractor {
             ..
         } = findings;
         canonicalise_issues(&mut stances, &mut relations);
-        (self.dedup_stances(stances), dedup_relations(relations))
+        Ok((self.dedup_stances(stances), dedup_relations(relations)))
     }
 
     /// The entity an actor of the view stands for, as a stance holder or relation source.
@@ -197,6 +250,36 @@ impl Extractor {
             trigger,
             stage: self.stage.clone(),
             confidence,
+        }
+    }
+}
+
+/// A pair scorer borrowed from an [`Extractor`]: a shared one or the model's linear one.
+pub(crate) enum PairScorerRef<'a> {
+    Shared(&'a dyn PairScorer),
+    Linear(LinearPairs<'a>),
+}
+
+impl PairScorerRef<'_> {
+    pub fn get(&self) -> &dyn PairScorer {
+        match self {
+            PairScorerRef::Shared(s) => *s,
+            PairScorerRef::Linear(s) => s,
+        }
+    }
+}
+
+/// A target scorer borrowed from an [`Extractor`]: a shared one or the model's linear one.
+pub(crate) enum TargetScorerRef<'a> {
+    Shared(&'a dyn TargetScorer),
+    Linear(LinearTargets<'a>),
+}
+
+impl TargetScorerRef<'_> {
+    pub fn get(&self) -> &dyn TargetScorer {
+        match self {
+            TargetScorerRef::Shared(s) => *s,
+            TargetScorerRef::Linear(s) => s,
         }
     }
 }

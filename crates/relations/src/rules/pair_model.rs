@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use stancegraph_core::{ActorRef, EntityType, Polarity, Span, Target};
 
+use crate::error::RelationsError;
 use crate::extract::findings::Findings;
 use crate::extract::view::{Actor, View};
 use crate::extract::Extractor;
-use crate::features::{pair_features_in, PairSentence};
-use crate::model::StanceModel;
+use crate::scorer::{expect_len, SentencePairs};
 
 /// The pair model pairs a holder with at most this many nearest actors on each side. News
 /// sentences name fewer actors than that, so they are unaffected; a flood of names is
@@ -21,18 +21,45 @@ const PAIR_DISCOUNT: f32 = 0.9;
 /// The best reading of each (holder entity, target entity) pair of a segment.
 type PairReadings = BTreeMap<(String, String), (Polarity, f32)>;
 
+/// The candidate pairs of one segment: the segment and its (holder, target) actors.
+struct SegmentCandidates<'v> {
+    segment: usize,
+    pairs: Vec<(&'v Actor, &'v Actor)>,
+}
+
 impl Extractor {
     /// The learned classifier over the ordered pairs of actors of every segment; a pair an
-    /// earlier rule already read in the segment keeps that reading.
-    pub(crate) fn pair_model(&self, view: &View<'_>, findings: &mut Findings) {
-        let Some(model) = &self.model else { return };
+    /// earlier rule already read in the segment keeps that reading. Every candidate pair
+    /// of the document goes to the pair scorer in one call.
+    pub(crate) fn pair_model(
+        &self,
+        view: &View<'_>,
+        findings: &mut Findings,
+    ) -> Result<(), RelationsError> {
+        let Some(scorer) = self.pair_scorer() else {
+            return Ok(());
+        };
+        let scorer = scorer.get();
+        let mut candidates = Vec::new();
+        let mut batch = Vec::new();
         for segment in 0..view.segments.len() {
             // The runner fails a document over its time budget once the stage returns.
             if stancegraph_core::over_budget() {
                 break;
             }
+            let (found, sentence) = segment_candidates(view, segment);
+            candidates.push(found);
+            batch.push(sentence);
+        }
+        let probs = scorer.score_pairs(&view.doc.id, &batch)?;
+        let asked = batch.iter().map(|s| s.pairs.len()).sum();
+        expect_len(&view.doc.id, "pair", probs.len(), asked)?;
+        let mut probs = probs.into_iter();
+        for found in candidates {
+            let segment = found.segment;
+            let readings = self.segment_readings(view, found, &mut probs, scorer.threshold());
             let evidence = view.sentence_span(segment);
-            for ((h, t), (polarity, confidence)) in self.segment_pairs(view, segment, model) {
+            for ((h, t), (polarity, confidence)) in readings {
                 let holder = ActorRef::Entity { id: h };
                 let target = Target::Actor { id: t };
                 if findings.has_pair(segment, &holder, &target) {
@@ -49,61 +76,80 @@ impl Extractor {
                 findings.push_stance(stance, segment);
             }
         }
+        Ok(())
     }
 
-    /// The model's readings of the actor pairs of one segment, the most confident per
-    /// entity pair.
-    fn segment_pairs(&self, view: &View<'_>, segment: usize, model: &StanceModel) -> PairReadings {
-        let range = view.sentence_range(segment);
-        let sentence_span = view.sentence_span(segment);
-        let context = PairSentence::new(view.doc.slice(sentence_span), &self.lexicon);
-        let local = |s: Span| {
-            s.start.saturating_sub(sentence_span.start)..s.end.saturating_sub(sentence_span.start)
-        };
-        let actors: Vec<&Actor> = view
-            .actors
-            .get(view.actors_in(&range))
-            .unwrap_or(&[])
-            .iter()
-            .filter(|a| range.contains(&a.first))
-            .collect();
+    /// The scorer's readings of the candidate pairs of one segment (their probabilities
+    /// are the next ones of `probs`), the most confident per entity pair.
+    fn segment_readings(
+        &self,
+        view: &View<'_>,
+        found: SegmentCandidates<'_>,
+        probs: &mut impl Iterator<Item = [f32; 3]>,
+        threshold: f32,
+    ) -> PairReadings {
         let mut best = PairReadings::new();
-        for (index, h) in actors.iter().enumerate() {
-            if !may_hold_stance(view, h) {
+        for ((h, t), [_, support, oppose]) in found.pairs.into_iter().zip(probs) {
+            if support + oppose < threshold {
                 continue;
             }
-            let nearest = actors
-                .get(index.saturating_sub(PAIR_WINDOW)..(index + PAIR_WINDOW + 1).min(actors.len()))
-                .unwrap_or(&[]);
-            for t in nearest.iter().filter(|t| may_receive_stance(view, h, t)) {
-                let features =
-                    pair_features_in(&context, local(h.span), local(t.span), &self.lexicon);
-                let probs = model.pair.predict(&features);
-                let (support, oppose) = (
-                    probs.get(1).copied().unwrap_or(0.0),
-                    probs.get(2).copied().unwrap_or(0.0),
-                );
-                if support + oppose < model.pair_threshold {
-                    continue;
-                }
-                let (polarity, confidence) = if support > oppose {
-                    (Polarity::Support, support + oppose)
-                } else {
-                    (Polarity::Oppose, support + oppose)
-                };
-                if polarity == Polarity::Oppose && view.oppose_withheld(Some(h), t, &self.lexicon) {
-                    continue;
-                }
-                let entry = best
-                    .entry((h.entity.clone(), t.entity.clone()))
-                    .or_insert((polarity, confidence));
-                if confidence > entry.1 {
-                    *entry = (polarity, confidence);
-                }
+            let (polarity, confidence) = if support > oppose {
+                (Polarity::Support, support + oppose)
+            } else {
+                (Polarity::Oppose, support + oppose)
+            };
+            if polarity == Polarity::Oppose && view.oppose_withheld(Some(h), t, &self.lexicon) {
+                continue;
+            }
+            let entry = best
+                .entry((h.entity.clone(), t.entity.clone()))
+                .or_insert((polarity, confidence));
+            if confidence > entry.1 {
+                *entry = (polarity, confidence);
             }
         }
         best
     }
+}
+
+/// The ordered actor pairs of one segment that may carry a stance, and the same pairs as
+/// byte ranges in the segment's text for the scorer.
+fn segment_candidates<'v>(
+    view: &'v View<'_>,
+    segment: usize,
+) -> (SegmentCandidates<'v>, SentencePairs<'v>) {
+    let range = view.sentence_range(segment);
+    let sentence_span = view.sentence_span(segment);
+    let local = |s: Span| {
+        s.start.saturating_sub(sentence_span.start)..s.end.saturating_sub(sentence_span.start)
+    };
+    let actors: Vec<&Actor> = view
+        .actors
+        .get(view.actors_in(&range))
+        .unwrap_or(&[])
+        .iter()
+        .filter(|a| range.contains(&a.first))
+        .collect();
+    let mut pairs = Vec::new();
+    for (index, h) in actors.iter().enumerate() {
+        if !may_hold_stance(view, h) {
+            continue;
+        }
+        let nearest = actors
+            .get(index.saturating_sub(PAIR_WINDOW)..(index + PAIR_WINDOW + 1).min(actors.len()))
+            .unwrap_or(&[]);
+        for t in nearest.iter().filter(|t| may_receive_stance(view, h, t)) {
+            pairs.push((*h, *t));
+        }
+    }
+    let sentence = SentencePairs {
+        sentence: view.doc.slice(sentence_span),
+        pairs: pairs
+            .iter()
+            .map(|(h, t)| (local(h.span), local(t.span)))
+            .collect(),
+    };
+    (SegmentCandidates { segment, pairs }, sentence)
 }
 
 /// Nationalities, modifiers ("a Financial Times interview"), objects of "of" and
@@ -137,7 +183,9 @@ mod tests {
         let doc = pipeline_document(
             "Janet Yellen, the top trade negotiator under Joe Biden, travelled to Beijing. She met officials.",
         );
-        let found = rule_findings(&doc, |x, view, out| x.pair_model(view, out));
+        let found = rule_findings(&doc, |x, view, out| {
+            x.pair_model(view, out).expect("linear scorer")
+        });
         let stances = named(&doc, &found.stances);
         assert!(
             stances.iter().any(|(h, p, t)| h == "Janet Yellen"
@@ -155,7 +203,7 @@ mod tests {
         );
         let found = rule_findings(&doc, |x, view, out| {
             x.trigger_rules(view, 0, out);
-            x.pair_model(view, out);
+            x.pair_model(view, out).expect("linear scorer");
         });
         let stances = named(&doc, &found.stances);
         let pair: Vec<_> = stances
@@ -178,7 +226,9 @@ mod tests {
             ],
             &[],
         );
-        let found = rule_findings(&doc, |x, view, out| x.pair_model(view, out));
+        let found = rule_findings(&doc, |x, view, out| {
+            x.pair_model(view, out).expect("linear scorer")
+        });
         let stances = named(&doc, &found.stances);
         assert!(
             !stances

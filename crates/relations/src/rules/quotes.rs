@@ -2,94 +2,96 @@
 //! the sentiment toward that actor (the NewsMTSC-trained classifier, else the lexicon).
 
 use std::collections::BTreeSet;
-use std::ops::Range;
 
-use stancegraph_core::{ActorRef, Polarity, Span, Target};
+use stancegraph_core::{ActorRef, Polarity, Quote, Span, Target};
 
+use crate::error::RelationsError;
 use crate::extract::findings::Findings;
 use crate::extract::view::{Actor, View};
 use crate::extract::Extractor;
+use crate::scorer::{expect_len, TargetQuery};
+
+/// One actor a quote names, with the text the sentiment reader sees.
+struct Named<'v> {
+    quote: &'v Quote,
+    actor: &'v Actor,
+    /// Segment of the actor's sentence.
+    sentence: usize,
+    /// The part of the quote in the actor's sentence, and the actor's bytes in it.
+    query: TargetQuery<'v>,
+}
 
 impl Extractor {
-    /// Stances of quote speakers toward the actors their words name.
-    pub(crate) fn quote_rules(&self, view: &View<'_>, findings: &mut Findings) {
-        for quote in &view.doc.quotes {
-            let ActorRef::Entity { id: speaker } = &quote.speaker else {
+    /// Stances of quote speakers toward the actors their words name. The sentiment toward
+    /// every named actor of the document is read in one call to the target scorer.
+    pub(crate) fn quote_rules(
+        &self,
+        view: &View<'_>,
+        findings: &mut Findings,
+    ) -> Result<(), RelationsError> {
+        let named = named_actors(view);
+        let readings = self.target_polarities(view, &named)?;
+        for (named, reading) in named.iter().zip(readings) {
+            let Some((polarity, confidence)) = reading else {
                 continue;
             };
-            let content = quote.content;
-            let mut seen = BTreeSet::new();
-            for actor in quoted_actors(view, content).iter().filter(|a| {
-                a.span.start >= content.start
-                    && a.span.end <= content.end
-                    && !a.is_adjectival_group()
-            }) {
-                if &actor.entity == speaker || !seen.insert(actor.entity.clone()) {
-                    continue;
-                }
-                // The sentiment classifier reads one sentence (as NewsMTSC does): the part
-                // of the quote in the actor's sentence.
-                // (A piece of an overlong sentence: see `MAX_SEGMENT_TOKENS`.)
-                let sentence = view.segment_of(
-                    view.doc
-                        .sentences
-                        .partition_point(|s| s.span.end <= actor.span.start),
-                    actor.first,
-                );
-                let sentence_span = Some(view.sentence_span(sentence))
-                    .filter(|s| s.start <= actor.span.start && actor.span.end <= s.end)
-                    .unwrap_or(content);
-                let window = Span::new(
-                    sentence_span.start.max(content.start),
-                    sentence_span.end.min(content.end),
-                );
-                let text = view.doc.slice(window);
-                let local = (actor.span.start - window.start)..(actor.span.end - window.start);
-                let Some((polarity, confidence)) = self.target_polarity(text, local) else {
-                    continue;
-                };
-                // "that Xi may have been unaware of ...": an excuse, not an attack.
-                if polarity == Polarity::Oppose && view.oppose_withheld(None, actor, &self.lexicon)
-                {
-                    continue;
-                }
-                let mut stance = self.stance(
-                    quote.speaker.clone(),
-                    Target::Actor {
-                        id: actor.entity.clone(),
-                    },
-                    polarity,
-                    content,
-                    None,
-                    confidence,
-                );
-                stance.quote = Some(quote.id.clone());
-                findings.push_stance(stance, sentence);
+            let (quote, actor) = (named.quote, named.actor);
+            // "that Xi may have been unaware of ...": an excuse, not an attack.
+            if polarity == Polarity::Oppose && view.oppose_withheld(None, actor, &self.lexicon) {
+                continue;
             }
+            let mut stance = self.stance(
+                quote.speaker.clone(),
+                Target::Actor {
+                    id: actor.entity.clone(),
+                },
+                polarity,
+                quote.content,
+                None,
+                confidence,
+            );
+            stance.quote = Some(quote.id.clone());
+            findings.push_stance(stance, named.sentence);
         }
+        Ok(())
     }
 
-    /// Sentiment of `text` toward the words at `target` (model, else lexicon window).
-    fn target_polarity(&self, text: &str, target: Range<usize>) -> Option<(Polarity, f32)> {
-        if let Some(model) = &self.model {
-            let probs = model.target.predict(&crate::features::target_features(
-                text,
-                target,
-                &self.lexicon,
-            ));
-            let (neg, pos) = (
-                probs.first().copied().unwrap_or(0.0),
-                probs.get(2).copied().unwrap_or(0.0),
-            );
-            let threshold = model.target_threshold;
-            return if pos >= threshold && pos > neg {
-                Some((Polarity::Support, pos))
-            } else if neg >= threshold && neg > pos {
-                Some((Polarity::Oppose, neg))
-            } else {
-                None
-            };
+    /// Sentiment toward each named actor (the target scorer, else a lexicon window).
+    fn target_polarities(
+        &self,
+        view: &View<'_>,
+        named: &[Named<'_>],
+    ) -> Result<Vec<Option<(Polarity, f32)>>, RelationsError> {
+        let Some(scorer) = self.target_scorer() else {
+            return Ok(named
+                .iter()
+                .map(|n| self.lexicon_polarity(n.query.sentence))
+                .collect());
+        };
+        let scorer = scorer.get();
+        if named.is_empty() {
+            return Ok(Vec::new());
         }
+        let queries: Vec<TargetQuery<'_>> = named.iter().map(|n| n.query.clone()).collect();
+        let probs = scorer.score_targets(&view.doc.id, &queries)?;
+        expect_len(&view.doc.id, "target", probs.len(), queries.len())?;
+        let threshold = scorer.threshold();
+        Ok(probs
+            .into_iter()
+            .map(|[neg, _, pos]| {
+                if pos >= threshold && pos > neg {
+                    Some((Polarity::Support, pos))
+                } else if neg >= threshold && neg > pos {
+                    Some((Polarity::Oppose, neg))
+                } else {
+                    None
+                }
+            })
+            .collect())
+    }
+
+    /// Sentiment of `text` from the lexicon alone (no model).
+    fn lexicon_polarity(&self, text: &str) -> Option<(Polarity, f32)> {
         let words = crate::features::words(text);
         let score = self.lexicon.score_words(words.iter().map(|w| w.text));
         (score.abs() >= 1.5).then_some({
@@ -103,6 +105,52 @@ impl Extractor {
             )
         })
     }
+}
+
+/// Every (quote, actor it names) of the document whose speaker is an entity, one per
+/// quote and entity, in quote order.
+fn named_actors<'v>(view: &'v View<'_>) -> Vec<Named<'v>> {
+    let mut named = Vec::new();
+    for quote in &view.doc.quotes {
+        let ActorRef::Entity { id: speaker } = &quote.speaker else {
+            continue;
+        };
+        let content = quote.content;
+        let mut seen = BTreeSet::new();
+        for actor in quoted_actors(view, content).iter().filter(|a| {
+            a.span.start >= content.start && a.span.end <= content.end && !a.is_adjectival_group()
+        }) {
+            if &actor.entity == speaker || !seen.insert(actor.entity.clone()) {
+                continue;
+            }
+            // The sentiment classifier reads one sentence (as NewsMTSC does): the part
+            // of the quote in the actor's sentence.
+            // (A piece of an overlong sentence: see `MAX_SEGMENT_TOKENS`.)
+            let sentence = view.segment_of(
+                view.doc
+                    .sentences
+                    .partition_point(|s| s.span.end <= actor.span.start),
+                actor.first,
+            );
+            let sentence_span = Some(view.sentence_span(sentence))
+                .filter(|s| s.start <= actor.span.start && actor.span.end <= s.end)
+                .unwrap_or(content);
+            let window = Span::new(
+                sentence_span.start.max(content.start),
+                sentence_span.end.min(content.end),
+            );
+            named.push(Named {
+                quote,
+                actor,
+                sentence,
+                query: TargetQuery {
+                    sentence: view.doc.slice(window),
+                    target: (actor.span.start - window.start)..(actor.span.end - window.start),
+                },
+            });
+        }
+    }
+    named
 }
 
 /// The actors whose mention starts inside `content` (every actor when mentions come out
@@ -126,7 +174,9 @@ mod tests {
 
     fn quote_stances(text: &str) -> Vec<(String, Polarity, String)> {
         let doc = pipeline_document(text);
-        let found = rule_findings(&doc, |x, view, out| x.quote_rules(view, out));
+        let found = rule_findings(&doc, |x, view, out| {
+            x.quote_rules(view, out).expect("linear scorer")
+        });
         assert!(
             found.stances.iter().all(|s| s.quote.is_some()),
             "quote stances name their quote"
