@@ -18,6 +18,7 @@ pub mod case;
 mod error;
 pub mod sentiment;
 pub mod spec;
+pub mod stance;
 pub mod windows;
 pub mod wordpiece;
 

@@ -62,50 +62,67 @@ pub fn split_words(
     text: &str,
     target: Range<usize>,
 ) -> Result<(Vec<&str>, Range<usize>), EncoderError> {
-    if target.start >= target.end
-        || target.end > text.len()
-        || !text.is_char_boundary(target.start)
-        || !text.is_char_boundary(target.end)
-    {
-        return Err(EncoderError::Inference {
-            context: format!("sentiment target {}..{}", target.start, target.end),
-            reason: format!(
-                "not a non-empty character range of the {}-byte sentence",
-                text.len()
-            ),
-        });
-    }
-    let mut words = Vec::new();
-    let mut first = None;
-    let mut last = None;
-    for (i, part) in [
-        &text[..target.start],
-        &text[target.clone()],
-        &text[target.end..],
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let before = words.len();
-        push_words(part, &mut words);
-        if i == 1 {
-            first = Some(before);
-            last = Some(words.len());
+    let (words, mut spans) = split_words_at(text, &[("sentiment target", target)])?;
+    let span = spans.pop().unwrap_or(0..0);
+    Ok((words, span))
+}
+
+/// [`split_words`] with word boundaries forced at several named byte ranges (the mentions of
+/// a marked window); returns the word range of each, in the order given. Errors name the
+/// range that is empty, outside the text, not on character boundaries, wordless or
+/// overlapping another.
+pub fn split_words_at<'a>(
+    text: &'a str,
+    spans: &[(&str, Range<usize>)],
+) -> Result<(Vec<&'a str>, Vec<Range<usize>>), EncoderError> {
+    for (name, span) in spans {
+        if span.start >= span.end
+            || span.end > text.len()
+            || !text.is_char_boundary(span.start)
+            || !text.is_char_boundary(span.end)
+        {
+            return Err(EncoderError::Inference {
+                context: format!("{name} {}..{}", span.start, span.end),
+                reason: format!(
+                    "not a non-empty character range of the {}-byte sentence",
+                    text.len()
+                ),
+            });
         }
     }
-    let (Some(first), Some(last)) = (first, last) else {
-        return Err(EncoderError::Inference {
-            context: format!("sentiment target {}..{}", target.start, target.end),
-            reason: "no target".into(),
-        });
-    };
-    if first == last {
-        return Err(EncoderError::Inference {
-            context: format!("sentiment target {:?}", &text[target]),
-            reason: "the target has no word (only whitespace or control characters)".into(),
-        });
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| spans[i].1.start);
+    for pair in order.windows(2) {
+        let (a, b) = (&spans[pair[0]], &spans[pair[1]]);
+        if b.1.start < a.1.end {
+            return Err(EncoderError::Inference {
+                context: format!(
+                    "{} {}..{} and {} {}..{}",
+                    a.0, a.1.start, a.1.end, b.0, b.1.start, b.1.end
+                ),
+                reason: "the mentions overlap".into(),
+            });
+        }
     }
-    Ok((words, first..last))
+    let mut words = Vec::new();
+    let mut word_spans = vec![0..0; spans.len()];
+    let mut at = 0;
+    for &i in &order {
+        let (name, span) = &spans[i];
+        push_words(&text[at..span.start], &mut words);
+        let first = words.len();
+        push_words(&text[span.clone()], &mut words);
+        if first == words.len() {
+            return Err(EncoderError::Inference {
+                context: format!("{name} {:?}", &text[span.clone()]),
+                reason: "the mention has no word (only whitespace or control characters)".into(),
+            });
+        }
+        word_spans[i] = first..words.len();
+        at = span.end;
+    }
+    push_words(&text[at..], &mut words);
+    Ok((words, word_spans))
 }
 
 fn push_words<'a>(text: &'a str, words: &mut Vec<&'a str>) {
@@ -142,26 +159,79 @@ pub fn target_window<S: AsRef<str>>(
     target: Range<usize>,
     max_pieces: usize,
 ) -> Result<TargetWindow, EncoderError> {
-    let context = || format!("sentiment target tokens {}..{}", target.start, target.end);
-    if target.start >= target.end || target.end > tokens.len() {
-        return Err(EncoderError::Inference {
-            context: context(),
-            reason: format!("not a non-empty range of the {} tokens", tokens.len()),
-        });
-    }
-    // [CLS], two markers, [SEP], and at least one piece of the target.
-    if max_pieces < 5 {
-        return Err(EncoderError::Inference {
-            context: context(),
-            reason: format!("max_pieces {max_pieces} leaves no room for the target"),
-        });
-    }
-    let (Some(open), Some(close)) = (wordpiece.id(TARGET_OPEN), wordpiece.id(TARGET_CLOSE)) else {
-        return Err(EncoderError::Inference {
-            context: context(),
-            reason: format!("the vocabulary has no {TARGET_OPEN} / {TARGET_CLOSE} entries"),
-        });
+    let mark = Mark {
+        name: "sentiment target",
+        tokens: target,
+        open: TARGET_OPEN,
+        close: TARGET_CLOSE,
     };
+    let (window, markers) = marked_window(wordpiece, tokens, &[mark], max_pieces)?;
+    Ok(TargetWindow {
+        window,
+        marker: markers[0],
+    })
+}
+
+/// A mention to wrap in two marker pieces: its tokens, the two vocabulary entries, and the
+/// name errors give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// What errors call the mention ("sentiment target", "stance holder").
+    pub name: &'static str,
+    /// The mention's token range.
+    pub tokens: Range<usize>,
+    /// Vocabulary entry put before the mention.
+    pub open: &'static str,
+    /// Vocabulary entry put after it.
+    pub close: &'static str,
+}
+
+/// The window of a sentence with every mention of `marks` between its two marker pieces, and
+/// the position of each opening marker (in the order of `marks`). The mentions must not
+/// overlap. Context is added one token at a time on either side of each mention in turn while
+/// it fits `max_pieces`, so a long sentence keeps the words nearest the mentions (a gap between
+/// two mentions that does not fit is left out); when the mentions alone do not fit, each keeps
+/// its first pieces (an equal share, the rest to the earlier ones).
+pub fn marked_window<S: AsRef<str>>(
+    wordpiece: &WordPiece,
+    tokens: &[S],
+    marks: &[Mark],
+    max_pieces: usize,
+) -> Result<(Window, Vec<usize>), EncoderError> {
+    let context = |m: &Mark| format!("{} tokens {}..{}", m.name, m.tokens.start, m.tokens.end);
+    let mut ids = Vec::with_capacity(marks.len());
+    for (i, m) in marks.iter().enumerate() {
+        if m.tokens.start >= m.tokens.end || m.tokens.end > tokens.len() {
+            return Err(EncoderError::Inference {
+                context: context(m),
+                reason: format!("not a non-empty range of the {} tokens", tokens.len()),
+            });
+        }
+        if let Some(other) = marks[..i]
+            .iter()
+            .find(|o| o.tokens.start < m.tokens.end && m.tokens.start < o.tokens.end)
+        {
+            return Err(EncoderError::Inference {
+                context: format!("{} and {}", context(other), context(m)),
+                reason: "the mentions overlap".into(),
+            });
+        }
+        let (Some(open), Some(close)) = (wordpiece.id(m.open), wordpiece.id(m.close)) else {
+            return Err(EncoderError::Inference {
+                context: context(m),
+                reason: format!("the vocabulary has no {} / {} entries", m.open, m.close),
+            });
+        };
+        ids.push((open, close));
+    }
+    // [CLS], [SEP], and per mention two markers and at least one piece.
+    if max_pieces < 2 + 3 * marks.len() {
+        let all: Vec<String> = marks.iter().map(context).collect();
+        return Err(EncoderError::Inference {
+            context: all.join(", "),
+            reason: format!("max_pieces {max_pieces} leaves no room for the mentions"),
+        });
+    }
     let special = wordpiece.special();
     let pieces: Vec<Vec<u32>> = tokens
         .iter()
@@ -174,64 +244,92 @@ pub fn target_window<S: AsRef<str>>(
             }
         })
         .collect();
-    let target_pieces: usize = pieces[target.clone()].iter().map(Vec::len).sum();
-    let budget = max_pieces - 4;
-    let mut used = target_pieces.min(budget);
-    let (mut left, mut right) = (target.start, target.end);
+    let budget = max_pieces - 2 - 2 * marks.len();
+    let lengths: Vec<usize> = marks
+        .iter()
+        .map(|m| pieces[m.tokens.clone()].iter().map(Vec::len).sum())
+        .collect();
+    let share = budget / marks.len().max(1);
+    let mut allowed: Vec<usize> = lengths.iter().map(|&n| n.min(share)).collect();
+    let mut spare = budget - allowed.iter().sum::<usize>();
+    for (allow, &n) in allowed.iter_mut().zip(&lengths) {
+        let more = (n - *allow).min(spare);
+        *allow += more;
+        spare -= more;
+    }
+    let mut used: usize = allowed.iter().sum();
+    let mut included = vec![false; tokens.len()];
+    let mut sides: Vec<(usize, usize)> = Vec::with_capacity(marks.len());
+    for m in marks {
+        included[m.tokens.clone()]
+            .iter_mut()
+            .for_each(|t| *t = true);
+        sides.push((m.tokens.start, m.tokens.end));
+    }
     loop {
         let mut grew = false;
-        if left > 0 && used + pieces[left - 1].len() <= budget {
-            left -= 1;
-            used += pieces[left].len();
-            grew = true;
-        }
-        if right < tokens.len() && used + pieces[right].len() <= budget {
-            used += pieces[right].len();
-            right += 1;
-            grew = true;
+        for (left, right) in sides.iter_mut() {
+            if *left > 0 && !included[*left - 1] && used + pieces[*left - 1].len() <= budget {
+                *left -= 1;
+                included[*left] = true;
+                used += pieces[*left].len();
+                grew = true;
+            }
+            if *right < tokens.len() && !included[*right] && used + pieces[*right].len() <= budget {
+                included[*right] = true;
+                used += pieces[*right].len();
+                *right += 1;
+                grew = true;
+            }
         }
         if !grew {
             break;
         }
     }
+    let first = sides.iter().map(|s| s.0).min().unwrap_or(0);
+    let last = sides.iter().map(|s| s.1).max().unwrap_or(0);
     let mut input_ids = vec![special.cls];
     let mut case_shapes = vec![CASE_SPECIAL];
-    let mut first_pieces = Vec::with_capacity(right - left);
-    let mut marker = 0;
-    let mut target_left = budget;
-    for t in left..right {
-        if t == target.start {
-            marker = input_ids.len();
-            input_ids.push(open);
+    let mut first_pieces = Vec::with_capacity(last - first);
+    let mut markers = vec![0; marks.len()];
+    let mut left_of_mention = allowed.clone();
+    for t in first..last {
+        let mention = marks.iter().position(|m| m.tokens.contains(&t));
+        if let Some(i) = mention.filter(|&i| marks[i].tokens.start == t) {
+            markers[i] = input_ids.len();
+            input_ids.push(ids[i].0);
             case_shapes.push(CASE_SPECIAL);
         }
-        let ids: &[u32] = if target.contains(&t) {
-            let n = pieces[t].len().min(target_left);
-            target_left -= n;
-            &pieces[t][..n]
-        } else {
-            &pieces[t]
+        let kept: &[u32] = match mention {
+            Some(i) => {
+                let n = pieces[t].len().min(left_of_mention[i]);
+                left_of_mention[i] -= n;
+                &pieces[t][..n]
+            }
+            // A gap between two mentions that did not fit is left out.
+            None if !included[t] => &[],
+            None => &pieces[t],
         };
         first_pieces.push(input_ids.len());
         let shape = case_shape(tokens[t].as_ref());
-        input_ids.extend_from_slice(ids);
-        case_shapes.extend(std::iter::repeat_n(shape, ids.len()));
-        if t + 1 == target.end {
-            input_ids.push(close);
+        input_ids.extend_from_slice(kept);
+        case_shapes.extend(std::iter::repeat_n(shape, kept.len()));
+        if let Some(i) = mention.filter(|&i| marks[i].tokens.end == t + 1) {
+            input_ids.push(ids[i].1);
             case_shapes.push(CASE_SPECIAL);
         }
     }
     input_ids.push(special.sep);
     case_shapes.push(CASE_SPECIAL);
-    Ok(TargetWindow {
-        window: Window {
-            tokens: left..right,
+    Ok((
+        Window {
+            tokens: first..last,
             input_ids,
             case_shapes,
             first_pieces,
         },
-        marker,
-    })
+        markers,
+    ))
 }
 
 /// [`target_window`] for a sentence as text and the target as a byte range of it.

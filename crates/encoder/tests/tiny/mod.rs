@@ -26,10 +26,22 @@ pub const QUANTISED: &str = "encoder.layer.0.attention.self.query.weight";
 pub const HALF: &str = "encoder.layer.1.intermediate.dense.weight";
 
 fn vocab() -> Vec<String> {
-    let mut v: Vec<String> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    // The marker entries of the sentiment and stance schemes ([unused0]..[unused5]).
+    let mut v: Vec<String> = [
+        "[PAD]",
+        "[unused0]",
+        "[unused1]",
+        "[unused2]",
+        "[unused3]",
+        "[unused4]",
+        "[unused5]",
+        "[UNK]",
+        "[CLS]",
+        "[SEP]",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for w in [
         "the",
         "president",
@@ -108,6 +120,16 @@ fn f32_owned(t: &Tensor) -> Owned {
 /// Writes config.json, vocab.txt, heads.json and model.safetensors into `dir`, with window
 /// geometry `max_pieces` / `stride`. Returns the f32 tensors as written before quantisation.
 pub fn write_model(dir: &Path, max_pieces: usize, stride: usize) -> HashMap<String, Tensor> {
+    write_model_with(dir, max_pieces, stride, &[])
+}
+
+/// [`write_model`] with more heads after ner and attribution: (task, scheme, labels).
+pub fn write_model_with(
+    dir: &Path,
+    max_pieces: usize,
+    stride: usize,
+    extra_heads: &[(&str, &str, &[&str])],
+) -> HashMap<String, Tensor> {
     std::fs::create_dir_all(dir).unwrap();
     let vocab = vocab();
     std::fs::write(dir.join("vocab.txt"), vocab.join("\n") + "\n").unwrap();
@@ -120,13 +142,17 @@ pub fn write_model(dir: &Path, max_pieces: usize, stride: usize) -> HashMap<Stri
         "classifier_dropout": null, "model_type": "bert"
     });
     std::fs::write(dir.join("config.json"), config_json.to_string()).unwrap();
+    let mut head_list = vec![
+        serde_json::json!({"task": "ner", "scheme": "BIO", "labels": NER_LABELS}),
+        serde_json::json!({"task": "attribution", "scheme": "BIO", "labels": ATTRIBUTION_LABELS}),
+    ];
+    for (task, scheme, labels) in extra_heads {
+        head_list.push(serde_json::json!({"task": task, "scheme": scheme, "labels": labels}));
+    }
     let heads = serde_json::json!({
         "format": 1, "base": "tiny-random-bert", "max_pieces": max_pieces, "stride": stride,
         "case_shapes": 8, "case_dim": 16,
-        "heads": [
-            {"task": "ner", "scheme": "BIO", "labels": NER_LABELS},
-            {"task": "attribution", "scheme": "BIO", "labels": ATTRIBUTION_LABELS}
-        ],
+        "heads": head_list,
         "quantization": "int8-row", "trained_on": "nothing (random)", "command": "tests", "dev": {}
     });
     std::fs::write(dir.join("heads.json"), heads.to_string()).unwrap();
@@ -142,10 +168,16 @@ pub fn write_model(dir: &Path, max_pieces: usize, stride: usize) -> HashMap<Stri
         .iter()
         .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
         .collect();
+    let extra = extra_heads
+        .iter()
+        .map(|(task, _, labels)| (*task, labels.len()));
     for (task, n) in [
         ("ner", NER_LABELS.len()),
         ("attribution", ATTRIBUTION_LABELS.len()),
-    ] {
+    ]
+    .into_iter()
+    .chain(extra)
+    {
         let t = |shape: &[usize]| Tensor::randn(0f32, 1.0, shape, &device).unwrap();
         tensors.insert(format!("heads.{task}.case_embedding.weight"), t(&[8, 16]));
         tensors.insert(format!("heads.{task}.classifier.weight"), t(&[n, 48]));
