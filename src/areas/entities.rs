@@ -4,7 +4,7 @@ use std::path::PathBuf;
 mod conll_pipeline;
 
 use stancegraph_entities::{
-    evaluate_ner, train_ner, NerModel, NerScores, NerTrainOptions, DEFAULT_MODEL,
+    evaluate_ner, train_ner, NerModel, NerScores, NerTrainOptions, SilverSettings, DEFAULT_MODEL,
 };
 
 #[derive(clap::Subcommand, Debug)]
@@ -25,9 +25,30 @@ pub struct TrainArgs {
     /// Raw text files or directories (`.txt`) to learn word clusters from (repeatable).
     #[arg(long)]
     pub raw: Vec<PathBuf>,
+    /// Reuse the word clusters of this model file (e.g. data/models/entities/ner.bin)
+    /// instead of learning them from --raw.
+    #[arg(long, conflicts_with = "raw")]
+    pub clusters_from: Option<PathBuf>,
     /// Training passes over the data (the best epoch on --dev is kept).
     #[arg(long, default_value_t = 10)]
     pub epochs: u32,
+    /// Distillation: a teacher pipeline's `documents.jsonl` (e.g. `run --config
+    /// configs/accurate.toml` over raw news, never the dev texts) whose name mentions become
+    /// silver training sentences (repeatable).
+    #[arg(long)]
+    pub silver: Vec<PathBuf>,
+    /// Scale of a silver document's updates (gold documents: 1).
+    #[arg(long, default_value_t = 1.0)]
+    pub silver_weight: f32,
+    /// Leave out silver sentences holding a teacher mention less confident than this.
+    #[arg(long, default_value_t = 0.0)]
+    pub silver_min_confidence: f32,
+    /// The stage whose mentions are the teacher's.
+    #[arg(long, default_value = "entities.encoder")]
+    pub silver_stage: String,
+    /// Write the silver sentences as CoNLL text to this file (for inspection).
+    #[arg(long)]
+    pub silver_conll: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -77,8 +98,21 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         train: args.train,
         dev: args.dev,
         raw: args.raw,
+        clusters_from: args.clusters_from,
         epochs: args.epochs,
+        silver: args.silver,
+        silver_settings: SilverSettings {
+            stage: args.silver_stage,
+            min_confidence: args.silver_min_confidence,
+            ..SilverSettings::default()
+        },
+        silver_weight: args.silver_weight,
+        silver_conll: args.silver_conll,
     };
+    anyhow::ensure!(
+        args.silver_weight > 0.0 && args.silver_weight.is_finite(),
+        "--silver-weight must be a positive number"
+    );
     let (model, scores) = train_ner(&options, |line| println!("{line}"))?;
     model.save(&args.out)?;
     println!(

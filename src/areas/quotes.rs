@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use stancegraph_core::Document;
-use stancegraph_quotes::{score::Role, train, Attributor};
+use stancegraph_quotes::{score::Role, silver, train, Attributor};
 
 mod ggt_eval;
 
@@ -27,6 +27,20 @@ pub struct TrainArgs {
     /// log2 of the number of hashed feature buckets.
     #[arg(long, default_value_t = 18)]
     pub bucket_bits: u32,
+    /// Distillation: a teacher pipeline's `documents.jsonl` (e.g. `run --config
+    /// configs/accurate.toml` over raw news, never PolNeAR dev) whose quotes become silver
+    /// training examples beside the PolNeAR split (repeatable).
+    #[arg(long)]
+    pub silver: Vec<PathBuf>,
+    /// Scale of a silver document's updates (gold documents: 1).
+    #[arg(long, default_value_t = 1.0)]
+    pub silver_weight: f32,
+    /// Leave out silver documents holding a teacher quote less confident than this.
+    #[arg(long, default_value_t = 0.0)]
+    pub silver_min_confidence: f32,
+    /// The stage whose quotes are the teacher's.
+    #[arg(long, default_value = "quotes.encoder")]
+    pub silver_stage: String,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -152,13 +166,38 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         .context("reading the PolNeAR split")?;
     let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
     println!("read {} articles, {tokens} tokens", examples.len());
+    anyhow::ensure!(
+        args.silver_weight > 0.0 && args.silver_weight.is_finite(),
+        "--silver-weight must be a positive number"
+    );
+    let settings = silver::SilverSettings {
+        stage: args.silver_stage.clone(),
+        min_confidence: args.silver_min_confidence,
+    };
+    let mut silver_examples = Vec::new();
+    for path in &args.silver {
+        let read = silver::read_silver_examples(path, &settings)
+            .with_context(|| format!("reading silver documents {}", path.display()))?;
+        let quotes: usize = read.iter().map(|e| e.gold.len()).sum();
+        println!(
+            "silver {}: {} documents, {quotes} attributions, weight {}",
+            path.display(),
+            read.len(),
+            args.silver_weight
+        );
+        silver_examples.extend(read);
+    }
     let options = train::TrainOptions {
         epochs: args.epochs,
         buckets: 1 << args.bucket_bits.clamp(10, 24),
     };
-    let attributor = train::train(&examples, options, |epoch, errors| {
-        println!("epoch {}: {errors} token errors", epoch + 1)
-    });
+    let attributor = train::train_with_silver(
+        &examples,
+        &silver_examples,
+        args.silver_weight,
+        options,
+        |epoch, errors| println!("epoch {}: {errors} token errors", epoch + 1),
+    );
     attributor
         .save(&args.out)
         .with_context(|| format!("writing the model to {}", args.out.display()))?;

@@ -19,6 +19,7 @@ pub mod gender;
 mod lexicon;
 mod ner;
 mod resolve;
+mod silver;
 mod stage;
 mod tagger;
 mod temporal;
@@ -33,8 +34,9 @@ pub use conll::{
 pub use lexicon::{category, phrase_tokens, Lexicon, LexiconEntry, Pronoun};
 pub use ner::{name_type, normalise_token, tag_mentions, NER_STAGE};
 pub use resolve::{entity_key, resolve_entities, Resolver, RESOLVE_STAGE};
+pub use silver::{conll_type, read_silver_documents, silver_document, write_conll, SilverSettings};
 pub use stage::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
-pub use tagger::{train, NerModel, TaggedEntity, TrainSettings, LABELS, TYPES};
+pub use tagger::{train, train_weighted, NerModel, TaggedEntity, TrainSettings, LABELS, TYPES};
 pub use temporal::date_and_money_mentions;
 pub use training::{evaluate_ner, tokenize_raw, train_ner, NerTrainOptions};
 

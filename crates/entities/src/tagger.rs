@@ -87,6 +87,14 @@ pub struct NerModel {
     pub epochs: u32,
 }
 
+impl NerModel {
+    /// The model's word clusters and case classes (learned from raw text when it was
+    /// trained), for a retrain that keeps them.
+    pub fn into_clusters(self) -> Clusters {
+        self.features.clusters
+    }
+}
+
 /// Reusable buffers for decoding.
 #[derive(Default)]
 struct Scratch {
@@ -425,10 +433,12 @@ fn score_with(
 }
 
 /// Trains one pass for `epochs`; `priors` (first-pass labels per document) make it a second
-/// pass. `evaluate` scores each epoch's averaged weights (higher is better); the best is kept.
+/// pass. `weights[d]` scales the updates of document `d` (missing: 1, as for gold data). `evaluate` scores each epoch's averaged weights (higher is better); the best is kept.
+#[allow(clippy::too_many_arguments)]
 fn train_pass(
     extractor: &FeatureExtractor,
     documents: &[ConllDocument],
+    weights: &[f32],
     priors: Option<&[Vec<Vec<usize>>]>,
     epochs: u32,
     seed: u64,
@@ -459,6 +469,7 @@ fn train_pass(
                 prepared.set_prior(prior.clone());
             }
             let gold_doc = &gold[d];
+            let weight = weights.get(d).copied().unwrap_or(1.0);
             let features = extractor.document_features(&prepared);
             // Online learning: scores borrow the trainer per feature, updates between tokens.
             decode(
@@ -472,8 +483,15 @@ fn train_pass(
                     let truth = gold_doc.get(s).and_then(|g| g.get(i)).copied().unwrap_or(0);
                     if truth != predicted {
                         errors += 1;
-                        trainer.update(statics, truth, predicted);
-                        trainer.update(dynamic, truth, predicted);
+                        if weight == 1.0 {
+                            trainer.update(statics, truth, predicted);
+                            trainer.update(dynamic, truth, predicted);
+                        } else {
+                            for &f in statics.iter().chain(dynamic) {
+                                trainer.add(f, truth, weight);
+                                trainer.add(f, predicted, -weight);
+                            }
+                        }
                     }
                     predicted
                 },
@@ -507,6 +525,19 @@ pub fn train(
     dev: Option<&[ConllDocument]>,
     clusters: Clusters,
     settings: &TrainSettings,
+    progress: impl FnMut(&str),
+) -> NerModel {
+    train_weighted(train, &[], dev, clusters, settings, progress)
+}
+
+/// [`train`] with a weight per training document scaling its perceptron updates (silver
+/// data from another tagger below 1, gold at 1; documents past the end of `weights` get 1).
+pub fn train_weighted(
+    train: &[ConllDocument],
+    weights: &[f32],
+    dev: Option<&[ConllDocument]>,
+    clusters: Clusters,
+    settings: &TrainSettings,
     mut progress: impl FnMut(&str),
 ) -> NerModel {
     let extractor = FeatureExtractor {
@@ -517,6 +548,7 @@ pub fn train(
     let (first, first_epochs) = train_pass(
         &extractor,
         train,
+        weights,
         None,
         settings.epochs,
         settings.seed,
@@ -533,9 +565,14 @@ pub fn train(
         let (rest, held): (Vec<usize>, Vec<usize>) =
             (0..train.len()).partition(|d| d % FOLDS != fold);
         let subset: Vec<ConllDocument> = rest.iter().map(|&d| train[d].clone()).collect();
+        let subset_weights: Vec<f32> = rest
+            .iter()
+            .map(|&d| weights.get(d).copied().unwrap_or(1.0))
+            .collect();
         let (table, _) = train_pass(
             &extractor,
             &subset,
+            &subset_weights,
             None,
             first_epochs,
             settings.seed + fold as u64 + 1,
@@ -554,6 +591,7 @@ pub fn train(
     let (second, epochs) = train_pass(
         &extractor,
         train,
+        weights,
         Some(&priors),
         settings.epochs,
         settings.seed,

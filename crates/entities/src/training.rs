@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::clusters::{ClusterSettings, Clusters};
 use crate::conll::{read_conll, NerScores};
-use crate::tagger::{train, NerModel, TrainSettings};
+use crate::silver::{read_silver_documents, write_conll, SilverSettings};
+use crate::tagger::{train_weighted, NerModel, TrainSettings};
 use crate::EntitiesError;
 
 /// What `train ner` needs.
@@ -16,7 +17,20 @@ pub struct NerTrainOptions {
     /// Files or directories of raw text (`.txt`) to learn word clusters from, besides the
     /// training words themselves. Empty: no clusters.
     pub raw: Vec<PathBuf>,
+    /// Take the word clusters of this model file instead of learning them (`raw` unused):
+    /// a retrain with other training data keeps the shipped model's clusters.
+    pub clusters_from: Option<PathBuf>,
     pub epochs: u32,
+    /// Annotated `documents.jsonl` files (`run` output of a teacher pipeline such as
+    /// configs/accurate.toml) whose name mentions become silver training sentences beside
+    /// `train` ([`crate::silver_document`]). Never the dev texts.
+    pub silver: Vec<PathBuf>,
+    /// Which teacher mentions and sentences count.
+    pub silver_settings: SilverSettings,
+    /// Weight of a silver document's perceptron updates (gold: 1).
+    pub silver_weight: f32,
+    /// Also write the silver sentences here as CoNLL text (to inspect them).
+    pub silver_conll: Option<PathBuf>,
 }
 
 /// Splits raw text into tokens roughly as news tokenizers do: punctuation peeled off
@@ -86,7 +100,15 @@ pub fn train_ner(
         Some(path) => Some(read_conll(path)?),
         None => None,
     };
-    let clusters = if options.raw.is_empty() {
+    let clusters = if let Some(model) = &options.clusters_from {
+        let clusters = NerModel::load(model)?.into_clusters();
+        progress(&format!(
+            "{} word clusters from {}",
+            clusters.len(),
+            model.display()
+        ));
+        clusters
+    } else if options.raw.is_empty() {
         Clusters::default()
     } else {
         let mut sentences: Vec<Vec<String>> = train_docs
@@ -120,8 +142,32 @@ pub fn train_ner(
         epochs: options.epochs,
         ..TrainSettings::default()
     };
-    let model = train(
-        &train_docs,
+    // Gold documents first at weight 1, then the silver ones (clusters stay gold + raw).
+    let mut documents = train_docs;
+    let mut weights = vec![1.0; documents.len()];
+    let mut all_silver = Vec::new();
+    for path in &options.silver {
+        let silver = read_silver_documents(path, &options.silver_settings)?;
+        let sentences: usize = silver.iter().map(|d| d.sentences.len()).sum();
+        progress(&format!(
+            "silver {}: {} documents, {sentences} sentences, weight {}",
+            path.display(),
+            silver.len(),
+            options.silver_weight
+        ));
+        all_silver.extend(silver);
+    }
+    if let Some(out) = &options.silver_conll {
+        std::fs::write(out, write_conll(&all_silver)).map_err(|source| EntitiesError::Io {
+            path: out.clone(),
+            source,
+        })?;
+    }
+    weights.extend(std::iter::repeat_n(options.silver_weight, all_silver.len()));
+    documents.extend(all_silver);
+    let model = train_weighted(
+        &documents,
+        &weights,
         dev_docs.as_deref(),
         clusters,
         &settings,

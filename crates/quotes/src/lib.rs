@@ -20,6 +20,7 @@ pub mod marks;
 pub mod polnear;
 mod rules;
 pub mod score;
+pub mod silver;
 pub mod speakers;
 mod stage;
 pub mod tagger;

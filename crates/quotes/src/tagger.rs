@@ -575,6 +575,18 @@ pub fn train(
     data: &[TrainingSequence],
     buckets: u32,
     epochs: usize,
+    progress: impl FnMut(usize, usize),
+) -> RoleTagger {
+    train_weighted(data, &[], buckets, epochs, progress)
+}
+
+/// [`train`] with a weight per sequence scaling its updates (silver data from another
+/// tagger below 1; sequences past the end of `weights` get 1, as gold data).
+pub fn train_weighted(
+    data: &[TrainingSequence],
+    weights: &[f32],
+    buckets: u32,
+    epochs: usize,
     mut progress: impl FnMut(usize, usize),
 ) -> RoleTagger {
     let emission_keys = u64::from(buckets);
@@ -593,6 +605,7 @@ pub fn train(
         let mut errors = 0;
         for &(d, k) in &order {
             let (features, all_gold, segments) = &data[d];
+            let weight = weights.get(d).copied().unwrap_or(1.0);
             let (from, to) = segments[k];
             let (emission, transition) = trainer.table().split_at(buckets as usize * TAGS);
             let tables = Tables {
@@ -608,13 +621,13 @@ pub fn train(
                 if g != p {
                     errors += 1;
                     for &slot in features.token(from + i) {
-                        trainer.add(u64::from(slot), g, 1.0);
-                        trainer.add(u64::from(slot), p, -1.0);
+                        trainer.add(u64::from(slot), g, weight);
+                        trainer.add(u64::from(slot), p, -weight);
                     }
                 }
                 if g != p || gp != pp {
-                    trainer.add(emission_keys + gp as u64, g, 1.0);
-                    trainer.add(emission_keys + pp as u64, p, -1.0);
+                    trainer.add(emission_keys + gp as u64, g, weight);
+                    trainer.add(emission_keys + pp as u64, p, -weight);
                 }
             }
             trainer.tick();

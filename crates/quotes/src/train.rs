@@ -65,27 +65,50 @@ pub fn train(
     options: TrainOptions,
     progress: impl FnMut(usize, usize),
 ) -> Attributor {
+    train_with_silver(examples, &[], 1.0, options, progress)
+}
+
+/// [`train`] on gold `examples` plus `silver` ones (another attributor's quotes, see
+/// [`crate::silver`]) whose tagger updates are scaled by `silver_weight`. The cue lexicon
+/// is learned from the gold examples only, so a silver run keeps the shipped cue words.
+pub fn train_with_silver(
+    examples: &[Example],
+    silver: &[Example],
+    silver_weight: f32,
+    options: TrainOptions,
+    progress: impl FnMut(usize, usize),
+) -> Attributor {
     let lexicon = CueLexicon::learn(examples.iter().map(|e| (&e.doc, e.gold.as_slice())));
     let data: Vec<_> = examples
         .iter()
+        .chain(silver)
         .map(|e| {
             let regions = crate::sentence_quote_regions(&e.doc);
             let features = tagger::extract(&e.doc, &lexicon, &regions, options.buckets);
-            let mut spans = Vec::new();
-            for g in &e.gold {
-                spans.extend(g.source.map(|s| (0, s)));
-                spans.extend(g.cue.map(|s| (1, s)));
-                spans.extend(g.content.map(|s| (2, s)));
-            }
-            // Cues first so that overlapping annotations keep the most specific role.
-            spans.sort_by_key(|(role, s)| (usize::from(*role != 1), s.start));
-            let gold = tagger::gold_tags(&e.doc, &spans);
+            let gold = tagger::gold_tags(&e.doc, &role_spans(&e.gold));
             let segments = tagger::segments(&e.doc, &gold);
             (features, gold, segments)
         })
         .collect();
-    let weights: RoleTagger = tagger::train(&data, options.buckets, options.epochs, progress);
+    let mut weights = vec![1.0; examples.len()];
+    weights.resize(examples.len() + silver.len(), silver_weight);
+    let weights: RoleTagger =
+        tagger::train_weighted(&data, &weights, options.buckets, options.epochs, progress);
     Attributor::new(lexicon, weights)
+}
+
+/// The role spans of gold attributions as the tagger's gold tags read them: (0 source,
+/// 1 cue, 2 content; span), cues first so that overlapping annotations keep the most
+/// specific role.
+pub fn role_spans(gold: &[GoldAttribution]) -> Vec<(usize, stancegraph_core::Span)> {
+    let mut spans = Vec::new();
+    for g in gold {
+        spans.extend(g.source.map(|s| (0, s)));
+        spans.extend(g.cue.map(|s| (1, s)));
+        spans.extend(g.content.map(|s| (2, s)));
+    }
+    spans.sort_by_key(|(role, s)| (usize::from(*role != 1), s.start));
+    spans
 }
 
 /// Scores an attributor on prepared examples.
@@ -102,14 +125,7 @@ pub fn evaluate(attributor: &Attributor, examples: &[Example]) -> Scorer {
 pub fn oracle(examples: &[Example]) -> Scorer {
     let mut scorer = Scorer::default();
     for e in examples {
-        let mut spans = Vec::new();
-        for g in &e.gold {
-            spans.extend(g.source.map(|s| (0, s)));
-            spans.extend(g.cue.map(|s| (1, s)));
-            spans.extend(g.content.map(|s| (2, s)));
-        }
-        spans.sort_by_key(|(role, s)| (usize::from(*role != 1), s.start));
-        let tags = tagger::gold_tags(&e.doc, &spans);
+        let tags = tagger::gold_tags(&e.doc, &role_spans(&e.gold));
         let margins = vec![1.0; tags.len()];
         let quotes: Vec<stancegraph_core::Quote> = crate::attribution::role_spans(&tags, &margins)
             .iter()
