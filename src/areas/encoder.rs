@@ -79,6 +79,9 @@ pub enum Train {
     /// Fine-tune MiniLM for target-directed sentiment on NewsMTSC train minus its held-out
     /// slice and export it (see data/sentiment-encoder/README.md).
     SentimentEncoder(Box<super::sentiment_encoder::SentimentEncoderArgs>),
+    /// Fine-tune MiniLM as a stance pair classifier on SEESAW train minus its held-out
+    /// stories and export it (see data/stance-encoder/README.md).
+    StanceEncoder(Box<super::stance_encoder::StanceEncoderArgs>),
 }
 
 /// What every fine-tuning command takes: base model, checkpoints, export and the run's bounds.
@@ -595,6 +598,7 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
     let args = match cmd {
         Train::Encoder(args) => *args,
         Train::SentimentEncoder(args) => return super::sentiment_encoder::train(*args),
+        Train::StanceEncoder(args) => return super::stance_encoder::train(*args),
     };
     let started = Instant::now();
     if args.conll_train.is_none() && args.polnear_train.is_none() {

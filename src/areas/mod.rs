@@ -10,4 +10,6 @@ pub mod relations;
 pub mod sentiment_candle;
 #[cfg(feature = "bert")]
 pub mod sentiment_encoder;
+#[cfg(feature = "bert")]
+pub mod stance_encoder;
 pub mod text;

@@ -13,5 +13,6 @@ pub mod model;
 pub mod quantize;
 pub mod schedule;
 pub mod sentiment;
+pub mod stance;
 #[cfg(feature = "torch")]
 pub mod trainer;

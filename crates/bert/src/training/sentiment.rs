@@ -49,22 +49,36 @@ pub fn sentiment_sequences(
     labels: usize,
 ) -> Result<Vec<Sequence>, BertError> {
     let windows = target_windows(examples, wordpiece, max_pieces)?;
-    examples
-        .iter()
-        .zip(windows)
+    let inputs = windows.into_iter().map(|w| (w.window, w.marker));
+    let gold: Vec<usize> = examples.iter().map(|e| e.label).collect();
+    marker_sequences("sentiment", inputs, &gold, labels)
+}
+
+/// Training sequences of marker windows (crates/encoder's `sentiment::marked_window`): one
+/// per (window, position of the piece the head reads), labelled `gold[i]` on that piece only
+/// and IGNORE elsewhere; a label out of range is an error naming the example.
+pub fn marker_sequences(
+    task: &str,
+    inputs: impl IntoIterator<Item = (stancegraph_encoder::Window, usize)>,
+    gold: &[usize],
+    labels: usize,
+) -> Result<Vec<Sequence>, BertError> {
+    inputs
+        .into_iter()
+        .zip(gold)
         .enumerate()
-        .map(|(i, (example, input))| {
-            if example.label >= labels {
+        .map(|(i, ((window, marker), &label))| {
+            if label >= labels || marker >= window.input_ids.len() {
                 return Err(BertError::Data {
-                    task: "sentiment".into(),
-                    message: format!("example {i}: label {} of {labels}", example.label),
+                    task: task.into(),
+                    message: format!("example {i}: label {label} of {labels}"),
                 });
             }
-            let mut piece_labels = vec![IGNORE; input.window.input_ids.len()];
-            piece_labels[input.marker] = example.label as i64;
+            let mut piece_labels = vec![IGNORE; window.input_ids.len()];
+            piece_labels[marker] = label as i64;
             Ok(Sequence {
                 text: i,
-                window: input.window,
+                window,
                 labels: piece_labels,
             })
         })
@@ -127,18 +141,31 @@ pub fn marker_log_probs(
     inputs: &[TargetWindow],
     piece_budget: usize,
 ) -> Result<Vec<Vec<f32>>, BertError> {
+    let inputs: Vec<_> = inputs.iter().map(|i| (&i.window, i.marker)).collect();
+    marker_rows(model, task, &inputs, piece_budget)
+}
+
+/// Class log-probabilities under head `task` of every (window, marker position), read at
+/// the marker.
+#[cfg(feature = "torch")]
+pub fn marker_rows(
+    model: &super::model::EncoderModel,
+    task: usize,
+    inputs: &[(&stancegraph_encoder::Window, usize)],
+    piece_budget: usize,
+) -> Result<Vec<Vec<f32>>, BertError> {
     let n = model
         .heads
         .get(task)
         .map(|h| h.labels.len())
-        .ok_or_else(|| super::model::torch_error("sentiment", format!("no head {task}")))?;
-    let windows: Vec<&stancegraph_encoder::Window> = inputs.iter().map(|i| &i.window).collect();
+        .ok_or_else(|| super::model::torch_error("marker head", format!("no head {task}")))?;
+    let windows: Vec<&stancegraph_encoder::Window> = inputs.iter().map(|i| i.0).collect();
     let rows = model.window_log_probs(&windows, task, piece_budget)?;
     Ok(inputs
         .iter()
         .zip(rows)
-        .map(|(input, row)| {
-            row.get(input.marker * n..(input.marker + 1) * n)
+        .map(|(&(_, marker), row)| {
+            row.get(marker * n..(marker + 1) * n)
                 .map(<[f32]>::to_vec)
                 .unwrap_or_else(|| vec![0.0; n])
         })

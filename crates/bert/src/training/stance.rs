@@ -1,0 +1,156 @@
+//! Stance pair training data and scoring (`stancegraph train stance-encoder`): each
+//! (sentence, holder, target, label) becomes one window with both mentions between marker
+//! pieces (crates/encoder's `stance::text_pair_window`) and the label on the holder's opening
+//! marker, so the multi-task model, trainer and export run it as a one-token tagging task
+//! (as target sentiment does).
+
+use std::ops::Range;
+
+use stancegraph_encoder::stance::{text_pair_window, PairWindow, STANCE_TASK};
+use stancegraph_encoder::wordpiece::WordPiece;
+
+use super::data::Sequence;
+use super::sentiment::{class_score, marker_sequences, ClassScore};
+use crate::error::BertError;
+
+/// One labelled pair: a sentence, the byte ranges of holder and target, a label index
+/// (0 none, 1 support, 2 oppose).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairExample {
+    pub sentence: String,
+    pub holder: Range<usize>,
+    pub target: Range<usize>,
+    pub label: usize,
+}
+
+/// The model inputs of `examples` (in order); an example whose ranges are not two disjoint
+/// ranges of its sentence is an error naming it.
+pub fn pair_windows(
+    examples: &[PairExample],
+    wordpiece: &WordPiece,
+    max_pieces: usize,
+) -> Result<Vec<PairWindow>, BertError> {
+    examples
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            text_pair_window(
+                wordpiece,
+                &e.sentence,
+                e.holder.clone(),
+                e.target.clone(),
+                max_pieces,
+            )
+            .map_err(|err| BertError::Data {
+                task: STANCE_TASK.into(),
+                message: format!("example {i}: {err}"),
+            })
+        })
+        .collect()
+}
+
+/// Training sequences: one per example, labelled on the holder's opening marker only.
+pub fn stance_sequences(
+    examples: &[PairExample],
+    wordpiece: &WordPiece,
+    max_pieces: usize,
+    labels: usize,
+) -> Result<Vec<Sequence>, BertError> {
+    let windows = pair_windows(examples, wordpiece, max_pieces)?;
+    let inputs = windows.into_iter().map(|w| (w.window, w.holder_marker));
+    let gold: Vec<usize> = examples.iter().map(|e| e.label).collect();
+    marker_sequences(STANCE_TASK, inputs, &gold, labels)
+}
+
+/// Candidate-level figures of pair decisions: the three-class score, and precision, recall
+/// and F1 of the stance decisions (label ≠ none) as the triplet evaluation counts them: a
+/// predicted stance is right when the gold label is the same stance.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PairScore {
+    pub classes: ClassScore,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// Scores `guess` against `gold` (label indices, 0 = none).
+pub fn pair_score(gold: &[usize], guess: &[usize]) -> PairScore {
+    let (mut correct, mut predicted, mut actual) = (0usize, 0usize, 0usize);
+    for (&g, &p) in gold.iter().zip(guess) {
+        actual += usize::from(g != 0);
+        predicted += usize::from(p != 0);
+        correct += usize::from(p != 0 && p == g);
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let (precision, recall) = (ratio(correct, predicted), ratio(correct, actual));
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    PairScore {
+        classes: class_score(gold, guess, 3),
+        precision,
+        recall,
+        f1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::training::data::IGNORE;
+
+    fn vocab() -> WordPiece {
+        let words = "[PAD]\n[unused0]\n[unused1]\n[unused2]\n[unused3]\n[unused4]\n[unused5]\n[UNK]\n[CLS]\n[SEP]\nsmith\nattacked\nobama\n.\n";
+        WordPiece::from_vocab_text(words, std::path::Path::new("v.txt")).expect("vocab")
+    }
+
+    #[test]
+    fn the_label_sits_on_the_holder_marker_only() {
+        let wp = vocab();
+        let e = PairExample {
+            sentence: "Smith attacked Obama.".into(),
+            holder: 0..5,
+            target: 15..20,
+            label: 2,
+        };
+        let seqs = stance_sequences(&[e], &wp, 64, 3).expect("sequences");
+        // [CLS] [unused2] smith [unused3] attacked [unused4] obama [unused5] . [SEP]
+        let mut expected = vec![IGNORE; 10];
+        expected[1] = 2;
+        assert_eq!(seqs[0].labels, expected);
+        assert_eq!(seqs[0].window.input_ids[1], 3);
+    }
+
+    #[test]
+    fn bad_examples_are_data_errors() {
+        let wp = vocab();
+        let overlap = PairExample {
+            sentence: "Smith attacked Obama.".into(),
+            holder: 0..5,
+            target: 2..9,
+            label: 0,
+        };
+        let err = stance_sequences(&[overlap], &wp, 64, 3).unwrap_err();
+        assert!(matches!(err, BertError::Data { .. }) && err.to_string().contains("example 0"));
+        let label = PairExample {
+            sentence: "Smith attacked Obama.".into(),
+            holder: 0..5,
+            target: 15..20,
+            label: 3,
+        };
+        assert!(stance_sequences(&[label], &wp, 64, 3).is_err());
+    }
+
+    #[test]
+    fn pair_score_counts_stances_only() {
+        // gold: none, support, oppose, oppose; guess: support, support, none, support.
+        let s = pair_score(&[0, 1, 2, 2], &[1, 1, 0, 1]);
+        assert!((s.precision - 1.0 / 3.0).abs() < 1e-12);
+        assert!((s.recall - 1.0 / 3.0).abs() < 1e-12);
+        assert!((s.f1 - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(s.classes.examples, 4);
+        assert_eq!(pair_score(&[0, 0], &[0, 0]).f1, 0.0);
+    }
+}
