@@ -39,6 +39,8 @@ pub mod model;
 #[cfg(feature = "candle")]
 pub mod quantized;
 #[cfg(feature = "candle")]
+pub mod relations_stage;
+#[cfg(feature = "candle")]
 pub mod stage;
 #[cfg(feature = "candle")]
 pub mod weights;

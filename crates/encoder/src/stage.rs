@@ -39,6 +39,7 @@ pub const ATTRIBUTION_TASK: &str = "attribution";
 pub fn register(registry: &mut Registry) {
     registry.register_typed(EntitiesEncoderFactory);
     registry.register_typed(QuotesEncoderFactory);
+    registry.register_typed(crate::relations_stage::RelationsEncoderFactory);
 }
 
 /// Config of `entities.encoder`.
