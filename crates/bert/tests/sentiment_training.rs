@@ -10,14 +10,14 @@ use stancegraph_bert::training::encoder::sentiment::{
     SentimentModel, SENTIMENT_LABELS, SENTIMENT_SCHEME, SENTIMENT_TASK,
 };
 use stancegraph_bert::training::encoder::{EncoderSpec, WordPiece};
-use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
+use stancegraph_bert::training::export::load_model_dir;
 use stancegraph_bert::training::sentiment::{
     argmax, marker_log_probs, sentiment_sequences, target_windows, TargetExample,
 };
-use stancegraph_bert::training::trainer::{base_model, train, DevFigures, TaskData, TrainOptions};
+use stancegraph_bert::training::trainer::{train, DevFigures, TaskData};
 
 mod common;
-use common::minilm;
+use common::{minilm, options, trained_marker_model};
 
 fn example(sentence: &str, mention: &str, label: usize) -> TargetExample {
     let start = sentence.find(mention).expect("mention in sentence");
@@ -39,29 +39,6 @@ fn examples() -> Vec<TargetExample> {
     ]
 }
 
-fn options(base: &Path, checkpoints: &Path, steps: u64) -> TrainOptions {
-    TrainOptions {
-        base: base.to_path_buf(),
-        checkpoints: checkpoints.to_path_buf(),
-        resume: false,
-        seed: 5,
-        threads: 1,
-        max_minutes: None,
-        max_steps: Some(steps),
-        batch_pieces: 1024,
-        lr_body: 1e-4,
-        lr_heads: 1e-2,
-        weight_decay: 0.01,
-        warmup_steps: 2,
-        clip_norm: 1.0,
-        checkpoint_minutes: 60.0,
-        checkpoint_steps: Some(steps / 2),
-        case_shapes: 8,
-        case_dim: 16,
-        log_every: 100,
-    }
-}
-
 fn heads() -> Vec<(String, Vec<String>)> {
     vec![(
         SENTIMENT_TASK.to_string(),
@@ -72,30 +49,9 @@ fn heads() -> Vec<(String, Vec<String>)> {
 /// Trains 30 steps on [`examples`] and exports the best checkpoint (int8 rows) to `out`.
 fn trained_model(base: &Path, scratch: &Path) -> (PathBuf, Vec<(u64, f64, DevFigures)>) {
     let wordpiece = WordPiece::from_vocab_file(base.join("vocab.txt")).expect("vocab");
-    let tasks = vec![TaskData {
-        task: SENTIMENT_TASK.into(),
-        labels: heads()[0].1.clone(),
-        train: sentiment_sequences(&examples(), &wordpiece, 64, 3).expect("sequences"),
-    }];
-    let pad = wordpiece.special().pad;
-    let opts = options(base, &scratch.join("ckpt"), 30);
-    let outcome = train(
-        &tasks,
-        &opts,
-        pad,
-        &mut |_| Ok(DevFigures::default()),
-        &mut |_| {},
-    )
-    .expect("training");
-    let (_, mut store) = base_model(base, &heads(), 8, 16, pad).expect("model");
-    store
-        .load(scratch.join("ckpt/last.safetensors"))
-        .expect("checkpoint");
-    let out = scratch.join("model");
-    let mut spec = spec_for(&heads(), 64, 0, 16);
-    spec.heads[0].scheme = SENTIMENT_SCHEME.into();
-    export(&store, &spec, base, &out, Precision::Int8Row).expect("export");
-    (out, outcome.state.history)
+    let train = sentiment_sequences(&examples(), &wordpiece, 64, 3).expect("sequences");
+    let head = (SENTIMENT_TASK, &SENTIMENT_LABELS[..], SENTIMENT_SCHEME);
+    trained_marker_model(base, scratch, head, train, 30)
 }
 
 #[test]
