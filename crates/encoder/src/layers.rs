@@ -170,7 +170,8 @@ pub fn name_mentions(
         else {
             continue;
         };
-        let entity_type = stancegraph_entities::name_type(&run.kind, &text, lexicon);
+        let entity_type =
+            stancegraph_entities::name_type(place_kind(run, &text, lexicon), &text, lexicon);
         mentions.push(Mention {
             span: Span::new(first.span.start, last.span.end),
             entity_type,
@@ -183,6 +184,21 @@ pub fn name_mentions(
         });
     }
     mentions
+}
+
+/// The CoNLL type of a run: a lone country or capital name the encoder typed ORG or MISC
+/// ("Beijing's decision", "US-China") is the place (LOC, a GPE after typing); its government
+/// reading is the resolver's metonymy, as for the cased tagger, which the gazetteer tells.
+fn place_kind<'a>(run: &'a LabelledRun, text: &str, lexicon: &Lexicon) -> &'a str {
+    let kind = run.kind.as_str();
+    if matches!(kind, "ORG" | "MISC")
+        && (lexicon.lookup(text, category::COUNTRY).is_some()
+            || lexicon.capital_country(&lexicon_key(text)).is_some())
+    {
+        "LOC"
+    } else {
+        kind
+    }
 }
 
 /// The quotes tagger's tag number of an attribution label (O 0, B/I-SOURCE 1/2, B/I-CUE
@@ -208,6 +224,8 @@ pub fn attribution_tag(label: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use stancegraph_core::EntityType;
+
     use super::*;
 
     fn labels() -> Vec<String> {
@@ -290,6 +308,41 @@ mod tests {
         // A cased name with a lowercase token ("said") is not a capitalised name run.
         let lower = merge_cased_runs(vec![], &[run(6, 7, "PER")], capitalised);
         assert!(lower.is_empty());
+    }
+
+    #[test]
+    fn a_lone_country_or_capital_typed_org_or_misc_is_a_place() {
+        let text = "Beijing's decision surprised them. The US-China talks resumed in Beijing Normal University.";
+        let mut doc = Document::new(Some("places".into()), text.to_string(), Default::default());
+        stancegraph_text::tokenize_document(&mut doc, 200);
+        let words: Vec<String> = doc
+            .tokens
+            .iter()
+            .map(|t| normalise_token(doc.slice(t.span)))
+            .collect();
+        let at = |w: &str| words.iter().position(|x| x == w).unwrap();
+        let us = at("US");
+        let university = words.iter().rposition(|x| x == "University").unwrap();
+        let runs = [
+            run(0, 0, "ORG"),
+            run(us, us, "MISC"),
+            run(us + 2, us + 2, "MISC"),
+            run(university - 2, university, "ORG"),
+        ];
+        let mentions = name_mentions(&doc, &words, &runs, &Lexicon::builtin(), 0.0);
+        let typed: Vec<(&str, EntityType)> = mentions
+            .iter()
+            .map(|m| (doc.slice(m.span), m.entity_type))
+            .collect();
+        assert_eq!(
+            typed,
+            [
+                ("Beijing", EntityType::Gpe),
+                ("US", EntityType::Gpe),
+                ("China", EntityType::Gpe),
+                ("Beijing Normal University", EntityType::Org),
+            ]
+        );
     }
 
     #[test]
