@@ -338,3 +338,73 @@ fn int8_products_compute_what_f32_ones_compute() {
     assert!(relative > 0.0 && relative < 0.05, "{relative}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_megabyte_without_a_sentence_boundary_goes_through_both_stages_within_its_budget() {
+    let dir = model_dir("run-on-mb", 64, 16);
+    let (entities, quotes) = stages(&dir);
+    // No full stop, no line break: only the tokenizer's longest-sentence cut splits it.
+    let clause = "the president said trade talks with China went on and on ";
+    let text = clause.repeat((1 << 20) / clause.len() + 1);
+    let mut doc = Document::new(Some("run-on-mb".into()), text, Metadata::default());
+    stancegraph_text::tokenize_document(&mut doc, stancegraph_text::DEFAULT_MAX_SENTENCE_TOKENS);
+    let budget = Duration::from_secs(30);
+    let start = Instant::now();
+    let outcome = {
+        let _guard = stancegraph_core::start_document_budget(Some(start + budget), None);
+        entities
+            .process(&mut doc)
+            .and_then(|()| quotes.process(&mut doc))
+    };
+    let took = start.elapsed();
+    eprintln!(
+        "1 MB without a sentence boundary: {} tokens, {} sentences, {took:?}, {:?}",
+        doc.tokens.len(),
+        doc.sentences.len(),
+        outcome.as_ref().map(|_| doc.quotes.len())
+    );
+    // One batch may still be running when the budget ends: allow a little over it.
+    assert!(took < budget + Duration::from_secs(10), "took {took:?}");
+    match outcome {
+        Ok(()) => doc.validate().expect("valid layers"),
+        Err(e) => {
+            let message = e.to_string();
+            assert!(message.contains("time budget"), "{message}");
+            assert!(
+                message.contains("run-on-mb"),
+                "names the document: {message}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_batch_stopped_by_the_budget_fails_each_document_with_its_reason() {
+    let dir = model_dir("stopped", 32, 8);
+    let (entities, _) = stages(&dir);
+    let texts = ["The president said so.", "", "China agreed."];
+    let mut docs: Vec<Document> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| document(&format!("doc-{i}"), t))
+        .collect();
+    let results = {
+        // The budget has run out before the first batch.
+        let _guard = stancegraph_core::start_document_budget(Some(Instant::now()), None);
+        std::thread::sleep(Duration::from_millis(5));
+        entities.process_batch(&mut docs)
+    };
+    assert_eq!(results.len(), texts.len(), "one result per document");
+    for i in [0, 2] {
+        let err = results[i].as_ref().expect_err("stopped").to_string();
+        assert!(
+            err.contains(&format!("doc-{i}")) && err.contains("time budget"),
+            "{err}"
+        );
+        assert!(docs[i].mentions.is_empty(), "no half-written layers");
+    }
+    // The empty document needs no encoder work: it is done.
+    assert!(results[1].is_ok(), "{:?}", results[1]);
+    std::fs::remove_dir_all(&dir).ok();
+}
