@@ -12,8 +12,8 @@ use stancegraph_relations::seesaw::{
 };
 use stancegraph_relations::sentiment::{evaluate_sentiment, train_sentiment};
 use stancegraph_relations::{
-    fit_calibration, load_extractor, model_dir, train_stance_model, Lexicon, RelationsConfig,
-    StanceModel, MODEL_FILE,
+    fit_calibration, fit_scorer_calibration, is_dev, load_extractor, model_dir, train_stance_model,
+    Lexicon, RelationsConfig, StanceModel, MODEL_FILE,
 };
 
 #[derive(clap::Subcommand, Debug)]
@@ -24,6 +24,25 @@ pub enum Train {
     /// Retrain the target-sentiment classifier on NewsMTSC train (every tenth line held
     /// out) inside an existing stance model file.
     Sentiment(SentimentTrainArgs),
+    /// Fit the confidence calibration of a `relations.encoder` stage (its `pair` and
+    /// `quote` stances) on the held-out stories of SEESAW train (every fifth story, which
+    /// the stance encoder is never trained on), e.g. data/stance-encoder/calibration.json.
+    StanceCalibration(CalibrationArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CalibrationArgs {
+    #[arg(long)]
+    pub seesaw: PathBuf,
+    /// Config whose relations stage is calibrated, e.g. configs/accurate.toml.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Output file, e.g. data/stance-encoder/calibration.json (next to the pair model).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Reuse the upstream stages' documents from this file (written on first use).
+    #[arg(long)]
+    pub upstream_cache: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -69,6 +88,11 @@ pub struct EvalArgs {
     /// as the default evaluation reads the plain text) instead of the default models.
     #[arg(long, conflicts_with = "oracle_entities")]
     pub config: Option<PathBuf>,
+    /// With --config: reuse the documents of the stages before the relations stage from
+    /// this file, written on first use (for tuning the relations stage; delete it when the
+    /// config's earlier stages or the split change).
+    #[arg(long, requires = "config")]
+    pub upstream_cache: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -118,6 +142,7 @@ fn lexicon_for(out: &Path) -> anyhow::Result<Lexicon> {
 pub fn train(cmd: Train) -> anyhow::Result<()> {
     match cmd {
         Train::Stance(args) => train_stance(args),
+        Train::StanceCalibration(args) => train_calibration(args),
         Train::Sentiment(args) => {
             let lexicon = lexicon_for(&args.out)?;
             let mut model = StanceModel::load(&args.out)
@@ -219,7 +244,7 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let data_dir = project_data_dir();
     let articles = load_split(&args.seesaw, &args.split)?;
     let (report, min_confidence) = match &args.config {
-        Some(config) => evaluate_config(&articles, config)?,
+        Some(config) => evaluate_config(&articles, config, args.upstream_cache.as_deref(), |_| {})?,
         None => (
             evaluate_default(&data_dir, &articles, args.oracle_entities)?,
             RelationsConfig::default().min_confidence,
@@ -262,13 +287,16 @@ fn evaluate_default(
 /// `eval stance --config FILE`: the config's stages before the relations stages prepare
 /// every article, then its relations stages (timed alone) read the stances that are
 /// scored. Returns the report and the relations stage's `min_confidence`.
-fn evaluate_config(articles: &[SeesawArticle], config: &Path) -> anyhow::Result<(EvalReport, f32)> {
+fn evaluate_config(
+    articles: &[SeesawArticle],
+    config: &Path,
+    upstream_cache: Option<&Path>,
+    adjust_relations: impl Fn(&mut serde_json::Value),
+) -> anyhow::Result<(EvalReport, f32)> {
     let is_relations = |stage: &str| stage.starts_with("relations.");
     let started = Instant::now();
-    let (_, upstream) = super::quotes::config_pipeline(Some(config), |stage| {
-        !stage.starts_with("ingest.") && !is_relations(stage)
-    })?;
-    let (relations_config, relations) = super::quotes::config_pipeline(Some(config), is_relations)?;
+    let (relations_config, relations) =
+        stance_pipeline(config, is_relations, |table| adjust_relations(table))?;
     if relations_config.stages.is_empty() {
         anyhow::bail!("{} has no relations stage", config.display());
     }
@@ -278,11 +306,23 @@ fn evaluate_config(articles: &[SeesawArticle], config: &Path) -> anyhow::Result<
         .filter_map(|s| s.config.get("min_confidence").and_then(|v| v.as_f64()))
         .next_back()
         .map_or(RelationsConfig::default().min_confidence, |v| v as f32);
-    let prepared = prepare_documents(articles, |_, doc| {
-        upstream
-            .process(doc)
-            .map_err(|f| format!("{} failed: {}", f.stage, f.reason))
-    })?;
+    let prepared = match read_upstream_cache(upstream_cache, articles)? {
+        Some(prepared) => prepared,
+        None => {
+            let (_, upstream) = stance_pipeline(
+                config,
+                |stage| !stage.starts_with("ingest.") && !is_relations(stage),
+                |_| {},
+            )?;
+            let prepared = prepare_documents(articles, |_, doc| {
+                upstream
+                    .process(doc)
+                    .map_err(|f| format!("{} failed: {}", f.stage, f.reason))
+            })?;
+            write_upstream_cache(upstream_cache, &prepared)?;
+            prepared
+        }
+    };
     let mut report = evaluate_with(articles, &prepared, |doc| {
         relations
             .process(doc)
@@ -290,6 +330,150 @@ fn evaluate_config(articles: &[SeesawArticle], config: &Path) -> anyhow::Result<
     });
     report.seconds = started.elapsed().as_secs_f64();
     Ok((report, min_confidence))
+}
+
+/// The stages of `config` that `keep` selects, built. Quote stages keep every cue class, as
+/// the default evaluation's quote model and `eval quotes` do: the config's `classes`
+/// choose what the graph shows, and with them `--config configs/default.toml` scores
+/// exactly what the default evaluation scores.
+fn stance_pipeline(
+    config: &Path,
+    keep: impl Fn(&str) -> bool,
+    adjust_relations: impl Fn(&mut serde_json::Value),
+) -> anyhow::Result<(
+    stancegraph_runner::PipelineConfig,
+    stancegraph_runner::Pipeline,
+)> {
+    use stancegraph_runner::{load_config, ConfigSource, Pipeline};
+    let registry = crate::builtin_registry();
+    let mut pipeline_config =
+        load_config(&ConfigSource::File(config.to_path_buf()), &registry, false)?;
+    pipeline_config.stages.retain(|s| keep(&s.factory));
+    let every_class: Vec<&str> = stancegraph_core::CueClass::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    for stage in &mut pipeline_config.stages {
+        if ["quotes.attribution", "quotes.encoder"].contains(&stage.factory.as_str()) {
+            if let Some(table) = stage.config.as_object_mut() {
+                table.insert("classes".into(), serde_json::json!(every_class));
+            }
+        }
+        if stage.factory.starts_with("relations.") {
+            adjust_relations(&mut stage.config);
+        }
+    }
+    let context = stancegraph_core::BuildContext {
+        data_dir: project_data_dir(),
+        config_path: String::new(),
+    };
+    let pipeline = Pipeline::build(&pipeline_config, &registry, &context)
+        .with_context(|| format!("building the pipeline of {}", config.display()))?;
+    Ok((pipeline_config, pipeline))
+}
+
+/// The documents of `cache` when it is given and exists (one JSON document per line, the
+/// articles' ids in order), else `None`.
+fn read_upstream_cache(
+    cache: Option<&Path>,
+    articles: &[SeesawArticle],
+) -> anyhow::Result<Option<Vec<Document>>> {
+    let Some(path) = cache.filter(|p| p.is_file()) else {
+        return Ok(None);
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let docs = text
+        .lines()
+        .map(serde_json::from_str::<Document>)
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("reading the documents of {}", path.display()))?;
+    let same = docs.len() == articles.len() && docs.iter().zip(articles).all(|(d, a)| d.id == a.id);
+    if !same {
+        anyhow::bail!(
+            "{} holds other articles than this split (delete it to rebuild it)",
+            path.display()
+        );
+    }
+    eprintln!("upstream documents read from {}", path.display());
+    Ok(Some(docs))
+}
+
+/// Writes `docs` to `cache` when it is given.
+fn write_upstream_cache(cache: Option<&Path>, docs: &[Document]) -> anyhow::Result<()> {
+    let Some(path) = cache else { return Ok(()) };
+    let mut out = String::new();
+    for doc in docs {
+        out.push_str(&serde_json::to_string(doc)?);
+        out.push('\n');
+    }
+    std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))
+}
+
+/// `train stance-calibration`: the config's relations stage (a `relations.encoder`) reads
+/// the held-out stories of SEESAW train with raw scores and no threshold; one isotonic map
+/// per encoder source (`pair`, `quote`) is fitted on them.
+fn train_calibration(args: CalibrationArgs) -> anyhow::Result<()> {
+    let articles: Vec<SeesawArticle> = load_split(&args.seesaw, "train")?
+        .into_iter()
+        .filter(|a| is_dev(&a.id))
+        .collect();
+    let uses_encoder = std::fs::read_to_string(&args.config)
+        .with_context(|| format!("reading {}", args.config.display()))?
+        .contains("relations.encoder");
+    if !uses_encoder {
+        anyhow::bail!(
+            "{} has no relations.encoder stage to calibrate",
+            args.config.display()
+        );
+    }
+    let (report, _) = evaluate_config(
+        &articles,
+        &args.config,
+        args.upstream_cache.as_deref(),
+        |table| {
+            if let Some(table) = table.as_object_mut() {
+                table.insert("min_confidence".into(), 0.0.into());
+                table.insert("calibrate".into(), false.into());
+            }
+        },
+    )?;
+    for (article, reason) in &report.failed {
+        eprintln!("warning: {article}: {reason} (left out)");
+    }
+    let samples: Vec<(String, f32, bool)> = report
+        .scored
+        .iter()
+        .map(|(source, score, ok)| (source.to_string(), *score, *ok))
+        .collect();
+    let base = StanceModel::load(&model_dir(&project_data_dir()).join(MODEL_FILE))?.calibration;
+    let calibration = fit_scorer_calibration(
+        &samples,
+        report.counts.gold_triplets,
+        base.as_ref(),
+        &["pair", "quote"],
+        &format!(
+            "SEESAW train held-out stories (story % 5 == 0, never trained on), {} articles, relations stage of {}",
+            articles.len(),
+            args.config.display()
+        ),
+    );
+    std::fs::write(
+        &args.out,
+        serde_json::to_string_pretty(&calibration)? + "\n",
+    )
+    .with_context(|| format!("writing {}", args.out.display()))?;
+    println!("calibration fitted on {}", calibration.fitted_on);
+    for (source, map) in &calibration.by_source {
+        println!(
+            "{source}: {} knots, raw {:?} -> probability {:?}",
+            map.x.len(),
+            map.x,
+            map.y
+        );
+    }
+    println!("wrote {}", args.out.display());
+    Ok(())
 }
 
 /// Prints the figures of a stance evaluation and its JSON line.

@@ -53,6 +53,10 @@ pub struct RelationsEncoderConfig {
     pub pair_threshold: f32,
     /// int8 matrix products on CPUs with AVX-512 VNNI (f32 otherwise or when false).
     pub int8: bool,
+    /// Map raw scores to probabilities (the linear model's maps, and `calibration.json`
+    /// of the pair model); false keeps raw scores, which is what the calibration is
+    /// fitted on (`stancegraph train stance-calibration`).
+    pub calibrate: bool,
 }
 
 impl Default for RelationsEncoderConfig {
@@ -67,6 +71,7 @@ impl Default for RelationsEncoderConfig {
             pair_model: DEFAULT_STANCE_DIR.to_string(),
             pair_threshold: 0.5,
             int8: true,
+            calibrate: true,
         }
     }
 }
@@ -137,7 +142,7 @@ impl TypedFactory for RelationsEncoderFactory {
         if !config.sentiment_model.is_empty() {
             let dir = context.resolve(&config.sentiment_model);
             let model = SentimentModel::load_with(&dir, config.int8)
-                .map_err(|e| build_error("sentiment_model", e.to_string()))?;
+                .map_err(|e| build_error("sentiment_model", with_hint(&dir, e)))?;
             extractor = extractor.with_target_scorer(Arc::new(SentimentScorer {
                 model,
                 threshold: config.sentiment_threshold,
@@ -146,7 +151,7 @@ impl TypedFactory for RelationsEncoderFactory {
         if !config.pair_model.is_empty() {
             let dir = context.resolve(&config.pair_model);
             let model = StancePairModel::load_with(&dir, config.int8)
-                .map_err(|e| build_error("pair_model", e.to_string()))?;
+                .map_err(|e| build_error("pair_model", with_hint(&dir, e)))?;
             let calibration =
                 read_calibration(&dir).map_err(|e| build_error("pair_model", e.to_string()))?;
             extractor = with_calibration(extractor, calibration.as_ref());
@@ -155,7 +160,24 @@ impl TypedFactory for RelationsEncoderFactory {
                 threshold: config.pair_threshold,
             }));
         }
+        if !config.calibrate {
+            if let Some(model) = extractor.model.as_mut() {
+                model.calibration = None;
+            }
+        }
         Ok(Box::new(RelationsEncoderStage(extractor)))
+    }
+}
+
+/// An encoder load error, with a hint when the directory is missing: these weights are
+/// read from the data directory, never embedded.
+fn with_hint(dir: &Path, error: EncoderError) -> String {
+    if dir.is_dir() {
+        error.to_string()
+    } else {
+        format!(
+            "{error} (the encoder weights are not embedded in the binary: run with --data-dir pointing at the project's data/ directory, or set STANCEGRAPH_DATA)"
+        )
     }
 }
 
@@ -265,20 +287,41 @@ impl PairScorer for PairEncoderScorer {
         doc: &str,
         batch: &[SentencePairs<'_>],
     ) -> Result<Vec<[f32; 3]>, RelationsError> {
+        // A mention nested in the other ("Chinese" in "the Chinese government") cannot be
+        // marked apart, and is part of it rather than someone it takes a stance toward:
+        // such pairs read as `none` without the model.
         let mut windows = Vec::new();
+        let mut marked = Vec::new();
         for sentence in batch {
             for (holder, target) in &sentence.pairs {
-                windows.push(
-                    self.model
-                        .window(sentence.sentence, holder.clone(), target.clone())
-                        .map_err(|e| scorer_error(doc, "stance pair encoder", e))?,
-                );
+                let nested = holder.start < target.end && target.start < holder.end;
+                marked.push(!nested);
+                if !nested {
+                    windows.push(
+                        self.model
+                            .window(sentence.sentence, holder.clone(), target.clone())
+                            .map_err(|e| scorer_error(doc, "stance pair encoder", e))?,
+                    );
+                }
             }
         }
-        self.model
-            .predict(&windows)
+        let mut scored = self.model.predict(&windows).into_iter();
+        marked
             .into_iter()
-            .map(|r| r.map_err(|e| scorer_error(doc, "stance pair encoder", e)))
+            .map(|marked| {
+                if !marked {
+                    return Ok([1.0, 0.0, 0.0]);
+                }
+                scored
+                    .next()
+                    .unwrap_or_else(|| {
+                        Err(EncoderError::Inference {
+                            context: "stance pairs".into(),
+                            reason: "fewer results than inputs".into(),
+                        })
+                    })
+                    .map_err(|e| scorer_error(doc, "stance pair encoder", e))
+            })
             .collect()
     }
 

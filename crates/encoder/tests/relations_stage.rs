@@ -174,3 +174,41 @@ fn bad_keys_and_missing_models_are_reported_by_key() {
         .to_string();
     assert!(error.contains("pair_model"), "{error}");
 }
+
+#[test]
+fn a_mention_nested_in_the_other_reads_as_no_stance() {
+    use stancegraph_encoder::relations_stage::PairEncoderScorer;
+    use stancegraph_encoder::stance::StancePairModel;
+    use stancegraph_relations::{PairScorer, SentencePairs};
+    let (_, pair) = models("nested");
+    let scorer = PairEncoderScorer {
+        model: StancePairModel::load_with(&pair, false).expect("load"),
+        threshold: 0.5,
+    };
+    let sentence = "The Chinese government criticised Joe Biden.";
+    let at = |m: &str| {
+        let start = sentence.find(m).expect("mention");
+        start..start + m.len()
+    };
+    let scored = scorer
+        .score_pairs(
+            "nested",
+            &[SentencePairs {
+                sentence,
+                pairs: vec![
+                    (at("The Chinese government"), at("Chinese")),
+                    (at("The Chinese government"), at("Joe Biden")),
+                ],
+            }],
+        )
+        .expect("scored");
+    assert_eq!(scored[0], [1.0, 0.0, 0.0]);
+    let sum: f32 = scored[1].iter().sum();
+    assert!(
+        (sum - 1.0).abs() < 1e-4 && scored[1] != [1.0, 0.0, 0.0],
+        "{scored:?}"
+    );
+    if let Some(root) = pair.parent() {
+        std::fs::remove_dir_all(root).ok();
+    }
+}
