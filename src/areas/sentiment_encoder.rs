@@ -7,12 +7,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::bail;
-use stancegraph_bert::training::data::bucketed_batches;
-use stancegraph_bert::training::data::epoch_seed;
+use stancegraph_bert::training::data::{bucketed_batches, epoch_seed, Sequence};
 use stancegraph_bert::training::encoder::sentiment::{
     TargetWindow, SENTIMENT_LABELS, SENTIMENT_MAX_PIECES, SENTIMENT_SCHEME, SENTIMENT_TASK,
 };
-use stancegraph_bert::training::export::spec_for;
+use stancegraph_bert::training::export::{spec_for, Precision};
 use stancegraph_bert::training::model::EncoderModel;
 use stancegraph_bert::training::sentiment::{
     argmax, class_score, marker_log_probs, sentiment_sequences, target_windows, ClassScore,
@@ -32,10 +31,18 @@ pub struct SentimentEncoderArgs {
     /// NewsMTSC train.jsonl; every tenth line is held out (dev) and never trained on.
     #[arg(long)]
     pub newsmtsc: PathBuf,
-    /// Epochs over the training targets (the learning rate decays to 0 at the end).
+    /// Epochs, window and learning schedule (shared with `train stance-encoder`).
+    #[command(flatten)]
+    pub marker: MarkerArgs,
+}
+
+/// The settings of a marker-head run (`train sentiment-encoder`, `train stance-encoder`).
+#[derive(clap::Args, Debug)]
+pub struct MarkerArgs {
+    /// Epochs over the training inputs (the learning rate decays to 0 at the end).
     #[arg(long, default_value_t = 3)]
     pub epochs: u64,
-    /// Window of one (sentence, target) input.
+    /// Window of one input (sentence with its marked mentions).
     #[arg(long, default_value_t = SENTIMENT_MAX_PIECES)]
     pub max_pieces: usize,
     #[arg(long, default_value_t = 8e-5)]
@@ -45,6 +52,72 @@ pub struct SentimentEncoderArgs {
     /// Checkpoint (with dev scoring) at least this often, besides once per epoch.
     #[arg(long, default_value_t = 60.0)]
     pub checkpoint_minutes: f64,
+}
+
+/// One marker head to fine-tune: its heads.json entry, training sequences (labelled on the
+/// marker the head reads) and what the export records.
+pub(crate) struct MarkerHead<'a> {
+    pub run: &'a super::encoder::RunArgs,
+    pub marker: &'a MarkerArgs,
+    pub task: &'static str,
+    pub labels: &'static [&'static str],
+    pub scheme: &'static str,
+    pub train: Vec<Sequence>,
+    pub precision: Precision,
+    pub pad: u32,
+    /// heads.json `trained_on`.
+    pub trained_on: String,
+    /// The `task` of the closing JSON line.
+    pub command: &'static str,
+}
+
+/// Trains a marker head one epoch per checkpoint (dev scored whole each time: the held-out
+/// sets are small) and exports the best checkpoint; `describe(pieces, steps_per_epoch)` is
+/// logged before training.
+pub(crate) fn train_marker_head(
+    head: MarkerHead,
+    describe: &dyn Fn(usize, u64) -> String,
+    dev: &dyn Fn(&EncoderModel) -> anyhow::Result<DevFigures>,
+) -> anyhow::Result<()> {
+    let lengths: Vec<usize> = head.train.iter().map(|s| s.len()).collect();
+    let steps_per_epoch = bucketed_batches(
+        &lengths,
+        head.run.batch_pieces,
+        epoch_seed(head.run.seed, 0, 0),
+    )
+    .len()
+    .max(1) as u64;
+    eprintln!("{}", describe(lengths.iter().sum(), steps_per_epoch));
+    let labels: Vec<String> = head.labels.iter().map(|l| l.to_string()).collect();
+    let tasks = vec![TaskData {
+        task: head.task.into(),
+        labels: labels.clone(),
+        train: head.train,
+    }];
+    let marker = head.marker;
+    let options = head.run.options(super::encoder::Schedule {
+        lr_body: marker.lr_body,
+        warmup_steps: marker.warmup_steps,
+        checkpoint_minutes: marker.checkpoint_minutes,
+        checkpoint_steps: Some(steps_per_epoch),
+        max_steps: Some(head.run.steps.unwrap_or(marker.epochs * steps_per_epoch)),
+    });
+    let heads = vec![(head.task.to_string(), labels)];
+    let mut spec = spec_for(&heads, marker.max_pieces, 0, options.case_dim as usize);
+    spec.heads[0].scheme = head.scheme.into();
+    spec.trained_on = Some(head.trained_on);
+    let finish = super::encoder::Finish {
+        tasks: &tasks,
+        options: &options,
+        pad: head.pad,
+        export_only: head.run.export_only,
+        out: head.run.out.as_deref(),
+        precision: head.precision,
+        spec,
+        steps_per_epoch: Some(steps_per_epoch),
+        command: head.command,
+    };
+    super::encoder::train_and_export(finish, &|model, _whole| dev(model))
 }
 
 fn examples(
@@ -104,60 +177,42 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
             args.newsmtsc.display()
         );
     }
-    let labels: Vec<String> = SENTIMENT_LABELS.iter().map(|l| l.to_string()).collect();
-    let train = sentiment_sequences(&train_examples, &wordpiece, args.max_pieces, labels.len())?;
-    let dev_inputs = target_windows(&heldout, &wordpiece, args.max_pieces)?;
+    let max_pieces = args.marker.max_pieces;
+    let train = sentiment_sequences(
+        &train_examples,
+        &wordpiece,
+        max_pieces,
+        SENTIMENT_LABELS.len(),
+    )?;
+    let dev_inputs = target_windows(&heldout, &wordpiece, max_pieces)?;
     let dev_gold: Vec<usize> = heldout.iter().map(|e| e.label).collect();
-    let pieces: usize = train.iter().map(|s| s.len()).sum();
-    let lengths: Vec<usize> = train.iter().map(|s| s.len()).collect();
-    let steps_per_epoch = bucketed_batches(
-        &lengths,
-        args.run.batch_pieces,
-        epoch_seed(args.run.seed, 0, 0),
-    )
-    .len()
-    .max(1) as u64;
-    eprintln!(
-        "sentiment: {} training targets ({} pieces, {} steps per epoch), {} held-out targets; data ready in {:.1} s",
-        train.len(),
-        pieces,
-        steps_per_epoch,
-        heldout.len(),
-        started.elapsed().as_secs_f64()
-    );
-    let tasks = vec![TaskData {
-        task: SENTIMENT_TASK.into(),
-        labels: labels.clone(),
+    let head = MarkerHead {
+        run: &args.run,
+        marker: &args.marker,
+        task: SENTIMENT_TASK,
+        labels: &SENTIMENT_LABELS,
+        scheme: SENTIMENT_SCHEME,
         train,
-    }];
-    let options = args.run.options(super::encoder::Schedule {
-        lr_body: args.lr_body,
-        warmup_steps: args.warmup_steps,
-        checkpoint_minutes: args.checkpoint_minutes,
-        checkpoint_steps: Some(steps_per_epoch),
-        max_steps: Some(args.run.steps.unwrap_or(args.epochs * steps_per_epoch)),
-    });
-    let heads = vec![(SENTIMENT_TASK.to_string(), labels)];
-    let mut spec = spec_for(&heads, args.max_pieces, 0, options.case_dim as usize);
-    spec.heads[0].scheme = SENTIMENT_SCHEME.into();
-    spec.trained_on = Some(format!(
-        "NewsMTSC {} minus the held-out slice (every tenth line): {} targets",
-        args.newsmtsc.display(),
-        train_examples.len()
-    ));
-    let finish = super::encoder::Finish {
-        tasks: &tasks,
-        options: &options,
-        pad: wordpiece.special().pad,
-        export_only: args.run.export_only,
-        out: args.run.out.as_deref(),
         precision,
-        spec,
-        steps_per_epoch: Some(steps_per_epoch),
+        pad: wordpiece.special().pad,
+        trained_on: format!(
+            "NewsMTSC {} minus the held-out slice (every tenth line): {} targets",
+            args.newsmtsc.display(),
+            train_examples.len()
+        ),
         command: "train-sentiment-encoder",
     };
-    // The held-out slice is small: scored whole during training and at export alike.
-    super::encoder::train_and_export(finish, &|model, _whole| {
+    let describe = |pieces: usize, steps_per_epoch: u64| {
+        format!(
+            "sentiment: {} training targets ({} pieces, {} steps per epoch), {} held-out targets; data ready in {:.1} s",
+            train_examples.len(),
+            pieces,
+            steps_per_epoch,
+            heldout.len(),
+            started.elapsed().as_secs_f64()
+        )
+    };
+    train_marker_head(head, &describe, &|model| {
         score_model(model, &dev_inputs, &dev_gold).map(|s| figures(&s))
     })
 }

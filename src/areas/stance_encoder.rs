@@ -9,19 +9,19 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use stancegraph_bert::training::data::{bucketed_batches, epoch_seed};
 use stancegraph_bert::training::encoder::stance::{
-    PairWindow, STANCE_LABELS, STANCE_MAX_PIECES, STANCE_SCHEME, STANCE_TASK,
+    PairWindow, STANCE_LABELS, STANCE_SCHEME, STANCE_TASK,
 };
-use stancegraph_bert::training::export::spec_for;
 use stancegraph_bert::training::model::EncoderModel;
 use stancegraph_bert::training::sentiment::{argmax, marker_rows};
 use stancegraph_bert::training::stance::{
     pair_score, pair_windows, stance_sequences, PairExample, PairScore,
 };
-use stancegraph_bert::training::trainer::{DevFigures, TaskData};
+use stancegraph_bert::training::trainer::DevFigures;
 use stancegraph_relations::seesaw::{load_split, locate, SeesawArticle};
 use stancegraph_relations::{pair_features, Lexicon, StanceModel};
+
+use super::sentiment_encoder::{train_marker_head, MarkerHead};
 
 /// Padded pieces per inference batch during dev evaluation.
 const EVAL_BATCH_PIECES: usize = 4096;
@@ -34,19 +34,9 @@ pub struct StanceEncoderArgs {
     /// SEESAW directory (its train split; every fifth story is held out and never trained on).
     #[arg(long)]
     pub seesaw: PathBuf,
-    /// Epochs over the training pairs (the learning rate decays to 0 at the end).
-    #[arg(long, default_value_t = 3)]
-    pub epochs: u64,
-    /// Window of one (sentence, holder, target) input.
-    #[arg(long, default_value_t = STANCE_MAX_PIECES)]
-    pub max_pieces: usize,
-    #[arg(long, default_value_t = 8e-5)]
-    pub lr_body: f64,
-    #[arg(long, default_value_t = 40)]
-    pub warmup_steps: u64,
-    /// Checkpoint (with dev scoring) at least this often, besides once per epoch.
-    #[arg(long, default_value_t = 60.0)]
-    pub checkpoint_minutes: f64,
+    /// Epochs, window and learning schedule (shared with `train sentiment-encoder`).
+    #[command(flatten)]
+    pub marker: super::sentiment_encoder::MarkerArgs,
     /// Fraction of the training pairs labelled none that are kept (seeded choice; the
     /// held-out pairs are all kept).
     #[arg(long, default_value_t = 1.0)]
@@ -206,12 +196,10 @@ pub fn train(args: StanceEncoderArgs) -> anyhow::Result<()> {
             args.seesaw.display()
         );
     }
-    let labels: Vec<String> = STANCE_LABELS.iter().map(|l| l.to_string()).collect();
-    let train = stance_sequences(&train_examples, &wordpiece, args.max_pieces, labels.len())?;
-    let dev_inputs = pair_windows(&heldout, &wordpiece, args.max_pieces)?;
+    let max_pieces = args.marker.max_pieces;
+    let train = stance_sequences(&train_examples, &wordpiece, max_pieces, STANCE_LABELS.len())?;
+    let dev_inputs = pair_windows(&heldout, &wordpiece, max_pieces)?;
     let dev_gold: Vec<usize> = heldout.iter().map(|e| e.label).collect();
-    let count =
-        |list: &[PairExample], label: usize| list.iter().filter(|e| e.label == label).count();
     if args.linear.is_file() {
         let (plain, tuned) = linear_guesses(&args.linear, &heldout)?;
         eprintln!(
@@ -219,63 +207,44 @@ pub fn train(args: StanceEncoderArgs) -> anyhow::Result<()> {
             serde_json::json!({ "linear_pair_model": args.linear, "heldout_argmax": pair_score(&dev_gold, &plain), "heldout_tuned_threshold": pair_score(&dev_gold, &tuned) })
         );
     }
-    let lengths: Vec<usize> = train.iter().map(|s| s.len()).collect();
-    let steps_per_epoch = bucketed_batches(
-        &lengths,
-        args.run.batch_pieces,
-        epoch_seed(args.run.seed, 0, 0),
-    )
-    .len()
-    .max(1) as u64;
-    eprintln!(
-        "stance: {} training pairs from {} articles (none/support/oppose {}/{}/{}; {} pieces, {} steps per epoch), {} held-out pairs from {} articles ({}/{}/{}); data ready in {:.1} s",
-        train.len(),
-        train_articles.len(),
-        count(&train_examples, 0),
-        count(&train_examples, 1),
-        count(&train_examples, 2),
-        lengths.iter().sum::<usize>(),
-        steps_per_epoch,
-        heldout.len(),
-        dev_articles.len(),
-        count(&heldout, 0),
-        count(&heldout, 1),
-        count(&heldout, 2),
-        started.elapsed().as_secs_f64()
-    );
-    let tasks = vec![TaskData {
-        task: STANCE_TASK.into(),
-        labels: labels.clone(),
+    let count =
+        |list: &[PairExample], label: usize| list.iter().filter(|e| e.label == label).count();
+    let head = MarkerHead {
+        run: &args.run,
+        marker: &args.marker,
+        task: STANCE_TASK,
+        labels: &STANCE_LABELS,
+        scheme: STANCE_SCHEME,
         train,
-    }];
-    let options = args.run.options(super::encoder::Schedule {
-        lr_body: args.lr_body,
-        warmup_steps: args.warmup_steps,
-        checkpoint_minutes: args.checkpoint_minutes,
-        checkpoint_steps: Some(steps_per_epoch),
-        max_steps: Some(args.run.steps.unwrap_or(args.epochs * steps_per_epoch)),
-    });
-    let heads = vec![(STANCE_TASK.to_string(), labels)];
-    let mut spec = spec_for(&heads, args.max_pieces, 0, options.case_dim as usize);
-    spec.heads[0].scheme = STANCE_SCHEME.into();
-    spec.trained_on = Some(format!(
-        "SEESAW {} train minus the held-out stories (story number % 5 == 0): {} pairs (share of none pairs kept: {})",
-        args.seesaw.display(),
-        train_examples.len(),
-        args.none_keep,
-    ));
-    let finish = super::encoder::Finish {
-        tasks: &tasks,
-        options: &options,
-        pad: wordpiece.special().pad,
-        export_only: args.run.export_only,
-        out: args.run.out.as_deref(),
         precision,
-        spec,
-        steps_per_epoch: Some(steps_per_epoch),
+        pad: wordpiece.special().pad,
+        trained_on: format!(
+            "SEESAW {} train minus the held-out stories (story number % 5 == 0): {} pairs (share of none pairs kept: {})",
+            args.seesaw.display(),
+            train_examples.len(),
+            args.none_keep,
+        ),
         command: "train-stance-encoder",
     };
-    super::encoder::train_and_export(finish, &|model, _whole| {
+    let describe = |pieces: usize, steps_per_epoch: u64| {
+        format!(
+            "stance: {} training pairs from {} articles (none/support/oppose {}/{}/{}; {} pieces, {} steps per epoch), {} held-out pairs from {} articles ({}/{}/{}); data ready in {:.1} s",
+            train_examples.len(),
+            train_articles.len(),
+            count(&train_examples, 0),
+            count(&train_examples, 1),
+            count(&train_examples, 2),
+            pieces,
+            steps_per_epoch,
+            heldout.len(),
+            dev_articles.len(),
+            count(&heldout, 0),
+            count(&heldout, 1),
+            count(&heldout, 2),
+            started.elapsed().as_secs_f64()
+        )
+    };
+    train_marker_head(head, &describe, &|model| {
         score_model(model, &dev_inputs, &dev_gold).map(|s| figures(&s))
     })
 }

@@ -9,14 +9,12 @@ use std::path::PathBuf;
 
 use stancegraph_bert::training::data::{sequences, LabelledText};
 use stancegraph_bert::training::encoder::{bio::BioConstraints, WordPiece};
-use stancegraph_bert::training::export::{export, load_model_dir, spec_for, Precision};
-use stancegraph_bert::training::trainer::{
-    base_model, document_log_probs, train, DevFigures, TaskData, TrainOptions,
-};
+use stancegraph_bert::training::export::{load_model_dir, spec_for};
+use stancegraph_bert::training::trainer::{document_log_probs, TaskData, TrainOptions};
 use stancegraph_core::{Document, Metadata};
 
 mod common;
-use common::minilm;
+use common::{minilm, options, train_and_export};
 
 fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -44,49 +42,18 @@ fn model_dir(base: &std::path::Path, scratch: &std::path::Path) -> PathBuf {
         ]),
         train: sequences(&[text], &wordpiece, 64, "ner").expect("sequences"),
     }];
+    // Five steps on one sentence: a smoke model whose heads are not random.
     let options = TrainOptions {
-        base: base.to_path_buf(),
-        checkpoints: scratch.join("ckpt"),
-        resume: false,
         seed: 3,
-        threads: 1,
-        max_minutes: None,
-        max_steps: Some(5),
         batch_pieces: 256,
-        lr_body: 1e-4,
-        lr_heads: 1e-2,
-        weight_decay: 0.01,
         warmup_steps: 1,
-        clip_norm: 1.0,
-        checkpoint_minutes: 60.0,
         checkpoint_steps: None,
-        case_shapes: 8,
-        case_dim: 16,
-        log_every: 100,
+        ..options(base, &scratch.join("ckpt"), 5)
     };
-    let pad = wordpiece.special().pad;
-    train(
-        &tasks,
-        &options,
-        pad,
-        &mut |_| Ok(DevFigures::default()),
-        &mut |_| {},
-    )
-    .expect("smoke training");
     let heads = vec![(tasks[0].task.clone(), tasks[0].labels.clone())];
-    let (_, mut store) = base_model(base, &heads, 8, 16, pad).expect("model");
-    store
-        .load(scratch.join("ckpt/best.safetensors"))
-        .expect("checkpoint");
     let out = scratch.join("model");
-    export(
-        &store,
-        &spec_for(&heads, 256, 64, 16),
-        base,
-        &out,
-        Precision::Int8Row,
-    )
-    .expect("export");
+    let spec = spec_for(&heads, 256, 64, 16);
+    train_and_export(&tasks, &options, &spec, "best.safetensors", &out);
     out
 }
 

@@ -77,24 +77,11 @@ fn tasks(wordpiece: &WordPiece) -> Vec<TaskData> {
 
 fn options(base: &Path, checkpoints: &Path, steps: u64) -> TrainOptions {
     TrainOptions {
-        base: base.to_path_buf(),
-        checkpoints: checkpoints.to_path_buf(),
-        resume: false,
         seed: 7,
-        threads: 1,
-        max_minutes: None,
-        max_steps: Some(steps),
         batch_pieces: 256,
-        lr_body: 1e-4,
-        lr_heads: 1e-2,
-        weight_decay: 0.01,
-        warmup_steps: 2,
-        clip_norm: 1.0,
-        checkpoint_minutes: 60.0,
         checkpoint_steps: None,
-        case_shapes: 8,
-        case_dim: 16,
         log_every: 5,
+        ..common::options(base, checkpoints, steps)
     }
 }
 

@@ -12,12 +12,12 @@ use stancegraph_bert::training::encoder::sentiment::{
 use stancegraph_bert::training::encoder::{EncoderSpec, WordPiece};
 use stancegraph_bert::training::export::load_model_dir;
 use stancegraph_bert::training::sentiment::{
-    argmax, marker_log_probs, sentiment_sequences, target_windows, TargetExample,
+    marker_log_probs, sentiment_sequences, target_windows, TargetExample,
 };
 use stancegraph_bert::training::trainer::{train, DevFigures, TaskData};
 
 mod common;
-use common::{minilm, options, trained_marker_model};
+use common::{check_agreement, minilm, options, trained_marker_model};
 
 fn example(sentence: &str, mention: &str, label: usize) -> TargetExample {
     let start = sentence.find(mention).expect("mention in sentence");
@@ -82,36 +82,18 @@ fn a_few_steps_learn_the_targets_and_torch_and_candle_agree() {
     let wordpiece = candle_model.encoder().wordpiece();
     let windows = target_windows(&inputs, wordpiece, spec.max_pieces).expect("windows");
     let torch_rows = marker_log_probs(&torch_model, 0, &windows, 4096).expect("torch");
-    let candle_rows = candle_model.predict(&windows);
-    let int8_rows = candle_int8.predict(&windows);
-    let mut worst = 0.0f32;
-    for (i, (t, c)) in torch_rows.iter().zip(&candle_rows).enumerate() {
-        let c = c.as_ref().expect("candle prediction");
-        for (k, &lp) in t.iter().enumerate() {
-            worst = worst.max((lp.exp() - c.probs[k]).abs());
-        }
-        assert_eq!(argmax(t), c.label, "input {i}");
-        let q = int8_rows[i].as_ref().expect("int8 prediction");
-        let top = c.probs[c.label];
-        if top > 0.8 {
-            assert_eq!(
-                q.label, c.label,
-                "int8 input {i}: {:?} vs {:?}",
-                q.probs, c.probs
-            );
-        }
-        // The training targets are learned (both targets of the shared sentence too).
-        if i < 4 {
-            assert_eq!(
-                c.label, inputs[i].label,
-                "training target {i}: {:?}",
-                c.probs
-            );
-        }
-    }
-    assert!(
-        worst < 1e-3,
-        "torch and candle probabilities differ by {worst}"
+    let probs = |model: &SentimentModel| -> Vec<[f32; 3]> {
+        let out = model.predict(&windows).into_iter();
+        out.map(|r| r.expect("candle prediction").probs).collect()
+    };
+    let gold: Vec<usize> = inputs.iter().map(|e| e.label).collect();
+    // The training targets are learned (both targets of the shared sentence too).
+    check_agreement(
+        &torch_rows,
+        &probs(&candle_model),
+        &probs(&candle_int8),
+        &gold,
+        4,
     );
     // Text and token entry points give the same answer.
     let e = &inputs[0];

@@ -14,13 +14,13 @@ use stancegraph_bert::training::encoder::stance::{
 };
 use stancegraph_bert::training::encoder::{EncoderSpec, WordPiece};
 use stancegraph_bert::training::export::load_model_dir;
-use stancegraph_bert::training::sentiment::{argmax, marker_rows};
+use stancegraph_bert::training::sentiment::marker_rows;
 use stancegraph_bert::training::stance::{pair_windows, stance_sequences, PairExample};
 use stancegraph_bert::training::trainer::DevFigures;
 use stancegraph_bert::BertError;
 
 mod common;
-use common::{minilm, trained_marker_model};
+use common::{check_agreement, minilm, trained_marker_model};
 
 fn at(sentence: &str, mention: &str) -> Range<usize> {
     let start = sentence.find(mention).expect("mention in sentence");
@@ -92,28 +92,18 @@ fn a_few_steps_learn_the_pairs_and_torch_and_candle_agree() {
         .map(|w| (&w.window, w.holder_marker))
         .collect();
     let torch_rows = marker_rows(&torch_model, 0, &rows, 4096).expect("torch");
-    let candle_rows = candle_model.predict(&windows);
-    let int8_rows = candle_int8.predict(&windows);
-    let mut worst = 0.0f32;
-    for (i, (t, c)) in torch_rows.iter().zip(&candle_rows).enumerate() {
-        let c = c.as_ref().expect("candle prediction");
-        for (k, &lp) in t.iter().enumerate() {
-            worst = worst.max((lp.exp() - c[k]).abs());
-        }
-        let label = argmax(c);
-        assert_eq!(argmax(t), label, "input {i}");
-        let q = int8_rows[i].as_ref().expect("int8 prediction");
-        if c[label] > 0.8 {
-            assert_eq!(argmax(q), label, "int8 input {i}: {q:?} vs {c:?}");
-        }
-        // The training pairs are learned (the three pairs of the shared sentence too).
-        if i < 4 {
-            assert_eq!(label, inputs[i].label, "training pair {i}: {c:?}");
-        }
-    }
-    assert!(
-        worst < 1e-3,
-        "torch and candle probabilities differ by {worst}"
+    let probs = |model: &StancePairModel| -> Vec<[f32; 3]> {
+        let out = model.predict(&windows).into_iter();
+        out.map(|r| r.expect("candle prediction")).collect()
+    };
+    let gold: Vec<usize> = inputs.iter().map(|e| e.label).collect();
+    // The training pairs are learned (the three pairs of the shared sentence too).
+    check_agreement(
+        &torch_rows,
+        &probs(&candle_model),
+        &probs(&candle_int8),
+        &gold,
+        4,
     );
     // Text and token entry points give the same answer.
     let e = &inputs[1];

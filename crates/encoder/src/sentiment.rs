@@ -20,6 +20,8 @@ use crate::EncoderError;
 #[path = "sentiment_model.rs"]
 mod model;
 #[cfg(feature = "candle")]
+pub(crate) use model::marker_scores;
+#[cfg(feature = "candle")]
 pub use model::{SentimentModel, TargetSentiment, DEFAULT_SENTIMENT_DIR};
 
 /// The head's task name in heads.json.

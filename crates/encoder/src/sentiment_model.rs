@@ -121,22 +121,14 @@ impl SentimentModel {
     /// Classifies many inputs, batched; one result per input.
     pub fn predict(&self, inputs: &[TargetWindow]) -> Vec<Result<TargetSentiment, EncoderError>> {
         let documents: Vec<_> = inputs.iter().map(TargetWindow::document).collect();
-        let names: Vec<String> = (0..inputs.len()).map(|i| format!("target {i}")).collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        self.encoder
-            .score(&documents, &names, BATCH_INPUTS, &|| false)
+        marker_scores(&self.encoder, self.head, &documents, "sentiment target")
             .into_iter()
-            .enumerate()
-            .map(|(i, scored)| {
-                let scores = scored?;
-                scores
-                    .heads
-                    .get(self.head)
-                    .and_then(|row| TargetSentiment::from_log_probs(row))
-                    .ok_or_else(|| EncoderError::Inference {
-                        context: format!("sentiment target {i}"),
-                        reason: "no scores for the target marker".into(),
-                    })
+            .map(|row| {
+                let row = row?;
+                TargetSentiment::from_log_probs(&row).ok_or_else(|| EncoderError::Inference {
+                    context: "sentiment".into(),
+                    reason: format!("{} scores for the target marker", row.len()),
+                })
             })
             .collect()
     }
@@ -172,6 +164,35 @@ impl SentimentModel {
         let input = self.text_window(sentence, target)?;
         self.predict_one(&input)
     }
+}
+
+/// The log-probabilities of head `head` at the one token of each one-token document (a
+/// marker window), batched; `what` names the inputs in errors ("sentiment target 3").
+pub(crate) fn marker_scores(
+    encoder: &EncoderModel,
+    head: usize,
+    documents: &[crate::windows::DocumentWindows],
+    what: &str,
+) -> Vec<Result<Vec<f32>, EncoderError>> {
+    let names: Vec<String> = (0..documents.len())
+        .map(|i| format!("{what} {i}"))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    encoder
+        .score(documents, &names, BATCH_INPUTS, &|| false)
+        .into_iter()
+        .enumerate()
+        .map(|(i, scored)| {
+            scored?
+                .heads
+                .get(head)
+                .cloned()
+                .ok_or_else(|| EncoderError::Inference {
+                    context: format!("{what} {i}"),
+                    reason: "no scores for the marker".into(),
+                })
+        })
+        .collect()
 }
 
 #[cfg(test)]

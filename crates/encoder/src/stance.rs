@@ -30,14 +30,10 @@ pub const STANCE_LABELS: [&str; 3] = ["none", "support", "oppose"];
 /// The heads.json `scheme` of the stance head: two marked mentions, the head on the holder's
 /// opening marker.
 pub const STANCE_SCHEME: &str = "pair-marker";
-/// Vocabulary entry opening the holder mention.
-pub const HOLDER_OPEN: &str = "[unused2]";
-/// Vocabulary entry closing the holder mention.
-pub const HOLDER_CLOSE: &str = "[unused3]";
-/// Vocabulary entry opening the target mention.
-pub const TARGET_OPEN: &str = "[unused4]";
-/// Vocabulary entry closing the target mention.
-pub const TARGET_CLOSE: &str = "[unused5]";
+/// Vocabulary entries before and after the holder mention.
+pub const HOLDER_MARKERS: [&str; 2] = ["[unused2]", "[unused3]"];
+/// Vocabulary entries before and after the target mention.
+pub const TARGET_MARKERS: [&str; 2] = ["[unused4]", "[unused5]"];
 /// Default window of one (sentence, holder, target) input, [CLS] and [SEP] included.
 pub const STANCE_MAX_PIECES: usize = 128;
 
@@ -46,9 +42,9 @@ pub const STANCE_MAX_PIECES: usize = 128;
 pub struct PairWindow {
     /// [CLS], pieces with markers around holder and target, [SEP].
     pub window: Window,
-    /// Position of [`HOLDER_OPEN`] in `window.input_ids` (the piece the head reads).
+    /// Where the holder's opening marker is in `window.input_ids` (the piece the head reads).
     pub holder_marker: usize,
-    /// Position of [`TARGET_OPEN`] in `window.input_ids`.
+    /// Where the target's opening marker is.
     pub target_marker: usize,
 }
 
@@ -73,19 +69,15 @@ pub fn pair_window<S: AsRef<str>>(
     target: Range<usize>,
     max_pieces: usize,
 ) -> Result<PairWindow, EncoderError> {
+    let mark = |name, tokens, [open, close]: [&'static str; 2]| Mark {
+        name,
+        tokens,
+        open,
+        close,
+    };
     let marks = [
-        Mark {
-            name: "stance holder",
-            tokens: holder,
-            open: HOLDER_OPEN,
-            close: HOLDER_CLOSE,
-        },
-        Mark {
-            name: "stance target",
-            tokens: target,
-            open: TARGET_OPEN,
-            close: TARGET_CLOSE,
-        },
+        mark("stance holder", holder, HOLDER_MARKERS),
+        mark("stance target", target, TARGET_MARKERS),
     ];
     let (window, markers) = marked_window(wordpiece, tokens, &marks, max_pieces)?;
     Ok(PairWindow {
@@ -123,26 +115,10 @@ mod tests {
     use std::path::Path;
 
     fn vocab() -> WordPiece {
-        let pieces = [
-            "[PAD]",
-            "[unused0]",
-            "[unused1]",
-            "[unused2]",
-            "[unused3]",
-            "[unused4]",
-            "[unused5]",
-            "[UNK]",
-            "[CLS]",
-            "[SEP]",
-            "the",
-            "senator",
-            "praised",
-            "obama",
-            ".",
-            "smith",
-            "and",
-        ];
-        WordPiece::from_vocab_text(&pieces.join("\n"), Path::new("vocab.txt")).unwrap()
+        let entries = "[PAD] [unused0] [unused1] [unused2] [unused3] [unused4] [unused5] [UNK] \
+                       [CLS] [SEP] the senator praised obama . smith and";
+        let lines: Vec<&str> = entries.split_whitespace().collect();
+        WordPiece::from_vocab_text(&lines.join("\n"), Path::new("vocab.txt")).unwrap()
     }
 
     fn at(sentence: &str, mention: &str) -> Range<usize> {

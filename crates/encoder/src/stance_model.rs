@@ -6,15 +6,14 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::{pair_window, text_pair_window, PairWindow, STANCE_LABELS, STANCE_SCHEME, STANCE_TASK};
+use super::{pair_window, PairWindow, STANCE_LABELS, STANCE_SCHEME, STANCE_TASK};
 use crate::model::EncoderModel;
+use crate::sentiment::{marker_scores, split_words_at};
 use crate::EncoderError;
 
 /// The shipped model directory, relative to the project's `data/` directory (outside
 /// `data/models/`, whose files are embedded in the default binary).
 pub const DEFAULT_STANCE_DIR: &str = "stance-encoder";
-/// Inputs per forward pass.
-const BATCH_INPUTS: usize = 32;
 
 /// A loaded stance pair model directory.
 #[derive(Debug)]
@@ -76,13 +75,11 @@ impl StancePairModel {
         holder: Range<usize>,
         target: Range<usize>,
     ) -> Result<PairWindow, EncoderError> {
-        text_pair_window(
-            self.encoder.wordpiece(),
+        let (words, spans) = split_words_at(
             sentence,
-            holder,
-            target,
-            self.encoder.spec().max_pieces,
-        )
+            &[("stance holder", holder), ("stance target", target)],
+        )?;
+        self.token_window(&words, spans[0].clone(), spans[1].clone())
     }
 
     /// The model input for a sentence as tokens and holder and target as token ranges.
@@ -92,12 +89,13 @@ impl StancePairModel {
         holder: Range<usize>,
         target: Range<usize>,
     ) -> Result<PairWindow, EncoderError> {
+        let spec = self.encoder.spec();
         pair_window(
             self.encoder.wordpiece(),
             tokens,
             holder,
             target,
-            self.encoder.spec().max_pieces,
+            spec.max_pieces,
         )
     }
 
@@ -105,26 +103,104 @@ impl StancePairModel {
     /// per input.
     pub fn predict(&self, inputs: &[PairWindow]) -> Vec<Result<[f32; 3], EncoderError>> {
         let documents: Vec<_> = inputs.iter().map(PairWindow::document).collect();
-        let names: Vec<String> = (0..inputs.len())
-            .map(|i| format!("stance pair {i}"))
-            .collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        self.encoder
-            .score(&documents, &names, BATCH_INPUTS, &|| false)
+        marker_scores(&self.encoder, self.head, &documents, "stance pair")
             .into_iter()
-            .enumerate()
-            .map(|(i, scored)| {
-                let scores = scored?;
-                scores
-                    .heads
-                    .get(self.head)
-                    .and_then(|row| <[f32; 3]>::try_from(row.as_slice()).ok())
+            .map(|row| {
+                let row = row?;
+                <[f32; 3]>::try_from(row.as_slice())
                     .map(|row| row.map(f32::exp))
-                    .ok_or_else(|| EncoderError::Inference {
-                        context: format!("stance pair {i}"),
-                        reason: "no scores for the holder marker".into(),
+                    .map_err(|_| EncoderError::Inference {
+                        context: "stance".into(),
+                        reason: format!("{} scores for the holder marker", row.len()),
                     })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped model (data/stance-encoder), when present.
+    fn shipped() -> Option<StancePairModel> {
+        let dir =
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data")).join(DEFAULT_STANCE_DIR);
+        if !dir.join("model.safetensors").is_file() {
+            eprintln!("skipping: no {}", dir.display());
+            return None;
+        }
+        Some(StancePairModel::load(&dir).expect("the shipped stance model loads"))
+    }
+
+    fn label(probs: &[f32; 3]) -> &'static str {
+        let best = (0..3).max_by(|&a, &b| probs[a].total_cmp(&probs[b]));
+        STANCE_LABELS[best.unwrap_or(0)]
+    }
+
+    #[test]
+    fn the_shipped_model_tells_support_from_opposition_and_holder_from_target() {
+        let Some(model) = shipped() else { return };
+        let cases = [
+            (
+                "Obama blasted Republicans for blocking the bill, calling their tactics a disgrace.",
+                "Obama",
+                "Republicans",
+                "oppose",
+            ),
+            (
+                "Sanders endorsed Clinton on Tuesday, praising her as the best candidate to lead the party.",
+                "Sanders",
+                "Clinton",
+                "support",
+            ),
+        ];
+        let at = |sentence: &str, mention: &str| {
+            let start = sentence.find(mention).expect("mention");
+            start..start + mention.len()
+        };
+        let mut windows = Vec::new();
+        for (sentence, holder, target, _) in cases {
+            let (h, t) = (at(sentence, holder), at(sentence, target));
+            windows.push(
+                model
+                    .window(sentence, h.clone(), t.clone())
+                    .expect("window"),
+            );
+            windows.push(model.window(sentence, t, h).expect("reverse window"));
+        }
+        let out = model.predict(&windows);
+        for (i, (sentence, holder, target, expected)) in cases.iter().enumerate() {
+            let forward = out[2 * i].as_ref().expect("prediction");
+            let reverse = out[2 * i + 1].as_ref().expect("prediction");
+            assert_eq!(
+                label(forward),
+                *expected,
+                "{holder} -> {target} in {sentence:?}: {forward:?}"
+            );
+            let sum: f32 = forward.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-4, "{sum}");
+            // The target does not hold the stance: the reverse pair gets less of it.
+            let k = STANCE_LABELS
+                .iter()
+                .position(|l| l == expected)
+                .unwrap_or(0);
+            assert!(
+                reverse[k] < forward[k],
+                "{target} -> {holder}: {reverse:?} vs {forward:?}"
+            );
+        }
+        // Batched and single predictions agree.
+        let single = model.predict(&windows[..1]).remove(0).expect("single");
+        let batched = out[0].as_ref().expect("batched");
+        assert!(
+            (single[2] - batched[2]).abs() < 1e-4,
+            "{single:?} vs {batched:?}"
+        );
+        // Bad ranges are errors, not panics.
+        let s = cases[0].0;
+        assert!(model.window(s, 0..5, 5..500).is_err());
+        assert!(model.window(s, 0..5, 2..9).is_err());
+        assert!(model.token_window(&["Obama"], 0..1, 1..2).is_err());
     }
 }

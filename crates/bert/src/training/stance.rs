@@ -101,21 +101,29 @@ mod tests {
     use super::*;
     use crate::training::data::IGNORE;
 
-    fn vocab() -> WordPiece {
-        let words = "[PAD]\n[unused0]\n[unused1]\n[unused2]\n[unused3]\n[unused4]\n[unused5]\n[UNK]\n[CLS]\n[SEP]\nsmith\nattacked\nobama\n.\n";
-        WordPiece::from_vocab_text(words, std::path::Path::new("v.txt")).expect("vocab")
+    const SENTENCE: &str = "Smith attacked Obama.";
+
+    /// A pair of [`SENTENCE`] ("Smith" is 0..5, "Obama" 15..20).
+    fn pair(holder: Range<usize>, target: Range<usize>, label: usize) -> PairExample {
+        PairExample {
+            sentence: SENTENCE.into(),
+            holder,
+            target,
+            label,
+        }
+    }
+
+    fn sequences(examples: &[PairExample]) -> Result<Vec<Sequence>, BertError> {
+        let entries = "[PAD] [unused0] [unused1] [unused2] [unused3] [unused4] [unused5] [UNK] [CLS] [SEP] smith attacked obama .";
+        let lines: Vec<&str> = entries.split(' ').collect();
+        let wp = WordPiece::from_vocab_text(&lines.join("\n"), std::path::Path::new("v.txt"))
+            .expect("vocab");
+        stance_sequences(examples, &wp, 64, 3)
     }
 
     #[test]
     fn the_label_sits_on_the_holder_marker_only() {
-        let wp = vocab();
-        let e = PairExample {
-            sentence: "Smith attacked Obama.".into(),
-            holder: 0..5,
-            target: 15..20,
-            label: 2,
-        };
-        let seqs = stance_sequences(&[e], &wp, 64, 3).expect("sequences");
+        let seqs = sequences(&[pair(0..5, 15..20, 2)]).expect("sequences");
         // [CLS] [unused2] smith [unused3] attacked [unused4] obama [unused5] . [SEP]
         let mut expected = vec![IGNORE; 10];
         expected[1] = 2;
@@ -125,31 +133,19 @@ mod tests {
 
     #[test]
     fn bad_examples_are_data_errors() {
-        let wp = vocab();
-        let overlap = PairExample {
-            sentence: "Smith attacked Obama.".into(),
-            holder: 0..5,
-            target: 2..9,
-            label: 0,
-        };
-        let err = stance_sequences(&[overlap], &wp, 64, 3).unwrap_err();
+        let err = sequences(&[pair(0..5, 2..9, 0)]).unwrap_err();
         assert!(matches!(err, BertError::Data { .. }) && err.to_string().contains("example 0"));
-        let label = PairExample {
-            sentence: "Smith attacked Obama.".into(),
-            holder: 0..5,
-            target: 15..20,
-            label: 3,
-        };
-        assert!(stance_sequences(&[label], &wp, 64, 3).is_err());
+        assert!(sequences(&[pair(0..5, 15..20, 3)]).is_err());
+        assert!(sequences(&[pair(0..5, 15..40, 1)]).is_err());
     }
 
     #[test]
     fn pair_score_counts_stances_only() {
         // gold: none, support, oppose, oppose; guess: support, support, none, support.
         let s = pair_score(&[0, 1, 2, 2], &[1, 1, 0, 1]);
-        assert!((s.precision - 1.0 / 3.0).abs() < 1e-12);
-        assert!((s.recall - 1.0 / 3.0).abs() < 1e-12);
-        assert!((s.f1 - 1.0 / 3.0).abs() < 1e-12);
+        for figure in [s.precision, s.recall, s.f1] {
+            assert!((figure - 1.0 / 3.0).abs() < 1e-12, "{s:?}");
+        }
         assert_eq!(s.classes.examples, 4);
         assert_eq!(pair_score(&[0, 0], &[0, 0]).f1, 0.0);
     }
