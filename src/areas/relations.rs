@@ -265,7 +265,7 @@ fn evaluate_default(
     let config = RelationsConfig::default();
     let extractor = load_extractor(&model_dir(&data_dir), &config)?;
     Ok(if oracle_entities {
-        evaluate(&articles, &extractor, |article, doc| {
+        evaluate(articles, &extractor, |article, doc| {
             text.annotate(doc).map_err(|e| e.to_string())?;
             add_oracle_actors(doc, article);
             Ok::<(), String>(())
@@ -275,7 +275,7 @@ fn evaluate_default(
             .context("loading the entity models")?;
         let quotes =
             stancegraph_quotes::Attributor::load(&data_dir).context("loading the quote models")?;
-        evaluate(&articles, &extractor, |_, doc| {
+        evaluate(articles, &extractor, |_, doc| {
             text.annotate(doc).map_err(|e| e.to_string())?;
             entities.annotate(doc).map_err(|e| e.to_string())?;
             quotes.annotate(doc).map_err(|e| e.to_string())?;
