@@ -21,13 +21,20 @@ pub struct SeedRun {
 
 impl SeedRun {
     /// Runs the binary on the seed, with the pipeline of `config` (a config file the binary
-    /// reads itself) or the default one.
+    /// reads itself) or the default one. A config runs with the project's data directory:
+    /// the accurate preset reads weights the binary does not embed (data/sentiment-encoder).
     pub fn new(config: Option<&Path>) -> SeedRun {
         let dir = tempfile::tempdir().unwrap();
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stancegraph"));
-        command.arg("run");
         if let Some(config) = config {
-            command.arg("--config").arg(config);
+            command
+                .arg("--data-dir")
+                .arg(stancegraph_testkit::data_dir())
+                .arg("run")
+                .arg("--config")
+                .arg(config);
+        } else {
+            command.arg("run");
         }
         let output = command
             .arg(seed_path())
