@@ -58,10 +58,8 @@ fn trained_model(base: &Path, scratch: &Path) -> (PathBuf, Vec<(u64, f64, DevFig
 fn a_few_steps_learn_the_targets_and_torch_and_candle_agree() {
     let Some(base) = minilm() else { return };
     let scratch = tempfile::tempdir().expect("tempdir");
-    let (dir, history) = trained_model(&base, scratch.path());
-    // One checkpoint with dev scoring per "epoch" of 15 steps.
-    let steps: Vec<u64> = history.iter().map(|h| h.0).collect();
-    assert_eq!(steps, vec![15, 30]);
+    // One checkpoint with dev scoring per "epoch" of 15 steps (checked there).
+    let (dir, _) = trained_model(&base, scratch.path());
 
     let mut inputs = examples();
     inputs.push(example(

@@ -65,46 +65,43 @@ fn trained_model(base: &Path, scratch: &Path) -> (PathBuf, Vec<(u64, f64, DevFig
 fn a_few_steps_learn_the_pairs_and_torch_and_candle_agree() {
     let Some(base) = minilm() else { return };
     let scratch = tempfile::tempdir().expect("tempdir");
-    let (dir, history) = trained_model(&base, scratch.path());
-    let steps: Vec<u64> = history.iter().map(|h| h.0).collect();
-    assert_eq!(steps, vec![15, 30]);
-
-    let mut inputs = examples();
-    inputs.push(pair(
-        "Protesters booed Johnson outside the court.",
-        "Protesters",
-        "Johnson",
-        2,
-    ));
-    inputs.push(pair(
-        "“It was a great honour,” Merkel said of Macron.",
-        "Merkel",
-        "Macron",
-        1,
-    ));
+    let (dir, _) = trained_model(&base, scratch.path());
+    let unseen = [
+        pair(
+            "Protesters booed Johnson outside the court.",
+            "Protesters",
+            "Johnson",
+            2,
+        ),
+        pair(
+            "“It was a great honour,” Merkel said of Macron.",
+            "Merkel",
+            "Macron",
+            1,
+        ),
+    ];
+    let inputs: Vec<PairExample> = examples().into_iter().chain(unseen).collect();
+    let gold: Vec<usize> = inputs.iter().map(|e| e.label).collect();
     let (torch_model, _store, spec) = load_model_dir(&dir).expect("torch load");
-    let candle_model = StancePairModel::load_with(&dir, false).expect("candle load");
-    let candle_int8 = StancePairModel::load(&dir).expect("candle int8 load");
-    let wordpiece = candle_model.encoder().wordpiece();
-    let windows = pair_windows(&inputs, wordpiece, spec.max_pieces).expect("windows");
-    let rows: Vec<_> = windows
+    // f32 products (the reference computation), then int8 ones.
+    let [candle_model, candle_int8] =
+        [false, true].map(|int8| StancePairModel::load_with(&dir, int8).expect("candle load"));
+    let windows = pair_windows(&inputs, candle_model.encoder().wordpiece(), spec.max_pieces)
+        .expect("windows");
+    let markers: Vec<_> = windows
         .iter()
         .map(|w| (&w.window, w.holder_marker))
         .collect();
-    let torch_rows = marker_rows(&torch_model, 0, &rows, 4096).expect("torch");
-    let probs = |model: &StancePairModel| -> Vec<[f32; 3]> {
-        let out = model.predict(&windows).into_iter();
-        out.map(|r| r.expect("candle prediction")).collect()
-    };
-    let gold: Vec<usize> = inputs.iter().map(|e| e.label).collect();
+    let torch_rows = marker_rows(&torch_model, 0, &markers, 4096).expect("torch");
+    let [f32_probs, int8_probs] = [&candle_model, &candle_int8].map(|model| {
+        let predicted = model.predict(&windows);
+        predicted
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .expect("candle predictions")
+    });
     // The training pairs are learned (the three pairs of the shared sentence too).
-    check_agreement(
-        &torch_rows,
-        &probs(&candle_model),
-        &probs(&candle_int8),
-        &gold,
-        4,
-    );
+    check_agreement(&torch_rows, &f32_probs, &int8_probs, &gold, 4);
     // Text and token entry points give the same answer.
     let e = &inputs[1];
     let by_text = candle_model

@@ -91,7 +91,8 @@ pub fn train_and_export(
 }
 
 /// Trains one marker head (`task`, `labels`, heads.json `scheme`) for `steps` steps on
-/// `train` and exports the last checkpoint (int8 rows) to `scratch/model`; returns the
+/// `train`, checks that it checkpointed (with dev scoring) after `steps / 2` and `steps`
+/// steps, and exports the last checkpoint (int8 rows) to `scratch/model`; returns the
 /// directory and the run's dev history.
 #[cfg(feature = "torch")]
 pub fn trained_marker_model(
@@ -113,6 +114,8 @@ pub fn trained_marker_model(
     let opts = options(base, &scratch.join("ckpt"), steps);
     let out = scratch.join("model");
     let history = train_and_export(&tasks, &opts, &spec, "last.safetensors", &out);
+    let checkpoints: Vec<u64> = history.iter().map(|h| h.0).collect();
+    assert_eq!(checkpoints, vec![steps / 2, steps]);
     (out, history)
 }
 
