@@ -39,9 +39,7 @@ pub use scorer::{
 pub use stage::{
     load_extractor, model_dir, RelationsConfig, RelationsFactory, DEFAULT_MODEL_DIR, STAGE_NAME,
 };
-pub use train::{
-    fit_calibration, fit_scorer_calibration, is_dev, train_stance_model, TrainReport,
-};
+pub use train::{fit_calibration, fit_scorer_calibration, is_dev, train_stance_model, TrainReport};
 
 /// Registers `relations.rules`.
 pub fn register(registry: &mut stancegraph_core::Registry) {
