@@ -92,6 +92,25 @@ pub fn data_dir(explicit: Option<&Path>) -> PathBuf {
     }
 }
 
+/// A directory that is never compiled in (the sentiment and stance encoders): `dir` itself
+/// when it exists; for a path under [`EMBEDDED_ROOT`], the same relative path under the
+/// project's `data/` when the binary runs where it was built, else under `./data`; else
+/// `dir` unchanged, so that the caller's error names the path it tried.
+pub fn disk_dir(dir: &Path) -> PathBuf {
+    if dir.is_dir() {
+        return dir.to_path_buf();
+    }
+    let Ok(relative) = dir.strip_prefix(EMBEDDED_ROOT) else {
+        return dir.to_path_buf();
+    };
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    [built, PathBuf::from("data")]
+        .into_iter()
+        .map(|root| root.join(relative))
+        .find(|candidate| candidate.is_dir())
+        .unwrap_or_else(|| dir.to_path_buf())
+}
+
 /// Lets files missing under `dir` fall back to the embedded copies (done by [`data_dir`]
 /// for the directory it returns).
 pub fn register_overlay(dir: &Path) {
@@ -230,6 +249,20 @@ mod tests {
         }
         assert!(embedded_files().any(|(n, _)| n == "models/text/parser.bin"));
         assert!(!embedded_files().any(|(n, _)| n.ends_with("README.md")));
+    }
+
+    #[test]
+    fn a_directory_never_embedded_is_found_in_the_project_data() {
+        let unembedded = Path::new(EMBEDDED_ROOT).join("sentiment-encoder");
+        assert_eq!(
+            disk_dir(&unembedded),
+            project_data().join("sentiment-encoder"),
+            "the project's data/ serves what the binary does not carry"
+        );
+        let missing = Path::new(EMBEDDED_ROOT).join("no-such-model");
+        assert_eq!(disk_dir(&missing), missing, "a missing directory keeps its name");
+        let user = tempfile::tempdir().expect("temp dir");
+        assert_eq!(disk_dir(user.path()), user.path());
     }
 
     #[test]

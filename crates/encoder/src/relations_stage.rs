@@ -140,7 +140,7 @@ impl TypedFactory for RelationsEncoderFactory {
             .map_err(|e| build_error("model_dir", e.to_string()))?;
         extractor.stage = RELATIONS_STAGE.to_string();
         if !config.sentiment_model.is_empty() {
-            let dir = context.resolve(&config.sentiment_model);
+            let dir = stancegraph_assets::disk_dir(&context.resolve(&config.sentiment_model));
             let model = SentimentModel::load_with(&dir, config.int8)
                 .map_err(|e| build_error("sentiment_model", with_hint(&dir, e)))?;
             extractor = extractor.with_target_scorer(Arc::new(SentimentScorer {
@@ -149,7 +149,7 @@ impl TypedFactory for RelationsEncoderFactory {
             }));
         }
         if !config.pair_model.is_empty() {
-            let dir = context.resolve(&config.pair_model);
+            let dir = stancegraph_assets::disk_dir(&context.resolve(&config.pair_model));
             let model = StancePairModel::load_with(&dir, config.int8)
                 .map_err(|e| build_error("pair_model", with_hint(&dir, e)))?;
             let calibration =
