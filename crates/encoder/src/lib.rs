@@ -10,7 +10,9 @@
 //!
 //! With the default `candle` feature, the model runs in pure Rust on candle and the
 //! `entities.encoder` and `quotes.encoder` stages produce the same layers as the default
-//! `entities.ner` and quote stages.
+//! `entities.ner` and quote stages. The forward pass is behind [`model::WindowForward`], so
+//! another backend (libtorch, crates/bert's `entities.encoder_tch`) reuses the windows,
+//! batching, alignment and decoding unchanged.
 #![deny(missing_docs)]
 
 pub mod bio;
@@ -48,6 +50,8 @@ pub mod weights;
 #[cfg(feature = "candle")]
 pub use layers::{ENTITIES_STAGE, QUOTES_STAGE};
 #[cfg(feature = "candle")]
-pub use model::{DocumentScores, EncoderModel};
+pub use model::{
+    CandleForward, DocumentScores, EncoderModel, ModelFiles, PieceBatch, WindowForward,
+};
 #[cfg(feature = "candle")]
 pub use stage::{register, DEFAULT_MODEL_DIR};

@@ -1,8 +1,14 @@
-//! The fine-tuned encoder on candle: a BERT body ([`crate::bert::Bert`]) and
-//! one linear head per task over concat(last hidden state, case-shape embedding).
-//! Documents are encoded in overlapping windows, windows of several documents share padded
-//! batches, and each token is scored from its first piece in its best window.
+//! The fine-tuned encoder: a BERT body and one linear head per task over
+//! concat(last hidden state, case-shape embedding). Documents are encoded in overlapping
+//! windows, windows of several documents share padded batches, and each token is scored
+//! from its first piece in its best window.
+//!
+//! The forward pass is a [`WindowForward`]: [`CandleForward`] here (pure Rust,
+//! [`crate::bert::Bert`]), a libtorch one in crates/bert. Everything around it (windows,
+//! batching, which token reads which piece, decoding) is [`EncoderModel`]'s and the same for
+//! both, so the two backends differ only in the arithmetic of the forward pass.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor, D};
@@ -10,7 +16,7 @@ use candle_core::{Device, Tensor, D};
 use crate::bert::{Bert, BertConfig};
 use crate::bio::BioConstraints;
 use crate::spec::{EncoderSpec, HeadSpec};
-use crate::weights::load_tensors;
+use crate::weights::{load_tensors, Int8Rows};
 use crate::windows::{encode_tokens, DocumentWindows, WindowSpec};
 use crate::wordpiece::WordPiece;
 use crate::EncoderError;
@@ -24,7 +30,7 @@ pub const HEADS_FILE: &str = "heads.json";
 /// See [`CONFIG_FILE`].
 pub const WEIGHTS_FILE: &str = "model.safetensors";
 
-/// One task head.
+/// One task head, as decoding sees it (its weights live in the [`WindowForward`]).
 pub struct Head {
     /// Its description from heads.json.
     pub spec: HeadSpec,
@@ -32,10 +38,219 @@ pub struct Head {
     pub constraints: BioConstraints,
     /// Learned transitions (`crf: true` heads), row-major [prev, next].
     pub transitions: Option<Vec<f32>>,
+}
+
+/// One task head's weights on candle.
+struct CandleHead {
+    task: String,
     case_embedding: Tensor,
     /// Classifier weight, transposed: [hidden + case_dim, labels].
     weight_t: Tensor,
     bias: Tensor,
+}
+
+/// One padded batch of windows: the input of a [`WindowForward`].
+#[derive(Debug, Clone, Copy)]
+pub struct PieceBatch<'a> {
+    /// Word-piece ids, `rows × width` row-major, each row padded with the vocabulary's pad id.
+    pub ids: &'a [u32],
+    /// Windows in the batch.
+    pub rows: usize,
+    /// Pieces per row after padding.
+    pub width: usize,
+    /// Pieces of each row before padding (attention ignores the rest).
+    pub lengths: &'a [usize],
+    /// The pieces whose labels are read (each token's first piece in its best window), as
+    /// flat indices `row * width + piece`.
+    pub positions: &'a [u32],
+    /// Case shape of each entry of `positions` (see [`crate::case`]).
+    pub case_shapes: &'a [u32],
+}
+
+/// The encoder's forward pass on some backend: body over the padded windows, then every
+/// head over concat(hidden state of the picked pieces, case-shape embedding).
+pub trait WindowForward: Send + Sync {
+    /// Per head (heads.json order), one row of label log-probabilities per entry of
+    /// `batch.positions`, in that order. Errors are messages; [`EncoderModel::score`] names
+    /// the documents of the batch.
+    fn head_log_probs(&self, batch: &PieceBatch<'_>) -> Result<Vec<Vec<Vec<f32>>>, String>;
+}
+
+/// A model directory read into memory: what every backend loads its weights from, checked
+/// once (heads.json valid, vocabulary within the embeddings, windows within the positions).
+pub struct ModelFiles {
+    /// The directory.
+    pub dir: PathBuf,
+    /// heads.json.
+    pub spec: EncoderSpec,
+    /// vocab.txt.
+    pub wordpiece: WordPiece,
+    /// config.json, the fields candle reads.
+    pub config: BertConfig,
+    /// config.json as stored (other backends parse their own config type from it).
+    pub config_json: Vec<u8>,
+    /// model.safetensors, for errors.
+    pub weights_path: PathBuf,
+    /// Every tensor of model.safetensors in f32 on the CPU; int8 rows dequantised as
+    /// `q · scale` ([`crate::weights::load_tensors`]), so every backend computes with the
+    /// same weights.
+    pub tensors: HashMap<String, Tensor>,
+    /// The int8 tensors as stored (for int8 matrix products).
+    pub int8_rows: HashMap<String, Int8Rows>,
+}
+
+impl ModelFiles {
+    /// Reads `dir` (config.json, vocab.txt, heads.json, model.safetensors).
+    pub fn read(dir: &Path) -> Result<ModelFiles, EncoderError> {
+        let heads_path = dir.join(HEADS_FILE);
+        let spec: EncoderSpec =
+            serde_json::from_slice(&read(&heads_path)?).map_err(|source| EncoderError::Json {
+                path: heads_path.clone(),
+                source,
+            })?;
+        spec.validate(&heads_path)?;
+        let vocab_path = dir.join(VOCAB_FILE);
+        let vocab = String::from_utf8(read(&vocab_path)?).map_err(|_| EncoderError::Model {
+            path: vocab_path.clone(),
+            reason: "vocab.txt is not UTF-8".into(),
+        })?;
+        let wordpiece = WordPiece::from_vocab_text(&vocab, &vocab_path)?;
+        let config_path = dir.join(CONFIG_FILE);
+        let config_json = read(&config_path)?;
+        let config: BertConfig =
+            serde_json::from_slice(&config_json).map_err(|source| EncoderError::Json {
+                path: config_path.clone(),
+                source,
+            })?;
+        if config.vocab_size < wordpiece.len() {
+            return Err(EncoderError::Model {
+                path: config_path,
+                reason: format!(
+                    "vocab_size {} is smaller than vocab.txt ({} pieces)",
+                    config.vocab_size,
+                    wordpiece.len()
+                ),
+            });
+        }
+        if spec.max_pieces > config.max_position_embeddings {
+            return Err(EncoderError::Spec {
+                path: heads_path,
+                reason: format!(
+                    "max_pieces {} exceeds the model's {} positions",
+                    spec.max_pieces, config.max_position_embeddings
+                ),
+            });
+        }
+        let weights_path = dir.join(WEIGHTS_FILE);
+        let (tensors, int8_rows) =
+            load_tensors(&read(&weights_path)?, &weights_path, &Device::Cpu)?;
+        Ok(ModelFiles {
+            dir: dir.to_path_buf(),
+            spec,
+            wordpiece,
+            config,
+            config_json,
+            weights_path,
+            tensors,
+            int8_rows,
+        })
+    }
+
+    /// An error about model.safetensors.
+    pub fn weights_error(&self, reason: String) -> EncoderError {
+        EncoderError::Model {
+            path: self.weights_path.clone(),
+            reason,
+        }
+    }
+
+    /// Tensor `name` with shape `shape`.
+    pub fn tensor(&self, name: &str, shape: &[usize]) -> Result<&Tensor, EncoderError> {
+        let tensor = self
+            .tensors
+            .get(name)
+            .ok_or_else(|| self.weights_error(format!("missing tensor {name}")))?;
+        if tensor.dims() != shape {
+            return Err(self.weights_error(format!(
+                "tensor {name} has shape {:?}, expected {shape:?}",
+                tensor.dims()
+            )));
+        }
+        Ok(tensor)
+    }
+
+    /// Tensor `name`'s values, row-major f32.
+    pub fn values(&self, name: &str) -> Result<(Vec<usize>, Vec<f32>), EncoderError> {
+        let tensor = self
+            .tensors
+            .get(name)
+            .ok_or_else(|| self.weights_error(format!("missing tensor {name}")))?;
+        let values = tensor
+            .flatten_all()
+            .and_then(|t| t.to_vec1::<f32>())
+            .map_err(|e| self.weights_error(format!("tensor {name}: {e}")))?;
+        Ok((tensor.dims().to_vec(), values))
+    }
+}
+
+/// The candle forward pass (CPU; int8 or f32 dense layers).
+pub struct CandleForward {
+    bert: Bert,
+    heads: Vec<CandleHead>,
+    device: Device,
+}
+
+impl CandleForward {
+    /// Builds the body and heads from `files`; `int8` as in [`EncoderModel::load_with`].
+    pub fn new(files: &ModelFiles, int8: bool) -> Result<CandleForward, EncoderError> {
+        let mut heads = Vec::with_capacity(files.spec.heads.len());
+        for head in &files.spec.heads {
+            heads.push(load_head(files, head)?);
+        }
+        let bert = if int8 && crate::quantized::fast_kernel_available() {
+            Bert::from_tensors_int8(&files.tensors, &files.int8_rows, &files.config)
+        } else {
+            Bert::from_tensors(&files.tensors, &files.config)
+        }
+        .map_err(|e| files.weights_error(format!("body: {e}")))?;
+        Ok(CandleForward {
+            bert,
+            heads,
+            device: Device::Cpu,
+        })
+    }
+}
+
+impl WindowForward for CandleForward {
+    fn head_log_probs(&self, batch: &PieceBatch<'_>) -> Result<Vec<Vec<Vec<f32>>>, String> {
+        let e = |what: &str, err: candle_core::Error| format!("{what}: {err}");
+        let dev = &self.device;
+        let ids = Tensor::from_vec(batch.ids.to_vec(), (batch.rows, batch.width), dev)
+            .map_err(|x| e("input ids", x))?;
+        let hidden = self
+            .bert
+            .forward(&ids, batch.lengths)
+            .map_err(|x| e("encoder", x))?;
+        if batch.positions.is_empty() {
+            return Ok(vec![Vec::new(); self.heads.len()]);
+        }
+        let count = batch.positions.len();
+        let picked = Tensor::from_vec(batch.positions.to_vec(), count, dev)
+            .map_err(|x| e("positions", x))?;
+        let shapes = Tensor::from_vec(batch.case_shapes.to_vec(), count, dev)
+            .map_err(|x| e("case shapes", x))?;
+        let selected = hidden
+            .index_select(&picked, 0)
+            .map_err(|x| e("first pieces", x))?;
+        let mut out = Vec::with_capacity(self.heads.len());
+        for head in &self.heads {
+            out.push(
+                head.log_probs(&selected, &shapes)
+                    .map_err(|x| e(&format!("head {}", head.task), x))?,
+            );
+        }
+        Ok(out)
+    }
 }
 
 /// Per-token log-probabilities of every head for one document.
@@ -52,9 +267,8 @@ pub struct EncoderModel {
     dir: PathBuf,
     spec: EncoderSpec,
     wordpiece: WordPiece,
-    bert: Bert,
     heads: Vec<Head>,
-    device: Device,
+    forward: Box<dyn WindowForward>,
 }
 
 impl std::fmt::Debug for EncoderModel {
@@ -85,74 +299,38 @@ impl EncoderModel {
     /// 1.8× faster overall) where the CPU has AVX-512 VNNI, f32 ones (the reference
     /// computation) elsewhere or when false.
     pub fn load_with(dir: &Path, int8: bool) -> Result<EncoderModel, EncoderError> {
-        let device = Device::Cpu;
-        let heads_path = dir.join(HEADS_FILE);
-        let spec: EncoderSpec =
-            serde_json::from_slice(&read(&heads_path)?).map_err(|source| EncoderError::Json {
-                path: heads_path.clone(),
-                source,
-            })?;
-        spec.validate(&heads_path)?;
-        let vocab_path = dir.join(VOCAB_FILE);
-        let vocab = String::from_utf8(read(&vocab_path)?).map_err(|_| EncoderError::Model {
-            path: vocab_path.clone(),
-            reason: "vocab.txt is not UTF-8".into(),
-        })?;
-        let wordpiece = WordPiece::from_vocab_text(&vocab, &vocab_path)?;
-        let config_path = dir.join(CONFIG_FILE);
-        let config: BertConfig =
-            serde_json::from_slice(&read(&config_path)?).map_err(|source| EncoderError::Json {
-                path: config_path.clone(),
-                source,
-            })?;
-        if config.vocab_size < wordpiece.len() {
-            return Err(EncoderError::Model {
-                path: config_path,
-                reason: format!(
-                    "vocab_size {} is smaller than vocab.txt ({} pieces)",
-                    config.vocab_size,
-                    wordpiece.len()
-                ),
+        let files = ModelFiles::read(dir)?;
+        let forward = CandleForward::new(&files, int8)?;
+        EncoderModel::with_forward(files, Box::new(forward))
+    }
+
+    /// The model of `files` with another backend's forward pass (built from the same files).
+    pub fn with_forward(
+        files: ModelFiles,
+        forward: Box<dyn WindowForward>,
+    ) -> Result<EncoderModel, EncoderError> {
+        let mut heads = Vec::with_capacity(files.spec.heads.len());
+        for head in &files.spec.heads {
+            let n = head.labels.len();
+            let transitions = if head.crf {
+                let name = format!("heads.{}.transitions", head.task);
+                files.tensor(&name, &[n, n])?;
+                Some(files.values(&name)?.1)
+            } else {
+                None
+            };
+            heads.push(Head {
+                constraints: BioConstraints::new(&head.labels),
+                spec: head.clone(),
+                transitions,
             });
         }
-        if spec.max_pieces > config.max_position_embeddings {
-            return Err(EncoderError::Spec {
-                path: heads_path,
-                reason: format!(
-                    "max_pieces {} exceeds the model's {} positions",
-                    spec.max_pieces, config.max_position_embeddings
-                ),
-            });
-        }
-        let weights_path = dir.join(WEIGHTS_FILE);
-        let (tensors, int8_rows) = load_tensors(&read(&weights_path)?, &weights_path, &device)?;
-        let model_error = |reason: String| EncoderError::Model {
-            path: weights_path.clone(),
-            reason,
-        };
-        let mut heads = Vec::with_capacity(spec.heads.len());
-        for head in &spec.heads {
-            heads.push(load_head(
-                &tensors,
-                head,
-                config.hidden_size,
-                &spec,
-                &model_error,
-            )?);
-        }
-        let bert = if int8 && crate::quantized::fast_kernel_available() {
-            Bert::from_tensors_int8(&tensors, &int8_rows, &config)
-        } else {
-            Bert::from_tensors(&tensors, &config)
-        }
-        .map_err(|e| model_error(format!("body: {e}")))?;
         Ok(EncoderModel {
-            dir: dir.to_path_buf(),
-            spec,
-            wordpiece,
-            bert,
+            dir: files.dir,
+            spec: files.spec,
+            wordpiece: files.wordpiece,
             heads,
-            device,
+            forward,
         })
     }
 
@@ -313,31 +491,36 @@ impl EncoderModel {
                 owners.push((d, t));
             }
         }
-        let e = |what: &str, err: candle_core::Error| format!("{what}: {err}");
-        let dev = &self.device;
-        let ids = Tensor::from_vec(ids, (rows, width), dev).map_err(|x| e("input ids", x))?;
-        let hidden = self
-            .bert
-            .forward(&ids, &lengths)
-            .map_err(|x| e("encoder", x))?;
-        if picked.is_empty() {
-            return Ok(vec![Vec::new(); self.heads.len()]);
+        let batch = PieceBatch {
+            ids: &ids,
+            rows,
+            width,
+            lengths: &lengths,
+            positions: &picked,
+            case_shapes: &shapes,
+        };
+        let per_head = self.forward.head_log_probs(&batch)?;
+        if per_head.len() != self.heads.len() {
+            return Err(format!(
+                "the forward pass gave {} heads, heads.json has {}",
+                per_head.len(),
+                self.heads.len()
+            ));
         }
-        let count = picked.len();
-        let picked = Tensor::from_vec(picked, count, dev).map_err(|x| e("positions", x))?;
-        let shapes = Tensor::from_vec(shapes, count, dev).map_err(|x| e("case shapes", x))?;
-        let selected = hidden
-            .index_select(&picked, 0)
-            .map_err(|x| e("first pieces", x))?;
         let mut out = Vec::with_capacity(self.heads.len());
-        for head in &self.heads {
-            let log_probs = head
-                .log_probs(&selected, &shapes)
-                .map_err(|x| e(&format!("head {}", head.spec.task), x))?;
+        for (head, rows) in self.heads.iter().zip(per_head) {
+            if rows.len() != owners.len() {
+                return Err(format!(
+                    "head {}: {} rows for {} pieces",
+                    head.spec.task,
+                    rows.len(),
+                    owners.len()
+                ));
+            }
             out.push(
                 owners
                     .iter()
-                    .zip(log_probs)
+                    .zip(rows)
                     .map(|(&(d, t), row)| (d, t, row))
                     .collect(),
             );
@@ -346,7 +529,7 @@ impl EncoderModel {
     }
 }
 
-impl Head {
+impl CandleHead {
     /// Log-probabilities [tokens, labels] of the head over hidden states [tokens, hidden]
     /// and case shapes [tokens].
     fn log_probs(&self, hidden: &Tensor, shapes: &Tensor) -> candle_core::Result<Vec<Vec<f32>>> {
@@ -357,48 +540,27 @@ impl Head {
     }
 }
 
-fn load_head(
-    tensors: &std::collections::HashMap<String, Tensor>,
-    head: &HeadSpec,
-    hidden: usize,
-    spec: &EncoderSpec,
-    fail: &dyn Fn(String) -> EncoderError,
-) -> Result<Head, EncoderError> {
+fn load_head(files: &ModelFiles, head: &HeadSpec) -> Result<CandleHead, EncoderError> {
     let n = head.labels.len();
+    let spec = &files.spec;
+    let hidden = files.config.hidden_size;
     let get = |suffix: &str, shape: &[usize]| -> Result<Tensor, EncoderError> {
-        let name = format!("heads.{}.{suffix}", head.task);
-        let tensor = tensors
-            .get(&name)
-            .ok_or_else(|| fail(format!("missing tensor {name}")))?;
-        if tensor.dims() != shape {
-            return Err(fail(format!(
-                "tensor {name} has shape {:?}, expected {shape:?}",
-                tensor.dims()
-            )));
-        }
-        Ok(tensor.clone())
+        files
+            .tensor(&format!("heads.{}.{suffix}", head.task), shape)
+            .cloned()
     };
     let case_embedding = get("case_embedding.weight", &[spec.case_shapes, spec.case_dim])?;
     let weight = get("classifier.weight", &[n, hidden + spec.case_dim])?;
     let weight_t = weight
         .t()
         .and_then(|w| w.contiguous())
-        .map_err(|e| fail(format!("head {}: {e}", head.task)))?;
+        .map_err(|e| files.weights_error(format!("head {}: {e}", head.task)))?;
     let bias = get("classifier.bias", &[n])?;
-    let transitions = if head.crf {
-        let t = get("transitions", &[n, n])?;
-        Some(
-            t.flatten_all()
-                .and_then(|t| t.to_vec1::<f32>())
-                .map_err(|e| fail(format!("head {}: {e}", head.task)))?,
-        )
-    } else {
-        None
-    };
-    Ok(Head {
-        constraints: BioConstraints::new(&head.labels),
-        spec: head.clone(),
-        transitions,
+    if head.crf {
+        get("transitions", &[n, n])?;
+    }
+    Ok(CandleHead {
+        task: head.task.clone(),
         case_embedding,
         weight_t,
         bias,

@@ -122,13 +122,44 @@ impl TypedFactory for EntitiesEncoderFactory {
         config: EntitiesEncoderConfig,
         context: &BuildContext,
     ) -> Result<Box<dyn Stage>, StageError> {
-        let build_error = |message: String| StageError::Build {
+        let dir: PathBuf = context.resolve(&config.model);
+        let model = EncoderModel::load_with(&dir, config.int8).map_err(|e| StageError::Build {
             stage: ENTITIES_STAGE.to_string(),
+            message: e.to_string(),
+        })?;
+        let stage = EntitiesEncoderStage::new(model, config, context, ENTITIES_STAGE)?;
+        Ok(Box::new(stage))
+    }
+}
+
+/// The `entities.encoder` stage; [`EntitiesEncoderStage::process_batch`] encodes the windows
+/// of all documents of a batch together.
+pub struct EntitiesEncoderStage {
+    model: Arc<EncoderModel>,
+    /// See [`EntitiesEncoderConfig::cased_tagger`].
+    cased: Option<NerModel>,
+    lexicon: Lexicon,
+    ner: usize,
+    attribution: Option<usize>,
+    config: EntitiesEncoderConfig,
+}
+
+impl EntitiesEncoderStage {
+    /// The stage over a loaded model, whichever backend runs its forward pass (candle here,
+    /// libtorch in crates/bert's `entities.encoder_tch`): checks its heads against `config`
+    /// and loads the cased tagger. `stage` names the registered stage in errors; mentions
+    /// always carry [`ENTITIES_STAGE`] (same model, same layer, whatever the backend).
+    pub fn new(
+        model: EncoderModel,
+        config: EntitiesEncoderConfig,
+        context: &BuildContext,
+        stage: &str,
+    ) -> Result<EntitiesEncoderStage, StageError> {
+        let build_error = |message: String| StageError::Build {
+            stage: stage.to_string(),
             message,
         };
-        let dir: PathBuf = context.resolve(&config.model);
-        let model =
-            EncoderModel::load_with(&dir, config.int8).map_err(|e| build_error(e.to_string()))?;
+        let dir = model.dir().to_path_buf();
         let ner = model.head_index(NER_TASK).ok_or_else(|| {
             build_error(format!(
                 "{}: heads.json has no `{NER_TASK}` head",
@@ -154,30 +185,16 @@ impl TypedFactory for EntitiesEncoderFactory {
                     .map_err(|e| build_error(format!("cased_tagger {}: {e}", path.display())))?,
             )
         };
-        Ok(Box::new(EntitiesEncoderStage {
+        Ok(EntitiesEncoderStage {
             model: Arc::new(model),
             cased,
             lexicon: Lexicon::builtin(),
             ner,
             attribution,
             config,
-        }))
+        })
     }
-}
 
-/// The `entities.encoder` stage; [`EntitiesEncoderStage::process_batch`] encodes the windows
-/// of all documents of a batch together.
-pub struct EntitiesEncoderStage {
-    model: Arc<EncoderModel>,
-    /// See [`EntitiesEncoderConfig::cased_tagger`].
-    cased: Option<NerModel>,
-    lexicon: Lexicon,
-    ner: usize,
-    attribution: Option<usize>,
-    config: EntitiesEncoderConfig,
-}
-
-impl EntitiesEncoderStage {
     /// Scores every document, then writes its layers; one result per document.
     fn annotate(&self, docs: &mut [Document]) -> Vec<Result<(), EncoderError>> {
         let mut prepared: Vec<Result<(Vec<String>, DocumentWindows), EncoderError>> = Vec::new();
