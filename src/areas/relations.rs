@@ -93,6 +93,11 @@ pub struct EvalArgs {
     /// config's earlier stages or the split change).
     #[arg(long, requires = "config")]
     pub upstream_cache: Option<PathBuf>,
+    /// Write every article's scored predictions and missed gold pairs to this JSONL file
+    /// (error analysis: which stances were right, wrong in polarity, not gold, or missed,
+    /// and what the upstream stages left for each miss).
+    #[arg(long)]
+    pub errors: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -174,10 +179,15 @@ fn train_stance(args: TrainArgs) -> anyhow::Result<()> {
     let previous = StanceModel::load(&args.out)
         .ok()
         .map(|m| (m.target, m.target_threshold));
-    let (mut model, report) =
-        train_stance_model(&args.seesaw, args.newsmtsc.as_deref(), previous, &lexicon)?;
     let articles = load_split(&args.seesaw, "train")?;
     let prepared = prepare_seesaw(&project_data_dir(), &articles)?;
+    let (mut model, report) = train_stance_model(
+        &args.seesaw,
+        args.newsmtsc.as_deref(),
+        previous,
+        &lexicon,
+        Some(&prepared),
+    )?;
     let calibration = fit_calibration(&articles, &prepared, &model, &lexicon);
     println!("calibration fitted on {}", calibration.fitted_on);
     model.calibration = Some(calibration);
@@ -484,6 +494,14 @@ fn print_stance_report(
 ) -> anyhow::Result<()> {
     for (article, reason) in &report.failed {
         eprintln!("warning: {article}: {reason} (scored as predicting nothing)");
+    }
+    if let Some(path) = &args.errors {
+        let mut out = String::new();
+        for article in &report.breakdown {
+            out.push_str(&serde_json::to_string(article)?);
+            out.push('\n');
+        }
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
     let counts = report.counts;
     let (tp, tr, tf) = counts.triplet_prf();

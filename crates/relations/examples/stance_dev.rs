@@ -43,8 +43,13 @@ fn main() -> Result<(), Error> {
     let valid = load_split(seesaw, "valid")?;
     let train_docs = prepared(&train, &cache.join("train.json"), &data)?;
     let valid_docs = prepared(&valid, &cache.join("valid.json"), &data)?;
-    let (mut model, report) =
-        stancegraph_relations::train_stance_model(seesaw, Some(newsmtsc), None, &lexicon)?;
+    let (mut model, report) = stancegraph_relations::train_stance_model(
+        seesaw,
+        Some(newsmtsc),
+        None,
+        &lexicon,
+        Some(&train_docs),
+    )?;
     println!("{}", serde_json::to_string(&report)?);
     let raw = model.clone();
     model.calibration = Some(stancegraph_relations::fit_calibration(

@@ -57,7 +57,7 @@ pub struct ExtractOptions {
 impl Default for ExtractOptions {
     fn default() -> Self {
         ExtractOptions {
-            min_confidence: 0.15,
+            min_confidence: crate::RelationsConfig::default().min_confidence,
             use_pair_model: true,
             use_quotes: true,
         }

@@ -22,9 +22,9 @@ const PAIR_DISCOUNT: f32 = 0.9;
 type PairReadings = BTreeMap<(String, String), (Polarity, f32)>;
 
 /// The candidate pairs of one segment: the segment and its (holder, target) actors.
-struct SegmentCandidates<'v> {
-    segment: usize,
-    pairs: Vec<(&'v Actor, &'v Actor)>,
+pub(crate) struct SegmentCandidates<'v> {
+    pub segment: usize,
+    pub pairs: Vec<(&'v Actor, &'v Actor)>,
 }
 
 impl Extractor {
@@ -114,7 +114,7 @@ impl Extractor {
 
 /// The ordered actor pairs of one segment that may carry a stance, and the same pairs as
 /// byte ranges in the segment's text for the scorer.
-fn segment_candidates<'v>(
+pub(crate) fn segment_candidates<'v>(
     view: &'v View<'_>,
     segment: usize,
 ) -> (SegmentCandidates<'v>, SentencePairs<'v>) {
@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn the_model_reads_a_stance_no_trigger_states() {
         let doc = pipeline_document(
-            "Janet Yellen, the top trade negotiator under Joe Biden, travelled to Beijing. She met officials.",
+            "Janet Yellen, an ally of Joe Biden, travelled to Beijing. She met officials.",
         );
         let found = rule_findings(&doc, |x, view, out| {
             x.pair_model(view, out).expect("linear scorer")
