@@ -54,6 +54,11 @@ pub struct TrainArgs {
     /// Output model file, e.g. data/models/relations/stance_model.json.
     #[arg(long)]
     pub out: PathBuf,
+    /// SEESAW train as another pipeline's upstream stages annotated it (the file `eval
+    /// stance --split train --config C --upstream-cache F` writes): its candidate pairs
+    /// are training examples too, besides the default pipeline's.
+    #[arg(long)]
+    pub extra_upstream: Vec<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -181,14 +186,24 @@ fn train_stance(args: TrainArgs) -> anyhow::Result<()> {
         .map(|m| (m.target, m.target_threshold));
     let articles = load_split(&args.seesaw, "train")?;
     let prepared = prepare_seesaw(&project_data_dir(), &articles)?;
+    let mut extra = Vec::new();
+    for path in &args.extra_upstream {
+        extra.push(
+            read_upstream_cache(Some(path), &articles)?
+                .with_context(|| format!("{} is no upstream file", path.display()))?,
+        );
+    }
+    let extra: Vec<&[Document]> = extra.iter().map(Vec::as_slice).collect();
+    let mut upstreams: Vec<&[Document]> = vec![&prepared];
+    upstreams.extend_from_slice(&extra);
     let (mut model, report) = train_stance_model(
         &args.seesaw,
         args.newsmtsc.as_deref(),
         previous,
         &lexicon,
-        Some(&prepared),
+        &upstreams,
     )?;
-    let calibration = fit_calibration(&articles, &prepared, &model, &lexicon);
+    let calibration = fit_calibration(&articles, &prepared, &extra, &model, &lexicon);
     println!("calibration fitted on {}", calibration.fitted_on);
     model.calibration = Some(calibration);
     model.save(&args.out)?;

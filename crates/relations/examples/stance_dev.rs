@@ -48,13 +48,14 @@ fn main() -> Result<(), Error> {
         Some(newsmtsc),
         None,
         &lexicon,
-        Some(&train_docs),
+        &[&train_docs[..]],
     )?;
     println!("{}", serde_json::to_string(&report)?);
     let raw = model.clone();
     model.calibration = Some(stancegraph_relations::fit_calibration(
         &train,
         &train_docs,
+        &[],
         &model,
         &lexicon,
     ));

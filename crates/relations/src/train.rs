@@ -17,19 +17,33 @@ use crate::seesaw::{
 };
 
 /// Pair-classifier examples of `articles`: the gold actors located in each sentence, and
-/// with `prepared` (their upstream-annotated documents, same order) the pipeline's own
-/// candidate pairs too, labelled from the same gold (SEESAW valid triplet F1 0.314 ->
-/// 0.329 with both, 0.318 with the pipeline's candidates alone).
+/// for each set of `upstreams` (the articles' documents as some pipeline's upstream stages
+/// annotated them, same order) the pipeline's own candidate pairs, labelled from the same
+/// gold (SEESAW valid triplet F1 0.314 -> 0.329 with the default pipeline's candidates,
+/// 0.318 with those alone, without the located names).
 fn training_examples(
     articles: &[SeesawArticle],
-    prepared: Option<&[Document]>,
+    upstreams: &[Vec<Document>],
     lexicon: &Lexicon,
 ) -> Vec<(Vec<String>, usize)> {
     let mut examples = pair_examples(articles, lexicon);
-    if let Some(prepared) = prepared {
-        examples.extend(pipeline_pair_examples(articles, prepared, lexicon));
+    for docs in upstreams {
+        examples.extend(pipeline_pair_examples(articles, docs, lexicon));
     }
     examples
+}
+
+/// The documents of `upstreams` at `indices` (one set per upstream).
+fn pick(upstreams: &[&[Document]], indices: &[usize]) -> Vec<Vec<Document>> {
+    upstreams
+        .iter()
+        .map(|docs| {
+            indices
+                .iter()
+                .filter_map(|&i| docs.get(i).cloned())
+                .collect()
+        })
+        .collect()
 }
 
 /// The pair model proposes every pair whose P(support) + P(oppose) reaches this; the
@@ -81,10 +95,13 @@ const PAIR_OPTIONS: TrainOptions = TrainOptions {
 /// number; each fold is read by an extractor whose pair classifier was trained on the
 /// other four, so every raw score comes from a model that did not see the story. One
 /// isotonic map per stance source is fitted on those (score, correct) pairs.
-/// `prepared` holds the upstream-annotated documents of `articles`, in the same order.
+/// `prepared` holds the upstream-annotated documents of `articles`, in the same order (read
+/// by the fold models, and with `extra`, other pipelines' documents of the same articles,
+/// their training candidates, as [`train_stance_model`] trains).
 pub fn fit_calibration(
     articles: &[SeesawArticle],
     prepared: &[Document],
+    extra: &[&[Document]],
     model: &StanceModel,
     lexicon: &Lexicon,
 ) -> Calibration {
@@ -94,11 +111,13 @@ pub fn fit_calibration(
         let (held, rest): (Vec<usize>, Vec<usize>) =
             (0..articles.len()).partition(|&i| story(&articles[i].id) % 5 == fold);
         let rest_articles: Vec<SeesawArticle> = rest.iter().map(|&i| articles[i].clone()).collect();
-        let rest_docs: Vec<Document> = rest.iter().map(|&i| prepared[i].clone()).collect();
+        let mut upstreams: Vec<&[Document]> = vec![prepared];
+        upstreams.extend_from_slice(extra);
+        let rest_docs = pick(&upstreams, &rest);
         let fold_model = StanceModel {
             pair: LinearModel::train(
                 &PAIR_LABELS,
-                &training_examples(&rest_articles, Some(&rest_docs), lexicon),
+                &training_examples(&rest_articles, &rest_docs, lexicon),
                 PAIR_OPTIONS,
             ),
             calibration: None,
@@ -245,7 +264,7 @@ pub fn train_stance_model(
     newsmtsc: Option<&Path>,
     previous_target: Option<(LinearModel, f32)>,
     lexicon: &Lexicon,
-    prepared: Option<&[Document]>,
+    upstreams: &[&[Document]],
 ) -> Result<(StanceModel, TrainReport), RelationsError> {
     let mut report = TrainReport::default();
     let (target, target_threshold) = match (newsmtsc, previous_target) {
@@ -267,19 +286,19 @@ pub fn train_stance_model(
         ),
     };
     let articles = load_split(seesaw_dir, "train")?;
-    let split = |dev: bool| -> (Vec<SeesawArticle>, Option<Vec<Document>>) {
+    let split = |dev: bool| -> (Vec<SeesawArticle>, Vec<Vec<Document>>) {
         let keep: Vec<usize> = (0..articles.len())
             .filter(|&i| is_dev(&articles[i].id) == dev)
             .collect();
         (
             keep.iter().map(|&i| articles[i].clone()).collect(),
-            prepared.map(|p| keep.iter().filter_map(|&i| p.get(i).cloned()).collect()),
+            pick(upstreams, &keep),
         )
     };
     let (dev, dev_docs) = split(true);
     let (train, train_docs) = split(false);
-    let train_examples = training_examples(&train, train_docs.as_deref(), lexicon);
-    let dev_examples = training_examples(&dev, dev_docs.as_deref(), lexicon);
+    let train_examples = training_examples(&train, &train_docs, lexicon);
+    let dev_examples = training_examples(&dev, &dev_docs, lexicon);
     let pair = LinearModel::train(&PAIR_LABELS, &train_examples, PAIR_OPTIONS);
     let (mut best_threshold, mut best_f1) = (0.5f32, -1.0f64);
     for step in 1..=80 {
