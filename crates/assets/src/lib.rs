@@ -260,7 +260,11 @@ mod tests {
             "the project's data/ serves what the binary does not carry"
         );
         let missing = Path::new(EMBEDDED_ROOT).join("no-such-model");
-        assert_eq!(disk_dir(&missing), missing, "a missing directory keeps its name");
+        assert_eq!(
+            disk_dir(&missing),
+            missing,
+            "a missing directory keeps its name"
+        );
         let user = tempfile::tempdir().expect("temp dir");
         assert_eq!(disk_dir(user.path()), user.path());
     }
