@@ -347,6 +347,48 @@ mod tests {
     }
 
     #[test]
+    fn a_member_key_joins_a_key_of_another_part_as_in_one_run() {
+        // One run clustered loc:tories, misc:tories and unresolved:tories (the unresolved
+        // source named "Tories" is compatible with both types); split in two parts, the
+        // unresolved member must still carry its name to join misc:tories of the other part.
+        // misc:tories is only a stance target in its part: no mention, a lower-case label,
+        // so it cannot name a cluster itself.
+        let node = |id: &str, label: &str, kind: &str, keys: &[&str], doc: &str| {
+            let mentions = if label == "Tories" { 1 } else { 0 };
+            serde_json::json!({
+                "kind": "actor", "id": id, "label": label, "type": kind, "aliases": [],
+                "roles": [], "mentions": mentions, "mentions_by_doc": {doc: mentions},
+                "documents": 1, "keys": keys, "anonymous": false
+            })
+        };
+        let a = part(
+            vec![
+                node(
+                    "loc:tories",
+                    "Tories",
+                    "LOC",
+                    &["loc:tories", "unresolved:tories"],
+                    "d1",
+                ),
+                document("d1"),
+            ],
+            vec![said("loc:tories", "d1")],
+        );
+        let b = part(
+            vec![
+                node("misc:tories", "tories", "MISC", &["misc:tories"], "d2"),
+                document("d2"),
+            ],
+            vec![said("misc:tories", "d2")],
+        );
+        let merged = merge_node_links(vec![a, b]).expect("merges");
+        let misc = merged.actor("misc:tories").expect("misc key");
+        let loc = merged.actor("loc:tories").expect("loc key");
+        assert_eq!(misc.id, loc.id, "one actor, as in one run");
+        assert_eq!(misc.mentions_by_doc.len(), 2);
+    }
+
+    #[test]
     fn a_part_that_is_not_a_graph_is_an_error_naming_it() {
         let error = merge_node_links(vec![serde_json::json!({"nodes": []})]).expect_err("no links");
         assert!(error.to_string().contains("part 1"), "{error}");

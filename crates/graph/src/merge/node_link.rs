@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 use stancegraph_core::EntityType;
 
-use super::{EdgeId, KnowledgeGraph, ANON_TYPE, UNRESOLVED_TYPE};
+use super::{key_name, normalise, EdgeId, KnowledgeGraph, ANON_TYPE, UNRESOLVED_TYPE};
 use crate::model::{ActorNode, Edge, EdgeKind, GraphView, Node, TargetSentiment};
 use crate::GraphError;
 
@@ -62,6 +62,12 @@ impl KnowledgeGraph {
                 // Type of a member key comes from its prefix (`per:`), as when it was made.
                 if let Some(actor_type) = type_from_key(&key) {
                     actor.actor_type = actor_type;
+                }
+                // A member named like the node ("unresolved:tories" of "Tories") was named
+                // by that label: without it, the member could not join a key of another part
+                // ("misc:tories") the way it did in one run.
+                if normalise(&node.label) == key_name(&key) {
+                    actor.canonicals.insert(node.label.clone());
                 }
             }
         }
