@@ -52,48 +52,9 @@ fn run(config: &Path, out: &Path) -> (serde_json::Value, serde_json::Value) {
     (document, graph)
 }
 
-/// Integers, strings and structure equal, floats within [`TOLERANCE`]; the worst float
-/// difference.
+/// Equal up to [`TOLERANCE`] on floats (see [`stancegraph_testkit::compare_json`]).
 fn compare(path: &str, a: &serde_json::Value, b: &serde_json::Value) -> Result<f64, String> {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
-            let (x, y) = (
-                x.as_f64().unwrap_or(f64::NAN),
-                y.as_f64().unwrap_or(f64::NAN),
-            );
-            let difference = (x - y).abs();
-            if difference <= TOLERANCE {
-                Ok(difference)
-            } else {
-                Err(format!("{path}: {x} vs {y}"))
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            if x.len() != y.len() {
-                return Err(format!("{path}: {} vs {} entries", x.len(), y.len()));
-            }
-            let mut worst = 0.0f64;
-            for (i, (x, y)) in x.iter().zip(y).enumerate() {
-                worst = worst.max(compare(&format!("{path}[{i}]"), x, y)?);
-            }
-            Ok(worst)
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            let keys_x: Vec<&String> = x.keys().collect();
-            let keys_y: Vec<&String> = y.keys().collect();
-            if keys_x != keys_y {
-                return Err(format!("{path}: keys {keys_x:?} vs {keys_y:?}"));
-            }
-            let mut worst = 0.0f64;
-            for (key, x) in x {
-                worst = worst.max(compare(&format!("{path}.{key}"), x, &y[key])?);
-            }
-            Ok(worst)
-        }
-        _ if a == b => Ok(0.0),
-        _ => Err(format!("{path}: {a} vs {b}")),
-    }
+    stancegraph_testkit::compare_json(path, a, b, TOLERANCE)
 }
 
 /// configs/accurate-tch.toml with its `device = "cpu"` line replaced.

@@ -8,6 +8,7 @@
 //!   [`annotate_until`] runs it after ingest on a test's own document.
 //! - [`SPAM_LINES`], [`HEADINGS`], [`is_in_spam_line`], [`records_on_spam_lines`]: the one
 //!   definition of which seed lines are spam and which are headings.
+//! - [`compare_json`]: two backends' JSON outputs equal up to a float tolerance.
 //! - [`bbc_text`]: megabytes of real news from the shared BBC corpus, for scaling tests.
 //!
 //! Use it from integration tests (`tests/*.rs`) only, never from `#[cfg(test)]` modules of
@@ -15,11 +16,13 @@
 #![deny(missing_docs)]
 
 mod corpus;
+mod json;
 mod lines;
 mod pipeline;
 mod seed;
 
 pub use corpus::{bbc_articles_or_seed, bbc_dir, bbc_text};
+pub use json::compare_json;
 pub use lines::{
     heading_spans, is_in_heading, is_in_spam_line, records_on_spam_lines, seed_lines,
     spam_line_spans, SeedLine, AGGREGATOR_NOTICE, FIRST_ADVERT, HEADINGS, IMAGE_DISCLAIMER,

@@ -17,6 +17,10 @@ use crate::error::RelationsError;
 use crate::features::pair_features;
 use crate::lexicon::Lexicon;
 
+mod errors;
+
+pub use errors::error_breakdown;
+
 /// Entity types of SEESAW that are actors (the rest are topics, events, others).
 const ACTOR_TYPES: &[&str] = &["People", "Organization", "GPE"];
 
@@ -490,17 +494,7 @@ pub fn pipeline_pair_examples(
     let mut examples = Vec::new();
     for (article, doc) in articles.iter().zip(prepared) {
         let view = crate::extract::view::View::new(doc);
-        let names_of = |id: &str| -> Vec<String> {
-            doc.entities
-                .iter()
-                .find(|e| e.id == id)
-                .map(|e| {
-                    std::iter::once(e.canonical.clone())
-                        .chain(e.aliases.iter().cloned())
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let names_of = |id: &str| entity_names_by_id(doc, id);
         let mut listed: HashMap<String, Option<&str>> = HashMap::new();
         for segment in 0..view.segments.len() {
             let (found, sentence) = crate::rules::pair_model::segment_candidates(&view, segment);
@@ -536,114 +530,6 @@ pub fn pipeline_pair_examples(
 
 fn ranges_overlap(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_match_by_last_name_and_subsequence() {
-        assert!(names_match("Obama", "Barack Obama"));
-        assert!(names_match("President Barack Obama", "Barack Obama"));
-        assert!(names_match("Republicans", "Republican Party"));
-        assert!(!names_match("Michelle Obama", "Barack Obama"));
-        assert!(!names_match("Senate", "Barack Obama"));
-    }
-
-    #[test]
-    fn counts_compute_prf() {
-        let article = SeesawArticle {
-            id: "x".into(),
-            title: String::new(),
-            sentences: vec!["Obama blasted Republicans.".into()],
-            actors: vec![
-                ("Barack Obama".into(), "People".into()),
-                ("Republican Party".into(), "Organization".into()),
-            ],
-            triplets: vec![GoldTriplet {
-                sentence: 0,
-                subject: "Barack Obama".into(),
-                positive: false,
-                object: "Republican Party".into(),
-            }],
-        };
-        let mut counts = StanceCounts::default();
-        counts.add(
-            &article,
-            &[PredictedStance {
-                holder_names: vec!["Obama".into()],
-                target_names: vec!["Republicans".into()],
-                positive: false,
-                confidence: 0.9,
-                source: "trigger",
-            }],
-        );
-        assert_eq!(counts.triplet_prf(), (1.0, 1.0, 1.0));
-        let lexicon = Lexicon::from_valence(Default::default());
-        let examples = pair_examples(std::slice::from_ref(&article), &lexicon);
-        assert_eq!(examples.iter().filter(|(_, l)| *l == 2).count(), 1);
-        assert_eq!(examples.len(), 2);
-    }
-
-    /// Two sentences, one line each; the gold stance is in the second, where Obama is
-    /// named by his title alone.
-    fn two_sentence_article() -> (SeesawArticle, stancegraph_core::Document) {
-        use stancegraph_core::EntityType;
-        let article = SeesawArticle {
-            id: "x".into(),
-            title: String::new(),
-            sentences: vec![
-                "Obama met Putin in Moscow.".into(),
-                "Later Obama blasted Putin over Ukraine.".into(),
-            ],
-            actors: vec![
-                ("Barack Obama".into(), "People".into()),
-                ("Vladimir Putin".into(), "People".into()),
-            ],
-            triplets: vec![GoldTriplet {
-                sentence: 1,
-                subject: "Barack Obama".into(),
-                positive: false,
-                object: "Vladimir Putin".into(),
-            }],
-        };
-        let doc = crate::test_support::document(
-            &article.text(),
-            &[("Obama", EntityType::Per), ("Putin", EntityType::Per)],
-            &[],
-        );
-        (article, doc)
-    }
-
-    #[test]
-    fn pipeline_candidates_take_the_gold_label_of_their_own_sentence() {
-        let (article, doc) = two_sentence_article();
-        let lexicon = Lexicon::from_valence(Default::default());
-        let examples = pipeline_pair_examples(
-            std::slice::from_ref(&article),
-            std::slice::from_ref(&doc),
-            &lexicon,
-        );
-        // Both orders in both sentences; only Obama -> Putin of the second is a stance.
-        assert_eq!(examples.len(), 4, "{examples:?}");
-        let labels: Vec<usize> = examples.iter().map(|(_, l)| *l).collect();
-        assert_eq!(labels.iter().filter(|l| **l == 2).count(), 1, "{labels:?}");
-        assert!(labels.iter().all(|l| *l != 1));
-    }
-
-    #[test]
-    fn the_error_breakdown_lists_misses_with_their_sentences() {
-        let (article, doc) = two_sentence_article();
-        let breakdown = error_breakdown(&article, &doc);
-        let misses = breakdown["misses"].as_array().expect("misses");
-        assert_eq!(misses.len(), 1);
-        assert_eq!(misses[0]["holder"], "Barack Obama");
-        assert_eq!(misses[0]["shared_sentences"], 2);
-        assert!(breakdown["predictions"]
-            .as_array()
-            .is_some_and(|p| p.is_empty()));
-    }
 }
 
 /// A name mention of entity `entity` given from outside the entities stage (oracle actors,
@@ -750,17 +636,7 @@ pub fn article_document(article: &SeesawArticle) -> stancegraph_core::Document {
 /// Actor-to-actor stances of an annotated document, with every name of holder and target.
 pub fn predicted_stances(doc: &stancegraph_core::Document) -> Vec<PredictedStance> {
     use stancegraph_core::{ActorRef, Polarity, Target};
-    let names_of = |id: &str| -> Vec<String> {
-        doc.entities
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| {
-                std::iter::once(e.canonical.clone())
-                    .chain(e.aliases.iter().cloned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let names_of = |id: &str| entity_names_by_id(doc, id);
     doc.stances
         .iter()
         .filter_map(|s| {
@@ -845,160 +721,20 @@ pub fn evaluate_with(
     report
 }
 
-/// The entity ids of `doc` that denote the listed actor `gold`.
-fn entities_denoting(doc: &stancegraph_core::Document, gold: &str) -> BTreeSet<String> {
-    let actors = [(gold.to_string(), String::new())];
-    doc.entities
-        .iter()
-        .filter(|e| {
-            let names: Vec<String> = std::iter::once(e.canonical.clone())
-                .chain(e.aliases.iter().cloned())
-                .collect();
-            match_actor(&names, &actors).is_some()
-        })
-        .map(|e| e.id.clone())
+/// Every name of an entity: its canonical name, then its aliases.
+fn entity_names(entity: &stancegraph_core::Entity) -> Vec<String> {
+    std::iter::once(entity.canonical.clone())
+        .chain(entity.aliases.iter().cloned())
         .collect()
 }
 
-/// Where one article's stances went right and wrong: every scored prediction (holder,
-/// target, polarity, confidence, source, `correct` / `wrong_polarity` / `not_gold`, its
-/// evidence) and every missed gold pair with what the upstream stages left for it
-/// (whether holder and target are entities, share a sentence, or meet in a quote of the
-/// holder). For error analysis (`eval stance --errors`), not for scoring.
-pub fn error_breakdown(
-    article: &SeesawArticle,
-    doc: &stancegraph_core::Document,
-) -> serde_json::Value {
-    use stancegraph_core::{ActorRef, Target};
-    let gold: BTreeMap<(String, String), bool> = article
-        .gold_set()
-        .into_iter()
-        .map(|(s, p, o)| ((s, o), p))
-        .collect();
-    let names_of = |id: &str| -> Vec<String> {
-        doc.entities
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| {
-                std::iter::once(e.canonical.clone())
-                    .chain(e.aliases.iter().cloned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    // Per listed pair: polarity, confidence, source, evidence and trigger of the best one.
-    type Best = (bool, f32, &'static str, String, String);
-    let mut best: BTreeMap<(String, String), Best> = BTreeMap::new();
-    let mut readings: BTreeMap<(String, String), Vec<serde_json::Value>> = BTreeMap::new();
-    let sentence_of = |start: usize| doc.sentences.partition_point(|s| s.span.end <= start);
-    for s in &doc.stances {
-        let (ActorRef::Entity { id: h }, Target::Actor { id: t }) = (&s.holder, &s.target) else {
-            continue;
-        };
-        let positive = match s.polarity {
-            stancegraph_core::Polarity::Support => true,
-            stancegraph_core::Polarity::Oppose => false,
-            stancegraph_core::Polarity::Neutral => continue,
-        };
-        let (Some(hg), Some(tg)) = (
-            match_actor(&names_of(h), &article.actors),
-            match_actor(&names_of(t), &article.actors),
-        ) else {
-            continue;
-        };
-        if hg == tg {
-            continue;
-        }
-        let trigger = s
-            .trigger
-            .map(|t| doc.slice(t).to_string())
-            .unwrap_or_default();
-        let entry = (
-            positive,
-            s.confidence,
-            crate::calibration::stance_source(s),
-            doc.slice(s.evidence).to_string(),
-            trigger,
-        );
-        let key = (hg.to_string(), tg.to_string());
-        readings
-            .entry(key.clone())
-            .or_default()
-            .push(serde_json::json!([
-                s.confidence,
-                positive,
-                crate::calibration::stance_source(s),
-                sentence_of(s.evidence.start)
-            ]));
-        if best.get(&key).is_none_or(|b| s.confidence > b.1) {
-            best.insert(key, entry);
-        }
-    }
-    let sentences_with = |ids: &BTreeSet<String>| -> BTreeSet<usize> {
-        doc.mentions
-            .iter()
-            .filter(|m| m.entity.as_ref().is_some_and(|e| ids.contains(e)))
-            .map(|m| sentence_of(m.span.start))
-            .collect()
-    };
-    let mentions_of = |ids: &BTreeSet<String>| {
-        doc.mentions
-            .iter()
-            .filter(|m| m.entity.as_ref().is_some_and(|e| ids.contains(e)))
-            .count()
-    };
-    let predictions: Vec<serde_json::Value> = best
+/// [`entity_names`] of the entity `id` of `doc` (none when it is not there).
+fn entity_names_by_id(doc: &stancegraph_core::Document, id: &str) -> Vec<String> {
+    doc.entities
         .iter()
-        .map(
-            |((h, t), (positive, confidence, source, evidence, trigger))| {
-                let (hs, ts) = (entities_denoting(doc, h), entities_denoting(doc, t));
-                let shared = sentences_with(&hs)
-                    .intersection(&sentences_with(&ts))
-                    .count();
-                let status = match gold.get(&(h.clone(), t.clone())) {
-                    Some(g) if g == positive => "correct",
-                    Some(_) => "wrong_polarity",
-                    None => "not_gold",
-                };
-                serde_json::json!({"holder": h, "target": t, "positive": positive,
-                "confidence": confidence, "source": source, "status": status,
-                "evidence": evidence, "trigger": trigger,
-                "readings": readings.get(&(h.clone(), t.clone())),
-                "holder_mentions": mentions_of(&hs), "target_mentions": mentions_of(&ts),
-                "shared_sentences": shared, "sentences": doc.sentences.len()})
-            },
-        )
-        .collect();
-    let misses: Vec<serde_json::Value> = gold
-        .iter()
-        .filter(|(pair, _)| !best.contains_key(*pair))
-        .map(|((s, o), positive)| {
-            let (hs, ts) = (entities_denoting(doc, s), entities_denoting(doc, o));
-            let (h_sent, t_sent) = (sentences_with(&hs), sentences_with(&ts));
-            let shared = h_sent.intersection(&t_sent).count();
-            let in_quote = doc.quotes.iter().any(|q| {
-                matches!(&q.speaker, ActorRef::Entity { id } if hs.contains(id))
-                    && doc.mentions.iter().any(|m| {
-                        q.content.contains(m.span)
-                            && m.entity.as_ref().is_some_and(|e| ts.contains(e))
-                    })
-            });
-            let gold_sentences: Vec<&str> = article
-                .triplets
-                .iter()
-                .filter(|g| &g.subject == s && &g.object == o)
-                .filter_map(|g| article.sentences.get(g.sentence).map(String::as_str))
-                .collect();
-            let adjacent = h_sent
-                .iter()
-                .any(|a| t_sent.contains(&(a + 1)) || (*a > 0 && t_sent.contains(&(a - 1))));
-            serde_json::json!({"holder": s, "target": o, "positive": positive,
-                "holder_entity": !hs.is_empty(), "target_entity": !ts.is_empty(),
-                "shared_sentences": shared, "adjacent_sentences": adjacent,
-                "target_in_holder_quote": in_quote, "gold_sentences": gold_sentences})
-        })
-        .collect();
-    serde_json::json!({"article": article.id, "predictions": predictions, "misses": misses})
+        .find(|e| e.id == id)
+        .map(entity_names)
+        .unwrap_or_default()
 }
 
 /// Runs `prepare` (the upstream pipeline) and then `extractor` on every article and scores
@@ -1014,3 +750,6 @@ pub fn evaluate<E: std::fmt::Display>(
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests;

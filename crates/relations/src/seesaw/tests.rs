@@ -1,0 +1,106 @@
+//! Unit tests of the SEESAW readers, matching and pair examples.
+
+use super::*;
+
+#[test]
+fn names_match_by_last_name_and_subsequence() {
+    assert!(names_match("Obama", "Barack Obama"));
+    assert!(names_match("President Barack Obama", "Barack Obama"));
+    assert!(names_match("Republicans", "Republican Party"));
+    assert!(!names_match("Michelle Obama", "Barack Obama"));
+    assert!(!names_match("Senate", "Barack Obama"));
+}
+
+#[test]
+fn counts_compute_prf() {
+    let article = SeesawArticle {
+        id: "x".into(),
+        title: String::new(),
+        sentences: vec!["Obama blasted Republicans.".into()],
+        actors: vec![
+            ("Barack Obama".into(), "People".into()),
+            ("Republican Party".into(), "Organization".into()),
+        ],
+        triplets: vec![GoldTriplet {
+            sentence: 0,
+            subject: "Barack Obama".into(),
+            positive: false,
+            object: "Republican Party".into(),
+        }],
+    };
+    let mut counts = StanceCounts::default();
+    counts.add(
+        &article,
+        &[PredictedStance {
+            holder_names: vec!["Obama".into()],
+            target_names: vec!["Republicans".into()],
+            positive: false,
+            confidence: 0.9,
+            source: "trigger",
+        }],
+    );
+    assert_eq!(counts.triplet_prf(), (1.0, 1.0, 1.0));
+    let lexicon = Lexicon::from_valence(Default::default());
+    let examples = pair_examples(std::slice::from_ref(&article), &lexicon);
+    assert_eq!(examples.iter().filter(|(_, l)| *l == 2).count(), 1);
+    assert_eq!(examples.len(), 2);
+}
+
+/// Two sentences, one line each; the gold stance is in the second, where Obama is
+/// named by his title alone.
+fn two_sentence_article() -> (SeesawArticle, stancegraph_core::Document) {
+    use stancegraph_core::EntityType;
+    let article = SeesawArticle {
+        id: "x".into(),
+        title: String::new(),
+        sentences: vec![
+            "Obama met Putin in Moscow.".into(),
+            "Later Obama blasted Putin over Ukraine.".into(),
+        ],
+        actors: vec![
+            ("Barack Obama".into(), "People".into()),
+            ("Vladimir Putin".into(), "People".into()),
+        ],
+        triplets: vec![GoldTriplet {
+            sentence: 1,
+            subject: "Barack Obama".into(),
+            positive: false,
+            object: "Vladimir Putin".into(),
+        }],
+    };
+    let doc = crate::test_support::document(
+        &article.text(),
+        &[("Obama", EntityType::Per), ("Putin", EntityType::Per)],
+        &[],
+    );
+    (article, doc)
+}
+
+#[test]
+fn pipeline_candidates_take_the_gold_label_of_their_own_sentence() {
+    let (article, doc) = two_sentence_article();
+    let lexicon = Lexicon::from_valence(Default::default());
+    let examples = pipeline_pair_examples(
+        std::slice::from_ref(&article),
+        std::slice::from_ref(&doc),
+        &lexicon,
+    );
+    // Both orders in both sentences; only Obama -> Putin of the second is a stance.
+    assert_eq!(examples.len(), 4, "{examples:?}");
+    let labels: Vec<usize> = examples.iter().map(|(_, l)| *l).collect();
+    assert_eq!(labels.iter().filter(|l| **l == 2).count(), 1, "{labels:?}");
+    assert!(labels.iter().all(|l| *l != 1));
+}
+
+#[test]
+fn the_error_breakdown_lists_misses_with_their_sentences() {
+    let (article, doc) = two_sentence_article();
+    let breakdown = error_breakdown(&article, &doc);
+    let misses = breakdown["misses"].as_array().expect("misses");
+    assert_eq!(misses.len(), 1);
+    assert_eq!(misses[0]["holder"], "Barack Obama");
+    assert_eq!(misses[0]["shared_sentences"], 2);
+    assert!(breakdown["predictions"]
+        .as_array()
+        .is_some_and(|p| p.is_empty()));
+}
