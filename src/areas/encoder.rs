@@ -97,6 +97,10 @@ pub struct RunArgs {
     /// Model directory to export the best checkpoint to (e.g. data/models/encoder).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Start from an exported model directory (e.g. data/models/encoder) instead of the
+    /// base body, to continue fine-tuning it; heads it lacks start fresh.
+    #[arg(long)]
+    pub init: Option<PathBuf>,
     /// Continue from the last checkpoint in --checkpoints.
     #[arg(long)]
     pub resume: bool,
@@ -135,6 +139,7 @@ impl RunArgs {
         TrainOptions {
             base: self.base.clone(),
             checkpoints: self.checkpoints.clone(),
+            init: self.init.clone(),
             resume: self.resume,
             seed: self.seed,
             threads: self.threads,

@@ -165,6 +165,41 @@ fn a_few_steps_learn_the_training_sentences_then_export_and_reload() {
         let decoded = decode_documents(&loaded, 0, &windows, 1024).expect("decode exported");
         assert_eq!(decoded, expected, "{}", precision.name());
     }
+    // `--init`: a run started from the exported directory decodes like it before any step
+    // (a run from the base body does not); a head with other labels is refused.
+    let mut from_export = options(&base, &dir.path().join("ckpt-init"), 0);
+    from_export.init = Some(dir.path().join(Precision::F32.name()));
+    let outcome = train(
+        &tasks,
+        &from_export,
+        wordpiece.special().pad,
+        &mut dev,
+        &mut |l| lines.push(l.to_string()),
+    )
+    .expect("run from the exported model");
+    assert_eq!(outcome.state.best.expect("dev at step 0").1.score, 1.0);
+    assert!(lines.iter().any(|l| l.starts_with("initialised from")));
+    let fresh = train(
+        &tasks,
+        &options(&base, &dir.path().join("ckpt-fresh"), 0),
+        wordpiece.special().pad,
+        &mut dev,
+        &mut |_| {},
+    )
+    .expect("run from the base body");
+    assert!(fresh.state.best.expect("dev at step 0").1.score < 1.0);
+    let mut relabelled = self::tasks(&wordpiece);
+    relabelled[0].labels.swap(1, 2);
+    assert!(matches!(
+        train(
+            &relabelled,
+            &from_export,
+            wordpiece.special().pad,
+            &mut dev,
+            &mut |_| {},
+        ),
+        Err(BertError::Model { .. })
+    ));
     let int8 = std::fs::metadata(dir.path().join("int8-row/model.safetensors")).expect("int8");
     let f32 = std::fs::metadata(dir.path().join("f32/model.safetensors")).expect("f32");
     assert!(

@@ -170,6 +170,22 @@ pub fn load_model_dir(dir: &Path) -> Result<(EncoderModel, nn::VarStore, Encoder
         spec.case_dim as i64,
         wordpiece.special().pad,
     );
+    copy_stored_weights(&store, dir, |_| true)?;
+    Ok((model, store, spec))
+}
+
+/// Copies a model directory's weights (dequantised) into `store`'s variables. `required`
+/// says which variable names the directory must hold; the others keep their initial values.
+fn copy_stored_weights(
+    store: &nn::VarStore,
+    dir: &Path,
+    required: impl Fn(&str) -> bool,
+) -> Result<Vec<String>, BertError> {
+    let model_error = |message: String| BertError::Model {
+        path: dir.to_path_buf(),
+        message,
+    };
+    let weights = dir.join("model.safetensors");
     let stored: HashMap<String, Tensor> = Tensor::read_safetensors(&weights)
         .map_err(|e| model_error(format!("model.safetensors: {e}")))?
         .into_iter()
@@ -177,10 +193,15 @@ pub fn load_model_dir(dir: &Path) -> Result<(EncoderModel, nn::VarStore, Encoder
     let mut variables = store.variables();
     let mut names: Vec<String> = variables.keys().cloned().collect();
     names.sort();
+    let mut kept_initial = Vec::new();
     for name in names {
         let Some(var) = variables.get_mut(&name) else {
             continue;
         };
+        if !stored.contains_key(&name) && !required(&name) {
+            kept_initial.push(name);
+            continue;
+        }
         let value = dequantized(&stored, &name).map_err(|m| model_error(format!("{name}: {m}")))?;
         if value.size() != var.size() {
             return Err(model_error(format!(
@@ -191,7 +212,44 @@ pub fn load_model_dir(dir: &Path) -> Result<(EncoderModel, nn::VarStore, Encoder
         }
         tch::no_grad(|| var.copy_(&value));
     }
-    Ok((model, store, spec))
+    Ok(kept_initial)
+}
+
+/// Starts a run from an exported model directory (`train encoder --init`), e.g. to continue
+/// fine-tuning the shipped encoder: body and case embedding must match; a head the
+/// directory has must have the same labels; a head it lacks starts fresh. Returns the
+/// variables left at their initial values.
+pub fn init_from_model_dir(
+    store: &nn::VarStore,
+    dir: &Path,
+    heads: &[(String, Vec<String>)],
+) -> Result<Vec<String>, BertError> {
+    let model_error = |message: String| BertError::Model {
+        path: dir.to_path_buf(),
+        message,
+    };
+    let spec =
+        EncoderSpec::from_file(dir.join("heads.json")).map_err(|e| model_error(e.to_string()))?;
+    for (task, labels) in heads {
+        if let Some(stored) = spec.heads.iter().find(|h| &h.task == task) {
+            if &stored.labels != labels {
+                return Err(model_error(format!(
+                    "head {task}: labels {:?} in heads.json, {:?} in this run",
+                    stored.labels, labels
+                )));
+            }
+        }
+    }
+    let fresh_heads: Vec<String> = heads
+        .iter()
+        .filter(|(task, _)| !spec.heads.iter().any(|h| &h.task == task))
+        .map(|(task, _)| format!("heads.{task}."))
+        .collect();
+    copy_stored_weights(store, dir, |name| {
+        !fresh_heads
+            .iter()
+            .any(|prefix| name.starts_with(prefix.as_str()))
+    })
 }
 
 fn dequantized(stored: &HashMap<String, Tensor>, name: &str) -> Result<Tensor, String> {

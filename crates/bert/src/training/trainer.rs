@@ -16,6 +16,7 @@ use stancegraph_encoder::windows::{DocumentWindows, Window};
 use tch::{nn, nn::OptimizerConfig, Device};
 
 use super::data::{bucketed_batches, epoch_seed, Sequence};
+use super::export::init_from_model_dir;
 use super::model::{read_bert_config, torch_error, EncoderModel, BODY_GROUP, HEAD_GROUP};
 use super::schedule::{lr_factor, progress};
 use crate::error::BertError;
@@ -34,6 +35,9 @@ pub struct TrainOptions {
     pub base: PathBuf,
     /// Where `last.*` and `best.*` checkpoints go.
     pub checkpoints: PathBuf,
+    /// Exported model directory to start from instead of the base body (continued
+    /// fine-tuning); a resumed checkpoint still wins.
+    pub init: Option<PathBuf>,
     pub resume: bool,
     pub seed: u64,
     pub threads: usize,
@@ -239,6 +243,14 @@ pub fn train(
         options.case_dim,
         pad_id,
     )?;
+    if let Some(dir) = &options.init {
+        let fresh = init_from_model_dir(&store, dir, &heads)?;
+        log(&format!(
+            "initialised from {} ({} variables start fresh)",
+            dir.display(),
+            fresh.len()
+        ));
+    }
     let last_weights = options.checkpoints.join("last.safetensors");
     let last_state = options.checkpoints.join("last.json");
     let best_weights = options.checkpoints.join("best.safetensors");

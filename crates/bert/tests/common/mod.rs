@@ -38,6 +38,7 @@ pub fn options(base: &Path, checkpoints: &Path, steps: u64) -> TrainOptions {
     TrainOptions {
         base: base.to_path_buf(),
         checkpoints: checkpoints.to_path_buf(),
+        init: None,
         resume: false,
         seed: 5,
         threads: 1,
