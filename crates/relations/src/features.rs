@@ -150,15 +150,35 @@ pub fn pair_features(
 ) -> Vec<String> {
     pair_features_in(
         &PairSentence::new(sentence, lexicon),
+        None,
         holder,
         target,
         lexicon,
     )
 }
 
-/// [`pair_features`] of a sentence already read.
+/// [`pair_features`] with the [`path_features`] of the sentence's parse, when it has one.
+pub fn pair_features_parsed(
+    sentence: &str,
+    parse: Option<&SentenceParse<'_>>,
+    holder: Range<usize>,
+    target: Range<usize>,
+    lexicon: &Lexicon,
+) -> Vec<String> {
+    pair_features_in(
+        &PairSentence::new(sentence, lexicon),
+        parse,
+        holder,
+        target,
+        lexicon,
+    )
+}
+
+/// [`pair_features`] of a sentence already read, with the [`path_features`] of its parse
+/// when there is one.
 pub fn pair_features_in(
     context: &PairSentence<'_>,
+    parse: Option<&SentenceParse<'_>>,
     holder: Range<usize>,
     target: Range<usize>,
     lexicon: &Lexicon,
@@ -259,7 +279,189 @@ pub fn pair_features_in(
     if context.speech {
         f.push("speech_in_sentence".into());
     }
+    if let Some(parse) = parse {
+        path_features(parse, &holder, &target, lexicon, &mut f);
+    }
     f
+}
+
+/// One token of a parsed sentence, as the path features read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedToken<'a> {
+    /// Byte range in the sentence.
+    pub range: Range<usize>,
+    pub text: &'a str,
+    /// Index of the head in the sentence's tokens; `None` for the root, or a head outside
+    /// the sentence.
+    pub head: Option<usize>,
+    /// Dependency relation to the head (`nsubj`, `obj`, ...; empty when unparsed).
+    pub deprel: &'a str,
+}
+
+/// The dependency parse of one sentence, for the features that read the path linking two
+/// actors (the predicate between them, who is its subject, whether it is negated).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SentenceParse<'a> {
+    pub tokens: Vec<ParsedToken<'a>>,
+}
+
+impl<'a> SentenceParse<'a> {
+    /// The parse of the tokens of `doc` inside `span` (byte ranges relative to
+    /// `span.start`); `None` when the document carries no parse there.
+    pub fn from_document(
+        doc: &'a stancegraph_core::Document,
+        span: stancegraph_core::Span,
+    ) -> Option<Self> {
+        let first = doc.tokens.partition_point(|t| t.span.start < span.start);
+        let last = doc.tokens.partition_point(|t| t.span.start < span.end);
+        let inside = doc.tokens.get(first..last)?;
+        if inside.iter().all(|t| t.head.is_none()) {
+            return None;
+        }
+        let tokens = inside
+            .iter()
+            .filter(|t| t.span.end <= span.end)
+            .map(|t| ParsedToken {
+                range: t.span.start - span.start..t.span.end - span.start,
+                text: doc.slice(t.span),
+                head: t
+                    .head
+                    .and_then(|h| (h as usize).checked_sub(first))
+                    .filter(|&h| h < last - first),
+                deprel: t.deprel.as_deref().unwrap_or(""),
+            })
+            .collect();
+        Some(SentenceParse { tokens })
+    }
+
+    /// The token heading the words at `range`: the first one whose head lies outside it.
+    fn span_head(&self, range: &Range<usize>) -> Option<usize> {
+        let inside = |i: usize| {
+            self.tokens
+                .get(i)
+                .is_some_and(|t| t.range.start >= range.start && t.range.end <= range.end)
+        };
+        (0..self.tokens.len()).filter(|&i| inside(i)).find(|&i| {
+            self.tokens
+                .get(i)
+                .and_then(|t| t.head)
+                .is_none_or(|h| !inside(h))
+        })
+    }
+
+    /// `token` and its heads up to the root (bounded, so a cyclic parse ends).
+    fn ancestors(&self, token: usize) -> Vec<usize> {
+        let mut chain = vec![token];
+        let mut at = token;
+        while let Some(head) = self.tokens.get(at).and_then(|t| t.head) {
+            if chain.len() > self.tokens.len() || chain.contains(&head) {
+                break;
+            }
+            chain.push(head);
+            at = head;
+        }
+        chain
+    }
+}
+
+/// Whether a dependency relation makes its dependent the doer of its head's action: an
+/// active subject or a passive's "by" agent.
+fn agent_relation(deprel: &str) -> bool {
+    matches!(deprel, "nsubj" | "csubj" | "obl:agent" | "agent")
+}
+
+/// Whether the relation marks a passive subject (the one acted on).
+fn passive_subject(deprel: &str) -> bool {
+    matches!(deprel, "nsubj:pass" | "nsubjpass" | "csubj:pass")
+}
+
+/// Features of the dependency path linking the holder and the target: the relations by
+/// which each reaches their lowest common head, that head's stem, the direction they give
+/// (holder as the doer, target as the one done to; a passive subject is the one done to),
+/// the valence and stance triggers of the words on the path, and a negator attached to it.
+pub fn path_features(
+    parse: &SentenceParse<'_>,
+    holder: &Range<usize>,
+    target: &Range<usize>,
+    lexicon: &Lexicon,
+    f: &mut Vec<String>,
+) {
+    let (Some(h), Some(t)) = (parse.span_head(holder), parse.span_head(target)) else {
+        return;
+    };
+    let h_chain = parse.ancestors(h);
+    let t_chain = parse.ancestors(t);
+    let Some((t_steps, lca)) = t_chain
+        .iter()
+        .enumerate()
+        .find(|(_, a)| h_chain.contains(a))
+        .map(|(i, a)| (i, *a))
+    else {
+        f.push("dp:unlinked".into());
+        return;
+    };
+    let h_steps = h_chain.iter().position(|&a| a == lca).unwrap_or(0);
+    // The relation by which each side attaches to the common head ("self" when it is it).
+    // A "by" oblique is a passive's agent, whether or not the parser says so.
+    let side_relation = |chain: &[usize], steps: usize| -> &str {
+        let Some(&side) = steps.checked_sub(1).and_then(|i| chain.get(i)) else {
+            return "self";
+        };
+        let deprel = parse.tokens.get(side).map_or("", |tok| tok.deprel);
+        let by_case = parse.tokens.iter().any(|tok| {
+            tok.head == Some(side) && tok.deprel == "case" && tok.text.eq_ignore_ascii_case("by")
+        });
+        if deprel == "obl" && by_case {
+            "obl:agent"
+        } else {
+            deprel
+        }
+    };
+    let h_rel = side_relation(&h_chain, h_steps);
+    let t_rel = side_relation(&t_chain, t_steps);
+    f.push(format!("dp:{h_rel}|{t_rel}"));
+    f.push(format!("dpl:{}", distance_bucket(h_steps + t_steps)));
+    let holder_acts = agent_relation(h_rel);
+    let target_acts = agent_relation(t_rel);
+    let direction = match (holder_acts, target_acts) {
+        (true, false) => "fwd",
+        (false, true) => "rev",
+        _ if passive_subject(t_rel) && !passive_subject(h_rel) => "fwd",
+        _ if passive_subject(h_rel) && !passive_subject(t_rel) => "rev",
+        _ => "other",
+    };
+    f.push(format!("dir:{direction}"));
+    // The words linking the two: the common head and the heads on the way to it.
+    let path: Vec<usize> = h_chain
+        .get(1..h_steps)
+        .unwrap_or(&[])
+        .iter()
+        .chain(t_chain.get(1..t_steps).unwrap_or(&[]))
+        .copied()
+        .chain((lca != h && lca != t).then_some(lca))
+        .collect();
+    let text = |i: usize| parse.tokens.get(i).map_or("", |tok| tok.text);
+    if let Some(head) = parse.tokens.get(lca) {
+        f.push(format!("dlca:{}", stem(head.text)));
+        f.push(format!("dlca:{}:{direction}", stem(head.text)));
+    }
+    let negated = parse.tokens.iter().any(|tok| {
+        tok.head.is_some_and(|head| path.contains(&head)) && Lexicon::is_negator(tok.text)
+    });
+    let negation = if negated { "neg" } else { "pos" };
+    let mut valence = 0.0;
+    for &i in &path {
+        valence += lexicon.valence(text(i));
+        if let Some(trigger) = lexicon.trigger(text(i), false) {
+            if let Some(p) = trigger.stance {
+                f.push(format!("dtrig:{p:?}:{direction}:{negation}"));
+            }
+        }
+    }
+    if negated {
+        f.push("dneg".into());
+    }
+    f.push(format!("dv:{}:{negation}", bucket(valence)));
 }
 
 /// Features of "what is the sentence's sentiment toward the target at `target`" (NewsMTSC).
@@ -342,5 +544,73 @@ mod tests {
             w.iter().map(|w| w.text).collect::<Vec<_>>(),
             vec!["\"", "No", "one", ",", "\"", "he", "said"]
         );
+    }
+
+    /// A hand-made parse of `words` (head index per word, `None` for the root).
+    fn parse<'a>(sentence: &'a str, arcs: &[(Option<usize>, &'a str)]) -> SentenceParse<'a> {
+        let tokens = words(sentence)
+            .into_iter()
+            .filter(|w| w.text != "," && w.text != "\"")
+            .zip(arcs)
+            .map(|(w, (head, deprel))| ParsedToken {
+                range: w.range,
+                text: w.text,
+                head: *head,
+                deprel,
+            })
+            .collect();
+        SentenceParse { tokens }
+    }
+
+    #[test]
+    fn the_path_tells_the_doer_from_the_one_done_to() {
+        let lexicon = Lexicon::from_valence(Default::default());
+        let s = "Merkel criticised Putin";
+        let p = parse(s, &[(Some(1), "nsubj"), (None, "root"), (Some(1), "obj")]);
+        let mut forward = Vec::new();
+        path_features(&p, &(0..6), &(18..23), &lexicon, &mut forward);
+        assert!(forward.contains(&"dir:fwd".to_string()), "{forward:?}");
+        assert!(forward.contains(&"dp:nsubj|obj".to_string()), "{forward:?}");
+        assert!(
+            forward.contains(&"dtrig:Oppose:fwd:pos".to_string()),
+            "{forward:?}"
+        );
+        let mut reverse = Vec::new();
+        path_features(&p, &(18..23), &(0..6), &lexicon, &mut reverse);
+        assert!(reverse.contains(&"dir:rev".to_string()), "{reverse:?}");
+        // A passive subject is the one acted on, the "by" agent the doer.
+        let s = "Putin was criticised by Merkel";
+        let p = parse(
+            s,
+            &[
+                (Some(2), "nsubj:pass"),
+                (Some(2), "aux:pass"),
+                (None, "root"),
+                (Some(4), "case"),
+                (Some(2), "obl:agent"),
+            ],
+        );
+        let mut passive = Vec::new();
+        path_features(&p, &(24..30), &(0..5), &lexicon, &mut passive);
+        assert!(passive.contains(&"dir:fwd".to_string()), "{passive:?}");
+    }
+
+    #[test]
+    fn a_negator_on_the_path_is_seen() {
+        let lexicon = Lexicon::from_valence([("praised".to_string(), 2.0)].into_iter().collect());
+        let s = "Merkel never praised Putin";
+        let p = parse(
+            s,
+            &[
+                (Some(2), "nsubj"),
+                (Some(2), "advmod"),
+                (None, "root"),
+                (Some(2), "obj"),
+            ],
+        );
+        let mut f = Vec::new();
+        path_features(&p, &(0..6), &(21..26), &lexicon, &mut f);
+        assert!(f.contains(&"dneg".to_string()), "{f:?}");
+        assert!(f.contains(&"dv:pos2:neg".to_string()), "{f:?}");
     }
 }

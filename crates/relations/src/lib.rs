@@ -29,7 +29,9 @@ mod train;
 
 pub use error::RelationsError;
 pub use extract::{ExtractOptions, Extractor};
-pub use features::{pair_features, target_features, words};
+pub use features::{
+    pair_features, pair_features_parsed, target_features, words, ParsedToken, SentenceParse,
+};
 pub use issue::{canonical_issues, normalise_issue};
 pub use lexicon::{stem, Lexicon, Trigger, NEWS_FILE, VADER_FILE};
 pub use model::{LinearModel, StanceModel, TrainOptions, MODEL_FILE};

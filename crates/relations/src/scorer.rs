@@ -18,7 +18,7 @@ use std::fmt::Debug;
 use std::ops::Range;
 
 use crate::error::RelationsError;
-use crate::features::{pair_features_in, target_features, PairSentence};
+use crate::features::{pair_features_in, target_features, PairSentence, SentenceParse};
 use crate::lexicon::Lexicon;
 use crate::model::LinearModel;
 
@@ -46,6 +46,18 @@ pub trait PairScorer: Send + Sync + Debug {
         doc: &str,
         batch: &[SentencePairs<'_>],
     ) -> Result<Vec<[f32; 3]>, RelationsError>;
+
+    /// [`PairScorer::score_pairs`] with the dependency parse of each sentence of `batch`
+    /// (same order; `None` where there is none), for scorers that read it. The default
+    /// ignores the parses.
+    fn score_parsed_pairs(
+        &self,
+        doc: &str,
+        batch: &[SentencePairs<'_>],
+        _parses: &[Option<SentenceParse<'_>>],
+    ) -> Result<Vec<[f32; 3]>, RelationsError> {
+        self.score_pairs(doc, batch)
+    }
 
     /// A pair takes a stance when P(support) + P(oppose) reaches this.
     fn threshold(&self) -> f32;
@@ -80,16 +92,34 @@ pub struct LinearPairs<'m> {
 impl PairScorer for LinearPairs<'_> {
     fn score_pairs(
         &self,
-        _doc: &str,
+        doc: &str,
         batch: &[SentencePairs<'_>],
     ) -> Result<Vec<[f32; 3]>, RelationsError> {
+        self.score_parsed_pairs(doc, batch, &[])
+    }
+
+    fn score_parsed_pairs(
+        &self,
+        _doc: &str,
+        batch: &[SentencePairs<'_>],
+        parses: &[Option<SentenceParse<'_>>],
+    ) -> Result<Vec<[f32; 3]>, RelationsError> {
         let mut out = Vec::with_capacity(batch.iter().map(|s| s.pairs.len()).sum());
-        for sentence in batch.iter().filter(|s| !s.pairs.is_empty()) {
+        for (index, sentence) in batch.iter().enumerate() {
+            if sentence.pairs.is_empty() {
+                continue;
+            }
+            let parse = parses.get(index).and_then(Option::as_ref);
             // The sentence-wide features are read once for all its pairs.
             let context = PairSentence::new(sentence.sentence, self.lexicon);
             for (holder, target) in &sentence.pairs {
-                let features =
-                    pair_features_in(&context, holder.clone(), target.clone(), self.lexicon);
+                let features = pair_features_in(
+                    &context,
+                    parse,
+                    holder.clone(),
+                    target.clone(),
+                    self.lexicon,
+                );
                 out.push(triple(&self.model.predict(&features)));
             }
         }

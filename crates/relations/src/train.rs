@@ -26,7 +26,7 @@ fn training_examples(
     upstreams: &[Vec<Document>],
     lexicon: &Lexicon,
 ) -> Vec<(Vec<String>, usize)> {
-    let mut examples = pair_examples(articles, lexicon);
+    let mut examples = pair_examples(articles, upstreams.first().map(Vec::as_slice), lexicon);
     for docs in upstreams {
         examples.extend(pipeline_pair_examples(articles, docs, lexicon));
     }

@@ -9,6 +9,7 @@ use crate::error::RelationsError;
 use crate::extract::findings::Findings;
 use crate::extract::view::{Actor, View};
 use crate::extract::Extractor;
+use crate::features::SentenceParse;
 use crate::scorer::{expect_len, SentencePairs};
 
 /// The pair model pairs a holder with at most this many nearest actors on each side. News
@@ -42,16 +43,18 @@ impl Extractor {
         let scorer = scorer.get();
         let mut candidates = Vec::new();
         let mut batch = Vec::new();
+        let mut parses = Vec::new();
         for segment in 0..view.segments.len() {
             // The runner fails a document over its time budget once the stage returns.
             if stancegraph_core::over_budget() {
                 break;
             }
             let (found, sentence) = segment_candidates(view, segment);
+            parses.push(segment_parse(view, segment, &sentence));
             candidates.push(found);
             batch.push(sentence);
         }
-        let probs = scorer.score_pairs(&view.doc.id, &batch)?;
+        let probs = scorer.score_parsed_pairs(&view.doc.id, &batch, &parses)?;
         let asked = batch.iter().map(|s| s.pairs.len()).sum();
         expect_len(&view.doc.id, "pair", probs.len(), asked)?;
         let mut probs = probs.into_iter();
@@ -152,6 +155,18 @@ pub(crate) fn segment_candidates<'v>(
     (SegmentCandidates { segment, pairs }, sentence)
 }
 
+/// The dependency parse of segment `segment` when it has candidate pairs to score.
+pub(crate) fn segment_parse<'v>(
+    view: &View<'v>,
+    segment: usize,
+    sentence: &SentencePairs<'_>,
+) -> Option<SentenceParse<'v>> {
+    if sentence.pairs.is_empty() {
+        return None;
+    }
+    SentenceParse::from_document(view.doc, view.sentence_span(segment))
+}
+
 /// Nationalities, modifiers ("a Financial Times interview"), objects of "of" and
 /// coordinated possessors qualify someone else: they hold no stance.
 fn may_hold_stance(view: &View<'_>, holder: &Actor) -> bool {
@@ -176,6 +191,8 @@ fn may_receive_stance(view: &View<'_>, holder: &Actor, target: &Actor) -> bool {
 mod tests {
     use stancegraph_core::{EntityType, Polarity};
 
+    use super::{segment_candidates, segment_parse};
+    use crate::extract::view::View;
     use crate::test_support::{document, named, pipeline_document, rule_findings};
 
     #[test]
@@ -212,6 +229,38 @@ mod tests {
             .collect();
         assert_eq!(pair.len(), 1, "{stances:?}");
         assert!(found.stances.iter().any(|s| s.trigger.is_some()));
+    }
+
+    #[test]
+    fn the_pair_features_read_the_parse_linking_the_actors() {
+        let doc = pipeline_document(
+            "Angela Merkel criticised Vladimir Putin on Monday. She spoke in Berlin.",
+        );
+        let view = View::new(&doc);
+        let (_, sentence) = segment_candidates(&view, 0);
+        let parse = segment_parse(&view, 0, &sentence).expect("a parsed sentence");
+        let x = crate::test_support::extractor();
+        let features = |holder: &str, target: &str| {
+            let range = |name: &str| {
+                let start = sentence.sentence.find(name).expect("name in the sentence");
+                start..start + name.len()
+            };
+            crate::features::pair_features_parsed(
+                sentence.sentence,
+                Some(&parse),
+                range(holder),
+                range(target),
+                &x.lexicon,
+            )
+        };
+        let forward = features("Angela Merkel", "Vladimir Putin");
+        assert!(forward.contains(&"dir:fwd".to_string()), "{forward:?}");
+        assert!(
+            forward.contains(&"dtrig:Oppose:fwd:pos".to_string()),
+            "{forward:?}"
+        );
+        let reverse = features("Vladimir Putin", "Angela Merkel");
+        assert!(reverse.contains(&"dir:rev".to_string()), "{reverse:?}");
     }
 
     #[test]

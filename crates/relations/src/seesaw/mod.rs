@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::RelationsError;
-use crate::features::pair_features;
+use crate::features::pair_features_parsed;
 use crate::lexicon::Lexicon;
 
 mod errors;
@@ -446,12 +446,43 @@ pub const PAIR_LABELS: [&str; 3] = ["none", "support", "oppose"];
 /// Labels of the target classifier, in model order.
 pub const TARGET_LABELS: [&str; 3] = ["negative", "neutral", "positive"];
 
+/// The dependency parse of each sentence of `article` in `doc` (its upstream-annotated
+/// document, one sentence a line); `None` for a line the document does not hold as is.
+fn line_parses<'d>(
+    article: &SeesawArticle,
+    doc: Option<&'d stancegraph_core::Document>,
+) -> Vec<Option<crate::features::SentenceParse<'d>>> {
+    let Some(doc) = doc else {
+        return vec![None; article.sentences.len()];
+    };
+    let mut start = 0;
+    article
+        .sentences
+        .iter()
+        .map(|sentence| {
+            let span = stancegraph_core::Span::new(start, start + sentence.len());
+            start += sentence.len() + 1;
+            (doc.text().get(span.start..span.end) == Some(sentence.as_str()))
+                .then(|| crate::features::SentenceParse::from_document(doc, span))
+                .flatten()
+        })
+        .collect()
+}
+
 /// Pair-classifier examples from SEESAW articles: every ordered pair of listed actors found
-/// in a sentence, labelled with the sentence's gold triplet or `none`.
-pub fn pair_examples(articles: &[SeesawArticle], lexicon: &Lexicon) -> Vec<(Vec<String>, usize)> {
+/// in a sentence, labelled with the sentence's gold triplet or `none`. `prepared` holds the
+/// articles' upstream-annotated documents (same order) whose parse the path features read;
+/// without them the examples have no path features.
+pub fn pair_examples(
+    articles: &[SeesawArticle],
+    prepared: Option<&[stancegraph_core::Document]>,
+    lexicon: &Lexicon,
+) -> Vec<(Vec<String>, usize)> {
     let mut examples = Vec::new();
-    for article in articles {
+    for (article_index, article) in articles.iter().enumerate() {
+        let parses = line_parses(article, prepared.and_then(|docs| docs.get(article_index)));
         for (index, sentence) in article.sentences.iter().enumerate() {
+            let parse = parses.get(index).and_then(Option::as_ref);
             let found: Vec<(&str, std::ops::Range<usize>)> = article
                 .actors
                 .iter()
@@ -470,8 +501,13 @@ pub fn pair_examples(articles: &[SeesawArticle], lexicon: &Lexicon) -> Vec<(Vec<
                         })
                         .map(|t| if t.positive { 1 } else { 2 })
                         .unwrap_or(0);
-                    let features =
-                        pair_features(sentence, h_range.clone(), t_range.clone(), lexicon);
+                    let features = pair_features_parsed(
+                        sentence,
+                        parse,
+                        h_range.clone(),
+                        t_range.clone(),
+                        lexicon,
+                    );
                     examples.push((features, label));
                 }
             }
@@ -498,6 +534,7 @@ pub fn pipeline_pair_examples(
         let mut listed: HashMap<String, Option<&str>> = HashMap::new();
         for segment in 0..view.segments.len() {
             let (found, sentence) = crate::rules::pair_model::segment_candidates(&view, segment);
+            let parse = crate::rules::pair_model::segment_parse(&view, segment, &sentence);
             // The article's sentences are the document's lines.
             let start = view.sentence_span(segment).start;
             let line = doc
@@ -519,8 +556,13 @@ pub fn pipeline_pair_examples(
                         .map_or(0, |g| if g.positive { 1 } else { 2 }),
                     _ => 0,
                 };
-                let features =
-                    pair_features(sentence.sentence, h_range.clone(), t_range.clone(), lexicon);
+                let features = pair_features_parsed(
+                    sentence.sentence,
+                    parse.as_ref(),
+                    h_range.clone(),
+                    t_range.clone(),
+                    lexicon,
+                );
                 examples.push((features, label));
             }
         }

@@ -41,7 +41,7 @@ fn counts_compute_prf() {
     );
     assert_eq!(counts.triplet_prf(), (1.0, 1.0, 1.0));
     let lexicon = Lexicon::from_valence(Default::default());
-    let examples = pair_examples(std::slice::from_ref(&article), &lexicon);
+    let examples = pair_examples(std::slice::from_ref(&article), None, &lexicon);
     assert_eq!(examples.iter().filter(|(_, l)| *l == 2).count(), 1);
     assert_eq!(examples.len(), 2);
 }
