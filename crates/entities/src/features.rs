@@ -82,6 +82,31 @@ const T_PREV_LABEL_SHAPE: u8 = 53;
 const T_HISTORY_LAST: u8 = 54;
 const T_HISTORY_MAJORITY: u8 = 55;
 const T_HISTORY_LAST_SHAPE: u8 = 56;
+const T_CLUSTER_FAR: u8 = 57; // + offset (the words two to the left and right)
+const T_PREV_LABEL_CLUSTER: u8 = 59;
+const T_CLUSTER_BIGRAM: u8 = 60;
+
+/// Cluster ids of `word`. An all-capitals word without clusters of its own (Reuters
+/// headlines and sports tables: "GERMANY", "LEICESTERSHIRE") takes those of its title-case
+/// form, so a headline name reads like the same name in the body.
+pub fn cluster_paths<'c>(clusters: &'c Clusters, word: &str) -> Option<&'c [u32]> {
+    let exact = clusters.paths(word);
+    if exact.is_some() {
+        return exact;
+    }
+    let all_caps = word.chars().count() > 1
+        && !word.chars().any(char::is_lowercase)
+        && word.chars().any(char::is_uppercase);
+    if !all_caps {
+        return None;
+    }
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    let title: String = std::iter::once(first)
+        .chain(chars.flat_map(char::to_lowercase))
+        .collect();
+    clusters.paths(&title)
+}
 
 /// A word's shape: `Xxxx` → `Xx` (short) and `Xxxx` (long, runs capped at 4).
 pub fn shapes(word: &str) -> (String, String) {
@@ -96,10 +121,12 @@ pub struct TokenView<'a> {
     pub shape: String,
     pub short_shape: String,
     pub capitalised: bool,
+    /// The word's middle-granularity cluster id, if it has clusters.
+    pub cluster: Option<u32>,
 }
 
 impl<'a> TokenView<'a> {
-    pub fn new(word: &'a str) -> Self {
+    pub fn new(word: &'a str, clusters: &Clusters) -> Self {
         let (shape, short_shape) = shapes(word);
         TokenView {
             word,
@@ -107,6 +134,7 @@ impl<'a> TokenView<'a> {
             shape,
             short_shape,
             capitalised: word.chars().next().is_some_and(char::is_uppercase),
+            cluster: cluster_paths(clusters, word).and_then(|p| p.get(1).copied()),
         }
     }
 }
@@ -123,10 +151,10 @@ pub struct PreparedDocument<'a> {
 }
 
 impl<'a> PreparedDocument<'a> {
-    pub fn new(sentences: &[Vec<&'a str>]) -> Self {
+    pub fn new(sentences: &[Vec<&'a str>], clusters: &Clusters) -> Self {
         let sentences: Vec<Vec<TokenView<'a>>> = sentences
             .iter()
-            .map(|s| s.iter().map(|w| TokenView::new(w)).collect())
+            .map(|s| s.iter().map(|w| TokenView::new(w, clusters)).collect())
             .collect();
         let mut case_stats: FastMap<String, (bool, bool)> = FastMap::default();
         for sentence in &sentences {
@@ -231,7 +259,10 @@ impl FeatureExtractor {
         let lowers: Vec<&str> = sentence.iter().map(|t| t.lower.as_str()).collect();
         self.lexicon.matches(&lowers, matches);
         let headline = is_caps_sentence(sentence);
-        let n = sentence.len();
+        let paths_of: Vec<Option<&[u32]>> = sentence
+            .iter()
+            .map(|t| cluster_paths(&self.clusters, t.word))
+            .collect();
         let lower_at = |i: isize| -> &str {
             if i < 0 {
                 BOUNDARY_LEFT
@@ -401,27 +432,41 @@ impl FeatureExtractor {
                         .finish(),
                 );
             }
-            for k in -1isize..=1 {
-                let word = if k == 0 {
-                    Some(token.word)
-                } else {
-                    usize::try_from(at + k)
-                        .ok()
-                        .filter(|&j| j < n)
-                        .and_then(|j| sentence.get(j))
-                        .map(|t| t.word)
+            // Clusters of the ±1 words at every granularity, of the ±2 words at the coarser
+            // two (Ratinov & Roth 2009 use a ±2 window).
+            for k in -2isize..=2 {
+                let Some(paths) = usize::try_from(at + k)
+                    .ok()
+                    .and_then(|j| paths_of.get(j).copied().flatten())
+                else {
+                    continue;
                 };
-                if let Some(paths) = word.and_then(|w| self.clusters.paths(w)) {
-                    for (level, path) in paths.iter().enumerate() {
-                        out.push(
-                            FeatureHash::new(T_CLUSTER + (k + 1) as u8)
-                                .num(level as u64)
-                                .num(*path as u64)
-                                .finish(),
-                        );
-                    }
+                for (level, path) in paths.iter().enumerate() {
+                    let template = if k.abs() == 2 {
+                        if level == 2 {
+                            continue;
+                        }
+                        FeatureHash::new(T_CLUSTER_FAR).num((k + 2) as u64)
+                    } else {
+                        FeatureHash::new(T_CLUSTER + (k + 1) as u8)
+                    };
+                    out.push(template.num(level as u64).num(*path as u64).finish());
                 }
             }
+            // Coarse cluster pair of the previous word and this one ("Mr" + surname-like).
+            let coarse_at = |j: isize| -> u64 {
+                usize::try_from(j)
+                    .ok()
+                    .and_then(|j| paths_of.get(j).copied().flatten())
+                    .and_then(|p| p.first().copied())
+                    .map_or(9999, u64::from)
+            };
+            out.push(
+                FeatureHash::new(T_CLUSTER_BIGRAM)
+                    .num(coarse_at(at - 1))
+                    .num(coarse_at(at))
+                    .finish(),
+            );
         }
         offsets.push(out.len());
     }
@@ -570,6 +615,14 @@ pub fn dynamic_features(
             .str(&token.short_shape)
             .finish(),
     );
+    if let Some(cluster) = token.cluster {
+        out.push(
+            FeatureHash::new(T_PREV_LABEL_CLUSTER)
+                .num(prev1 as u64)
+                .num(u64::from(cluster))
+                .finish(),
+        );
+    }
     if let Some(history) = history {
         out.push(
             FeatureHash::new(T_HISTORY_LAST)
@@ -608,6 +661,47 @@ mod tests {
             shapes("1996-08-22"),
             ("dddd-dd-dd".to_string(), "d-d-d".to_string())
         );
+    }
+
+    fn clusters_of(entries: &[(&str, [u32; 3])]) -> Clusters {
+        let map = entries
+            .iter()
+            .map(|(word, paths)| (word.to_string(), paths.to_vec()))
+            .collect();
+        Clusters::from_entries(map, FastMap::default())
+    }
+
+    #[test]
+    fn an_all_caps_headline_word_takes_the_clusters_of_its_title_case_form() {
+        let clusters = clusters_of(&[("Germany", [1, 2, 3]), ("US", [4, 5, 6])]);
+        assert_eq!(cluster_paths(&clusters, "GERMANY"), Some(&[1, 2, 3][..]));
+        // A word with clusters of its own keeps them; lower case and one letter never fold.
+        assert_eq!(cluster_paths(&clusters, "US"), Some(&[4, 5, 6][..]));
+        assert_eq!(cluster_paths(&clusters, "germany"), None);
+        assert_eq!(cluster_paths(&clusters, "G"), None);
+        // In a document: the headline's "GERMANY" gets the cluster features of the body's
+        // "Germany" (same neighbours' clusters aside).
+        let extractor = FeatureExtractor {
+            lexicon: Lexicon::builtin(),
+            clusters,
+        };
+        let sentences = vec![
+            vec!["GERMANY", "BEAT", "ITALY"],
+            vec!["Germany", "won", "."],
+        ];
+        let doc = PreparedDocument::new(&sentences, &extractor.clusters);
+        assert_eq!(doc.sentences[0][0].cluster, Some(2));
+        let features = extractor.document_features(&doc);
+        let own_cluster = FeatureHash::new(T_CLUSTER + 1).num(2).num(3).finish();
+        assert!(features[0].token(0).contains(&own_cluster));
+        assert!(features[1].token(0).contains(&own_cluster));
+        // "ITALY" sees it as its neighbour two to the left (coarsest level).
+        let far = FeatureHash::new(T_CLUSTER_FAR)
+            .num(0)
+            .num(0)
+            .num(1)
+            .finish();
+        assert!(features[0].token(2).contains(&far));
     }
 
     #[test]

@@ -373,7 +373,7 @@ fn tag_with(
     extractor: &FeatureExtractor,
     sentences: &[Vec<&str>],
 ) -> Vec<Vec<(usize, f32)>> {
-    let mut prepared = PreparedDocument::new(sentences);
+    let mut prepared = PreparedDocument::new(sentences, &extractor.clusters);
     let statics = extractor.document_features(&prepared);
     let labels = decode(first, &statics, &prepared, |_, _, predicted, _, _, _| {
         predicted
@@ -464,7 +464,7 @@ fn train_pass(
         let mut tokens = 0usize;
         for &d in &order {
             let sentences = words_of(&documents[d]);
-            let mut prepared = PreparedDocument::new(&sentences);
+            let mut prepared = PreparedDocument::new(&sentences, &extractor.clusters);
             if let Some(prior) = priors.and_then(|p| p.get(d)) {
                 prepared.set_prior(prior.clone());
             }
@@ -642,6 +642,7 @@ mod tests {
         let mut text = String::new();
         for _ in 0..20 {
             text.push_str("-DOCSTART- -X- O O\n\nJohn X X I-PER\nSmith X X I-PER\nvisited X X O\nParis X X I-LOC\n. X X O\n\n");
+            text.push_str("-DOCSTART- -X- O O\n\nMary X X I-PER\nJones X X I-PER\nleft X X O\nRome X X I-LOC\ntoday X X O\n. X X O\n\n");
         }
         let documents = parse_conll(&text);
         let model = train(
