@@ -12,6 +12,7 @@
 
 mod attribution;
 pub mod classes;
+mod clause_completion;
 mod error;
 mod from_tags;
 pub mod ggt;
@@ -170,7 +171,8 @@ impl Attributor {
         let mention_index = attribution::MentionIndex::new(doc);
         let features = tagger::extract(doc, &self.lexicon, &regions, self.weights.buckets);
         let (tags, margins) = self.weights.decode(doc, &features);
-        let spans = attribution::role_spans(&tags, &margins);
+        let mut spans = attribution::role_spans(&tags, &margins);
+        clause_completion::complete_truncated_contents(doc, &tags, &mut spans);
         let mut quotes = Vec::new();
         for linked in attribution::link(&spans) {
             quotes.extend(self.quote_from_link(

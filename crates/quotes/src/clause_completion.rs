@@ -1,0 +1,194 @@
+//! A reported content the tagger stopped in the middle of a phrase is completed along the
+//! parse: "Trump said he has a very | good relationship with Xi" ends on "very", whose head
+//! ("good") lies after it, so the content runs on over the untagged words that hang from the
+//! clause it has started, up to the first word that does not (the sentence's full stop, a
+//! comma before the next clause, a tagged cue or source). A content whose last word's head
+//! lies inside it or before it is left as the tagger decided, so only spans that are cut
+//! inside a phrase change.
+
+use stancegraph_core::Document;
+
+use crate::attribution::RoleSpan;
+use crate::tagger::O;
+
+/// Role index of contents in [`RoleSpan::role`] (source 0, cue 1, content 2).
+const CONTENT: usize = 2;
+
+/// Extends every content span in `spans` whose last token is a word governed by an untagged
+/// word after it in the same sentence (see the module docs). `tags` are the decoded role
+/// tags, one per token; spans of other roles and tagged tokens are never taken over.
+pub fn complete_truncated_contents(doc: &Document, tags: &[usize], spans: &mut [RoleSpan]) {
+    for index in 0..spans.len() {
+        let Some(span) = spans.get(index).copied() else {
+            continue;
+        };
+        if span.role != CONTENT || !is_truncated(doc, tags, span.last) {
+            continue;
+        }
+        let limit = spans
+            .get(index + 1)
+            .map_or(doc.tokens.len(), |next| next.first);
+        let last = completed_end(doc, tags, span.first, span.last, limit);
+        if let Some(completed) = spans.get_mut(index) {
+            completed.last = last;
+        }
+    }
+}
+
+/// Whether the content ending at token `last` stops inside a phrase: `last` is a word
+/// whose head is an untagged token after it in the same sentence.
+fn is_truncated(doc: &Document, tags: &[usize], last: usize) -> bool {
+    let Some(token) = doc.tokens.get(last) else {
+        return false;
+    };
+    if !doc.slice(token.span).chars().any(char::is_alphanumeric) {
+        return false;
+    }
+    token.head.map(|h| h as usize).is_some_and(|head| {
+        head > last
+            && tags.get(head) == Some(&O)
+            && doc.tokens.get(head).map(|t| t.sentence) == Some(token.sentence)
+    })
+}
+
+/// The last token of the completed content `first..=last`: untagged tokens of the same
+/// sentence before `limit` are added while each is connected to the content by the parse
+/// (it governs the content's last token, or one of its heads lies in the content).
+fn completed_end(doc: &Document, tags: &[usize], first: usize, last: usize, limit: usize) -> usize {
+    let Some(sentence) = doc.tokens.get(last).map(|t| t.sentence) else {
+        return last;
+    };
+    let mut end = last;
+    for next in last + 1..limit {
+        let Some(token) = doc.tokens.get(next) else {
+            break;
+        };
+        let connected = token.sentence == sentence
+            && tags.get(next) == Some(&O)
+            && (governs(doc, next, end) || has_ancestor_in(doc, next, first, end));
+        if !connected {
+            break;
+        }
+        end = next;
+    }
+    end
+}
+
+/// Whether `ancestor` lies on the head chain of token `of`.
+fn governs(doc: &Document, ancestor: usize, of: usize) -> bool {
+    head_chain(doc, of).any(|h| h == ancestor)
+}
+
+/// Whether a head of token `of` (its head, that head's head, …) lies in `first..=last`.
+fn has_ancestor_in(doc: &Document, of: usize, first: usize, last: usize) -> bool {
+    head_chain(doc, of).any(|h| (first..=last).contains(&h))
+}
+
+/// The heads above token `of`, nearest first; bounded by the document's length so a
+/// malformed (cyclic) parse cannot loop.
+fn head_chain(doc: &Document, of: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut current = of;
+    (0..doc.tokens.len()).map_while(move |_| {
+        let head = doc.tokens.get(current)?.head? as usize;
+        current = head;
+        Some(head)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::{Document, Metadata, Span, Token};
+
+    use super::*;
+
+    /// A one-sentence document from `(word, head)` pairs (heads are token indices).
+    fn parsed(words: &[(&str, Option<u32>)]) -> Document {
+        let text = words.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(" ");
+        let mut doc = Document::new(Some("d".to_string()), text, Metadata::default());
+        let mut start = 0;
+        for (word, head) in words {
+            let end = start + word.len();
+            doc.tokens.push(Token {
+                span: Span::new(start, end),
+                sentence: 0,
+                upos: None,
+                xpos: None,
+                lemma: None,
+                head: *head,
+                deprel: None,
+            });
+            start = end + 1;
+        }
+        doc
+    }
+
+    fn content(first: usize, last: usize) -> RoleSpan {
+        RoleSpan {
+            role: CONTENT,
+            first,
+            last,
+            margin: 1.0,
+        }
+    }
+
+    /// "Trump said he has a very good relationship with Xi ." as the default parser reads it.
+    fn warm_sentence() -> Document {
+        parsed(&[
+            ("Trump", Some(1)),
+            ("said", None),
+            ("he", Some(3)),
+            ("has", Some(1)),
+            ("a", Some(7)),
+            ("very", Some(6)),
+            ("good", Some(7)),
+            ("relationship", Some(3)),
+            ("with", Some(9)),
+            ("Xi", Some(7)),
+            (".", Some(1)),
+        ])
+    }
+
+    #[test]
+    fn a_content_cut_inside_a_phrase_runs_on_to_the_end_of_its_clause() {
+        let doc = warm_sentence();
+        let tags = vec![O; doc.tokens.len()];
+        let mut spans = vec![content(2, 5)];
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans[0].last, 9, "up to 'Xi', not the full stop");
+    }
+
+    #[test]
+    fn a_content_that_ends_a_phrase_is_kept() {
+        let doc = warm_sentence();
+        let tags = vec![O; doc.tokens.len()];
+        let mut spans = vec![content(2, 7)];
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(
+            spans[0].last, 7,
+            "'relationship' hangs from 'has', inside the content"
+        );
+    }
+
+    #[test]
+    fn tagged_words_and_the_next_span_stop_the_completion() {
+        let doc = warm_sentence();
+        let mut tags = vec![O; doc.tokens.len()];
+        tags[8] = 5;
+        let mut spans = vec![content(2, 5)];
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans[0].last, 7, "'with' is tagged");
+        let tags = vec![O; doc.tokens.len()];
+        let mut spans = vec![content(2, 5), content(7, 9)];
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans[0].last, 6, "the next span starts at 'relationship'");
+    }
+
+    #[test]
+    fn a_cyclic_parse_ends() {
+        let doc = parsed(&[("he", Some(1)), ("has", Some(2)), ("a", Some(1))]);
+        let tags = vec![O; doc.tokens.len()];
+        let mut spans = vec![content(0, 0)];
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans[0].last, 2);
+    }
+}
