@@ -10,7 +10,8 @@
 //!
 //! and two rules on sources: a cue takes the tagged source that holds its grammatical subject
 //! over a nearer one, and a cue with neither a tagged source nor a subject shares the source
-//! of the cue before it in the same sentence.
+//! of the cue before it in the same sentence. A content cut inside a phrase is completed along
+//! the parse as in the default path (`clause_completion.rs`).
 
 use stancegraph_core::{Document, Quote, Span};
 
@@ -40,7 +41,8 @@ impl crate::Attributor {
         let regions = crate::sentence_quote_regions(doc);
         let outer_index = OuterIndex::new(&regions);
         let mention_index = MentionIndex::new(doc);
-        let spans = trim_content_punctuation(doc, role_spans(tags, margins));
+        let mut spans = trim_content_punctuation(doc, role_spans(tags, margins));
+        crate::clause_completion::complete_truncated_contents(doc, tags, &mut spans);
         let mut quotes = Vec::new();
         let mut links = link(&spans);
         prefer_subject_sources(doc, &spans, &mut links);
