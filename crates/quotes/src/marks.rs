@@ -1,6 +1,7 @@
 //! Direct-quote marks: finds quoted regions in one linear pass with a stack.
 //!
-//! Handles straight and curly double quotes, single quotes (nested or clearly opened),
+//! Handles straight and curly double quotes (two apostrophes count as one), single quotes
+//! (nested or clearly opened),
 //! guillemets, quotes nested inside quotes, quotes running over several paragraphs with the
 //! opening mark repeated at each paragraph start, and unbalanced marks: a stray closer is
 //! ignored, an opener never closed ends at its paragraph (flagged `closed: false`), an
@@ -68,16 +69,21 @@ pub fn find_quotes(text: &str) -> Vec<QuoteRegion> {
         let mark = Span::new(at, at + c.len_utf8());
         if c == '\n' {
             // Paragraph end: a double quote continues only if the next paragraph opens again.
-            let continues = text
-                .get(at + 1..)
-                .map(str::trim_start)
-                .and_then(|s| s.chars().next());
-            let reopens = matches!(continues, Some('“' | '"' | '«'));
+            let continues = text.get(at + 1..).map(str::trim_start).unwrap_or("");
+            let reopens = continues.starts_with(['“', '"', '«']) || continues.starts_with("''");
             close_paragraph(&mut stack, &mut regions, at, reopens);
             paragraph_start = true;
             prev = Some(c);
             continue;
         }
+        // Two apostrophes are one straight double quote (typewriter style: ''Yes,'' he said).
+        let (c, mark, next) = if c == '\'' && next == Some('\'') {
+            iter.next();
+            let after = iter.peek().map(|&(_, n)| n);
+            ('"', Span::new(at, at + 2), after)
+        } else {
+            (c, mark, next)
+        };
         let opening_context = prev.is_none_or(|p| p.is_whitespace() || "([{—–-/“‘\"'«".contains(p));
         let closing_context = next
             .is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation() || "”’»—–…".contains(n));
@@ -220,6 +226,25 @@ mod tests {
                 ),
                 ("go rogue", 1, true)
             ]
+        );
+    }
+
+    #[test]
+    fn two_apostrophes_are_a_double_quote() {
+        let text =
+            "''This isn't reform,'' said Mr. Smith. He was 'sure.'\n''It will pass\n''and soon.''";
+        let r = find_quotes(text);
+        assert_eq!(
+            inner(text, &r),
+            [
+                ("This isn't reform,", 0, true),
+                ("sure.", 0, true),
+                ("It will pass\n''and soon.", 0, true)
+            ]
+        );
+        assert_eq!(
+            &text[r[0].outer().start..r[0].outer().end],
+            "''This isn't reform,''"
         );
     }
 
