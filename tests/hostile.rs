@@ -10,6 +10,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The tests of this file time themselves: they take this lock so that they never run
+/// beside each other (the hostile run alone keeps both cores of a CI machine busy).
+static TIMED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The timing lock, also after another timed test failed while holding it.
+fn timed() -> std::sync::MutexGuard<'static, ()> {
+    TIMED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 const SEED: &str = "data/samples/000_668776db8feb23be.txt";
 
 const GOOD_TWO: &str = "Farmers in the north of Wales protested outside the Senedd in Cardiff on Monday over new rules on water use.\n\"These rules will force many small farms to close within five years,\" said Gareth Evans, who leads the Farmers' Union of Wales.\nThe Welsh government said it would meet the union next week and that the rules were needed to protect rivers.\n";
@@ -162,6 +173,7 @@ fn reason_for<'a>(records: &'a [serde_json::Value], name: &str) -> Option<&'a st
 
 #[test]
 fn hostile_corpus_with_good_articles_finishes_fast_and_small() {
+    let _timed = timed();
     let temp = tempfile::tempdir().unwrap();
     let input = temp.path().join("in");
     let out = temp.path().join("out");
@@ -267,6 +279,7 @@ const KNOWN_SUPERLINEAR: &[&str] = &[];
 /// and over the whole range). The token budget is lifted for this test.
 #[test]
 fn every_stage_scales_linearly_with_document_size() {
+    let _timed = timed();
     let Some(text) = stancegraph_testkit::bbc_text(2 << 20) else {
         eprintln!("notice: ../shared/data/bbc-news absent; scaling test skipped");
         return;
@@ -347,6 +360,7 @@ fn every_stage_scales_linearly_with_document_size() {
 /// fail on them.
 #[test]
 fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
+    let _timed = timed();
     let registry = stancegraph_cli::builtin_registry();
     let source = stancegraph_runner::ConfigSource::Embedded {
         name: "default".into(),

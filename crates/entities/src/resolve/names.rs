@@ -113,6 +113,7 @@ impl<'r, 'd> State<'r, 'd> {
         works.extend(splits);
         works.sort_by_key(|w| (w.span.start, std::cmp::Reverse(w.span.end)));
         works.dedup_by(|b, a| a.span.overlaps(b.span) && a.tokens.len() > 1);
+        super::type_consistency::unify_name_types(&mut works);
         self.sorted = works.len();
         self.mentions = works;
     }
