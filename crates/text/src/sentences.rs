@@ -98,6 +98,30 @@ fn starts_sentence(word: &str) -> bool {
         || !c.is_alphabetic() && !c.is_ascii_punctuation() && !c.is_lowercase()
 }
 
+/// True when token `j` opens a quotation whose first word is capitalised ("… in the U.S.
+/// “Forget about Ford,” Ellison said."): after an abbreviation that can end a sentence, a
+/// quote opened apart from it and starting with a capital begins a new sentence. A straight
+/// `"` counts only when it touches the next word and not the abbreviation.
+fn opens_quoted_sentence(text: &str, tokens: &[Span], j: usize) -> bool {
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .and_then(|s| text.get(s.start..s.end))
+            .unwrap_or("")
+    };
+    let (Some(mark), Some(first)) = (tokens.get(j), tokens.get(j + 1)) else {
+        return false;
+    };
+    let apart = j > 0 && tokens[j - 1].end < mark.start;
+    let touches_next = mark.end == first.start;
+    let opener = match word(j) {
+        "“" => true,
+        "\"" => touches_next,
+        _ => false,
+    };
+    opener && apart && touches_next && word(j + 1).chars().next().is_some_and(char::is_uppercase)
+}
+
 /// Splits the tokens of one line into sentences, as ranges of token indices.
 pub fn split_sentences(text: &str, tokens: &[Span]) -> Vec<Range<usize>> {
     let word = |i: usize| {
@@ -140,7 +164,7 @@ pub fn split_sentences(text: &str, tokens: &[Span]) -> Vec<Range<usize>> {
                 if strong {
                     starts_sentence(next)
                 } else {
-                    SENTENCE_STARTERS.contains(&next)
+                    SENTENCE_STARTERS.contains(&next) || opens_quoted_sentence(text, tokens, j)
                 }
             }
         };
@@ -285,6 +309,26 @@ mod tests {
         assert_eq!(
             sentences_of("Go! he said. What? No."),
             ["Go! he said.", "What?", "No."]
+        );
+    }
+
+    #[test]
+    fn a_capitalised_quotation_after_an_abbreviation_starts_a_sentence() {
+        assert_eq!(
+            sentences_of("It sold best in the U.S. \u{201c}Forget about GM,\u{201d} Ellison said."),
+            [
+                "It sold best in the U.S.",
+                "\u{201c}Forget about GM,\u{201d} Ellison said."
+            ]
+        );
+        assert_eq!(
+            sentences_of("Sales grew in the U.S. \"We won,\" he said."),
+            ["Sales grew in the U.S.", "\"We won,\" he said."]
+        );
+        // A title before a quoted name, and a quoted phrase in lower case, do not split.
+        assert_eq!(
+            sentences_of("He met the U.S. \u{201c}war on drugs\u{201d} team."),
+            ["He met the U.S. \u{201c}war on drugs\u{201d} team."]
         );
     }
 
