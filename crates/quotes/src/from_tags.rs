@@ -149,7 +149,8 @@ fn share_sentence_sources(doc: &Document, links: &mut [Linked]) {
 /// After [`crate::speakers::consolidate_regions`]: a direct quote made of a whole quoted
 /// region that replaced exactly one of the tagger's contents takes that content's span back
 /// (the tagger marks where PolNeAR's content starts and ends: "voter fraud “would be one
-/// hell of a way to lose.”", a quote's words without its marks); its cue and source stay.
+/// hell of a way to lose.”", a quote's words without its marks), unless it ran on past the
+/// closing mark; its cue and source stay.
 fn restore_tagged_contents(
     doc: &Document,
     tagged: &[Span],
@@ -167,7 +168,13 @@ fn restore_tagged_contents(
             continue;
         }
         let mut inside = replaced.iter().filter(|s| s.overlaps(quote.content));
+        // A tagged content that runs on past the closing mark ran into the attribution
+        // ("…,” Cloverdale Minor Hockey Association president Marty Jones told …): the
+        // region's span stays.
         if let (Some(&span), None) = (inside.next(), inside.next()) {
+            if span.end > quote.content.end + 2 {
+                continue;
+            }
             quote.content = span;
             quote.kind = kind_of_indexed(doc.text(), span, outer_index);
         }
@@ -296,6 +303,35 @@ mod tests {
         );
         assert_eq!(quotes[0].kind, QuoteKind::Mixed);
         assert_eq!(quotes[0].source.map(|s| doc.slice(s)), Some("Lee"));
+    }
+
+    #[test]
+    fn a_long_source_phrase_run_into_a_quote_before_its_cue_is_cut_off() {
+        let text = "\u{201c}You are only getting one new rink,\u{201d} Cloverdale Minor Hockey Association president Marty Jones told CTV News. Kim left.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let jones = token(&doc, "Jones");
+        tag(&mut tags, B_CONTENT, 0, jones);
+        tag(&mut tags, B_CUE, jones + 1, jones + 1);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        assert_eq!(
+            contents(&doc, &quotes),
+            vec!["\u{201c}You are only getting one new rink,\u{201d}".to_string()]
+        );
+        assert_eq!(quotes[0].kind, QuoteKind::Direct);
+        assert!(
+            quotes[0]
+                .source
+                .is_some_and(|s| doc.slice(s).ends_with("Jones")),
+            "{:?}",
+            quotes[0].source.map(|s| doc.slice(s))
+        );
     }
 
     #[test]
