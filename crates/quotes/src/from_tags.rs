@@ -43,6 +43,7 @@ impl crate::Attributor {
         let mention_index = MentionIndex::new(doc);
         let mut spans = trim_content_punctuation(doc, role_spans(tags, margins));
         crate::clause_completion::complete_truncated_contents(doc, tags, &mut spans);
+        crate::source_tail::split_source_tails(doc, &regions, &mut spans);
         let mut quotes = Vec::new();
         let mut links = link(&spans);
         prefer_subject_sources(doc, &spans, &mut links);
@@ -331,6 +332,55 @@ mod tests {
                 .is_some_and(|s| doc.slice(s).ends_with("Jones")),
             "{:?}",
             quotes[0].source.map(|s| doc.slice(s))
+        );
+    }
+
+    #[test]
+    fn a_name_run_into_a_quote_before_its_cue_is_the_source() {
+        let text = "The tour \u{201c}was a real eye-opener\u{201d} Farinloye says. Kim left.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let name = token(&doc, "Farinloye");
+        tag(&mut tags, B_CONTENT, 0, name);
+        tag(&mut tags, B_CUE, name + 1, name + 1);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        assert_eq!(quotes.len(), 1, "{quotes:?}");
+        assert!(
+            !doc.slice(quotes[0].content).contains("Farinloye"),
+            "{}",
+            doc.slice(quotes[0].content)
+        );
+        assert_eq!(quotes[0].source.map(|s| doc.slice(s)), Some("Farinloye"));
+    }
+
+    #[test]
+    fn words_after_a_quoted_term_that_name_nobody_stay_content() {
+        let text = "Officials said the \u{201c}core\u{201d} prices rose. Kim left.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let the = token(&doc, "the");
+        let prices = token(&doc, "prices");
+        tag(&mut tags, B_CONTENT, the, prices);
+        tag(&mut tags, B_CUE, prices + 1, prices + 1);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        assert!(
+            quotes
+                .iter()
+                .any(|q| doc.slice(q.content).ends_with("prices")),
+            "{:?}",
+            contents(&doc, &quotes)
         );
     }
 

@@ -22,6 +22,7 @@ pub mod polnear;
 mod rules;
 pub mod score;
 pub mod silver;
+mod source_tail;
 pub mod speakers;
 mod stage;
 pub mod tagger;
@@ -173,6 +174,7 @@ impl Attributor {
         let (tags, margins) = self.weights.decode(doc, &features);
         let mut spans = attribution::role_spans(&tags, &margins);
         clause_completion::complete_truncated_contents(doc, &tags, &mut spans);
+        source_tail::split_source_tails(doc, &regions, &mut spans);
         let mut quotes = Vec::new();
         for linked in attribution::link(&spans) {
             quotes.extend(self.quote_from_link(
