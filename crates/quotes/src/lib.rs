@@ -130,9 +130,10 @@ impl Attributor {
         }
         // A cue without a tagged source takes its subject from the parse.
         let source_tokens = linked.source.map(|s| (s.first, s.last)).or_else(|| {
-            linked
-                .cue
-                .and_then(|c| rules::subject_of(doc, c.first, Some(content)))
+            linked.cue.and_then(|c| {
+                rules::subject_of(doc, c.first, Some(content))
+                    .or_else(|| rules::name_before_relative_clause(doc, c.first))
+            })
         });
         let source = source_tokens.and_then(|(a, b)| attribution::token_span(doc, a, b));
         let speaker = attribution::resolve_speaker_indexed(doc, mention_index, source_tokens);

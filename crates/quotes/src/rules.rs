@@ -2,7 +2,7 @@
 //! gets its cue and source from the sentence, and a cue without a tagged source gets the
 //! subject the parse gives it ("…, stating, “…”" takes the subject of the main verb).
 
-use stancegraph_core::{Document, Span};
+use stancegraph_core::{Document, EntityType, Span};
 
 use crate::lexicon::{normalise, CueLexicon};
 
@@ -80,6 +80,57 @@ pub fn subject_of(doc: &Document, cue: usize, avoid: Option<Span>) -> Option<(us
         verb = doc.tokens.get(verb)?.head? as usize;
     }
     None
+}
+
+/// A named source set off from its cue by a relative clause the parse did not attach
+/// ("Brooks, who still has the cellphone he was given, said …" parsed with "Brooks" as a
+/// conjunct of an earlier phrase): the cue follows a comma closing a clause opened by ", who"
+/// or ", which", and a person or organisation name ends just before that clause. Returns the
+/// name's tokens.
+pub fn name_before_relative_clause(doc: &Document, cue: usize) -> Option<(usize, usize)> {
+    const MAX_CLAUSE: usize = 30;
+    let word = |i: usize| doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
+    let sentence = doc.tokens.get(cue)?.sentence;
+    if cue < 3 || word(cue - 1) != "," {
+        return None;
+    }
+    let mut opening = None;
+    for p in (cue.saturating_sub(MAX_CLAUSE)..cue - 1).rev() {
+        let w = word(p);
+        if doc.tokens.get(p)?.sentence != sentence
+            || matches!(w, "." | "!" | "?" | ";" | "“" | "”" | "\"")
+        {
+            return None;
+        }
+        if w == "," {
+            let relative = matches!(
+                word(p + 1).to_lowercase().as_str(),
+                "who" | "which" | "whose"
+            );
+            if relative {
+                opening = Some(p);
+            }
+            break;
+        }
+    }
+    let name_end = doc.tokens.get(opening?.checked_sub(1)?)?;
+    let mention = doc
+        .mentions
+        .iter()
+        .skip(
+            doc.mentions
+                .partition_point(|m| m.span.end <= name_end.span.start),
+        )
+        .take_while(|m| m.span.start < name_end.span.end)
+        .find(|m| {
+            m.span.end == name_end.span.end
+                && matches!(m.entity_type, EntityType::Per | EntityType::Org)
+        })?;
+    let first = doc
+        .tokens
+        .partition_point(|t| t.span.end <= mention.span.start);
+    let last = opening? - 1;
+    (first <= last && doc.tokens.get(first)?.sentence == sentence).then_some((first, last))
 }
 
 /// Verbs that attribute a belief or claim to their subject even when the cue lexicon has
@@ -235,6 +286,27 @@ pub(crate) mod test_docs {
 mod tests {
     use super::test_docs::{analysed, cue_lexicon, token, words};
     use super::*;
+
+    #[test]
+    fn a_name_before_a_relative_clause_is_the_source_of_the_cue_after_it() {
+        let Some(doc) = analysed(
+            "For his part, Brooks, who still has the phone he was given, said he found a home. Nobody left.",
+        ) else {
+            return;
+        };
+        let cue = token(&doc, "said");
+        let source = name_before_relative_clause(&doc, cue).expect("name");
+        assert_eq!(words(&doc, source), "Brooks");
+        let Some(plain) =
+            analysed("For his part, the phone, which he was given, rang. Nobody left.")
+        else {
+            return;
+        };
+        assert_eq!(
+            name_before_relative_clause(&plain, token(&plain, "rang")),
+            None
+        );
+    }
 
     #[test]
     fn subject_of_a_cue_is_its_own_subject_phrase() {
