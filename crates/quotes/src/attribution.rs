@@ -2,7 +2,7 @@
 //! the kind (direct, mixed, indirect) from the quote marks, and resolving the speaker
 //! through the mention and entity layers.
 
-use stancegraph_core::{ActorRef, Document, EntityType, MentionKind, QuoteKind, Span};
+use stancegraph_core::{ActorRef, Document, EntityType, Mention, MentionKind, QuoteKind, Span};
 
 use crate::marks::QuoteRegion;
 use crate::tagger::{is_begin, role_of, O};
@@ -326,6 +326,21 @@ const HEAD_BREAKS: &[&str] = &[
     "within",
     "among",
 ];
+
+/// The text of token `i` ("" past the end).
+pub fn token_text(doc: &Document, i: usize) -> &str {
+    doc.tokens.get(i).map_or("", |t| doc.slice(t.span))
+}
+
+/// The mentions overlapping `span` (a token's), found by binary search: mentions are in
+/// text order.
+pub fn mentions_over(doc: &Document, span: Span) -> impl Iterator<Item = &Mention> + '_ {
+    doc.mentions
+        .iter()
+        .skip(doc.mentions.partition_point(|m| m.span.end <= span.start))
+        .take_while(move |m| m.span.start < span.end)
+        .filter(move |m| m.span.overlaps(span))
+}
 
 /// Resolves the speaker of a source span through the mention and entity layers.
 pub fn resolve_speaker(doc: &Document, source: Option<(usize, usize)>) -> ActorRef {

@@ -89,7 +89,7 @@ pub fn subject_of(doc: &Document, cue: usize, avoid: Option<Span>) -> Option<(us
 /// name's tokens.
 pub fn name_before_relative_clause(doc: &Document, cue: usize) -> Option<(usize, usize)> {
     const MAX_CLAUSE: usize = 30;
-    let word = |i: usize| doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
+    let word = |i: usize| crate::attribution::token_text(doc, i);
     let sentence = doc.tokens.get(cue)?.sentence;
     if cue < 3 || word(cue - 1) != "," {
         return None;
@@ -113,23 +113,14 @@ pub fn name_before_relative_clause(doc: &Document, cue: usize) -> Option<(usize,
             break;
         }
     }
-    let name_end = doc.tokens.get(opening?.checked_sub(1)?)?;
-    let mention = doc
-        .mentions
-        .iter()
-        .skip(
-            doc.mentions
-                .partition_point(|m| m.span.end <= name_end.span.start),
-        )
-        .take_while(|m| m.span.start < name_end.span.end)
-        .find(|m| {
-            m.span.end == name_end.span.end
-                && matches!(m.entity_type, EntityType::Per | EntityType::Org)
-        })?;
+    let last = opening?.checked_sub(1)?;
+    let name_end = doc.tokens.get(last)?.span;
+    let mention = crate::attribution::mentions_over(doc, name_end).find(|m| {
+        m.span.end == name_end.end && matches!(m.entity_type, EntityType::Per | EntityType::Org)
+    })?;
     let first = doc
         .tokens
         .partition_point(|t| t.span.end <= mention.span.start);
-    let last = opening? - 1;
     (first <= last && doc.tokens.get(first)?.sentence == sentence).then_some((first, last))
 }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use stancegraph_core::{Document, EntityType};
 
-use crate::attribution::RoleSpan;
+use crate::attribution::{mentions_over, token_text as word, RoleSpan};
 use crate::marks::QuoteRegion;
 
 /// Role indices in [`RoleSpan::role`].
@@ -95,20 +95,7 @@ fn source_tail(
             word(doc, first).to_lowercase().as_str(),
             "he" | "she" | "they" | "i" | "we"
         );
-    let named = doc
-        .mentions
-        .iter()
-        .skip(
-            doc.mentions
-                .partition_point(|m| m.span.end <= last.span.start),
-        )
-        .take_while(|m| m.span.start <= last.span.start)
-        .any(|m| {
-            m.span.overlaps(last.span) && matches!(m.entity_type, EntityType::Per | EntityType::Org)
-        });
+    let named = mentions_over(doc, last.span)
+        .any(|m| matches!(m.entity_type, EntityType::Per | EntityType::Org));
     (pronoun || named).then_some((mark, first))
-}
-
-fn word(doc: &Document, i: usize) -> &str {
-    doc.tokens.get(i).map_or("", |t| doc.slice(t.span))
 }

@@ -452,15 +452,9 @@ pub fn is_non_speaker(doc: &Document, source: (usize, usize)) -> bool {
             .chars()
             .next()
             .is_some_and(char::is_lowercase);
-    let named = doc
-        .mentions
-        .iter()
-        .skip(
-            doc.mentions
-                .partition_point(|m| m.span.end <= token.span.start),
-        )
-        .take_while(|m| m.span.start <= token.span.start)
-        .any(|m| m.span.overlaps(token.span));
+    let named = crate::attribution::mentions_over(doc, token.span)
+        .next()
+        .is_some();
     common
         && !named
         && !ANONYMOUS_HEADS.contains(&word.as_str())
@@ -517,20 +511,8 @@ pub fn consolidate_regions(
                 || (lead.len() <= 80
                     && !lead.contains(['.', '“', '”', '"', '\n'])
                     && 2 * outer.len() >= quote.content.len());
-            // A longer tail still counts when the quote's own cue follows it at once: it is
-            // then the source phrase ("…,” Cloverdale Minor Hockey Association president
-            // Marty Jones told CTV News).
-            let cue_follows = quote.cue.is_some_and(|cue| {
-                cue.start >= quote.content.end
-                    && doc
-                        .text()
-                        .get(quote.content.end..cue.start)
-                        .is_some_and(|gap| gap.trim().is_empty())
-            });
-            let tail_limit = if cue_follows { 100 } else { 40 };
-            let within = short_lead
-                && tail.len() <= tail_limit
-                && !tail.contains(['.', '“', '”', '"', '\n']);
+            let within =
+                short_lead && tail.len() <= 40 && !tail.contains(['.', '“', '”', '"', '\n']);
             if within {
                 led |= outer.start > quote.content.start + 2;
                 inside.push(i);
