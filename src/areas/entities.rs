@@ -29,6 +29,10 @@ pub struct TrainArgs {
     /// instead of learning them from --raw.
     #[arg(long, conflicts_with = "raw")]
     pub clusters_from: Option<PathBuf>,
+    /// Static-vector clusters to add (`scripts/vector-clusters.py` output; see
+    /// data/models/entities/README.md).
+    #[arg(long)]
+    pub vector_clusters: Option<PathBuf>,
     /// Training passes over the data (the best epoch on --dev is kept).
     #[arg(long, default_value_t = 10)]
     pub epochs: u32,
@@ -99,6 +103,7 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
         dev: args.dev,
         raw: args.raw,
         clusters_from: args.clusters_from,
+        vector_clusters: args.vector_clusters,
         epochs: args.epochs,
         silver: args.silver,
         silver_settings: SilverSettings {

@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use stancegraph_linear::Fnv;
+
 use crate::features::FastMap;
 
 /// Cluster ids per word (exact form), one per granularity.
@@ -18,6 +20,96 @@ pub struct Clusters {
     /// (0: almost never, 1: sometimes, 2: mostly, 3: almost always). Tells a headline's or a
     /// sentence's first word whether it is a name.
     case: FastMap<String, u8>,
+    /// Clusters of pretrained static word vectors (spaCy's English md vectors): word →
+    /// vector row, and per row its cluster ids at three granularities. They cover far more
+    /// words (≈ 640,000) than the raw news the clusters above are learned from, so a
+    /// surname or town never seen in our text still lands beside similar ones.
+    vectors: VectorClusters,
+}
+
+/// Word → vector row → cluster ids (coarse to fine), from `scripts/vector-clusters.py`.
+/// Words are kept as 64-bit hashes of their characters ([`word_key`]): the model loads
+/// without one allocation per word, and a title-case form is looked up without building it.
+#[derive(Debug, Clone, Default)]
+pub struct VectorClusters {
+    rows: FastMap<u64, u16>,
+    paths: Vec<[u16; 3]>,
+}
+
+/// The key of the word spelt by `chars` (FNV-1a over the UTF-8 bytes, then mixed).
+pub fn word_key(chars: impl Iterator<Item = char>) -> u64 {
+    let mut hash = Fnv::new();
+    let mut buffer = [0u8; 4];
+    for c in chars {
+        hash = hash.bytes(c.encode_utf8(&mut buffer).as_bytes());
+    }
+    let mut x = hash.value();
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x
+}
+
+impl VectorClusters {
+    /// Reads `word<TAB>row<TAB>c1<TAB>c2<TAB>c3` lines (the script's output).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut clusters = VectorClusters::default();
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let numbers: Option<Vec<u16>> = fields.get(1..5).map(|f| {
+                f.iter()
+                    .filter_map(|x| x.parse().ok())
+                    .collect::<Vec<u16>>()
+            });
+            let (Some(word), Some(numbers)) = (fields.first(), numbers) else {
+                return Err(format!(
+                    "line {}: expected five tab-separated fields",
+                    n + 1
+                ));
+            };
+            let [row, a, b, c] = numbers[..] else {
+                return Err(format!("line {}: expected four numbers below 65536", n + 1));
+            };
+            let index = usize::from(row);
+            if clusters.paths.len() <= index {
+                clusters.paths.resize(index + 1, [0; 3]);
+            }
+            clusters.paths[index] = [a, b, c];
+            clusters.rows.insert(word_key(word.chars()), row);
+        }
+        Ok(clusters)
+    }
+
+    /// Row and cluster ids of the word with key `key` ([`word_key`]), if the vectors know it.
+    pub fn get_key(&self, key: u64) -> Option<(u16, [u16; 3])> {
+        let row = *self.rows.get(&key)?;
+        Some((row, *self.paths.get(usize::from(row))?))
+    }
+
+    /// Row and cluster ids of `word`, if the vectors know it.
+    pub fn get(&self, word: &str) -> Option<(u16, [u16; 3])> {
+        self.get_key(word_key(word.chars()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub(crate) fn rows(&self) -> impl Iterator<Item = (&u64, &u16)> {
+        self.rows.iter()
+    }
+
+    pub(crate) fn row_paths(&self) -> &[[u16; 3]] {
+        &self.paths
+    }
+
+    pub(crate) fn from_parts(rows: FastMap<u64, u16>, paths: Vec<[u16; 3]>) -> Self {
+        VectorClusters { rows, paths }
+    }
 }
 
 /// Settings for [`Clusters::learn`].
@@ -64,7 +156,22 @@ impl Clusters {
     }
 
     pub(crate) fn from_entries(map: FastMap<String, Vec<u32>>, case: FastMap<String, u8>) -> Self {
-        Clusters { map, case }
+        Clusters {
+            map,
+            case,
+            vectors: VectorClusters::default(),
+        }
+    }
+
+    /// The static-vector clusters (empty for models trained without them).
+    pub fn vectors(&self) -> &VectorClusters {
+        &self.vectors
+    }
+
+    /// These clusters with `vectors` as their static-vector clusters.
+    pub fn with_vectors(mut self, vectors: VectorClusters) -> Self {
+        self.vectors = vectors;
+        self
     }
 
     /// Capitalisation class of a lower-cased word (see the field), if it was seen enough.
@@ -179,7 +286,7 @@ impl Clusters {
             }
         }
         let case = Self::learn_case(sentences, settings.min_count);
-        Clusters { map, case }
+        Clusters::from_entries(map, case)
     }
 }
 

@@ -27,7 +27,7 @@ mod training;
 
 use std::path::PathBuf;
 
-pub use clusters::{ClusterSettings, Clusters};
+pub use clusters::{ClusterSettings, Clusters, VectorClusters};
 pub use conll::{
     parse_conll, read_conll, ConllDocument, ConllSentence, NerScorer, NerScores, Prf, TokenEntity,
 };
@@ -60,4 +60,6 @@ pub enum EntitiesError {
     },
     #[error("{path}: no CoNLL sentences found")]
     EmptyData { path: PathBuf },
+    #[error("{path}: {message}")]
+    VectorClusters { path: PathBuf, message: String },
 }

@@ -11,7 +11,7 @@ use stancegraph_linear::{
     Shuffler, Trainer, Weights, Writer,
 };
 
-use crate::clusters::Clusters;
+use crate::clusters::{Clusters, VectorClusters};
 use crate::conll::{ConllDocument, NerScorer, NerScores, TokenEntity};
 use crate::features::{
     dynamic_features, FeatureExtractor, PreparedDocument, SentenceFeatures, WordHistory,
@@ -25,7 +25,7 @@ pub const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
 pub const LABELS: usize = 1 + 4 * TYPES.len();
 
 /// Model file header (the layout is the one of the former `SGNER\0\0\x03` files).
-const HEADER: Header = Header::new("NER tagger", *b"NER ", 3);
+const HEADER: Header = Header::new("NER tagger", *b"NER ", 4);
 
 /// Position of a BILOU label: 0 B, 1 I, 2 L, 3 U.
 #[inline]
@@ -292,6 +292,18 @@ impl NerModel {
             out.short_str(word);
             out.u8(*class);
         }
+        let vectors = self.features.clusters.vectors();
+        out.u32(vectors.row_paths().len() as u32);
+        for paths in vectors.row_paths() {
+            paths.iter().for_each(|&p| out.u16(p));
+        }
+        let mut rows: Vec<(&u64, &u16)> = vectors.rows().collect();
+        rows.sort();
+        out.u32(rows.len() as u32);
+        for (key, row) in rows {
+            out.u64(*key);
+            out.u16(*row);
+        }
         self.first.write_exact(out);
         match &self.second {
             Some(weights) => {
@@ -333,6 +345,27 @@ impl NerModel {
             let word = reader.short_str()?;
             case.insert(word, reader.u8()?);
         }
+        let path_count = reader.u32()?;
+        let path_count = reader.count(u64::from(path_count), 6)?;
+        let mut row_paths = Vec::with_capacity(path_count);
+        for _ in 0..path_count {
+            row_paths.push([reader.u16()?, reader.u16()?, reader.u16()?]);
+        }
+        let row_count = reader.u32()?;
+        let row_count = reader.count(u64::from(row_count), 10)?;
+        let mut rows = crate::features::FastMap::default();
+        rows.reserve(row_count);
+        for _ in 0..row_count {
+            let key = reader.u64()?;
+            let row = reader.u16()?;
+            if usize::from(row) >= row_paths.len() {
+                return Err(reader.invalid(format!(
+                    "vector row {row} past the {} rows",
+                    row_paths.len()
+                )));
+            }
+            rows.insert(key, row);
+        }
         let first = Weights::read_exact(reader, LABELS)?;
         let second = match reader.u8()? {
             1 => Some(Weights::read_exact(reader, LABELS)?),
@@ -343,7 +376,8 @@ impl NerModel {
             second,
             features: FeatureExtractor {
                 lexicon: Lexicon::builtin(),
-                clusters: Clusters::from_entries(clusters, case),
+                clusters: Clusters::from_entries(clusters, case)
+                    .with_vectors(VectorClusters::from_parts(rows, row_paths)),
             },
             epochs,
         })
@@ -645,10 +679,11 @@ mod tests {
             text.push_str("-DOCSTART- -X- O O\n\nMary X X I-PER\nJones X X I-PER\nleft X X O\nRome X X I-LOC\ntoday X X O\n. X X O\n\n");
         }
         let documents = parse_conll(&text);
+        let vectors = VectorClusters::parse("Jones\t7\t1\t2\t3\nRome\t9\t4\t5\t6\n").unwrap();
         let model = train(
             &documents,
             Some(&documents),
-            Clusters::default(),
+            Clusters::default().with_vectors(vectors),
             &TrainSettings { epochs: 3, seed: 1 },
             |_| {},
         );
@@ -660,8 +695,53 @@ mod tests {
         assert!(loaded.evaluate(&documents).f1 > 0.99);
         assert_eq!(loaded.feature_count(), model.feature_count());
         let bytes = model.to_bytes();
-        assert_eq!(NerModel::from_bytes(&bytes).unwrap().to_bytes(), bytes);
+        let decoded = NerModel::from_bytes(&bytes).unwrap();
+        assert_eq!(decoded.to_bytes(), bytes);
+        let vectors = decoded.into_clusters();
+        assert_eq!(vectors.vectors().get("Rome"), Some((9, [4, 5, 6])));
+        assert_eq!(vectors.vectors().len(), 2);
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn an_unseen_name_is_tagged_through_its_static_vector_cluster() {
+        // Training never sees "Garcia"; the vectors put it in the cluster of the training
+        // surnames, so "Garcia" after an unknown first name is still a person.
+        let mut text = String::new();
+        for (first, last, place) in [("John", "Smith", "Paris"), ("Mary", "Jones", "Rome")] {
+            for _ in 0..20 {
+                text.push_str(&format!(
+                    "-DOCSTART- -X- O O\n\nbut X X O\n{first} X X I-PER\n{last} X X I-PER\nleft X X O\n\nthey X X O\nleft X X O\n{place} X X I-LOC\n\n"
+                ));
+            }
+        }
+        let documents = parse_conll(&text);
+        let vectors = VectorClusters::parse(
+            "Smith\t1\t1\t1\t1\nJones\t2\t1\t1\t1\nGarcia\t3\t1\t1\t1\nJohn\t4\t2\t2\t2\nMary\t5\t2\t2\t2\nAna\t6\t2\t2\t2\nParis\t7\t3\t3\t3\nRome\t8\t3\t3\t3\n",
+        )
+        .unwrap();
+        let settings = TrainSettings { epochs: 5, seed: 1 };
+        let probe = parse_conll(
+            "-DOCSTART- -X- O O\n\nthey X X O\nleft X X O\nAna X X I-PER\nGarcia X X I-PER\n\n",
+        );
+        let with = train(
+            &documents,
+            None,
+            Clusters::default().with_vectors(vectors),
+            &settings,
+            |_| {},
+        );
+        assert!(
+            with.evaluate(&probe).f1 > 0.99,
+            "{:?}",
+            with.evaluate(&probe)
+        );
+        let without = train(&documents, None, Clusters::default(), &settings, |_| {});
+        assert!(
+            without.evaluate(&probe).f1 < 0.5,
+            "{:?}",
+            without.evaluate(&probe)
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::clusters::{ClusterSettings, Clusters};
+use crate::clusters::{ClusterSettings, Clusters, VectorClusters};
 use crate::conll::{read_conll, NerScores};
 use crate::silver::{read_silver_documents, write_conll, SilverSettings};
 use crate::tagger::{train_weighted, NerModel, TrainSettings};
@@ -20,6 +20,9 @@ pub struct NerTrainOptions {
     /// Take the word clusters of this model file instead of learning them (`raw` unused):
     /// a retrain with other training data keeps the shipped model's clusters.
     pub clusters_from: Option<PathBuf>,
+    /// Static-vector clusters (`scripts/vector-clusters.py` output) to add to the clusters;
+    /// without it a model from `clusters_from` keeps its own.
+    pub vector_clusters: Option<PathBuf>,
     pub epochs: u32,
     /// Annotated `documents.jsonl` files (`run` output of a teacher pipeline such as
     /// configs/accurate.toml) whose name mentions become silver training sentences beside
@@ -137,6 +140,26 @@ pub fn train_ner(
         let clusters = Clusters::learn(&sentences, &ClusterSettings::default());
         progress(&format!("clustered {} words", clusters.len()));
         clusters
+    };
+    let clusters = match &options.vector_clusters {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| EntitiesError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let vectors =
+                VectorClusters::parse(&text).map_err(|message| EntitiesError::VectorClusters {
+                    path: path.clone(),
+                    message,
+                })?;
+            progress(&format!(
+                "{} words with static-vector clusters from {}",
+                vectors.len(),
+                path.display()
+            ));
+            clusters.with_vectors(vectors)
+        }
+        None => clusters,
     };
     let settings = TrainSettings {
         epochs: options.epochs,

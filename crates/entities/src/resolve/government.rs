@@ -24,6 +24,38 @@ impl<'r, 'd> State<'r, 'd> {
         entity
     }
 
+    /// A tagger may read "Trump administration" as one organisation name; the government
+    /// rules below want the leader (or the country: "US government") apart from the
+    /// lower-case executive noun. Returns the name's range without the noun and its type:
+    /// GPE for a country, NORP for a demonym, else PER. Capitalised nouns stay organisations ("Federal
+    /// Aviation Administration"), as do longer prefixes.
+    pub(super) fn name_before_executive_noun(
+        &self,
+        range: &std::ops::Range<usize>,
+    ) -> Option<(std::ops::Range<usize>, EntityType)> {
+        let last = range.end.checked_sub(1)?;
+        if !(range.len() == 2 || range.len() == 3)
+            || !matches!(self.word(last), "administration" | "government")
+        {
+            return None;
+        }
+        let name = range.start..last;
+        if !name.clone().all(|i| super::capitalised(self.word(i))) {
+            return None;
+        }
+        let categories = self.lexicon().categories(self.lower(name.start));
+        let entity_type = if name.len() > 1 {
+            EntityType::Per
+        } else if categories & category::COUNTRY != 0 {
+            EntityType::Gpe
+        } else if categories & category::DEMONYM != 0 {
+            EntityType::Norp
+        } else {
+            EntityType::Per
+        };
+        Some((name, entity_type))
+    }
+
     /// The country most mentioned in the document (the default government).
     pub(super) fn main_country(&self) -> Option<String> {
         let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -205,10 +237,36 @@ impl<'r, 'd> State<'r, 'd> {
 
 #[cfg(test)]
 mod tests {
-    use stancegraph_core::EntityType::{Gpe, Norp, Per};
+    use stancegraph_core::EntityType::{Gpe, Norp, Org, Per};
     use stancegraph_core::{ActorRef, Target};
 
     use crate::resolve::test_support::{canonical_of, entity, mention, resolved};
+
+    #[test]
+    fn an_administration_tagged_as_one_organisation_name_is_still_the_leaders_government() {
+        let doc = resolved(
+            "US President Joe Biden spoke .\nThe Biden administration agreed with the Federal Aviation Administration .\n",
+            &[
+                ("US", Gpe),
+                ("Joe Biden", Per),
+                ("Biden administration", Org),
+                ("Federal Aviation Administration", Org),
+            ],
+        );
+        let administration = mention(&doc, "The Biden administration");
+        assert_eq!(
+            canonical_of(&doc, administration),
+            Some("United States government")
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Biden")),
+            Some("Joe Biden")
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Federal Aviation Administration")),
+            Some("Federal Aviation Administration")
+        );
+    }
 
     #[test]
     fn leader_named_administration_is_the_government_the_leader_heads() {

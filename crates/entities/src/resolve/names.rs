@@ -23,7 +23,14 @@ impl<'r, 'd> State<'r, 'd> {
             while range.len() > 1 && is_possessive(self.word(range.end - 1)) {
                 range.end -= 1;
             }
-            if mention.entity_type == EntityType::Per {
+            let mut entity_type = mention.entity_type;
+            if entity_type == EntityType::Org {
+                if let Some((name, name_type)) = self.name_before_executive_noun(&range) {
+                    range = name;
+                    entity_type = name_type;
+                }
+            }
+            if entity_type == EntityType::Per {
                 // "President Donald Trump" tagged whole: the title is a role, not the name.
                 while range.len() > 1 {
                     let lower = self.lower(range.start);
@@ -45,14 +52,14 @@ impl<'r, 'd> State<'r, 'd> {
             }
             // Places joined by hyphens ("US-China") stay apart; only names of people and
             // organisations are glued.
-            let range = if matches!(mention.entity_type, EntityType::Per | EntityType::Org) {
+            let range = if matches!(entity_type, EntityType::Per | EntityType::Org) {
                 self.join_hyphens(range)
             } else {
                 range
             };
             if let Some(mut work) = self.work(
                 range.clone(),
-                mention.entity_type,
+                entity_type,
                 MentionKind::Name,
                 mention.confidence,
                 &mention.stage,
