@@ -391,7 +391,8 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
         let mut times = Vec::new();
         for bytes in [10_000, 20_000] {
             let text = unit.repeat(bytes / unit.len() + 1);
-            let best = (0..2)
+            // Best of three: one run in two on this VM reads up to 40 % slow.
+            let best = (0..3)
                 .map(|_| {
                     let mut doc = stancegraph_core::Document::new(
                         None,
