@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use stancegraph_linear::Fnv;
+use stancegraph_linear::{fmix64, hash_str, Fnv, KeyMap};
 
 use crate::features::FastMap;
 
@@ -32,22 +32,18 @@ pub struct Clusters {
 /// without one allocation per word, and a title-case form is looked up without building it.
 #[derive(Debug, Clone, Default)]
 pub struct VectorClusters {
-    rows: FastMap<u64, u16>,
+    rows: KeyMap<u16>,
     paths: Vec<[u16; 3]>,
 }
 
-/// The key of the word spelt by `chars` (FNV-1a over the UTF-8 bytes, then mixed).
+/// The key of the word spelt by `chars`: [`hash_str`] of that word, without building it.
 pub fn word_key(chars: impl Iterator<Item = char>) -> u64 {
     let mut hash = Fnv::new();
     let mut buffer = [0u8; 4];
     for c in chars {
         hash = hash.bytes(c.encode_utf8(&mut buffer).as_bytes());
     }
-    let mut x = hash.value();
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    x
+    fmix64(hash.value())
 }
 
 impl VectorClusters {
@@ -75,12 +71,13 @@ impl VectorClusters {
                 clusters.paths.resize(index + 1, [0; 3]);
             }
             clusters.paths[index] = [a, b, c];
-            clusters.rows.insert(word_key(word.chars()), row);
+            clusters.rows.insert(hash_str(word), row);
         }
         Ok(clusters)
     }
 
-    /// Row and cluster ids of the word with key `key` ([`word_key`]), if the vectors know it.
+    /// Row and cluster ids of the word with key `key` ([`word_key`] / [`hash_str`]), if the
+    /// vectors know it.
     pub fn get_key(&self, key: u64) -> Option<(u16, [u16; 3])> {
         let row = *self.rows.get(&key)?;
         Some((row, *self.paths.get(usize::from(row))?))
@@ -88,7 +85,7 @@ impl VectorClusters {
 
     /// Row and cluster ids of `word`, if the vectors know it.
     pub fn get(&self, word: &str) -> Option<(u16, [u16; 3])> {
-        self.get_key(word_key(word.chars()))
+        self.get_key(hash_str(word))
     }
 
     pub fn len(&self) -> usize {
@@ -107,9 +104,56 @@ impl VectorClusters {
         &self.paths
     }
 
-    pub(crate) fn from_parts(rows: FastMap<u64, u16>, paths: Vec<[u16; 3]>) -> Self {
+    pub(crate) fn from_parts(rows: KeyMap<u16>, paths: Vec<[u16; 3]>) -> Self {
         VectorClusters { rows, paths }
     }
+}
+
+/// Static-vector row and clusters of `word` (lower-cased: `lower`): its own form, else
+/// (capitals after the first letter: "GERMANY") its title-case form, else its lower-case
+/// form.
+pub fn vector_paths(clusters: &Clusters, word: &str, lower: &str) -> Option<(u16, [u16; 3])> {
+    let vectors = clusters.vectors();
+    if vectors.is_empty() {
+        return None;
+    }
+    if let Some(found) = vectors.get(word) {
+        return Some(found);
+    }
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    if chars.clone().any(char::is_uppercase) {
+        let title = std::iter::once(first).chain(chars.flat_map(char::to_lowercase));
+        if let Some(found) = vectors.get_key(word_key(title)) {
+            return Some(found);
+        }
+    }
+    if lower != word {
+        return vectors.get(lower);
+    }
+    None
+}
+
+/// Cluster ids of `word`. An all-capitals word without clusters of its own (Reuters
+/// headlines and sports tables: "GERMANY", "LEICESTERSHIRE") takes those of its title-case
+/// form, so a headline name reads like the same name in the body.
+pub fn cluster_paths<'c>(clusters: &'c Clusters, word: &str) -> Option<&'c [u32]> {
+    let exact = clusters.paths(word);
+    if exact.is_some() {
+        return exact;
+    }
+    let all_caps = word.chars().count() > 1
+        && !word.chars().any(char::is_lowercase)
+        && word.chars().any(char::is_uppercase);
+    if !all_caps {
+        return None;
+    }
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    let title: String = std::iter::once(first)
+        .chain(chars.flat_map(char::to_lowercase))
+        .collect();
+    clusters.paths(&title)
 }
 
 /// Settings for [`Clusters::learn`].
@@ -347,6 +391,26 @@ fn spherical_kmeans(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn static_vector_clusters_fall_back_to_title_and_lower_case() {
+        let vectors = VectorClusters::parse("Germany\t3\t1\t2\t3\nwon\t4\t5\t6\t7\n").unwrap();
+        let clusters = Clusters::default().with_vectors(vectors);
+        assert_eq!(
+            vector_paths(&clusters, "GERMANY", "germany"),
+            Some((3, [1, 2, 3]))
+        );
+        assert_eq!(vector_paths(&clusters, "Won", "won"), Some((4, [5, 6, 7])));
+        assert_eq!(vector_paths(&clusters, "germany", "germany"), None);
+        assert_eq!(
+            vector_paths(&Clusters::default(), "Germany", "germany"),
+            None
+        );
+        // Keys are the project's string hash, also when built from characters.
+        assert_eq!(word_key("Germany".chars()), hash_str("Germany"));
+        assert!(VectorClusters::parse("word\t1\t2\n").is_err());
+        assert!(VectorClusters::parse("word\t1\t2\t3\t70000\n").is_err());
+    }
 
     #[test]
     fn words_in_the_same_contexts_share_a_cluster() {

@@ -5,7 +5,7 @@
 
 use stancegraph_linear::{word_shape, Fnv};
 
-use crate::clusters::{word_key, Clusters};
+use crate::clusters::{cluster_paths, vector_paths, Clusters};
 use crate::lexicon::{category, Lexicon, LexiconMatch};
 
 /// A hash map with FNV-1a: fast on the short string keys of gazetteers, clusters and
@@ -88,53 +88,6 @@ const T_CLUSTER_BIGRAM: u8 = 60;
 const T_VECTOR_CLUSTER: u8 = 61; // + offset (the word and its neighbours)
 const T_VECTOR_FAR: u8 = 64; // + offset (the words two to the left and right)
 const T_PREV_LABEL_VECTOR: u8 = 66;
-
-/// Static-vector row and clusters of `word` (lower-cased: `lower`): its own form, else
-/// (capitals after the first letter: "GERMANY") its title-case form, else its lower-case
-/// form.
-pub fn vector_paths(clusters: &Clusters, word: &str, lower: &str) -> Option<(u16, [u16; 3])> {
-    let vectors = clusters.vectors();
-    if vectors.is_empty() {
-        return None;
-    }
-    if let Some(found) = vectors.get(word) {
-        return Some(found);
-    }
-    let mut chars = word.chars();
-    let first = chars.next()?;
-    if chars.clone().any(char::is_uppercase) {
-        let title = std::iter::once(first).chain(chars.flat_map(char::to_lowercase));
-        if let Some(found) = vectors.get_key(word_key(title)) {
-            return Some(found);
-        }
-    }
-    if lower != word {
-        return vectors.get(lower);
-    }
-    None
-}
-
-/// Cluster ids of `word`. An all-capitals word without clusters of its own (Reuters
-/// headlines and sports tables: "GERMANY", "LEICESTERSHIRE") takes those of its title-case
-/// form, so a headline name reads like the same name in the body.
-pub fn cluster_paths<'c>(clusters: &'c Clusters, word: &str) -> Option<&'c [u32]> {
-    let exact = clusters.paths(word);
-    if exact.is_some() {
-        return exact;
-    }
-    let all_caps = word.chars().count() > 1
-        && !word.chars().any(char::is_lowercase)
-        && word.chars().any(char::is_uppercase);
-    if !all_caps {
-        return None;
-    }
-    let mut chars = word.chars();
-    let first = chars.next()?;
-    let title: String = std::iter::once(first)
-        .chain(chars.flat_map(char::to_lowercase))
-        .collect();
-    clusters.paths(&title)
-}
 
 /// A word's shape: `Xxxx` → `Xx` (short) and `Xxxx` (long, runs capped at 4).
 pub fn shapes(word: &str) -> (String, String) {
@@ -295,7 +248,6 @@ impl FeatureExtractor {
             .iter()
             .map(|t| cluster_paths(&self.clusters, t.word))
             .collect();
-        let vectors_of: Vec<Option<(u16, [u16; 3])>> = sentence.iter().map(|t| t.vector).collect();
         let lower_at = |i: isize| -> &str {
             if i < 0 {
                 BOUNDARY_LEFT
@@ -502,35 +454,25 @@ impl FeatureExtractor {
             );
             // Static-vector clusters of the ±1 words: three granularities and the row; of
             // the ±2 words: the coarser two.
-            for k in [-2isize, 2] {
-                let Some((_, paths)) = usize::try_from(at + k)
-                    .ok()
-                    .and_then(|j| vectors_of.get(j).copied().flatten())
-                else {
-                    continue;
-                };
-                for (level, id) in paths.iter().take(2).enumerate() {
-                    out.push(
-                        FeatureHash::new(T_VECTOR_FAR + (k > 0) as u8)
-                            .num(level as u64)
-                            .num(u64::from(*id))
-                            .finish(),
-                    );
-                }
-            }
-            for k in -1isize..=1 {
+            for k in -2isize..=2 {
                 let Some((row, paths)) = usize::try_from(at + k)
                     .ok()
-                    .and_then(|j| vectors_of.get(j).copied().flatten())
+                    .and_then(|j| sentence.get(j))
+                    .and_then(|t| t.vector)
                 else {
                     continue;
                 };
-                let template = T_VECTOR_CLUSTER + (k + 1) as u8;
-                for (level, id) in paths.iter().chain(std::iter::once(&row)).enumerate() {
+                let (template, ids) = if k.abs() == 2 {
+                    (T_VECTOR_FAR + (k > 0) as u8, &paths[..2])
+                } else {
+                    (T_VECTOR_CLUSTER + (k + 1) as u8, &paths[..])
+                };
+                let row = (k.abs() < 2).then_some(row);
+                for (level, id) in ids.iter().copied().chain(row).enumerate() {
                     out.push(
                         FeatureHash::new(template)
                             .num(level as u64)
-                            .num(u64::from(*id))
+                            .num(u64::from(id))
                             .finish(),
                     );
                 }
@@ -728,7 +670,6 @@ pub fn dynamic_features(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clusters::VectorClusters;
 
     #[test]
     fn shapes_collapse_runs() {
@@ -779,24 +720,6 @@ mod tests {
             .num(1)
             .finish();
         assert!(features[0].token(2).contains(&far));
-    }
-
-    #[test]
-    fn static_vector_clusters_fall_back_to_title_and_lower_case() {
-        let vectors = VectorClusters::parse("Germany\t3\t1\t2\t3\nwon\t4\t5\t6\t7\n").unwrap();
-        let clusters = Clusters::default().with_vectors(vectors);
-        assert_eq!(
-            vector_paths(&clusters, "GERMANY", "germany"),
-            Some((3, [1, 2, 3]))
-        );
-        assert_eq!(vector_paths(&clusters, "Won", "won"), Some((4, [5, 6, 7])));
-        assert_eq!(vector_paths(&clusters, "germany", "germany"), None);
-        assert_eq!(
-            vector_paths(&Clusters::default(), "Germany", "germany"),
-            None
-        );
-        assert!(VectorClusters::parse("word\t1\t2\n").is_err());
-        assert!(VectorClusters::parse("word\t1\t2\t3\t70000\n").is_err());
     }
 
     #[test]

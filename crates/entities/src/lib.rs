@@ -17,6 +17,7 @@ mod conll;
 mod features;
 pub mod gender;
 mod lexicon;
+mod model_file;
 mod ner;
 mod resolve;
 mod silver;

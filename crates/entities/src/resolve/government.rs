@@ -27,8 +27,8 @@ impl<'r, 'd> State<'r, 'd> {
     /// A tagger may read "Trump administration" as one organisation name; the government
     /// rules below want the leader (or the country: "US government") apart from the
     /// lower-case executive noun. Returns the name's range without the noun and its type:
-    /// GPE for a country, NORP for a demonym, else PER. Capitalised nouns stay organisations ("Federal
-    /// Aviation Administration"), as do longer prefixes.
+    /// GPE for a country, NORP for a demonym, else PER. Capitalised nouns stay
+    /// organisations ("Federal Aviation Administration"), as do longer prefixes.
     pub(super) fn name_before_executive_noun(
         &self,
         range: &std::ops::Range<usize>,
