@@ -100,13 +100,18 @@ fn stray_lines_fail_at_most_one_document() {
     let stage = stage(&["python3", &plugin], 5_000, 1 << 20);
     assert_healthy(stage.as_ref(), "start");
 
-    // A stray line before the answer is taken as the answer: that document fails.
+    // A stray line before the answer is taken as the answer: that document fails. When
+    // the answer has arrived too by the time the stray line is read, the stage sees two
+    // lines for one request instead; either way only this document fails.
     let mut before = doc("STRAY-BEFORE the answer.");
     let error = stage
         .process(&mut before)
         .expect_err("stray line")
         .to_string();
-    assert!(error.contains("not a response"), "{error}");
+    assert!(
+        error.contains("not a response") || error.contains("more than one line"),
+        "{error}"
+    );
     assert_healthy(stage.as_ref(), "a stray line before the answer");
 
     // A stray line after the answer: this document is fine, the process is replaced.
