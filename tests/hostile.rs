@@ -356,7 +356,7 @@ fn every_stage_scales_linearly_with_document_size() {
 
 /// Text floods the fuzz target aims at (quote marks, brackets, one endless token,
 /// pronoun chains, reporting verbs without speakers), at two sizes: the whole default
-/// pipeline must stay linear on each (at most 2.5x the time for 2x the text) and never
+/// pipeline must stay linear on each (at most 6x the CPU time for 4x the text) and never
 /// fail on them.
 #[test]
 fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
@@ -389,9 +389,10 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
     let mut slow = Vec::new();
     for (name, unit) in floods {
         let mut times = Vec::new();
-        for bytes in [10_000, 20_000] {
+        for bytes in [10_000, 40_000] {
             let text = unit.repeat(bytes / unit.len() + 1);
-            // Best of three: one run in two on this VM reads up to 40 % slow.
+            // CPU time of this thread (the stages run on it), best of three: other
+            // processes on the machine lengthen wall time, not this.
             let best = (0..3)
                 .map(|_| {
                     let mut doc = stancegraph_core::Document::new(
@@ -399,15 +400,16 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
                         text.clone(),
                         stancegraph_core::Metadata::default(),
                     );
-                    let timings = pipeline.process_timed(&mut doc);
+                    let (timings, cpu) = stancegraph_testkit::time_on_this_thread(|| {
+                        pipeline.process_timed(&mut doc)
+                    });
                     let timings = timings.unwrap_or_else(|e| panic!("{name}: {e:?}"));
-                    let total: f64 = timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
                     let slowest = timings
                         .into_iter()
                         .max_by_key(|(_, d)| *d)
                         .map(|(stage, _)| stage)
                         .unwrap_or_default();
-                    (total, slowest)
+                    (cpu.as_secs_f64(), slowest)
                 })
                 .fold(
                     (f64::MAX, String::new()),
@@ -420,8 +422,9 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
             times[0].0, times[1].0, times[1].1
         );
         eprintln!("{line}");
-        // Below 50 ms the timer and the scheduler dominate.
-        if times[1].0 / times[0].0.max(0.05) > 2.5 {
+        // 4x the text: linear work takes ~4x, quadratic ~16x; 6x allows n^1.3. Below
+        // 50 ms the timer and the scheduler dominate.
+        if times[1].0 / times[0].0.max(0.05) > 6.0 {
             slow.push(line);
         }
     }

@@ -10,6 +10,8 @@
 //!   definition of which seed lines are spam and which are headings.
 //! - [`compare_json`]: two backends' JSON outputs equal up to a float tolerance.
 //! - [`bbc_text`]: megabytes of real news from the shared BBC corpus, for scaling tests.
+//! - [`time_on_this_thread`]: the CPU time of a piece of work, for scaling tests that
+//!   must not read a busy machine as a slow stage.
 //!
 //! Use it from integration tests (`tests/*.rs`) only, never from `#[cfg(test)]` modules of
 //! the crates it depends on: those would see two copies of their own types.
@@ -20,6 +22,7 @@ mod json;
 mod lines;
 mod pipeline;
 mod seed;
+mod timing;
 
 pub use corpus::{bbc_articles_or_seed, bbc_dir, bbc_text};
 pub use json::compare_json;
@@ -33,3 +36,4 @@ pub use pipeline::{
     seed_until, DEFAULT_CONFIG,
 };
 pub use seed::{seed_document, seed_path, seed_text, SEED_ID};
+pub use timing::{thread_cpu_time, time_on_this_thread};
