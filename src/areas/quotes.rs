@@ -6,6 +6,7 @@ use stancegraph_core::Document;
 use stancegraph_quotes::{score::Role, silver, train, Attributor};
 
 mod ggt_eval;
+mod polnear_dump;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Train {
@@ -58,9 +59,10 @@ pub struct EvalArgs {
     /// default pipeline on each article's `rawtext` and scores with the tracker's metric.
     #[arg(long, conflicts_with = "polnear")]
     pub ggt: Option<PathBuf>,
-    /// With --ggt: write every gold and predicted quote with its outcome to this JSONL file
-    /// (for error analysis; it holds article text, keep it out of the repository).
-    #[arg(long, requires = "ggt")]
+    /// Write every gold and predicted quote (with --ggt) or span of each role (with
+    /// --polnear: exact, boundary, missed, spurious) with its outcome to this JSONL file,
+    /// for error analysis; it holds article text, keep it out of the repository.
+    #[arg(long)]
     pub dump: Option<PathBuf>,
     /// Directory holding `tagger.bin` and `cues.json` (default: the shipped model).
     #[arg(long, conflicts_with_all = ["ggt", "config"])]
@@ -223,7 +225,7 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
         anyhow::bail!("eval quotes needs --polnear DIR or --ggt FILE");
     };
     if let Some(config) = &args.config {
-        return eval_polnear_pipeline(polnear, config);
+        return eval_polnear_pipeline(polnear, config, args.dump.as_deref());
     }
     let attributor = match &args.model {
         Some(dir) => Attributor::from_files(&dir.join("tagger.bin"), &dir.join("cues.json")),
@@ -236,6 +238,9 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let start = std::time::Instant::now();
     let scorer = train::evaluate(&attributor, &examples);
     let seconds = start.elapsed().as_secs_f64();
+    if let Some(path) = &args.dump {
+        dump_polnear(path, &examples, |example| attributor.find(&example.doc))?;
+    }
     let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
     let report = scorer.report();
     println!(
@@ -256,6 +261,7 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
 fn eval_polnear_pipeline(
     polnear: &std::path::Path,
     config: &std::path::Path,
+    dump: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let every_class: Vec<&str> = stancegraph_core::CueClass::ALL
         .iter()
@@ -284,6 +290,9 @@ fn eval_polnear_pipeline(
     for example in &examples {
         scorer.add(example.doc.text(), &example.gold, &example.doc.quotes);
     }
+    if let Some(path) = dump {
+        dump_polnear(path, &examples, |example| example.doc.quotes.clone())?;
+    }
     let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
     let report = scorer.report();
     println!(
@@ -294,6 +303,25 @@ fn eval_polnear_pipeline(
     );
     print_roles(&scorer, &report);
     println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
+/// Writes the `--dump` file of a PolNeAR evaluation, with each example's predicted quotes.
+fn dump_polnear(
+    path: &std::path::Path,
+    examples: &[train::Example],
+    predict: impl Fn(&train::Example) -> Vec<stancegraph_core::Quote>,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    for example in examples {
+        let id = example.doc.id.as_str();
+        let predicted = predict(example);
+        polnear_dump::write_document(&mut out, id, example.doc.text(), &example.gold, &predicted)?;
+    }
+    out.flush()?;
     Ok(())
 }
 

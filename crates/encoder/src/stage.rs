@@ -432,6 +432,7 @@ impl TypedFactory for QuotesEncoderFactory {
         )
         .map_err(|e| build_error(e.to_string()))?
         .with_min_confidence(config.min_confidence)
+        .with_join_interrupted(config.join_interrupted)
         .with_classes(classes);
         Ok(Box::new(QuotesEncoderStage { attributor }))
     }

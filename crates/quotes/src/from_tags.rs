@@ -58,6 +58,10 @@ impl crate::Attributor {
         crate::drop_non_speakers(doc, &mut quotes);
         crate::speakers::resolve_pronouns(doc, &regions, &mut quotes);
         crate::speakers::continue_speakers(doc, &mut quotes);
+        if self.join_interrupted {
+            crate::interrupted::join_interrupted_quotes(doc, &regions, &mut quotes);
+        }
+        crate::partial::start_partial_quotes_at_the_clause(doc, &regions, &mut quotes);
         quotes.retain(|q| self.classes.contains(&q.class));
         quotes.sort_by_key(|q| (q.content.start, q.content.end));
         for (i, quote) in quotes.iter_mut().enumerate() {

@@ -16,8 +16,10 @@ mod clause_completion;
 mod error;
 mod from_tags;
 pub mod ggt;
+mod interrupted;
 pub mod lexicon;
 pub mod marks;
+mod partial;
 pub mod polnear;
 mod rules;
 pub mod score;
@@ -26,6 +28,8 @@ mod source_tail;
 pub mod speakers;
 mod stage;
 pub mod tagger;
+#[cfg(test)]
+mod test_quotes;
 pub mod train;
 
 use std::path::Path;
@@ -51,6 +55,8 @@ pub struct Attributor {
     weights: RoleTagger,
     min_confidence: f32,
     classes: Vec<CueClass>,
+    /// See [`AttributionConfig::join_interrupted`].
+    join_interrupted: bool,
     stage: String,
 }
 
@@ -76,6 +82,7 @@ impl Attributor {
             weights,
             min_confidence: 0.0,
             classes: CueClass::ALL.to_vec(),
+            join_interrupted: true,
             stage: STAGE_NAME.to_string(),
         }
     }
@@ -83,6 +90,13 @@ impl Attributor {
     /// Keeps only attributions of these cue classes (all by default).
     pub fn with_classes(mut self, classes: Vec<CueClass>) -> Self {
         self.classes = classes;
+        self
+    }
+
+    /// Whether a quotation interrupted by its attribution becomes one quote (the default)
+    /// or stays one quote per part (see [`AttributionConfig::join_interrupted`]).
+    pub fn with_join_interrupted(mut self, join: bool) -> Self {
+        self.join_interrupted = join;
         self
     }
 
@@ -191,6 +205,10 @@ impl Attributor {
         drop_non_speakers(doc, &mut quotes);
         speakers::resolve_pronouns(doc, &regions, &mut quotes);
         speakers::continue_speakers(doc, &mut quotes);
+        if self.join_interrupted {
+            interrupted::join_interrupted_quotes(doc, &regions, &mut quotes);
+        }
+        partial::start_partial_quotes_at_the_clause(doc, &regions, &mut quotes);
         quotes.retain(|q| self.classes.contains(&q.class));
         quotes.sort_by_key(|q| (q.content.start, q.content.end));
         for (i, quote) in quotes.iter_mut().enumerate() {

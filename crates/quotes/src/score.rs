@@ -79,7 +79,8 @@ pub struct Report {
     pub speaker_resolved: f64,
 }
 
-fn trim(text: &str, span: Span) -> Span {
+/// `span` without the white space at its ends (both span sets are compared trimmed).
+pub fn trim(text: &str, span: Span) -> Span {
     let Some(slice) = text.get(span.start..span.end) else {
         return span;
     };
@@ -92,19 +93,23 @@ fn trim(text: &str, span: Span) -> Span {
     }
 }
 
-fn role_span(quote: &Quote, role: Role) -> Option<Span> {
-    match role {
-        Role::Source => quote.source,
-        Role::Cue => quote.cue,
-        Role::Content => Some(quote.content),
+impl Role {
+    /// The span of this role in a predicted quote.
+    pub fn of_quote(self, quote: &Quote) -> Option<Span> {
+        match self {
+            Role::Source => quote.source,
+            Role::Cue => quote.cue,
+            Role::Content => Some(quote.content),
+        }
     }
-}
 
-fn gold_span(gold: &GoldAttribution, role: Role) -> Option<Span> {
-    match role {
-        Role::Source => gold.source,
-        Role::Cue => gold.cue,
-        Role::Content => gold.content,
+    /// The span of this role in a gold attribution.
+    pub fn of_gold(self, gold: &GoldAttribution) -> Option<Span> {
+        match self {
+            Role::Source => gold.source,
+            Role::Cue => gold.cue,
+            Role::Content => gold.content,
+        }
     }
 }
 
@@ -114,12 +119,12 @@ impl Scorer {
         for (i, role) in Role::ALL.iter().enumerate() {
             let mut g: Vec<Span> = gold
                 .iter()
-                .filter_map(|a| gold_span(a, *role))
+                .filter_map(|a| role.of_gold(a))
                 .map(|s| trim(text, s))
                 .collect();
             let mut p: Vec<Span> = predicted
                 .iter()
-                .filter_map(|q| role_span(q, *role))
+                .filter_map(|q| role.of_quote(q))
                 .map(|s| trim(text, s))
                 .collect();
             g.sort();

@@ -23,6 +23,10 @@ pub struct AttributionConfig {
     /// `perception_or_evidence`, `other`. The graph makes `said` edges of speech and
     /// writing; belief feeds stance; evidence stays in the documents but is no one's quote.
     pub classes: Vec<String>,
+    /// A quotation interrupted by its attribution (“We will act,” she said. “Soon.”) is
+    /// one quote whose content runs over both parts, as PolNeAR marks it; `false` keeps
+    /// each part a quote of its own, as the Gender Gap Tracker marks it.
+    pub join_interrupted: bool,
 }
 
 impl Default for AttributionConfig {
@@ -35,6 +39,7 @@ impl Default for AttributionConfig {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            join_interrupted: true,
         }
     }
 }
@@ -99,6 +104,7 @@ impl TypedFactory for AttributionFactory {
                 message: e.to_string(),
             })?
             .with_min_confidence(config.min_confidence)
+            .with_join_interrupted(config.join_interrupted)
             .with_classes(classes::parse_classes(&config.classes).map_err(|message| {
                 StageError::Build {
                     stage: STAGE_NAME.to_string(),

@@ -1,6 +1,7 @@
 //! `eval quotes --ggt FILE [--config FILE]`: the default pipeline (or that of the config) on
 //! each Gender Gap Tracker article's `rawtext`, scored with the tracker's metric (see
-//! `stancegraph_quotes::ggt`).
+//! `stancegraph_quotes::ggt`). The quote stages keep the parts of an interrupted quotation
+//! apart, as the tracker marks them.
 
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -14,7 +15,19 @@ use stancegraph_runner::Pipeline;
 
 pub fn eval(file: &Path, dump: Option<&Path>, config: Option<&Path>) -> anyhow::Result<()> {
     let articles = ggt::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let (config, pipeline) = super::config_pipeline(config, |_| true)?;
+    // The tracker marks each part of a quotation interrupted by its attribution as a
+    // quote of its own (PolNeAR, and our default, make them one).
+    let (config, pipeline) = super::adjusted_pipeline(
+        config,
+        |_| true,
+        |stage, table| {
+            if super::QUOTE_STAGES.contains(&stage) {
+                if let Some(table) = table.as_object_mut() {
+                    table.insert("join_interrupted".into(), serde_json::json!(false));
+                }
+            }
+        },
+    )?;
     let mut source = config.source.clone();
     // Every article is scored, whatever its language or likeness to another.
     source.dedup = false;
