@@ -374,7 +374,7 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
     let pipeline = stancegraph_runner::Pipeline::build(&config, &registry, &context)
         .unwrap()
         .with_budgets(None, None);
-    let floods: [(&str, &str); 8] = [
+    let floods: [(&str, &str); 9] = [
         ("quote marks", "\u{201c}\"' "),
         ("open quotes in prose", "\u{201c}We will act, he said. "),
         ("brackets", "(( [ { Smith ( said "),
@@ -384,6 +384,7 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
             "He said she told them they knew he had said it to her. ",
         ),
         ("speakers", "Smith said. Jones said. Brown told Reuters. "),
+        ("fronted reports", "Too often, Smith said, we act. "),
         (
             "interrupted quotes",
             "\u{201c}We will act,\u{201d} Smith said. \u{201c}Soon.\u{201d} ",

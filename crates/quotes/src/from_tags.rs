@@ -60,6 +60,7 @@ impl crate::Attributor {
         crate::speakers::continue_speakers(doc, &mut quotes);
         if self.join_interrupted {
             crate::interrupted::join_interrupted_quotes(doc, &regions, &mut quotes);
+            crate::fronted::join_fronted_parts(doc, &mut quotes);
         }
         crate::partial::start_partial_quotes_at_the_clause(doc, &regions, &mut quotes);
         quotes.retain(|q| self.classes.contains(&q.class));

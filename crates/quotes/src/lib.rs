@@ -15,6 +15,7 @@ pub mod classes;
 mod clause_completion;
 mod error;
 mod from_tags;
+mod fronted;
 pub mod ggt;
 mod interrupted;
 pub mod lexicon;
@@ -207,6 +208,7 @@ impl Attributor {
         speakers::continue_speakers(doc, &mut quotes);
         if self.join_interrupted {
             interrupted::join_interrupted_quotes(doc, &regions, &mut quotes);
+            fronted::join_fronted_parts(doc, &mut quotes);
         }
         partial::start_partial_quotes_at_the_clause(doc, &regions, &mut quotes);
         quotes.retain(|q| self.classes.contains(&q.class));

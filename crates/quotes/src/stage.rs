@@ -23,9 +23,10 @@ pub struct AttributionConfig {
     /// `perception_or_evidence`, `other`. The graph makes `said` edges of speech and
     /// writing; belief feeds stance; evidence stays in the documents but is no one's quote.
     pub classes: Vec<String>,
-    /// A quotation interrupted by its attribution (“We will act,” she said. “Soon.”) is
-    /// one quote whose content runs over both parts, as PolNeAR marks it; `false` keeps
-    /// each part a quote of its own, as the Gender Gap Tracker marks it.
+    /// A quotation interrupted by its attribution (“We will act,” she said. “Soon.”; Too
+    /// often, he said, the debate is inflamed) is one quote whose content runs over both
+    /// parts, as PolNeAR marks it; `false` keeps the parts apart, as the Gender Gap
+    /// Tracker marks them.
     pub join_interrupted: bool,
 }
 
