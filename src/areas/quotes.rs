@@ -236,10 +236,11 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let examples = train::load_examples(polnear, |doc| preparer.prepare(doc))
         .context("reading the PolNeAR split")?;
     let start = std::time::Instant::now();
-    let scorer = train::evaluate(&attributor, &examples);
+    let predicted: Vec<_> = examples.iter().map(|e| attributor.find(&e.doc)).collect();
     let seconds = start.elapsed().as_secs_f64();
+    let scorer = train::score_predictions(&examples, predicted.iter().map(Vec::as_slice));
     if let Some(path) = &args.dump {
-        dump_polnear(path, &examples, |example| attributor.find(&example.doc))?;
+        dump_polnear(path, &examples, predicted.iter().map(Vec::as_slice))?;
     }
     let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
     let report = scorer.report();
@@ -270,13 +271,7 @@ fn eval_polnear_pipeline(
     let (_, pipeline) = adjusted_pipeline(
         Some(config),
         |stage| !stage.starts_with("ingest."),
-        |stage, table| {
-            if QUOTE_STAGES.contains(&stage) {
-                if let Some(table) = table.as_object_mut() {
-                    table.insert("classes".into(), serde_json::json!(every_class));
-                }
-            }
-        },
+        |stage, table| set_on_quote_stages(stage, table, "classes", serde_json::json!(every_class)),
     )?;
     let start = std::time::Instant::now();
     let examples = train::load_examples(polnear, |doc| {
@@ -286,12 +281,10 @@ fn eval_polnear_pipeline(
     })
     .context("reading and annotating the PolNeAR split")?;
     let seconds = start.elapsed().as_secs_f64();
-    let mut scorer = stancegraph_quotes::score::Scorer::default();
-    for example in &examples {
-        scorer.add(example.doc.text(), &example.gold, &example.doc.quotes);
-    }
+    let predicted = || examples.iter().map(|e| e.doc.quotes.as_slice());
+    let scorer = train::score_predictions(&examples, predicted());
     if let Some(path) = dump {
-        dump_polnear(path, &examples, |example| example.doc.quotes.clone())?;
+        dump_polnear(path, &examples, predicted())?;
     }
     let tokens: usize = examples.iter().map(|e| e.doc.tokens.len()).sum();
     let report = scorer.report();
@@ -307,22 +300,37 @@ fn eval_polnear_pipeline(
 }
 
 /// Writes the `--dump` file of a PolNeAR evaluation, with each example's predicted quotes.
-fn dump_polnear(
+fn dump_polnear<'q>(
     path: &std::path::Path,
     examples: &[train::Example],
-    predict: impl Fn(&train::Example) -> Vec<stancegraph_core::Quote>,
+    predicted: impl IntoIterator<Item = &'q [stancegraph_core::Quote]>,
 ) -> anyhow::Result<()> {
     use std::io::Write;
     let file =
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = std::io::BufWriter::new(file);
-    for example in examples {
+    for (example, quotes) in examples.iter().zip(predicted) {
         let id = example.doc.id.as_str();
-        let predicted = predict(example);
-        polnear_dump::write_document(&mut out, id, example.doc.text(), &example.gold, &predicted)?;
+        polnear_dump::write_document(&mut out, id, example.doc.text(), &example.gold, quotes)?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// Sets `key` to `value` in the config table of `stage` when it is a quote stage (the
+/// evaluations adapt them to a dataset's conventions).
+fn set_on_quote_stages(
+    stage: &str,
+    table: &mut serde_json::Value,
+    key: &str,
+    value: serde_json::Value,
+) {
+    if let Some(table) = table
+        .as_object_mut()
+        .filter(|_| QUOTE_STAGES.contains(&stage))
+    {
+        table.insert(key.into(), value);
+    }
 }
 
 /// Stages whose config has the `classes` filter of [`stancegraph_quotes::AttributionConfig`].

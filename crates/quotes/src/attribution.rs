@@ -154,8 +154,9 @@ pub fn kind_of(text: &str, content: Span, regions: &[QuoteRegion]) -> QuoteKind 
     kind_of_indexed(text, content, &OuterIndex::new(regions))
 }
 
-/// Top-level quoted regions in text order with the running maximum of their ends, so the
-/// regions overlapping a span are found by binary search, not by a scan per quote.
+/// Top-level quoted regions (or any spans, [`OuterIndex::from_spans`]) in text order with
+/// the running maximum of their ends, so the ones overlapping a span are found by binary
+/// search, not by a scan per quote.
 #[derive(Debug, Clone)]
 pub struct OuterIndex {
     outers: Vec<Span>,
@@ -171,6 +172,16 @@ impl OuterIndex {
             .filter(|r| r.depth == 0)
             .map(|r| r.outer())
             .collect();
+        Self::indexed(outers)
+    }
+
+    /// Indexes `spans` (e.g. the contents of a document's quotes) in any order.
+    pub(crate) fn from_spans(mut spans: Vec<Span>) -> Self {
+        spans.sort_by_key(|s| (s.start, s.end));
+        Self::indexed(spans)
+    }
+
+    fn indexed(outers: Vec<Span>) -> Self {
         let max_end = running_max(outers.iter().map(|o| o.end));
         let sorted = outers.windows(2).all(|w| w[0].start <= w[1].start);
         OuterIndex {
@@ -178,6 +189,11 @@ impl OuterIndex {
             max_end,
             sorted,
         }
+    }
+
+    /// Whether some indexed span overlaps `span`.
+    pub(crate) fn any_overlapping(&self, span: Span) -> bool {
+        self.overlapping(span).next().is_some()
     }
 
     /// The regions overlapping `span`, in order.

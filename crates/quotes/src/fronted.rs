@@ -5,10 +5,12 @@
 //!
 //! The attribution (source and cue, at most [`MAX_ATTRIBUTION_WORDS`] words, no comma) sits
 //! between two commas, the content follows the second, and the words before the first
-//! start the sentence: at most [`MAX_FRONTED_WORDS`], no quote mark, no other quote's
+//! start the sentence: two to [`MAX_FRONTED_WORDS`], no quote mark, no other quote's
 //! content among them.
 
 use stancegraph_core::{Document, Quote, Span};
+
+use crate::attribution::OuterIndex;
 
 /// The longest attribution between the commas ("the Republican nominee told reporters").
 const MAX_ATTRIBUTION_WORDS: usize = 6;
@@ -20,7 +22,7 @@ const MAX_FRONTED_WORDS: usize = 12;
 /// the sentence, over the attribution.
 pub(crate) fn join_fronted_parts(doc: &Document, quotes: &mut [Quote]) {
     let text = doc.text();
-    let contents = Contents::new(quotes);
+    let contents = OuterIndex::from_spans(quotes.iter().map(|q| q.content).collect());
     for quote in quotes.iter_mut() {
         let (Some(cue), Some(source)) = (quote.cue, quote.source) else {
             continue;
@@ -46,45 +48,16 @@ pub(crate) fn join_fronted_parts(doc: &Document, quotes: &mut [Quote]) {
             continue;
         };
         let fronted_words = fronted.split_whitespace().count();
-        let other_quote_there = contents.any_over(Span::new(sentence.start, attribution.start));
+        let other_quote_there =
+            contents.any_overlapping(Span::new(sentence.start, attribution.start));
         if fronted.trim_end().ends_with(',')
-            && (2..=MAX_FRONTED_WORDS + 1).contains(&fronted_words)
+            && (2..=MAX_FRONTED_WORDS).contains(&fronted_words)
             && !fronted.contains(['"', '\u{201c}', '\u{201d}'])
             && !fronted.contains("''")
             && !other_quote_there
         {
             quote.content = Span::new(sentence.start, quote.content.end);
         }
-    }
-}
-
-/// The contents of a document's quotes, sorted, to ask whether any lies over a span in
-/// logarithmic time (a flood of quotes stays linear).
-struct Contents {
-    /// Content spans sorted by start.
-    sorted: Vec<Span>,
-    /// `max_end[i]`: the furthest end among `sorted[..=i]`.
-    max_end: Vec<usize>,
-}
-
-impl Contents {
-    fn new(quotes: &[Quote]) -> Self {
-        let mut sorted: Vec<Span> = quotes.iter().map(|q| q.content).collect();
-        sorted.sort_by_key(|s| (s.start, s.end));
-        let max_end = sorted
-            .iter()
-            .scan(0, |furthest, s| {
-                *furthest = s.end.max(*furthest);
-                Some(*furthest)
-            })
-            .collect();
-        Contents { sorted, max_end }
-    }
-
-    /// Whether some content overlaps `span`.
-    fn any_over(&self, span: Span) -> bool {
-        let before_end = self.sorted.partition_point(|s| s.start < span.end);
-        before_end > 0 && self.max_end[before_end - 1] > span.start
     }
 }
 

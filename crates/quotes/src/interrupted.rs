@@ -1,15 +1,14 @@
 //! A quotation interrupted by its attribution is one quote:
 //! “The plan will cost jobs,” she said. “We will fight it.” → one content from the first
-//! opening mark to the last closing mark (the attribution inside it), as PolNeAR and the
-//! Gender Gap Tracker mark it.
+//! opening mark to the last closing mark (the attribution inside it), as PolNeAR marks it
+//! (the Gender Gap Tracker keeps the parts apart: `join_interrupted = false`).
 //!
 //! The first part must end with a comma, question or exclamation mark inside its closing
 //! mark (a full stop ends the quotation: what follows is a new one), the text between the
 //! parts must be short, on one line, hold the first part's cue and end with a comma, full
 //! stop or colon; a second part with a cue of its own (other than the first part's) is
-//! another quotation. On
-//! PolNeAR dev, 117 of 127 such pairs on one line are one gold content, and 1 of 16 across a
-//! paragraph break.
+//! another quotation. On PolNeAR dev, 117 of 127 such pairs on one line are one gold
+//! content, and 1 of 16 across a paragraph break.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,8 +20,9 @@ use crate::marks::QuoteRegion;
 /// the DNC from 1995 to 1997," is about the longest seen).
 const MAX_GAP_BYTES: usize = 120;
 
-/// Joins each quote whose content ends at a quoted region interrupted by its own cue with
-/// the next quoted region (and the quote found there, which is removed).
+/// Joins each quote whose content holds a quoted region interrupted by its own cue (and
+/// ends there or in the attribution) with the next quoted region and the quote found
+/// there, which is removed.
 pub(crate) fn join_interrupted_quotes(
     doc: &Document,
     regions: &[QuoteRegion],
@@ -87,7 +87,12 @@ pub(crate) fn join_interrupted_quotes(
         };
         let joined = &mut quotes[a];
         joined.content = Span::new(joined.content.start, end);
-        joined.kind = QuoteKind::Direct;
+        // Two quoted parts and their attribution; words before the first keep it mixed.
+        joined.kind = if joined.content.start >= first.open.start {
+            QuoteKind::Direct
+        } else {
+            QuoteKind::Mixed
+        };
         if let Some(b) = second_quote {
             let (source, speaker) = (quotes[b].source, quotes[b].speaker.clone());
             let second_cue = quotes[b].cue;

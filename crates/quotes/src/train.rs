@@ -113,10 +113,18 @@ pub fn role_spans(gold: &[GoldAttribution]) -> Vec<(usize, stancegraph_core::Spa
 
 /// Scores an attributor on prepared examples.
 pub fn evaluate(attributor: &Attributor, examples: &[Example]) -> Scorer {
+    let predicted: Vec<_> = examples.iter().map(|e| attributor.find(&e.doc)).collect();
+    score_predictions(examples, predicted.iter().map(Vec::as_slice))
+}
+
+/// Scores each example's predicted quotes (in example order) against its gold.
+pub fn score_predictions<'q>(
+    examples: &[Example],
+    predicted: impl IntoIterator<Item = &'q [stancegraph_core::Quote]>,
+) -> Scorer {
     let mut scorer = Scorer::default();
-    for example in examples {
-        let quotes = attributor.find(&example.doc);
-        scorer.add(example.doc.text(), &example.gold, &quotes);
+    for (example, quotes) in examples.iter().zip(predicted) {
+        scorer.add(example.doc.text(), &example.gold, quotes);
     }
     scorer
 }

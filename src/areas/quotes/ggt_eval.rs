@@ -21,11 +21,7 @@ pub fn eval(file: &Path, dump: Option<&Path>, config: Option<&Path>) -> anyhow::
         config,
         |_| true,
         |stage, table| {
-            if super::QUOTE_STAGES.contains(&stage) {
-                if let Some(table) = table.as_object_mut() {
-                    table.insert("join_interrupted".into(), serde_json::json!(false));
-                }
-            }
+            super::set_on_quote_stages(stage, table, "join_interrupted", serde_json::json!(false))
         },
     )?;
     let mut source = config.source.clone();
