@@ -36,4 +36,4 @@ pub use pipeline::{
     seed_until, DEFAULT_CONFIG,
 };
 pub use seed::{seed_document, seed_path, seed_text, SEED_ID};
-pub use timing::{thread_cpu_time, time_on_this_thread};
+pub use timing::{thread_clock, thread_cpu_time, time_on_this_thread};

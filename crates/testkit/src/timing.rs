@@ -11,6 +11,13 @@ pub fn thread_cpu_time() -> Option<Duration> {
     Some(Duration::from_nanos(nanos))
 }
 
+/// A clock for [`stancegraph_runner::Pipeline::process_clocked`]: the calling thread's CPU
+/// time where the system reports it, else wall time since the clock was made.
+pub fn thread_clock() -> impl Fn() -> Duration {
+    let origin = Instant::now();
+    move || thread_cpu_time().unwrap_or_else(|| origin.elapsed())
+}
+
 /// Runs `work` and returns its result with the time it took: the calling thread's CPU
 /// time where the system reports it, else wall time. Only work done on the calling thread
 /// counts, so use it for synchronous work (the pipeline's stages are).
@@ -41,5 +48,18 @@ mod tests {
             assert!(slept < Duration::from_millis(100), "slept {slept:?}");
         }
         assert!(worked > Duration::ZERO, "worked {worked:?}");
+    }
+
+    #[test]
+    fn the_thread_clock_skips_sleep() {
+        let clock = super::thread_clock();
+        let before = clock();
+        std::thread::sleep(Duration::from_millis(200));
+        let slept = clock().saturating_sub(before);
+        if super::thread_cpu_time().is_some() {
+            assert!(slept < Duration::from_millis(100), "slept {slept:?}");
+        } else {
+            assert!(slept >= Duration::from_millis(200), "slept {slept:?}");
+        }
     }
 }
