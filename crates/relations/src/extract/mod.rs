@@ -178,6 +178,7 @@ impl Extractor {
                 break;
             }
             self.trigger_rules(&view, segment, &mut findings);
+            self.role_rules(&view, segment, &mut findings);
             self.hierarchy_rules(&view, segment, &mut findings.relations);
         }
         if self.options.use_quotes {
