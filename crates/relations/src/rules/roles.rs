@@ -53,9 +53,8 @@ impl Role {
             "ally" | "allies" | "confidant" | "confidants" | "confidante" | "confidantes" => {
                 Role::Ally
             }
-            "appointee" | "appointees" | "nominee" | "nominees" | "protege" | "protégé" => {
-                Role::Appointee
-            }
+            // Not "nominee": mostly awards ("Oscar nominee Alan Alda").
+            "appointee" | "appointees" | "protege" | "protégé" => Role::Appointee,
             _ => return None,
         };
         Some(role)
@@ -270,7 +269,10 @@ fn relatum_before<'v>(view: &'v View<'_>, range: &Range<usize>, noun: usize) -> 
                 k = actor.first;
                 continue;
             }
-            return Some(actor);
+            // A place before the noun is where the rival comes from ("Belgium rival Kim
+            // Gevaert"), unless possessive ("China's rival").
+            let place = !matches!(actor.entity_type, EntityType::Per | EntityType::Org);
+            return (!place || actor.possessive).then_some(actor);
         }
         if matches!(tok.lower.as_str(), "'s" | "’s" | "'") {
             continue;
@@ -532,6 +534,14 @@ mod tests {
             opposes(&found, "Viktor Yanukovych", "Yulia Tymoshenko"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_place_before_the_noun_is_no_relatum_and_award_nominees_no_appointees() {
+        let found = role_stances(
+            "The race was won by Christine Arron while Belgium rival Kim Gevaert was second. Oscar nominee Alan Alda spoke at the funeral.",
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
