@@ -197,7 +197,7 @@ impl OuterIndex {
     }
 
     /// The regions overlapping `span`, in order.
-    fn overlapping(&self, span: Span) -> impl Iterator<Item = Span> + '_ {
+    pub(crate) fn overlapping(&self, span: Span) -> impl Iterator<Item = Span> + '_ {
         // Before `lo` every region ends by `span.start`; from `hi` on every one starts at
         // or after `span.end` (when sorted by start).
         let lo = self.max_end.partition_point(|&e| e <= span.start);

@@ -63,6 +63,7 @@ impl crate::Attributor {
             crate::fronted::join_fronted_parts(doc, &mut quotes);
         }
         crate::partial::start_partial_quotes_at_the_clause(doc, &regions, &mut quotes);
+        crate::labelled::add_labelled_quotes(doc, &mention_index, &mut quotes, stage);
         quotes.retain(|q| self.classes.contains(&q.class));
         quotes.sort_by_key(|q| (q.content.start, q.content.end));
         for (i, quote) in quotes.iter_mut().enumerate() {

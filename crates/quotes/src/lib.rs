@@ -18,6 +18,7 @@ mod from_tags;
 mod fronted;
 pub mod ggt;
 mod interrupted;
+mod labelled;
 pub mod lexicon;
 pub mod marks;
 mod partial;
@@ -211,6 +212,7 @@ impl Attributor {
             fronted::join_fronted_parts(doc, &mut quotes);
         }
         partial::start_partial_quotes_at_the_clause(doc, &regions, &mut quotes);
+        labelled::add_labelled_quotes(doc, &mention_index, &mut quotes, &self.stage);
         quotes.retain(|q| self.classes.contains(&q.class));
         quotes.sort_by_key(|q| (q.content.start, q.content.end));
         for (i, quote) in quotes.iter_mut().enumerate() {

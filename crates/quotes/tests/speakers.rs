@@ -179,3 +179,59 @@ fn pronoun_flood_and_verbless_quotes_scale_linearly() {
         assert!(large < small * 10.0 + 0.5, "{small:.3}s -> {large:.3}s");
     }
 }
+
+/// The quote containing `words`: (content, cue, source) as text.
+fn parts_of(doc: &Document, words: &str) -> Option<(String, String, String)> {
+    let at = doc.text().find(words)?;
+    let quote = doc
+        .quotes
+        .iter()
+        .find(|q| q.content.start <= at && at < q.content.end)?;
+    let slice = |s: Option<Span>| s.map(|s| doc.slice(s).to_string()).unwrap_or_default();
+    Some((
+        slice(Some(quote.content)),
+        slice(quote.cue),
+        slice(quote.source),
+    ))
+}
+
+#[test]
+fn a_transcript_label_naming_a_person_is_the_speaker() {
+    let text = "Chris Wallace interviewed Mike Pence on Sunday.\n\n\
+                WALLACE: Will Gennifer Flowers be at the debate tomorrow night?\n\n\
+                UPDATE: The debate starts at nine.\n";
+    let doc = analyse(text);
+    assert_eq!(
+        parts_of(&doc, "Gennifer Flowers be"),
+        Some((
+            "Will Gennifer Flowers be at the debate tomorrow night?".to_string(),
+            ":".to_string(),
+            "WALLACE".to_string()
+        ))
+    );
+    assert_eq!(
+        speaker_of(&doc, "Gennifer Flowers be").as_deref(),
+        Some("Chris Wallace")
+    );
+    // A label that names nobody of the document is not a speaker.
+    assert!(
+        parts_of(&doc, "starts at nine").is_none_or(|(_, cue, _)| cue != ":"),
+        "{:?}",
+        doc.quotes
+    );
+}
+
+#[test]
+fn a_quotation_signed_with_a_dash_is_its_signers() {
+    let text = "Readers shared their views on the debate.\n\n\
+                \u{201c}He represents our greatest shame.\u{201d} \u{2015} Sonya Herridge\n";
+    let doc = analyse(text);
+    assert_eq!(
+        parts_of(&doc, "greatest shame"),
+        Some((
+            "\u{201c}He represents our greatest shame.\u{201d}".to_string(),
+            "\u{2015}".to_string(),
+            "Sonya Herridge".to_string()
+        ))
+    );
+}
