@@ -16,9 +16,11 @@ use stancegraph_core::{ActorRef, Document, Quote, QuoteKind, Span};
 
 use crate::marks::QuoteRegion;
 
-/// The longest attribution between the two parts, in bytes ("said Don Fowler, who helmed
-/// the DNC from 1995 to 1997," is about the longest seen).
-const MAX_GAP_BYTES: usize = 120;
+/// The longest attribution between the two parts, in bytes ("Leonard E. Burman, director of
+/// the centrist Urban-Brookings Tax Policy Center and a professor at the Maxwell School of
+/// Syracuse University, said of Mrs. Clinton's plan." is 155; PolNeAR dev content exact F1
+/// 0.497 at 120 bytes, 0.500 at 160, 0.501 at 200 and 300).
+const MAX_GAP_BYTES: usize = 200;
 
 /// Joins each quote whose content holds a quoted region interrupted by its own cue (and
 /// ends there or in the attribution) with the next quoted region and the quote found
