@@ -357,9 +357,9 @@ fn every_stage_scales_linearly_with_document_size() {
 }
 
 /// Text floods the fuzz target aims at (quote marks, brackets, one endless token,
-/// pronoun chains, reporting verbs without speakers, transcript and signed lines), at two sizes: the whole default
-/// pipeline must stay linear on each (at most 6x the CPU time for 4x the text) and never
-/// fail on them.
+/// pronoun chains, reporting verbs without speakers) and floods of what later rules read
+/// (role nouns, transcript and signed lines), at two sizes: the whole default pipeline must
+/// stay linear on each (at most 6x the CPU time for 4x the text) and never fail on them.
 #[test]
 fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
     let _timed = timed();
@@ -376,7 +376,7 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
     let pipeline = stancegraph_runner::Pipeline::build(&config, &registry, &context)
         .unwrap()
         .with_budgets(None, None);
-    let floods: [(&str, &str); 10] = [
+    let floods: [(&str, &str); 11] = [
         ("quote marks", "\u{201c}\"' "),
         ("open quotes in prose", "\u{201c}We will act, he said. "),
         ("brackets", "(( [ { Smith ( said "),
@@ -392,6 +392,10 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
             "\u{201c}We will act,\u{201d} Smith said. \u{201c}Soon.\u{201d} ",
         ),
         ("names", "Anna Clarke Tom Evans Maria Moreno Li Chen "),
+        (
+            "role nouns",
+            "Anna Clarke, a frequent and very vocal critic of Tom Evans, met Evans ally Li Chen. ",
+        ),
         (
             "transcript and signed lines",
             "Chris Wallace spoke.\nWALLACE: We will see.\n\u{201c}It was fine.\u{201d} \u{2015} Ann Lee\n",
