@@ -13,9 +13,9 @@
 
 use stancegraph_core::{ActorRef, CueClass, Document, EntityType, Quote, QuoteKind, Span};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::attribution::{resolve_speaker_indexed, MentionIndex, OuterIndex};
+use crate::attribution::{resolve_speaker_indexed, token_span, MentionIndex, OuterIndex};
 
 /// A transcript label has at most this many words ("SEN. JOHN SMITH").
 const MAX_LABEL_WORDS: usize = 3;
@@ -64,18 +64,47 @@ pub(crate) fn add_labelled_quotes(
     quotes.retain(|q| {
         !index
             .overlapping(q.content)
-            .any(|f| !q.cue.is_some_and(|c| inside(c, f)))
+            .any(|f| !q.cue.is_some_and(|c| f.contains(c)))
     });
     quotes.extend(found);
 }
 
-/// Lower-cased words of person names → the one person entity with that word (`None` when
-/// several share it), built when a transcript label first asks.
-type PeopleByWord = HashMap<String, Option<String>>;
+/// The document's person entities, built when a transcript label first asks (once per
+/// document, not per line).
+#[derive(Default)]
+struct People {
+    /// Their ids.
+    ids: HashSet<String>,
+    /// Each lower-cased word of their names → the one person with that word ("wallace" →
+    /// Chris Wallace); `None` for a word of several people's names.
+    by_word: HashMap<String, Option<String>>,
+}
 
-/// Whether `inner` lies within `outer`.
-fn inside(inner: Span, outer: Span) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end
+impl People {
+    fn of(doc: &Document) -> Self {
+        let mut people = People::default();
+        for entity in doc
+            .entities
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Per)
+        {
+            people.ids.insert(entity.id.clone());
+            for name in std::iter::once(&entity.canonical).chain(&entity.aliases) {
+                for w in name.split_whitespace() {
+                    people
+                        .by_word
+                        .entry(w.to_lowercase())
+                        .and_modify(|id| {
+                            if id.as_deref() != Some(entity.id.as_str()) {
+                                *id = None;
+                            }
+                        })
+                        .or_insert_with(|| Some(entity.id.clone()));
+                }
+            }
+        }
+        people
+    }
 }
 
 /// Indices of the tokens inside `span`.
@@ -94,7 +123,7 @@ fn word(doc: &Document, i: usize) -> &str {
 fn transcript_turn(
     doc: &Document,
     mentions: &MentionIndex,
-    people: &mut Option<PeopleByWord>,
+    people: &mut Option<People>,
     tokens: std::ops::Range<usize>,
     stage: &str,
 ) -> Option<Quote> {
@@ -122,11 +151,12 @@ fn transcript_turn(
             && w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
             && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
     });
+    let people = people.get_or_insert_with(|| People::of(doc));
     let speaker = match resolve_speaker_indexed(doc, mentions, Some(label)) {
-        speaker @ ActorRef::Entity { .. } if person(doc, &speaker) => speaker,
+        ActorRef::Entity { id } if people.ids.contains(&id) => ActorRef::Entity { id },
         _ if all_caps => {
-            let people = people.get_or_insert_with(|| people_by_word(doc));
             let id = people
+                .by_word
                 .get(&word(doc, colon - 1).trim_end_matches('.').to_lowercase())?
                 .clone()?;
             ActorRef::Entity { id }
@@ -134,9 +164,9 @@ fn transcript_turn(
         _ => return None,
     };
     Some(labelled_quote(
-        span_of(doc, colon + 1, last)?,
-        span_of(doc, colon, colon)?,
-        span_of(doc, label.0, label.1)?,
+        token_span(doc, colon + 1, last)?,
+        token_span(doc, colon, colon)?,
+        token_span(doc, label.0, label.1)?,
         speaker,
         stage,
     ))
@@ -175,62 +205,14 @@ fn signed_quotation(
         return None;
     }
     let source = (dash + 1, last);
-    let speaker = match resolve_speaker_indexed(doc, mentions, Some(source)) {
-        speaker @ ActorRef::Entity { .. } => speaker,
-        _ => ActorRef::Unresolved {
-            text: doc.slice(span_of(doc, source.0, source.1)?).to_string(),
-        },
-    };
+    let speaker = resolve_speaker_indexed(doc, mentions, Some(source));
     Some(labelled_quote(
-        span_of(doc, tokens.start, closing)?,
-        span_of(doc, dash, dash)?,
-        span_of(doc, source.0, source.1)?,
+        token_span(doc, tokens.start, closing)?,
+        token_span(doc, dash, dash)?,
+        token_span(doc, source.0, source.1)?,
         speaker,
         stage,
     ))
-}
-
-/// The text span of tokens `first..=last`.
-fn span_of(doc: &Document, first: usize, last: usize) -> Option<Span> {
-    Some(Span::new(
-        doc.tokens.get(first)?.span.start,
-        doc.tokens.get(last)?.span.end,
-    ))
-}
-
-/// Whether `speaker` is a person entity.
-fn person(doc: &Document, speaker: &ActorRef) -> bool {
-    let ActorRef::Entity { id } = speaker else {
-        return false;
-    };
-    doc.entities
-        .iter()
-        .any(|e| &e.id == id && e.entity_type == EntityType::Per)
-}
-
-/// Each word of each person's names, lower-cased, with the one person it names ("wallace"
-/// → Chris Wallace); `None` for a word of several people's names.
-fn people_by_word(doc: &Document) -> PeopleByWord {
-    let mut people = PeopleByWord::new();
-    for entity in doc
-        .entities
-        .iter()
-        .filter(|e| e.entity_type == EntityType::Per)
-    {
-        for name in std::iter::once(&entity.canonical).chain(&entity.aliases) {
-            for w in name.split_whitespace() {
-                people
-                    .entry(w.to_lowercase())
-                    .and_modify(|id| {
-                        if id.as_deref() != Some(entity.id.as_str()) {
-                            *id = None;
-                        }
-                    })
-                    .or_insert_with(|| Some(entity.id.clone()));
-            }
-        }
-    }
-    people
 }
 
 /// A direct quote with a punctuation cue.

@@ -183,14 +183,21 @@ fn read_role<'v>(view: &'v View<'_>, range: &Range<usize>, i: usize) -> Option<R
     })
 }
 
+/// The actor whose mention ends at token `end` and starts inside `range`.
+fn actor_ending_at<'v>(view: &'v View<'_>, range: &Range<usize>, end: usize) -> Option<&'v Actor> {
+    view.actor_at(end)
+        .filter(|a| a.last == end && a.first >= range.start)
+}
+
 /// The lower-cased word at token `i`.
 fn word<'v>(view: &'v View<'_>, i: usize) -> Option<&'v str> {
     view.tokens.get(i).map(|t| t.lower.as_str())
 }
 
 /// The actor named from token `i` on (inside `range`), across a determiner and up to
-/// [`MAX_TITLE_WORDS`] title words: "the president", "Republican President George W. Bush",
-/// "then-President Viktor Yanukovych", "Democrat Joe Biden" (a party word before a name).
+/// [`MAX_TITLE_WORDS`] title words: "the president", "then-President Viktor Yanukovych",
+/// and the person after a party, nationality or country that modifies them ("Democrat Joe
+/// Biden", "Republican President George W. Bush").
 fn name_from<'v>(view: &'v View<'_>, i: usize, range: &Range<usize>) -> Option<&'v Actor> {
     let mut k = i;
     if matches!(word(view, k), Some("the" | "a" | "an")) {
@@ -199,19 +206,15 @@ fn name_from<'v>(view: &'v View<'_>, i: usize, range: &Range<usize>) -> Option<&
     let mut titles = 0;
     while k < range.end {
         let tok = view.tokens.get(k)?;
-        if let Some(actor) = view.actor_at(k) {
+        if let Some(index) = tok.actor {
+            let actor = view.actors.get(index)?;
             if actor.first != k || actor.last >= range.end {
                 return None;
             }
-            let next = actor.last + 1;
-            let name_follows = view.actor_at(next).is_some_and(|a| a.first == next)
-                || view.tokens.get(next).is_some_and(is_title_word);
-            if actor.entity_type == EntityType::Norp && name_follows && titles < MAX_TITLE_WORDS {
-                titles += 1;
-                k = next;
-                continue;
-            }
-            return Some(actor);
+            return match view.person_after_modifier(index, range.end) {
+                Some(person) => view.actors.get(person),
+                None => Some(actor),
+            };
         }
         let hyphen = titles > 0 && matches!(tok.lower.as_str(), "-" | "–");
         if !(is_title_word(tok) || hyphen) || titles >= MAX_TITLE_WORDS {
@@ -345,10 +348,7 @@ fn described_before<'v>(
     if end < range.start {
         return None;
     }
-    if let Some(actor) = view
-        .actor_at(end)
-        .filter(|a| a.last == end && a.first >= range.start && !a.of_object)
-    {
+    if let Some(actor) = actor_ending_at(view, range, end).filter(|a| !a.of_object) {
         return Some(actor);
     }
     // "Ted Lieu of California, a frequent Trump critic": the actor the "of" phrase
@@ -368,8 +368,7 @@ fn described_before<'v>(
     if owner < range.start || word(view, of) != Some("of") {
         return None;
     }
-    view.actor_at(owner)
-        .filter(|a| a.last == owner && a.first >= range.start && !a.of_object)
+    actor_ending_at(view, range, owner).filter(|a| !a.of_object)
 }
 
 /// "Judge Elrod, (who was) appointed by …": the actor before the participle.
@@ -390,12 +389,7 @@ fn described_before_participle<'v>(
     if k <= range.start || word(view, k - 1) != Some(",") {
         return None;
     }
-    let end = k.checked_sub(2)?;
-    if end < range.start {
-        return None;
-    }
-    view.actor_at(end)
-        .filter(|a| a.last == end && a.first >= range.start)
+    actor_ending_at(view, range, k.checked_sub(2)?)
 }
 
 /// "Trump critic Adam Kinzinger", "his rival, former Vice President Joe Biden", "Trump
