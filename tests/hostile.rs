@@ -449,3 +449,60 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
         slow.join("\n")
     );
 }
+
+/// The encoder's quote path (`find_with_tags`) on a flood of interrupted quotations whose
+/// attributions the tags read as content: each one is read again and linked first, and
+/// the work stays linear.
+#[test]
+fn a_flood_of_run_over_attributions_stays_linear_on_the_encoders_quote_path() {
+    let _timed = timed();
+    let registry = stancegraph_cli::builtin_registry();
+    let source = stancegraph_runner::ConfigSource::Embedded {
+        name: "default".into(),
+        toml: stancegraph_cli::DEFAULT_CONFIG.into(),
+    };
+    let config = stancegraph_runner::load_config(&source, &registry, false).unwrap();
+    let data_dir = stancegraph_cli::data_dir(None);
+    let context = stancegraph_core::BuildContext {
+        data_dir: data_dir.clone(),
+        config_path: String::new(),
+    };
+    let pipeline = stancegraph_runner::Pipeline::build(&config, &registry, &context)
+        .unwrap()
+        .with_budgets(None, None);
+    let attributor = stancegraph_quotes::Attributor::load(&data_dir).unwrap();
+    let unit = "\u{201c}We will act,\u{201d} Smith said. \u{201c}Soon.\u{201d} ";
+    let mut times = Vec::new();
+    let mut found = 0;
+    for bytes in [40_000, 160_000] {
+        let mut doc = stancegraph_core::Document::new(
+            None,
+            unit.repeat(bytes / unit.len() + 1),
+            stancegraph_core::Metadata::default(),
+        );
+        pipeline.process(&mut doc).unwrap();
+        // One content over everything, as the encoder reads such quotations.
+        let mut tags = vec![6; doc.tokens.len()];
+        tags[0] = 5;
+        let margins = vec![3.0; doc.tokens.len()];
+        let best = (0..3)
+            .map(|_| {
+                let (quotes, cpu) = stancegraph_testkit::time_on_this_thread(|| {
+                    attributor.find_with_tags(&doc, &tags, &margins, "quotes.encoder")
+                });
+                found = quotes.iter().filter(|q| q.cue.is_some()).count();
+                cpu.as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min);
+        times.push(best);
+    }
+    eprintln!("run-over attributions: {:.3}s -> {:.3}s", times[0], times[1]);
+    assert!(found > 100, "each quotation is read with its cue ({found})");
+    // 4x the text: linear ~4x, quadratic ~16x (see the floods above).
+    assert!(
+        times[1] / times[0].max(0.05) <= 6.0,
+        "superlinear: {:.3}s -> {:.3}s",
+        times[0],
+        times[1]
+    );
+}

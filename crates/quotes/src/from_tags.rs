@@ -8,7 +8,8 @@
 //! - a quoted region consolidated into one direct quote keeps the tagger's content span
 //!   when the tagger tagged one content there (the region's cue and source are still used).
 //!
-//! and two rules on sources: a cue takes the tagged source that holds its grammatical subject
+//! An attribution between two quoted parts that the tagger read as content is read again by
+//! the perceptron tagger (`run_over.rs`). Two rules on sources: a cue takes the tagged source that holds its grammatical subject
 //! over a nearer one, and a cue with neither a tagged source nor a subject shares the source
 //! of the cue before it in the same sentence. A content cut inside a phrase is completed along
 //! the parse as in the default path (`clause_completion.rs`).
@@ -16,7 +17,7 @@
 use stancegraph_core::{Document, Quote, Span};
 
 use crate::attribution::{
-    kind_of_indexed, link, role_spans, token_span, Linked, MentionIndex, OuterIndex, RoleSpan,
+    kind_of_indexed, role_spans, token_span, Linked, MentionIndex, OuterIndex, RoleSpan,
 };
 
 /// Role index of contents in [`RoleSpan::role`] (source 0, cue 1, content 2).
@@ -41,11 +42,24 @@ impl crate::Attributor {
         let regions = crate::sentence_quote_regions(doc);
         let outer_index = OuterIndex::new(&regions);
         let mention_index = MentionIndex::new(doc);
+        let (mut tags, mut margins) = (tags.to_vec(), margins.to_vec());
+        let spliced = crate::run_over::split_run_over_attributions(
+            doc,
+            &regions,
+            &mut tags,
+            &mut margins,
+            || {
+                let features =
+                    crate::tagger::extract(doc, &self.lexicon, &regions, self.weights.buckets);
+                self.weights.decode(doc, &features)
+            },
+        );
+        let (tags, margins) = (&tags[..], &margins[..]);
         let mut spans = trim_content_punctuation(doc, role_spans(tags, margins));
         crate::clause_completion::complete_truncated_contents(doc, tags, &mut spans);
         crate::source_tail::split_source_tails(doc, &regions, &mut spans);
         let mut quotes = Vec::new();
-        let mut links = link(&spans);
+        let mut links = crate::run_over::link_split_attributions(&spans, &spliced);
         prefer_subject_sources(doc, &spans, &mut links);
         share_sentence_sources(doc, &mut links);
         for linked in links {
@@ -185,7 +199,7 @@ fn restore_tagged_contents(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::test_docs::{analysed, data_dir, token};
+    use crate::rules::test_docs::{analysed, data_dir, tag, token};
     use crate::tagger::O;
     use stancegraph_core::QuoteKind;
 
@@ -193,13 +207,6 @@ mod tests {
     const B_SOURCE: usize = 1;
     const B_CUE: usize = 3;
     const B_CONTENT: usize = 5;
-
-    /// Tags `first..=last` as one span of the role whose B tag is `begin`.
-    fn tag(tags: &mut [usize], begin: usize, first: usize, last: usize) {
-        for (i, t) in tags.iter_mut().enumerate().take(last + 1).skip(first) {
-            *t = if i == first { begin } else { begin + 1 };
-        }
-    }
 
     fn attributor() -> Option<crate::Attributor> {
         crate::Attributor::load(&data_dir()).ok()
@@ -210,6 +217,45 @@ mod tests {
             .iter()
             .map(|q| doc.slice(q.content).to_string())
             .collect()
+    }
+
+    #[test]
+    fn an_interrupted_quotation_tagged_as_one_content_keeps_its_own_cue_and_source() {
+        let text =
+            "Talks go on, Lee said.\n\n\"Coal isn't the villain,\" Kim said. \"Carbon is.\"\n";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let n = doc.tokens.len();
+        let mut tags = vec![O; n];
+        let lee = token(&doc, "Lee");
+        let opening = token(&doc, "\"");
+        // The encoder's reading: the attribution between the quoted parts is content too.
+        tag(&mut tags, B_CONTENT, 0, lee - 2);
+        tag(&mut tags, B_SOURCE, lee, lee);
+        tag(&mut tags, B_CUE, lee + 1, lee + 1);
+        tag(&mut tags, B_CONTENT, opening, n - 1);
+        let margins = vec![3.0; n];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        let interrupted = quotes
+            .iter()
+            .find(|q| doc.slice(q.content).starts_with('"'))
+            .expect("the quotation is a quote");
+        assert_eq!(
+            doc.slice(interrupted.content),
+            "\"Coal isn't the villain,\" Kim said. \"Carbon is.\""
+        );
+        assert_eq!(interrupted.source.map(|s| doc.slice(s)), Some("Kim"));
+        let cue = interrupted.cue.expect("a cue");
+        assert!(cue.start > doc.tokens[opening].span.start, "its own said");
+        let earlier = quotes
+            .iter()
+            .find(|q| doc.slice(q.content).starts_with("Talks"))
+            .expect("the first sentence's quote");
+        assert_eq!(earlier.source.map(|s| doc.slice(s)), Some("Lee"));
     }
 
     #[test]

@@ -123,7 +123,7 @@ pub(crate) fn join_interrupted_quotes(
 /// Whether the text `gap` after the quoted region `first` is an attribution interrupting a
 /// quotation: `first` ends with , ? or ! inside its marks, and the gap is short, on one
 /// line, without quote marks and ends with , . or :.
-fn interrupts(text: &str, first: &QuoteRegion, gap: Span) -> bool {
+pub(crate) fn interrupts(text: &str, first: &QuoteRegion, gap: Span) -> bool {
     let inner = text.get(first.inner.start..first.inner.end).unwrap_or("");
     let continues = inner.trim_end().ends_with([',', '?', '!']);
     let between = text.get(gap.start..gap.end).unwrap_or("");

@@ -24,6 +24,7 @@ pub mod marks;
 mod partial;
 pub mod polnear;
 mod rules;
+mod run_over;
 pub mod score;
 pub mod silver;
 mod source_tail;

@@ -251,6 +251,14 @@ pub(crate) mod test_docs {
         Some(doc)
     }
 
+    /// Tags `first..=last` as one span of the role whose B tag is `begin` (the tagger's
+    /// numbering: O, then B/I of source 1/2, cue 3/4, content 5/6).
+    pub(crate) fn tag(tags: &mut [usize], begin: usize, first: usize, last: usize) {
+        for (i, t) in tags.iter_mut().enumerate().take(last + 1).skip(first) {
+            *t = if i == first { begin } else { begin + 1 };
+        }
+    }
+
     /// The shipped cue lexicon.
     pub(crate) fn cue_lexicon() -> Option<CueLexicon> {
         CueLexicon::load(&data_dir().join(crate::DEFAULT_LEXICON)).ok()
