@@ -496,7 +496,10 @@ fn a_flood_of_run_over_attributions_stays_linear_on_the_encoders_quote_path() {
             .fold(f64::MAX, f64::min);
         times.push(best);
     }
-    eprintln!("run-over attributions: {:.3}s -> {:.3}s", times[0], times[1]);
+    eprintln!(
+        "run-over attributions: {:.3}s -> {:.3}s",
+        times[0], times[1]
+    );
     assert!(found > 100, "each quotation is read with its cue ({found})");
     // 4x the text: linear ~4x, quadratic ~16x (see the floods above).
     assert!(

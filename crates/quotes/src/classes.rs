@@ -216,7 +216,7 @@ pub(crate) const DOCUMENT_NOUNS: &[&str] = &[
 ];
 
 /// Nouns that name a written text: with "say", "read" or "state" the attribution is writing.
-const WRITTEN_NOUNS: &[&str] = &[
+pub(crate) const WRITTEN_NOUNS: &[&str] = &[
     "statement",
     "release",
     "letter",

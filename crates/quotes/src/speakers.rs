@@ -18,7 +18,7 @@ use stancegraph_core::{
 };
 
 use crate::attribution::{token_span, ANONYMOUS_HEADS};
-use crate::classes::DOCUMENT_NOUNS;
+use crate::classes::{DOCUMENT_NOUNS, WRITTEN_NOUNS};
 use crate::lexicon::{normalise, CueLexicon};
 use crate::marks::QuoteRegion;
 
@@ -460,7 +460,33 @@ pub fn is_non_speaker(doc: &Document, source: (usize, usize)) -> bool {
         && !ANONYMOUS_HEADS.contains(&word.as_str())
         && !SPEAKER_NOUNS.contains(&word.as_str())
         && !DOCUMENT_NOUNS.contains(&word.as_str())
+        && !WRITTEN_NOUNS.contains(&word.as_str())
+        && !SPEAKING_TEXTS.contains(&word.as_str())
 }
+
+/// Texts that PolNeAR gives the words they hold ("…,” the book said; "said the ruling"),
+/// besides documents and written messages.
+const SPEAKING_TEXTS: &[&str] = &[
+    "book",
+    "ruling",
+    "article",
+    "opinion",
+    "decision",
+    "order",
+    "complaint",
+    "lawsuit",
+    "indictment",
+    "bill",
+    "ad",
+    "ads",
+    "advertisement",
+    "commercial",
+    "memoir",
+    "website",
+    "speech",
+    "transcript",
+    "verdict",
+];
 
 /// Replaces the pieces the tagger cut a quoted region into by one direct quote of the
 /// whole region; attributions inside a quote that name a speaker inside the same quote are

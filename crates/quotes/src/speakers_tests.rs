@@ -66,3 +66,23 @@ fn words_that_cannot_speak_are_no_source() {
     let mayor = token(&doc, "mayor");
     assert!(!is_non_speaker(&doc, (mayor - 1, mayor)));
 }
+
+#[test]
+fn texts_that_hold_words_can_be_sources_other_things_cannot() {
+    let Some(doc) =
+        analysed("“Nobody knew,” the book said. Geopolitical alliances have shown the way.")
+    else {
+        return;
+    };
+    let book = token(&doc, "book");
+    assert!(!is_non_speaker(&doc, (book - 1, book)), "the book");
+    let alliances = token(&doc, "alliances");
+    assert!(is_non_speaker(&doc, (alliances - 1, alliances)));
+    let Some(ruling) = analysed("“Enough,” said the ruling. The statement said more.") else {
+        return;
+    };
+    for noun in ["ruling", "statement"] {
+        let at = token(&ruling, noun);
+        assert!(!is_non_speaker(&ruling, (at - 1, at)), "{noun}");
+    }
+}
