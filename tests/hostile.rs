@@ -450,9 +450,9 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
     );
 }
 
-/// The encoder's quote path (`find_with_tags`) on a flood of interrupted quotations whose
-/// attributions the tags read as content: each one is read again and linked first, and
-/// the work stays linear.
+/// The encoder's quote path (`find_with_tags`) on a flood of interrupted quotations and
+/// fronted attributions that the tags read as content: each one is read again and linked
+/// first, and the work stays linear.
 #[test]
 fn a_flood_of_run_over_attributions_stays_linear_on_the_encoders_quote_path() {
     let _timed = timed();
@@ -471,7 +471,8 @@ fn a_flood_of_run_over_attributions_stays_linear_on_the_encoders_quote_path() {
         .unwrap()
         .with_budgets(None, None);
     let attributor = stancegraph_quotes::Attributor::load(&data_dir).unwrap();
-    let unit = "\u{201c}We will act,\u{201d} Smith said. \u{201c}Soon.\u{201d} ";
+    let unit =
+        "\u{201c}We will act,\u{201d} Smith said. \u{201c}Soon.\u{201d} Too often, Smith said, we act. ";
     let mut times = Vec::new();
     let mut found = 0;
     for bytes in [40_000, 160_000] {

@@ -259,6 +259,34 @@ mod tests {
     }
 
     #[test]
+    fn a_fronted_attribution_tagged_as_content_is_the_quotes_cue_and_source() {
+        let text = "Crowds marched on Sunday.\n\nActs of protest, Mr. Obama said, are acts of patriotism.\n";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let n = doc.tokens.len();
+        let mut tags = vec![O; n];
+        let acts = token(&doc, "Acts");
+        // The encoder's reading: the whole sentence, attribution included, is content.
+        tag(&mut tags, B_CONTENT, acts, n - 2);
+        let margins = vec![3.0; n];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        let quote = quotes
+            .iter()
+            .find(|q| doc.slice(q.content).contains("patriotism"))
+            .expect("the reported speech is a quote");
+        assert_eq!(
+            doc.slice(quote.content),
+            "Acts of protest, Mr. Obama said, are acts of patriotism"
+        );
+        assert_eq!(quote.cue.map(|c| doc.slice(c)), Some("said"));
+        assert_eq!(quote.source.map(|s| doc.slice(s)), Some("Mr. Obama"));
+    }
+
+    #[test]
     fn a_content_ends_before_the_comma_that_leads_to_its_attribution() {
         let text = "The plan would cost more, Lee said. Kim left early.";
         let Some(doc) = analysed(text) else {

@@ -1,16 +1,19 @@
-//! A tagged content that runs over the attribution interrupting its quotation.
+//! Attributions that a tagger read as content.
 //!
-//! PolNeAR marks “Coal isn't the villain,” he said. “The villain is …” as one discontinuous
-//! content around its source and cue, and a tagger trained on its first-to-last extent learns
-//! to tag the attribution as content too: the quote then has no cue of its own and links to
-//! the nearest other one ("… are continuing, he said." before it). Where the text between two
-//! quoted parts is such an attribution ([`crate::interrupted::interrupts`]) and the tags hold
-//! no cue there but content, the perceptron tagger's reading of those words is spliced in
-//! when it finds a cue there, and the second part starts a content of its own. The first
-//! part is linked to that cue and source before anything else (the nearest-first linking
-//! would give it a cue before it as near: "…, Mr. Obama said in his interview. “If …,” he
-//! said, “…”"), and joining interrupted quotes makes the two parts one again (or keeps them
-//! apart where the preset does not join).
+//! PolNeAR marks “Coal isn't the villain,” he said. “The villain is …” and "Acts of protest,
+//! Mr. Obama said, are acts of patriotism" as one discontinuous content around its source
+//! and cue, and a tagger trained on first-to-last extents learns to tag the attribution as
+//! content too: the quote then has no cue of its own and links to the nearest other one
+//! ("… are continuing, he said." before it), or is dropped as reported speech without a cue.
+//! Where the words between two quoted parts are such an attribution
+//! ([`crate::interrupted::interrupts`]), or a sentence's first comma-enclosed words after a
+//! short fronted part (the shape `fronted.rs` joins), and the tags hold only content there,
+//! the perceptron tagger's reading of those words is spliced in when it finds a cue there.
+//! The content after the attribution starts anew and is linked to that cue and source before
+//! anything else (the nearest-first linking would give the first part a cue before it as
+//! near: "…, Mr. Obama said in his interview. “If …,” he said, “…”"), a second quoted part
+//! keeps no cue of its own, and the joining rules make the parts one content again (or keep
+//! them apart where the preset does not join).
 
 use stancegraph_core::{Document, Span};
 
@@ -25,20 +28,51 @@ const CONTENT: usize = 2;
 /// The B tag of a content.
 const B_CONTENT: usize = 1 + 2 * CONTENT;
 
-/// The attributions between two quoted parts that the tags read as content, as token ranges
-/// `first..last` (inclusive) of the text between the parts, with the token that opens the
-/// second part.
-fn run_over_attributions(
-    doc: &Document,
-    regions: &[QuoteRegion],
-    tags: &[usize],
-) -> Vec<(usize, usize, usize)> {
+/// Where an attribution read as content sits, in token indices: its words are
+/// `first..=last`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum RunOver {
+    /// Between two quoted parts; `opening` is the second part's opening mark.
+    Quoted {
+        first: usize,
+        last: usize,
+        opening: usize,
+    },
+    /// Between two commas after the start of a sentence of reported speech ("Acts of
+    /// protest, Mr. Obama said, are acts of patriotism"); `fronted` is the sentence's first
+    /// token and `resume` the first after the second comma.
+    Fronted {
+        fronted: usize,
+        first: usize,
+        last: usize,
+        resume: usize,
+    },
+}
+
+impl RunOver {
+    fn words(self) -> (usize, usize) {
+        match self {
+            RunOver::Quoted { first, last, .. } | RunOver::Fronted { first, last, .. } => {
+                (first, last)
+            }
+        }
+    }
+}
+
+/// The longest attribution between the commas and the longest fronted part, in tokens (as
+/// `fronted.rs` joins them).
+const MAX_ATTRIBUTION_TOKENS: usize = 6;
+const MAX_FRONTED_TOKENS: usize = 12;
+
+/// The attributions between two quoted parts that the tags read as content.
+fn quoted_run_overs(doc: &Document, regions: &[QuoteRegion], tags: &[usize]) -> Vec<RunOver> {
     let text = doc.text();
     let top: Vec<&QuoteRegion> = regions
         .iter()
         .filter(|r| r.depth == 0 && r.closed)
         .collect();
     let first_token_at = |offset: usize| doc.tokens.partition_point(|t| t.span.end <= offset);
+    let role = |i: usize| tags.get(i).and_then(|&t| role_of(t));
     let mut out = Vec::new();
     for pair in top.windows(2) {
         let (first, second) = (pair[0], pair[1]);
@@ -50,30 +84,79 @@ fn run_over_attributions(
         if from >= opening || opening >= tags.len() {
             continue;
         }
-        let role = |i: usize| tags.get(i).and_then(|&t| role_of(t));
         let read_as_content = (from..opening).all(|i| role(i) == Some(CONTENT) || tags[i] == O)
             && (from..opening).any(|i| role(i) == Some(CONTENT))
             && from > 0
             && role(from - 1) == Some(CONTENT);
         if read_as_content {
-            out.push((from, opening - 1, opening));
+            out.push(RunOver::Quoted {
+                first: from,
+                last: opening - 1,
+                opening,
+            });
         }
     }
     out
 }
 
-/// Splices `fallback`'s tags (and margins) into the attributions of [`run_over_attributions`]
-/// where `fallback` reads a cue there, and starts the second quoted part's content anew.
-/// `fallback` is asked only when there is such an attribution. Returns the token ranges
-/// spliced with the token opening the second part, for [`link_split_attributions`].
+/// The comma-enclosed attributions after a sentence's first words that the tags read as
+/// content with the whole sentence: the sentence's first comma after two to
+/// [`MAX_FRONTED_TOKENS`] tokens without quote marks, the next within
+/// [`MAX_ATTRIBUTION_TOKENS`] tokens, content tags from the sentence's start to the token
+/// after it.
+fn fronted_run_overs(doc: &Document, tags: &[usize]) -> Vec<RunOver> {
+    let word = |i: usize| doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
+    let role = |i: usize| tags.get(i).and_then(|&t| role_of(t));
+    let quote_mark = |w: &str| w.contains(['"', '\u{201c}', '\u{201d}']) || w.contains("''");
+    let n = tags.len().min(doc.tokens.len());
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let sentence = doc.tokens[start].sentence;
+        let end = start
+            + doc.tokens[start..n]
+                .iter()
+                .take_while(|t| t.sentence == sentence)
+                .count();
+        let first_comma = (start..end)
+            .take(MAX_FRONTED_TOKENS + 1)
+            .find(|&i| word(i) == "," || quote_mark(word(i)));
+        let second_comma = first_comma.filter(|&c| word(c) == ",").and_then(|c| {
+            (c + 1..end)
+                .take(MAX_ATTRIBUTION_TOKENS + 1)
+                .find(|&i| word(i) == "," || quote_mark(word(i)))
+                .filter(|&i| word(i) == ",")
+        });
+        if let (Some(c1), Some(c2)) = (first_comma, second_comma) {
+            let shaped = c1 >= start + 2 && c2 > c1 + 1 && c2 + 1 < end;
+            if shaped && (start..=c2 + 1).all(|i| role(i) == Some(CONTENT)) {
+                out.push(RunOver::Fronted {
+                    fronted: start,
+                    first: c1 + 1,
+                    last: c2 - 1,
+                    resume: c2 + 1,
+                });
+            }
+        }
+        start = end.max(start + 1);
+    }
+    out
+}
+
+/// Splices `fallback`'s tags (and margins) into the attributions read as content where
+/// `fallback` reads a cue there: the second quoted part starts a content anew; a fronted
+/// part loses its tags (`fronted.rs` gives the sentence's start back to the content) and
+/// the content starts after the attribution. `fallback` is asked only when there is such
+/// an attribution. Returns the attributions spliced, for [`link_split_attributions`].
 pub(crate) fn split_run_over_attributions(
     doc: &Document,
     regions: &[QuoteRegion],
     tags: &mut [usize],
     margins: &mut [f32],
     fallback: impl FnOnce() -> (Vec<usize>, Vec<f32>),
-) -> Vec<(usize, usize, usize)> {
-    let attributions = run_over_attributions(doc, regions, tags);
+) -> Vec<RunOver> {
+    let mut attributions = quoted_run_overs(doc, regions, tags);
+    attributions.extend(fronted_run_overs(doc, tags));
     if attributions.is_empty() {
         return Vec::new();
     }
@@ -82,7 +165,8 @@ pub(crate) fn split_run_over_attributions(
         return Vec::new();
     }
     let mut spliced = Vec::new();
-    for (first, last, opening) in attributions {
+    for attribution in attributions {
+        let (first, last) = attribution.words();
         let reads_cue = (first..=last).any(|i| role_of(other_tags[i]) == Some(CUE));
         if !reads_cue {
             continue;
@@ -103,60 +187,79 @@ pub(crate) fn split_run_over_attributions(
                 tags[i] -= 1;
             }
         }
-        if role_of(tags[opening]) == Some(CONTENT) {
-            tags[opening] = B_CONTENT;
+        let starts_anew = match attribution {
+            RunOver::Quoted { opening, .. } => opening,
+            RunOver::Fronted {
+                fronted, resume, ..
+            } => {
+                // The fronted words and the comma after the attribution.
+                for i in (fronted..first).chain([last + 1]) {
+                    tags[i] = O;
+                }
+                resume
+            }
+        };
+        if role_of(tags[starts_anew]) == Some(CONTENT) {
+            tags[starts_anew] = B_CONTENT;
         }
-        spliced.push((first, last, opening));
+        spliced.push(attribution);
     }
     spliced
 }
 
-/// [`link`] with each spliced attribution's cue and source linked first to the content that
-/// ends just before it (the first quoted part), and the second part's content left without
-/// a cue of its own (a cue before it would make it another quotation); everything else is
-/// linked as usual. Links come in content order.
-pub(crate) fn link_split_attributions(
-    spans: &[RoleSpan],
-    spliced: &[(usize, usize, usize)],
-) -> Vec<Linked> {
+/// [`link`] with each spliced attribution's cue and source linked first to its content: the
+/// first quoted part (the content that ends just before it), with the second part left
+/// without a cue of its own (a cue before it would make it another quotation), or the
+/// content after a fronted attribution. Everything else is linked as usual. Links come in
+/// content order.
+pub(crate) fn link_split_attributions(spans: &[RoleSpan], spliced: &[RunOver]) -> Vec<Linked> {
     // In token order, each lookup is a binary search: a flood of interrupted quotations
     // stays linear.
     let mut sorted = spans.to_vec();
     sorted.sort_by_key(|s| (s.first, s.last));
     let spans = &sorted[..];
     let at_or_after = |token: usize| spans.partition_point(|s| s.first < token);
+    let content_at = |token: usize, taken: &[bool]| {
+        (at_or_after(token)..spans.len())
+            .take_while(|&i| spans[i].first == token)
+            .find(|&i| spans[i].role == CONTENT && !taken[i])
+    };
     let mut taken = vec![false; spans.len()];
     let mut links = Vec::new();
-    for &(first, last, opening) in spliced {
+    for &attribution in spliced {
+        let (first, last) = attribution.words();
         let inside = |role: usize| {
             (at_or_after(first)..spans.len())
                 .take_while(|&i| spans[i].first <= last)
                 .find(|&i| spans[i].role == role && spans[i].last <= last)
         };
-        // The first part: a content ending on the token before the attribution (or the
-        // one before that, when its comma was trimmed).
-        let part = (0..at_or_after(first)).rev().take(3).find(|&i| {
-            spans[i].role == CONTENT && spans[i].last < first && spans[i].last + 2 >= first
-        });
-        let (Some(part), Some(cue)) = (part, inside(CUE)) else {
+        let (content, second) = match attribution {
+            // The first part: a content ending on the token before the attribution (or
+            // the one before that, when its comma was trimmed).
+            RunOver::Quoted { opening, .. } => (
+                (0..at_or_after(first)).rev().take(3).find(|&i| {
+                    spans[i].role == CONTENT && spans[i].last < first && spans[i].last + 2 >= first
+                }),
+                Some(opening),
+            ),
+            RunOver::Fronted { resume, .. } => (content_at(resume, &taken), None),
+        };
+        let (Some(content), Some(cue)) = (content, inside(CUE)) else {
             continue;
         };
-        if taken[part] || taken[cue] {
+        if taken[content] || taken[cue] {
             continue;
         }
         let source = inside(SOURCE).filter(|&s| !taken[s]);
-        for i in [Some(part), Some(cue), source].into_iter().flatten() {
+        for i in [Some(content), Some(cue), source].into_iter().flatten() {
             taken[i] = true;
         }
         links.push(Linked {
-            content: spans[part],
+            content: spans[content],
             cue: Some(spans[cue]),
             source: source.map(|s| spans[s]),
         });
-        let second = (at_or_after(opening)..spans.len())
-            .take_while(|&i| spans[i].first == opening)
-            .find(|&i| spans[i].role == CONTENT && !taken[i]);
-        if let Some(second) = second {
+        if let Some(second) = second.and_then(|opening| content_at(opening, &taken)) {
             taken[second] = true;
             links.push(Linked {
                 content: spans[second],
