@@ -46,6 +46,7 @@ impl crate::Attributor {
         let spliced = crate::run_over::split_run_over_attributions(
             doc,
             &regions,
+            &self.lexicon,
             &mut tags,
             &mut margins,
             || {

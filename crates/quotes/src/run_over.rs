@@ -18,14 +18,18 @@
 use stancegraph_core::{Document, Span};
 
 use crate::attribution::{link, Linked, RoleSpan};
+use crate::lexicon::CueLexicon;
 use crate::marks::QuoteRegion;
+use crate::speakers::{phrase_beside, region_cue};
 use crate::tagger::{is_begin, role_of, O};
 
 /// Role index of sources, cues and contents in the tagger's numbering.
 const SOURCE: usize = 0;
 const CUE: usize = 1;
 const CONTENT: usize = 2;
-/// The B tag of a content.
+/// The B tags of sources, cues and contents.
+const B_SOURCE: usize = 1 + 2 * SOURCE;
+const B_CUE: usize = 1 + 2 * CUE;
 const B_CONTENT: usize = 1 + 2 * CONTENT;
 
 /// Where an attribution read as content sits, in token indices: its words are
@@ -37,6 +41,8 @@ pub(crate) enum RunOver {
         first: usize,
         last: usize,
         opening: usize,
+        /// The first part's quoted region.
+        region: QuoteRegion,
     },
     /// Between two commas after the start of a sentence of reported speech ("Acts of
     /// protest, Mr. Obama said, are acts of patriotism"); `fronted` is the sentence's first
@@ -93,6 +99,7 @@ fn quoted_run_overs(doc: &Document, regions: &[QuoteRegion], tags: &[usize]) -> 
                 first: from,
                 last: opening - 1,
                 opening,
+                region: *first,
             });
         }
     }
@@ -151,6 +158,7 @@ fn fronted_run_overs(doc: &Document, tags: &[usize]) -> Vec<RunOver> {
 pub(crate) fn split_run_over_attributions(
     doc: &Document,
     regions: &[QuoteRegion],
+    lexicon: &CueLexicon,
     tags: &mut [usize],
     margins: &mut [f32],
     fallback: impl FnOnce() -> (Vec<usize>, Vec<f32>),
@@ -160,14 +168,18 @@ pub(crate) fn split_run_over_attributions(
     if attributions.is_empty() {
         return Vec::new();
     }
-    let (other_tags, other_margins) = fallback();
+    let (mut other_tags, mut other_margins) = fallback();
     if other_tags.len() != tags.len() {
         return Vec::new();
     }
     let mut spliced = Vec::new();
     for attribution in attributions {
         let (first, last) = attribution.words();
-        let reads_cue = (first..=last).any(|i| role_of(other_tags[i]) == Some(CUE));
+        let mut reads_cue = (first..=last).any(|i| role_of(other_tags[i]) == Some(CUE));
+        if let (false, RunOver::Quoted { region, .. }) = (reads_cue, attribution) {
+            reads_cue = read_attribution(doc, lexicon, region, (first, last), &mut other_tags);
+            other_margins[first..=last].fill(0.0);
+        }
         if !reads_cue {
             continue;
         }
@@ -205,6 +217,31 @@ pub(crate) fn split_run_over_attributions(
         spliced.push(attribution);
     }
     spliced
+}
+
+/// Where the perceptron reads no cue between two quoted parts either ("''…,'' he said.
+/// ''…''"): the first part's cue by the speaker rules ([`region_cue`]: a reporting verb just
+/// after its closing mark) with the words beside it as the source ([`phrase_beside`]), as
+/// tags over `words` in `tags`. Whether there was such a cue.
+fn read_attribution(
+    doc: &Document,
+    lexicon: &CueLexicon,
+    region: QuoteRegion,
+    words: (usize, usize),
+    tags: &mut [usize],
+) -> bool {
+    let (first, last) = words;
+    let Some(cue) = region_cue(doc, lexicon, &region).filter(|c| (first..=last).contains(c)) else {
+        return false;
+    };
+    tags[first..=last].fill(O);
+    tags[cue] = B_CUE;
+    let source = phrase_beside(doc, cue, region.outer()).filter(|&(a, b)| a >= first && b <= last);
+    if let Some((a, b)) = source {
+        tags[a] = B_SOURCE;
+        tags[a + 1..=b].fill(B_SOURCE + 1);
+    }
+    true
 }
 
 /// [`link`] with each spliced attribution's cue and source linked first to its content: the
@@ -282,7 +319,7 @@ pub(crate) fn link_split_attributions(spans: &[RoleSpan], spliced: &[RunOver]) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::test_docs::{analysed, tag};
+    use crate::rules::test_docs::{analysed, cue_lexicon, tag, token};
 
     fn words(doc: &Document) -> Vec<&str> {
         doc.tokens.iter().map(|t| doc.slice(t.span)).collect()
@@ -312,7 +349,8 @@ mod tests {
         tag(&mut other, 1, he, he);
         tag(&mut other, 3, he + 1, he + 1);
         tag(&mut other, B_CONTENT, opening, n - 1);
-        split_run_over_attributions(&doc, &regions, &mut tags, &mut margins, || {
+        let Some(lexicon) = cue_lexicon() else { return };
+        split_run_over_attributions(&doc, &regions, &lexicon, &mut tags, &mut margins, || {
             (other.clone(), vec![2.0; n])
         });
         assert_eq!(role_of(tags[he]), Some(0), "{:?}", tags);
@@ -344,9 +382,42 @@ mod tests {
         tag(&mut tags, B_CONTENT, he + 3, n - 1);
         let before = tags.clone();
         let mut margins = vec![1.0; n];
-        split_run_over_attributions(&doc, &regions, &mut tags, &mut margins, || {
+        let Some(lexicon) = cue_lexicon() else { return };
+        split_run_over_attributions(&doc, &regions, &lexicon, &mut tags, &mut margins, || {
             panic!("no attribution read as content: the other tagger is not asked")
         });
         assert_eq!(tags, before);
+    }
+
+    #[test]
+    fn where_the_other_tagger_reads_no_cue_the_speaker_rules_give_one() {
+        let Some(doc) =
+            analysed("''I don't judge what people buy,'' Mr. Hess said. ''Most people wish.''\n")
+        else {
+            return;
+        };
+        let Some(lexicon) = cue_lexicon() else { return };
+        let regions = crate::sentence_quote_regions(&doc);
+        let n = doc.tokens.len();
+        let mut tags = vec![O; n];
+        tag(&mut tags, B_CONTENT, 0, n - 1);
+        let mut margins = vec![1.0; n];
+        // The other tagger reads the whole line as one content too.
+        let spliced =
+            split_run_over_attributions(&doc, &regions, &lexicon, &mut tags, &mut margins, || {
+                (tags_of_one_content(n), vec![1.0; n])
+            });
+        assert_eq!(spliced.len(), 1);
+        let said = token(&doc, "said");
+        assert_eq!(tags[said], B_CUE);
+        let mr = token(&doc, "Mr.");
+        assert_eq!((tags[mr], tags[mr + 1]), (B_SOURCE, B_SOURCE + 1));
+        assert_eq!(tags[said + 2], B_CONTENT, "the second part opens anew");
+    }
+
+    fn tags_of_one_content(n: usize) -> Vec<usize> {
+        let mut tags = vec![O; n];
+        tag(&mut tags, B_CONTENT, 0, n - 1);
+        tags
     }
 }
