@@ -59,6 +59,7 @@ impl crate::Attributor {
         let mut spans = trim_content_punctuation(doc, role_spans(tags, margins));
         crate::clause_completion::complete_truncated_contents(doc, tags, &mut spans);
         crate::source_tail::split_source_tails(doc, &regions, &mut spans);
+        crate::cue_tail::trim_dangling_cue_tails(doc, &mut spans);
         let mut quotes = Vec::new();
         let mut links = crate::run_over::link_split_attributions(&spans, &spliced);
         prefer_subject_sources(doc, &spans, &mut links);

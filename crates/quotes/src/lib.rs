@@ -13,6 +13,7 @@
 mod attribution;
 pub mod classes;
 mod clause_completion;
+mod cue_tail;
 mod error;
 mod from_tags;
 mod fronted;
@@ -193,6 +194,7 @@ impl Attributor {
         let mut spans = attribution::role_spans(&tags, &margins);
         clause_completion::complete_truncated_contents(doc, &tags, &mut spans);
         source_tail::split_source_tails(doc, &regions, &mut spans);
+        cue_tail::trim_dangling_cue_tails(doc, &mut spans);
         let mut quotes = Vec::new();
         for linked in attribution::link(&spans) {
             quotes.extend(self.quote_from_link(
