@@ -60,6 +60,7 @@ impl crate::Attributor {
         crate::clause_completion::complete_truncated_contents(doc, tags, &mut spans);
         crate::source_tail::split_source_tails(doc, &regions, &mut spans);
         crate::cue_tail::trim_dangling_cue_tails(doc, &mut spans);
+        crate::source_edges::fix_source_edges(doc, &mut spans);
         let mut quotes = Vec::new();
         let mut links = crate::run_over::link_split_attributions(&spans, &spliced);
         prefer_subject_sources(doc, &spans, &mut links);

@@ -28,6 +28,7 @@ mod rules;
 mod run_over;
 pub mod score;
 pub mod silver;
+mod source_edges;
 mod source_tail;
 pub mod speakers;
 mod stage;
@@ -195,6 +196,7 @@ impl Attributor {
         clause_completion::complete_truncated_contents(doc, &tags, &mut spans);
         source_tail::split_source_tails(doc, &regions, &mut spans);
         cue_tail::trim_dangling_cue_tails(doc, &mut spans);
+        source_edges::fix_source_edges(doc, &mut spans);
         let mut quotes = Vec::new();
         for linked in attribution::link(&spans) {
             quotes.extend(self.quote_from_link(
