@@ -334,7 +334,12 @@ pub fn region_cue(doc: &Document, lexicon: &CueLexicon, region: &QuoteRegion) ->
             break;
         }
         if is_cue_token(doc, lexicon, i, &mut buf) {
-            return Some(i);
+            // A cue before a colon introduces what follows ("…” Caddell continued: “…").
+            let introduces_next = doc
+                .tokens
+                .get(i + 1)
+                .is_some_and(|t| doc.slice(t.span) == ":");
+            return (!introduces_next).then_some(i);
         }
     }
     let before = doc.tokens.partition_point(|t| t.span.end <= outer.start);

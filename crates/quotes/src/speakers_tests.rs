@@ -86,3 +86,17 @@ fn texts_that_hold_words_can_be_sources_other_things_cannot() {
         assert!(!is_non_speaker(&ruling, (at - 1, at)), "{noun}");
     }
 }
+
+#[test]
+fn a_cue_before_a_colon_introduces_the_next_quote() {
+    let (Some(doc), Some(lexicon)) = (
+        analysed("“Prices rose.” Caddell continued: “Then they fell.”"),
+        cue_lexicon(),
+    ) else {
+        return;
+    };
+    let regions = find_quotes(doc.text());
+    assert_eq!(region_cue(&doc, &lexicon, &regions[0]), None);
+    let cue = region_cue(&doc, &lexicon, &regions[1]).expect("the second quote's cue");
+    assert_eq!(doc.slice(doc.tokens[cue].span), "continued");
+}
