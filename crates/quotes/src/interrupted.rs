@@ -81,8 +81,9 @@ pub(crate) fn join_interrupted_quotes(
                 .get(second.inner.start..second.inner.end)
                 .is_some_and(|inner| inner.trim_end().ends_with('.'));
             let own_cue = quotes[b].cue.is_some_and(|c| {
-                !first_cue.is_some_and(|f| f.overlaps(c))
-                    && !(second_ends && c.start >= second.outer().end)
+                let shared = first_cue.is_some_and(|f| f.overlaps(c));
+                let next_attributions = second_ends && c.start >= second.outer().end;
+                !(shared || next_attributions)
             });
             if own_cue {
                 continue;
