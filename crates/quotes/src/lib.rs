@@ -266,9 +266,10 @@ impl Attributor {
 }
 
 /// Subjects that cannot speak ("Recent geopolitical cyber alliances have shown", "that")
-/// are no sources: a direct quote keeps its words without a source or cue (a later rule may
-/// find who said them); reported content keeps its cue but loses its source, and what such a
-/// subject "says" is evidence, not anyone's quote.
+/// name no speaker. A direct quote keeps its words without a source or cue (a later rule may
+/// find who said them); reported content keeps its cue and its source as written (PolNeAR
+/// marks them: "The clip says …"), but what such a subject "says" is evidence, not anyone's
+/// quote.
 fn drop_non_speakers(doc: &Document, quotes: &mut [Quote]) {
     for q in quotes.iter_mut() {
         let Some(source) = q.source else { continue };
@@ -277,11 +278,11 @@ fn drop_non_speakers(doc: &Document, quotes: &mut [Quote]) {
         if last <= first || !speakers::is_non_speaker(doc, (first, last - 1)) {
             continue;
         }
-        q.source = None;
         q.speaker = stancegraph_core::ActorRef::Unresolved {
             text: String::new(),
         };
         if q.kind == QuoteKind::Direct {
+            q.source = None;
             q.cue = None;
             q.class = CueClass::Speech;
         } else if matches!(q.class, CueClass::Speech | CueClass::Writing) {

@@ -1,7 +1,9 @@
 //! One two- or three-sentence document per speaker rule, through the default pipeline's
 //! text and entity stages, then this crate's `Attributor` (paragraphs are body blocks, as
 //! ingest makes them).
-use stancegraph_core::{ActorRef, Block, BlockKind, CueClass, Document, Gender, Metadata, Span};
+use stancegraph_core::{
+    ActorRef, Block, BlockKind, CueClass, Document, Gender, Metadata, QuoteKind, Span,
+};
 use stancegraph_quotes::Attributor;
 use stancegraph_testkit::{annotate_until, data_dir};
 
@@ -135,13 +137,30 @@ fn apposition_resolves_to_the_person() {
 }
 
 #[test]
-fn non_speaker_subject_is_no_source() {
-    let text = "Recent geopolitical cyber alliances have shown that the region is unstable.\n";
+fn non_speaker_subject_is_no_speaker() {
+    let text = "Recent geopolitical cyber alliances have shown that the region is unstable.\n\n\
+                \u{201c}The region is unstable,\u{201d} the alliances have shown.\n";
     let doc = analyse(text);
-    assert!(doc
+    let reported = doc
         .quotes
         .iter()
-        .all(|q| q.source.is_none_or(|s| !doc.slice(s).contains("alliances"))));
+        .find(|q| doc.slice(q.content) == "that the region is unstable")
+        .expect("the reported claim is found");
+    assert_eq!(
+        reported.source.map(|s| doc.slice(s)),
+        Some("Recent geopolitical cyber alliances"),
+        "kept as written"
+    );
+    for q in &doc.quotes {
+        let from_alliances = q.source.is_some_and(|s| doc.slice(s).contains("alliances"));
+        // Reported content keeps its source as written, names nobody and is evidence; a
+        // direct quote drops such a source and its cue.
+        if from_alliances {
+            assert_ne!(q.kind, QuoteKind::Direct, "{q:?}");
+            assert!(matches!(q.speaker, ActorRef::Unresolved { .. }), "{q:?}");
+            assert_eq!(q.class, CueClass::PerceptionOrEvidence, "{q:?}");
+        }
+    }
 }
 
 #[test]
