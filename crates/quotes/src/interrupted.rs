@@ -133,7 +133,11 @@ pub(crate) fn join_interrupted_quotes(
 /// line, without quote marks and ends with , . or :.
 pub(crate) fn interrupts(text: &str, first: &QuoteRegion, gap: Span) -> bool {
     let inner = text.get(first.inner.start..first.inner.end).unwrap_or("");
-    let continues = inner.trim_end().ends_with([',', '?', '!']);
+    // A nested quote may close first: “… it was the fault of those 5,000 people,’” Merkley said.
+    let continues = inner
+        .trim_end()
+        .trim_end_matches(['\u{2019}', '\'', '"', '\u{201d}'])
+        .ends_with([',', '?', '!']);
     let between = text.get(gap.start..gap.end).unwrap_or("");
     let attribution = between.trim();
     continues
@@ -242,6 +246,17 @@ mod tests {
             quote(added, "\"We will win.\"", Some("adding"), None),
         ];
         assert_eq!(joined(added, quotes).len(), 2);
+    }
+
+    #[test]
+    fn a_first_part_whose_nested_quote_closes_first_is_joined_too() {
+        let text = "\u{201c}They told us, \u{2018}It was their fault,\u{2019}\u{201d} Lee said. \u{201c}It was not.\u{201d}";
+        let first = "\u{201c}They told us, \u{2018}It was their fault,\u{2019}\u{201d}";
+        let quotes = vec![
+            quote(text, first, Some("said"), None),
+            quote(text, "\u{201c}It was not.\u{201d}", None, None),
+        ];
+        assert_eq!(joined(text, quotes), [text]);
     }
 
     #[test]
