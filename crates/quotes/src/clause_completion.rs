@@ -9,10 +9,7 @@
 use stancegraph_core::Document;
 
 use crate::attribution::RoleSpan;
-use crate::tagger::O;
-
-/// Role index of contents in [`RoleSpan::role`] (source 0, cue 1, content 2).
-const CONTENT: usize = 2;
+use crate::tagger::{CONTENT, O};
 
 /// Extends every content span in `spans` whose last token is a word governed by an untagged
 /// word after it in the same sentence (see the module docs). `tags` are the decoded role

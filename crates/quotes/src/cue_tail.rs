@@ -7,9 +7,7 @@
 use stancegraph_core::Document;
 
 use crate::attribution::{token_text as word, RoleSpan};
-
-/// Role index of cues in [`RoleSpan::role`].
-const CUE: usize = 1;
+use crate::tagger::CUE;
 
 /// Lemmas of the verbs of saying whose dangling tails are dropped ("told" is not among them:
 /// "told reporters on" keeps its object).

@@ -8,8 +8,9 @@
 //! - a quoted region consolidated into one direct quote keeps the tagger's content span
 //!   when the tagger tagged one content there (the region's cue and source are still used).
 //!
-//! An attribution between two quoted parts that the tagger read as content is read again by
-//! the perceptron tagger (`run_over.rs`). Two rules on sources: a cue takes the tagged source that holds its grammatical subject
+//! An attribution that the tagger read as content, between two quoted parts or between the
+//! commas after a sentence's first words, is read again by the perceptron (`run_over.rs`).
+//! Two rules on sources: a cue takes the tagged source that holds its grammatical subject
 //! over a nearer one, and a cue with neither a tagged source nor a subject shares the source
 //! of the cue before it in the same sentence. A content cut inside a phrase is completed along
 //! the parse as in the default path (`clause_completion.rs`).
@@ -19,9 +20,7 @@ use stancegraph_core::{Document, Quote, Span};
 use crate::attribution::{
     kind_of_indexed, role_spans, token_span, Linked, MentionIndex, OuterIndex, RoleSpan,
 };
-
-/// Role index of contents in [`RoleSpan::role`] (source 0, cue 1, content 2).
-const CONTENT: usize = 2;
+use crate::tagger::{CONTENT, SOURCE};
 
 impl crate::Attributor {
     /// The quotes of `doc` from role tags decided by another tagger (the `quotes.encoder`
@@ -57,10 +56,7 @@ impl crate::Attributor {
         );
         let (tags, margins) = (&tags[..], &margins[..]);
         let mut spans = trim_content_punctuation(doc, role_spans(tags, margins));
-        crate::clause_completion::complete_truncated_contents(doc, tags, &mut spans);
-        crate::source_tail::split_source_tails(doc, &regions, &mut spans);
-        crate::cue_tail::trim_dangling_cue_tails(doc, &mut spans);
-        crate::source_edges::fix_source_edges(doc, &mut spans);
+        crate::tidy_role_spans(doc, tags, &regions, &mut spans);
         let mut quotes = Vec::new();
         let mut links = crate::run_over::link_split_attributions(&spans, &spliced);
         prefer_subject_sources(doc, &spans, &mut links);
@@ -111,9 +107,6 @@ fn trim_content_punctuation(doc: &Document, mut spans: Vec<RoleSpan>) -> Vec<Rol
     }
     spans
 }
-
-/// Role index of sources in [`RoleSpan::role`].
-const SOURCE: usize = 0;
 
 /// The content span of a link, for [`crate::rules::subject_of`]'s `avoid`.
 fn content_span(doc: &Document, linked: &Linked) -> Option<Span> {

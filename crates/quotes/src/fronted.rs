@@ -13,10 +13,10 @@ use stancegraph_core::{Document, Quote, Span};
 use crate::attribution::OuterIndex;
 
 /// The longest attribution between the commas ("the Republican nominee told reporters").
-const MAX_ATTRIBUTION_WORDS: usize = 6;
+pub(crate) const MAX_ATTRIBUTION_WORDS: usize = 6;
 
 /// The longest fronted part ("The program, which was created in 1990, …" is about it).
-const MAX_FRONTED_WORDS: usize = 12;
+pub(crate) const MAX_FRONTED_WORDS: usize = 12;
 
 /// Starts each content that follows its own comma-enclosed attribution at the start of
 /// the sentence, over the attribution.

@@ -8,8 +8,9 @@
 //! parts must be short, on one line, hold the first part's cue and end with a comma, full
 //! stop or colon; a second part with a cue of its own (other than the first part's) is
 //! another quotation, unless that cue comes after a second part that ends its sentence
-//! ("“…,” he said. “….” Trump told the forum …": the next attribution's). On PolNeAR dev, 117 of 127 such pairs on one line are one gold
-//! content, and 1 of 16 across a paragraph break.
+//! ("“…,” he said. “….” Trump told the forum …": the next attribution's). On PolNeAR dev,
+//! 117 of 127 such pairs on one line are one gold content, and 1 of 16 across a paragraph
+//! break.
 
 use std::collections::{BTreeMap, HashMap};
 

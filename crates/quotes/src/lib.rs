@@ -193,10 +193,7 @@ impl Attributor {
         let features = tagger::extract(doc, &self.lexicon, &regions, self.weights.buckets);
         let (tags, margins) = self.weights.decode(doc, &features);
         let mut spans = attribution::role_spans(&tags, &margins);
-        clause_completion::complete_truncated_contents(doc, &tags, &mut spans);
-        source_tail::split_source_tails(doc, &regions, &mut spans);
-        cue_tail::trim_dangling_cue_tails(doc, &mut spans);
-        source_edges::fix_source_edges(doc, &mut spans);
+        tidy_role_spans(doc, &tags, &regions, &mut spans);
         let mut quotes = Vec::new();
         for linked in attribution::link(&spans) {
             quotes.extend(self.quote_from_link(
@@ -263,6 +260,21 @@ impl Attributor {
             });
         }
     }
+}
+
+/// The rules on decoded role spans that both taggers' spans pass before linking: a content
+/// cut inside a phrase runs on to its clause's end, a content run into its source gives it
+/// back, a cue cut short in a phrase ends at its verb, a source's edges as PolNeAR marks them.
+fn tidy_role_spans(
+    doc: &Document,
+    tags: &[usize],
+    regions: &[marks::QuoteRegion],
+    spans: &mut Vec<attribution::RoleSpan>,
+) {
+    clause_completion::complete_truncated_contents(doc, tags, spans);
+    source_tail::split_source_tails(doc, regions, spans);
+    cue_tail::trim_dangling_cue_tails(doc, spans);
+    source_edges::fix_source_edges(doc, spans);
 }
 
 /// Subjects that cannot speak ("Recent geopolitical cyber alliances have shown", "that")

@@ -17,20 +17,16 @@
 
 use stancegraph_core::{Document, Span};
 
-use crate::attribution::{link, Linked, RoleSpan};
+use crate::attribution::{link, token_text, Linked, RoleSpan};
+use crate::fronted::{MAX_ATTRIBUTION_WORDS, MAX_FRONTED_WORDS};
 use crate::lexicon::CueLexicon;
 use crate::marks::QuoteRegion;
 use crate::speakers::{phrase_beside, region_cue};
-use crate::tagger::{is_begin, role_of, O};
+use crate::tagger::{begin_tag, is_begin, role_of, CONTENT, CUE, O, SOURCE};
 
-/// Role index of sources, cues and contents in the tagger's numbering.
-const SOURCE: usize = 0;
-const CUE: usize = 1;
-const CONTENT: usize = 2;
-/// The B tags of sources, cues and contents.
-const B_SOURCE: usize = 1 + 2 * SOURCE;
-const B_CUE: usize = 1 + 2 * CUE;
-const B_CONTENT: usize = 1 + 2 * CONTENT;
+const B_SOURCE: usize = begin_tag(SOURCE);
+const B_CUE: usize = begin_tag(CUE);
+const B_CONTENT: usize = begin_tag(CONTENT);
 
 /// Where an attribution read as content sits, in token indices: its words are
 /// `first..=last`.
@@ -64,11 +60,6 @@ impl RunOver {
         }
     }
 }
-
-/// The longest attribution between the commas and the longest fronted part, in tokens (as
-/// `fronted.rs` joins them).
-const MAX_ATTRIBUTION_TOKENS: usize = 6;
-const MAX_FRONTED_TOKENS: usize = 12;
 
 /// The attributions between two quoted parts that the tags read as content.
 fn quoted_run_overs(doc: &Document, regions: &[QuoteRegion], tags: &[usize]) -> Vec<RunOver> {
@@ -108,11 +99,11 @@ fn quoted_run_overs(doc: &Document, regions: &[QuoteRegion], tags: &[usize]) -> 
 
 /// The comma-enclosed attributions after a sentence's first words that the tags read as
 /// content with the whole sentence: the sentence's first comma after two to
-/// [`MAX_FRONTED_TOKENS`] tokens without quote marks, the next within
-/// [`MAX_ATTRIBUTION_TOKENS`] tokens, content tags from the sentence's start to the token
-/// after it.
+/// [`MAX_FRONTED_WORDS`] tokens without quote marks, the next within
+/// [`MAX_ATTRIBUTION_WORDS`] tokens (the shape `fronted.rs` joins), content tags from the
+/// sentence's start to the token after it.
 fn fronted_run_overs(doc: &Document, tags: &[usize]) -> Vec<RunOver> {
-    let word = |i: usize| doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
+    let word = |i: usize| token_text(doc, i);
     let role = |i: usize| tags.get(i).and_then(|&t| role_of(t));
     let quote_mark = |w: &str| w.contains(['"', '\u{201c}', '\u{201d}']) || w.contains("''");
     let n = tags.len().min(doc.tokens.len());
@@ -126,11 +117,11 @@ fn fronted_run_overs(doc: &Document, tags: &[usize]) -> Vec<RunOver> {
                 .take_while(|t| t.sentence == sentence)
                 .count();
         let first_comma = (start..end)
-            .take(MAX_FRONTED_TOKENS + 1)
+            .take(MAX_FRONTED_WORDS + 1)
             .find(|&i| word(i) == "," || quote_mark(word(i)));
         let second_comma = first_comma.filter(|&c| word(c) == ",").and_then(|c| {
             (c + 1..end)
-                .take(MAX_ATTRIBUTION_TOKENS + 1)
+                .take(MAX_ATTRIBUTION_WORDS + 1)
                 .find(|&i| word(i) == "," || quote_mark(word(i)))
                 .filter(|&i| word(i) == ",")
         });
@@ -178,7 +169,9 @@ pub(crate) fn split_run_over_attributions(
         let mut reads_cue = (first..=last).any(|i| role_of(other_tags[i]) == Some(CUE));
         if let (false, RunOver::Quoted { region, .. }) = (reads_cue, attribution) {
             reads_cue = read_attribution(doc, lexicon, region, (first, last), &mut other_tags);
-            other_margins[first..=last].fill(0.0);
+            if reads_cue {
+                other_margins[first..=last].fill(0.0);
+            }
         }
         if !reads_cue {
             continue;
@@ -346,14 +339,14 @@ mod tests {
         // Perceptron-like tags: source "he", cue "said", contents around them.
         let mut other = vec![O; n];
         tag(&mut other, B_CONTENT, first_mark, he - 1);
-        tag(&mut other, 1, he, he);
-        tag(&mut other, 3, he + 1, he + 1);
+        tag(&mut other, B_SOURCE, he, he);
+        tag(&mut other, B_CUE, he + 1, he + 1);
         tag(&mut other, B_CONTENT, opening, n - 1);
         let Some(lexicon) = cue_lexicon() else { return };
         split_run_over_attributions(&doc, &regions, &lexicon, &mut tags, &mut margins, || {
             (other.clone(), vec![2.0; n])
         });
-        assert_eq!(role_of(tags[he]), Some(0), "{:?}", tags);
+        assert_eq!(role_of(tags[he]), Some(SOURCE), "{:?}", tags);
         assert_eq!(role_of(tags[he + 1]), Some(CUE));
         assert_eq!(tags[he + 2], O, "the full stop after the cue");
         assert_eq!(tags[opening], B_CONTENT);
@@ -377,8 +370,8 @@ mod tests {
         let n = doc.tokens.len();
         let mut tags = vec![O; n];
         tag(&mut tags, B_CONTENT, 0, he - 1);
-        tag(&mut tags, 1, he, he);
-        tag(&mut tags, 3, he + 1, he + 1);
+        tag(&mut tags, B_SOURCE, he, he);
+        tag(&mut tags, B_CUE, he + 1, he + 1);
         tag(&mut tags, B_CONTENT, he + 3, n - 1);
         let before = tags.clone();
         let mut margins = vec![1.0; n];
@@ -403,9 +396,10 @@ mod tests {
         tag(&mut tags, B_CONTENT, 0, n - 1);
         let mut margins = vec![1.0; n];
         // The other tagger reads the whole line as one content too.
+        let other = tags.clone();
         let spliced =
             split_run_over_attributions(&doc, &regions, &lexicon, &mut tags, &mut margins, || {
-                (tags_of_one_content(n), vec![1.0; n])
+                (other, vec![1.0; n])
             });
         assert_eq!(spliced.len(), 1);
         let said = token(&doc, "said");
@@ -413,11 +407,5 @@ mod tests {
         let mr = token(&doc, "Mr.");
         assert_eq!((tags[mr], tags[mr + 1]), (B_SOURCE, B_SOURCE + 1));
         assert_eq!(tags[said + 2], B_CONTENT, "the second part opens anew");
-    }
-
-    fn tags_of_one_content(n: usize) -> Vec<usize> {
-        let mut tags = vec![O; n];
-        tag(&mut tags, B_CONTENT, 0, n - 1);
-        tags
     }
 }

@@ -9,9 +9,7 @@
 use stancegraph_core::Document;
 
 use crate::attribution::{token_text as word, RoleSpan};
-
-/// Role index of sources in [`RoleSpan::role`].
-const SOURCE: usize = 0;
+use crate::tagger::SOURCE;
 
 const RELATIVE_PRONOUNS: &[&str] = &["who", "which", "that"];
 const NEGATIONS: &[&str] = &["not", "no"];

@@ -11,11 +11,7 @@ use stancegraph_core::{Document, EntityType};
 
 use crate::attribution::{mentions_over, token_text as word, RoleSpan};
 use crate::marks::QuoteRegion;
-
-/// Role indices in [`RoleSpan::role`].
-const SOURCE: usize = 0;
-const CUE: usize = 1;
-const CONTENT: usize = 2;
+use crate::tagger::{CONTENT, CUE, SOURCE};
 
 /// Longest tail (in tokens) taken for a source phrase.
 const MAX_TAIL: usize = 12;

@@ -22,6 +22,18 @@ pub const O: usize = 0;
 /// Model file header (the layout is the one of the former `SGQTAG01` files).
 const HEADER: Header = Header::new("quote tagger", *b"QTAG", 1);
 
+/// Roles as [`role_of`] numbers them.
+pub const SOURCE: usize = 0;
+/// See [`SOURCE`].
+pub const CUE: usize = 1;
+/// See [`SOURCE`].
+pub const CONTENT: usize = 2;
+
+/// The B tag of `role` (its I tag is the next).
+pub const fn begin_tag(role: usize) -> usize {
+    1 + 2 * role
+}
+
 /// Which role a B/I tag belongs to (0 source, 1 cue, 2 content).
 pub fn role_of(tag: usize) -> Option<usize> {
     (tag != O).then(|| (tag - 1) / 2)
