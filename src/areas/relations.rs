@@ -103,6 +103,11 @@ pub struct EvalArgs {
     /// and what the upstream stages left for each miss).
     #[arg(long)]
     pub errors: Option<PathBuf>,
+    /// With --config: write every actor the pipeline's quotes name, labelled with the gold
+    /// stance of the speaker toward it, as NewsMTSC lines to this file (training data for
+    /// the quote reader: `train sentiment-encoder --extra`; use `--split train`).
+    #[arg(long, requires = "config")]
+    pub quote_examples: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -269,7 +274,13 @@ pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let data_dir = project_data_dir();
     let articles = load_split(&args.seesaw, &args.split)?;
     let (report, min_confidence) = match &args.config {
-        Some(config) => evaluate_config(&articles, config, args.upstream_cache.as_deref(), |_| {})?,
+        Some(config) => evaluate_config(
+            &articles,
+            config,
+            args.upstream_cache.as_deref(),
+            args.quote_examples.as_deref(),
+            |_| {},
+        )?,
         None => (
             evaluate_default(&data_dir, &articles, args.oracle_entities)?,
             RelationsConfig::default().min_confidence,
@@ -316,6 +327,7 @@ fn evaluate_config(
     articles: &[SeesawArticle],
     config: &Path,
     upstream_cache: Option<&Path>,
+    quote_examples: Option<&Path>,
     adjust_relations: impl Fn(&mut serde_json::Value),
 ) -> anyhow::Result<(EvalReport, f32)> {
     let is_relations = |stage: &str| stage.starts_with("relations.");
@@ -348,6 +360,9 @@ fn evaluate_config(
             prepared
         }
     };
+    if let Some(path) = quote_examples {
+        write_quote_examples(path, articles, &prepared)?;
+    }
     let mut report = evaluate_with(articles, &prepared, |doc| {
         relations
             .process(doc)
@@ -355,6 +370,32 @@ fn evaluate_config(
     });
     report.seconds = started.elapsed().as_secs_f64();
     Ok((report, min_confidence))
+}
+
+/// `eval stance --quote-examples FILE`: the labelled quote queries of the prepared
+/// articles, one NewsMTSC line each.
+fn write_quote_examples(
+    path: &Path,
+    articles: &[SeesawArticle],
+    prepared: &[Document],
+) -> anyhow::Result<()> {
+    let examples = stancegraph_relations::seesaw::pipeline_quote_examples(articles, prepared);
+    let mut out = String::new();
+    for example in &examples {
+        out.push_str(&serde_json::to_string(&example.to_newsmtsc())?);
+        out.push('\n');
+    }
+    std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    let count = |label| examples.iter().filter(|e| e.label == label).count();
+    eprintln!(
+        "wrote {} quote examples to {} (oppose {}, none {}, support {})",
+        examples.len(),
+        path.display(),
+        count(0),
+        count(1),
+        count(2)
+    );
+    Ok(())
 }
 
 /// The stages of `config` that `keep` selects, built. Quote stages keep every cue class, as
@@ -456,6 +497,7 @@ fn train_calibration(args: CalibrationArgs) -> anyhow::Result<()> {
         &articles,
         &args.config,
         args.upstream_cache.as_deref(),
+        None,
         |table| {
             if let Some(table) = table.as_object_mut() {
                 table.insert("min_confidence".into(), 0.0.into());

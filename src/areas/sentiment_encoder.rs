@@ -31,6 +31,14 @@ pub struct SentimentEncoderArgs {
     /// NewsMTSC train.jsonl; every tenth line is held out (dev) and never trained on.
     #[arg(long)]
     pub newsmtsc: PathBuf,
+    /// More targets in NewsMTSC's format, all trained on (none held out): e.g. the labelled
+    /// quotes of `eval stance --split train --quote-examples`, which teach the reader where a
+    /// speaker stands toward whom their quote names.
+    #[arg(long)]
+    pub extra: Vec<PathBuf>,
+    /// Times each --extra target is trained on per epoch.
+    #[arg(long, default_value_t = 1, requires = "extra")]
+    pub extra_repeat: usize,
     /// Epochs, window and learning schedule (shared with `train stance-encoder`).
     #[command(flatten)]
     pub marker: MarkerArgs,
@@ -136,7 +144,22 @@ fn examples(
             })
             .collect::<Vec<_>>()
     };
-    Ok((convert(train), convert(heldout)))
+    let mut train = convert(train);
+    for path in &args.extra {
+        let extra = convert(load_newsmtsc(path)?);
+        for _ in 0..args.extra_repeat {
+            train.extend(extra.iter().cloned());
+        }
+    }
+    Ok((train, convert(heldout)))
+}
+
+/// How heads.json names the --extra files, e.g. ` and /tmp/quotes.jsonl (x2)`.
+fn extra_description(args: &SentimentEncoderArgs) -> String {
+    args.extra
+        .iter()
+        .map(|p| format!(" and {} (x{})", p.display(), args.extra_repeat))
+        .collect()
 }
 
 fn score_model(
@@ -196,8 +219,9 @@ pub fn train(args: SentimentEncoderArgs) -> anyhow::Result<()> {
         precision,
         pad: wordpiece.special().pad,
         trained_on: format!(
-            "NewsMTSC {} minus the held-out slice (every tenth line): {} targets",
+            "NewsMTSC {} minus the held-out slice (every tenth line){}: {} targets",
             args.newsmtsc.display(),
+            extra_description(&args),
             train_examples.len()
         ),
         command: "train-sentiment-encoder",

@@ -9,6 +9,24 @@ use stancegraph_core::EntityType;
 
 use super::view::{Tok, View};
 
+/// Antecedents of "who" that name nobody ("those who criticized", "anyone who"): the
+/// relative clause's verb has no actor as its subject.
+const GENERIC_ANTECEDENTS: &[&str] = &[
+    "those",
+    "anyone",
+    "anybody",
+    "everyone",
+    "everybody",
+    "someone",
+    "somebody",
+    "people",
+    "others",
+    "all",
+    "many",
+    "some",
+    "few",
+];
+
 /// Auxiliaries and adverbs that may stand between a verb and its subject.
 pub(crate) const SKIP_BEFORE_VERB: &[&str] = &[
     "has",
@@ -166,9 +184,17 @@ impl View<'_> {
         }
         match prev_tok.lower.as_str() {
             "who" => {
+                // "Gidley dismissed those who criticized": "who" stands for "those".
+                let generic = prev
+                    .checked_sub(1)
+                    .and_then(|i| self.tokens.get(i))
+                    .is_some_and(|t| GENERIC_ANTECEDENTS.contains(&t.lower.as_str()));
+                if generic {
+                    return None;
+                }
                 return self
                     .nearest_actor_left(prev, sentence_start)
-                    .map(|a| (a, 0.8))
+                    .map(|a| (a, 0.8));
             }
             "that" | "which" => return None,
             "," => {

@@ -107,6 +107,35 @@ impl Extractor {
     }
 }
 
+/// One actor a quote names, as the target scorer reads it (for training that reader on
+/// quotes: `seesaw::pipeline_quote_examples`).
+pub(crate) struct QuotedTarget<'v> {
+    /// Entity ids of the quote's speaker and of the named actor.
+    pub speaker: &'v str,
+    pub target: &'v str,
+    /// Byte offset of the actor's mention in the document.
+    pub offset: usize,
+    pub query: TargetQuery<'v>,
+}
+
+/// Every actor the document's quotes name, with the query the quote rule scores.
+pub(crate) fn quoted_targets<'v>(view: &'v View<'_>) -> Vec<QuotedTarget<'v>> {
+    named_actors(view)
+        .into_iter()
+        .filter_map(|named| {
+            let ActorRef::Entity { id: speaker } = &named.quote.speaker else {
+                return None;
+            };
+            Some(QuotedTarget {
+                speaker,
+                target: &named.actor.entity,
+                offset: named.actor.span.start,
+                query: named.query,
+            })
+        })
+        .collect()
+}
+
 /// Every (quote, actor it names) of the document whose speaker is an entity, one per
 /// quote and entity, in quote order.
 fn named_actors<'v>(view: &'v View<'_>) -> Vec<Named<'v>> {

@@ -344,9 +344,13 @@ fn described_before<'v>(
         }
         _ => return None,
     }
-    let end = k.checked_sub(1)?;
+    let mut end = k.checked_sub(1)?;
     if end < range.start {
         return None;
+    }
+    // "Rep. Adam Kinzinger, R-Ill., a frequent critic": past the party and state.
+    if let Some(before_tag) = party_tag_ending_at(view, range, end) {
+        end = before_tag;
     }
     if let Some(actor) = actor_ending_at(view, range, end).filter(|a| !a.of_object) {
         return Some(actor);
@@ -369,6 +373,31 @@ fn described_before<'v>(
         return None;
     }
     actor_ending_at(view, range, owner).filter(|a| !a.of_object)
+}
+
+/// Longest party and state tag between commas ("R-Ill.", "(D-N.Y.)").
+const MAX_PARTY_TAG_TOKENS: usize = 6;
+
+/// When the tokens up to `end` are a congressional party and state tag after a comma
+/// ("Kinzinger, R-Ill."), the token before that comma.
+fn party_tag_ending_at(view: &View<'_>, range: &Range<usize>, end: usize) -> Option<usize> {
+    let mut comma = end;
+    while word(view, comma)? != "," {
+        if comma <= range.start || end - comma >= MAX_PARTY_TAG_TOKENS {
+            return None;
+        }
+        comma -= 1;
+    }
+    let tag: String = (comma + 1..=end)
+        .filter_map(|i| view.tokens.get(i).map(|t| t.text))
+        .collect();
+    let tag = tag.trim_start_matches('(').trim_end_matches(')');
+    let (party, state) = tag.split_once('-')?;
+    let is_tag = matches!(party, "R" | "D" | "I")
+        && state.len() >= 2
+        && state.starts_with(|c: char| c.is_ascii_uppercase())
+        && state.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+    (is_tag && comma > range.start).then(|| comma - 1)
 }
 
 /// "Judge Elrod, (who was) appointed by …": the actor before the participle.
@@ -459,6 +488,17 @@ mod tests {
             "{found:?}"
         );
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_party_and_state_tag_between_name_and_role_is_read_past() {
+        let found = role_stances(
+            "Rep. Adam Kinzinger, R-Ill., a frequent critic of Donald Trump, tweeted on Monday. He said nothing else.",
+        );
+        assert!(
+            opposes(&found, "Adam Kinzinger", "Donald Trump"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ const ISSUE_DISCOUNT: f32 = 0.9;
 const REPEATED_MEETING_CONFIDENCE: f32 = 0.55;
 
 /// One occurrence of a trigger word in a segment.
+#[derive(Clone)]
 struct Occurrence {
     trigger: Trigger,
     /// Document-level token index of the trigger word.
@@ -164,6 +165,25 @@ impl Extractor {
             .map(|a| a.entity.as_str())
             .collect();
         let (target, confidence) = target_of(view, at, &exclude, holders.confidence);
+        // "dismissed those who have criticized Trump": the stance toward Trump is the
+        // trigger's toward his critics, turned by theirs toward him.
+        let relayed;
+        let at = match (at.trigger.stance, target) {
+            (Some(outer), Some(t)) => match self.relative_clause_stance(view, at, t) {
+                Some(inner) => {
+                    relayed = Occurrence {
+                        trigger: Trigger {
+                            stance: Some(compose(outer, inner)),
+                            ..at.trigger
+                        },
+                        ..at.clone()
+                    };
+                    &relayed
+                }
+                None => at,
+            },
+            _ => at,
+        };
         let issue = issue_of(view, at, target);
         if at.trigger.symmetric
             && holders.actors.len() < 2
@@ -180,6 +200,29 @@ impl Extractor {
             confidence,
         };
         self.emit(view, at, &reading, findings);
+    }
+
+    /// The stance of a relative clause between the trigger and its target ("those who
+    /// have criticized"): a stated stance trigger after "who" / "that", with no actor
+    /// between the trigger and the relative pronoun.
+    fn relative_clause_stance(
+        &self,
+        view: &View<'_>,
+        at: &Occurrence,
+        target: usize,
+    ) -> Option<Polarity> {
+        let first = view.actors.get(target)?.first;
+        let relative = (at.token + 1..first).find(|&j| {
+            view.tokens
+                .get(j)
+                .is_some_and(|t| matches!(t.lower.as_str(), "who" | "that"))
+        })?;
+        if (at.token + 1..relative).any(|j| view.tokens.get(j).is_some_and(|t| t.actor.is_some())) {
+            return None;
+        }
+        (relative + 1..first)
+            .find_map(|j| self.stated_trigger(view, &at.range, j))
+            .and_then(|(_, trigger)| trigger.stance)
     }
 
     /// "their planned Malaysia meeting": the pair of the last meeting mentioned meets again.
@@ -342,6 +385,16 @@ impl Extractor {
     }
 }
 
+/// A stance toward someone's stance toward a target, as a stance toward the target:
+/// opposing an opponent is support.
+fn compose(outer: Polarity, inner: Polarity) -> Polarity {
+    match (outer, inner) {
+        (Polarity::Neutral, _) | (_, Polarity::Neutral) => Polarity::Neutral,
+        (a, b) if a == b => Polarity::Support,
+        _ => Polarity::Oppose,
+    }
+}
+
 /// The holders of an occurrence: an actor before a noun ("US accusations"), else the
 /// clause subject; the subject of a verb.
 fn holders_of(view: &View<'_>, at: &Occurrence) -> Holders {
@@ -495,6 +548,23 @@ mod tests {
     fn assert_opposes_one_way(stances: &[(String, Polarity, String)], holder: &str, target: &str) {
         assert!(
             opposes(stances, holder, target) && !opposes(stances, target, holder),
+            "{stances:?}"
+        );
+    }
+
+    #[test]
+    fn dismissing_the_critics_of_someone_supports_them() {
+        let (stances, _) = first_sentence(
+            "Hogan Gidley dismissed those who have criticized Donald Trump for his attacks. The White House said nothing else.",
+        );
+        assert!(
+            stances.iter().any(|(h, p, t)| h == "Hogan Gidley"
+                && *p == Polarity::Support
+                && t == "Donald Trump"),
+            "{stances:?}"
+        );
+        assert!(
+            !opposes(&stances, "Hogan Gidley", "Donald Trump"),
             "{stances:?}"
         );
     }

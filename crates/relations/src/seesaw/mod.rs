@@ -18,8 +18,10 @@ use crate::features::pair_features_parsed;
 use crate::lexicon::Lexicon;
 
 mod errors;
+mod quote_examples;
 
 pub use errors::error_breakdown;
+pub use quote_examples::{pipeline_quote_examples, QuoteExample};
 
 /// Entity types of SEESAW that are actors (the rest are topics, events, others).
 const ACTOR_TYPES: &[&str] = &["People", "Organization", "GPE"];

@@ -104,3 +104,55 @@ fn the_error_breakdown_lists_misses_with_their_sentences() {
         .as_array()
         .is_some_and(|p| p.is_empty()));
 }
+
+/// Three lines: Graham's quote about Trump (gold: support, on the quote's line), a quote
+/// about Pelosi (no gold stance: none) and Schiff's quote about Trump, whose gold stance
+/// lies on another line only (no example).
+#[test]
+fn quote_examples_take_the_gold_stance_of_their_line() {
+    let article = SeesawArticle {
+        id: "q".into(),
+        title: String::new(),
+        sentences: vec![
+            "Lindsey Graham said Donald Trump did nothing wrong.".into(),
+            "Lindsey Graham said Nancy Pelosi would speak on Friday.".into(),
+            "Adam Schiff met reporters in Washington.".into(),
+            "The hearing ended at noon.".into(),
+            "Adam Schiff said Donald Trump would testify.".into(),
+        ],
+        actors: vec![
+            ("Lindsey Graham".into(), "People".into()),
+            ("Donald Trump".into(), "People".into()),
+            ("Nancy Pelosi".into(), "People".into()),
+            ("Adam Schiff".into(), "People".into()),
+        ],
+        triplets: vec![
+            GoldTriplet {
+                sentence: 0,
+                subject: "Lindsey Graham".into(),
+                positive: true,
+                object: "Donald Trump".into(),
+            },
+            GoldTriplet {
+                sentence: 2,
+                subject: "Adam Schiff".into(),
+                positive: false,
+                object: "Donald Trump".into(),
+            },
+        ],
+    };
+    let doc = crate::test_support::pipeline_document(&article.text());
+    let examples = pipeline_quote_examples(std::slice::from_ref(&article), &[doc]);
+    let found: Vec<(&str, usize)> = examples
+        .iter()
+        .map(|e| (&e.sentence[e.target.clone()], e.label))
+        .collect();
+    assert_eq!(
+        found,
+        [("Donald Trump", 2), ("Nancy Pelosi", 1)],
+        "{examples:?}"
+    );
+    let line = examples[0].to_newsmtsc();
+    assert_eq!(line["targets"][0]["polarity"], 6.0);
+    assert_eq!(line["targets"][0]["mention"], "Donald Trump");
+}
