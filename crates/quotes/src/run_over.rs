@@ -27,6 +27,9 @@ use crate::tagger::{begin_tag, is_begin, role_of, CONTENT, CUE, O, SOURCE};
 const B_SOURCE: usize = begin_tag(SOURCE);
 const B_CUE: usize = begin_tag(CUE);
 const B_CONTENT: usize = begin_tag(CONTENT);
+/// Words a sentence may open with outside its content before a fronted part ("But", "And
+/// perhaps").
+const MAX_LEADING_WORDS: usize = 2;
 
 /// Where an attribution read as content sits, in token indices: its words are
 /// `first..=last`.
@@ -127,7 +130,21 @@ fn fronted_run_overs(doc: &Document, tags: &[usize]) -> Vec<RunOver> {
         });
         if let (Some(c1), Some(c2)) = (first_comma, second_comma) {
             let shaped = c1 >= start + 2 && c2 > c1 + 1 && c2 + 1 < end;
-            if shaped && (start..=c2 + 1).all(|i| role(i) == Some(CONTENT)) {
+            // The encoder may read the cue and still take the source for content ("To
+            // understand …, Chief Justice Roberts said, one should …").
+            // A conjunction may open the sentence outside the content ("But to prevent
+            // problems, he said, …"), and a word after the attribution may be left out of
+            // it ("The museum, Mr. Bush said, celebrated several …").
+            let lead = (start..c1).take_while(|&i| tags[i] == O).count();
+            let resumes = role(c2 + 1) == Some(CONTENT)
+                || (tags[c2 + 1] == O && c2 + 2 < end && role(c2 + 2) == Some(CONTENT));
+            let read_as_content = lead <= MAX_LEADING_WORDS
+                && (start + lead..=c1).all(|i| role(i) == Some(CONTENT))
+                && (c1 + 1..c2).all(|i| matches!(role(i), Some(CONTENT | CUE)))
+                && (c1 + 1..c2).any(|i| role(i) == Some(CONTENT))
+                && matches!(role(c2), Some(CONTENT) | None)
+                && resumes;
+            if shaped && read_as_content {
                 out.push(RunOver::Fronted {
                     fronted: start,
                     first: c1 + 1,
@@ -204,6 +221,10 @@ pub(crate) fn split_run_over_attributions(
                 resume
             }
         };
+        if tags[starts_anew] == O && tags.get(starts_anew + 1) == Some(&B_CONTENT) {
+            tags[starts_anew + 1] = B_CONTENT + 1;
+            tags[starts_anew] = B_CONTENT;
+        }
         if role_of(tags[starts_anew]) == Some(CONTENT) {
             tags[starts_anew] = B_CONTENT;
         }
@@ -354,6 +375,45 @@ mod tests {
             role_of(tags[he - 1]),
             Some(CONTENT),
             "the first part keeps its tags"
+        );
+    }
+
+    #[test]
+    fn a_fronted_source_read_as_content_beside_a_tagged_cue_is_split_off() {
+        let Some(doc) =
+            analysed("But to prevent problems, he said, local officials should be vigilant.\n")
+        else {
+            return;
+        };
+        let w = words(&doc);
+        let he = w.iter().position(|&x| x == "he").unwrap();
+        let n = doc.tokens.len();
+        // Encoder-like tags: "But" outside, the source inside the content, the cue read.
+        let mut tags = vec![O; n];
+        tag(&mut tags, B_CONTENT, 1, he);
+        tag(&mut tags, B_CUE, he + 1, he + 1);
+        tag(&mut tags, B_CONTENT, he + 3, n - 2);
+        let mut margins = vec![1.0; n];
+        let mut other = vec![O; n];
+        tag(&mut other, B_SOURCE, he, he);
+        tag(&mut other, B_CUE, he + 1, he + 1);
+        tag(&mut other, B_CONTENT, he + 3, n - 2);
+        let Some(lexicon) = cue_lexicon() else { return };
+        let spliced =
+            split_run_over_attributions(&doc, &[], &lexicon, &mut tags, &mut margins, || {
+                (other.clone(), vec![2.0; n])
+            });
+        assert_eq!(spliced.len(), 1, "{tags:?}");
+        assert_eq!(tags[he], B_SOURCE, "{tags:?}");
+        assert_eq!(tags[he + 1], B_CUE);
+        assert_eq!(
+            tags[he + 3],
+            B_CONTENT,
+            "the content starts anew after the attribution"
+        );
+        assert!(
+            tags[..he].iter().all(|&t| t == O),
+            "fronted.rs gives the start back"
         );
     }
 

@@ -4,7 +4,12 @@
 //! - a comma that ends a source without another comma inside is the sentence's, not the
 //!   source's ("The Tax Policy Center, | reviewing …"); an apposition's closing comma stays
 //!   ("Mr. King, 82,");
-//! - a negation before a quantifier is part of the source ("Not everyone", "No one").
+//! - a negation before a quantifier is part of the source ("Not everyone", "No one");
+//! - a dangling word the tagger ran on with is not the source's: a preposition or a verb
+//!   right after the noun ("Congress | with", "Protesters | marching through"), a dateline
+//!   before it ("BRUSSELS - | European leaders"), "how" ("how | experts");
+//! - a time phrase at the end is the attribution's, not the source's ("an arbitration
+//!   panel | in 2001", "the Supreme Court | this month").
 
 use stancegraph_core::Document;
 
@@ -19,6 +24,7 @@ const QUANTIFIERS: &[&str] = &["everyone", "everybody", "one", "all", "many"];
 pub fn fix_source_edges(doc: &Document, spans: &mut [RoleSpan]) {
     let lower = |i: usize| word(doc, i).to_lowercase();
     for span in spans.iter_mut().filter(|s| s.role == SOURCE) {
+        trim_dangling_words(doc, span);
         if span.last > span.first + 1
             && RELATIVE_PRONOUNS.contains(&lower(span.last).as_str())
             && word(doc, span.last - 1) == ","
@@ -29,12 +35,84 @@ pub fn fix_source_edges(doc: &Document, spans: &mut [RoleSpan]) {
         if span.last > span.first && word(doc, span.last) == "," && !other_comma {
             span.last -= 1;
         }
+        span.last = before_time_phrase(doc, span.first, span.last);
         if span.first > 0
             && QUANTIFIERS.contains(&lower(span.first).as_str())
             && NEGATIONS.contains(&lower(span.first - 1).as_str())
         {
             span.first -= 1;
         }
+    }
+}
+
+/// Drops what the tagger ran a source on with (see the module docs).
+fn trim_dangling_words(doc: &Document, span: &mut RoleSpan) {
+    let upos = |i: usize| doc.tokens.get(i).and_then(|t| t.upos.as_deref());
+    let lowercase = |i: usize| word(doc, i).starts_with(|c: char| c.is_lowercase());
+    while span.last > span.first && lowercase(span.last) {
+        let after_noun = matches!(upos(span.last - 1), Some("NOUN" | "PROPN"));
+        match upos(span.last) {
+            Some("ADP") => span.last -= 1,
+            Some("VERB") if after_noun => span.last -= 1,
+            _ => break,
+        }
+    }
+    let dateline = span.last > span.first + 1
+        && word(doc, span.first)
+            .chars()
+            .all(|c| c.is_ascii_uppercase())
+        && word(doc, span.first).len() > 2
+        && matches!(word(doc, span.first + 1), "-" | "—" | "–");
+    if dateline {
+        span.first += 2;
+    }
+    if span.last > span.first && word(doc, span.first).eq_ignore_ascii_case("how") {
+        span.first += 1;
+    }
+}
+
+const TIME_UNITS: &[&str] = &["week", "month", "year", "weekend", "morning", "evening"];
+const DEICTICS: &[&str] = &["this", "last", "next", "earlier", "later"];
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// The last token of a source from `first` to `last` without a time phrase at its end
+/// ("in 2001", "this month", "on Monday"); `last` when there is none or nothing would stay.
+fn before_time_phrase(doc: &Document, first: usize, last: usize) -> usize {
+    let lower = |i: usize| word(doc, i).to_lowercase();
+    let end = lower(last);
+    let is_year = end.len() == 4
+        && end.chars().all(|c| c.is_ascii_digit())
+        && (end.starts_with("19") || end.starts_with("20"));
+    let phrase_start = if is_year || WEEKDAYS.contains(&end.as_str()) {
+        match last.checked_sub(1).map(lower).as_deref() {
+            Some("in" | "on") => last - 1,
+            _ if WEEKDAYS.contains(&end.as_str()) => last,
+            _ => return last,
+        }
+    } else if TIME_UNITS.contains(&end.as_str())
+        && last
+            .checked_sub(1)
+            .is_some_and(|i| DEICTICS.contains(&lower(i).as_str()))
+    {
+        last - 1
+    } else {
+        return last;
+    };
+    // "a poll released last week": the time belongs to the participle's clause.
+    let participle = (first..phrase_start)
+        .any(|i| doc.tokens.get(i).and_then(|t| t.upos.as_deref()) == Some("VERB"));
+    if phrase_start > first && !participle {
+        phrase_start - 1
+    } else {
+        last
     }
 }
 
@@ -70,6 +148,82 @@ mod tests {
             return;
         };
         assert_eq!(source, "The Tax Center");
+    }
+
+    #[test]
+    fn dangling_words_leave_the_source() {
+        for (text, first, last, want) in [
+            (
+                "Protesters marching through the city said no.",
+                "Protesters",
+                "through",
+                "Protesters",
+            ),
+            (
+                "Congress with one voice said no.",
+                "Congress",
+                "with",
+                "Congress",
+            ),
+            (
+                "BRUSSELS - European leaders said no.",
+                "BRUSSELS",
+                "leaders",
+                "European leaders",
+            ),
+            (
+                "He asked how experts would see it.",
+                "how",
+                "experts",
+                "experts",
+            ),
+            (
+                "All the experts I interviewed said no.",
+                "All",
+                "interviewed",
+                "All the experts I interviewed",
+            ),
+        ] {
+            let Some(source) = source_after(text, first, last) else {
+                return;
+            };
+            assert_eq!(source, want);
+        }
+    }
+
+    #[test]
+    fn a_time_phrase_at_the_end_leaves_the_source() {
+        for (text, first, last, want) in [
+            (
+                "An arbitration panel in 2001 said it was legal.",
+                "An",
+                "2001",
+                "An arbitration panel",
+            ),
+            (
+                "The Supreme Court this month said no.",
+                "The",
+                "month",
+                "The Supreme Court",
+            ),
+            (
+                "The agency on Monday said no.",
+                "The",
+                "Monday",
+                "The agency",
+            ),
+            (
+                "A poll released last week said so.",
+                "A",
+                "week",
+                "A poll released last week",
+            ),
+        ] {
+            let Some(source) = source_after(text, first, last) else {
+                return;
+            };
+            assert_eq!(source, want);
+        }
     }
 
     #[test]
