@@ -4,6 +4,9 @@
 //! - a comma that ends a source without another comma inside is the sentence's, not the
 //!   source's ("The Tax Policy Center, | reviewing …"); an apposition's closing comma stays
 //!   ("Mr. King, 82,");
+//! - an apposition the source opens closes with its comma ("Mr. King, 82|,"), and a
+//!   closing aside that opens with a preposition is not the source's ("Donald Trump, | in
+//!   particular,");
 //! - a negation before a quantifier is part of the source ("Not everyone", "No one");
 //! - a dangling word the tagger ran on with is not the source's: a preposition or a verb
 //!   right after the noun ("Congress | with", "Protesters | marching through"), a dateline
@@ -31,9 +34,14 @@ pub fn fix_source_edges(doc: &Document, spans: &mut [RoleSpan]) {
         {
             span.last -= 1;
         }
+        trim_parenthetical(doc, span);
         let other_comma = (span.first..span.last).any(|i| word(doc, i) == ",");
         if span.last > span.first && word(doc, span.last) == "," && !other_comma {
             span.last -= 1;
+        }
+        // "Mr. King, 82 | ,": an apposition the source opens closes with its comma.
+        if other_comma && word(doc, span.last) != "," && word(doc, span.last + 1) == "," {
+            span.last += 1;
         }
         span.last = before_time_phrase(doc, span.first, span.last);
         if span.first > 0
@@ -68,6 +76,28 @@ fn trim_dangling_words(doc: &Document, span: &mut RoleSpan) {
     }
     if span.last > span.first && word(doc, span.first).eq_ignore_ascii_case("how") {
         span.first += 1;
+    }
+}
+
+/// Drops a closing comma-enclosed phrase that opens with a preposition: an aside about
+/// the speaker, not a name for them ("Donald Trump, | in particular,",
+/// "Hillary Clinton, | like Obama,"); an apposition ("Mr. King, 82,", "Mr. Obama, who …")
+/// stays.
+fn trim_parenthetical(doc: &Document, span: &mut RoleSpan) {
+    if span.last <= span.first + 2 || word(doc, span.last) != "," {
+        return;
+    }
+    let Some(open) = (span.first + 1..span.last)
+        .rev()
+        .find(|&i| word(doc, i) == ",")
+    else {
+        return;
+    };
+    let aside = doc.tokens.get(open + 1).and_then(|t| t.upos.as_deref()) == Some("ADP")
+        && !word(doc, open + 1).eq_ignore_ascii_case("including")
+        && open + 1 < span.last;
+    if aside {
+        span.last = open - 1;
     }
 }
 
@@ -148,6 +178,48 @@ mod tests {
             return;
         };
         assert_eq!(source, "The Tax Center");
+    }
+
+    #[test]
+    fn an_apposition_closes_with_its_comma_and_an_aside_leaves_the_source() {
+        for (text, first, last, want) in [
+            ("Mr. King, 82, said it works.", "Mr.", "82", "Mr. King, 82,"),
+            (
+                "Donald Trump, in particular, said it works.",
+                "Donald",
+                ",",
+                "Donald Trump",
+            ),
+        ] {
+            let Some(doc) = analysed(text) else {
+                return;
+            };
+            let first = token(&doc, first);
+            // "," stands for the second comma.
+            let last = if last == "," {
+                let Some(second) = (0..doc.tokens.len())
+                    .filter(|&i| word(&doc, i) == ",")
+                    .nth(1)
+                else {
+                    return;
+                };
+                second
+            } else {
+                token(&doc, last)
+            };
+            let mut spans = vec![RoleSpan {
+                role: SOURCE,
+                first,
+                last,
+                margin: 1.0,
+            }];
+            fix_source_edges(&doc, &mut spans);
+            let (a, b) = (spans[0].first, spans[0].last);
+            assert_eq!(
+                &doc.text()[doc.tokens[a].span.start..doc.tokens[b].span.end],
+                want
+            );
+        }
     }
 
     #[test]
