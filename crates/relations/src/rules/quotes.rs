@@ -36,6 +36,13 @@ impl Extractor {
                 continue;
             };
             let (quote, actor) = (named.quote, named.actor);
+            // "denied that Craig broke the law": the speaker stands against what the
+            // content says of Craig.
+            let polarity = if denies(view, quote) {
+                opposite(polarity)
+            } else {
+                polarity
+            };
             // "that Xi may have been unaware of ...": an excuse, not an attack.
             if polarity == Polarity::Oppose && view.oppose_withheld(None, actor, &self.lexicon) {
                 continue;
@@ -136,6 +143,49 @@ pub(crate) fn quoted_targets<'v>(view: &'v View<'_>) -> Vec<QuotedTarget<'v>> {
         .collect()
 }
 
+/// Cues by which a speaker rejects the content they report ("denied that …").
+const DENIAL_CUES: &[&str] = &[
+    "deny",
+    "denied",
+    "denies",
+    "denying",
+    "dispute",
+    "disputed",
+    "disputes",
+    "disputing",
+    "refute",
+    "refuted",
+    "refutes",
+    "rebut",
+    "rebutted",
+    "dismiss",
+    "dismissed",
+    "dismisses",
+    "reject",
+    "rejected",
+    "rejects",
+];
+
+/// Whether the quote's cue denies its (reported) content.
+fn denies(view: &View<'_>, quote: &Quote) -> bool {
+    let Some(cue) = quote.cue.filter(|cue| cue.end <= quote.content.start) else {
+        return false;
+    };
+    let first = view.tokens.partition_point(|t| t.span.start < cue.start);
+    view.tokens[first..]
+        .iter()
+        .take_while(|t| t.span.end <= cue.end)
+        .any(|t| DENIAL_CUES.contains(&t.lower.as_str()))
+}
+
+fn opposite(polarity: Polarity) -> Polarity {
+    match polarity {
+        Polarity::Support => Polarity::Oppose,
+        Polarity::Oppose => Polarity::Support,
+        Polarity::Neutral => Polarity::Neutral,
+    }
+}
+
 /// Every (quote, actor it names) of the document whose speaker is an entity, one per
 /// quote and entity, in quote order.
 fn named_actors<'v>(view: &'v View<'_>) -> Vec<Named<'v>> {
@@ -234,6 +284,23 @@ mod tests {
                 && *p == Polarity::Support
                 && t == "Xi Jinping"),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn denying_an_accusation_is_no_opposition() {
+        let found = quote_stances(
+            "Angela Merkel denied that Vladimir Putin was a dangerous liar who had betrayed Europe. Russia welcomed the remark.",
+        );
+        assert!(
+            !opposes(&found, "Angela Merkel", "Vladimir Putin"),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|(h, p, t)| h == "Angela Merkel"
+                && *p == Polarity::Support
+                && t == "Vladimir Putin"),
+            "denying that someone did wrong stands by them: {found:?}"
         );
     }
 
