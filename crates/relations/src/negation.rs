@@ -149,6 +149,10 @@ const STOPS: &[&str] = &[
     "who",
 ];
 
+/// How far before a trigger an "if" or "whether" makes it a question ("whether he would
+/// publicly support").
+const QUESTION_WINDOW: usize = 4;
+
 fn is_negator(word: &str) -> bool {
     NEGATORS.contains(&word) || word.ends_with("n't")
 }
@@ -160,11 +164,22 @@ fn is_refusal(word: &str) -> bool {
 }
 
 /// Whether the trigger at `trigger` (index into `words`, lowercased) is negated or refused
-/// by the up to five words before it, not looking before `clause_start`.
+/// by the up to five words before it, not looking before `clause_start`, or asked about
+/// after an "if" / "whether" in the four words before it.
 ///
 /// "did not criticise", "has never blamed", "declined to blame", "stopped short of
 /// condemning", "refused to criticise", "no criticism of".
 pub fn trigger_withheld(words: &[&str], trigger: usize, clause_start: usize) -> Option<Withheld> {
+    // "hasn't said if he would support", "asked whether she backs": an open question (the
+    // clause may start at the "if").
+    let question = (0..trigger)
+        .rev()
+        .take(QUESTION_WINDOW)
+        .map_while(|i| words.get(i).filter(|w| !matches!(**w, "," | ";" | ":")))
+        .any(|w| matches!(*w, "if" | "whether"));
+    if question {
+        return Some(Withheld::Hedged);
+    }
     let mut i = trigger;
     let mut steps = 0;
     while i > clause_start && steps < 5 {
@@ -266,6 +281,12 @@ mod tests {
             ("bessent didn't blame xi", "blame", Withheld::Negated),
             ("bessent has never blamed xi", "blamed", Withheld::Negated),
             ("bessent declined to blame xi", "blame", Withheld::Refused),
+            (
+                "bessent has not said if he would support xi",
+                "support",
+                Withheld::Hedged,
+            ),
+            ("asked whether he backs xi", "backs", Withheld::Hedged),
             (
                 "bessent stopped short of condemning xi",
                 "condemning",

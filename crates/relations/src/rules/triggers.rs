@@ -166,14 +166,19 @@ impl Extractor {
             .collect();
         let (target, confidence) = target_of(view, at, &exclude, holders.confidence);
         // "dismissed those who have criticized Trump": the stance toward Trump is the
-        // trigger's toward his critics, turned by theirs toward him.
+        // trigger's toward his critics, turned by theirs toward him; "defended the city
+        // against Trump's attacks": against him.
         let relayed;
         let at = match (at.trigger.stance, target) {
-            (Some(outer), Some(t)) => match self.relative_clause_stance(view, at, t) {
-                Some(inner) => {
+            (Some(outer), Some(t)) => match self
+                .relative_clause_stance(view, at, t)
+                .map(|inner| compose(outer, inner))
+                .or_else(|| against_before(view, at, t))
+            {
+                Some(stance) => {
                     relayed = Occurrence {
                         trigger: Trigger {
-                            stance: Some(compose(outer, inner)),
+                            stance: Some(stance),
                             ..at.trigger
                         },
                         ..at.clone()
@@ -385,6 +390,15 @@ impl Extractor {
     }
 }
 
+/// "defend the city against attacks by Trump": the target stands after "against" in the
+/// trigger's object, so the act is against it, whatever the trigger's own stance.
+fn against_before(view: &View<'_>, at: &Occurrence, target: usize) -> Option<Polarity> {
+    let first = view.actors.get(target)?.first;
+    (at.token + 1..first)
+        .any(|j| view.tokens.get(j).is_some_and(|t| t.lower == "against"))
+        .then_some(Polarity::Oppose)
+}
+
 /// A stance toward someone's stance toward a target, as a stance toward the target:
 /// opposing an opponent is support.
 fn compose(outer: Polarity, inner: Polarity) -> Polarity {
@@ -548,6 +562,23 @@ mod tests {
     fn assert_opposes_one_way(stances: &[(String, Polarity, String)], holder: &str, target: &str) {
         assert!(
             opposes(stances, holder, target) && !opposes(stances, target, holder),
+            "{stances:?}"
+        );
+    }
+
+    #[test]
+    fn defending_against_someone_opposes_them() {
+        let (stances, _) = first_sentence(
+            "Dee Margo defended the city against attacks on its character by Donald Trump. The mayor said nothing else.",
+        );
+        assert!(
+            opposes(&stances, "Dee Margo", "Donald Trump"),
+            "{stances:?}"
+        );
+        assert!(
+            !stances.iter().any(|(h, p, t)| h == "Dee Margo"
+                && *p == Polarity::Support
+                && t == "Donald Trump"),
             "{stances:?}"
         );
     }
