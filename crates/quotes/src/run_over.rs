@@ -218,13 +218,15 @@ pub(crate) fn split_run_over_attributions(
                 for i in (fronted..first).chain([last + 1]) {
                     tags[i] = O;
                 }
+                // A word left out between the comma and the content joins it ("Mr. Bush
+                // said, | celebrated several …").
+                if tags[resume] == O && tags.get(resume + 1) == Some(&B_CONTENT) {
+                    tags[resume + 1] = B_CONTENT + 1;
+                    tags[resume] = B_CONTENT;
+                }
                 resume
             }
         };
-        if tags[starts_anew] == O && tags.get(starts_anew + 1) == Some(&B_CONTENT) {
-            tags[starts_anew + 1] = B_CONTENT + 1;
-            tags[starts_anew] = B_CONTENT;
-        }
         if role_of(tags[starts_anew]) == Some(CONTENT) {
             tags[starts_anew] = B_CONTENT;
         }

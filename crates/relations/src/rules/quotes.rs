@@ -123,6 +123,8 @@ pub(crate) struct QuotedTarget<'v> {
     /// Byte offset of the actor's mention in the document.
     pub offset: usize,
     pub query: TargetQuery<'v>,
+    /// Whether the quote's cue denies its content: the rule turns the reader's reading.
+    pub denied: bool,
 }
 
 /// Every actor the document's quotes name, with the query the quote rule scores.
@@ -138,6 +140,7 @@ pub(crate) fn quoted_targets<'v>(view: &'v View<'_>) -> Vec<QuotedTarget<'v>> {
                 target: &named.actor.entity,
                 offset: named.actor.span.start,
                 query: named.query,
+                denied: denies(view, named.quote),
             })
         })
         .collect()

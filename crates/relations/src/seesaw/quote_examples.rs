@@ -44,8 +44,10 @@ impl QuoteExample {
 /// Examples from the quotes of upstream-annotated documents (`prepared`, same order as
 /// `articles`, one sentence a line). The label is the majority gold stance of the two listed
 /// actors in the actor's sentence or a neighbouring one (a quote's stance is often annotated
-/// on the sentence of its cue); none when the article holds no stance of the pair; no
-/// example when the pair's stance lies elsewhere in the article, or the annotators tie.
+/// on the sentence of its cue), turned where the cue denies the content ("denied that X
+/// broke the law": the content opposes X); none when the article holds no stance of the
+/// pair; no example when the pair's stance lies elsewhere in the article, or the annotators
+/// tie.
 pub fn pipeline_quote_examples(
     articles: &[SeesawArticle],
     prepared: &[stancegraph_core::Document],
@@ -77,6 +79,9 @@ pub fn pipeline_quote_examples(
             let Some(label) = quote_label(article, &holder, &target, line) else {
                 continue;
             };
+            // The reader says how the content speaks; for a denied content the rule turns
+            // that into the speaker's stance, so the reader learns the content's side.
+            let label = if quoted.denied { 2 - label } else { label };
             examples.push(QuoteExample {
                 article: article.id.clone(),
                 sentence: quoted.query.sentence.to_string(),

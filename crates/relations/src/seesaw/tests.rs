@@ -156,3 +156,34 @@ fn quote_examples_take_the_gold_stance_of_their_line() {
     assert_eq!(line["targets"][0]["polarity"], 6.0);
     assert_eq!(line["targets"][0]["mention"], "Donald Trump");
 }
+
+/// A denied content is labelled with its own side: the quote rule turns the reading back
+/// into the speaker's stance.
+#[test]
+fn a_denied_quote_is_labelled_with_the_side_of_its_content() {
+    let article = SeesawArticle {
+        id: "d".into(),
+        title: String::new(),
+        sentences: vec![
+            "Lindsey Graham denied that Donald Trump broke the law.".into(),
+            "The hearing ended at noon.".into(),
+        ],
+        actors: vec![
+            ("Lindsey Graham".into(), "People".into()),
+            ("Donald Trump".into(), "People".into()),
+        ],
+        triplets: vec![GoldTriplet {
+            sentence: 0,
+            subject: "Lindsey Graham".into(),
+            positive: true,
+            object: "Donald Trump".into(),
+        }],
+    };
+    let doc = crate::test_support::pipeline_document(&article.text());
+    let examples = pipeline_quote_examples(std::slice::from_ref(&article), &[doc]);
+    let found: Vec<(&str, usize)> = examples
+        .iter()
+        .map(|e| (&e.sentence[e.target.clone()], e.label))
+        .collect();
+    assert_eq!(found, [("Donald Trump", 0)], "{examples:?}");
+}
