@@ -5,21 +5,31 @@
 //! comma before the next clause, a tagged cue or source). A content whose last word's head
 //! lies inside it or before it is left as the tagger decided, so only spans that are cut
 //! inside a phrase change.
+//!
+//! A content that stops right before a clause of its own ("denied the report | that he
+//! met them", "urged Congress | to act") is carried through that clause the same way: the
+//! next word is an untagged "that" or "to" before a verb whose head chain leads back into
+//! the content, so the clause says what the content is, not something new.
 
 use stancegraph_core::Document;
 
 use crate::attribution::RoleSpan;
-use crate::tagger::{CONTENT, O};
+use crate::tagger::{begin_tag, CONTENT, O};
 
 /// Extends every content span in `spans` whose last token is a word governed by an untagged
-/// word after it in the same sentence (see the module docs). `tags` are the decoded role
-/// tags, one per token; spans of other roles and tagged tokens are never taken over.
-pub fn complete_truncated_contents(doc: &Document, tags: &[usize], spans: &mut [RoleSpan]) {
+/// word after it in the same sentence, or that stops before a clause of its own (see the
+/// module docs). `tags` are the decoded role tags, one per token; spans of other roles and
+/// tagged tokens are never taken over, except a content that starts with the clause's
+/// marker right after the span: the two are one content, split by the tagger.
+pub fn complete_truncated_contents(doc: &Document, tags: &[usize], spans: &mut Vec<RoleSpan>) {
+    join_split_clause_contents(doc, tags, spans);
     for index in 0..spans.len() {
         let Some(span) = spans.get(index).copied() else {
             continue;
         };
-        if span.role != CONTENT || !is_truncated(doc, tags, span.last) {
+        if span.role != CONTENT
+            || !(is_truncated(doc, tags, span.last) || opens_own_clause(doc, tags, span))
+        {
             continue;
         }
         let limit = spans
@@ -28,6 +38,30 @@ pub fn complete_truncated_contents(doc: &Document, tags: &[usize], spans: &mut [
         let last = completed_end(doc, tags, span.first, span.last, limit);
         if let Some(completed) = spans.get_mut(index) {
             completed.last = last;
+        }
+    }
+}
+
+/// Joins each content with the content that starts right after it on the marker of a
+/// clause the first one opens ("supporters" + "to monitor polling places").
+fn join_split_clause_contents(doc: &Document, tags: &[usize], spans: &mut Vec<RoleSpan>) {
+    let mut index = 0;
+    while index + 1 < spans.len() {
+        let (Some(&span), Some(&next)) = (spans.get(index), spans.get(index + 1)) else {
+            break;
+        };
+        let joins = span.role == CONTENT
+            && next.role == CONTENT
+            && next.first == span.last + 1
+            && opens_own_clause(doc, tags, span);
+        if joins {
+            if let Some(joined) = spans.get_mut(index) {
+                joined.last = next.last;
+                joined.margin = joined.margin.min(next.margin);
+            }
+            spans.remove(index + 1);
+        } else {
+            index += 1;
         }
     }
 }
@@ -46,6 +80,45 @@ fn is_truncated(doc: &Document, tags: &[usize], last: usize) -> bool {
             && tags.get(head) == Some(&O)
             && doc.tokens.get(head).map(|t| t.sentence) == Some(token.sentence)
     })
+}
+
+/// Whether the word after `span` starts a "that" or "to"-infinitive clause of its own: an
+/// untagged "that"/"to" marker in the same sentence whose clause hangs from a word of the
+/// span ("the notion | that …"), or, for "to", from the word the span hangs from ("urged
+/// Congress | to act", the object and its infinitive read together).
+fn opens_own_clause(doc: &Document, tags: &[usize], span: RoleSpan) -> bool {
+    let next = span.last + 1;
+    let (Some(last), Some(marker)) = (doc.tokens.get(span.last), doc.tokens.get(next)) else {
+        return false;
+    };
+    let word = doc.slice(marker.span);
+    let is_to = word.eq_ignore_ascii_case("to");
+    let is_marker = marker.deprel.as_deref().map_or_else(
+        || matches!(marker.upos.as_deref(), Some("SCONJ" | "PART")),
+        |d| d == "mark",
+    );
+    if marker.sentence != last.sentence
+        || !tags
+            .get(next)
+            .is_some_and(|&t| t == O || t == begin_tag(CONTENT))
+        || !is_marker
+        || !(is_to || word.eq_ignore_ascii_case("that"))
+    {
+        return false;
+    }
+    let Some(clause) = marker.head.map(|h| h as usize).filter(|&h| h > next) else {
+        return false;
+    };
+    if has_ancestor_in(doc, clause, span.first, span.last) {
+        return true;
+    }
+    let clause_head = doc.tokens.get(clause).and_then(|t| t.head);
+    is_to
+        && clause_head.is_some()
+        && (span.first..=span.last).any(|i| {
+            doc.tokens.get(i).and_then(|t| t.head) == clause_head
+                && clause_head.is_some_and(|h| !(span.first..=span.last).contains(&(h as usize)))
+        })
 }
 
 /// The last token of the completed content `first..=last`: untagged tokens of the same
@@ -178,6 +251,64 @@ mod tests {
         let mut spans = vec![content(2, 5), content(7, 9)];
         complete_truncated_contents(&doc, &tags, &mut spans);
         assert_eq!(spans[0].last, 6, "the next span starts at 'relationship'");
+    }
+
+    /// "He urged supporters to monitor polling places ." with "supporters" and the
+    /// infinitive tagged as two contents.
+    fn urged_sentence() -> (Document, Vec<usize>, Vec<RoleSpan>) {
+        let mut doc = parsed(&[
+            ("He", Some(1)),
+            ("urged", None),
+            ("supporters", Some(1)),
+            ("to", Some(4)),
+            ("monitor", Some(1)),
+            ("polling", Some(6)),
+            ("places", Some(4)),
+            (".", Some(1)),
+        ]);
+        doc.tokens[3].deprel = Some("mark".to_string());
+        doc.tokens[4].upos = Some("VERB".to_string());
+        let content_begin = begin_tag(CONTENT);
+        let mut tags = vec![O; doc.tokens.len()];
+        tags[2] = content_begin;
+        tags[3] = content_begin;
+        tags[4..=6].fill(content_begin + 1);
+        (doc, tags, vec![content(2, 2), content(3, 6)])
+    }
+
+    #[test]
+    fn an_object_and_its_infinitive_split_by_the_tagger_are_one_content() {
+        let (doc, tags, mut spans) = urged_sentence();
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans, vec![content(2, 6)]);
+    }
+
+    #[test]
+    fn a_content_after_a_word_that_is_no_clause_marker_stays_apart() {
+        let (mut doc, tags, mut spans) = urged_sentence();
+        doc.tokens[3].deprel = Some("case".to_string());
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans.len(), 2, "'to' as a preposition opens no clause");
+    }
+
+    #[test]
+    fn a_that_clause_of_a_content_noun_is_carried_to_its_end() {
+        // "She rejected the notion that Democrats act ." with only "the notion" tagged.
+        let mut doc = parsed(&[
+            ("She", Some(1)),
+            ("rejected", None),
+            ("the", Some(3)),
+            ("notion", Some(1)),
+            ("that", Some(6)),
+            ("Democrats", Some(6)),
+            ("act", Some(3)),
+            (".", Some(1)),
+        ]);
+        doc.tokens[4].deprel = Some("mark".to_string());
+        let tags = vec![O; doc.tokens.len()];
+        let mut spans = vec![content(2, 3)];
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans[0].last, 6, "through 'act', not the full stop");
     }
 
     #[test]
