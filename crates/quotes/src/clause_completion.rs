@@ -9,7 +9,9 @@
 //! A content that stops right before a clause of its own ("denied the report | that he
 //! met them", "urged Congress | to act") is carried through that clause the same way: the
 //! next word is an untagged "that" or "to" before a verb whose head chain leads back into
-//! the content, so the clause says what the content is, not something new.
+//! the content, so the clause says what the content is, not something new. Two contents
+//! side by side in a sentence are one when the second's phrase hangs from a word of the
+//! first ("the suggestion | he won't be ready"): the tagger split one content.
 
 use stancegraph_core::Document;
 
@@ -53,7 +55,7 @@ fn join_split_clause_contents(doc: &Document, tags: &[usize], spans: &mut Vec<Ro
         let joins = span.role == CONTENT
             && next.role == CONTENT
             && next.first == span.last + 1
-            && opens_own_clause(doc, tags, span);
+            && (opens_own_clause(doc, tags, span) || continues_phrase(doc, span, next));
         if joins {
             if let Some(joined) = spans.get_mut(index) {
                 joined.last = next.last;
@@ -64,6 +66,26 @@ fn join_split_clause_contents(doc: &Document, tags: &[usize], spans: &mut Vec<Ro
             index += 1;
         }
     }
+}
+
+/// Whether the content `next`, in the same sentence, is a dependent of a word of `span`:
+/// its phrase's head hangs from inside `span` ("the suggestion | he won't be ready").
+fn continues_phrase(doc: &Document, span: RoleSpan, next: RoleSpan) -> bool {
+    let same_sentence = doc.tokens.get(span.last).map(|t| t.sentence)
+        == doc.tokens.get(next.first).map(|t| t.sentence);
+    let root = (next.first..=next.last).find(|&i| {
+        doc.tokens
+            .get(i)
+            .and_then(|t| t.head)
+            .is_none_or(|h| !(next.first..=next.last).contains(&(h as usize)))
+    });
+    same_sentence
+        && root.is_some_and(|root| {
+            doc.tokens
+                .get(root)
+                .and_then(|t| t.head)
+                .is_some_and(|h| (span.first..=span.last).contains(&(h as usize)))
+        })
 }
 
 /// Whether the content ending at token `last` stops inside a phrase: `last` is a word
@@ -289,6 +311,42 @@ mod tests {
         doc.tokens[3].deprel = Some("case".to_string());
         complete_truncated_contents(&doc, &tags, &mut spans);
         assert_eq!(spans.len(), 2, "'to' as a preposition opens no clause");
+    }
+
+    /// "She dismissed the suggestion he is unready ." with the noun and its clause tagged
+    /// as two contents; `clause_head` is the head of "unready".
+    fn suggestion_sentence(clause_head: u32) -> (Document, Vec<usize>, Vec<RoleSpan>) {
+        let doc = parsed(&[
+            ("She", Some(1)),
+            ("dismissed", None),
+            ("the", Some(3)),
+            ("suggestion", Some(1)),
+            ("he", Some(6)),
+            ("is", Some(6)),
+            ("unready", Some(clause_head)),
+            (".", Some(1)),
+        ]);
+        let content_begin = begin_tag(CONTENT);
+        let mut tags = vec![O; doc.tokens.len()];
+        tags[2] = content_begin;
+        tags[3] = content_begin + 1;
+        tags[4] = content_begin;
+        tags[5..=6].fill(content_begin + 1);
+        (doc, tags, vec![content(2, 3), content(4, 6)])
+    }
+
+    #[test]
+    fn a_content_that_hangs_from_the_content_before_it_joins_it() {
+        let (doc, tags, mut spans) = suggestion_sentence(3);
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans, vec![content(2, 6)]);
+    }
+
+    #[test]
+    fn a_content_that_hangs_elsewhere_stays_apart() {
+        let (doc, tags, mut spans) = suggestion_sentence(1);
+        complete_truncated_contents(&doc, &tags, &mut spans);
+        assert_eq!(spans, vec![content(2, 3), content(4, 6)]);
     }
 
     #[test]
