@@ -13,6 +13,7 @@
 mod attribution;
 pub mod classes;
 mod clause_completion;
+mod content_connectives;
 mod cue_tail;
 mod error;
 mod from_tags;
@@ -272,6 +273,7 @@ fn tidy_role_spans(
     spans: &mut Vec<attribution::RoleSpan>,
 ) {
     clause_completion::complete_truncated_contents(doc, tags, spans);
+    content_connectives::drop_leading_connectives(doc, regions, spans);
     source_tail::split_source_tails(doc, regions, spans);
     cue_tail::trim_dangling_cue_tails(doc, spans);
     source_edges::fix_source_edges(doc, spans);
