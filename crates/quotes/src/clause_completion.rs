@@ -6,32 +6,27 @@
 //! lies inside it or before it is left as the tagger decided, so only spans that are cut
 //! inside a phrase change.
 //!
-//! A content that stops right before a clause of its own ("denied the report | that he
-//! met them", "urged Congress | to act") is carried through that clause the same way: the
-//! next word is an untagged "that" or "to" before a verb whose head chain leads back into
-//! the content, so the clause says what the content is, not something new. Two contents
-//! side by side in a sentence are one when the second's phrase hangs from a word of the
-//! first ("the suggestion | he won't be ready"): the tagger split one content.
+//! Two contents side by side in a sentence are one content the tagger split when the
+//! second opens a "that"/"to" clause of the first ("urged supporters | to monitor polling
+//! places", "the notion | that Democrats …") or its phrase hangs from a word of the first
+//! ("the suggestion | he won't be ready"); they are joined first.
 
 use stancegraph_core::Document;
 
 use crate::attribution::RoleSpan;
-use crate::tagger::{begin_tag, CONTENT, O};
+use crate::tagger::{CONTENT, O};
 
-/// Extends every content span in `spans` whose last token is a word governed by an untagged
-/// word after it in the same sentence, or that stops before a clause of its own (see the
+/// Joins the contents of `spans` the tagger split, then extends every content span whose
+/// last token is a word governed by an untagged word after it in the same sentence (see the
 /// module docs). `tags` are the decoded role tags, one per token; spans of other roles and
-/// tagged tokens are never taken over, except a content that starts with the clause's
-/// marker right after the span: the two are one content, split by the tagger.
+/// tagged tokens are never taken over.
 pub fn complete_truncated_contents(doc: &Document, tags: &[usize], spans: &mut Vec<RoleSpan>) {
-    join_split_clause_contents(doc, tags, spans);
+    join_split_contents(doc, spans);
     for index in 0..spans.len() {
         let Some(span) = spans.get(index).copied() else {
             continue;
         };
-        if span.role != CONTENT
-            || !(is_truncated(doc, tags, span.last) || opens_own_clause(doc, tags, span))
-        {
+        if span.role != CONTENT || !is_truncated(doc, tags, span.last) {
             continue;
         }
         let limit = spans
@@ -44,9 +39,9 @@ pub fn complete_truncated_contents(doc: &Document, tags: &[usize], spans: &mut V
     }
 }
 
-/// Joins each content with the content that starts right after it on the marker of a
-/// clause the first one opens ("supporters" + "to monitor polling places").
-fn join_split_clause_contents(doc: &Document, tags: &[usize], spans: &mut Vec<RoleSpan>) {
+/// Joins each content with the content right after it when the second opens a clause of
+/// the first or hangs from it (see the module docs).
+fn join_split_contents(doc: &Document, spans: &mut Vec<RoleSpan>) {
     let mut index = 0;
     while index + 1 < spans.len() {
         let (Some(&span), Some(&next)) = (spans.get(index), spans.get(index + 1)) else {
@@ -55,7 +50,7 @@ fn join_split_clause_contents(doc: &Document, tags: &[usize], spans: &mut Vec<Ro
         let joins = span.role == CONTENT
             && next.role == CONTENT
             && next.first == span.last + 1
-            && (opens_own_clause(doc, tags, span) || continues_phrase(doc, span, next));
+            && (opens_own_clause(doc, span) || continues_phrase(doc, span, next));
         if joins {
             if let Some(joined) = spans.get_mut(index) {
                 joined.last = next.last;
@@ -104,11 +99,11 @@ fn is_truncated(doc: &Document, tags: &[usize], last: usize) -> bool {
     })
 }
 
-/// Whether the word after `span` starts a "that" or "to"-infinitive clause of its own: an
-/// untagged "that"/"to" marker in the same sentence whose clause hangs from a word of the
-/// span ("the notion | that …"), or, for "to", from the word the span hangs from ("urged
-/// Congress | to act", the object and its infinitive read together).
-fn opens_own_clause(doc: &Document, tags: &[usize], span: RoleSpan) -> bool {
+/// Whether the word after `span` starts a "that" or "to"-infinitive clause of its own: a
+/// "that"/"to" marker in the same sentence whose clause hangs from a word of the span ("the
+/// notion | that …"), or, for "to", from the word the span hangs from ("urged Congress | to
+/// act", the object and its infinitive read together).
+fn opens_own_clause(doc: &Document, span: RoleSpan) -> bool {
     let next = span.last + 1;
     let (Some(last), Some(marker)) = (doc.tokens.get(span.last), doc.tokens.get(next)) else {
         return false;
@@ -120,9 +115,6 @@ fn opens_own_clause(doc: &Document, tags: &[usize], span: RoleSpan) -> bool {
         |d| d == "mark",
     );
     if marker.sentence != last.sentence
-        || !tags
-            .get(next)
-            .is_some_and(|&t| t == O || t == begin_tag(CONTENT))
         || !is_marker
         || !(is_to || word.eq_ignore_ascii_case("that"))
     {
@@ -135,12 +127,10 @@ fn opens_own_clause(doc: &Document, tags: &[usize], span: RoleSpan) -> bool {
         return true;
     }
     let clause_head = doc.tokens.get(clause).and_then(|t| t.head);
+    let outside = clause_head.is_some_and(|h| !(span.first..=span.last).contains(&(h as usize)));
     is_to
-        && clause_head.is_some()
-        && (span.first..=span.last).any(|i| {
-            doc.tokens.get(i).and_then(|t| t.head) == clause_head
-                && clause_head.is_some_and(|h| !(span.first..=span.last).contains(&(h as usize)))
-        })
+        && outside
+        && (span.first..=span.last).any(|i| doc.tokens.get(i).and_then(|t| t.head) == clause_head)
 }
 
 /// The last token of the completed content `first..=last`: untagged tokens of the same
@@ -192,6 +182,7 @@ mod tests {
     use stancegraph_core::{Document, Metadata, Span, Token};
 
     use super::*;
+    use crate::tagger::begin_tag;
 
     /// A one-sentence document from `(word, head)` pairs (heads are token indices).
     fn parsed(words: &[(&str, Option<u32>)]) -> Document {
@@ -347,26 +338,6 @@ mod tests {
         let (doc, tags, mut spans) = suggestion_sentence(1);
         complete_truncated_contents(&doc, &tags, &mut spans);
         assert_eq!(spans, vec![content(2, 3), content(4, 6)]);
-    }
-
-    #[test]
-    fn a_that_clause_of_a_content_noun_is_carried_to_its_end() {
-        // "She rejected the notion that Democrats act ." with only "the notion" tagged.
-        let mut doc = parsed(&[
-            ("She", Some(1)),
-            ("rejected", None),
-            ("the", Some(3)),
-            ("notion", Some(1)),
-            ("that", Some(6)),
-            ("Democrats", Some(6)),
-            ("act", Some(3)),
-            (".", Some(1)),
-        ]);
-        doc.tokens[4].deprel = Some("mark".to_string());
-        let tags = vec![O; doc.tokens.len()];
-        let mut spans = vec![content(2, 3)];
-        complete_truncated_contents(&doc, &tags, &mut spans);
-        assert_eq!(spans[0].last, 6, "through 'act', not the full stop");
     }
 
     #[test]

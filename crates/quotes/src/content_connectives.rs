@@ -30,15 +30,19 @@ pub fn drop_leading_connectives(doc: &Document, regions: &[QuoteRegion], spans: 
         if quoted {
             continue;
         }
-        let comma_after = |length: usize| token_text(doc, span.first + length) == ",";
-        let first = match connective_length(doc, CONNECTIVES, span.first, span.last) {
-            Some(length) if comma_after(length) => span.first + length + 1,
-            Some(length) => span.first + length,
+        let plain = connective_length(doc, CONNECTIVES, span.first, span.last);
+        let (length, needs_comma) = match plain {
+            Some(length) => (length, false),
             None => match connective_length(doc, COMMA_CONNECTIVES, span.first, span.last) {
-                Some(length) if comma_after(length) => span.first + length + 1,
-                _ => continue,
+                Some(length) => (length, true),
+                None => continue,
             },
         };
+        let comma = token_text(doc, span.first + length) == ",";
+        if needs_comma && !comma {
+            continue;
+        }
+        let first = span.first + length + usize::from(comma);
         if first <= span.last {
             span.first = first;
         }
