@@ -42,25 +42,23 @@ pub fn complete_truncated_contents(doc: &Document, tags: &[usize], spans: &mut V
 /// Joins each content with the content right after it when the second opens a clause of
 /// the first or hangs from it (see the module docs).
 fn join_split_contents(doc: &Document, spans: &mut Vec<RoleSpan>) {
-    let mut index = 0;
-    while index + 1 < spans.len() {
-        let (Some(&span), Some(&next)) = (spans.get(index), spans.get(index + 1)) else {
-            break;
-        };
-        let joins = span.role == CONTENT
-            && next.role == CONTENT
-            && next.first == span.last + 1
-            && (opens_own_clause(doc, span) || continues_phrase(doc, span, next));
-        if joins {
-            if let Some(joined) = spans.get_mut(index) {
-                joined.last = next.last;
-                joined.margin = joined.margin.min(next.margin);
+    // Rebuilt in one pass: removing joined spans one by one is quadratic on a flood.
+    let mut joined: Vec<RoleSpan> = Vec::with_capacity(spans.len());
+    for next in spans.drain(..) {
+        if let Some(span) = joined.last_mut() {
+            let joins = span.role == CONTENT
+                && next.role == CONTENT
+                && next.first == span.last + 1
+                && (opens_own_clause(doc, *span) || continues_phrase(doc, *span, next));
+            if joins {
+                span.last = next.last;
+                span.margin = span.margin.min(next.margin);
+                continue;
             }
-            spans.remove(index + 1);
-        } else {
-            index += 1;
         }
+        joined.push(next);
     }
+    *spans = joined;
 }
 
 /// Whether the content `next`, in the same sentence, is a dependent of a word of `span`:

@@ -5,7 +5,7 @@
 
 use stancegraph_core::Document;
 
-use crate::attribution::{token_span, token_text, RoleSpan};
+use crate::attribution::{token_span, token_text, OuterIndex, RoleSpan};
 use crate::marks::QuoteRegion;
 use crate::tagger::CONTENT;
 
@@ -24,9 +24,11 @@ const COMMA_CONNECTIVES: &[&str] = &[
 /// Starts each unquoted content of `spans` after a connective (and its comma) it opens
 /// with, when words remain.
 pub fn drop_leading_connectives(doc: &Document, regions: &[QuoteRegion], spans: &mut [RoleSpan]) {
+    // Indexed, not scanned per content: a flood of quotes would make the scan quadratic.
+    let quoted_regions = OuterIndex::from_spans(regions.iter().map(QuoteRegion::outer).collect());
     for span in spans.iter_mut().filter(|s| s.role == CONTENT) {
         let quoted = token_span(doc, span.first, span.last)
-            .is_none_or(|content| regions.iter().any(|r| r.outer().overlaps(content)));
+            .is_none_or(|content| quoted_regions.any_overlapping(content));
         if quoted {
             continue;
         }
