@@ -234,6 +234,29 @@ pub fn target_shielded(words: &[&str], after: usize) -> Option<Withheld> {
     (hedged && modal_perfect).then_some(Withheld::Hedged)
 }
 
+/// Fault words a negation turns into a defence: "did nothing wrong", "was not guilty".
+const FAULTS: &[&str] = &["wrong", "guilty", "illegal", "improper", "inappropriate"];
+
+/// Whether the words right after a target (from `after`, at most eight, up to a clause
+/// boundary) deny its fault: "the president did nothing wrong", "Craig is not guilty",
+/// "he did not do anything improper". Saying so stands by the target.
+pub fn target_defended(words: &[&str], after: usize) -> bool {
+    let mut negated = false;
+    for &word in words
+        .iter()
+        .skip(after)
+        .take(8)
+        .take_while(|w| !STOPS.contains(w))
+    {
+        if is_negator(word) || word == "nothing" {
+            negated = true;
+        } else if negated && FAULTS.contains(&word) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Whether the words before a target excuse it: "cleared Xi", "defended Xi against",
 /// "exonerated Li" (the holder speaks for the target, not against it).
 pub fn target_excused_before(words: &[&str], first: usize) -> bool {
@@ -268,6 +291,26 @@ mod tests {
 
     fn at(words: &[String], word: &str) -> usize {
         words.iter().position(|w| w == word).unwrap_or(usize::MAX)
+    }
+
+    #[test]
+    fn a_denied_fault_defends_the_target() {
+        for (text, defended) in [
+            ("the president did nothing wrong in the call", true),
+            ("craig is not guilty of the charges", true),
+            ("he did not do anything improper", true),
+            ("the president did something wrong", false),
+            ("the president was wrong , and nothing changed", false),
+        ] {
+            let words = split(text);
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            let after = if text.starts_with("the president") {
+                2
+            } else {
+                1
+            };
+            assert_eq!(target_defended(&refs, after), defended, "{text}");
+        }
     }
 
     #[test]

@@ -53,6 +53,13 @@ impl View<'_> {
         })
     }
 
+    /// Whether the words after `actor` in its sentence deny its fault ("the president did
+    /// nothing wrong"): whoever says so stands by the actor.
+    pub fn target_defended(&self, actor: &Actor) -> bool {
+        let (words, start) = self.sentence_words(actor.first);
+        negation::target_defended(&words, actor.last + 1 - start)
+    }
+
     /// "Bessent and He Lifeng's previous meeting": an actor joined by "and" to a possessor
     /// is a possessor too, not someone taking a stance.
     pub fn coordinated_possessor(&self, actor: &Actor) -> bool {

@@ -9,6 +9,7 @@ use crate::error::RelationsError;
 use crate::extract::findings::Findings;
 use crate::extract::view::{Actor, View};
 use crate::extract::Extractor;
+use crate::lexicon::Lexicon;
 use crate::scorer::{expect_len, TargetQuery};
 
 /// One actor a quote names, with the text the sentiment reader sees.
@@ -36,6 +37,17 @@ impl Extractor {
                 continue;
             };
             let (quote, actor) = (named.quote, named.actor);
+            // "I commend Bob Mueller's office for correcting the false story": the
+            // speaker's own verb says where they stand, whatever else the sentence says.
+            let polarity =
+                first_person_stance(view, &self.lexicon, actor, quote.content).unwrap_or(polarity);
+            // "the president did nothing wrong": the reader sees "wrong", the speaker
+            // defends.
+            let polarity = if polarity == Polarity::Oppose && view.target_defended(actor) {
+                Polarity::Support
+            } else {
+                polarity
+            };
             // "denied that Craig broke the law": the speaker stands against what the
             // content says of Craig.
             let polarity = if denies(view, quote) {
@@ -189,6 +201,46 @@ fn opposite(polarity: Polarity) -> Polarity {
     }
 }
 
+/// The stance of a first-person stance verb right before `actor` inside `content` ("I
+/// commend Bob Mueller", "we strongly condemn Iran"), unless negated ("I do not blame
+/// him"). Up to three words may stand between verb and actor, none of them another actor
+/// or a clause break.
+fn first_person_stance(
+    view: &View<'_>,
+    lexicon: &Lexicon,
+    actor: &Actor,
+    content: Span,
+) -> Option<Polarity> {
+    let is_pronoun = |i: usize| {
+        view.tokens
+            .get(i)
+            .is_some_and(|t| matches!(t.lower.as_str(), "i" | "we"))
+    };
+    for verb in (actor.first.saturating_sub(4)..actor.first).rev() {
+        let token = view.tokens.get(verb)?;
+        let breaks = matches!(token.lower.as_str(), "," | ";" | ":" | "." | "that" | "who");
+        if token.span.start < content.start || token.actor.is_some() || breaks {
+            return None;
+        }
+        let Some(stance) = lexicon
+            .trigger(token.text, token.is_noun())
+            .and_then(|t| t.stance)
+        else {
+            continue;
+        };
+        let before = verb.checked_sub(1)?;
+        let adverb = view
+            .tokens
+            .get(before)
+            .is_some_and(|t| t.upos == Some("ADV"));
+        let first_person =
+            is_pronoun(before) || (adverb && before.checked_sub(1).is_some_and(is_pronoun));
+        let withheld = view.trigger_withheld(verb, 0);
+        return (first_person && !withheld).then_some(stance);
+    }
+    None
+}
+
 /// Every (quote, actor it names) of the document whose speaker is an entity, one per
 /// quote and entity, in quote order.
 fn named_actors<'v>(view: &'v View<'_>) -> Vec<Named<'v>> {
@@ -304,6 +356,36 @@ mod tests {
                 && *p == Polarity::Support
                 && t == "Vladimir Putin"),
             "denying that someone did wrong stands by them: {found:?}"
+        );
+    }
+
+    #[test]
+    fn a_quote_denying_fault_stands_by_the_actor() {
+        let found = quote_stances(
+            "\u{201c}Despite weeks of hearings, Donald Trump did nothing wrong,\u{201d} Stephanie Grisham said. The hearings go on.",
+        );
+        assert!(
+            !opposes(&found, "Stephanie Grisham", "Donald Trump"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn the_speakers_own_stance_verb_decides_the_quote() {
+        let found = quote_stances(
+            "\u{201c}I commend Robert Mueller for exposing the lies, the corruption and the disgraceful, horrible attacks,\u{201d} Rudy Giuliani said. \u{201c}We do not blame Nancy Pelosi for the awful mess,\u{201d} he added.",
+        );
+        assert!(
+            found.iter().any(|(h, p, t)| h == "Rudy Giuliani"
+                && *p == Polarity::Support
+                && t == "Robert Mueller"),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|(h, p, t)| h == "Rudy Giuliani"
+                && *p == Polarity::Support
+                && t == "Nancy Pelosi"),
+            "a negated verb says nothing: {found:?}"
         );
     }
 
