@@ -295,21 +295,28 @@ mod tests {
 
     #[test]
     fn a_denied_fault_defends_the_target() {
-        for (text, defended) in [
-            ("the president did nothing wrong in the call", true),
-            ("craig is not guilty of the charges", true),
-            ("he did not do anything improper", true),
-            ("the president did something wrong", false),
-            ("the president was wrong , and nothing changed", false),
+        for (text, target, defended) in [
+            (
+                "the president did nothing wrong in the call",
+                "president",
+                true,
+            ),
+            ("craig is not guilty of the charges", "craig", true),
+            ("he did not do anything improper", "he", true),
+            ("the president did something wrong", "president", false),
+            (
+                "the president was wrong , and nothing changed",
+                "president",
+                false,
+            ),
         ] {
             let words = split(text);
             let refs: Vec<&str> = words.iter().map(String::as_str).collect();
-            let after = if text.starts_with("the president") {
-                2
-            } else {
-                1
-            };
-            assert_eq!(target_defended(&refs, after), defended, "{text}");
+            assert_eq!(
+                target_defended(&refs, at(&words, target) + 1),
+                defended,
+                "{text}"
+            );
         }
     }
 

@@ -39,8 +39,7 @@ impl Extractor {
             let (quote, actor) = (named.quote, named.actor);
             // "I commend Bob Mueller's office for correcting the false story": the
             // speaker's own verb says where they stand, whatever else the sentence says.
-            let polarity =
-                first_person_stance(view, &self.lexicon, actor, quote.content).unwrap_or(polarity);
+            let polarity = first_person_stance(view, &self.lexicon, named).unwrap_or(polarity);
             // "the president did nothing wrong": the reader sees "wrong", the speaker
             // defends.
             let polarity = if polarity == Polarity::Oppose && view.target_defended(actor) {
@@ -201,16 +200,12 @@ fn opposite(polarity: Polarity) -> Polarity {
     }
 }
 
-/// The stance of a first-person stance verb right before `actor` inside `content` ("I
-/// commend Bob Mueller", "we strongly condemn Iran"), unless negated ("I do not blame
-/// him"). Up to three words may stand between verb and actor, none of them another actor
-/// or a clause break.
-fn first_person_stance(
-    view: &View<'_>,
-    lexicon: &Lexicon,
-    actor: &Actor,
-    content: Span,
-) -> Option<Polarity> {
+/// The stance of a first-person stance verb right before the named actor inside its
+/// quote's content ("I commend Bob Mueller", "we strongly condemn Iran"), unless negated
+/// ("I do not blame him"). Up to three words may stand between verb and actor, none of them
+/// another actor or a clause break.
+fn first_person_stance(view: &View<'_>, lexicon: &Lexicon, named: &Named<'_>) -> Option<Polarity> {
+    let (actor, content) = (named.actor, named.quote.content);
     let is_pronoun = |i: usize| {
         view.tokens
             .get(i)
@@ -235,7 +230,8 @@ fn first_person_stance(
             .is_some_and(|t| t.upos == Some("ADV"));
         let first_person =
             is_pronoun(before) || (adverb && before.checked_sub(1).is_some_and(is_pronoun));
-        let withheld = view.trigger_withheld(verb, 0);
+        // The negator is looked for from the actor's segment on, not the document's start.
+        let withheld = view.trigger_withheld(verb, view.sentence_range(named.sentence).start);
         return (first_person && !withheld).then_some(stance);
     }
     None
@@ -373,7 +369,7 @@ mod tests {
     #[test]
     fn the_speakers_own_stance_verb_decides_the_quote() {
         let found = quote_stances(
-            "\u{201c}I commend Robert Mueller for exposing the lies, the corruption and the disgraceful, horrible attacks,\u{201d} Rudy Giuliani said. \u{201c}We do not blame Nancy Pelosi for the awful mess,\u{201d} he added.",
+            "\u{201c}I commend Robert Mueller for exposing the lies, the corruption and the disgraceful, horrible attacks,\u{201d} Rudy Giuliani said. \u{201c}We never blame Nancy Pelosi for the good, honest and wonderful work,\u{201d} he added.",
         );
         assert!(
             found.iter().any(|(h, p, t)| h == "Rudy Giuliani"
@@ -382,9 +378,7 @@ mod tests {
             "{found:?}"
         );
         assert!(
-            !found.iter().any(|(h, p, t)| h == "Rudy Giuliani"
-                && *p == Polarity::Support
-                && t == "Nancy Pelosi"),
+            !opposes(&found, "Rudy Giuliani", "Nancy Pelosi"),
             "a negated verb says nothing: {found:?}"
         );
     }
