@@ -2,7 +2,8 @@
 //!
 //! - a transcript turn, `WALLACE: Let's start with breaking news …` (and a headline such as
 //!   `Pence: Flowers Won't Be at Debate`): the label is the source, the colon the cue, the
-//!   rest of the line the content;
+//!   rest of the line the content (a headline's, the document's first line, without the
+//!   full stop that closes the title);
 //! - a quotation signed with a dash, `“He represents our greatest shame.” ― Sonya Herridge`:
 //!   the name is the source, the dash the cue, the quotation the content.
 //!
@@ -135,6 +136,12 @@ fn transcript_turn(
         (first + 1..tokens.end.min(first + MAX_LABEL_WORDS + 1)).find(|&i| word(doc, i) == ":")?;
     let mut last = tokens.end - 1;
     while last > colon && OPENING_MARKS.contains(&word(doc, last)) {
+        last -= 1;
+    }
+    // A headline's words carry no full stop of their own (the one after "Pence: Flowers
+    // Won't Be at Debate" closes the title line, and PolNeAR leaves it out); a transcript
+    // turn's stop is the speaker's.
+    if tokens.start == 0 && last > colon + MIN_TURN_TOKENS && word(doc, last) == "." {
         last -= 1;
     }
     if last < colon + MIN_TURN_TOKENS {

@@ -241,6 +241,29 @@ fn a_transcript_label_naming_a_person_is_the_speaker() {
 }
 
 #[test]
+fn a_labelled_headline_leaves_the_title_line_s_full_stop_out() {
+    let text = "Pence: Gennifer Flowers Won't Be at Debate.\n\n\
+                Chris Wallace interviewed Mike Pence on Sunday.\n\n\
+                PENCE: Gennifer Flowers will not be attending the debate.\n";
+    let doc = analyse(text);
+    assert_eq!(
+        parts_of(&doc, "Won't Be")
+            .map(|(content, ..)| content)
+            .as_deref(),
+        Some("Gennifer Flowers Won't Be at Debate"),
+        "{:?}",
+        doc.quotes
+    );
+    // A transcript turn further down keeps the speaker's own full stop.
+    assert_eq!(
+        parts_of(&doc, "not be attending")
+            .map(|(content, ..)| content)
+            .as_deref(),
+        Some("Gennifer Flowers will not be attending the debate.")
+    );
+}
+
+#[test]
 fn a_quotation_signed_with_a_dash_is_its_signers() {
     let text = "Readers shared their views on the debate.\n\n\
                 \u{201c}He represents our greatest shame.\u{201d} \u{2015} Sonya Herridge\n";
