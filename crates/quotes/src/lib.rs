@@ -13,6 +13,7 @@
 mod attribution;
 pub mod classes;
 mod clause_completion;
+mod content_brackets;
 mod content_connectives;
 mod cue_tail;
 mod error;
@@ -265,7 +266,8 @@ impl Attributor {
 
 /// The rules on decoded role spans that both taggers' spans pass before linking: a content
 /// cut inside a phrase runs on to its clause's end, a content run into its source gives it
-/// back, a cue cut short in a phrase ends at its verb, a source's edges as PolNeAR marks them.
+/// back, a content leaves the closing bracket of the aside it sits in, a cue cut short in a
+/// phrase ends at its verb, a source's edges as PolNeAR marks them.
 fn tidy_role_spans(
     doc: &Document,
     tags: &[usize],
@@ -274,6 +276,7 @@ fn tidy_role_spans(
 ) {
     clause_completion::complete_truncated_contents(doc, tags, spans);
     content_connectives::drop_leading_connectives(doc, regions, spans);
+    content_brackets::drop_unmatched_closing_brackets(doc, spans);
     source_tail::split_source_tails(doc, regions, spans);
     cue_tail::trim_dangling_cue_tails(doc, spans);
     source_edges::fix_source_edges(doc, spans);
