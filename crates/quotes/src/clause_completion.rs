@@ -177,40 +177,11 @@ fn head_chain(doc: &Document, of: usize) -> impl Iterator<Item = usize> + '_ {
 
 #[cfg(test)]
 mod tests {
-    use stancegraph_core::{Document, Metadata, Span, Token};
+    use stancegraph_core::Document;
 
     use super::*;
     use crate::tagger::begin_tag;
-
-    /// A one-sentence document from `(word, head)` pairs (heads are token indices).
-    fn parsed(words: &[(&str, Option<u32>)]) -> Document {
-        let text = words.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(" ");
-        let mut doc = Document::new(Some("d".to_string()), text, Metadata::default());
-        let mut start = 0;
-        for (word, head) in words {
-            let end = start + word.len();
-            doc.tokens.push(Token {
-                span: Span::new(start, end),
-                sentence: 0,
-                upos: None,
-                xpos: None,
-                lemma: None,
-                head: *head,
-                deprel: None,
-            });
-            start = end + 1;
-        }
-        doc
-    }
-
-    fn content(first: usize, last: usize) -> RoleSpan {
-        RoleSpan {
-            role: CONTENT,
-            first,
-            last,
-            margin: 1.0,
-        }
-    }
+    use crate::test_quotes::{content, parsed};
 
     /// "Trump said he has a very good relationship with Xi ." as the default parser reads it.
     fn warm_sentence() -> Document {

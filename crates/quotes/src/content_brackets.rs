@@ -29,37 +29,15 @@ pub fn drop_unmatched_closing_brackets(doc: &Document, spans: &mut [RoleSpan]) {
 
 #[cfg(test)]
 mod tests {
-    use stancegraph_core::{Document, Metadata, Span, Token};
+    use stancegraph_core::Document;
 
     use super::*;
+    use crate::test_quotes::{content, parsed};
 
-    /// A document of whitespace-separated `words`, one sentence.
+    /// An unparsed one-sentence document of the space-separated `text`.
     fn words(text: &str) -> Document {
-        let mut doc = Document::new(Some("d".to_string()), text.to_string(), Metadata::default());
-        let mut start = 0;
-        for word in text.split(' ') {
-            let end = start + word.len();
-            doc.tokens.push(Token {
-                span: Span::new(start, end),
-                sentence: 0,
-                upos: None,
-                xpos: None,
-                lemma: None,
-                head: None,
-                deprel: None,
-            });
-            start = end + 1;
-        }
-        doc
-    }
-
-    fn content(first: usize, last: usize) -> RoleSpan {
-        RoleSpan {
-            role: CONTENT,
-            first,
-            last,
-            margin: 1.0,
-        }
+        let words: Vec<(&str, Option<u32>)> = text.split(' ').map(|w| (w, None)).collect();
+        parsed(&words)
     }
 
     #[test]
@@ -76,7 +54,10 @@ mod tests {
         let doc = words("( the plan ( which he opposes ) ) ) failed");
         let mut spans = vec![content(2, 9)];
         drop_unmatched_closing_brackets(&doc, &mut spans);
-        assert_eq!(spans[0].last, 7, "keeps the bracket closing '( which', drops two");
+        assert_eq!(
+            spans[0].last, 7,
+            "keeps the bracket closing '( which', drops two"
+        );
     }
 
     #[test]
