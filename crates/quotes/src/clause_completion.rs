@@ -1,8 +1,10 @@
 //! A reported content the tagger stopped in the middle of a phrase is completed along the
 //! parse: "Trump said he has a very | good relationship with Xi" ends on "very", whose head
 //! ("good") lies after it, so the content runs on over the untagged words that hang from the
-//! clause it has started, up to the first word that does not (the sentence's full stop, a
-//! comma before the next clause, a tagged cue or source). A content whose last word's head
+//! clause it has started, up to the first word that does not (the full stop of a sentence
+//! whose root lies outside the content, a comma before the next clause, a tagged cue or
+//! source; a stop that hangs from a root inside the content is taken over, and trimming it
+//! changed no PolNeAR dev span). A content whose last word's head
 //! lies inside it or before it is left as the tagger decided, so only spans that are cut
 //! inside a phrase change.
 //!

@@ -42,7 +42,6 @@ mod tests {
 
     #[test]
     fn a_content_leaves_the_bracket_of_the_aside_it_sits_in() {
-        // "Clinton left early ( aides said that she has pneumonia ) ."
         let doc = words("Clinton left early ( aides said that she has pneumonia ) .");
         let mut spans = vec![content(6, 10)];
         drop_unmatched_closing_brackets(&doc, &mut spans);
