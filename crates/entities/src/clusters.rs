@@ -28,7 +28,7 @@ pub struct Clusters {
 }
 
 /// Word → vector row → cluster ids (coarse to fine), from `scripts/vector-clusters.py`.
-/// Words are kept as 64-bit hashes of their characters ([`word_key`]): the model loads
+/// Words are kept as 64-bit hashes of their characters (`word_key`): the model loads
 /// without one allocation per word, and a title-case form is looked up without building it.
 #[derive(Debug, Clone, Default)]
 pub struct VectorClusters {
@@ -76,7 +76,7 @@ impl VectorClusters {
         Ok(clusters)
     }
 
-    /// Row and cluster ids of the word with key `key` ([`word_key`] / [`hash_str`]), if the
+    /// Row and cluster ids of the word with key `key` (`word_key` / [`hash_str`]), if the
     /// vectors know it.
     pub fn get_key(&self, key: u64) -> Option<(u16, [u16; 3])> {
         let row = *self.rows.get(&key)?;
@@ -88,10 +88,12 @@ impl VectorClusters {
         self.get_key(hash_str(word))
     }
 
+    /// Number of words known (distinct word hashes, not vector rows).
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
+    /// True when no vector clusters are loaded; `vector_paths` then finds nothing.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -167,6 +169,7 @@ pub struct ClusterSettings {
     pub context_words: usize,
     /// Cluster counts, coarse to fine.
     pub granularities: Vec<usize>,
+    /// Spherical k-means iterations run at each granularity.
     pub iterations: usize,
 }
 
@@ -183,14 +186,20 @@ impl Default for ClusterSettings {
 }
 
 impl Clusters {
+    /// Cluster ids of `word` as written (case-sensitive), one per granularity, coarse to
+    /// fine; `None` for a word too rare to be clustered. See `cluster_paths` for the
+    /// lookup with the all-capitals fallback.
     pub fn paths(&self, word: &str) -> Option<&[u32]> {
         self.map.get(word).map(Vec::as_slice)
     }
 
+    /// Number of clustered words (the static-vector clusters not counted).
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
+    /// True when no word has clusters learned from raw text (a model trained without
+    /// raw text); the static-vector clusters may still be loaded.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

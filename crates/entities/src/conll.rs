@@ -11,23 +11,33 @@ use crate::EntitiesError;
 /// An entity over tokens `start..end` of one sentence, with its CoNLL type (`PER`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TokenEntity {
+    /// Index of the first token in the sentence (a token index, not a byte offset).
     pub start: usize,
+    /// Index one past the last token (exclusive).
     pub end: usize,
+    /// Entity type without the IOB prefix: `PER`, `ORG`, `LOC`, `MISC`, ...
     pub label: String,
 }
 
+/// One sentence of a CoNLL file: its words and the entities over them.
 #[derive(Debug, Clone, Default)]
 pub struct ConllSentence {
+    /// The words of the first column, in order.
     pub words: Vec<String>,
+    /// Entities read from the last column's IOB tags, indexing into `words`.
     pub entities: Vec<TokenEntity>,
 }
 
+/// The sentences between two `-DOCSTART-` lines (the whole file when it has none). The
+/// tagger's second pass and document-level features work per document.
 #[derive(Debug, Clone, Default)]
 pub struct ConllDocument {
+    /// Sentences in file order; never empty ones.
     pub sentences: Vec<ConllSentence>,
 }
 
 impl ConllDocument {
+    /// Number of words over all sentences.
     pub fn token_count(&self) -> usize {
         self.sentences.iter().map(|s| s.words.len()).sum()
     }
@@ -128,8 +138,11 @@ pub fn tags_to_entities(tags: &[String]) -> Vec<TokenEntity> {
 /// Precision, recall and F1 as fractions in 0..1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Prf {
+    /// Share of predicted entities that are correct.
     pub precision: f64,
+    /// Share of gold entities that were found.
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
 }
 
@@ -148,11 +161,17 @@ impl Prf {
 /// Strict entity-level scores, overall and per type.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NerScores {
+    /// Name of the scored task in serialized reports; always `ner`.
     pub task: &'static str,
+    /// Micro-averaged precision over all types, in 0..1.
     pub precision: f64,
+    /// Micro-averaged recall over all types, in 0..1.
     pub recall: f64,
+    /// Micro-averaged F1 over all types, in 0..1.
     pub f1: f64,
+    /// Scores per entity type (CoNLL label), for every type seen in gold or predictions.
     pub per_type: BTreeMap<String, Prf>,
+    /// Number of tokens scored.
     pub tokens: usize,
 }
 
@@ -164,6 +183,8 @@ pub struct NerScorer {
 }
 
 impl NerScorer {
+    /// Counts one sentence: a predicted entity is correct only when an identical gold
+    /// entity (same type and token range) exists. `tokens` is the sentence's length.
     pub fn add_sentence(&mut self, gold: &[TokenEntity], predicted: &[TokenEntity], tokens: usize) {
         self.tokens += tokens;
         for entity in gold {
@@ -178,6 +199,7 @@ impl NerScorer {
         }
     }
 
+    /// Scores of all sentences added so far (zeros when nothing was predicted or gold).
     pub fn scores(&self) -> NerScores {
         let (mut correct, mut predicted, mut gold) = (0, 0, 0);
         let mut per_type = BTreeMap::new();

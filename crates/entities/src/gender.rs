@@ -66,8 +66,12 @@ pub fn pronoun_gender(word: &str) -> Option<Gender> {
 /// What the text says about one person.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GenderClues {
+    /// Gender stated by an honorific before a name of the person ("Mr", "Mrs"); the
+    /// strongest clue.
     pub honorific: Option<Gender>,
+    /// Number of male pronouns (he, him, his, himself) resolved to the person.
     pub male_pronouns: usize,
+    /// Number of female pronouns (she, her, hers, herself) resolved to the person.
     pub female_pronouns: usize,
 }
 

@@ -7,14 +7,25 @@ use crate::features::{FastMap, FastSet};
 
 /// Gazetteer categories, as bits so one phrase can be several things ("Georgia").
 pub mod category {
+    /// A country name or alias ("United States", "US"); its entry's country is itself.
     pub const COUNTRY: u16 = 1;
+    /// A major city, with its country as the entry's country ("Beijing" → China).
     pub const CITY: u16 = 1 << 1;
+    /// A region, state or province; no country attached.
     pub const REGION: u16 = 1 << 2;
+    /// A nationality or group (NORP), singular and plural, with the country or group it
+    /// refers to ("Chinese" → China).
     pub const DEMONYM: u16 = 1 << 3;
+    /// A named organisation or alias ("UN" → "United Nations").
     pub const ORGANISATION: u16 = 1 << 4;
+    /// A role title ("prime minister", "vice-president").
     pub const TITLE: u16 = 1 << 5;
+    /// A first name (written list plus US census given names; the census ones are
+    /// features only, without an entry).
     pub const GIVEN_NAME: u16 = 1 << 6;
+    /// A word that heads or ends organisation names ("Corp", "Ministry", "University").
     pub const ORG_WORD: u16 = 1 << 7;
+    /// A US census surname; features only, no entry.
     pub const SURNAME: u16 = 1 << 8;
     /// Any city of over 15,000 people (GeoNames); no country attached.
     pub const WORLD_CITY: u16 = 1 << 9;
@@ -67,7 +78,9 @@ pub enum Pronoun {
 /// What an alias stands for: the canonical name and, for cities and demonyms, the country.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LexiconEntry {
+    /// Name the alias resolves to, as written in the list ("United Nations" for "UN").
     pub canonical: String,
+    /// The one [`category`] bit of the list this entry comes from.
     pub category: u16,
     /// Country of a city, country or demonym ("Beijing" → "China").
     pub country: Option<String>,
@@ -81,6 +94,9 @@ pub struct LexiconMatch {
     pub categories: u16,
 }
 
+/// The built-in gazetteers ([`Lexicon::builtin`]) as lower-cased token phrases with their
+/// [`category`] bits, the aliases' canonical entries, and the closed word lists the
+/// resolution rules ask (capitals, pronouns, acting verbs, departments, ...).
 #[derive(Debug, Default)]
 pub struct Lexicon {
     /// Lower-cased phrase (tokens joined by one space) → categories.

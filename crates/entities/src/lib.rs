@@ -12,6 +12,8 @@
 //!
 //! [`EntityAnalyzer`] runs both on a tokenized document, for tests and other crates.
 
+#![deny(missing_docs)]
+
 mod clusters;
 mod conll;
 mod features;
@@ -44,23 +46,42 @@ pub use training::{evaluate_ner, tokenize_raw, train_ner, NerTrainOptions};
 /// Errors of the entity stages and their training commands.
 #[derive(Debug, thiserror::Error)]
 pub enum EntitiesError {
+    /// A data, model output or silver file could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file that failed.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
     /// A model file that could not be read or written (its message names the file once:
     /// "NER tagger model data/models/entities/ner.bin: truncated: …").
     #[error(transparent)]
     Model(#[from] stancegraph_linear::LinearError),
+    /// A document that failed to parse or validate: after [`EntityAnalyzer::annotate`], or a
+    /// line of a silver `documents.jsonl` file.
     #[error("document `{doc}`, stage `{stage}`: {message}")]
     Document {
+        /// Document id, or for a silver file its path and line number ("a.jsonl line 3").
         doc: String,
+        /// The stage whose output was rejected (`entities.resolve`), or `silver`.
         stage: String,
+        /// The core model's validation or parse error.
         message: String,
     },
+    /// A CoNLL file given for training or scoring holds no sentence.
     #[error("{path}: no CoNLL sentences found")]
-    EmptyData { path: PathBuf },
+    EmptyData {
+        /// The CoNLL file.
+        path: PathBuf,
+    },
+    /// A static-vector cluster file (`scripts/vector-clusters.py` output) that is not
+    /// `word<TAB>row<TAB>c1<TAB>c2<TAB>c3` lines.
     #[error("{path}: {message}")]
-    VectorClusters { path: PathBuf, message: String },
+    VectorClusters {
+        /// The cluster file.
+        path: PathBuf,
+        /// What is wrong, with its line number.
+        message: String,
+    },
 }

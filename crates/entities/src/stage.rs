@@ -23,6 +23,7 @@ pub fn register(registry: &mut Registry) {
     registry.register_typed(ResolveFactory);
 }
 
+/// Config of the `entities.ner` stage (reads tokens and sentences, writes mentions).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct NerConfig {
@@ -115,6 +116,7 @@ impl TypedFactory for NerFactory {
     }
 }
 
+/// Config of the `entities.resolve` stage; [`Default`] turns every rule on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ResolveConfig {
@@ -208,6 +210,8 @@ impl EntityAnalyzer {
         })
     }
 
+    /// The loaded tagger, e.g. to tag sentences without resolution or to read its
+    /// lexicon.
     pub fn model(&self) -> &NerModel {
         &self.model
     }

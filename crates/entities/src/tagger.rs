@@ -57,14 +57,18 @@ fn allowed(prev: usize, next: usize, last: bool) -> bool {
 /// Entity found by the tagger in one sentence, with a confidence in 0..1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaggedEntity {
+    /// Index of the first token in the sentence (a token index, not a byte offset).
     pub start: usize,
+    /// Index one past the last token (exclusive).
     pub end: usize,
     /// Index into [`TYPES`].
     pub type_index: usize,
+    /// The lowest confidence of the entity's tokens, in 0..1.
     pub confidence: f32,
 }
 
 impl TaggedEntity {
+    /// The entity's type name from [`TYPES`] (`MISC` for an out-of-range index).
     pub fn label(&self) -> &'static str {
         TYPES.get(self.type_index).copied().unwrap_or("MISC")
     }
@@ -243,10 +247,12 @@ impl NerModel {
             .collect()
     }
 
+    /// The gazetteers the model's features were built with (always the built-in ones).
     pub fn lexicon(&self) -> &Lexicon {
         &self.features.lexicon
     }
 
+    /// Number of features with weights, over both passes (a size measure for reports).
     pub fn feature_count(&self) -> usize {
         self.first.n_features() + self.second.as_ref().map_or(0, Weights::n_features)
     }
@@ -260,7 +266,10 @@ impl NerModel {
 /// Training settings.
 #[derive(Debug, Clone)]
 pub struct TrainSettings {
+    /// Most perceptron epochs per pass; with dev data the epoch with the best dev F1 is
+    /// kept, otherwise the last.
     pub epochs: u32,
+    /// Seed of the per-epoch shuffle of training documents (same seed, same model).
     pub seed: u64,
 }
 

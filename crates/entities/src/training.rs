@@ -12,7 +12,9 @@ use crate::EntitiesError;
 /// What `train ner` needs.
 #[derive(Debug, Clone)]
 pub struct NerTrainOptions {
+    /// Gold CoNLL-2003 training file; it must hold at least one sentence.
     pub train: PathBuf,
+    /// CoNLL file to choose the epoch count on and to score the final model with.
     pub dev: Option<PathBuf>,
     /// Files or directories of raw text (`.txt`) to learn word clusters from, besides the
     /// training words themselves. Empty: no clusters.
@@ -23,6 +25,7 @@ pub struct NerTrainOptions {
     /// Static-vector clusters (`scripts/vector-clusters.py` output) to add to the clusters;
     /// without it a model from `clusters_from` keeps its own.
     pub vector_clusters: Option<PathBuf>,
+    /// Most perceptron epochs per pass ([`crate::TrainSettings::epochs`]).
     pub epochs: u32,
     /// Annotated `documents.jsonl` files (`run` output of a teacher pipeline such as
     /// configs/accurate.toml) whose name mentions become silver training sentences beside

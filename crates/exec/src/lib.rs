@@ -19,6 +19,8 @@
 //! restarted for the next one, so no process is ever reused out of step. [`stop_all`]
 //! (Ctrl-C, SIGTERM) kills every plugin at once.
 
+#![deny(missing_docs)]
+
 mod process;
 mod program;
 mod stage;
@@ -51,31 +53,52 @@ const PLUGIN_MESSAGE_CHARS: usize = 2000;
 /// Errors of the exec stage, naming the program and the document.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
+    /// The program could not be started (not found, not executable, empty `command`).
     #[error("starting `{program}`: {source}")]
     Spawn {
+        /// The configured command line, arguments joined with spaces.
         program: String,
+        /// Why the operating system refused to start it.
         source: std::io::Error,
     },
+    /// The exchange for one document failed: the program crashed, timed out, wrote an
+    /// over-long, malformed or stray line, or answered for another document (the process
+    /// is then killed and the next document gets a fresh one), or [`stop_all`] was called.
     #[error("document `{doc}`: `{program}` {message}")]
     Protocol {
+        /// Id of the document that failed.
         doc: String,
+        /// The configured command line, arguments joined with spaces.
         program: String,
+        /// What went wrong, ending in "; restarted" when the process was killed.
         message: String,
     },
+    /// The program answered `{"error": …}` for this document; the process stays in use.
     #[error("document `{doc}`: `{program}` reported: {message}")]
     Plugin {
+        /// Id of the document that failed.
         doc: String,
+        /// The configured command line, arguments joined with spaces.
         program: String,
+        /// The plugin's own message, cut to its first 2000 characters.
         message: String,
     },
+    /// The answer's produced layers could not be read back into a valid document (wrong
+    /// shape, spans out of range); the document is left unchanged.
     #[error("document `{doc}`: `{program}` returned invalid annotations: {source}")]
     Invalid {
+        /// Id of the document that failed.
         doc: String,
+        /// The configured command line, arguments joined with spaces.
         program: String,
+        /// The validation error from the core document model.
         source: Box<CoreError>,
     },
 }
 
+/// A built `exec` stage: a pool of running plugin processes sharing one config. Built by
+/// [`ExecFactory`]; each worker thread takes an idle process (or starts one) per document
+/// and gives it back only after a well-formed answer.
 pub struct ExecStage {
     config: ExecConfig,
     workdir: Option<PathBuf>,

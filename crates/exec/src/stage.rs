@@ -51,6 +51,9 @@ impl Default for ExecConfig {
     }
 }
 
+/// Factory of the `exec` stage (config [`ExecConfig`]). Its check reports a missing program,
+/// out-of-range limits and layers a plugin may not write; building starts one process so a
+/// wrong command fails before the first document.
 pub struct ExecFactory;
 
 impl TypedFactory for ExecFactory {

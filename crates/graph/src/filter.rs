@@ -37,6 +37,7 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
+    /// Every format, in declaration order (what [`ExportFormat::parse`] searches).
     pub const ALL: [ExportFormat; 9] = [
         ExportFormat::Json,
         ExportFormat::Graphml,
@@ -49,6 +50,7 @@ impl ExportFormat {
         ExportFormat::Html,
     ];
 
+    /// The lowercase name used in `[[exports]]` tables (`format = "graphml"`).
     pub fn as_str(&self) -> &'static str {
         match self {
             ExportFormat::Json => "json",
@@ -63,6 +65,7 @@ impl ExportFormat {
         }
     }
 
+    /// The format named `name` (trimmed, case-insensitive), or `None`.
     pub fn parse(name: &str) -> Option<ExportFormat> {
         let name = name.trim().to_ascii_lowercase();
         ExportFormat::ALL.into_iter().find(|f| f.as_str() == name)
@@ -94,6 +97,7 @@ impl ExportFormat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExportSpec {
+    /// The file format to write.
     pub format: ExportFormat,
     /// Relative to the run's output folder; defaults to [`ExportFormat::default_path`].
     #[serde(default)]
@@ -129,7 +133,6 @@ pub struct ExportSpec {
 pub const DEFAULT_TOP_ACTORS: usize = 300;
 
 impl ExportSpec {
-    /// An unfiltered export in the format's default file.
     /// True when no filter is set (the whole graph is exported).
     pub fn is_unfiltered(&self) -> bool {
         self.min_confidence.is_none()
@@ -140,6 +143,7 @@ impl ExportSpec {
             && !self.actor_network
     }
 
+    /// An unfiltered export in the format's default file.
     pub fn new(format: ExportFormat) -> ExportSpec {
         ExportSpec {
             format,
@@ -197,6 +201,7 @@ impl ExportSpec {
         issues
     }
 
+    /// `Err` with every problem [`ExportSpec::issues`] finds, `Ok` when there is none.
     pub fn validate(&self) -> Result<(), GraphError> {
         match self.issues() {
             issues if issues.is_empty() => Ok(()),

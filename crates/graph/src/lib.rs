@@ -10,6 +10,8 @@
 //! Use [`KnowledgeGraph::merge_document`] per document, then [`KnowledgeGraph::to_node_link`]
 //! for `graph.json` and [`render`] for each `[[exports]]` table ([`ExportSpec`]).
 
+#![deny(missing_docs)]
+
 mod export;
 mod filter;
 mod merge;
@@ -31,16 +33,21 @@ pub use model::{
 /// Errors of reading graphs and writing exports.
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
+    /// Graph JSON that serde cannot read (syntax, or fields of the wrong type).
     #[error("graph JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Graph JSON that parses but does not describe a valid graph (say an edge to no node).
     #[error("graph JSON: {0}")]
     Invalid(String),
     /// Every problem of an `[[exports]]` table, each naming its field.
     #[error("export spec: {}", join_issues(.0))]
     InvalidSpec(Vec<ConfigIssue>),
+    /// Writing an export failed (I/O or serialisation).
     #[error("writing {format}: {message}")]
     Write {
+        /// The format being written (`graphml`, `neo4j`, ...).
         format: &'static str,
+        /// What went wrong.
         message: String,
     },
 }

@@ -32,6 +32,7 @@ pub enum EdgeKind {
 }
 
 impl EdgeKind {
+    /// Every kind, in declaration order (what [`EdgeKind::parse`] searches).
     pub const ALL: [EdgeKind; 8] = [
         EdgeKind::Said,
         EdgeKind::Stance,
@@ -43,6 +44,7 @@ impl EdgeKind {
         EdgeKind::Conflict,
     ];
 
+    /// The snake_case name used in node-link JSON, exports and config (`co_occurrence`).
     pub fn as_str(&self) -> &'static str {
         match self {
             EdgeKind::Said => "said",
@@ -56,6 +58,7 @@ impl EdgeKind {
         }
     }
 
+    /// The kind named `name` (trimmed, case-insensitive, `-` read as `_`), or `None`.
     pub fn parse(name: &str) -> Option<EdgeKind> {
         let name = name.trim().to_ascii_lowercase().replace('-', "_");
         EdgeKind::ALL.into_iter().find(|k| k.as_str() == name)
@@ -87,9 +90,13 @@ pub(crate) type EvidenceKey = (String, usize, usize, String);
 /// document text (Python string indices).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
+    /// Id of the document the span is in (without the `doc:` prefix).
     pub doc: String,
+    /// Start of the span, in code points (inclusive).
     pub start: usize,
+    /// End of the span, in code points (exclusive).
     pub end: usize,
+    /// The document text of the span, copied so exports need not reread the document.
     pub text: String,
     /// The annotation's confidence, rounded to 4 decimals.
     #[serde(default)]
@@ -132,9 +139,12 @@ impl Evidence {
 /// A role an actor holds, as stated in some document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RoleInfo {
+    /// The title as written (`Treasury Secretary`), trimmed.
     pub title: String,
+    /// The organisation the title is held in, when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
+    /// The country the title is held for, when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
@@ -145,17 +155,21 @@ pub struct ActorNode {
     /// The cross-document key of the actor (`per:scott bessent`); anonymous sources are
     /// `anon:<doc>:<description>`, unresolved ones `unresolved:<text>`.
     pub id: String,
+    /// Display name: the canonical name of the representative key, else the name in its key.
     pub label: String,
     /// Entity type (`PER`, `ORG`, `GPE`, ...), `ANON` or `UNRESOLVED`.
     #[serde(rename = "type")]
     pub actor_type: String,
+    /// Other names and canonical forms the actor appears under, sorted, without `label`.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Roles stated for the actor in any document, sorted and deduplicated.
     #[serde(default)]
     pub roles: Vec<RoleInfo>,
     /// Mentions (or, for anonymous and unresolved sources, references) over all documents.
     #[serde(default)]
     pub mentions: u64,
+    /// Mentions per document id; `mentions` is their sum and `documents` their count.
     #[serde(default)]
     pub mentions_by_doc: BTreeMap<String, u64>,
     /// Number of documents that mention the actor.
@@ -164,6 +178,7 @@ pub struct ActorNode {
     /// Every entity key merged into this node (by key or by a known alias).
     #[serde(default)]
     pub keys: Vec<String>,
+    /// True for anonymous sources ("a senior official"), whose ids are per document.
     #[serde(default)]
     pub anonymous: bool,
     /// `female` or `male` when the documents state it (honorific, first name, pronouns).
@@ -176,8 +191,10 @@ pub struct ActorNode {
     /// that merging graph.json files reaches the same majority as one run.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub gender_by_doc: BTreeMap<String, String>,
+    /// Earliest publication date (ISO 8601) of a document that mentions the actor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
+    /// Latest publication date (ISO 8601) of a document that mentions the actor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
 }
@@ -187,19 +204,27 @@ pub struct ActorNode {
 pub struct IssueNode {
     /// `issue:<normalised label>`.
     pub id: String,
+    /// Display name: the alphabetically first of the labels the issue was written as.
     pub label: String,
+    /// Always `ISSUE`.
     #[serde(rename = "type")]
     pub issue_type: String,
+    /// The other labels that normalise to the same issue, sorted.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Times stances and relations point at the issue, over all documents.
     #[serde(default)]
     pub mentions: u64,
+    /// Mentions per document id; merging a document again keeps the larger count, never the sum.
     #[serde(default)]
     pub mentions_by_doc: BTreeMap<String, u64>,
+    /// Number of documents that mention the issue.
     #[serde(default)]
     pub documents: usize,
+    /// Earliest publication date (ISO 8601) of a document that mentions the issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
+    /// Latest publication date (ISO 8601) of a document that mentions the issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
 }
@@ -209,17 +234,23 @@ pub struct IssueNode {
 pub struct DocumentNode {
     /// `doc:<document id>`.
     pub id: String,
+    /// The title when known, else the document id.
     pub label: String,
+    /// Always `DOCUMENT`.
     #[serde(rename = "type")]
     pub doc_type: String,
+    /// The document's own id (`id` without the `doc:` prefix), as evidence names it.
     pub doc_id: String,
+    /// The article title from the document metadata, when not blank.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Publication date (ISO 8601).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// File path or URL the document was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Publishing outlet (`BBC News`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlet: Option<String>,
 }
@@ -228,12 +259,16 @@ pub struct DocumentNode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Node {
+    /// A person, organisation, place or anonymous source (`kind: "actor"`).
     Actor(ActorNode),
+    /// A stance or relation target that is not an actor (`kind: "issue"`).
     Issue(IssueNode),
+    /// A merged article (`kind: "document"`), the target of `said` edges.
     Document(DocumentNode),
 }
 
 impl Node {
+    /// The node id (`per:...`, `issue:...`, `doc:...`), unique in the graph.
     pub fn id(&self) -> &str {
         match self {
             Node::Actor(n) => &n.id,
@@ -242,6 +277,7 @@ impl Node {
         }
     }
 
+    /// The display name: actor name, issue label, or document title (else its id).
     pub fn label(&self) -> &str {
         match self {
             Node::Actor(n) => &n.label,
@@ -268,6 +304,7 @@ impl Node {
         }
     }
 
+    /// Other names of actors and issues; empty for documents.
     pub fn aliases(&self) -> &[String] {
         match self {
             Node::Actor(n) => &n.aliases,
@@ -289,25 +326,33 @@ impl Node {
 /// One edge of the multigraph with its aggregated evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Edge {
+    /// Node id the edge starts from (the actor, holder or speaker).
     pub source: String,
+    /// Node id the edge points at.
     pub target: String,
     /// Multigraph key, unique among the edges from `source` to `target`.
     pub key: String,
+    /// What the edge says.
     pub kind: EdgeKind,
     /// Polarity for stances, the relation kind (`meet`, `reports_to`) for relations, the
     /// title for role affiliations.
     pub label: String,
     /// Support/oppose for stances; cooperation → support and conflict → oppose for relations.
     pub polarity: Polarity,
+    /// The relation's cooperation/conflict sign for edges from relations; `None` for quotes,
+    /// stances, roles and co-occurrence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<Sign>,
     /// Noisy-or of the evidence confidences.
     pub confidence: f64,
     /// Number of pieces of evidence.
     pub weight: usize,
+    /// Every piece of text behind the edge, one per (document, span, stage).
     pub evidence: Vec<Evidence>,
+    /// Earliest publication date (ISO 8601) among the evidence's documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
+    /// Latest publication date (ISO 8601) among the evidence's documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
     /// Stages whose annotations the evidence comes from.
@@ -327,7 +372,9 @@ pub struct Edge {
 /// negative) with the classifier's probability for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetSentiment {
+    /// `positive`, `negative` or `neutral`.
     pub label: String,
+    /// The classifier's probability for `label`, rounded to 4 decimals.
     pub score: f64,
 }
 
@@ -363,11 +410,17 @@ impl TargetSentiment {
 /// The whole graph in node-link form, sorted: nodes by id, links by (source, target, key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphView {
+    /// Always true: edges have a direction (co-occurrence runs from the smaller id).
     pub directed: bool,
+    /// Always true: two nodes may be joined by several edges, told apart by `key`.
     pub multigraph: bool,
+    /// Graph attributes: `name`, `schema` ([`GRAPH_SCHEMA`](crate::GRAPH_SCHEMA)), `documents`,
+    /// `actors`, `issues` (counts) and `offsets` (`codepoint`).
     #[serde(default)]
     pub graph: BTreeMap<String, Value>,
+    /// Every node, sorted by id (so [`GraphView::node`] can binary-search).
     pub nodes: Vec<Node>,
+    /// Every edge, sorted by (source, target, key).
     pub links: Vec<Edge>,
 }
 
@@ -388,6 +441,7 @@ impl GraphView {
         }
     }
 
+    /// The node with id `id` (`per:...`, `issue:...`, `doc:...`), by binary search.
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.nodes
             .binary_search_by(|n| n.id().cmp(id))

@@ -14,21 +14,28 @@ use crate::IngestError;
 /// Scores over a set of pages.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Scores {
+    /// Number of pages scored.
     pub pages: usize,
+    /// Shingle precision per page, averaged over the pages (0..=1).
     pub precision: f64,
+    /// Shingle recall per page, averaged over the pages (0..=1).
     pub recall: f64,
+    /// Harmonic mean of the averaged `precision` and `recall`, not a mean of per-page F1.
     pub f1: f64,
 }
 
 /// Scores of the dev half, the held-out half and all pages, plus pages/s.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BenchmarkReport {
+    /// The development half: pages at even positions of the sorted page ids.
     pub dev: Scores,
+    /// The held-out half (odd positions), kept out of tuning.
     pub held_out: Scores,
+    /// Every page of the benchmark.
     pub all: Scores,
     /// Extraction throughput on one thread, pages per second (wall clock).
     pub pages_per_second: f64,
-    /// Pages whose extraction failed (scored as empty).
+    /// Pages whose extraction failed (scored as empty), as (page id, error message).
     pub failures: Vec<(String, String)>,
 }
 

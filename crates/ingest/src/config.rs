@@ -6,15 +6,22 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct JsonlFields {
+    /// Document id; without it the id is the content hash of the text.
     pub id: String,
     /// Plain article text.
     pub text: String,
     /// An HTML page, extracted like an `.html` file when `text` is absent.
     pub html: String,
+    /// Title; overrides one found in the HTML.
     pub title: String,
+    /// Publication date, normalised to ISO 8601 when it parses (else kept as
+    /// `published_raw` in the extra metadata).
     pub date: String,
+    /// Address of the article; becomes the document's `source` instead of file:line.
     pub url: String,
+    /// Publisher name; overrides one found in the HTML.
     pub outlet: String,
+    /// Author name; overrides one found in the HTML.
     pub author: String,
 }
 
@@ -37,12 +44,18 @@ impl Default for JsonlFields {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// From the file extension, else by sniffing the first bytes; falls back to text.
     #[default]
     Auto,
+    /// Plain text, one document per input.
     Text,
+    /// An HTML page whose main body is extracted.
     Html,
+    /// One JSON object per line, fields named by [`JsonlFields`]; one document a line.
     Jsonl,
+    /// An RSS or Atom feed; one document per item or entry.
     Feed,
+    /// A WARC archive (optionally gzipped); one document per HTTP `response` record.
     Warc,
 }
 
@@ -69,6 +82,7 @@ pub struct IngestConfig {
     /// Estimated Jaccard similarity of word 3-shingles (MinHash) from which a document
     /// is a near duplicate of an earlier one; 0 turns near-duplicate detection off.
     pub near_duplicate_similarity: f32,
+    /// Which JSONL record fields hold the text and metadata (`[source.jsonl]`).
     pub jsonl: JsonlFields,
 }
 

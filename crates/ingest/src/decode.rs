@@ -8,15 +8,21 @@ use stancegraph_core::SourceMap;
 /// Why bytes could not become text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    /// Control bytes (NUL and the like) were found; holds how many in the first 4 KiB.
     #[error("binary data, not text ({0} control bytes in the first 4 KiB)")]
     Binary(usize),
+    /// The input is empty or only whitespace.
     #[error("empty document")]
     Empty,
+    /// The gzip stream is truncated or corrupt; holds the decoder's message.
     #[error("gzip: {0}")]
     Gzip(String),
     /// Decompression stops one byte past the limit, so the real size is unknown.
     #[error("gzip: decompresses to more than {limit} bytes, over the limit of source.max_bytes (a gzip bomb?)")]
-    Inflated { limit: u64 },
+    Inflated {
+        /// The `source.max_bytes` limit that was exceeded, in bytes.
+        limit: u64,
+    },
 }
 
 /// True when `raw` starts with the gzip magic number.
@@ -48,6 +54,7 @@ pub fn gunzip(raw: &[u8], limit: u64) -> Result<Vec<u8>, DecodeError> {
 /// Decoded text, with each char's byte offset in the raw input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
+    /// The decoded text, without the BOM; not yet normalised.
     pub text: String,
     /// `Some(name)` when the input was not UTF-8 and was transcoded.
     pub transcoded_from: Option<&'static str>,
@@ -140,7 +147,9 @@ fn check_binary(decoded: Decoded) -> Result<Decoded, DecodeError> {
 /// Normalised text plus the map from its byte offsets to raw byte offsets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Normalised {
+    /// The normalised text.
     pub text: String,
+    /// Anchors from byte offsets in `text` to byte offsets in the raw input.
     pub source_map: SourceMap,
 }
 
@@ -154,10 +163,12 @@ pub struct MappedText {
 }
 
 impl MappedText {
+    /// Empty text with no anchors.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The text built so far (to look at its last characters before appending).
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -190,6 +201,7 @@ impl MappedText {
         self.text.push_str(s);
     }
 
+    /// The text and its source map, with an anchor wherever the raw offset jumped.
     pub fn finish(self) -> Normalised {
         Normalised {
             text: self.text,

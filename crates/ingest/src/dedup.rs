@@ -24,11 +24,22 @@ pub struct Deduplicator {
 /// Why a document is a duplicate.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Duplicate {
-    Exact { original: String },
-    Near { original: String, similarity: f32 },
+    /// Same normalised text (SHA-256) as an earlier document.
+    Exact {
+        /// Id of the earlier document.
+        original: String,
+    },
+    /// Estimated shingle similarity at or over the threshold with an earlier document.
+    Near {
+        /// Id of the earlier document.
+        original: String,
+        /// Estimated Jaccard similarity of word 3-shingles (0..=1).
+        similarity: f32,
+    },
 }
 
 impl Duplicate {
+    /// The human-readable reason written to a skipped document's record.
     pub fn reason(&self) -> String {
         match self {
             Duplicate::Exact { original } => format!("exact duplicate of `{original}`"),

@@ -20,6 +20,7 @@ fn limits() -> HtmlLimits {
 /// One paragraph of extracted article text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paragraph {
+    /// The paragraph's text, trimmed; never empty and without newlines inside.
     pub text: String,
     /// From an `h1`..`h6` element.
     pub heading: bool,
@@ -28,12 +29,17 @@ pub struct Paragraph {
 /// The article found in an HTML page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
+    /// From OpenGraph/`<meta>`/JSON-LD, else the readability title.
     pub title: Option<String>,
+    /// Author(s) as written in the page (`author` meta, JSON-LD, readability byline).
     pub byline: Option<String>,
+    /// Publisher name (`og:site_name`, `application-name`, JSON-LD).
     pub site_name: Option<String>,
     /// As found in the page (normalise with [`crate::dates::to_iso8601`]).
     pub published: Option<String>,
+    /// The page's declared language (`<html lang>`), as written and unchecked.
     pub language: Option<String>,
+    /// The article body in reading order; holds at least one non-heading paragraph.
     pub paragraphs: Vec<Paragraph>,
 }
 
@@ -54,6 +60,7 @@ impl Extracted {
 /// Why no article could be extracted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExtractError {
+    /// Readability found no content, or only headings were left after furniture removal.
     #[error("no article body found in the page")]
     NoBody,
     /// The page broke one of the [`HtmlLimits`] (too deep, too many elements or

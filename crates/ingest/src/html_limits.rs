@@ -39,21 +39,29 @@ impl Default for HtmlLimits {
 /// What the pass counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HtmlShape {
+    /// Deepest nesting of open elements seen (optional-end and void elements not counted).
     pub max_depth: usize,
+    /// Start tags in the page.
     pub elements: usize,
+    /// Most attributes on any one element.
     pub max_attributes_per_element: usize,
+    /// Attributes in the page, all elements together.
     pub attributes: usize,
 }
 
 /// The limit a page broke, in words a person understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShapeError {
+    /// Nesting went past [`HtmlLimits::max_depth`] (the limit it broke).
     #[error("HTML nesting deeper than {0} elements")]
     TooDeep(usize),
+    /// More start tags than [`HtmlLimits::max_elements`] (the limit it broke).
     #[error("HTML page with more than {0} elements")]
     TooManyElements(usize),
+    /// One element had more than [`HtmlLimits::max_attributes_per_element`] (the limit).
     #[error("an HTML element with more than {0} attributes")]
     TooManyAttributesOnElement(usize),
+    /// More attributes in all than [`HtmlLimits::max_attributes`] (the limit it broke).
     #[error("HTML page with more than {0} attributes")]
     TooManyAttributes(usize),
 }

@@ -15,24 +15,33 @@ use crate::{
 /// Where documents come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
+    /// A file, or a directory walked recursively through the include/exclude globs.
     Path(PathBuf),
+    /// Standard input, read whole (up to `max_bytes`); its source name is `-`.
     Stdin,
 }
 
 /// One outcome of reading.
 #[derive(Debug)]
 pub enum IngestEvent {
+    /// A clean document, ready for the stage chain.
     Document(Box<Document>),
     /// The input could not be turned into a document.
     Failed {
+        /// The document's id when known, else where it was read (path, `path:line`, `-`).
         id: String,
+        /// The input it came from (path, URL or `-` for stdin).
         source: String,
+        /// Why it failed, in words for the `failed.jsonl` record.
         reason: String,
     },
     /// The input was read but deliberately not processed (duplicate, other language).
     Skipped {
+        /// The document's id, or the path when it was skipped before being read.
         id: String,
+        /// The input it came from (path, URL or `-` for stdin).
         source: String,
+        /// Why it was skipped, in words for the `skipped.jsonl` record.
         reason: String,
     },
 }
@@ -46,6 +55,7 @@ pub struct Ingestor {
 }
 
 impl Ingestor {
+    /// Compiles the include and exclude globs; fails on a bad pattern.
     pub fn new(config: IngestConfig) -> Result<Self, IngestError> {
         let compile = |patterns: &[String]| {
             patterns
@@ -65,6 +75,7 @@ impl Ingestor {
         })
     }
 
+    /// The `[source]` settings this ingestor reads with.
     pub fn config(&self) -> &IngestConfig {
         &self.config
     }

@@ -73,9 +73,11 @@ impl TypedFactory for BlocksFactory {
     }
 }
 
-/// The stage: fills `doc.blocks` unless a reader already did (and `keep_existing`).
+/// The stage: fills `doc.blocks` from the text, or, when a reader already set blocks and
+/// `refine_existing` is on, only marks their body blocks that score as boilerplate.
 #[derive(Debug, Clone, Default)]
 pub struct BlocksStage {
+    /// The stage's `[[stages]]` settings, already validated by the factory.
     pub config: BlocksConfig,
 }
 

@@ -51,7 +51,9 @@ struct RawArticle {
 /// One hand-checked quote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldQuote {
+    /// The quoted words, in code points of the article's `rawtext`.
     pub quote: CharSpan,
+    /// The speaker as written near the quote (code points), when the annotation has a span.
     pub speaker: Option<CharSpan>,
     /// The reporting verb as written (empty when the quote has none).
     pub verb: String,
@@ -62,9 +64,13 @@ pub struct GoldQuote {
 /// One article of the evaluation set.
 #[derive(Debug, Clone)]
 pub struct GgtArticle {
+    /// The tracker's article id.
     pub id: String,
+    /// The news outlet, when the file gives one.
     pub outlet: Option<String>,
+    /// The article text; all quote and speaker spans count its code points.
     pub rawtext: String,
+    /// The gold quotes with a usable span, in file order (the order matching uses).
     pub quotes: Vec<GoldQuote>,
 }
 
@@ -107,18 +113,24 @@ pub fn read(path: &Path) -> Result<Vec<GgtArticle>, QuotesError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeakerKind {
+    /// Resolved to an actor of the entity layer; `speaker` is its name.
     Entity,
+    /// An anonymous source ("officials"); `speaker` is its description.
     Anonymous,
+    /// A source span that resolved to nothing (e.g. a pronoun); `speaker` is its text.
     Unresolved,
 }
 
 /// A predicted quote in code points of the rawtext.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PredictedQuote {
+    /// The quote's content, in code points of the rawtext (see [`char_index`]).
     pub content: CharSpan,
+    /// The source as written, in code points, when the quote has one.
     pub source: Option<CharSpan>,
     /// The resolved name (entity), description (anonymous) or source text (unresolved).
     pub speaker: String,
+    /// How the speaker was resolved, which decides its [`SpeakerOutcome`] when wrong.
     pub kind: SpeakerKind,
     /// The cue as written, lowercased (empty when none).
     pub cue: String,
@@ -128,9 +140,14 @@ pub struct PredictedQuote {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeakerOutcome {
+    /// The source span overlaps the gold speaker span, or the speaker's name contains the
+    /// last word of the gold reference.
     Right,
+    /// Wrong, and resolved to some other actor.
     WrongEntity,
+    /// Wrong, and the source was left unresolved.
     Unresolved,
+    /// Wrong, and the source was taken as anonymous.
     Anonymous,
 }
 
@@ -170,9 +187,13 @@ fn outcome(gold: &GoldQuote, predicted: &PredictedQuote) -> SpeakerOutcome {
 /// Counts at one coverage threshold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ThresholdCounts {
+    /// Gold quotes that found a predicted quote covering at least the threshold share.
     pub matched: usize,
+    /// Matched quotes whose speaker is [`SpeakerOutcome::Right`].
     pub speaker_right: usize,
+    /// All gold quotes seen.
     pub gold: usize,
+    /// All predicted quotes seen.
     pub predicted: usize,
 }
 
@@ -210,6 +231,7 @@ pub fn match_quotes(
 /// Accumulated scores over the evaluation set.
 #[derive(Debug, Clone, Default)]
 pub struct GgtScorer {
+    /// Counts at each of [`THRESHOLDS`], in the same order.
     pub counts: [ThresholdCounts; 2],
     /// Speaker outcomes of the quotes matched at the first threshold.
     pub outcomes: HashMap<&'static str, usize>,
@@ -220,6 +242,8 @@ pub struct GgtScorer {
 }
 
 impl GgtScorer {
+    /// Scores one article: matches its gold and predicted quotes at every threshold and adds
+    /// the counts, speaker outcomes and false-positive cues.
     pub fn add(&mut self, gold: &[GoldQuote], predicted: &[PredictedQuote]) {
         for (t, &threshold) in THRESHOLDS.iter().enumerate() {
             let matches = match_quotes(gold, predicted, threshold);
@@ -253,6 +277,8 @@ impl GgtScorer {
         }
     }
 
+    /// Precision, recall, F1 and speaker accuracy at both thresholds over everything added,
+    /// with the speaker confusion and the 20 most frequent false-positive cues.
     pub fn report(&self) -> GgtReport {
         let at = |t: usize| {
             let c = &self.counts[t];
@@ -309,19 +335,30 @@ fn outcome_name(outcome: SpeakerOutcome) -> &'static str {
 /// Scores at one threshold (fractions).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct GgtScores {
+    /// Precision: matched quotes over predicted quotes.
     pub p: f64,
+    /// Recall: matched quotes over gold quotes.
     pub r: f64,
+    /// Harmonic mean of `p` and `r`.
     pub f1: f64,
+    /// Share of matched quotes whose speaker is right (0 when nothing matched).
     pub speaker_acc: f64,
 }
 
 /// Everything `eval quotes --ggt` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct GgtReport {
+    /// Scores at the lower threshold (0.3).
     pub low: GgtScores,
+    /// Scores at the higher threshold (0.8).
     pub high: GgtScores,
+    /// Share of quotes matched at 0.3 whose speaker is unresolved.
     pub unresolved: f64,
+    /// Speaker outcomes of quotes matched at 0.3, as `(outcome, count)` in the fixed order
+    /// right, wrong_entity, unresolved, anonymous.
     pub confusion: Vec<(String, usize)>,
+    /// The 20 most frequent cues of false positives at 0.3, as `(cue, count)`, most
+    /// frequent first; `(none)` stands for quotes without a cue.
     pub false_positive_cues: Vec<(String, usize)>,
 }
 

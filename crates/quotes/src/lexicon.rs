@@ -27,6 +27,7 @@ pub struct CueStats {
 /// Word-level cue statistics plus the most frequent whole cue phrases.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CueLexicon {
+    /// Per-word counts, keyed by the [`normalise`]d word.
     pub words: BTreeMap<String, CueStats>,
     /// Whole cue phrases (normalised) seen at least twice, with their counts.
     pub phrases: BTreeMap<String, u32>,
@@ -99,6 +100,7 @@ impl CueLexicon {
             .map_or(0.0, |s| s.in_cue as f32 / (s.total as f32 + 1.0))
     }
 
+    /// Reads a lexicon JSON file (from disk, else the copy embedded in the binary).
     pub fn load(path: &Path) -> Result<Self, QuotesError> {
         let text = stancegraph_assets::read_to_string(path)
             .map_err(|e| QuotesError::io(path, e.into()))?;
@@ -108,6 +110,7 @@ impl CueLexicon {
         })
     }
 
+    /// Writes the lexicon as pretty-printed JSON (the format [`CueLexicon::load`] reads).
     pub fn save(&self, path: &Path) -> Result<(), QuotesError> {
         let text = serde_json::to_string_pretty(self).map_err(|source| QuotesError::Json {
             path: path.to_path_buf(),

@@ -10,6 +10,8 @@
 //! multi-paragraph and unbalanced quotes. The stage reads only the document's layers
 //! (sentences, tokens, parse, mentions, entities) and writes `doc.quotes`.
 
+#![deny(missing_docs)]
+
 mod attribution;
 pub mod classes;
 mod clause_completion;
@@ -51,8 +53,11 @@ pub use tagger::RoleTagger;
 
 /// Registered stage name.
 pub const STAGE_NAME: &str = "quotes.attribution";
-/// Default model paths, relative to the project's `data/` directory.
+/// Default tagger model path (see [`RoleTagger`]), relative to the project's `data/`
+/// directory.
 pub const DEFAULT_MODEL: &str = "models/quotes/tagger.bin";
+/// Default cue lexicon path (JSON, see [`CueLexicon`]), relative to the project's `data/`
+/// directory.
 pub const DEFAULT_LEXICON: &str = "models/quotes/cues.json";
 
 /// The attribution model: cue lexicon plus tagger weights.
@@ -76,6 +81,8 @@ impl Attributor {
         )
     }
 
+    /// Loads a tagger model file and a cue lexicon JSON file (each from disk, else the copy
+    /// embedded in the binary), with the defaults of [`Attributor::new`].
     pub fn from_files(model: &Path, lexicon: &Path) -> Result<Self, QuotesError> {
         Ok(Self::new(
             CueLexicon::load(lexicon)?,
@@ -83,6 +90,8 @@ impl Attributor {
         ))
     }
 
+    /// An attributor from an already loaded or trained lexicon and tagger: all cue classes,
+    /// no confidence floor, interrupted quotations joined, stage name [`STAGE_NAME`].
     pub fn new(lexicon: CueLexicon, weights: RoleTagger) -> Self {
         Attributor {
             lexicon,
@@ -113,6 +122,8 @@ impl Attributor {
         self
     }
 
+    /// The cue lexicon the tagger's features were computed with (e.g. to save it next to a
+    /// freshly trained model).
     pub fn lexicon(&self) -> &CueLexicon {
         &self.lexicon
     }

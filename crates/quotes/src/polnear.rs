@@ -12,8 +12,11 @@ use crate::QuotesError;
 /// One gold attribution relation: any role may be missing (e.g. `Attribution-no-source`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GoldAttribution {
+    /// Who is reported as speaking: byte span of the article text.
     pub source: Option<Span>,
+    /// The reporting verb or phrase: byte span of the article text.
     pub cue: Option<Span>,
+    /// What was said: byte span of the article text (covering all pieces if discontinuous).
     pub content: Option<Span>,
 }
 
@@ -24,7 +27,9 @@ pub struct Article {
     pub name: String,
     /// Annotator code whose `.ann` file was read.
     pub annotator: String,
+    /// The article text, which the attribution spans index by byte.
     pub text: String,
+    /// That annotator's attributions, in file order.
     pub attributions: Vec<GoldAttribution>,
 }
 

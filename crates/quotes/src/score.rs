@@ -9,14 +9,19 @@ use crate::polnear::GoldAttribution;
 /// The three roles of an attribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// Who is reported as speaking, as written.
     Source,
+    /// The reporting verb or phrase.
     Cue,
+    /// What was said (a predicted quote always has one).
     Content,
 }
 
 impl Role {
+    /// Every role, in the order of [`Scorer::counts`] and [`RoleScores`]' fields.
     pub const ALL: [Role; 3] = [Role::Source, Role::Cue, Role::Content];
 
+    /// Lower-case name used in reports: `source`, `cue` or `content`.
     pub fn name(&self) -> &'static str {
         match self {
             Role::Source => "source",
@@ -29,8 +34,11 @@ impl Role {
 /// Raw counts for one role.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RoleCounts {
+    /// Distinct predicted spans (trimmed, deduplicated per document).
     pub predicted: usize,
+    /// Distinct gold spans (trimmed, deduplicated per document).
     pub gold: usize,
+    /// Predicted spans equal to a gold span after trimming.
     pub exact: usize,
     /// Predicted spans overlapping some gold span.
     pub overlap_predicted: usize,
@@ -41,8 +49,11 @@ pub struct RoleCounts {
 /// Precision, recall and F1 as fractions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Prf {
+    /// Precision.
     pub p: f64,
+    /// Recall.
     pub r: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
 }
 
@@ -57,25 +68,37 @@ impl Prf {
 /// Accumulated counts over a corpus.
 #[derive(Debug, Clone, Default)]
 pub struct Scorer {
+    /// Counts per role, in the order of [`Role::ALL`].
     pub counts: [RoleCounts; 3],
+    /// Gold source spans seen (not deduplicated).
     pub gold_sources: usize,
+    /// Gold sources overlapped by a predicted source whose speaker is not unresolved.
     pub resolved_sources: usize,
 }
 
 /// Per-role figures, in the order source, cue, content.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleScores {
+    /// Scores of source spans.
     pub source: Prf,
+    /// Scores of cue spans.
     pub cue: Prf,
+    /// Scores of content spans.
     pub content: Prf,
 }
 
 /// The final report, shaped like the CLI's last JSON line.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Always `"quotes"`, the task key of the JSON line.
     pub task: &'static str,
+    /// A predicted span counts only when it equals a gold span (both trimmed).
     pub exact: RoleScores,
+    /// A predicted span counts when it overlaps a gold span, and a gold span when some
+    /// predicted span overlaps it.
     pub overlap: RoleScores,
+    /// Share of gold sources that a resolved predicted source overlaps (0 with no gold
+    /// sources).
     pub speaker_resolved: f64,
 }
 
@@ -150,6 +173,8 @@ impl Scorer {
         }
     }
 
+    /// Exact and overlap scores per role, and the resolved-speaker share, over everything
+    /// added so far.
     pub fn report(&self) -> Report {
         let exact = |i: usize| {
             let c = self.counts[i];

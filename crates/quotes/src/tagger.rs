@@ -18,6 +18,7 @@ use crate::QuotesError;
 
 /// Tags: O, then B/I for source, cue, content.
 pub const TAGS: usize = 7;
+/// The outside tag: the token has no role. B-X is [`begin_tag`]`(X)`, I-X the tag after it.
 pub const O: usize = 0;
 /// Model file header (the layout is the one of the former `SGQTAG01` files).
 const HEADER: Header = Header::new("quote tagger", *b"QTAG", 1);
@@ -39,6 +40,7 @@ pub fn role_of(tag: usize) -> Option<usize> {
     (tag != O).then(|| (tag - 1) / 2)
 }
 
+/// Whether `tag` is a B (begin) tag, i.e. starts a new span of its role.
 pub fn is_begin(tag: usize) -> bool {
     tag != O && (tag - 1).is_multiple_of(2)
 }
@@ -76,23 +78,30 @@ fn bucket(distance: usize) -> u64 {
     }
 }
 
-/// The hashed feature rows of one document: `rows[i]` lists the feature slots of token `i`.
+/// The hashed feature rows of one document: [`Features::token`]`(i)` lists the feature slots
+/// of token `i`.
 pub struct Features {
+    /// Feature buckets of all tokens, concatenated; each is below the tagger's `buckets`.
     pub slots: Vec<u32>,
+    /// Start of each token's run in `slots`, plus the final end (tokens + 1 entries).
     pub offsets: Vec<usize>,
 }
 
 impl Features {
+    /// The feature buckets of token `i` (token index, not byte offset); empty when out of
+    /// range.
     pub fn token(&self, i: usize) -> &[u32] {
         let start = self.offsets.get(i).copied().unwrap_or(0);
         let end = self.offsets.get(i + 1).copied().unwrap_or(start);
         self.slots.get(start..end).unwrap_or(&[])
     }
 
+    /// Number of tokens.
     pub fn len(&self) -> usize {
         self.offsets.len().saturating_sub(1)
     }
 
+    /// Whether there are no tokens.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -365,7 +374,9 @@ pub fn extract(
 /// it trains on the linear crate's dense [`Trainer`] layout.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleTagger {
+    /// Size of the hashed feature table; features must be extracted with the same value.
     pub buckets: u32,
+    /// `emission[bucket * TAGS + tag]`: weight of a tag given one feature bucket.
     pub emission: Vec<f32>,
     /// `transition[prev * TAGS + tag]`, with row `TAGS` for the start.
     pub transition: Vec<f32>,

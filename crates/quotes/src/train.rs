@@ -12,7 +12,10 @@ use crate::{Attributor, CueLexicon, QuotesError};
 
 /// A PolNeAR article turned into a document with layers, plus its gold attributions.
 pub struct Example {
+    /// The article as a document, with the layers `prepare` gave it (or a silver document).
     pub doc: Document,
+    /// The gold attributions (for silver examples, another attributor's quotes), as byte
+    /// spans of `doc`'s text.
     pub gold: Vec<GoldAttribution>,
 }
 
@@ -45,6 +48,7 @@ pub fn load_examples(
 /// Training settings.
 #[derive(Debug, Clone, Copy)]
 pub struct TrainOptions {
+    /// Passes over the training data (8 by default).
     pub epochs: usize,
     /// Hashed feature buckets (model size is at most buckets × 7 × 8 bytes).
     pub buckets: u32,

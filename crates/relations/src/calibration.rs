@@ -101,6 +101,8 @@ impl Isotonic {
 /// One isotonic map per stance source (`trigger`, `quote`, `pair`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
+    /// The map of each source, keyed by [`stance_source`]'s name; a source without a map
+    /// keeps its raw scores.
     pub by_source: BTreeMap<String, Isotonic>,
     /// What the maps were fitted on.
     #[serde(default)]
@@ -142,10 +144,15 @@ impl Calibration {
 /// One row of a reliability table.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ReliabilityBin {
+    /// Lower bound of the bin's confidence range (inclusive).
     pub low: f32,
+    /// Upper bound of the bin's confidence range (exclusive, except 1.0 in the last bin).
     pub high: f32,
+    /// Predictions whose confidence falls in the bin.
     pub count: usize,
+    /// Mean confidence of those predictions (0 when the bin is empty).
     pub mean_confidence: f64,
+    /// Share of those predictions that were correct (0 when the bin is empty).
     pub precision: f64,
 }
 

@@ -157,7 +157,7 @@ pub fn pair_features(
     )
 }
 
-/// [`pair_features`] with the [`path_features`] of the sentence's parse, when it has one.
+/// [`pair_features`] with the path features of the sentence's parse, when it has one.
 pub fn pair_features_parsed(
     sentence: &str,
     parse: Option<&SentenceParse<'_>>,
@@ -290,6 +290,7 @@ pub fn pair_features_in(
 pub struct ParsedToken<'a> {
     /// Byte range in the sentence.
     pub range: Range<usize>,
+    /// The token's text (the sentence's bytes at `range`).
     pub text: &'a str,
     /// Index of the head in the sentence's tokens; `None` for the root, or a head outside
     /// the sentence.
@@ -302,6 +303,7 @@ pub struct ParsedToken<'a> {
 /// actors (the predicate between them, who is its subject, whether it is negated).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SentenceParse<'a> {
+    /// The sentence's tokens in order; `head` indexes into this list.
     pub tokens: Vec<ParsedToken<'a>>,
 }
 

@@ -8,8 +8,11 @@ use stancegraph_core::{Polarity, Sign};
 
 use crate::error::RelationsError;
 
-/// File names under the model directory.
+/// File name of the VADER valence list (`word<TAB>valence`, -4..4) under the model
+/// directory.
 pub const VADER_FILE: &str = "vader_words.tsv";
+/// File name of the political-news valence list (same format as [`VADER_FILE`]; its entries
+/// override VADER's) under the model directory.
 pub const NEWS_FILE: &str = "news_lexicon.tsv";
 
 /// What a trigger word means for stance and interaction.
@@ -298,6 +301,8 @@ impl Lexicon {
         self.triggers.get(&key).copied()
     }
 
+    /// Whether a word negates what follows (`not`, `never`, `without`, any `...n't`),
+    /// case-insensitively.
     pub fn is_negator(word: &str) -> bool {
         let lower = word.to_lowercase();
         NEGATORS.contains(&lower.as_str()) || lower.ends_with("n't")

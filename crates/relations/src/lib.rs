@@ -8,6 +8,8 @@
 //! trained on SEESAW (actor-to-actor stance) and NewsMTSC (sentiment toward a person).
 //! Issues are normalised noun phrases ([`normalise_issue`]) so they merge across documents.
 
+#![deny(missing_docs)]
+
 pub mod calibration;
 mod error;
 mod extract;

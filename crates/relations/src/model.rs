@@ -15,10 +15,17 @@ use crate::error::RelationsError;
 /// File name of the stance model under the model directory.
 pub const MODEL_FILE: &str = "stance_model.json";
 
+/// A multinomial logistic regression over sparse string features: each feature listed adds
+/// its weights to the class scores (see [`crate::pair_features`], [`crate::target_features`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinearModel {
+    /// Class names; `bias`, each weight vector and [`LinearModel::predict`]'s output
+    /// follow this order.
     pub labels: Vec<String>,
+    /// Per-class bias, one per label.
     pub bias: Vec<f32>,
+    /// Per-feature weights, one per label; features not listed weigh nothing. Serialised
+    /// sorted by feature.
     #[serde(serialize_with = "in_key_order")]
     pub weights: HashMap<String, Vec<f32>>,
 }
@@ -34,8 +41,11 @@ fn in_key_order<S: serde::Serializer>(
 /// Training settings for [`LinearModel::train`].
 #[derive(Debug, Clone, Copy)]
 pub struct TrainOptions {
+    /// Passes over the examples.
     pub epochs: usize,
+    /// SGD step size of the first epoch; epoch `e` uses `learning_rate / (1 + e / 2)`.
     pub learning_rate: f32,
+    /// L2 penalty on the feature weights (the biases are not penalised).
     pub l2: f32,
     /// Features seen fewer times are dropped.
     pub min_count: usize,
@@ -172,6 +182,8 @@ pub struct StanceModel {
 }
 
 impl StanceModel {
+    /// Reads a model file (JSON, as written by [`StanceModel::save`]); rejects a model whose
+    /// classifiers do not both have three labels.
     pub fn load(path: &Path) -> Result<Self, RelationsError> {
         let text = stancegraph_assets::read_to_string(path).map_err(|e| RelationsError::Io {
             path: path.into(),
@@ -191,6 +203,7 @@ impl StanceModel {
         Ok(model)
     }
 
+    /// Writes the model as JSON (weights sorted by feature, so the bytes are reproducible).
     pub fn save(&self, path: &Path) -> Result<(), RelationsError> {
         let text = serde_json::to_string(self).map_err(|e| RelationsError::Model {
             path: path.into(),

@@ -25,6 +25,7 @@ use crate::model::LinearModel;
 /// The ordered actor pairs of one sentence to score: byte ranges inside `sentence`.
 #[derive(Debug, Clone)]
 pub struct SentencePairs<'a> {
+    /// The sentence's text.
     pub sentence: &'a str,
     /// (holder, target) byte ranges in `sentence`.
     pub pairs: Vec<(Range<usize>, Range<usize>)>,
@@ -33,7 +34,9 @@ pub struct SentencePairs<'a> {
 /// One target-sentiment query: the words at `target` (byte range) in `sentence`.
 #[derive(Debug, Clone)]
 pub struct TargetQuery<'a> {
+    /// The sentence's text (for a quote, the part of the quote in that sentence).
     pub sentence: &'a str,
+    /// Byte range of the target's words in `sentence`.
     pub target: Range<usize>,
 }
 
@@ -81,11 +84,14 @@ fn triple(probs: &[f32]) -> [f32; 3] {
     [0, 1, 2].map(|i| probs.get(i).copied().unwrap_or(0.0))
 }
 
-/// The linear SEESAW pair classifier over [`pair_features_in`].
+/// The linear SEESAW pair classifier over [`pair_features_parsed`](crate::pair_features_parsed).
 #[derive(Debug, Clone, Copy)]
 pub struct LinearPairs<'m> {
+    /// The pair classifier (labels `none`, `support`, `oppose`).
     pub model: &'m LinearModel,
+    /// The lexicon the features read valences and triggers from.
     pub lexicon: &'m Lexicon,
+    /// Returned by [`PairScorer::threshold`] (normally the model's `pair_threshold`).
     pub threshold: f32,
 }
 
@@ -134,8 +140,11 @@ impl PairScorer for LinearPairs<'_> {
 /// The linear NewsMTSC target classifier over [`target_features`].
 #[derive(Debug, Clone, Copy)]
 pub struct LinearTargets<'m> {
+    /// The target classifier (labels `negative`, `neutral`, `positive`).
     pub model: &'m LinearModel,
+    /// The lexicon the features read valences from.
     pub lexicon: &'m Lexicon,
+    /// Returned by [`TargetScorer::threshold`] (normally the model's `target_threshold`).
     pub threshold: f32,
 }
 

@@ -18,9 +18,13 @@ pub const SENTIMENT_LABELS: [&str; 3] = ["negative", "neutral", "positive"];
 /// One NewsMTSC target: its line, sentence, byte range and label index.
 #[derive(Debug, Clone)]
 pub struct SentimentExample {
+    /// 0-based line of the JSONL file (decides the dev slice, see [`is_heldout`]).
     pub line: usize,
+    /// The line's `sentence_normalized`.
     pub sentence: String,
+    /// Byte range of the target in `sentence` (converted from NewsMTSC's code points).
     pub target: Range<usize>,
+    /// Index into [`SENTIMENT_LABELS`].
     pub label: usize,
 }
 
@@ -102,8 +106,11 @@ pub fn load_newsmtsc(path: &Path) -> Result<Vec<SentimentExample>, RelationsErro
 /// Accuracy and per-class F1 of a sentiment model on examples.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SentimentScore {
+    /// Examples scored.
     pub examples: usize,
+    /// Share of examples whose predicted label is the gold one.
     pub accuracy: f64,
+    /// Mean of the three per-class F1 scores.
     pub macro_f1: f64,
     /// F1 of negative, neutral, positive.
     pub f1: [f64; 3],

@@ -23,6 +23,8 @@ pub const STAGE_NAME: &str = "relations.rules";
 /// Where the lexicons and the stance model live, relative to the project's `data/` dir.
 pub const DEFAULT_MODEL_DIR: &str = "models/relations";
 
+/// Configuration of the `relations.rules` stage (unknown keys are rejected; missing ones
+/// take their defaults).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RelationsConfig {

@@ -56,13 +56,21 @@ pub const PAIR_PROPOSAL_THRESHOLD: f32 = 0.02;
 /// Figures measured while training, printed by `stancegraph train stance`.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct TrainReport {
+    /// Pair-classifier training candidates (actor pairs) from the non-dev SEESAW stories.
     pub seesaw_train_pairs: usize,
+    /// Candidates from the held-out dev stories ([`is_dev`]).
     pub seesaw_dev_pairs: usize,
     /// Candidate-level triplet F1 on the held-out SEESAW stories at the chosen threshold.
     pub seesaw_dev_f1: f64,
+    /// The candidate-level threshold with that F1 (reported only: the model ships
+    /// `PAIR_PROPOSAL_THRESHOLD` and lets calibration decide).
     pub pair_threshold: f32,
+    /// NewsMTSC held-out targets the sentiment classifier was scored on (0 when it was
+    /// not retrained).
     pub newsmtsc_dev: usize,
+    /// Sentiment accuracy on those targets.
     pub newsmtsc_dev_accuracy: f64,
+    /// Sentiment macro F1 on those targets.
     pub newsmtsc_dev_macro_f1: f64,
 }
 

@@ -18,9 +18,12 @@ use crate::RunnerError;
 pub enum ConfigSource {
     /// A config compiled into the binary (the default pipeline), with a name for messages.
     Embedded {
+        /// Shown in messages in place of a path.
         name: String,
+        /// The config's TOML text.
         toml: String,
     },
+    /// A TOML file on disk, read when the config is loaded.
     File(PathBuf),
 }
 
@@ -159,6 +162,7 @@ impl Default for OutputSettings {
 /// One configured stage: the factory name, its config table and where it sits.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageConfig {
+    /// The registered stage name given by the `stage` key (e.g. `quotes.rules`).
     pub factory: String,
     /// The stage's table without the `stage` key.
     pub config: Value,
@@ -169,13 +173,19 @@ pub struct StageConfig {
 /// A validated pipeline configuration.
 #[derive(Debug, Clone, Serialize)]
 pub struct PipelineConfig {
+    /// Where the config came from (file path or embedded name), for messages.
     pub origin: String,
+    /// `[source]`: which inputs are read and how.
     pub source: IngestConfig,
+    /// `[runner]`: workers, queues, per-document budgets and batching.
     pub runner: RunnerSettings,
+    /// `[output]`: which files a run writes.
     pub output: OutputSettings,
     /// `[graph]`: what the merge records beyond the defaults (sentiment on `said` edges).
     pub graph: GraphOptions,
+    /// `[[stages]]` in run order; each stage's required layers come from earlier ones.
     pub stages: Vec<StageConfig>,
+    /// `[[exports]]`: extra graph files written beside `graph.json`.
     pub exports: Vec<stancegraph_graph::ExportSpec>,
 }
 

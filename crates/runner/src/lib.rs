@@ -6,6 +6,10 @@
 //! channel → the sink (an async task) that restores input order, writes
 //! `documents.jsonl`, `failed.jsonl`, `skipped.jsonl`, merges the knowledge graph and
 //! writes `graph.json` and the configured exports, each atomically (temp file + rename).
+//!
+//! [`Registry`]: stancegraph_core::Registry
+
+#![deny(missing_docs)]
 
 mod config;
 mod output;
@@ -30,18 +34,37 @@ pub enum RunnerError {
     /// The configuration has problems; all of them are listed.
     #[error("invalid configuration{}:\n{}", .origin.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), .issues.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n"))]
     Config {
+        /// The config file or embedded config's name, noting environment overrides to blame.
         origin: Option<String>,
+        /// Every problem found, each with its config path (`runner.workers`, `stages[2]`).
         issues: Vec<ConfigIssue>,
     },
+    /// Reading the config or an input, or writing or locking the output directory, failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or directory concerned.
         path: String,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// The existing `graph.json` to extend is not valid node-link JSON of a graph.
     #[error("reading graph {path}: {message}")]
-    Graph { path: String, message: String },
+    Graph {
+        /// The graph file given to extend.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A document or the graph could not be serialised to JSON.
     #[error("writing document `{doc}`: {message}")]
-    Serialize { doc: String, message: String },
+    Serialize {
+        /// The document id, or `graph` / `graph export`.
+        doc: String,
+        /// The serialiser's message.
+        message: String,
+    },
+    /// The machinery itself failed (a worker thread could not start or panicked outside
+    /// a stage, the source task died); never caused by one document.
     #[error("the runtime failed: {0}")]
     Runtime(String),
 }

@@ -22,22 +22,32 @@ struct BuiltStage {
 /// A row of `explain`: one configured stage.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageSummary {
+    /// Its place in the config, `stages[i]`.
     pub path: String,
+    /// The registered stage name.
     pub factory: String,
+    /// The factory's version, as recorded in provenance.
     pub version: String,
+    /// Layers the stage needs from earlier stages.
     pub requires: Layers,
+    /// Layers the stage adds to each document.
     pub produces: Layers,
+    /// Hash of `config` (first 16 hex digits of its SHA-256), as recorded in provenance.
     pub config_hash: String,
+    /// The stage's config with every default filled in (`null` for stages built in code).
     pub config: serde_json::Value,
 }
 
 /// Why one document could not be processed. Written to `failed.jsonl`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentFailure {
+    /// The document's id (for input errors, the path or `path:line` when it had none).
     pub id: String,
     /// The failing stage's registered name (`ingest` for input errors).
     pub stage: String,
+    /// What went wrong, in words (error, panic message, budget exceeded).
     pub reason: String,
+    /// Where the document came from (path or URL), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -150,6 +160,7 @@ impl Pipeline {
         self
     }
 
+    /// One row per stage, in run order, for `explain`.
     pub fn summary(&self) -> Vec<StageSummary> {
         self.stages
             .iter()

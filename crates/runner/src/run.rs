@@ -27,9 +27,12 @@ pub enum DocumentsSink {
     Stdout,
 }
 
+/// What one run reads and where it writes; the rest comes from the [`PipelineConfig`].
 #[derive(Debug, Clone)]
 pub struct RunOptions {
+    /// Files, directories or stdin, read in this order.
     pub inputs: Vec<Input>,
+    /// The output directory (created and locked); unused when `sink` is `Stdout`.
     pub out_dir: PathBuf,
     /// Worker threads; 0 means one per available core (as `runner.workers = 0`).
     pub workers: usize,
@@ -37,25 +40,36 @@ pub struct RunOptions {
     pub progress: bool,
     /// An existing `graph.json` to add the new documents to.
     pub existing_graph: Option<PathBuf>,
+    /// Whether results go to files in `out_dir` or to stdout/stderr.
     pub sink: DocumentsSink,
 }
 
 /// Counts of a run, printed by `--stats` as one JSON line.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RunSummary {
+    /// Documents that went through every stage.
     pub documents: usize,
+    /// Documents that failed in ingest or a stage (lines of `failed.jsonl`).
     pub failed: usize,
+    /// Inputs skipped as duplicates or other languages (lines of `skipped.jsonl`).
     pub skipped: usize,
+    /// Words of the processed documents, as counted by `Document::word_count`.
     pub words: usize,
+    /// Wall-clock time of the whole run, in seconds.
     pub seconds: f64,
+    /// `words / seconds` (0 when no time passed).
     pub words_per_s: f64,
+    /// Worker threads the run used, after resolving 0 to the core count.
     pub workers: usize,
+    /// Final paths of the files committed to the output directory (empty if cancelled).
     #[serde(skip)]
     pub written: Vec<PathBuf>,
 }
 
+/// How a run ended; both carry the counts so far.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunOutcome {
+    /// Every input was read and the outputs (files or stdout) were written.
     Completed(RunSummary),
     /// Stopped by the cancel flag (Ctrl-C); no output file was written.
     Cancelled(RunSummary),

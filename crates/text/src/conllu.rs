@@ -7,34 +7,50 @@ use crate::TextError;
 /// One syntactic word of a treebank sentence.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Word {
+    /// The word as written (column 2); for a multiword token's part, the part (`n't`).
     pub form: String,
+    /// The gold lemma (column 3); `_` when the treebank gives none, which training skips.
     pub lemma: String,
+    /// Universal POS tag (column 4: `NOUN`, `VERB`, ...).
     pub upos: String,
+    /// Language-specific tag (column 5); Penn Treebank tags (`NNS`, `VBD`) in UD English.
     pub xpos: String,
     /// 1-based index of the head word; 0 for the root.
     pub head: usize,
+    /// Universal dependency relation to the head (column 8: `nsubj`, `obj`, `root`, ...).
     pub deprel: String,
+    /// False when the MISC column says `SpaceAfter=No`.
     pub space_after: bool,
 }
 
 /// A multiword token (`don't` = `do` + `n't`): word indices `first..=last` (1-based).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultiwordToken {
+    /// Index of the first word of the token (1-based).
     pub first: usize,
+    /// Index of the last word of the token (1-based, inclusive).
     pub last: usize,
+    /// The surface form (`don't`), as it appears in the raw text.
     pub form: String,
+    /// False when the MISC column says `SpaceAfter=No`.
     pub space_after: bool,
 }
 
+/// One sentence of a CoNLL-U file: its syntactic words and the multiword tokens over them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TreebankSentence {
+    /// The syntactic words in order; word `i` (1-based in the file) is `words[i - 1]`.
     pub words: Vec<Word>,
+    /// Multiword tokens, in file order; empty nodes (`8.1`) are not kept.
     pub multiword: Vec<MultiwordToken>,
+    /// The sentence starts a document (`# newdoc`); implies `new_paragraph`.
     pub new_document: bool,
+    /// The sentence starts a paragraph (`# newpar` or `# newdoc`).
     pub new_paragraph: bool,
 }
 
 impl TreebankSentence {
+    /// The word forms, in order: the input the tagger and parser see with gold tokens.
     pub fn forms(&self) -> Vec<&str> {
         self.words.iter().map(|w| w.form.as_str()).collect()
     }
@@ -126,13 +142,16 @@ pub fn parse_conllu(text: &str, path: &Path) -> Result<Vec<TreebankSentence>, Te
 /// scoring tokenization and sentence splitting. Sentences of a paragraph are joined by
 /// a space, paragraphs by a blank line.
 pub struct RawTreebank {
+    /// The rebuilt text, words joined as their `SpaceAfter` says.
     pub text: String,
     /// Per sentence, per word: the byte span of the word (empty when a multiword token's
     /// parts cannot be located in its surface form).
     pub word_spans: Vec<Vec<(usize, usize)>>,
+    /// The byte span of each sentence in `text`, trailing spaces excluded.
     pub sentence_spans: Vec<(usize, usize)>,
 }
 
+/// Rebuilds the raw text of `sentences` with the byte spans of their words and sentences.
 pub fn raw_text(sentences: &[TreebankSentence]) -> RawTreebank {
     let mut text = String::new();
     let mut word_spans = Vec::with_capacity(sentences.len());

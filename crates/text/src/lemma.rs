@@ -74,6 +74,9 @@ fn form_key(form: &str, tag: u64) -> u64 {
     mix(hash_str(form), tag)
 }
 
+/// The lemmatizer: exact (form, PTB tag) exceptions first (as written, then lowercased),
+/// then the suffix rule of the longest known suffix; proper nouns fall back to the form,
+/// other words to their lowercase. Stored inside the tagger model.
 #[derive(Default, Clone)]
 pub struct Lemmatizer {
     exceptions: KeyMap<String>,
@@ -165,6 +168,8 @@ impl Lemmatizer {
         }
     }
 
+    /// Appends the lemmatizer to a model being written (the tail of the tagger's model file).
+    /// Entries are sorted, so equal lemmatizers write equal bytes.
     pub fn write(&self, out: &mut Writer) {
         out.u32(self.rules.len() as u32);
         for r in &self.rules {
@@ -189,6 +194,7 @@ impl Lemmatizer {
         }
     }
 
+    /// Reads a lemmatizer written by [`Lemmatizer::write`].
     pub fn read(input: &mut Reader) -> Result<Lemmatizer, FormatError> {
         let mut lemmatizer = Lemmatizer::default();
         for _ in 0..input.u32()? {

@@ -11,6 +11,8 @@
 //!   `Analyzer::load(&default_data_dir())?.annotate(&mut doc)?`.
 //! - Training and scoring: [`train_tagger`], [`train_parser`], [`evaluate`].
 
+#![deny(missing_docs)]
+
 mod conllu;
 mod error;
 mod eval;
@@ -87,8 +89,11 @@ pub fn load_parser(path: &Path) -> Result<Arc<Parser>, TextError> {
 /// Tokenizer, splitter, tagger and parser in one, with the shipped models.
 #[derive(Clone)]
 pub struct Analyzer {
+    /// The POS tagger and lemmatizer (shared: models are loaded once per process).
     pub tagger: Arc<Tagger>,
+    /// The dependency parser (shared: models are loaded once per process).
     pub parser: Arc<Parser>,
+    /// Sentences longer than this many tokens are cut ([`DEFAULT_MAX_SENTENCE_TOKENS`]).
     pub max_sentence_tokens: usize,
 }
 

@@ -294,11 +294,14 @@ fn features(state: &State, ctx: &Context, out: &mut Vec<u64>) {
 /// Options of [`Parser::train`].
 #[derive(Debug, Clone)]
 pub struct ParserOptions {
+    /// Passes over the training data; with dev data the best pass's weights are kept.
     pub iterations: usize,
     /// From this iteration on (0-based), the oracle follows the model's own predictions
     /// with probability `explore`.
     pub explore_from: usize,
+    /// Probability (0..1) of following the model's prediction instead of the oracle's.
     pub explore: f64,
+    /// Seed of the shuffle of the training order and of the exploration draws.
     pub seed: u64,
 }
 
@@ -316,16 +319,21 @@ impl Default for ParserOptions {
 /// A parse: for each word, its head (`None` for the root) and relation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parse {
+    /// Per word, the 0-based index of its head word in the sentence; `None` for the root.
     pub heads: Vec<Option<usize>>,
+    /// Per word, the dependency relation to its head (`root` for the root).
     pub labels: Vec<String>,
 }
 
 /// A sentence prepared for parser training: forms, tags (gold or predicted), gold tree.
 pub struct ParserExample {
+    /// The word forms, one per syntactic word (multiword tokens already split).
     pub forms: Vec<String>,
+    /// Per word, the PTB tag the parser sees as a feature.
     pub tags: Vec<String>,
     /// Gold head per word, `n` for the root.
     pub heads: Vec<usize>,
+    /// Gold dependency relation per word.
     pub labels: Vec<String>,
 }
 
@@ -352,6 +360,8 @@ impl ParserExample {
     }
 }
 
+/// The dependency parser: label set and averaged perceptron weights, read from and written
+/// to a model file.
 #[derive(Clone)]
 pub struct Parser {
     labels: Vec<String>,

@@ -19,6 +19,7 @@ pub fn register(registry: &mut Registry) {
     registry.register_typed(ParseFactory);
 }
 
+/// Config of the `text.tokenize` stage (sentences and tokens, with byte spans).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TokenizeConfig {
@@ -79,6 +80,7 @@ impl TypedFactory for TokenizeFactory {
     }
 }
 
+/// Config of the `text.pos` stage (tags and lemmas).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PosConfig {
@@ -131,6 +133,7 @@ impl TypedFactory for PosFactory {
     }
 }
 
+/// Config of the `text.parse` stage (dependencies).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ParseConfig {

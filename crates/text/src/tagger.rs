@@ -140,7 +140,9 @@ fn features(words: &[WordInfo], i: usize, prev: u64, prev2: u64, out: &mut Vec<u
 /// Options of [`Tagger::train`].
 #[derive(Debug, Clone)]
 pub struct TaggerOptions {
+    /// Passes over the training data; with dev data the best pass's weights are kept.
     pub iterations: usize,
+    /// Seed of the shuffle of the training order, for reproducible models.
     pub seed: u64,
 }
 
@@ -195,14 +197,17 @@ impl Tagger {
         info
     }
 
+    /// The UPOS tag of a class from [`Tagger::tag`] (`X` for an unknown class).
     pub fn upos(&self, class: usize) -> &str {
         self.classes.get(class).map_or("X", |c| c.0.as_str())
     }
 
+    /// The PTB tag of a class from [`Tagger::tag`] (`XX` for an unknown class).
     pub fn xpos(&self, class: usize) -> &str {
         self.classes.get(class).map_or("XX", |c| c.1.as_str())
     }
 
+    /// The lemma of `form` tagged with `class`, by the lemmatizer stored in the model.
     pub fn lemma(&self, form: &str, class: usize) -> String {
         self.lemmatizer
             .lemma(form, self.xpos(class), self.upos(class))

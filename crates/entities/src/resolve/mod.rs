@@ -100,6 +100,7 @@ pub fn entity_key(entity_type: EntityType, canonical: &str) -> String {
 }
 
 impl Resolver {
+    /// A resolver with the built-in gazetteers and word lists.
     pub fn new(config: ResolveConfig) -> Self {
         Resolver {
             config,

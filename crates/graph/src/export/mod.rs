@@ -16,6 +16,9 @@ use std::io::Write;
 /// Where an export's files go: a writer per file path (relative to the output folder).
 /// The runner streams into atomic temporary files; `render_view` collects into memory.
 pub trait ExportSink {
+    /// A writer for the file at `path` (relative to the output folder; `neo4j` asks for
+    /// `<folder>/<name>`). Asked again for the same path, it should return the same file,
+    /// so that writes append.
     fn file(&mut self, path: &str) -> std::io::Result<&mut dyn Write>;
 }
 

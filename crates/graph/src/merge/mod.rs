@@ -152,6 +152,7 @@ impl PartialEq for KnowledgeGraph {
 }
 
 impl KnowledgeGraph {
+    /// An empty graph with default options.
     pub fn new() -> Self {
         KnowledgeGraph::default()
     }
@@ -163,6 +164,7 @@ impl KnowledgeGraph {
         self
     }
 
+    /// The options documents are merged with.
     pub fn options(&self) -> GraphOptions {
         self.options
     }

@@ -9,10 +9,12 @@ impl KnowledgeGraph {
         self.view().nodes.len()
     }
 
+    /// Number of edges analysts see (after alias merging, one per multigraph key).
     pub fn edge_count(&self) -> usize {
         self.view().links.len()
     }
 
+    /// Number of documents merged (each counts once, however often it was merged).
     pub fn document_count(&self) -> usize {
         self.documents.len()
     }

@@ -9,11 +9,11 @@
 //! without terminal punctuation, title-cased or standing as the first line, followed by body.
 
 //!
-//! - [`lines`]: the candidate blocks (lines, or paragraphs of hard-wrapped text);
-//! - [`score`]: the boilerplate score of a line and the reasons for it;
-//! - [`link`]: what ties a line to the rest of the article (names, topic words);
-//! - [`heading`]: which kept lines are headings;
-//! - [`lexicon`]: the word lists, read from `crates/ingest/lexicons/*.txt`.
+//! - `lines`: the candidate blocks (lines, or paragraphs of hard-wrapped text);
+//! - `score`: the boilerplate score of a line and the reasons for it;
+//! - `link`: what ties a line to the rest of the article (names, topic words);
+//! - `heading`: which kept lines are headings;
+//! - `lexicon`: the word lists, read from `crates/ingest/lexicons/*.txt`.
 
 mod heading;
 mod lexicon;

@@ -67,8 +67,12 @@ impl Default for ExtractOptions {
 /// Reads stances and relations off documents.
 #[derive(Debug, Clone)]
 pub struct Extractor {
+    /// Valences and triggers the rules read.
     pub lexicon: Lexicon,
+    /// The linear classifiers; `None` turns the pair rule off (unless `pair_scorer` is set)
+    /// and leaves quote sentiment to the lexicon (unless `target_scorer` is set).
     pub model: Option<StanceModel>,
+    /// Confidence floor and which rules run.
     pub options: ExtractOptions,
     /// The stage name recorded on every annotation; the stances and relations carrying it
     /// are the ones [`Extractor::annotate`] replaces.
@@ -81,6 +85,8 @@ pub struct Extractor {
 }
 
 impl Extractor {
+    /// An extractor with the linear scorers of `model` (if any); `stage` is the name
+    /// recorded on, and later replaced in, its annotations (normally [`crate::STAGE_NAME`]).
     pub fn new(
         lexicon: Lexicon,
         model: Option<StanceModel>,

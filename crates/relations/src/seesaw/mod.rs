@@ -29,9 +29,13 @@ const ACTOR_TYPES: &[&str] = &["People", "Organization", "GPE"];
 /// One gold stance: sentence index, subject, polarity, object (names as in the entity list).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GoldTriplet {
+    /// 0-based index into [`SeesawArticle::sentences`] (sentences sorted by SEESAW id).
     pub sentence: usize,
+    /// The holder, as named in the article's entity list.
     pub subject: String,
+    /// `true` for SEESAW's `POS`, `false` for `NEG` (neutral stances are not kept).
     pub positive: bool,
+    /// The target, as named in the article's entity list.
     pub object: String,
 }
 
@@ -40,7 +44,9 @@ pub struct GoldTriplet {
 pub struct SeesawArticle {
     /// File stem, e.g. `TRIPLET_000_DOCUMENT_0`.
     pub id: String,
+    /// The article's headline (empty when SEESAW has none); not part of [`Self::text`].
     pub title: String,
+    /// The sentences, trimmed, in SEESAW's sentence order.
     pub sentences: Vec<String>,
     /// Listed entities that are actors: (name, SEESAW type).
     pub actors: Vec<(String, String)>,
@@ -298,9 +304,14 @@ pub fn match_actor<'a>(names: &[String], actors: &'a [(String, String)]) -> Opti
 /// A stance our pipeline predicted, with every name of holder and target.
 #[derive(Debug, Clone)]
 pub struct PredictedStance {
+    /// The holder entity's canonical name, then its aliases (matched against the listed
+    /// actors).
     pub holder_names: Vec<String>,
+    /// The target entity's canonical name, then its aliases.
     pub target_names: Vec<String>,
+    /// Support (`true`) or opposition (`false`); neutral stances are not scored.
     pub positive: bool,
+    /// The stance's confidence as the extractor wrote it (calibrated when the model is).
     pub confidence: f32,
     /// Where the stance came from (`trigger`, `quote`, `pair`; see [`crate::calibration`]).
     pub source: &'static str,
@@ -312,11 +323,17 @@ pub type ScoredPrediction = (&'static str, f32, bool);
 /// Running counts for triplet and pair P/R/F1 and polarity accuracy.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StanceCounts {
+    /// Gold (subject, polarity, object) triplets, one per actor pair and article.
     pub gold_triplets: usize,
+    /// Predicted triplets after mapping onto listed actors and deduplicating per pair.
     pub predicted_triplets: usize,
+    /// Predicted triplets whose pair and polarity both match the gold.
     pub correct_triplets: usize,
+    /// Gold ordered actor pairs (polarity ignored).
     pub gold_pairs: usize,
+    /// Predicted ordered actor pairs (equal to `predicted_triplets`).
     pub predicted_pairs: usize,
+    /// Predicted pairs that are gold pairs, whatever their polarity.
     pub correct_pairs: usize,
 }
 
@@ -374,6 +391,7 @@ impl StanceCounts {
         scored
     }
 
+    /// Precision, recall and F1 of (holder, polarity, target) triplets.
     pub fn triplet_prf(&self) -> (f64, f64, f64) {
         prf(
             self.correct_triplets,
@@ -382,6 +400,7 @@ impl StanceCounts {
         )
     }
 
+    /// Precision, recall and F1 of ordered actor pairs, ignoring polarity.
     pub fn pair_prf(&self) -> (f64, f64, f64) {
         prf(self.correct_pairs, self.predicted_pairs, self.gold_pairs)
     }
@@ -652,8 +671,11 @@ pub fn add_oracle_actors(doc: &mut stancegraph_core::Document, article: &SeesawA
 /// Result of scoring a split.
 #[derive(Debug, Clone, Default)]
 pub struct EvalReport {
+    /// Triplet and pair counts summed over the split.
     pub counts: StanceCounts,
+    /// Articles scored (including those in `failed`).
     pub articles: usize,
+    /// Words of the prepared documents (failed ones included), for throughput figures.
     pub words: usize,
     /// Wall time of everything (pipeline + relations).
     pub seconds: f64,

@@ -17,9 +17,13 @@ const NEWSMTSC_POLARITY: [f64; 3] = [2.0, 4.0, 6.0];
 /// it, and 0 / 1 / 2 for oppose / none / support.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuoteExample {
+    /// The SEESAW article id ([`SeesawArticle::id`]).
     pub article: String,
+    /// The part of the quote inside the actor's sentence.
     pub sentence: String,
+    /// Byte range of the actor's mention in `sentence`.
     pub target: std::ops::Range<usize>,
+    /// 0 oppose, 1 none, 2 support (the order of NewsMTSC's negative / neutral / positive).
     pub label: usize,
 }
 
