@@ -4,6 +4,8 @@
 //! A plugin distribution is a small binary that registers its own stages next to the
 //! built-in ones: `fn main() -> ExitCode { stancegraph_cli::run_with(|r| my_stage::register(r)) }`.
 
+#![deny(missing_docs)]
+
 mod areas;
 pub mod data_files;
 pub mod merge;

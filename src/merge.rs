@@ -23,6 +23,8 @@ pub struct MergeArgs {
     #[arg(required = true)]
     pub parts: Vec<PathBuf>,
     /// Config whose [[exports]] are written (default: the embedded configs/default.toml).
+    // The doc comment is the `--help` text, so `[[exports]]` stays as written there.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long)]
     pub config: Option<PathBuf>,
 }
@@ -58,15 +60,27 @@ pub enum MergeError {
     /// Reading a part failed.
     #[error("{path}: {source}")]
     Io {
+        /// The graph.json that was tried (a directory part resolves to its graph.json).
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     /// A part is not a node-link graph.
     #[error("{part}: {message}")]
-    Invalid { part: String, message: String },
+    Invalid {
+        /// The part's file, `part N` (1-based, in argument order) or `merged parts`.
+        part: String,
+        /// What is wrong: not JSON, a missing `nodes`/`links` array, a node without an id.
+        message: String,
+    },
     /// Writing the merged graph or an export failed.
     #[error("writing {what}: {message}")]
-    Write { what: String, message: String },
+    Write {
+        /// What was being written: `graph.json`, an export format, or the output folder.
+        what: String,
+        /// The underlying error.
+        message: String,
+    },
 }
 
 /// The graph.json of a run: `part` is a run's output directory or the file itself.

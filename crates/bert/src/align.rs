@@ -3,10 +3,12 @@
 
 use std::ops::Range;
 
-/// One model input: the pieces of `words` (without [CLS]/[SEP]) and where each word starts.
+/// One model input: the pieces of `words` (without `[CLS]`/`[SEP]`) and where each word starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Window {
+    /// Indices of the sentence's words in this window (consecutive windows are adjacent).
     pub words: Range<usize>,
+    /// Vocabulary ids of the words' pieces, at most `max_pieces` of them.
     pub piece_ids: Vec<i64>,
     /// For each word of `words`, the index of its first piece in `piece_ids`.
     pub first_piece: Vec<usize>,
@@ -48,7 +50,7 @@ pub fn windows(word_pieces: &[Vec<i64>], max_pieces: usize, unknown_id: i64) -> 
 }
 
 /// Text of a sentence's tokens as the model should see them: typographic quotes and
-/// dashes become ASCII so that vocabularies without them do not map them to [UNK].
+/// dashes become ASCII so that vocabularies without them do not map them to `[UNK]`.
 pub fn model_word(token_text: &str) -> String {
     token_text
         .chars()

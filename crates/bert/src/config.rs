@@ -9,7 +9,9 @@ use crate::error::BertError;
 /// Where a model runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceSpec {
+    /// The CPU (always available).
     Cpu,
+    /// The CUDA device of this index (`cuda:N`); needs a CUDA build of libtorch.
     Cuda(usize),
 }
 
@@ -47,10 +49,11 @@ pub struct BertNerConfig {
     pub model: String,
     /// `cpu`, `cuda` or `cuda:N` (CUDA needs a CUDA build of libtorch).
     pub device: String,
+    /// Whether the model's name mentions replace the earlier ones or vote with them.
     pub mode: NerMode,
     /// Sentences per forward pass.
     pub batch_size: usize,
-    /// Longest input in word pieces (with [CLS] and [SEP]); longer sentences are split.
+    /// Longest input in word pieces (with `[CLS]` and `[SEP]`); longer sentences are split.
     pub max_length: usize,
     /// Model label type (without `B-`/`I-`) to our entity type; unlisted types are ignored.
     pub labels: BTreeMap<String, String>,
@@ -97,7 +100,9 @@ pub struct EmbedConfig {
     /// A sentence-transformers BERT directory (config.json, vocab.txt, model.safetensors),
     /// e.g. all-MiniLM-L6-v2 from scripts/fetch-test-models.sh.
     pub model: String,
+    /// `cpu`, `cuda` or `cuda:N` (CUDA needs a CUDA build of libtorch).
     pub device: String,
+    /// Texts per forward pass.
     pub batch_size: usize,
     /// Longest input in word pieces; all-MiniLM-L6-v2 was trained with 256.
     pub max_length: usize,
@@ -110,7 +115,9 @@ pub struct EmbedConfig {
     pub issue_threshold: f32,
     /// Score quotes against the support/oppose prototypes and add stances.
     pub score_stance: bool,
+    /// Sentences that express support; a quote's support score is its best similarity to one.
     pub support_prototypes: Vec<String>,
+    /// Sentences that express opposition, scored like `support_prototypes`.
     pub oppose_prototypes: Vec<String>,
     /// Least difference between the support and oppose similarity to call a polarity.
     pub stance_margin: f32,

@@ -16,6 +16,8 @@ pub const EMBED_EXTENSION: &str = "embed";
 
 /// Turns texts into unit-length vectors (one per text, in order).
 pub trait SentenceEncoder: Send + Sync {
+    /// Encodes one batch (at most the configured `batch_size` texts); must return exactly
+    /// one vector per text, all of the same dimension.
     fn encode(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, BertError>;
 }
 
@@ -84,6 +86,7 @@ pub struct EmbedSentences<E> {
 }
 
 impl<E: SentenceEncoder> EmbedSentences<E> {
+    /// Wraps an encoder (the libtorch MiniLM, or any other for tests) with the stage config.
     pub fn new(encoder: E, config: EmbedConfig) -> Self {
         EmbedSentences { encoder, config }
     }
@@ -338,8 +341,11 @@ impl<E: SentenceEncoder> EmbedSentences<E> {
 /// One alias merge: `merged` now points at `kept`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AliasMerge {
+    /// Id of the entity that stays (the one with the longer canonical name).
     pub kept: String,
+    /// Id of the entity folded into `kept`; it no longer exists in the document.
     pub merged: String,
+    /// Cosine similarity of the two entity vectors (name vector plus mean sentence vector).
     pub similarity: f32,
 }
 

@@ -9,6 +9,7 @@ use stancegraph_core::EntityType;
 pub struct LabelMeaning {
     /// `B-` (or a bare `X` / `S-X` label): a new span starts here.
     pub begins: bool,
+    /// Our entity type, through the configured label map.
     pub entity_type: EntityType,
     /// Index of the model's own type, so that `B-GIVEN_NAME B-SURNAME` can form one
     /// person while `B-PER B-PER` stays two.
@@ -18,7 +19,9 @@ pub struct LabelMeaning {
 /// Every model label resolved through the label map; `None` for `O` and unmapped types.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LabelScheme {
+    /// Meaning of each label id, indexed by the model's output position.
     pub meanings: Vec<Option<LabelMeaning>>,
+    /// The model's label text of each id (`O` for ids missing from `id2label`).
     pub names: Vec<String>,
 }
 
@@ -64,10 +67,12 @@ impl LabelScheme {
         Ok(LabelScheme { meanings, names })
     }
 
+    /// Number of labels, i.e. the width of the model's output rows.
     pub fn len(&self) -> usize {
         self.meanings.len()
     }
 
+    /// Whether the checkpoint has no labels at all.
     pub fn is_empty(&self) -> bool {
         self.meanings.is_empty()
     }
@@ -139,9 +144,13 @@ fn split_label(label: &str) -> (bool, &str) {
 /// A run of words `start..end` (indices into the sentence's words) of one entity type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WordSpan {
+    /// Index of the first word.
     pub start: usize,
+    /// Index one past the last word.
     pub end: usize,
+    /// The entity type all its labels map to.
     pub entity_type: EntityType,
+    /// Sum of the winning label probability of each word; see [`WordSpan::confidence`].
     pub probability_sum: f32,
 }
 

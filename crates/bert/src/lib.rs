@@ -9,6 +9,8 @@
 //! needs libtorch. Everything that needs no model (label maps, word-piece windows, voting,
 //! similarity logic) is plain Rust and tested here; `torch` adds the model code.
 
+#![deny(missing_docs)]
+
 mod align;
 mod config;
 mod embed;

@@ -33,6 +33,8 @@ struct SentenceRef {
 }
 
 impl<C: TokenClassifier> BertNer<C> {
+    /// Wraps a classifier with the scheme of its labels (from the same checkpoint's
+    /// `id2label`, see [`LabelScheme::new`]) and the stage config.
     pub fn new(classifier: C, scheme: LabelScheme, config: BertNerConfig) -> Self {
         BertNer {
             classifier,

@@ -20,6 +20,8 @@ pub fn register(registry: &mut Registry) {
 /// Whether this build can run the transformer stages.
 pub const TORCH_ENABLED: bool = cfg!(feature = "torch");
 
+/// Factory of `entities.bert`: validates the config anywhere, builds the stage (loading the
+/// checkpoint) only with the `torch` feature.
 pub struct BertNerFactory;
 
 impl TypedFactory for BertNerFactory {
@@ -64,6 +66,8 @@ impl TypedFactory for BertNerFactory {
     }
 }
 
+/// Factory of `embed.sentences`: validates the config anywhere, builds the stage (loading
+/// the MiniLM model) only with the `torch` feature.
 pub struct EmbedFactory;
 
 impl TypedFactory for EmbedFactory {

@@ -362,6 +362,8 @@ pub struct TorchSentenceEncoder {
 }
 
 impl TorchSentenceEncoder {
+    /// Loads `config.model` (resolved against the build context) on `config.device`; the
+    /// model must be a BERT (`model_type` bert). Inputs longer than `max_length` are cut.
     pub fn load(config: &EmbedConfig, context: &BuildContext) -> Result<Self, BertError> {
         let checkpoint = Checkpoint::open(context.resolve(&config.model))?;
         if checkpoint.model_type != "bert" {

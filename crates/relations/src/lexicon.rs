@@ -104,12 +104,12 @@ const TRIGGERS: &[(&[&str], Trigger)] = &[
     (&["question", "doubt", "oppose"], trig(OPPOSE, None)),
     (
         &[
-            "reject", "dismiss", "rebuff", "refuse", "resist", "block", "veto",
+            "reject", "dismiss", "rebuff", "refuse", "resist", "block", "veto", "buck",
         ],
         trig(OPPOSE, Some(("reject", Sign::Conflict))),
     ),
     (
-        &["sue", "impeach"],
+        &["sue", "suit", "lawsuit", "impeach"],
         trig(OPPOSE, Some(("accuse", Sign::Conflict))),
     ),
     // Conflict: threats and coercion.
@@ -146,6 +146,7 @@ const TRIGGERS: &[(&[&str], Trigger)] = &[
             "laud",
             "thank",
             "congratulate",
+            "tribute",
         ],
         trig(SUPPORT, Some(("praise", Sign::Cooperation))),
     ),
@@ -183,8 +184,11 @@ const TRIGGERS: &[(&[&str], Trigger)] = &[
 /// "the question of", "a voting block", "a phone call", "at fault").
 pub const VERB_ONLY: &[&str] = &[
     "question", "doubt", "block", "call", "dub", "brand", "label", "host", "visit", "champion",
-    "fault", "hail", "ally", "attack", "support", "back", "term", "blast", "slam",
+    "fault", "hail", "ally", "attack", "support", "back", "term", "blast", "slam", "buck",
 ];
+
+/// Triggers that only count as nouns ("filed suit against": the verb "suit" means "fit").
+pub const NOUN_ONLY: &[&str] = &["suit"];
 
 /// Words that flip the polarity of what follows within a short window.
 pub const NEGATORS: &[&str] = &[
@@ -296,6 +300,9 @@ impl Lexicon {
     pub fn trigger(&self, word: &str, is_noun: bool) -> Option<Trigger> {
         let key = stem(word);
         if is_noun && VERB_ONLY.iter().any(|v| stem(v) == key) {
+            return None;
+        }
+        if !is_noun && NOUN_ONLY.iter().any(|v| stem(v) == key) {
             return None;
         }
         self.triggers.get(&key).copied()

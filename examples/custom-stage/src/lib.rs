@@ -3,6 +3,8 @@
 //! the same sentence to each issue with a `discusses` relation, which the graph shows as
 //! an edge of its own label. It depends on `stancegraph-core` only.
 
+#![deny(missing_docs)]
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -14,32 +16,50 @@ use stancegraph_core::{
 /// Name of this plugin's extension layer (`ext:issues`).
 pub const NAMESPACE: &str = "issues";
 
+/// Why the lexicon could not be loaded; both variants name the file so the user can fix it.
+/// [`IssueTaggerFactory::build`] wraps them in [`StageError::other`].
 #[derive(Debug, thiserror::Error)]
 pub enum IssueTaggerError {
+    /// The lexicon file could not be read (missing, unreadable).
     #[error("reading lexicon {path}: {source}")]
     Read {
+        /// The resolved path that was tried, as displayed to the user.
         path: String,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The lexicon is not valid TOML of the expected shape, or an issue has no phrases.
     #[error("lexicon {path}: {message}")]
-    Parse { path: String, message: String },
+    Parse {
+        /// The lexicon path, as displayed to the user.
+        path: String,
+        /// What is wrong, from the TOML parser or the phrase check.
+        message: String,
+    },
 }
 
 /// The lexicon file: `[issues.<key>]` tables with a label and phrases.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lexicon {
+    /// Issues by key (the `<key>` of `[issues.<key>]`), which [`IssueHit::issue`] reports.
     pub issues: BTreeMap<String, IssueEntry>,
 }
 
+/// One `[issues.<key>]` table of the lexicon.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssueEntry {
+    /// Human-readable issue name, used as the target of the `discusses` relations.
     pub label: String,
+    /// Phrases that signal the issue, matched case-insensitively on word boundaries; blank
+    /// phrases are ignored, but at least one must be non-blank.
     pub phrases: Vec<String>,
 }
 
 impl Lexicon {
+    /// Parses lexicon TOML; `path` is only used in error messages. Fails with
+    /// [`IssueTaggerError::Parse`] on bad TOML, unknown fields or an issue without phrases.
     pub fn parse(text: &str, path: &str) -> Result<Lexicon, IssueTaggerError> {
         let lexicon: Lexicon = toml::from_str(text).map_err(|e| IssueTaggerError::Parse {
             path: path.into(),
@@ -59,12 +79,15 @@ impl Lexicon {
     }
 }
 
+/// The `[stages.<name>]` options of `example.issues`; every field has a default, unknown
+/// fields are config errors.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct IssueTaggerConfig {
     /// TOML lexicon path (relative paths resolve against the working directory, then data/).
     pub lexicon: String,
-    /// Issues mentioned fewer times in a document are not linked to actors.
+    /// Issues mentioned fewer times in a document are not linked to actors (they still appear
+    /// in `ext:issues`). Must be at least 1; defaults to 1.
     pub min_mentions: usize,
 }
 
@@ -80,13 +103,20 @@ impl Default for IssueTaggerConfig {
 /// One issue occurrence in the extension layer (code point offsets, like exports).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssueHit {
+    /// Lexicon key of the issue (`trade_war` for `[issues.trade_war]`).
     pub issue: String,
+    /// The issue's label from the lexicon.
     pub label: String,
+    /// Start of the matched phrase, in code points from the start of the document.
     pub start: usize,
+    /// End of the matched phrase (exclusive), in code points.
     pub end: usize,
+    /// Index of the sentence in the document's sentence layer.
     pub sentence: usize,
 }
 
+/// The factory of `example.issues`: declares its layers, checks its config and builds an
+/// [`IssueTagger`] from the lexicon file. Register it with [`register`].
 pub struct IssueTaggerFactory;
 
 impl TypedFactory for IssueTaggerFactory {
@@ -129,6 +159,9 @@ impl TypedFactory for IssueTaggerFactory {
     }
 }
 
+/// The `example.issues` stage: tags lexicon phrases per sentence into `ext:issues` and adds
+/// `discusses` relations from each actor of the sentence to the issue. Rerunning it on a
+/// document replaces its earlier relations.
 pub struct IssueTagger {
     /// (issue key, label, lowercase phrase), longest phrases first so they win overlaps.
     phrases: Vec<(String, String, String)>,
@@ -136,6 +169,8 @@ pub struct IssueTagger {
 }
 
 impl IssueTagger {
+    /// Builds the stage from a parsed lexicon; `min_mentions` as in
+    /// [`IssueTaggerConfig::min_mentions`]. Phrases are lowercased and blank ones dropped.
     pub fn new(lexicon: Lexicon, min_mentions: usize) -> Self {
         let mut phrases: Vec<(String, String, String)> = lexicon
             .issues
@@ -155,7 +190,9 @@ impl IssueTagger {
         }
     }
 
-    /// Byte spans of every issue phrase in the document's sentences, without overlaps.
+    /// Every issue phrase in the document's sentences, without overlaps (longer phrases win),
+    /// in text order, as (phrase index, sentence index, byte span). The phrase index is
+    /// internal to this tagger; use the stage's `ext:issues` output for keys and labels.
     pub fn find(&self, doc: &Document) -> Vec<(usize, usize, Span)> {
         let mut hits: Vec<(usize, usize, Span)> = Vec::new();
         for (sentence_index, sentence) in doc.sentences.iter().enumerate() {

@@ -7,13 +7,15 @@ use stancegraph_encoder::wordpiece::WordPiece;
 
 use crate::error::BertError;
 
-/// Label of pieces the loss ignores (continuation pieces, [CLS], [SEP], padding).
+/// Label of pieces the loss ignores (continuation pieces, `[CLS]`, `[SEP]`, padding).
 pub const IGNORE: i64 = -100;
 
 /// One text (a CoNLL document, a PolNeAR article) as our tokens and their gold label ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabelledText {
+    /// The text's tokens, in order.
     pub words: Vec<String>,
+    /// The gold label id of each token; same length as `words`.
     pub labels: Vec<usize>,
 }
 
@@ -22,22 +24,25 @@ pub struct LabelledText {
 pub struct Sequence {
     /// Index of the text in the list it was cut from.
     pub text: usize,
+    /// The word pieces of the window, with `[CLS]`/`[SEP]`, and which tokens they cover.
     pub window: Window,
     /// One per piece of `window.input_ids`: the token's label on its first piece, else [`IGNORE`].
     pub labels: Vec<i64>,
 }
 
 impl Sequence {
+    /// Length in pieces, `[CLS]` and `[SEP]` included (the unpadded input length).
     pub fn len(&self) -> usize {
         self.window.input_ids.len()
     }
 
+    /// Whether the window has no pieces at all.
     pub fn is_empty(&self) -> bool {
         self.window.input_ids.is_empty()
     }
 }
 
-/// Cuts every text into windows of at most `max_pieces` pieces ([CLS] and [SEP] included)
+/// Cuts every text into windows of at most `max_pieces` pieces (`[CLS]` and `[SEP]` included)
 /// without overlap, and puts each token's label on its first piece.
 pub fn sequences(
     texts: &[LabelledText],
@@ -96,6 +101,7 @@ pub fn sequences(
 pub struct Rng(pub u64);
 
 impl Rng {
+    /// The next 64 random bits; advances the state.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
@@ -109,6 +115,7 @@ impl Rng {
         (self.next_u64() % n.max(1) as u64) as usize
     }
 
+    /// Shuffles `items` in place (Fisher-Yates), reproducibly for a given state.
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for k in (1..items.len()).rev() {
             let j = self.below(k + 1);

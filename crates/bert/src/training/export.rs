@@ -15,12 +15,16 @@ use crate::error::BertError;
 /// How body matrices are stored. Vectors (biases, LayerNorm) and the small heads stay f32.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
+    /// Row-wise int8 with one f32 scale per row (the shipped format, about a quarter of f32).
     Int8Row,
+    /// IEEE half precision.
     F16,
+    /// Full precision, as trained.
     F32,
 }
 
 impl Precision {
+    /// The name written to heads.json's `quantization` and accepted by [`Precision::parse`].
     pub fn name(self) -> &'static str {
         match self {
             Precision::Int8Row => "int8-row",
@@ -29,6 +33,7 @@ impl Precision {
         }
     }
 
+    /// Parses `int8-row` (or `int8`), `f16` or `f32`; `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "int8-row" | "int8" => Some(Precision::Int8Row),

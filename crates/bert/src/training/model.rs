@@ -13,12 +13,15 @@ use crate::error::BertError;
 
 /// Optimiser groups: the body and the heads get different learning rates.
 pub const BODY_GROUP: usize = 0;
+/// Optimiser group of the task heads (see [`BODY_GROUP`]).
 pub const HEAD_GROUP: usize = 1;
 const DROPOUT: f64 = 0.1;
 
 /// One task's head: a case-shape embedding and a linear classifier.
 pub struct TaskHead {
+    /// Task name (`ner`, `sentiment`, `stance`, ...); its variables live under `heads.<task>`.
     pub task: String,
+    /// Label names in output order; the classifier has one output per label.
     pub labels: Vec<String>,
     case: nn::Embedding,
     classifier: nn::Linear,
@@ -27,18 +30,25 @@ pub struct TaskHead {
 /// Body plus heads; the variables live in the `VarStore` it was built on.
 pub struct EncoderModel {
     body: BertModel<BertEmbeddings>,
+    /// The task heads, in the order given at construction (a task's index is its position).
     pub heads: Vec<TaskHead>,
+    /// Where the variables live; batches are moved here.
     pub device: Device,
+    /// Vocabulary id used to pad batch rows to the same width.
     pub pad_id: i64,
 }
 
 /// A padded batch of windows.
 pub struct Batch {
+    /// Piece ids `[rows, width]`, padded with the model's pad id.
     pub ids: Tensor,
+    /// Attention mask `[rows, width]`: 1 for real pieces, 0 for padding.
     pub mask: Tensor,
+    /// Case-shape class of each piece `[rows, width]` (0 for padding).
     pub shapes: Tensor,
     /// Piece labels ([`IGNORE`] where no loss applies), for training batches.
     pub labels: Option<Tensor>,
+    /// Length in pieces of the longest window, which every row is padded to.
     pub width: usize,
 }
 

@@ -15,8 +15,11 @@ use crate::error::BertError;
 /// (0 negative, 1 neutral, 2 positive).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetExample {
+    /// The sentence text.
     pub sentence: String,
+    /// Byte range of the target mention in `sentence`.
     pub target: Range<usize>,
+    /// Gold label index: 0 negative, 1 neutral, 2 positive.
     pub label: usize,
 }
 
@@ -88,9 +91,13 @@ pub fn marker_sequences(
 /// Accuracy, macro-F1 and per-class F1 of predictions against gold label indices.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ClassScore {
+    /// Number of (gold, guess) pairs counted (both labels in range).
     pub examples: usize,
+    /// Share of counted pairs guessed right, 0 to 1 (0 when none were counted).
     pub accuracy: f64,
+    /// Unweighted mean of `f1` over all classes, 0 to 1.
     pub macro_f1: f64,
+    /// F1 of each class, indexed by label; 0 for a class never predicted nor gold.
     pub f1: Vec<f64>,
 }
 

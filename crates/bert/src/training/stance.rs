@@ -17,9 +17,13 @@ use crate::error::BertError;
 /// (0 none, 1 support, 2 oppose).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairExample {
+    /// The sentence text.
     pub sentence: String,
+    /// Byte range of the stance holder's mention in `sentence`.
     pub holder: Range<usize>,
+    /// Byte range of the target's mention; must not overlap `holder`.
     pub target: Range<usize>,
+    /// Gold label index: 0 none, 1 support, 2 oppose.
     pub label: usize,
 }
 
@@ -67,9 +71,13 @@ pub fn stance_sequences(
 /// predicted stance is right when the gold label is the same stance.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct PairScore {
+    /// Accuracy and F1 over the three classes, none included.
     pub classes: ClassScore,
+    /// Right stance predictions over all stance predictions, 0 to 1 (0 when none).
     pub precision: f64,
+    /// Right stance predictions over all gold stances, 0 to 1 (0 when none).
     pub recall: f64,
+    /// Harmonic mean of `precision` and `recall`.
     pub f1: f64,
 }
 

@@ -23,8 +23,11 @@ use crate::error::BertError;
 
 /// One task's training data.
 pub struct TaskData {
+    /// Task name; also the name of its head.
     pub task: String,
+    /// Label names of the head, indexed by the label ids of the sequences.
     pub labels: Vec<String>,
+    /// The training sequences, batched by length in a seeded order each epoch.
     pub train: Vec<Sequence>,
 }
 
@@ -38,22 +41,35 @@ pub struct TrainOptions {
     /// Exported model directory to start from instead of the base body (continued
     /// fine-tuning); a resumed checkpoint still wins.
     pub init: Option<PathBuf>,
+    /// Continue from `last.*` in `checkpoints` when it exists.
     pub resume: bool,
+    /// Seed of the initialisation and of every task's batch order.
     pub seed: u64,
+    /// libtorch CPU threads; 0 keeps libtorch's default.
     pub threads: usize,
+    /// Stop after this much training time (resumed runs count earlier time too).
     pub max_minutes: Option<f64>,
+    /// Stop after this many optimiser steps.
     pub max_steps: Option<u64>,
     /// Padded pieces per batch and task.
     pub batch_pieces: usize,
+    /// Peak learning rate of the body.
     pub lr_body: f64,
+    /// Peak learning rate of the heads.
     pub lr_heads: f64,
+    /// AdamW weight decay.
     pub weight_decay: f64,
+    /// Steps of linear warm-up (counted from the start or the resume).
     pub warmup_steps: u64,
+    /// Gradients are clipped to this global norm.
     pub clip_norm: f64,
+    /// Minutes between checkpoints (each with a dev evaluation).
     pub checkpoint_minutes: f64,
     /// Also checkpoint every this many steps (e.g. once per epoch).
     pub checkpoint_steps: Option<u64>,
+    /// Rows of each head's case-shape embedding (the encoder's number of case shapes).
     pub case_shapes: i64,
+    /// Width of the case-shape embedding appended to the hidden state.
     pub case_dim: i64,
     /// Steps between progress lines.
     pub log_every: u64,
@@ -62,31 +78,43 @@ pub struct TrainOptions {
 /// Dev figures from the caller's evaluation: `score` picks the best checkpoint.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct DevFigures {
+    /// The figure to maximise; higher is better.
     pub score: f64,
+    /// Any other named figures, logged and kept in the run history.
     pub figures: BTreeMap<String, f64>,
 }
 
 /// Where a task stands in its batch order.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Cursor {
+    /// Current epoch, from 0; each epoch has its own seeded batch order.
     pub epoch: u64,
+    /// Index of the next batch in the epoch's order.
     pub batch: usize,
 }
 
 /// What a checkpoint records besides the weights.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct RunState {
+    /// Optimiser steps taken so far.
     pub step: u64,
+    /// One cursor per task, in the order of the tasks.
     pub cursors: Vec<Cursor>,
+    /// Training time so far in seconds, across resumes.
     pub elapsed_secs: f64,
+    /// Unpadded word pieces trained on so far.
     pub pieces_seen: u64,
+    /// Step and figures of the best checkpoint (`best.safetensors`).
     pub best: Option<(u64, DevFigures)>,
+    /// Every dev evaluation: (step, elapsed seconds, figures).
     pub history: Vec<(u64, f64, DevFigures)>,
 }
 
 /// The end of a run.
 pub struct TrainOutcome {
+    /// The final state, as written to `last.json`.
     pub state: RunState,
+    /// The `best.safetensors` checkpoint, if one was written.
     pub best_weights: Option<PathBuf>,
 }
 

@@ -68,6 +68,8 @@ struct EntityWork {
     /// Country this entity is the government of.
     government_of: Option<String>,
     last_mention: usize,
+    /// Sentence of the first multi-word name mention (a person's full name introduced).
+    first_full_name_sentence: Option<u32>,
 }
 
 fn is_possessive(word: &str) -> bool {
@@ -293,6 +295,7 @@ impl<'r, 'd> State<'r, 'd> {
             roles: Vec::new(),
             government_of: None,
             last_mention: mention,
+            first_full_name_sentence: None,
         });
         let entity = self.entities.len() - 1;
         self.index_canonical(entity, true);
@@ -336,6 +339,7 @@ impl<'r, 'd> State<'r, 'd> {
             return;
         }
         let m = &self.mentions[mention];
+        let sentence = self.table.sentence(m.tokens.start);
         let words: Vec<String> = m.words.iter().map(|w| w.to_lowercase()).collect();
         let text = m.words.join(" ");
         let e = &self.entities[entity];
@@ -354,6 +358,10 @@ impl<'r, 'd> State<'r, 'd> {
             .entry((entity_type, words.join(" ")))
             .or_insert(entity);
         if words.len() > 1 {
+            let e = &mut self.entities[entity];
+            if e.first_full_name_sentence.is_none() {
+                e.first_full_name_sentence = sentence;
+            }
             // Kept sorted: a binary search, not a scan, per word (the owners of "of" or
             // "bank" grow with the document; their order means nothing to the lookups).
             for word in words {

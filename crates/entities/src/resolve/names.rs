@@ -4,8 +4,11 @@
 
 use stancegraph_core::{Document, EntityType, MentionKind, Span};
 
-use super::{is_possessive, is_timeless, State, Work};
+use super::{is_possessive, is_timeless, EntityWork, State, Work};
 use crate::lexicon::{category, phrase_tokens};
+
+/// How many sentences after a surname-only mention the person's full name may first come.
+const LEDE_SENTENCES: u32 = 3;
 
 impl<'r, 'd> State<'r, 'd> {
     /// Name mentions from the tagger, cleaned: possessives and leading titles stripped, lone
@@ -316,7 +319,7 @@ impl<'r, 'd> State<'r, 'd> {
             let entity_type = work.entity_type;
             let word = work.words.join(" ");
             let lower = word.to_lowercase();
-            if let Some(entity) = self.person_word_match(&lower) {
+            if let Some(entity) = self.person_word_match_at(&lower, m) {
                 self.mentions[m].entity_type = EntityType::Per;
                 self.assign(m, entity, "alias", 0.9);
                 continue;
@@ -347,16 +350,54 @@ impl<'r, 'd> State<'r, 'd> {
 
     /// A person entity with a multi-word name containing `lower` as a word (never a pronoun).
     pub(super) fn person_word_match(&self, lower: &str) -> Option<usize> {
+        self.person_word_candidates(lower)?
+            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+    }
+
+    /// [`Self::person_word_match`] for mention `m`: only people whose full name is given by
+    /// then ([`Self::introduced_by_then`]).
+    fn person_word_match_at(&self, lower: &str, m: usize) -> Option<usize> {
+        self.person_word_candidates(lower)?
+            .filter(|&(i, _)| self.introduced_by_then(i, m))
+            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+    }
+
+    /// The person entities with a multi-word name containing `lower` as a word.
+    fn person_word_candidates(
+        &self,
+        lower: &str,
+    ) -> Option<impl Iterator<Item = (usize, &EntityWork)> + '_> {
         if self.is_pronoun(lower) {
             return None;
         }
-        self.person_words
-            .get(lower)?
-            .iter()
-            .filter_map(|&i| self.entities.get(i).map(|e| (i, e)))
-            .filter(|(_, e)| e.entity_type == EntityType::Per && e.canonical_words > 1)
-            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
-            .map(|(i, _)| i)
+        Some(
+            self.person_words
+                .get(lower)?
+                .iter()
+                .filter_map(|&i| self.entities.get(i).map(|e| (i, e)))
+                .filter(|(_, e)| e.entity_type == EntityType::Per && e.canonical_words > 1),
+        )
+    }
+
+    /// Whether person `entity`'s full name is given before mention `m` or within the few
+    /// sentences after it (a headline or lede names someone by surname first). A full name
+    /// first given much later names someone else: "President Trump has filed suit …" and,
+    /// ten sentences on, his son "Eric Trump".
+    fn introduced_by_then(&self, entity: usize, m: usize) -> bool {
+        let at = self
+            .mentions
+            .get(m)
+            .and_then(|w| self.table.sentence(w.tokens.start));
+        let introduced = self
+            .entities
+            .get(entity)
+            .and_then(|e| e.first_full_name_sentence);
+        match (at, introduced) {
+            (Some(at), Some(introduced)) => introduced <= at + LEDE_SENTENCES,
+            _ => true,
+        }
     }
 
     pub(super) fn by_exact_name(&mut self, m: usize, entity_type: EntityType, phrase: &str) {
@@ -481,6 +522,36 @@ mod tests {
         assert_eq!(
             canonical_of(&doc, mention(&doc, "Wendy")),
             Some("Wendy Cutler")
+        );
+    }
+
+    #[test]
+    fn a_surname_long_before_the_only_full_name_with_it_is_someone_else() {
+        let doc = resolved(
+            "President Trump sued the bank .\nThe suit was filed Monday .\nThe bank was silent .\nThe panel met .\nLawyers spoke .\nEric Trump called it abuse .\n",
+            &[("Trump", Per), ("Eric Trump", Per)],
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Trump")),
+            Some("Trump"),
+            "{:?}",
+            doc.entities
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Eric Trump")),
+            Some("Eric Trump")
+        );
+    }
+
+    #[test]
+    fn a_surname_in_a_headline_joins_the_full_name_given_in_the_lede() {
+        let doc = resolved(
+            "Bessent warns China .\nThe talks resumed .\nTreasury Secretary Scott Bessent spoke .\n",
+            &[("Bessent", Per), ("China", Gpe), ("Scott Bessent", Per)],
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Bessent")),
+            Some("Scott Bessent")
         );
     }
 

@@ -636,6 +636,35 @@ mod tests {
     }
 
     #[test]
+    fn a_lawsuit_opposes_and_a_tribute_supports() {
+        let (stances, _) = first_sentence(
+            "Donald Trump has filed suit against Deutsche Bank over the subpoenas. The bank did not respond.",
+        );
+        assert_opposes_one_way(&stances, "Donald Trump", "Deutsche Bank");
+        let (stances, _) = first_sentence(
+            "Mitt Romney has bucked Donald Trump on the emergency declaration. The vote was close.",
+        );
+        assert_opposes_one_way(&stances, "Mitt Romney", "Donald Trump");
+        let (stances, _) = first_sentence(
+            "Donald Trump paid tribute to Joe Biden in his speech. The crowd cheered.",
+        );
+        assert!(
+            stances.iter().any(|(h, p, t)| h == "Donald Trump"
+                && *p == Polarity::Support
+                && t == "Joe Biden"),
+            "{stances:?}"
+        );
+    }
+
+    #[test]
+    fn suit_as_a_verb_states_nothing() {
+        let (stances, _) = first_sentence(
+            "The new schedule suits Angela Merkel better than before. She spoke in Berlin.",
+        );
+        assert!(stances.is_empty(), "{stances:?}");
+    }
+
+    #[test]
     fn a_negated_or_refused_trigger_states_nothing() {
         for text in [
             "Angela Merkel did not criticise Vladimir Putin on Monday. She spoke in Berlin.",
