@@ -384,8 +384,17 @@ impl<'r, 'd> State<'r, 'd> {
     /// Whether person `entity`'s full name is given before mention `m` or within the few
     /// sentences after it (a headline or lede names someone by surname first). A full name
     /// first given much later names someone else: "President Trump has filed suit …" and,
-    /// ten sentences on, his son "Eric Trump".
+    /// ten sentences on, his son "Eric Trump". An honorific ("Mr Kennedy") refers back to
+    /// someone the writer takes as known, so it joins whenever the full name comes.
     fn introduced_by_then(&self, entity: usize, m: usize) -> bool {
+        let honorific = self
+            .mentions
+            .get(m)
+            .and_then(|w| w.tokens.start.checked_sub(1))
+            .is_some_and(|b| crate::gender::honorific_gender(self.word(b)).is_some());
+        if honorific {
+            return true;
+        }
         let at = self
             .mentions
             .get(m)
@@ -540,6 +549,18 @@ mod tests {
         assert_eq!(
             canonical_of(&doc, mention(&doc, "Eric Trump")),
             Some("Eric Trump")
+        );
+    }
+
+    #[test]
+    fn a_surname_after_an_honorific_joins_a_full_name_given_later() {
+        let doc = resolved(
+            "Voters chose Mr Kennedy .\nThe poll closed .\nTurnout was low .\nThe count began .\nResults came late .\nLib Dem leader Charles Kennedy spoke .\n",
+            &[("Kennedy", Per), ("Charles Kennedy", Per)],
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Kennedy")),
+            Some("Charles Kennedy")
         );
     }
 
