@@ -72,6 +72,7 @@ const TRIGGERS: &[(&[&str], Trigger)] = &[
             "allegation",
             "blame",
             "charge",
+            "investigate",
         ],
         trig(OPPOSE, Some(("accuse", Sign::Conflict))),
     ),
@@ -119,7 +120,7 @@ const TRIGGERS: &[(&[&str], Trigger)] = &[
     ),
     (
         &[
-            "sanction", "punish", "penalize", "penalise", "embargo", "expel",
+            "sanction", "punish", "penalize", "penalise", "embargo", "expel", "fire",
         ],
         trig(OPPOSE, Some(("sanction", Sign::Conflict))),
     ),
@@ -147,8 +148,14 @@ const TRIGGERS: &[(&[&str], Trigger)] = &[
             "thank",
             "congratulate",
             "tribute",
+            "eulogize",
+            "eulogise",
         ],
         trig(SUPPORT, Some(("praise", Sign::Cooperation))),
+    ),
+    (
+        &["side"],
+        trig(SUPPORT, Some(("support", Sign::Cooperation))),
     ),
     (
         &["agree"],
@@ -184,7 +191,8 @@ const TRIGGERS: &[(&[&str], Trigger)] = &[
 /// "the question of", "a voting block", "a phone call", "at fault").
 pub const VERB_ONLY: &[&str] = &[
     "question", "doubt", "block", "call", "dub", "brand", "label", "host", "visit", "champion",
-    "fault", "hail", "ally", "attack", "support", "back", "term", "blast", "slam", "buck",
+    "fault", "hail", "ally", "attack", "support", "back", "term", "blast", "slam", "buck", "fire",
+    "side",
 ];
 
 /// Triggers that only count as nouns ("filed suit against": the verb "suit" means "fit").
@@ -345,6 +353,20 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verb_only_and_noun_only_triggers_keep_to_their_part_of_speech() {
+        let lexicon = Lexicon::from_valence(HashMap::new());
+        for verb in ["fired", "sided", "bucked"] {
+            assert!(lexicon.trigger(verb, false).is_some(), "{verb}");
+        }
+        for noun in ["fire", "side", "buck"] {
+            assert!(lexicon.trigger(noun, true).is_none(), "{noun}");
+        }
+        assert!(lexicon.trigger("suit", true).is_some());
+        assert!(lexicon.trigger("suits", false).is_none());
+        assert!(lexicon.trigger("lawsuit", true).is_some());
+    }
 
     #[test]
     fn stems_meet_across_inflections() {

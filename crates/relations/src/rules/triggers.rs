@@ -657,6 +657,45 @@ mod tests {
     }
 
     #[test]
+    fn firing_and_investigating_oppose_and_siding_or_eulogizing_supports() {
+        for (text, holder, target) in [
+            (
+                "Donald Trump fired James Comey in May. The White House gave no reason.",
+                "Donald Trump",
+                "James Comey",
+            ),
+            (
+                "Trey Gowdy will investigate Hillary Clinton next week. She said nothing.",
+                "Trey Gowdy",
+                "Hillary Clinton",
+            ),
+        ] {
+            let (stances, _) = first_sentence(text);
+            assert_opposes_one_way(&stances, holder, target);
+        }
+        for (text, holder, target) in [
+            (
+                "Reed O'Connor sided with Greg Abbott in December. Experts were stunned.",
+                "Reed O'Connor",
+                "Greg Abbott",
+            ),
+            (
+                "Barack Obama eulogized Beau Biden on Saturday. Mourners filled the church.",
+                "Barack Obama",
+                "Beau Biden",
+            ),
+        ] {
+            let (stances, _) = first_sentence(text);
+            assert!(
+                stances
+                    .iter()
+                    .any(|(h, p, t)| h == holder && *p == Polarity::Support && t == target),
+                "{text}: {stances:?}"
+            );
+        }
+    }
+
+    #[test]
     fn suit_as_a_verb_states_nothing() {
         let (stances, _) = first_sentence(
             "The new schedule suits Angela Merkel better than before. She spoke in Berlin.",
