@@ -1,7 +1,7 @@
 //! Word lists the rules read: a valence lexicon (VADER plus political-news words), the
 //! stance and interaction triggers (verbs and nouns) and the negators.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use stancegraph_core::{Polarity, Sign};
@@ -247,6 +247,9 @@ pub fn stem(word: &str) -> String {
 pub struct Lexicon {
     valence: HashMap<String, f32>,
     triggers: HashMap<String, Trigger>,
+    /// Stems of [`VERB_ONLY`] and [`NOUN_ONLY`], stemmed once rather than per token.
+    verb_only: HashSet<String>,
+    noun_only: HashSet<String>,
 }
 
 impl Lexicon {
@@ -290,7 +293,13 @@ impl Lexicon {
             .iter()
             .flat_map(|(lemmas, t)| lemmas.iter().map(|lemma| (stem(lemma), *t)))
             .collect();
-        Lexicon { valence, triggers }
+        let stems = |words: &[&str]| words.iter().map(|w| stem(w)).collect();
+        Lexicon {
+            valence,
+            triggers,
+            verb_only: stems(VERB_ONLY),
+            noun_only: stems(NOUN_ONLY),
+        }
     }
 
     /// Valence of a word (-4..4), trying the word as written, lowercased, then its stem.
@@ -304,16 +313,16 @@ impl Lexicon {
     }
 
     /// The trigger entry of a word (by stem), if any. `is_noun` (when the tagger says so)
-    /// rules out triggers that only count as verbs.
+    /// rules out triggers that only count as verbs; a verb, those that only count as nouns.
     pub fn trigger(&self, word: &str, is_noun: bool) -> Option<Trigger> {
         let key = stem(word);
-        if is_noun && VERB_ONLY.iter().any(|v| stem(v) == key) {
-            return None;
-        }
-        if !is_noun && NOUN_ONLY.iter().any(|v| stem(v) == key) {
-            return None;
-        }
-        self.triggers.get(&key).copied()
+        let trigger = self.triggers.get(&key).copied()?;
+        let other_part = if is_noun {
+            &self.verb_only
+        } else {
+            &self.noun_only
+        };
+        (!other_part.contains(&key)).then_some(trigger)
     }
 
     /// Whether a word negates what follows (`not`, `never`, `without`, any `...n't`),

@@ -174,6 +174,13 @@ pub fn opposes(stances: &[(String, Polarity, String)], holder: &str, target: &st
         .any(|(h, p, t)| h == holder && *p == Polarity::Oppose && t == target)
 }
 
+/// Whether `holder` supports `target` in the stances.
+pub fn supports(stances: &[(String, Polarity, String)], holder: &str, target: &str) -> bool {
+    stances
+        .iter()
+        .any(|(h, p, t)| h == holder && *p == Polarity::Support && t == target)
+}
+
 /// Relations as (source, kind, target) names.
 pub fn named_relations(doc: &Document, relations: &[Relation]) -> Vec<(String, String, String)> {
     relations

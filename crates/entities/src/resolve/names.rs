@@ -4,7 +4,7 @@
 
 use stancegraph_core::{Document, EntityType, MentionKind, Span};
 
-use super::{is_possessive, is_timeless, EntityWork, State, Work};
+use super::{is_possessive, is_timeless, State, Work};
 use crate::lexicon::{category, phrase_tokens};
 
 /// How many sentences after a surname-only mention the person's full name may first come.
@@ -256,7 +256,7 @@ impl<'r, 'd> State<'r, 'd> {
                         self.assign(m, entity, how, 0.95);
                         continue;
                     }
-                    if one_word && self.person_word_match(&lower).is_some() {
+                    if one_word && self.person_word_match(&lower, None).is_some() {
                         deferred.push(m);
                         continue;
                     }
@@ -296,7 +296,7 @@ impl<'r, 'd> State<'r, 'd> {
                     self.assign(m, entity, "name", 0.9);
                 }
                 _ => {
-                    if one_word && self.person_word_match(&lower).is_some() {
+                    if one_word && self.person_word_match(&lower, None).is_some() {
                         deferred.push(m);
                     } else {
                         self.by_exact_name(m, entity_type, &phrase);
@@ -319,7 +319,7 @@ impl<'r, 'd> State<'r, 'd> {
             let entity_type = work.entity_type;
             let word = work.words.join(" ");
             let lower = word.to_lowercase();
-            if let Some(entity) = self.person_word_match_at(&lower, m) {
+            if let Some(entity) = self.person_word_match(&lower, Some(m)) {
                 self.mentions[m].entity_type = EntityType::Per;
                 self.assign(m, entity, "alias", 0.9);
                 continue;
@@ -348,65 +348,45 @@ impl<'r, 'd> State<'r, 'd> {
             .unwrap_or_else(|| self.new_entity(entity_type, canonical.to_string(), true, m))
     }
 
-    /// A person entity with a multi-word name containing `lower` as a word (never a pronoun).
-    pub(super) fn person_word_match(&self, lower: &str) -> Option<usize> {
-        self.person_word_candidates(lower)?
-            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
-            .map(|(i, _)| i)
-    }
-
-    /// [`Self::person_word_match`] for mention `m`: only people whose full name is given by
-    /// then ([`Self::introduced_by_then`]).
-    fn person_word_match_at(&self, lower: &str, m: usize) -> Option<usize> {
-        self.person_word_candidates(lower)?
-            .filter(|&(i, _)| self.introduced_by_then(i, m))
-            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
-            .map(|(i, _)| i)
-    }
-
-    /// The person entities with a multi-word name containing `lower` as a word.
-    fn person_word_candidates(
-        &self,
-        lower: &str,
-    ) -> Option<impl Iterator<Item = (usize, &EntityWork)> + '_> {
+    /// A person entity with a multi-word name containing `lower` as a word (never a pronoun);
+    /// for a mention `at`, only a person introduced by then ([`Self::introduction_deadline`]).
+    pub(super) fn person_word_match(&self, lower: &str, at: Option<usize>) -> Option<usize> {
         if self.is_pronoun(lower) {
             return None;
         }
-        Some(
-            self.person_words
-                .get(lower)?
-                .iter()
-                .filter_map(|&i| self.entities.get(i).map(|e| (i, e)))
-                .filter(|(_, e)| e.entity_type == EntityType::Per && e.canonical_words > 1),
-        )
+        let deadline = at.and_then(|m| self.introduction_deadline(m));
+        self.person_words
+            .get(lower)?
+            .iter()
+            .filter_map(|&i| self.entities.get(i).map(|e| (i, e)))
+            .filter(|(_, e)| e.entity_type == EntityType::Per && e.canonical_words > 1)
+            .filter(|(_, e)| match (deadline, e.first_full_name_sentence) {
+                (Some(deadline), Some(introduced)) => introduced <= deadline,
+                _ => true,
+            })
+            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
     }
 
-    /// Whether person `entity`'s full name is given before mention `m` or within the few
-    /// sentences after it (a headline or lede names someone by surname first). A full name
-    /// first given much later names someone else: "President Trump has filed suit …" and,
-    /// ten sentences on, his son "Eric Trump". An honorific ("Mr Kennedy") refers back to
-    /// someone the writer takes as known, so it joins whenever the full name comes.
-    fn introduced_by_then(&self, entity: usize, m: usize) -> bool {
-        let honorific = self
-            .mentions
-            .get(m)
-            .and_then(|w| w.tokens.start.checked_sub(1))
+    /// The last sentence in which a person's full name may first be given for mention `m`,
+    /// a surname or given name alone, to join them: a headline or lede names someone by
+    /// surname first, but a full name first given much later names someone else ("President
+    /// Trump has filed suit …" and, ten sentences on, his son "Eric Trump"). `None` (no
+    /// limit) after an honorific: "Mr Kennedy" refers back to someone the writer takes as
+    /// known.
+    fn introduction_deadline(&self, m: usize) -> Option<u32> {
+        let work = self.mentions.get(m)?;
+        let honorific = work
+            .tokens
+            .start
+            .checked_sub(1)
             .is_some_and(|b| crate::gender::honorific_gender(self.word(b)).is_some());
         if honorific {
-            return true;
+            return None;
         }
-        let at = self
-            .mentions
-            .get(m)
-            .and_then(|w| self.table.sentence(w.tokens.start));
-        let introduced = self
-            .entities
-            .get(entity)
-            .and_then(|e| e.first_full_name_sentence);
-        match (at, introduced) {
-            (Some(at), Some(introduced)) => introduced <= at + LEDE_SENTENCES,
-            _ => true,
-        }
+        self.table
+            .sentence(work.tokens.start)
+            .map(|s| s + LEDE_SENTENCES)
     }
 
     pub(super) fn by_exact_name(&mut self, m: usize, entity_type: EntityType, phrase: &str) {

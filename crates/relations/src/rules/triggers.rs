@@ -540,7 +540,9 @@ fn names_instrument(trigger: Trigger) -> bool {
 mod tests {
     use stancegraph_core::Polarity;
 
-    use crate::test_support::{named, named_relations, opposes, pipeline_document, rule_findings};
+    use crate::test_support::{
+        named, named_relations, opposes, pipeline_document, rule_findings, supports,
+    };
 
     /// Stances and relations the trigger rules read in the first sentence of `text`.
     #[allow(clippy::type_complexity)]
@@ -576,9 +578,7 @@ mod tests {
             "{stances:?}"
         );
         assert!(
-            !stances.iter().any(|(h, p, t)| h == "Dee Margo"
-                && *p == Polarity::Support
-                && t == "Donald Trump"),
+            !supports(&stances, "Dee Margo", "Donald Trump"),
             "{stances:?}"
         );
     }
@@ -589,9 +589,7 @@ mod tests {
             "Hogan Gidley dismissed those who have criticized Donald Trump for his attacks. The White House said nothing else.",
         );
         assert!(
-            stances.iter().any(|(h, p, t)| h == "Hogan Gidley"
-                && *p == Polarity::Support
-                && t == "Donald Trump"),
+            supports(&stances, "Hogan Gidley", "Donald Trump"),
             "{stances:?}"
         );
         assert!(
@@ -649,9 +647,7 @@ mod tests {
             "Donald Trump paid tribute to Joe Biden in his speech. The crowd cheered.",
         );
         assert!(
-            stances.iter().any(|(h, p, t)| h == "Donald Trump"
-                && *p == Polarity::Support
-                && t == "Joe Biden"),
+            supports(&stances, "Donald Trump", "Joe Biden"),
             "{stances:?}"
         );
     }
@@ -686,21 +682,8 @@ mod tests {
             ),
         ] {
             let (stances, _) = first_sentence(text);
-            assert!(
-                stances
-                    .iter()
-                    .any(|(h, p, t)| h == holder && *p == Polarity::Support && t == target),
-                "{text}: {stances:?}"
-            );
+            assert!(supports(&stances, holder, target), "{text}: {stances:?}");
         }
-    }
-
-    #[test]
-    fn suit_as_a_verb_states_nothing() {
-        let (stances, _) = first_sentence(
-            "The new schedule suits Angela Merkel better than before. She spoke in Berlin.",
-        );
-        assert!(stances.is_empty(), "{stances:?}");
     }
 
     #[test]

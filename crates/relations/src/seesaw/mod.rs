@@ -18,9 +18,12 @@ use crate::features::pair_features_parsed;
 use crate::lexicon::Lexicon;
 
 mod errors;
+mod names;
 mod quote_examples;
 
 pub use errors::error_breakdown;
+use names::surface_forms;
+pub use names::{locate, match_actor, name_words, names_match};
 pub use quote_examples::{pipeline_quote_examples, QuoteExample};
 
 /// Entity types of SEESAW that are actors (the rest are topics, events, others).
@@ -220,87 +223,6 @@ fn read_article(id: &str, article: &Value, annotation: &Value) -> SeesawArticle 
     }
 }
 
-/// Titles and honorifics ignored when matching names.
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "sen",
-    "rep",
-    "gov",
-    "president",
-    "senator",
-    "secretary",
-    "vice",
-    "minister",
-    "prime",
-    "leader",
-    "the",
-    "former",
-    "speaker",
-    "chairman",
-    "judge",
-    "justice",
-    "general",
-    "attorney",
-    "u.s",
-];
-
-/// Lowercased words of a name without titles and punctuation.
-pub fn name_words(name: &str) -> Vec<String> {
-    name.to_lowercase()
-        .replace(['’', '\''], "")
-        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-        .map(|w| w.trim_matches('.').to_string())
-        .filter(|w| !w.is_empty() && !TITLES.contains(&w.as_str()))
-        .collect()
-}
-
-/// Whether a name of ours (canonical or alias) and a gold name denote the same actor:
-/// equal after canonicalisation, same last name (for multi-word person names), or one
-/// a contiguous word sequence of the other (`Obama` ~ `Barack Obama`).
-pub fn names_match(ours: &str, gold: &str) -> bool {
-    let a = name_words(ours);
-    let b = name_words(gold);
-    if a.is_empty() || b.is_empty() {
-        return false;
-    }
-    if a == b {
-        return true;
-    }
-    let contains =
-        |long: &[String], short: &[String]| long.windows(short.len()).any(|w| w == short);
-    let (long, short) = if a.len() >= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    if contains(long, short) && short.iter().map(String::len).sum::<usize>() >= 3 {
-        return true;
-    }
-    // "Republicans" ~ "Republican Party": plural of the first word of a party name.
-    let trim_plural = |w: &str| w.strip_suffix('s').unwrap_or(w).to_string();
-    a.len() == 1
-        && b.len() == 2
-        && b.get(1).is_some_and(|w| w == "party")
-        && trim_plural(&a[0]) == b[0]
-}
-
-/// The listed actor a predicted actor denotes (best by exactness), if any.
-pub fn match_actor<'a>(names: &[String], actors: &'a [(String, String)]) -> Option<&'a str> {
-    let exact = actors
-        .iter()
-        .find(|(gold, _)| names.iter().any(|n| name_words(n) == name_words(gold)));
-    exact
-        .or_else(|| {
-            actors
-                .iter()
-                .find(|(gold, _)| names.iter().any(|n| names_match(n, gold)))
-        })
-        .map(|(n, _)| n.as_str())
-}
-
 /// A stance our pipeline predicted, with every name of holder and target.
 #[derive(Debug, Clone)]
 pub struct PredictedStance {
@@ -417,49 +339,6 @@ impl StanceCounts {
 
 fn prf(correct: usize, predicted: usize, gold: usize) -> (f64, f64, f64) {
     stancegraph_core::metrics::precision_recall_f1(correct, predicted, correct, gold)
-}
-
-/// Surface forms under which a listed actor is looked for in a training sentence.
-fn surface_forms(name: &str, kind: &str) -> Vec<String> {
-    let mut forms = vec![name.to_string()];
-    let words: Vec<&str> = name.split_whitespace().collect();
-    if kind == "People" && words.len() > 1 {
-        if let Some(last) = words.last() {
-            forms.push(last.to_string());
-        }
-    }
-    if let Some(base) = name.strip_suffix(" Party") {
-        forms.push(format!("{base}s"));
-        forms.push(base.to_string());
-    }
-    forms
-}
-
-/// Byte range of the first whole-word occurrence of any form of the actor in `sentence`.
-pub fn locate(sentence: &str, name: &str, kind: &str) -> Option<std::ops::Range<usize>> {
-    for form in surface_forms(name, kind) {
-        let mut from = 0;
-        while let Some(found) = sentence
-            .get(from..)
-            .and_then(|rest| rest.find(form.as_str()))
-        {
-            let start = from + found;
-            let end = start + form.len();
-            let before_ok = sentence[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let after_ok = sentence[end..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-            if before_ok && after_ok {
-                return Some(start..end);
-            }
-            from = end;
-        }
-    }
-    None
 }
 
 /// Labels of the pair classifier, in model order.
