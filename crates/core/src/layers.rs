@@ -37,7 +37,7 @@ pub struct Block {
     pub confidence: f32,
 }
 
-/// Whether a sentence is article body or a heading.
+/// Whether a sentence is article body, a heading or a dateline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SentenceKind {
@@ -45,6 +45,9 @@ pub enum SentenceKind {
     Body,
     /// A heading or subheading.
     Heading,
+    /// The place and wire credit a story opens with ("WASHINGTON (AP) —"): its tokens stay,
+    /// so that models read the text as written, but it names no actor and holds no quote.
+    Dateline,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -277,3 +277,28 @@ fn a_quotation_signed_with_a_dash_is_its_signers() {
         ))
     );
 }
+
+#[test]
+fn a_wire_dateline_is_neither_the_source_nor_an_actor() {
+    let text = "LONDON (Reuters) - British Prime Minister Theresa May said on Monday she would meet European Union leaders.\n\n\
+                WASHINGTON (AP) — Rep. Nancy Pelosi, D-Calif., called the plan reckless.\n";
+    let doc = analyse(text);
+    assert_eq!(
+        speaker_of(&doc, "she would meet").as_deref(),
+        Some("Theresa May"),
+        "{:?}",
+        doc.quotes
+    );
+    let names: Vec<&str> = doc.entities.iter().map(|e| e.canonical.as_str()).collect();
+    for no_actor in [
+        "Reuters",
+        "Associated Press",
+        "AP",
+        "LONDON",
+        "WASHINGTON",
+        "Calif",
+    ] {
+        assert!(!names.iter().any(|n| n.contains(no_actor)), "{names:?}");
+    }
+    assert!(names.contains(&"Nancy Pelosi"), "{names:?}");
+}

@@ -202,17 +202,80 @@ fn is_line_break(c: char) -> bool {
     )
 }
 
+/// How many of a body line's tokens make its dateline ("WASHINGTON (AP) —"): 0 when the
+/// line opens with none, or when a token runs across the dateline's end.
+fn dateline_tokens(text: &str, line: Span, tokens: &[Span]) -> usize {
+    let line_text = &text[line.start..line.end];
+    let indent = line_text.len() - line_text.trim_start().len();
+    let length = crate::dateline_len(&line_text[indent..]);
+    if length == 0 {
+        return 0;
+    }
+    let end = line.start + indent + length;
+    let inside = tokens.partition_point(|t| t.end <= end);
+    if tokens.get(inside).is_some_and(|t| t.start < end) {
+        return 0;
+    }
+    inside
+}
+
+/// The sentences and tokens of a document being segmented, and the limits on them.
+struct Segmented<'s> {
+    stage: &'s str,
+    max_tokens: usize,
+    budget: Option<usize>,
+    sentences: Vec<Sentence>,
+    tokens: Vec<Token>,
+}
+
+impl Segmented<'_> {
+    /// Adds the tokens `range` of `line_tokens` as one sentence of `kind`, cut into pieces
+    /// of at most `max_tokens`. Returns false once past the document's token budget.
+    fn push(&mut self, line_tokens: &[Span], range: Range<usize>, kind: SentenceKind) -> bool {
+        let mut chunk_start = range.start;
+        while chunk_start < range.end {
+            let chunk_end = (chunk_start + self.max_tokens).min(range.end);
+            let (first, last) = (line_tokens[chunk_start], line_tokens[chunk_end - 1]);
+            let index = self.sentences.len() as u32;
+            self.sentences.push(Sentence {
+                span: Span::new(first.start, last.end),
+                kind,
+                stage: self.stage.to_string(),
+                confidence: 0.95,
+            });
+            self.tokens.extend(
+                line_tokens[chunk_start..chunk_end]
+                    .iter()
+                    .map(|&span| Token {
+                        span,
+                        sentence: index,
+                        ..Token::default()
+                    }),
+            );
+            chunk_start = chunk_end;
+            if self.budget.is_some_and(|b| self.tokens.len() > b) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// Sentences and tokens of a document: only body and heading blocks are read (the whole
-/// text when there are no blocks), every line break ends a sentence, and a sentence has
-/// at most `max_tokens` tokens (longer runs are cut, which keeps later stages linear).
+/// text when there are no blocks), a body line's dateline is a sentence of its own (kind
+/// `Dateline`), every line break ends a sentence, and a sentence has at most `max_tokens`
+/// tokens (longer runs are cut, which keeps later stages linear).
 pub fn segment(doc: &Document, stage: &str, max_tokens: usize) -> (Vec<Sentence>, Vec<Token>) {
     let text = doc.text();
-    let max_tokens = max_tokens.max(1);
-    // Past the document's token budget the runner fails it: stop one token over, so a
-    // huge document never holds more tokens than that in memory.
-    let budget = stancegraph_core::token_budget();
-    let mut sentences = Vec::new();
-    let mut tokens = Vec::new();
+    let mut out = Segmented {
+        stage,
+        max_tokens: max_tokens.max(1),
+        // Past the document's token budget the runner fails it: stop one token over, so a
+        // huge document never holds more tokens than that in memory.
+        budget: stancegraph_core::token_budget(),
+        sentences: Vec::new(),
+        tokens: Vec::new(),
+    };
     let mut line_tokens: Vec<Span> = Vec::new();
     let mut regions = regions(doc);
     regions.sort_by_key(|r| r.0.start);
@@ -234,37 +297,25 @@ pub fn segment(doc: &Document, stage: &str, max_tokens: usize) -> (Vec<Sentence>
         for (line_end, width) in breaks.chain(std::iter::once((end, 0))) {
             line_tokens.clear();
             tokenize_into(text, line_start, line_end, &mut line_tokens);
-            for range in split_sentences(text, &line_tokens) {
-                let mut chunk_start = range.start;
-                while chunk_start < range.end {
-                    let chunk_end = (chunk_start + max_tokens).min(range.end);
-                    let (first, last) = (line_tokens[chunk_start], line_tokens[chunk_end - 1]);
-                    let index = sentences.len() as u32;
-                    sentences.push(Sentence {
-                        span: Span::new(first.start, last.end),
-                        kind,
-                        stage: stage.to_string(),
-                        confidence: 0.95,
-                    });
-                    tokens.extend(
-                        line_tokens[chunk_start..chunk_end]
-                            .iter()
-                            .map(|&span| Token {
-                                span,
-                                sentence: index,
-                                ..Token::default()
-                            }),
-                    );
-                    chunk_start = chunk_end;
-                    if budget.is_some_and(|b| tokens.len() > b) {
-                        return (sentences, tokens);
-                    }
+            let dateline = match kind {
+                SentenceKind::Body => {
+                    dateline_tokens(text, Span::new(line_start, line_end), &line_tokens)
+                }
+                SentenceKind::Heading | SentenceKind::Dateline => 0,
+            };
+            if dateline > 0 && !out.push(&line_tokens, 0..dateline, SentenceKind::Dateline) {
+                return (out.sentences, out.tokens);
+            }
+            for range in split_sentences(text, &line_tokens[dateline..]) {
+                let range = range.start + dateline..range.end + dateline;
+                if !out.push(&line_tokens, range, kind) {
+                    return (out.sentences, out.tokens);
                 }
             }
             line_start = line_end + width;
         }
     }
-    (sentences, tokens)
+    (out.sentences, out.tokens)
 }
 
 #[cfg(test)]
@@ -294,6 +345,47 @@ mod tests {
         let (sentences, tokens) = segment(&doc, "test", 500);
         // Stopped at the end of the sentence that went over: two sentences, eight tokens.
         assert_eq!((sentences.len(), tokens.len()), (2, 8));
+    }
+
+    #[test]
+    fn a_dateline_is_a_sentence_of_its_own_and_keeps_its_tokens() {
+        let text = "Trump Criticises Fed\nWASHINGTON (AP) — President Donald Trump criticized the Fed on Tuesday. He said so.";
+        let doc = Document::new(None, text, Metadata::default());
+        let (sentences, tokens) = segment(&doc, "test", 500);
+        let kinds: Vec<(&str, SentenceKind)> = sentences
+            .iter()
+            .map(|s| (doc.slice(s.span), s.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Trump Criticises Fed", SentenceKind::Body),
+                ("WASHINGTON (AP) —", SentenceKind::Dateline),
+                (
+                    "President Donald Trump criticized the Fed on Tuesday.",
+                    SentenceKind::Body
+                ),
+                ("He said so.", SentenceKind::Body),
+            ]
+        );
+        // The same tokens as without the dateline rule: the encoder reads the text as written.
+        let words: Vec<&str> = tokens.iter().map(|t| doc.slice(t.span)).collect();
+        assert_eq!(&words[3..8], ["WASHINGTON", "(", "AP", ")", "—"]);
+        // In a heading block, the same words stay a heading.
+        let mut doc = Document::new(
+            None,
+            "WASHINGTON (AP) — Trump Criticises The Fed Again",
+            Metadata::default(),
+        );
+        doc.blocks.push(Block {
+            span: Span::new(0, doc.text().len()),
+            kind: BlockKind::Heading,
+            reason: String::new(),
+            stage: "test".into(),
+            confidence: 1.0,
+        });
+        let (sentences, _) = segment(&doc, "test", 500);
+        assert!(sentences.iter().all(|s| s.kind == SentenceKind::Heading));
     }
 
     #[test]

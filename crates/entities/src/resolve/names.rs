@@ -2,15 +2,83 @@
 //! hyphenated names, "US-China"), then grouped by gazetteer canonical names, capitals acting
 //! as their governments (metonymy), full names, surnames and given names, and acronyms.
 
-use stancegraph_core::{Document, EntityType, MentionKind, Span};
+use stancegraph_core::{Document, EntityType, MentionKind, SentenceKind, Span};
 
 use super::{is_possessive, is_timeless, State, Work};
 use crate::lexicon::{category, phrase_tokens};
+
+/// Whether the mention at `span` is a congressional party and state tag, or its party or
+/// state part: "D-Calif." (or "D", or "Calif.") after a comma or an opening bracket
+/// ("Pelosi, D-Calif.,", "(R-S.C.)").
+fn is_party_tag(text: &str, span: Span) -> bool {
+    let (Some(before), Some(name), Some(after)) = (
+        text.get(..span.start),
+        text.get(span.start..span.end),
+        text.get(span.end..),
+    ) else {
+        return false;
+    };
+    // The whole tag around the mention: back over "D-" before a state, on over "-Calif."
+    // after a party letter.
+    let (before, tag_start) = match before.strip_suffix('-') {
+        Some(rest) if rest.ends_with(['D', 'R', 'I']) => {
+            (&rest[..rest.len() - 1], &text[rest.len() - 1..span.end])
+        }
+        _ => (before, name),
+    };
+    let tag = if is_party_letter(name) && after.starts_with('-') {
+        let state = after[1..]
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == '.'))
+            .map_or(after.len(), |i| i + 1);
+        &text[span.start..span.end + state]
+    } else {
+        tag_start
+    };
+    let Some((party, state)) = tag.split_once('-') else {
+        return false;
+    };
+    let state_like = state.starts_with(|c: char| c.is_ascii_uppercase())
+        && state.len() <= 12
+        && state.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+    let opened = before.trim_end().ends_with([',', '(']);
+    is_party_letter(party) && state_like && opened && !before.ends_with(char::is_alphanumeric)
+}
+
+fn is_party_letter(word: &str) -> bool {
+    matches!(word, "D" | "R" | "I")
+}
+
+/// Abbreviated titles news writes before names ("Rep. Nancy Pelosi", "Gen. Mark Milley").
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "rep.", "sen.", "gov.", "lt.", "gen.", "col.", "sgt.", "capt.", "cmdr.", "adm.", "maj.",
+    "rev.", "atty.", "supt.", "prof.", "amb.",
+];
 
 /// How many sentences after a surname-only mention the person's full name may first come.
 const LEDE_SENTENCES: u32 = 3;
 
 impl<'r, 'd> State<'r, 'd> {
+    /// Whether `lower` is a title, an honorific or a demonym before a person's name
+    /// ("President", "Mr.", "Chinese").
+    fn is_title_word(&self, lower: &str) -> bool {
+        let categories = self.lexicon().categories(lower);
+        categories & (category::TITLE | category::DEMONYM) != 0
+            || matches!(
+                lower,
+                "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."
+            )
+            || TITLE_ABBREVIATIONS.contains(&lower)
+    }
+
+    /// Whether token `token` lies in a dateline sentence.
+    fn in_dateline(&self, token: usize) -> bool {
+        let doc: &Document = self.doc;
+        doc.tokens
+            .get(token)
+            .and_then(|t| doc.sentences.get(t.sentence as usize))
+            .is_some_and(|s| s.kind == SentenceKind::Dateline)
+    }
+
     /// Name mentions from the tagger, cleaned: possessives and leading titles stripped, lone
     /// pronouns dropped, "US-China" split into two countries.
     pub(super) fn collect_name_mentions(&mut self) {
@@ -22,7 +90,15 @@ impl<'r, 'd> State<'r, 'd> {
             .iter()
             .filter(|m| m.kind == MentionKind::Name && !is_timeless(m.entity_type))
         {
+            // "Pelosi, D-Calif.,": the party and state tag after a name is no one.
+            if is_party_tag(doc.text(), mention.span) {
+                continue;
+            }
             let mut range = self.table.range(mention.span, &mut hint);
+            // "WASHINGTON (AP) —": where the story was filed and by whom, not an actor.
+            if self.in_dateline(range.start) {
+                continue;
+            }
             while range.len() > 1 && is_possessive(self.word(range.end - 1)) {
                 range.end -= 1;
             }
@@ -35,21 +111,18 @@ impl<'r, 'd> State<'r, 'd> {
             }
             if entity_type == EntityType::Per {
                 // "President Donald Trump" tagged whole: the title is a role, not the name.
-                while range.len() > 1 {
-                    let lower = self.lower(range.start);
-                    let title = self.lexicon().categories(lower) & category::TITLE != 0
-                        || matches!(
-                            lower,
-                            "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."
-                        )
-                        || self.lexicon().categories(lower) & category::DEMONYM != 0;
-                    if title {
-                        range.start += 1;
-                    } else {
-                        break;
-                    }
+                while range.len() > 1 && self.is_title_word(self.lower(range.start)) {
+                    range.start += 1;
                 }
                 if range.len() == 1 && self.is_pronoun(self.lower(range.start)) {
+                    continue;
+                }
+            }
+            // A title the tagger cut from its name ("Rep." | "Nancy Pelosi"), of whatever
+            // type, names no one by itself.
+            if range.len() == 1 {
+                let lower = self.lower(range.start);
+                if lower.ends_with('.') && self.is_title_word(lower) {
                     continue;
                 }
             }
@@ -400,11 +473,13 @@ impl<'r, 'd> State<'r, 'd> {
 
 #[cfg(test)]
 mod tests {
-    use stancegraph_core::EntityType::{Gpe, Misc, Norp, Org, Per};
+    use stancegraph_core::EntityType::{Gpe, Loc, Misc, Norp, Org, Per};
+
+    use stancegraph_core::SentenceKind;
 
     use crate::resolve::resolve_entities;
     use crate::resolve::test_support::{
-        canonical_of, document_cut_at_hyphens, entity, mention, mentions, resolved,
+        canonical_of, document, document_cut_at_hyphens, entity, mention, mentions, resolved,
     };
 
     #[test]
@@ -434,6 +509,52 @@ mod tests {
         let doc = resolved("He said so .\n", &[("He", Per)]);
         assert!(doc.entities.is_empty(), "{:?}", doc.entities);
         assert!(doc.mentions.is_empty(), "{:?}", doc.mentions);
+    }
+
+    #[test]
+    fn a_party_and_state_tag_and_a_lone_abbreviated_title_name_no_one() {
+        let doc = resolved(
+            "Rep. Nancy Pelosi , D-Calif. , spoke .\nSen. Ted Cruz ( R-Texas ) and Calif. officials replied .\n",
+            &[
+                ("Rep.", Org),
+                ("Nancy Pelosi", Per),
+                ("D-Calif.", Per),
+                ("Sen. Ted Cruz", Per),
+                ("R-Texas", Loc),
+                ("Calif.", Gpe),
+            ],
+        );
+        let names: Vec<&str> = doc.entities.iter().map(|e| e.canonical.as_str()).collect();
+        for no_one in ["Rep.", "D-Calif.", "R-Texas", "Texas"] {
+            assert!(!names.contains(&no_one), "{names:?}");
+        }
+        for someone in ["Nancy Pelosi", "Ted Cruz", "Calif."] {
+            assert!(names.contains(&someone), "{names:?}");
+        }
+        // The state tag cut at its hyphen, as news tokenizers cut it.
+        let mut doc = document_cut_at_hyphens(
+            "Nancy Pelosi , D-Calif. , spoke .\n",
+            &[("Nancy Pelosi", Per), ("D", Per), ("Calif.", Gpe)],
+        );
+        resolve_entities(&mut doc);
+        assert_eq!(doc.entities.len(), 1, "{:?}", doc.entities);
+    }
+
+    #[test]
+    fn names_in_a_dateline_are_no_actors() {
+        let mut doc = document(
+            "WASHINGTON ( AP ) —\nPresident Trump spoke in Washington .\n",
+            &[
+                ("WASHINGTON", Gpe),
+                ("AP", Org),
+                ("Trump", Per),
+                ("Washington", Gpe),
+            ],
+        );
+        doc.sentences[0].kind = SentenceKind::Dateline;
+        resolve_entities(&mut doc);
+        let names: Vec<&str> = doc.entities.iter().map(|e| e.canonical.as_str()).collect();
+        assert_eq!(names, ["Trump", "Washington"], "{:?}", doc.entities);
     }
 
     #[test]

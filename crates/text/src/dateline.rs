@@ -1,0 +1,354 @@
+//! Datelines: "WASHINGTON (AP) —", "KUALA LUMPUR, Malaysia —", "PARIS, Aug 31 (Reuters) -",
+//! "Washington (CNN)". They say where a story was filed and by which wire, and are not part
+//! of its first sentence: the segmenter makes the dateline a sentence of its own (kind
+//! `Dateline`), whose names entity resolution leaves out, so the place and the agency never
+//! become actors, quote sources or stance holders. Its tokens stay: the encoder reads the
+//! text as it was trained on it.
+
+/// Wire services and outlets whose credit follows a title-case place ("Washington (CNN)").
+/// After an all-capitals place any short credit in brackets counts.
+const AGENCIES: &[&str] = &[
+    "AP",
+    "Reuters",
+    "CNN",
+    "AFP",
+    "Bloomberg",
+    "UPI",
+    "AAP",
+    "PA",
+    "CP",
+    "dpa",
+    "Xinhua",
+    "IANS",
+    "PTI",
+    "ANI",
+    "BBC",
+];
+
+/// All-capitals words that open a line with a dash but name no place: kickers.
+const KICKERS: &[&str] = &[
+    "BREAKING",
+    "UPDATE",
+    "UPDATED",
+    "EXCLUSIVE",
+    "WATCH",
+    "ANALYSIS",
+    "OPINION",
+    "EDITORIAL",
+    "LIVE",
+    "VIDEO",
+    "PHOTOS",
+    "CORRECTION",
+    "NOTE",
+    "EDITOR'S",
+    "FILE",
+];
+
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
+/// Most words a place name or a region may have ("LAKE BUENA VISTA", "South Korea").
+const MAX_PLACE_WORDS: usize = 4;
+const MAX_REGION_WORDS: usize = 3;
+/// Fewest words after a dateline that has a dash but no credit.
+const MIN_WORDS_AFTER_DASH: usize = 6;
+/// Most bytes between the brackets of a credit ("(Reuters)", "(The Canadian Press)").
+const MAX_CREDIT_BYTES: usize = 24;
+
+/// How a place name is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    /// "WASHINGTON", "N.H.".
+    Capitals,
+    /// "Washington", "Kuala Lumpur".
+    Title,
+}
+
+/// Bytes of the dateline that opens `line`, with its dash and the spaces after it; 0 when
+/// the line does not open with one. What follows must read as a sentence: a capital, a
+/// digit or a quotation mark, then at least two more words (five without a credit).
+pub fn dateline_len(line: &str) -> usize {
+    let Some(first) = line.chars().next() else {
+        return 0;
+    };
+    if !first.is_uppercase() {
+        return 0;
+    }
+    let mut cursor = Cursor { line, pos: 0 };
+    let Some(case) = cursor.place() else {
+        return 0;
+    };
+    cursor.region_and_date();
+    let credit = cursor.credit(case);
+    let dash = cursor.dash();
+    let closed = match case {
+        Case::Capitals => dash || credit,
+        Case::Title => credit,
+    };
+    // Without a credit, only a body sentence follows a dateline: "NATO - EU talks" is a
+    // headline.
+    let min_words = if credit { 3 } else { MIN_WORDS_AFTER_DASH };
+    if !closed || !opens_sentence(&line[cursor.pos..], min_words) {
+        return 0;
+    }
+    cursor.pos
+}
+
+/// Whether `rest` starts like a sentence and has at least `min_words` words.
+fn opens_sentence(rest: &str, min_words: usize) -> bool {
+    let starts = rest
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'".contains(c));
+    starts && rest.split_whitespace().nth(min_words - 1).is_some()
+}
+
+/// Whether `c` may stand inside a place word ("N.H.", "WINSTON-SALEM", "O'FALLON").
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || matches!(c, '.' | '\'' | '’' | '-')
+}
+
+/// A reading position in the line.
+struct Cursor<'a> {
+    line: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn rest(&self) -> &'a str {
+        &self.line[self.pos..]
+    }
+
+    /// The word at the cursor (letters and word punctuation), without moving.
+    fn peek_word(&self) -> &'a str {
+        let rest = self.rest();
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(rest.len(), |(i, _)| i);
+        &rest[..end]
+    }
+
+    /// The place name: words all in capitals, or all in title case, one space apart.
+    fn place(&mut self) -> Option<Case> {
+        let first = self.peek_word();
+        let case = word_case(first)?;
+        // "US - China talks": two capitals are a country's initials, not a dateline.
+        if case == Case::Capitals && (first.chars().filter(|c| c.is_alphabetic()).count() < 3) {
+            return None;
+        }
+        if case == Case::Capitals && KICKERS.contains(&first) {
+            return None;
+        }
+        self.pos += first.len();
+        for _ in 1..MAX_PLACE_WORDS {
+            let Some(after_space) = self.rest().strip_prefix(' ') else {
+                break;
+            };
+            let next = Cursor {
+                line: self.line,
+                pos: self.line.len() - after_space.len(),
+            };
+            let word = next.peek_word();
+            if word.is_empty() || word_case(word) != Some(case) {
+                break;
+            }
+            self.pos = next.pos + word.len();
+        }
+        Some(case)
+    }
+
+    /// Up to two comma parts after the place: a region ("N.H.", "South Korea") or a date
+    /// ("Aug 31", "Dec. 5, 2019").
+    fn region_and_date(&mut self) {
+        for _ in 0..2 {
+            let Some(part) = self.rest().strip_prefix(", ") else {
+                return;
+            };
+            let start = self.line.len() - part.len();
+            let Some(len) = date_len(part).or_else(|| region_len(part)) else {
+                return;
+            };
+            self.pos = start + len;
+        }
+    }
+
+    /// A credit in brackets ("(AP)", "(Reuters)"), after an optional space. After a
+    /// title-case place only a known agency counts.
+    fn credit(&mut self, case: Case) -> bool {
+        let rest = self.rest();
+        let skipped = usize::from(rest.starts_with(' '));
+        let Some(inner) = rest[skipped..].strip_prefix('(') else {
+            return false;
+        };
+        let Some(close) = inner.find(')').filter(|&i| i > 0 && i <= MAX_CREDIT_BYTES) else {
+            return false;
+        };
+        let name = &inner[..close];
+        let known = AGENCIES.contains(&name);
+        let plausible = name.starts_with(|c: char| c.is_uppercase())
+            && name.split(' ').count() <= 4
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || " .&'-".contains(c));
+        if !(known || (case == Case::Capitals && plausible)) {
+            return false;
+        }
+        self.pos += skipped + 1 + close + 1;
+        true
+    }
+
+    /// A dash after optional spaces, and the spaces after it.
+    fn dash(&mut self) -> bool {
+        let rest = self.rest().trim_start_matches(' ');
+        let after = ["--", "—", "–", "―", "-"]
+            .iter()
+            .find_map(|d| rest.strip_prefix(d));
+        match after {
+            Some(after) if after.starts_with(char::is_whitespace) || after.is_empty() => {
+                let after = after.trim_start();
+                self.pos = self.line.len() - after.len();
+                true
+            }
+            _ => {
+                // "Washington (CNN)President …": no dash, no space.
+                if self.rest().starts_with(' ') {
+                    self.pos += self.rest().len() - self.rest().trim_start().len();
+                }
+                false
+            }
+        }
+    }
+}
+
+/// How `word` is written: all capitals ("N.H."), or title case ("Kuala"); `None` for
+/// anything else.
+fn word_case(word: &str) -> Option<Case> {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let first = letters.next()?;
+    if !first.is_uppercase() || !word.starts_with(first) {
+        return None;
+    }
+    let rest: Vec<char> = letters.collect();
+    if rest.iter().all(|c| c.is_uppercase()) {
+        Some(Case::Capitals)
+    } else if rest.iter().all(|c| c.is_lowercase()) {
+        Some(Case::Title)
+    } else {
+        None
+    }
+}
+
+/// Bytes of a date at the start of `part`: a month ("Aug", "Dec.", "October") and a day,
+/// with an optional ", 2019".
+fn date_len(part: &str) -> Option<usize> {
+    let month = part.split(' ').next()?;
+    let bare = month.trim_end_matches('.').to_lowercase();
+    if !MONTHS.iter().any(|m| bare.starts_with(m)) || bare.len() > "september".len() {
+        return None;
+    }
+    let after_month = part.get(month.len()..)?.strip_prefix(' ')?;
+    let day = after_month
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(after_month.len());
+    if day == 0 || day > 2 {
+        return None;
+    }
+    let mut len = part.len() - after_month.len() + day;
+    if let Some(year) = part[len..].strip_prefix(", ") {
+        let digits = year
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(year.len());
+        if digits == 4 {
+            len += 2 + 4;
+        }
+    }
+    Some(len)
+}
+
+/// Bytes of a region at the start of `part`: one to three capitalised words ("N.H.",
+/// "South Korea").
+fn region_len(part: &str) -> Option<usize> {
+    let mut len = 0;
+    for i in 0..MAX_REGION_WORDS {
+        let rest = &part[len..];
+        let rest = if i == 0 {
+            rest
+        } else {
+            match rest.strip_prefix(' ') {
+                Some(r) => r,
+                None => break,
+            }
+        };
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(rest.len(), |(j, _)| j);
+        let word = &rest[..end];
+        if word_case(word).is_none() {
+            break;
+        }
+        len = part.len() - rest.len() + end;
+    }
+    (len > 0).then_some(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dateline_len;
+
+    fn cut(line: &str) -> &str {
+        &line[..dateline_len(line)]
+    }
+
+    #[test]
+    fn wire_datelines_are_cut_with_their_dash() {
+        assert_eq!(
+            cut("WASHINGTON (AP) — President Donald Trump said on Tuesday."),
+            "WASHINGTON (AP) — "
+        );
+        assert_eq!(
+            cut("LONDON (Reuters) - British Prime Minister Theresa May said on Monday."),
+            "LONDON (Reuters) - "
+        );
+        assert_eq!(
+            cut("PARIS, Aug 31 (Reuters) - French officials said talks would resume."),
+            "PARIS, Aug 31 (Reuters) - "
+        );
+        assert_eq!(
+            cut("MANCHESTER, N.H. - Hillary Clinton told voters here on Monday."),
+            "MANCHESTER, N.H. - "
+        );
+        assert_eq!(
+            cut("KUALA LUMPUR, Malaysia — Malaysia's royal families will meet on Jan. 24."),
+            "KUALA LUMPUR, Malaysia — "
+        );
+        assert_eq!(
+            cut("Washington (CNN)President Donald Trump on Monday attacked the Fed."),
+            "Washington (CNN)"
+        );
+        assert_eq!(
+            cut("LAKE BUENA VISTA, Fla. – Brittany Lincicome stood off to the side."),
+            "LAKE BUENA VISTA, Fla. – "
+        );
+    }
+
+    #[test]
+    fn sentences_that_open_with_capitals_or_names_are_not_datelines() {
+        for line in [
+            "NATO said on Monday it would send more troops.",
+            "BREAKING - Trump fires his chief of staff on Friday.",
+            "Washington - the city, not the state - is where it happened.",
+            "Senator Smith (Republican) said the bill would fail.",
+            "Mr Smith (Labour) - who chairs the committee - said no.",
+            "US - China trade talks resume in Geneva today.",
+            "NATO - EU talks begin today.",
+            "WASHINGTON —",
+            "President Trump said on Monday that he would sign it.",
+            "",
+        ] {
+            assert_eq!(dateline_len(line), 0, "{line:?}");
+        }
+    }
+}
