@@ -36,7 +36,7 @@ pub use conll::{
 };
 pub use lexicon::{category, phrase_tokens, Lexicon, LexiconEntry, Pronoun};
 pub use ner::{name_type, normalise_token, tag_mentions, NER_STAGE};
-pub use resolve::{entity_key, resolve_entities, Resolver, RESOLVE_STAGE};
+pub use resolve::{entity_key, is_party_state_tag, resolve_entities, Resolver, RESOLVE_STAGE};
 pub use silver::{conll_type, read_silver_documents, silver_document, write_conll, SilverSettings};
 pub use stage::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};
 pub use tagger::{train, train_weighted, NerModel, TaggedEntity, TrainSettings, LABELS, TYPES};

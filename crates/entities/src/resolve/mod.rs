@@ -30,6 +30,7 @@ use stancegraph_core::{Document, EntityType, MentionKind, RelationClass, Role, S
 
 use crate::lexicon::Lexicon;
 use crate::stage::ResolveConfig;
+pub use names::is_party_state_tag;
 use tokens::{normalise, TokenTable};
 
 /// Registered name of the resolution stage.

@@ -34,15 +34,25 @@ fn is_party_tag(text: &str, span: Span) -> bool {
     } else {
         tag_start
     };
+    let opened = before.trim_end().ends_with([',', '(']);
+    is_party_state_tag(tag) && opened && !before.ends_with(char::is_alphanumeric)
+}
+
+/// Whether `tag` is a congressional party and state tag: "R-Ill.", "D-N.Y.", "I-Vt"
+/// (brackets around it are allowed: "(D-N.Y.)").
+pub fn is_party_state_tag(tag: &str) -> bool {
+    let tag = tag.trim_start_matches('(').trim_end_matches(')');
     let Some((party, state)) = tag.split_once('-') else {
         return false;
     };
-    let state_like = state.starts_with(|c: char| c.is_ascii_uppercase())
-        && state.len() <= 12
-        && state.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
-    let opened = before.trim_end().ends_with([',', '(']);
-    is_party_letter(party) && state_like && opened && !before.ends_with(char::is_alphanumeric)
+    is_party_letter(party)
+        && (2..=MAX_STATE_BYTES).contains(&state.len())
+        && state.starts_with(|c: char| c.is_ascii_uppercase())
+        && state.chars().all(|c| c.is_ascii_alphabetic() || c == '.')
 }
+
+/// Longest state in a party tag ("Massachusetts.").
+const MAX_STATE_BYTES: usize = 14;
 
 fn is_party_letter(word: &str) -> bool {
     matches!(word, "D" | "R" | "I")

@@ -391,13 +391,7 @@ fn party_tag_ending_at(view: &View<'_>, range: &Range<usize>, end: usize) -> Opt
     let tag: String = (comma + 1..=end)
         .filter_map(|i| view.tokens.get(i).map(|t| t.text))
         .collect();
-    let tag = tag.trim_start_matches('(').trim_end_matches(')');
-    let (party, state) = tag.split_once('-')?;
-    let is_tag = matches!(party, "R" | "D" | "I")
-        && state.len() >= 2
-        && state.starts_with(|c: char| c.is_ascii_uppercase())
-        && state.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
-    (is_tag && comma > range.start).then(|| comma - 1)
+    (stancegraph_entities::is_party_state_tag(&tag) && comma > range.start).then(|| comma - 1)
 }
 
 /// "Judge Elrod, (who was) appointed by …": the actor before the participle.
