@@ -69,10 +69,8 @@ enum Case {
 /// the line does not open with one. What follows must read as a sentence: a capital, a
 /// digit or a quotation mark, then at least two more words (five without a credit).
 pub fn dateline_len(line: &str) -> usize {
-    let Some(first) = line.chars().next() else {
-        return 0;
-    };
-    if !first.is_uppercase() {
+    // Most lines end here: this runs on every body line.
+    if !line.starts_with(char::is_uppercase) {
         return 0;
     }
     let mut cursor = Cursor { line, pos: 0 };
@@ -143,12 +141,12 @@ impl<'a> Cursor<'a> {
         }
         self.pos += first.len();
         for _ in 1..MAX_PLACE_WORDS {
-            let Some(after_space) = self.rest().strip_prefix(' ') else {
+            if !self.rest().starts_with(' ') {
                 break;
-            };
+            }
             let next = Cursor {
                 line: self.line,
-                pos: self.line.len() - after_space.len(),
+                pos: self.pos + 1,
             };
             let word = next.peek_word();
             if word.is_empty() || word_case(word) != Some(case) {

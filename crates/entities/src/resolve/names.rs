@@ -20,22 +20,20 @@ fn is_party_tag(text: &str, span: Span) -> bool {
     };
     // The whole tag around the mention: back over "D-" before a state, on over "-Calif."
     // after a party letter.
-    let (before, tag_start) = match before.strip_suffix('-') {
+    let (before, tag) = match before.strip_suffix('-') {
         Some(rest) if rest.ends_with(['D', 'R', 'I']) => {
             (&rest[..rest.len() - 1], &text[rest.len() - 1..span.end])
         }
+        _ if is_party_letter(name) && after.starts_with('-') => {
+            let state = after[1..]
+                .find(|c: char| !(c.is_ascii_alphabetic() || c == '.'))
+                .map_or(after.len(), |i| i + 1);
+            (before, &text[span.start..span.end + state])
+        }
         _ => (before, name),
     };
-    let tag = if is_party_letter(name) && after.starts_with('-') {
-        let state = after[1..]
-            .find(|c: char| !(c.is_ascii_alphabetic() || c == '.'))
-            .map_or(after.len(), |i| i + 1);
-        &text[span.start..span.end + state]
-    } else {
-        tag_start
-    };
-    let opened = before.trim_end().ends_with([',', '(']);
-    is_party_state_tag(tag) && opened && !before.ends_with(char::is_alphanumeric)
+    // After a comma or bracket: "AD-Calif" or "Pelosi D-Calif" is no tag.
+    is_party_state_tag(tag) && before.trim_end().ends_with([',', '('])
 }
 
 /// Whether `tag` is a congressional party and state tag: "R-Ill.", "D-N.Y.", "I-Vt"
