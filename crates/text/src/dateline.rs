@@ -44,6 +44,16 @@ const KICKERS: &[&str] = &[
     "FILE",
 ];
 
+/// Closed-class words that no place name holds: an all-capitals line made of them is a
+/// subhead ("CONGRESS HAS INVESTIGATED HIM —", "HE'S BEEN CALLED OUT —").
+const NOT_PLACE_WORDS: &[&str] = &[
+    "IS", "ARE", "WAS", "WERE", "BE", "BEEN", "HAS", "HAVE", "HAD", "WILL", "WOULD", "CAN",
+    "COULD", "SHOULD", "MAY", "MIGHT", "MUST", "DO", "DOES", "DID", "NOT", "HE", "HIM", "HIS",
+    "HE'S", "SHE", "HER", "SHE'S", "IT", "IT'S", "ITS", "THEY", "THEM", "THEIR", "WE", "OUR",
+    "YOU", "YOUR", "I", "ME", "MY", "THIS", "THAT", "THESE", "THOSE", "WHAT", "WHO", "WHY", "HOW",
+    "WHEN", "WHERE",
+];
+
 const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
@@ -65,19 +75,30 @@ enum Case {
     Title,
 }
 
-/// Bytes of the dateline that opens `line`, with its dash and the spaces after it; 0 when
-/// the line does not open with one. What follows must read as a sentence: a capital, a
-/// digit or a quotation mark, then at least two more words (five without a credit).
-pub fn dateline_len(line: &str) -> usize {
+/// A dateline read at the start of a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dateline {
+    /// Bytes of the dateline, with its dash and the spaces after it.
+    pub len: usize,
+    /// Only an all-capitals place and a dash ("WASHINGTON —"): no region, date or credit.
+    /// A subhead reads the same ("QUESTIONABLE MEDICAL CLAIMS —"), so the segmenter takes
+    /// such a line as a dateline only when it is the document's only one.
+    pub place_only: bool,
+}
+
+/// The dateline that opens `line`, if it opens with one. What follows must read as a
+/// sentence: a capital, a digit or a quotation mark, then at least two more words (five
+/// without a credit).
+pub fn read_dateline(line: &str) -> Option<Dateline> {
     // Most lines end here: this runs on every body line.
     if !line.starts_with(char::is_uppercase) {
-        return 0;
+        return None;
     }
     let mut cursor = Cursor { line, pos: 0 };
-    let Some(case) = cursor.place() else {
-        return 0;
-    };
+    let case = cursor.place()?;
+    let after_place = cursor.pos;
     cursor.region_and_date();
+    let place_only = cursor.pos == after_place;
     let credit = cursor.credit(case);
     let dash = cursor.dash();
     let closed = match case {
@@ -88,9 +109,12 @@ pub fn dateline_len(line: &str) -> usize {
     // headline.
     let min_words = if credit { 3 } else { MIN_WORDS_AFTER_DASH };
     if !closed || !opens_sentence(&line[cursor.pos..], min_words) {
-        return 0;
+        return None;
     }
-    cursor.pos
+    Some(Dateline {
+        len: cursor.pos,
+        place_only: place_only && !credit,
+    })
 }
 
 /// Whether `rest` starts like a sentence and has at least `min_words` words.
@@ -139,6 +163,7 @@ impl<'a> Cursor<'a> {
         if case == Case::Capitals && KICKERS.contains(&first) {
             return None;
         }
+        let mut words = vec![first];
         self.pos += first.len();
         for _ in 1..MAX_PLACE_WORDS {
             if !self.rest().starts_with(' ') {
@@ -152,7 +177,12 @@ impl<'a> Cursor<'a> {
             if word.is_empty() || word_case(word) != Some(case) {
                 break;
             }
+            words.push(word);
             self.pos = next.pos + word.len();
+        }
+        let subhead = |word: &&str| NOT_PLACE_WORDS.contains(&word.replace('’', "'").as_str());
+        if case == Case::Capitals && words.iter().any(subhead) {
+            return None;
         }
         Some(case)
     }
@@ -294,10 +324,10 @@ fn region_len(part: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::dateline_len;
+    use super::read_dateline;
 
     fn cut(line: &str) -> &str {
-        &line[..dateline_len(line)]
+        &line[..read_dateline(line).map_or(0, |d| d.len)]
     }
 
     #[test]
@@ -344,9 +374,28 @@ mod tests {
             "NATO - EU talks begin today.",
             "WASHINGTON —",
             "President Trump said on Monday that he would sign it.",
+            "CONGRESS HAS INVESTIGATED HIM — Oz's dubious advice earned him a hearing there.",
+            "HE'S BEEN CALLED OUT — He has been dragged before a Senate subcommittee twice.",
             "",
         ] {
-            assert_eq!(dateline_len(line), 0, "{line:?}");
+            assert_eq!(read_dateline(line), None, "{line:?}");
         }
+    }
+
+    #[test]
+    fn only_a_bare_capitals_place_is_place_only() {
+        let place_only = |line: &str| read_dateline(line).map(|d| d.place_only);
+        assert_eq!(
+            place_only("MIAMI — The rising violence at rallies worries the party."),
+            Some(true)
+        );
+        assert_eq!(
+            place_only("MIAMI (AP) — The rising violence at rallies worries the party."),
+            Some(false)
+        );
+        assert_eq!(
+            place_only("MYRTLE BEACH, S.C. - Sen. Ted Cruz continued his attacks on Monday."),
+            Some(false)
+        );
     }
 }

@@ -33,7 +33,7 @@ use stancegraph_core::Document;
 pub use conllu::{
     parse_conllu, raw_text, read_conllu, MultiwordToken, RawTreebank, TreebankSentence, Word,
 };
-pub use dateline::dateline_len;
+pub use dateline::{read_dateline, Dateline};
 pub use error::TextError;
 pub use eval::{evaluate, prune_parser, tagged_examples, train_parser, train_tagger, Scores};
 pub use lemma::Lemmatizer;

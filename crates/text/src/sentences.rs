@@ -203,20 +203,66 @@ fn is_line_break(c: char) -> bool {
 }
 
 /// How many of a body line's tokens make its dateline ("WASHINGTON (AP) —"): 0 when the
-/// line opens with none, or when a token runs across the dateline's end.
-fn dateline_tokens(text: &str, line: Span, tokens: &[Span]) -> usize {
-    let line_text = &text[line.start..line.end];
-    let indent = line_text.len() - line_text.trim_start().len();
-    let length = crate::dateline_len(&line_text[indent..]);
-    if length == 0 {
+/// line opens with none, when a token runs across the dateline's end, or when it is a bare
+/// capitals place and `bare_places` is false (the document has several such lines: they are
+/// subheads).
+fn dateline_tokens(text: &str, line: Span, tokens: &[Span], bare_places: bool) -> usize {
+    let Some(dateline) = read_line_dateline(text, line) else {
+        return 0;
+    };
+    if dateline.place_only && !bare_places {
         return 0;
     }
-    let end = line.start + indent + length;
+    let line_text = &text[line.start..line.end];
+    let indent = line_text.len() - line_text.trim_start().len();
+    let end = line.start + indent + dateline.len;
     let inside = tokens.partition_point(|t| t.end <= end);
     if tokens.get(inside).is_some_and(|t| t.start < end) {
         return 0;
     }
     inside
+}
+
+/// The dateline opening `line` of `text`, past its indent.
+fn read_line_dateline(text: &str, line: Span) -> Option<crate::Dateline> {
+    let line_text = &text[line.start..line.end];
+    crate::read_dateline(line_text.trim_start())
+}
+
+/// A line of a block to segment (without its line break) and the block's kind.
+struct Line {
+    span: Span,
+    kind: SentenceKind,
+}
+
+/// The lines of the blocks to read, in text order, each byte read once.
+fn lines_of(text: &str, doc: &Document) -> Vec<Line> {
+    let mut regions = regions(doc);
+    regions.sort_by_key(|r| r.0.start);
+    let mut lines = Vec::new();
+    let mut covered = 0usize;
+    for (span, kind) in regions {
+        // Overlapping blocks must not produce the same token twice.
+        let start = span.start.max(covered);
+        let end = span.end.min(text.len());
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        covered = end;
+        let mut line_start = start;
+        let breaks = text[start..end]
+            .char_indices()
+            .filter(|&(_, c)| is_line_break(c))
+            .map(|(i, c)| (start + i, c.len_utf8()));
+        for (line_end, width) in breaks.chain(std::iter::once((end, 0))) {
+            lines.push(Line {
+                span: Span::new(line_start, line_end),
+                kind,
+            });
+            line_start = line_end + width;
+        }
+    }
+    lines
 }
 
 /// The sentences and tokens of a document being segmented, and the limits on them.
@@ -277,42 +323,30 @@ pub fn segment(doc: &Document, stage: &str, max_tokens: usize) -> (Vec<Sentence>
         tokens: Vec::new(),
     };
     let mut line_tokens: Vec<Span> = Vec::new();
-    let mut regions = regions(doc);
-    regions.sort_by_key(|r| r.0.start);
-    let mut covered = 0usize;
-    for (span, kind) in regions {
-        // Overlapping blocks must not produce the same token twice.
-        let start = span.start.max(covered);
-        let end = span.end.min(text.len());
-        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-            continue;
+    let lines = lines_of(text, doc);
+    // A story has one dateline: several bare capitals places ("QUESTIONABLE MEDICAL
+    // CLAIMS —") are the subheads of a feature.
+    let bare_places = lines
+        .iter()
+        .filter(|line| line.kind == SentenceKind::Body)
+        .filter(|line| read_line_dateline(text, line.span).is_some_and(|d| d.place_only))
+        .count()
+        <= 1;
+    for line in &lines {
+        line_tokens.clear();
+        tokenize_into(text, line.span.start, line.span.end, &mut line_tokens);
+        let dateline = match line.kind {
+            SentenceKind::Body => dateline_tokens(text, line.span, &line_tokens, bare_places),
+            SentenceKind::Heading | SentenceKind::Dateline => 0,
+        };
+        if dateline > 0 && !out.push(&line_tokens, 0..dateline, SentenceKind::Dateline) {
+            return (out.sentences, out.tokens);
         }
-        covered = end;
-        let mut line_start = start;
-        let region = &text[start..end];
-        let breaks = region
-            .char_indices()
-            .filter(|&(_, c)| is_line_break(c))
-            .map(|(i, c)| (start + i, c.len_utf8()));
-        for (line_end, width) in breaks.chain(std::iter::once((end, 0))) {
-            line_tokens.clear();
-            tokenize_into(text, line_start, line_end, &mut line_tokens);
-            let dateline = match kind {
-                SentenceKind::Body => {
-                    dateline_tokens(text, Span::new(line_start, line_end), &line_tokens)
-                }
-                SentenceKind::Heading | SentenceKind::Dateline => 0,
-            };
-            if dateline > 0 && !out.push(&line_tokens, 0..dateline, SentenceKind::Dateline) {
+        for range in split_sentences(text, &line_tokens[dateline..]) {
+            let range = range.start + dateline..range.end + dateline;
+            if !out.push(&line_tokens, range, line.kind) {
                 return (out.sentences, out.tokens);
             }
-            for range in split_sentences(text, &line_tokens[dateline..]) {
-                let range = range.start + dateline..range.end + dateline;
-                if !out.push(&line_tokens, range, kind) {
-                    return (out.sentences, out.tokens);
-                }
-            }
-            line_start = line_end + width;
         }
     }
     (out.sentences, out.tokens)
@@ -386,6 +420,31 @@ mod tests {
         });
         let (sentences, _) = segment(&doc, "test", 500);
         assert!(sentences.iter().all(|s| s.kind == SentenceKind::Heading));
+    }
+
+    #[test]
+    fn one_bare_capitals_place_is_a_dateline_several_are_subheads() {
+        let kinds = |text: &str| -> Vec<SentenceKind> {
+            let doc = Document::new(None, text, Metadata::default());
+            segment(&doc, "test", 500)
+                .0
+                .iter()
+                .map(|s| s.kind)
+                .collect()
+        };
+        let story = "MIAMI — The rising violence at the rallies worries the party.
+It met today.";
+        assert_eq!(
+            kinds(story),
+            [
+                SentenceKind::Dateline,
+                SentenceKind::Body,
+                SentenceKind::Body
+            ]
+        );
+        let feature = "QUESTIONABLE MEDICAL CLAIMS — For years, Oz has been dogged by charges.
+                       MEDICAL BOARD STEPS IN — The state board opened a case against him.";
+        assert_eq!(kinds(feature), [SentenceKind::Body, SentenceKind::Body]);
     }
 
     #[test]
