@@ -15,6 +15,7 @@
 mod assembly;
 mod coref;
 mod government;
+mod name_extent;
 mod names;
 mod roles;
 #[cfg(test)]

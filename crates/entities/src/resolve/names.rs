@@ -4,6 +4,7 @@
 
 use stancegraph_core::{Document, EntityType, MentionKind, SentenceKind, Span};
 
+use super::name_extent::{is_name_part_after_hyphen, is_name_part_before_hyphen};
 use super::{is_possessive, is_timeless, State, Work};
 use crate::lexicon::{category, phrase_tokens};
 
@@ -102,7 +103,11 @@ impl<'r, 'd> State<'r, 'd> {
             if is_party_tag(doc.text(), mention.span) {
                 continue;
             }
-            let mut range = self.table.range(mention.span, &mut hint);
+            let range = self.table.range(mention.span, &mut hint);
+            // "The Aviator, starring Leonardo", "Trump-era": only what names.
+            let Some(mut range) = self.name_extent(range) else {
+                continue;
+            };
             // "WASHINGTON (AP) —": where the story was filed and by whom, not an actor.
             if self.in_dateline(range.start) {
                 continue;
@@ -218,17 +223,15 @@ impl<'r, 'd> State<'r, 'd> {
     }
 
     /// A name the tokenizer cut at its hyphens ("Wilson-Raybould", "Jong-un",
-    /// "SNC-Lavalin", "al-Shabaab") is one name: the range grows over touching `-` + word.
+    /// "SNC-Lavalin", "al-Shabaab") is one name: the range grows over touching `-` + word,
+    /// but not over a modifier made with the name ("Trump-era", "anti-Trump").
     pub(super) fn join_hyphens(&self, mut range: std::ops::Range<usize>) -> std::ops::Range<usize> {
-        let wordy = |i: usize| {
-            let word = self.word(i);
-            self.lexicon().lookup(word, category::COUNTRY).is_none()
-                && word.chars().next().is_some_and(char::is_alphanumeric)
-        };
+        let not_country = |word: &str| self.lexicon().lookup(word, category::COUNTRY).is_none();
         while self.word(range.end) == "-"
             && self.touching(range.end - 1, range.end)
             && self.touching(range.end, range.end + 1)
-            && wordy(range.end + 1)
+            && not_country(self.word(range.end + 1))
+            && is_name_part_after_hyphen(self.word(range.end + 1))
         {
             range.end += 2;
         }
@@ -236,7 +239,8 @@ impl<'r, 'd> State<'r, 'd> {
             && self.word(range.start - 1) == "-"
             && self.touching(range.start - 2, range.start - 1)
             && self.touching(range.start - 1, range.start)
-            && wordy(range.start - 2)
+            && not_country(self.word(range.start - 2))
+            && is_name_part_before_hyphen(self.word(range.start - 2))
         {
             range.start -= 2;
         }

@@ -1,0 +1,211 @@
+//! Where a tagged name really ends. The tagger's spans sometimes run on through a comma
+//! into the sentence ("The Aviator, starring Leonardo"), open a bracket they never close
+//! ("Euros (£2.31m) putting him third"), or take in masked words ("Jo** Al"); and the
+//! tokenizer cuts hyphenated compounds, so "Trump-era" and "Sacramento-based" reach the
+//! resolver as a name, a hyphen and an English modifier. A name keeps only what names.
+
+use std::ops::Range;
+
+use super::State;
+
+/// English words that follow a name and a hyphen to make a modifier ("Trump-era",
+/// "Saudi-led", "BPA-free"): they are no part of the name. Longer lower-case parts are
+/// never name parts (see [`is_name_part_after_hyphen`]).
+const MODIFIER_WORDS: &[&str] = &[
+    "era", "run", "led", "free", "like", "born", "made", "type", "wide", "old", "long", "only",
+    "up", "in", "out", "off", "on", "held", "fed", "bred", "hit", "less", "ish", "day", "year",
+    "area", "tied", "size",
+];
+
+/// Lower-case prefixes before a hyphen and a name that make a modifier or a former title
+/// ("anti-Trump", "then-Sen.", "ex-Beatle"), not a longer name.
+const PREFIX_WORDS: &[&str] = &[
+    "anti", "pro", "non", "ex", "pre", "post", "mid", "then", "neo", "pan", "co", "semi", "multi",
+    "self", "intra", "inter", "trans", "full", "all", "once", "former", "would-be",
+];
+
+/// Connecting words a comma-separated organisation name may hold ("Bureau of Alcohol,
+/// Tobacco and Firearms", "Goldman, Sachs & Co").
+const NAME_CONNECTORS: &[&str] = &["and", "of", "for", "the", "de", "&", "on"];
+
+/// Whether `word`, after a name and a touching hyphen, continues the name: a capitalised
+/// word or a number ("Wilson-Raybould", "F-16"), or a short lower-case syllable of a
+/// transliterated name ("Kim Jong-un", "Tsai Ing-wen"), but no English modifier.
+pub(super) fn is_name_part_after_hyphen(word: &str) -> bool {
+    let Some(first) = word.chars().next() else {
+        return false;
+    };
+    if !first.is_alphanumeric() {
+        return false;
+    }
+    if !first.is_lowercase() {
+        return true;
+    }
+    word.chars().count() <= 4 && !MODIFIER_WORDS.contains(&word)
+}
+
+/// Whether `word`, before a touching hyphen and a name, begins the name ("al-Shabaab",
+/// "Jean-Pierre"), and is not a prefix making a modifier ("anti-Trump").
+pub(super) fn is_name_part_before_hyphen(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_alphanumeric)
+        && !PREFIX_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+fn is_opening(word: &str) -> bool {
+    matches!(word, "(" | "[" | "{")
+}
+
+fn is_closing(word: &str) -> bool {
+    matches!(word, ")" | "]" | "}")
+}
+
+/// Punctuation a name neither starts nor ends with (brackets left are balanced: "[Hillary]
+/// Clinton").
+fn is_edge_punctuation(word: &str) -> bool {
+    matches!(word, "," | ";" | ":" | "-" | "—" | "–" | "/" | "|")
+}
+
+impl State<'_, '_> {
+    /// The part of the tagged name `range` that names: cut before a bracket it does not
+    /// close (or a closing one it did not open) and before a comma that runs into the
+    /// sentence, without punctuation or hyphenated modifiers at its edges. `None` when
+    /// nothing names: masked words ("Jo** Al"), or only punctuation.
+    pub(super) fn name_extent(&self, mut range: Range<usize>) -> Option<Range<usize>> {
+        // Masked letters stand alone ("Jo** Al"); "E*Trade" is one word and a name.
+        let masked = |word: &str| !word.is_empty() && word.chars().all(|c| c == '*');
+        if range.clone().any(|i| masked(self.word(i))) {
+            return None;
+        }
+        // "[Hillary] Clinton" tagged from "Hillary": the bracket opened just before.
+        let mut depth = usize::from(range.start > 0 && is_opening(self.word(range.start - 1)));
+        let mut i = range.start;
+        while i < range.end {
+            let word = self.word(i);
+            let unbalanced = if is_opening(word) {
+                !(i + 1..range.end).any(|j| is_closing(self.word(j)))
+            } else {
+                is_closing(word) && depth == 0
+            };
+            if unbalanced && i == range.start {
+                // "( Hillary Clinton": the bracket opens before the name.
+                range.start += 1;
+            } else if unbalanced
+                || (word == "," && depth == 0 && self.runs_into_sentence(i + 1..range.end))
+            {
+                range.end = i;
+                break;
+            } else if is_opening(word) {
+                depth += 1;
+            } else if is_closing(word) {
+                depth -= 1;
+            }
+            i += 1;
+        }
+        loop {
+            let before = range.clone();
+            while !range.is_empty() && is_edge_punctuation(self.word(range.start)) {
+                range.start += 1;
+            }
+            while !range.is_empty() && is_edge_punctuation(self.word(range.end - 1)) {
+                range.end -= 1;
+            }
+            if range.len() > 2
+                && self.word(range.end - 2) == "-"
+                && self.touching(range.end - 3, range.end - 2)
+                && !is_name_part_after_hyphen(self.word(range.end - 1))
+            {
+                range.end -= 2;
+            }
+            if range.len() > 2
+                && self.word(range.start + 1) == "-"
+                && self.touching(range.start + 1, range.start + 2)
+                && !is_name_part_before_hyphen(self.word(range.start))
+            {
+                range.start += 2;
+            }
+            if range == before {
+                break;
+            }
+        }
+        let names = range
+            .clone()
+            .any(|i| self.word(i).chars().any(char::is_alphanumeric));
+        names.then_some(range)
+    }
+
+    /// Whether the words `rest`, after a comma inside a tagged name, are the sentence going
+    /// on ("The Aviator, starring Leonardo") rather than more of the name ("Goldman, Sachs
+    /// & Co", "Washington, D.C."): a lower-case word that is no connector.
+    fn runs_into_sentence(&self, rest: Range<usize>) -> bool {
+        rest.into_iter().any(|i| {
+            let word = self.word(i);
+            word.starts_with(char::is_lowercase) && !NAME_CONNECTORS.contains(&word)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::EntityType::{Misc, Org, Per};
+
+    use super::{is_name_part_after_hyphen, is_name_part_before_hyphen};
+    use crate::resolve::resolve_entities;
+    use crate::resolve::test_support::{document, document_cut_at_hyphens};
+
+    fn names(doc: &stancegraph_core::Document) -> Vec<&str> {
+        doc.entities.iter().map(|e| e.canonical.as_str()).collect()
+    }
+
+    #[test]
+    fn hyphen_parts_of_names_and_of_modifiers() {
+        for part in ["Raybould", "un", "wen", "16", "Lavalin"] {
+            assert!(is_name_part_after_hyphen(part), "{part}");
+        }
+        for part in ["era", "based", "enabled", "winning", "led", "free", "-"] {
+            assert!(!is_name_part_after_hyphen(part), "{part}");
+        }
+        assert!(is_name_part_before_hyphen("al"));
+        assert!(!is_name_part_before_hyphen("then"));
+    }
+
+    #[test]
+    fn a_modifier_made_with_a_name_is_not_part_of_it() {
+        let mut doc = document_cut_at_hyphens(
+            "The Trump-era rules were loosened by a Sacramento-based firm .\nKim Jong-un and then-Sen. Obama met .\n",
+            &[
+                ("Trump", Per),
+                ("Sacramento", Org),
+                ("Kim Jong", Per),
+                ("Sen. Obama", Per),
+            ],
+        );
+        resolve_entities(&mut doc);
+        assert_eq!(
+            names(&doc),
+            ["Trump", "Sacramento", "Kim Jong-un", "Obama"],
+            "{:?}",
+            doc.entities
+        );
+    }
+
+    #[test]
+    fn a_name_ends_before_a_comma_into_the_sentence_and_an_open_bracket() {
+        let mut doc = document(
+            "The Aviator , starring Leonardo , won .\nGoldman , Sachs & Co and Agency ( USADA said so .\nJo * * Al wrote ( Ann Lee .\n",
+            &[
+                ("Aviator , starring Leonardo", Misc),
+                ("Goldman , Sachs & Co", Org),
+                ("Agency ( USADA", Org),
+                ("Jo * * Al", Per),
+                ("( Ann Lee", Per),
+            ],
+        );
+        resolve_entities(&mut doc);
+        assert_eq!(
+            names(&doc),
+            ["Aviator", "Goldman , Sachs & Co", "Agency", "Ann Lee"],
+            "{:?}",
+            doc.entities
+        );
+    }
+}
