@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use stancegraph_core::EntityType;
+
 use super::State;
 
 /// English words that follow a name and a hyphen to make a modifier ("Trump-era",
@@ -22,6 +24,13 @@ const MODIFIER_WORDS: &[&str] = &[
 const PREFIX_WORDS: &[&str] = &[
     "anti", "pro", "non", "ex", "pre", "post", "mid", "then", "neo", "pan", "co", "semi", "multi",
     "self", "intra", "inter", "trans", "full", "all", "once", "former", "would-be",
+];
+
+/// Lower-case particles inside names, often in other languages ("Osama bin Laden",
+/// "Charles de Gaulle", "Academie des Arts"): no verb, and kept at a name's start.
+const NAME_PARTICLES: &[&str] = &[
+    "al", "bin", "ibn", "el", "van", "von", "der", "den", "de", "des", "du", "da", "di", "del",
+    "della", "dos", "das", "la", "le", "les", "y", "e", "et", "und", "ter",
 ];
 
 /// Connecting words a comma-separated organisation name may hold ("Bureau of Alcohol,
@@ -62,7 +71,25 @@ fn is_closing(word: &str) -> bool {
 /// Punctuation a name neither starts nor ends with (brackets left are balanced: "[Hillary]
 /// Clinton").
 fn is_edge_punctuation(word: &str) -> bool {
-    matches!(word, "," | ";" | ":" | "-" | "—" | "–" | "/" | "|")
+    // A full stop of its own: an abbreviation keeps its stop inside its token ("Asher D.").
+    matches!(
+        word,
+        "," | ";"
+            | ":"
+            | "-"
+            | "—"
+            | "–"
+            | "/"
+            | "|"
+            | "."
+            | "&"
+            | "\""
+            | "“"
+            | "”"
+            | "‘"
+            | "’"
+            | "'"
+    )
 }
 
 impl State<'_, '_> {
@@ -70,7 +97,13 @@ impl State<'_, '_> {
     /// close (or a closing one it did not open) and before a comma that runs into the
     /// sentence, without punctuation or hyphenated modifiers at its edges. `None` when
     /// nothing names: masked words ("Jo** Al"), or only punctuation.
-    pub(super) fn name_extent(&self, mut range: Range<usize>) -> Option<Range<usize>> {
+    pub(super) fn name_extent(
+        &self,
+        mut range: Range<usize>,
+        entity_type: EntityType,
+    ) -> Option<Range<usize>> {
+        // Titles of works hold any words ("Gone with the Wind", "Much Ado about Nothing").
+        let titled = entity_type == EntityType::Misc;
         // Masked letters stand alone ("Jo** Al"); "E*Trade" is one word and a name.
         let masked = |word: &str| !word.is_empty() && word.chars().all(|c| c == '*');
         if range.clone().any(|i| masked(self.word(i))) {
@@ -90,7 +123,8 @@ impl State<'_, '_> {
                 // "( Hillary Clinton": the bracket opens before the name.
                 range.start += 1;
             } else if unbalanced
-                || (word == "," && depth == 0 && self.runs_into_sentence(i + 1..range.end))
+                || (depth == 0 && word == "," && self.runs_into_sentence(i + 1..range.end))
+                || (depth == 0 && !titled && self.sentence_goes_on_at(i, range.end))
             {
                 range.end = i;
                 break;
@@ -108,6 +142,19 @@ impl State<'_, '_> {
             }
             while !range.is_empty() && is_edge_punctuation(self.word(range.end - 1)) {
                 range.end -= 1;
+            }
+            if !titled {
+                // "Century painting", "of Columbia": a name of people, places or
+                // organisations neither starts nor ends with a lower-case word.
+                while range.len() > 1 && self.lower_case_edge(range.end - 1) {
+                    range.end -= 1;
+                }
+                while range.len() > 1
+                    && self.lower_case_edge(range.start)
+                    && !NAME_PARTICLES.contains(&self.word(range.start))
+                {
+                    range.start += 1;
+                }
             }
             if range.len() > 2
                 && self.word(range.end - 2) == "-"
@@ -133,6 +180,38 @@ impl State<'_, '_> {
         names.then_some(range)
     }
 
+    /// Whether the sentence takes over from the name at token `i` (before `end`, the end of
+    /// the tagged name): a lower-case verb ("Cardinal | will ask", "Gerard and Gray | had
+    /// agreed"), or a possessive followed by a lower-case word ("Kenyan Government | 's
+    /// education"; "Alzheimer 's Society" is a name).
+    fn sentence_goes_on_at(&self, i: usize, end: usize) -> bool {
+        let word = self.word(i);
+        if super::is_possessive(word) {
+            return i + 1 < end && self.word(i + 1).starts_with(char::is_lowercase);
+        }
+        if NAME_PARTICLES.contains(&word) {
+            return false;
+        }
+        let verb = self
+            .tokens()
+            .get(i)
+            .and_then(|t| t.upos.as_deref())
+            .is_some_and(|upos| matches!(upos, "VERB" | "AUX"));
+        // "Stratford-upon-Avon", "Jong-un": a word in a hyphenated name is no verb.
+        let hyphenated = i > 0 && self.word(i - 1) == "-" && self.touching(i - 1, i);
+        verb && word.starts_with(char::is_lowercase) && !hyphenated
+    }
+
+    /// Whether token `i` is a lower-case word that is no part of a hyphenated name
+    /// ("Kim Jong-un", "al-Shabaab") or a brand ("iPad").
+    fn lower_case_edge(&self, i: usize) -> bool {
+        let hyphenated = (i > 0 && self.word(i - 1) == "-" && self.touching(i - 1, i))
+            || (self.word(i + 1) == "-" && self.touching(i, i + 1));
+        // "iPad Pro", "eBay": a brand's capital inside the word makes it a name.
+        let word = self.word(i);
+        word.starts_with(char::is_lowercase) && !word.contains(char::is_uppercase) && !hyphenated
+    }
+
     /// Whether the words `rest`, after a comma inside a tagged name, are the sentence going
     /// on ("The Aviator, starring Leonardo") rather than more of the name ("Goldman, Sachs
     /// & Co", "Washington, D.C."): a lower-case word that is no connector.
@@ -146,7 +225,7 @@ impl State<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use stancegraph_core::EntityType::{Misc, Org, Per};
+    use stancegraph_core::EntityType::{Loc, Misc, Org, Per};
 
     use super::{is_name_part_after_hyphen, is_name_part_before_hyphen};
     use crate::resolve::resolve_entities;
@@ -204,6 +283,42 @@ mod tests {
         assert_eq!(
             names(&doc),
             ["Aviator", "Goldman , Sachs & Co", "Agency", "Ann Lee"],
+            "{:?}",
+            doc.entities
+        );
+    }
+
+    #[test]
+    fn a_name_ends_where_the_sentence_takes_over() {
+        let mut doc = document(
+            "Gerard Lee met New York officials .\nThe Century painting and the Kenyan Government 's education plan sold .\nOsama bin Laden and iPad Pro .\n",
+            &[
+                ("Gerard Lee met New York", Per),
+                ("Century painting", Loc),
+                ("Kenyan Government 's education", Org),
+                ("Osama bin Laden", Per),
+                ("iPad Pro", Misc),
+            ],
+        );
+        let text = doc.text().to_string();
+        for token in doc.tokens.iter_mut() {
+            let upos = match &text[token.span.start..token.span.end] {
+                // A tagger may read a particle as a verb: it stays in the name.
+                "met" | "bin" => "VERB",
+                _ => "PROPN",
+            };
+            token.upos = Some(upos.to_string());
+        }
+        resolve_entities(&mut doc);
+        assert_eq!(
+            names(&doc),
+            [
+                "Gerard Lee",
+                "Century",
+                "Kenyan Government",
+                "Osama bin Laden",
+                "iPad Pro"
+            ],
             "{:?}",
             doc.entities
         );

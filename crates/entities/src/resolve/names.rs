@@ -105,7 +105,7 @@ impl<'r, 'd> State<'r, 'd> {
             }
             let range = self.table.range(mention.span, &mut hint);
             // "The Aviator, starring Leonardo", "Trump-era": only what names.
-            let Some(mut range) = self.name_extent(range) else {
+            let Some(mut range) = self.name_extent(range, mention.entity_type) else {
                 continue;
             };
             // "WASHINGTON (AP) —": where the story was filed and by whom, not an actor.
