@@ -467,6 +467,23 @@ pub fn is_non_speaker(doc: &Document, source: (usize, usize)) -> bool {
         && !DOCUMENT_NOUNS.contains(&word.as_str())
         && !WRITTEN_NOUNS.contains(&word.as_str())
         && !SPEAKING_TEXTS.contains(&word.as_str())
+        && !is_person_noun(&word)
+}
+
+/// Nouns of people by their ending, beyond the listed ones: "businessman",
+/// "congresswomen", "chairperson", "analyst", "economists".
+fn is_person_noun(word: &str) -> bool {
+    const PERSON_ENDINGS: &[&str] = &["man", "men", "woman", "women", "person", "persons"];
+    const AGENT_ENDINGS: &[&str] = &["ist", "ists"];
+    // "human", "omen", "specimen" are no people nouns for this purpose; the endings need a
+    // stem before them ("business|man").
+    let stem_before = |ending: &str| word.len() >= ending.len() + 4;
+    PERSON_ENDINGS
+        .iter()
+        .any(|e| word.ends_with(e) && stem_before(e))
+        || AGENT_ENDINGS
+            .iter()
+            .any(|e| word.ends_with(e) && word.len() >= 7)
 }
 
 /// Texts that PolNeAR gives the words they hold ("…,” the book said; "said the ruling"),

@@ -68,6 +68,21 @@ fn words_that_cannot_speak_are_no_source() {
 }
 
 #[test]
+fn nouns_of_people_by_their_ending_can_speak() {
+    let Some(doc) =
+        analysed("The New York businessman says little. The economists said more. The omen said.")
+    else {
+        return;
+    };
+    for noun in ["businessman", "economists"] {
+        let at = token(&doc, noun);
+        assert!(!is_non_speaker(&doc, (at - 1, at)), "{noun}");
+    }
+    let omen = token(&doc, "omen");
+    assert!(is_non_speaker(&doc, (omen - 1, omen)));
+}
+
+#[test]
 fn texts_that_hold_words_can_be_sources_other_things_cannot() {
     let Some(doc) =
         analysed("“Nobody knew,” the book said. Geopolitical alliances have shown the way.")
