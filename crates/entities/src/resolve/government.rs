@@ -8,6 +8,30 @@ use stancegraph_core::{EntityType, MentionKind, RelationClass};
 use super::{PendingRelation, State, RESOLVE_STAGE};
 use crate::lexicon::category;
 
+/// Political parties by their adjective or members ("Conservative", "Tories"): a party's
+/// government is its country's, not a government of its own.
+fn is_party_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "conservative"
+            | "conservatives"
+            | "tory"
+            | "tories"
+            | "labour"
+            | "republican"
+            | "republicans"
+            | "democratic"
+            | "democrat"
+            | "democrats"
+            | "liberal"
+            | "liberals"
+            | "socialist"
+            | "socialists"
+            | "communist"
+            | "communists"
+    )
+}
+
 impl<'r, 'd> State<'r, 'd> {
     /// The government entity of a country (created on first use).
     pub(super) fn government(&mut self, country: &str, mention: usize) -> usize {
@@ -98,18 +122,24 @@ impl<'r, 'd> State<'r, 'd> {
             if let Some(m) = modifier {
                 let work = &self.mentions[m];
                 start = work.tokens.start;
+                // "a Conservative government", "the Republican administration": the party
+                // governs its country, found below as for "the administration".
+                let party = executive
+                    && matches!(work.entity_type, EntityType::Gpe | EntityType::Norp)
+                    && is_party_word(&work.words.join(" ").to_lowercase());
                 match work.entity_type {
                     EntityType::Per if executive => leader = work.entity,
-                    EntityType::Gpe | EntityType::Norp => {
+                    EntityType::Gpe | EntityType::Norp if !party => {
                         country = self.country_of_word(&work.words.join(" ")).or_else(|| {
                             work.entity
                                 .and_then(|e| self.entities.get(e))
                                 .map(|e| e.canonical.clone())
                         });
                     }
+                    _ if party => {}
                     _ => continue,
                 }
-                if leader.is_none() && country.is_none() {
+                if leader.is_none() && country.is_none() && !party {
                     continue;
                 }
             } else if let Some(b) = before {
@@ -329,6 +359,25 @@ mod tests {
         assert_eq!(
             canonical_of(&doc, mention(&doc, "The government")),
             Some("France government")
+        );
+    }
+
+    #[test]
+    fn a_party_government_is_its_countrys() {
+        let doc = resolved(
+            "Britain votes .\nA Conservative government would cut taxes , Britain heard .\nThe government disagreed .\n",
+            &[("Britain", Gpe), ("Conservative", Norp), ("Britain", Gpe)],
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Conservative government")),
+            Some("United Kingdom government")
+        );
+        assert!(
+            doc.entities
+                .iter()
+                .all(|e| e.canonical != "Conservative government"),
+            "{:?}",
+            doc.entities
         );
     }
 

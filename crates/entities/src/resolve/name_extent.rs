@@ -144,6 +144,14 @@ impl State<'_, '_> {
                 range.end -= 1;
             }
             if !titled {
+                // "Cannes Film Festival in 2002": a year after a preposition.
+                let number = |word: &str| word.chars().all(|c| c.is_ascii_digit());
+                if range.len() > 2
+                    && number(self.word(range.end - 1))
+                    && self.lower_case_edge(range.end - 2)
+                {
+                    range.end -= 1;
+                }
                 // "Century painting", "of Columbia": a name of people, places or
                 // organisations neither starts nor ends with a lower-case word.
                 while range.len() > 1 && self.lower_case_edge(range.end - 1) {
@@ -291,13 +299,14 @@ mod tests {
     #[test]
     fn a_name_ends_where_the_sentence_takes_over() {
         let mut doc = document(
-            "Gerard Lee met New York officials .\nThe Century painting and the Kenyan Government 's education plan sold .\nOsama bin Laden and iPad Pro .\n",
+            "Gerard Lee met New York officials .\nThe Century painting and the Kenyan Government 's education plan sold .\nOsama bin Laden and iPad Pro .\nThe Cannes Film Festival in 2002 opened .\n",
             &[
                 ("Gerard Lee met New York", Per),
                 ("Century painting", Loc),
                 ("Kenyan Government 's education", Org),
                 ("Osama bin Laden", Per),
                 ("iPad Pro", Misc),
+                ("Cannes Film Festival in 2002", Org),
             ],
         );
         let text = doc.text().to_string();
@@ -317,7 +326,8 @@ mod tests {
                 "Century",
                 "Kenyan Government",
                 "Osama bin Laden",
-                "iPad Pro"
+                "iPad Pro",
+                "Cannes Film Festival"
             ],
             "{:?}",
             doc.entities

@@ -63,6 +63,14 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
     "rev.", "atty.", "supt.", "prof.", "amb.",
 ];
 
+/// "Mr", "Mrs.", "Dr": said before a name, never alone.
+fn is_honorific(lower: &str) -> bool {
+    matches!(
+        lower,
+        "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."
+    )
+}
+
 /// How many sentences after a surname-only mention the person's full name may first come.
 const LEDE_SENTENCES: u32 = 3;
 
@@ -72,10 +80,7 @@ impl<'r, 'd> State<'r, 'd> {
     fn is_title_word(&self, lower: &str) -> bool {
         let categories = self.lexicon().categories(lower);
         categories & (category::TITLE | category::DEMONYM) != 0
-            || matches!(
-                lower,
-                "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."
-            )
+            || is_honorific(lower)
             || TITLE_ABBREVIATIONS.contains(&lower)
     }
 
@@ -133,9 +138,10 @@ impl<'r, 'd> State<'r, 'd> {
             }
             // A title the tagger cut from its name ("Rep." | "Nancy Pelosi"), of whatever
             // type, names no one by itself.
+            // An honorific alone ("Mr") names no one either.
             if range.len() == 1 {
                 let lower = self.lower(range.start);
-                if lower.ends_with('.') && self.is_title_word(lower) {
+                if (lower.ends_with('.') && self.is_title_word(lower)) || is_honorific(lower) {
                     continue;
                 }
             }
@@ -526,7 +532,7 @@ mod tests {
     #[test]
     fn a_party_and_state_tag_and_a_lone_abbreviated_title_name_no_one() {
         let doc = resolved(
-            "Rep. Nancy Pelosi , D-Calif. , spoke .\nSen. Ted Cruz ( R-Texas ) and Calif. officials replied .\n",
+            "Rep. Nancy Pelosi , D-Calif. , spoke .\nSen. Ted Cruz ( R-Texas ) and Calif. officials replied .\nMr Lee left .\n",
             &[
                 ("Rep.", Org),
                 ("Nancy Pelosi", Per),
@@ -534,10 +540,12 @@ mod tests {
                 ("Sen. Ted Cruz", Per),
                 ("R-Texas", Loc),
                 ("Calif.", Gpe),
+                ("Mr", Per),
+                ("Lee", Per),
             ],
         );
         let names: Vec<&str> = doc.entities.iter().map(|e| e.canonical.as_str()).collect();
-        for no_one in ["Rep.", "D-Calif.", "R-Texas", "Texas"] {
+        for no_one in ["Rep.", "D-Calif.", "R-Texas", "Texas", "Mr"] {
             assert!(!names.contains(&no_one), "{names:?}");
         }
         for someone in ["Nancy Pelosi", "Ted Cruz", "Calif."] {
