@@ -33,6 +33,12 @@ const NAME_PARTICLES: &[&str] = &[
     "della", "dos", "das", "la", "le", "les", "y", "e", "et", "und", "ter",
 ];
 
+/// Words a title-case headline may leave in lower case ("Trump Was Headed to ER").
+const SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "nor", "of", "for", "to", "in", "on", "at", "by", "with",
+    "as", "from", "vs", "via", "n't", "n’t",
+];
+
 /// Connecting words a comma-separated organisation name may hold ("Bureau of Alcohol,
 /// Tobacco and Firearms", "Goldman, Sachs & Co").
 const NAME_CONNECTORS: &[&str] = &["and", "of", "for", "the", "de", "&", "on"];
@@ -101,6 +107,7 @@ impl State<'_, '_> {
         &self,
         mut range: Range<usize>,
         entity_type: EntityType,
+        title_case: bool,
     ) -> Option<Range<usize>> {
         // Titles of works hold any words ("Gone with the Wind", "Much Ado about Nothing").
         let titled = entity_type == EntityType::Misc;
@@ -124,7 +131,10 @@ impl State<'_, '_> {
                 range.start += 1;
             } else if unbalanced
                 || (depth == 0 && word == "," && self.runs_into_sentence(i + 1..range.end))
-                || (depth == 0 && !titled && self.sentence_goes_on_at(i, range.end))
+                || (depth == 0
+                    && !titled
+                    && i > range.start
+                    && self.sentence_goes_on_at(i, range.end, title_case))
             {
                 range.end = i;
                 break;
@@ -155,6 +165,11 @@ impl State<'_, '_> {
                 // "Century painting", "of Columbia": a name of people, places or
                 // organisations neither starts nor ends with a lower-case word.
                 while range.len() > 1 && self.lower_case_edge(range.end - 1) {
+                    range.end -= 1;
+                }
+                // "Gold Star Mom Corners Obama On": in title case a function word is
+                // capitalised too.
+                while title_case && range.len() > 1 && self.function_word(range.end - 1) {
                     range.end -= 1;
                 }
                 while range.len() > 1
@@ -191,8 +206,10 @@ impl State<'_, '_> {
     /// Whether the sentence takes over from the name at token `i` (before `end`, the end of
     /// the tagged name): a lower-case verb ("Cardinal | will ask", "Gerard and Gray | had
     /// agreed"), or a possessive followed by a lower-case word ("Kenyan Government | 's
-    /// education"; "Alzheimer 's Society" is a name).
-    fn sentence_goes_on_at(&self, i: usize, end: usize) -> bool {
+    /// education"; "Alzheimer 's Society" is a name). In a title-case line, where every
+    /// word is capitalised, a verb or pronoun of any case ("Hillary Clinton | Was Headed",
+    /// "Lindsey Graham | Says").
+    fn sentence_goes_on_at(&self, i: usize, end: usize, title_case: bool) -> bool {
         let word = self.word(i);
         if super::is_possessive(word) {
             return i + 1 < end && self.word(i + 1).starts_with(char::is_lowercase);
@@ -200,14 +217,55 @@ impl State<'_, '_> {
         if NAME_PARTICLES.contains(&word) {
             return false;
         }
-        let verb = self
-            .tokens()
-            .get(i)
-            .and_then(|t| t.upos.as_deref())
-            .is_some_and(|upos| matches!(upos, "VERB" | "AUX"));
+        let upos = self.tokens().get(i).and_then(|t| t.upos.as_deref());
         // "Stratford-upon-Avon", "Jong-un": a word in a hyphenated name is no verb.
         let hyphenated = i > 0 && self.word(i - 1) == "-" && self.touching(i - 1, i);
-        verb && word.starts_with(char::is_lowercase) && !hyphenated
+        if hyphenated {
+            return false;
+        }
+        if title_case {
+            // "Saratoga Performing Arts Center": a gerund may name.
+            let gerund = word.ends_with("ing");
+            matches!(upos, Some("AUX" | "PRON")) || (upos == Some("VERB") && !gerund)
+        } else {
+            matches!(upos, Some("VERB" | "AUX")) && word.starts_with(char::is_lowercase)
+        }
+    }
+
+    /// Whether token `i` is tagged as a function word: a preposition, conjunction,
+    /// determiner or particle.
+    fn function_word(&self, i: usize) -> bool {
+        let upos = self.tokens().get(i).and_then(|t| t.upos.as_deref());
+        matches!(upos, Some("ADP" | "SCONJ" | "CCONJ" | "DET" | "PART"))
+    }
+
+    /// For each sentence, whether it is written in title case: at least four words besides
+    /// articles, conjunctions and short prepositions, every one of them capitalised ("Hillary
+    /// Clinton Was Headed to ER But Diverted"). The tagger cannot tell names by their case
+    /// there.
+    pub(super) fn title_case_sentences(&self) -> Vec<bool> {
+        let sentences = self.doc.sentences.len();
+        let mut words = vec![0u32; sentences];
+        let mut capitalised = vec![0u32; sentences];
+        for (i, token) in self.tokens().iter().enumerate() {
+            let word = self.word(i);
+            let Some(first) = word.chars().next().filter(|c| c.is_alphabetic()) else {
+                continue;
+            };
+            if SMALL_WORDS.contains(&self.lower(i)) {
+                continue;
+            }
+            let s = token.sentence as usize;
+            if s < sentences {
+                words[s] += 1;
+                capitalised[s] += u32::from(first.is_uppercase());
+            }
+        }
+        words
+            .iter()
+            .zip(&capitalised)
+            .map(|(&w, &c)| w >= 4 && c == w)
+            .collect()
     }
 
     /// Whether token `i` is a lower-case word that is no part of a hyphenated name
@@ -291,6 +349,40 @@ mod tests {
         assert_eq!(
             names(&doc),
             ["Aviator", "Goldman , Sachs & Co", "Agency", "Ann Lee"],
+            "{:?}",
+            doc.entities
+        );
+    }
+
+    #[test]
+    fn in_a_title_case_line_a_name_ends_at_a_verb_or_function_word() {
+        let mut doc = document(
+            "Hillary Clinton Was Headed to ER But Diverted to Avoid Bad Optics\nSaratoga Performing Arts Center Honors Mom Corners On Refugees\n",
+            &[
+                ("Hillary Clinton Was Headed", Per),
+                ("Saratoga Performing Arts Center", Org),
+                ("Mom Corners On", Org),
+            ],
+        );
+        let text = doc.text().to_string();
+        for token in doc.tokens.iter_mut() {
+            let upos = match &text[token.span.start..token.span.end] {
+                "Was" => "AUX",
+                "Headed" | "Diverted" | "Avoid" | "Performing" | "Honors" => "VERB",
+                "to" | "On" => "ADP",
+                "But" => "CCONJ",
+                _ => "PROPN",
+            };
+            token.upos = Some(upos.to_string());
+        }
+        resolve_entities(&mut doc);
+        assert_eq!(
+            names(&doc),
+            [
+                "Hillary Clinton",
+                "Saratoga Performing Arts Center",
+                "Mom Corners"
+            ],
             "{:?}",
             doc.entities
         );

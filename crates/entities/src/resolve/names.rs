@@ -98,6 +98,7 @@ impl<'r, 'd> State<'r, 'd> {
     pub(super) fn collect_name_mentions(&mut self) {
         let doc: &'d Document = self.doc;
         let mut works = Vec::with_capacity(doc.mentions.len());
+        let title_case = self.title_case_sentences();
         let mut hint = 0;
         for mention in doc
             .mentions
@@ -110,7 +111,14 @@ impl<'r, 'd> State<'r, 'd> {
             }
             let range = self.table.range(mention.span, &mut hint);
             // "The Aviator, starring Leonardo", "Trump-era": only what names.
-            let Some(mut range) = self.name_extent(range, mention.entity_type) else {
+            let in_title_case = doc
+                .tokens
+                .get(range.start)
+                .and_then(|t| title_case.get(t.sentence as usize))
+                .copied()
+                .unwrap_or(false);
+            let Some(mut range) = self.name_extent(range, mention.entity_type, in_title_case)
+            else {
                 continue;
             };
             // "WASHINGTON (AP) —": where the story was filed and by whom, not an actor.
