@@ -90,12 +90,30 @@ pub struct Dateline {
 /// sentence: a capital, a digit or a quotation mark, then at least two more words (five
 /// without a credit).
 pub fn read_dateline(line: &str) -> Option<Dateline> {
+    read(line).filter(|r| !r.closed_class).map(|r| r.dateline)
+}
+
+/// Whether `line` opens with capitals and a dash, like a bare dateline ("MIAMI —"), whether
+/// they name a place or not ("CONGRESS HAS INVESTIGATED HIM —"). A document with several
+/// such lines has subheads, not a dateline.
+pub fn opens_with_bare_capitals(line: &str) -> bool {
+    read(line).is_some_and(|r| r.dateline.place_only)
+}
+
+/// A line's opening read as a dateline.
+struct Reading {
+    dateline: Dateline,
+    /// The "place" holds a pronoun or auxiliary ("HAS", "HIM"): a subhead.
+    closed_class: bool,
+}
+
+fn read(line: &str) -> Option<Reading> {
     // Most lines end here: this runs on every body line.
     if !line.starts_with(char::is_uppercase) {
         return None;
     }
     let mut cursor = Cursor { line, pos: 0 };
-    let case = cursor.place()?;
+    let (case, closed_class) = cursor.place()?;
     let after_place = cursor.pos;
     cursor.region_and_date();
     let place_only = cursor.pos == after_place;
@@ -111,9 +129,12 @@ pub fn read_dateline(line: &str) -> Option<Dateline> {
     if !closed || !opens_sentence(&line[cursor.pos..], min_words) {
         return None;
     }
-    Some(Dateline {
-        len: cursor.pos,
-        place_only: place_only && !credit,
+    Some(Reading {
+        dateline: Dateline {
+            len: cursor.pos,
+            place_only: place_only && !credit,
+        },
+        closed_class,
     })
 }
 
@@ -152,8 +173,9 @@ impl<'a> Cursor<'a> {
         &rest[..end]
     }
 
-    /// The place name: words all in capitals, or all in title case, one space apart.
-    fn place(&mut self) -> Option<Case> {
+    /// The place name: words all in capitals, or all in title case, one space apart; and
+    /// whether capitals hold a word no place name holds.
+    fn place(&mut self) -> Option<(Case, bool)> {
         let first = self.peek_word();
         let case = word_case(first)?;
         // "US - China talks": two capitals are a country's initials, not a dateline.
@@ -180,11 +202,8 @@ impl<'a> Cursor<'a> {
             words.push(word);
             self.pos = next.pos + word.len();
         }
-        let subhead = |word: &&str| NOT_PLACE_WORDS.contains(&word.replace('’', "'").as_str());
-        if case == Case::Capitals && words.iter().any(subhead) {
-            return None;
-        }
-        Some(case)
+        let not_place = |word: &&str| NOT_PLACE_WORDS.contains(&word.replace('’', "'").as_str());
+        Some((case, case == Case::Capitals && words.iter().any(not_place)))
     }
 
     /// Up to two comma parts after the place: a region ("N.H.", "South Korea") or a date

@@ -329,7 +329,10 @@ pub fn segment(doc: &Document, stage: &str, max_tokens: usize) -> (Vec<Sentence>
     let bare_places = lines
         .iter()
         .filter(|line| line.kind == SentenceKind::Body)
-        .filter(|line| read_line_dateline(text, line.span).is_some_and(|d| d.place_only))
+        .filter(|line| {
+            let line_text = &text[line.span.start..line.span.end];
+            crate::dateline::opens_with_bare_capitals(line_text.trim_start())
+        })
         .count()
         <= 1;
     for line in &lines {
@@ -442,8 +445,12 @@ It met today.";
                 SentenceKind::Body
             ]
         );
-        let feature = "QUESTIONABLE MEDICAL CLAIMS — For years, Oz has been dogged by charges.
+        let feature = "QUESTIONABLE MEDICAL CLAIMS — For years, Oz has been dogged by charges.\n\
                        MEDICAL BOARD STEPS IN — The state board opened a case against him.";
+        assert_eq!(kinds(feature), [SentenceKind::Body, SentenceKind::Body]);
+        // A subhead that names no place still counts against the other.
+        let feature = "QUESTIONABLE MEDICAL CLAIMS — For years, Oz has been dogged by charges.\n\
+                       CONGRESS HAS INVESTIGATED HIM — Oz's advice earned him a hearing there.";
         assert_eq!(kinds(feature), [SentenceKind::Body, SentenceKind::Body]);
     }
 
