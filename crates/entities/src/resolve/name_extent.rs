@@ -164,7 +164,13 @@ impl State<'_, '_> {
                 }
                 // "Century painting", "of Columbia": a name of people, places or
                 // organisations neither starts nor ends with a lower-case word.
-                while range.len() > 1 && self.lower_case_edge(range.end - 1) {
+                // "the US administration", "Trump administration": the government rules read
+                // the executive noun after the name.
+                let executive = |word: &str| matches!(word, "administration" | "government");
+                while range.len() > 1
+                    && self.lower_case_edge(range.end - 1)
+                    && !executive(self.word(range.end - 1))
+                {
                     range.end -= 1;
                 }
                 // "Gold Star Mom Corners Obama On": in title case a function word is
@@ -391,7 +397,7 @@ mod tests {
     #[test]
     fn a_name_ends_where_the_sentence_takes_over() {
         let mut doc = document(
-            "Gerard Lee met New York officials .\nThe Century painting and the Kenyan Government 's education plan sold .\nOsama bin Laden and iPad Pro .\nThe Cannes Film Festival in 2002 opened .\n",
+            "Gerard Lee met New York officials .\nThe Century painting and the Kenyan Government 's education plan sold .\nOsama bin Laden and iPad Pro .\nThe Cannes Film Festival in 2002 opened .\nThe US administration agreed .\n",
             &[
                 ("Gerard Lee met New York", Per),
                 ("Century painting", Loc),
@@ -399,6 +405,7 @@ mod tests {
                 ("Osama bin Laden", Per),
                 ("iPad Pro", Misc),
                 ("Cannes Film Festival in 2002", Org),
+                ("US administration", Org),
             ],
         );
         let text = doc.text().to_string();
@@ -419,7 +426,9 @@ mod tests {
                 "Kenyan Government",
                 "Osama bin Laden",
                 "iPad Pro",
-                "Cannes Film Festival"
+                "Cannes Film Festival",
+                "United States government",
+                "United States"
             ],
             "{:?}",
             doc.entities
