@@ -53,7 +53,8 @@ pub(super) fn is_name_part_after_hyphen(word: &str) -> bool {
     if !first.is_alphanumeric() {
         return false;
     }
-    if !first.is_lowercase() {
+    // "Lashkar-e-Taiba" cut as "Lashkar" | "-" | "e-Taiba": a capital inside names.
+    if !first.is_lowercase() || word.contains(char::is_uppercase) {
         return true;
     }
     word.chars().count() <= 4 && !MODIFIER_WORDS.contains(&word)
@@ -62,8 +63,9 @@ pub(super) fn is_name_part_after_hyphen(word: &str) -> bool {
 /// Whether `word`, before a touching hyphen and a name, begins the name ("al-Shabaab",
 /// "Jean-Pierre"), and is not a prefix making a modifier ("anti-Trump").
 pub(super) fn is_name_part_before_hyphen(word: &str) -> bool {
+    // "Trans-Pacific Partnership", "Anti-Defamation League": capitalised, the prefix names.
     word.chars().next().is_some_and(char::is_alphanumeric)
-        && !PREFIX_WORDS.contains(&word.to_lowercase().as_str())
+        && (word.starts_with(char::is_uppercase) || !PREFIX_WORDS.contains(&word))
 }
 
 fn is_opening(word: &str) -> bool {
@@ -297,7 +299,7 @@ impl State<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use stancegraph_core::EntityType::{Loc, Misc, Org, Per};
+    use stancegraph_core::EntityType::{Gpe, Loc, Misc, Org, Per};
 
     use super::{is_name_part_after_hyphen, is_name_part_before_hyphen};
     use crate::resolve::resolve_entities;
@@ -309,14 +311,16 @@ mod tests {
 
     #[test]
     fn hyphen_parts_of_names_and_of_modifiers() {
-        for part in ["Raybould", "un", "wen", "16", "Lavalin"] {
+        for part in ["Raybould", "un", "wen", "16", "Lavalin", "e-Taiba"] {
             assert!(is_name_part_after_hyphen(part), "{part}");
         }
         for part in ["era", "based", "enabled", "winning", "led", "free", "-"] {
             assert!(!is_name_part_after_hyphen(part), "{part}");
         }
         assert!(is_name_part_before_hyphen("al"));
+        assert!(is_name_part_before_hyphen("Trans"));
         assert!(!is_name_part_before_hyphen("then"));
+        assert!(!is_name_part_before_hyphen("anti"));
     }
 
     #[test]
@@ -433,5 +437,17 @@ mod tests {
             "{:?}",
             doc.entities
         );
+    }
+
+    #[test]
+    fn a_name_cut_shorter_counts_less_for_its_type() {
+        let line = "The New York businessman spoke .\n";
+        let text = format!("{}New York voted .\nNew York agreed .\n", line.repeat(3));
+        let mut names = vec![("New York businessman", Org); 3];
+        names.extend([("New York", Gpe), ("New York", Gpe)]);
+        let mut doc = document(&text, &names);
+        resolve_entities(&mut doc);
+        let types: Vec<_> = doc.entities.iter().map(|e| e.entity_type).collect();
+        assert_eq!(types, [Gpe], "{:?}", doc.entities);
     }
 }

@@ -71,6 +71,10 @@ fn is_honorific(lower: &str) -> bool {
     )
 }
 
+/// The weight of the tagger's confidence (and so of its type) for a name cut shorter than
+/// the tagger's span.
+const CUT_NAME_TYPE_WEIGHT: f32 = 0.5;
+
 /// How many sentences after a surname-only mention the person's full name may first come.
 const LEDE_SENTENCES: u32 = 3;
 
@@ -117,9 +121,17 @@ impl<'r, 'd> State<'r, 'd> {
                 .and_then(|t| title_case.get(t.sentence as usize))
                 .copied()
                 .unwrap_or(false);
+            let tagged = range.clone();
             let Some(mut range) = self.name_extent(range, mention.entity_type, in_title_case)
             else {
                 continue;
+            };
+            // The tagger typed the longer span ("New York businessman": ORG); a cut name's
+            // type counts for less when the document's mentions of the name are made to agree.
+            let confidence = if range == tagged {
+                mention.confidence
+            } else {
+                mention.confidence * CUT_NAME_TYPE_WEIGHT
             };
             // "WASHINGTON (AP) —": where the story was filed and by whom, not an actor.
             if self.in_dateline(range.start) {
@@ -164,7 +176,7 @@ impl<'r, 'd> State<'r, 'd> {
                 range.clone(),
                 entity_type,
                 MentionKind::Name,
-                mention.confidence,
+                confidence,
                 &mention.stage,
             ) {
                 work.words = self.hyphenated_words(range);
