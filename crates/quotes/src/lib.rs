@@ -26,6 +26,7 @@ mod interrupted;
 mod labelled;
 pub mod lexicon;
 pub mod marks;
+mod non_speakers;
 mod partial;
 pub mod polnear;
 mod rules;

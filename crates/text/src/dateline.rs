@@ -75,45 +75,30 @@ enum Case {
     Title,
 }
 
-/// A dateline read at the start of a line.
+/// A dateline read at the start of a line, or a subhead shaped like one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Dateline {
     /// Bytes of the dateline, with its dash and the spaces after it.
     pub len: usize,
-    /// Only an all-capitals place and a dash ("WASHINGTON —"): no region, date or credit.
-    /// A subhead reads the same ("QUESTIONABLE MEDICAL CLAIMS —"), so the segmenter takes
+    /// Only all-capitals words and a dash ("WASHINGTON —"): no region, date or credit. A
+    /// subhead reads the same ("QUESTIONABLE MEDICAL CLAIMS —"), so the segmenter takes
     /// such a line as a dateline only when it is the document's only one.
     pub place_only: bool,
+    /// The capitals hold a pronoun or auxiliary ("CONGRESS HAS INVESTIGATED HIM —"): a
+    /// subhead, never a dateline, though it counts among the place-only lines.
+    pub subhead: bool,
 }
 
-/// The dateline that opens `line`, if it opens with one. What follows must read as a
-/// sentence: a capital, a digit or a quotation mark, then at least two more words (five
-/// without a credit).
+/// The dateline that opens `line`, if it opens with one (or with a subhead shaped like one).
+/// What follows must read as a sentence: a capital, a digit or a quotation mark, then at
+/// least two more words (five without a credit).
 pub fn read_dateline(line: &str) -> Option<Dateline> {
-    read(line).filter(|r| !r.closed_class).map(|r| r.dateline)
-}
-
-/// Whether `line` opens with capitals and a dash, like a bare dateline ("MIAMI —"), whether
-/// they name a place or not ("CONGRESS HAS INVESTIGATED HIM —"). A document with several
-/// such lines has subheads, not a dateline.
-pub fn opens_with_bare_capitals(line: &str) -> bool {
-    read(line).is_some_and(|r| r.dateline.place_only)
-}
-
-/// A line's opening read as a dateline.
-struct Reading {
-    dateline: Dateline,
-    /// The "place" holds a pronoun or auxiliary ("HAS", "HIM"): a subhead.
-    closed_class: bool,
-}
-
-fn read(line: &str) -> Option<Reading> {
     // Most lines end here: this runs on every body line.
     if !line.starts_with(char::is_uppercase) {
         return None;
     }
     let mut cursor = Cursor { line, pos: 0 };
-    let (case, closed_class) = cursor.place()?;
+    let (case, subhead) = cursor.place()?;
     let after_place = cursor.pos;
     cursor.region_and_date();
     let place_only = cursor.pos == after_place;
@@ -129,12 +114,10 @@ fn read(line: &str) -> Option<Reading> {
     if !closed || !opens_sentence(&line[cursor.pos..], min_words) {
         return None;
     }
-    Some(Reading {
-        dateline: Dateline {
-            len: cursor.pos,
-            place_only: place_only && !credit,
-        },
-        closed_class,
+    Some(Dateline {
+        len: cursor.pos,
+        place_only: place_only && !credit,
+        subhead,
     })
 }
 
@@ -346,7 +329,10 @@ mod tests {
     use super::read_dateline;
 
     fn cut(line: &str) -> &str {
-        &line[..read_dateline(line).map_or(0, |d| d.len)]
+        let len = read_dateline(line)
+            .filter(|d| !d.subhead)
+            .map_or(0, |d| d.len);
+        &line[..len]
     }
 
     #[test]
@@ -397,7 +383,8 @@ mod tests {
             "HE'S BEEN CALLED OUT — He has been dragged before a Senate subcommittee twice.",
             "",
         ] {
-            assert_eq!(read_dateline(line), None, "{line:?}");
+            let dateline = read_dateline(line).filter(|d| !d.subhead);
+            assert_eq!(dateline, None, "{line:?}");
         }
     }
 
@@ -415,6 +402,12 @@ mod tests {
         assert_eq!(
             place_only("MYRTLE BEACH, S.C. - Sen. Ted Cruz continued his attacks on Monday."),
             Some(false)
+        );
+        let subhead =
+            read_dateline("CONGRESS HAS INVESTIGATED HIM — Oz's advice earned him a hearing.");
+        assert!(
+            subhead.is_some_and(|d| d.subhead && d.place_only),
+            "{subhead:?}"
         );
     }
 }

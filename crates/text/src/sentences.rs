@@ -206,16 +206,16 @@ fn is_line_break(c: char) -> bool {
 /// line opens with none, when a token runs across the dateline's end, or when it is a bare
 /// capitals place and `bare_places` is false (the document has several such lines: they are
 /// subheads).
-fn dateline_tokens(text: &str, line: Span, tokens: &[Span], bare_places: bool) -> usize {
-    let Some(dateline) = read_line_dateline(text, line) else {
+fn dateline_tokens(text: &str, line: &Line, tokens: &[Span], bare_places: bool) -> usize {
+    let Some(dateline) = line.dateline.filter(|d| !d.subhead) else {
         return 0;
     };
     if dateline.place_only && !bare_places {
         return 0;
     }
-    let line_text = &text[line.start..line.end];
+    let line_text = &text[line.span.start..line.span.end];
     let indent = line_text.len() - line_text.trim_start().len();
-    let end = line.start + indent + dateline.len;
+    let end = line.span.start + indent + dateline.len;
     let inside = tokens.partition_point(|t| t.end <= end);
     if tokens.get(inside).is_some_and(|t| t.start < end) {
         return 0;
@@ -223,16 +223,12 @@ fn dateline_tokens(text: &str, line: Span, tokens: &[Span], bare_places: bool) -
     inside
 }
 
-/// The dateline opening `line` of `text`, past its indent.
-fn read_line_dateline(text: &str, line: Span) -> Option<crate::Dateline> {
-    let line_text = &text[line.start..line.end];
-    crate::read_dateline(line_text.trim_start())
-}
-
-/// A line of a block to segment (without its line break) and the block's kind.
+/// A line of a block to segment (without its line break), the block's kind, and the
+/// dateline (or subhead shaped like one) a body line opens with.
 struct Line {
     span: Span,
     kind: SentenceKind,
+    dateline: Option<crate::Dateline>,
 }
 
 /// The lines of the blocks to read, in text order, each byte read once.
@@ -255,9 +251,14 @@ fn lines_of(text: &str, doc: &Document) -> Vec<Line> {
             .filter(|&(_, c)| is_line_break(c))
             .map(|(i, c)| (start + i, c.len_utf8()));
         for (line_end, width) in breaks.chain(std::iter::once((end, 0))) {
+            let dateline = match kind {
+                SentenceKind::Body => crate::read_dateline(text[line_start..line_end].trim_start()),
+                SentenceKind::Heading | SentenceKind::Dateline => None,
+            };
             lines.push(Line {
                 span: Span::new(line_start, line_end),
                 kind,
+                dateline,
             });
             line_start = line_end + width;
         }
@@ -328,20 +329,13 @@ pub fn segment(doc: &Document, stage: &str, max_tokens: usize) -> (Vec<Sentence>
     // CLAIMS —") are the subheads of a feature.
     let bare_places = lines
         .iter()
-        .filter(|line| line.kind == SentenceKind::Body)
-        .filter(|line| {
-            let line_text = &text[line.span.start..line.span.end];
-            crate::dateline::opens_with_bare_capitals(line_text.trim_start())
-        })
+        .filter(|line| line.dateline.is_some_and(|d| d.place_only))
         .count()
         <= 1;
     for line in &lines {
         line_tokens.clear();
         tokenize_into(text, line.span.start, line.span.end, &mut line_tokens);
-        let dateline = match line.kind {
-            SentenceKind::Body => dateline_tokens(text, line.span, &line_tokens, bare_places),
-            SentenceKind::Heading | SentenceKind::Dateline => 0,
-        };
+        let dateline = dateline_tokens(text, line, &line_tokens, bare_places);
         if dateline > 0 && !out.push(&line_tokens, 0..dateline, SentenceKind::Dateline) {
             return (out.sentences, out.tokens);
         }

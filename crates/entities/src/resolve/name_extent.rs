@@ -165,9 +165,9 @@ impl State<'_, '_> {
                     range.end -= 1;
                 }
                 // "Century painting", "of Columbia": a name of people, places or
-                // organisations neither starts nor ends with a lower-case word.
-                // "the US administration", "Trump administration": the government rules read
-                // the executive noun after the name.
+                // organisations neither starts nor ends with a lower-case word, but the
+                // government rules read the executive noun after one ("the US
+                // administration").
                 let executive = |word: &str| matches!(word, "administration" | "government");
                 while range.len() > 1
                     && self.lower_case_edge(range.end - 1)
@@ -188,15 +188,13 @@ impl State<'_, '_> {
                 }
             }
             if range.len() > 2
-                && self.word(range.end - 2) == "-"
-                && self.touching(range.end - 3, range.end - 2)
+                && self.hyphen_touching(range.end - 2, range.end - 3)
                 && !is_name_part_after_hyphen(self.word(range.end - 1))
             {
                 range.end -= 2;
             }
             if range.len() > 2
-                && self.word(range.start + 1) == "-"
-                && self.touching(range.start + 1, range.start + 2)
+                && self.hyphen_touching(range.start + 1, range.start + 2)
                 && !is_name_part_before_hyphen(self.word(range.start))
             {
                 range.start += 2;
@@ -227,7 +225,7 @@ impl State<'_, '_> {
         }
         let upos = self.tokens().get(i).and_then(|t| t.upos.as_deref());
         // "Stratford-upon-Avon", "Jong-un": a word in a hyphenated name is no verb.
-        let hyphenated = i > 0 && self.word(i - 1) == "-" && self.touching(i - 1, i);
+        let hyphenated = i > 0 && self.hyphen_touching(i - 1, i);
         if hyphenated {
             return false;
         }
@@ -279,8 +277,8 @@ impl State<'_, '_> {
     /// Whether token `i` is a lower-case word that is no part of a hyphenated name
     /// ("Kim Jong-un", "al-Shabaab") or a brand ("iPad").
     fn lower_case_edge(&self, i: usize) -> bool {
-        let hyphenated = (i > 0 && self.word(i - 1) == "-" && self.touching(i - 1, i))
-            || (self.word(i + 1) == "-" && self.touching(i, i + 1));
+        let hyphenated =
+            (i > 0 && self.hyphen_touching(i - 1, i)) || self.hyphen_touching(i + 1, i);
         // "iPad Pro", "eBay": a brand's capital inside the word makes it a name.
         let word = self.word(i);
         word.starts_with(char::is_lowercase) && !word.contains(char::is_uppercase) && !hyphenated

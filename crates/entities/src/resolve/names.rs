@@ -240,6 +240,11 @@ impl<'r, 'd> State<'r, 'd> {
         self.mentions = works;
     }
 
+    /// Whether token `hyphen` is a "-" touching token `word` beside it ("Jong" "-" "un").
+    pub(super) fn hyphen_touching(&self, hyphen: usize, word: usize) -> bool {
+        self.word(hyphen) == "-" && self.touching(hyphen.min(word), hyphen.max(word))
+    }
+
     /// True when token `a` ends exactly where token `b` starts.
     pub(super) fn touching(&self, a: usize, b: usize) -> bool {
         match (self.table.span(a), self.table.span(b)) {
