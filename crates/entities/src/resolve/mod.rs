@@ -6,13 +6,15 @@
 //! to earlier entities. Every resolved mention says how (`resolution`) and how surely.
 //!
 //! One `State` is built per document and goes through the steps in order, each in its
-//! own file: `names` (name mentions and their clusters; `type_consistency` gives a name one
-//! type per document), `roles` (titles and
+//! own file: `names` (name mentions and their clusters; `name_extent` cuts where a name
+//! ends, `coordination` splits two names run together over "and", `type_consistency` gives a
+//! name one type per document), `roles` (titles and
 //! appositions), `government` (governments and their leaders), `coref` (descriptions
 //! and pronouns) and `assembly` (numbering, genders, the output layers). The word lists
 //! the rules use are lexicon files (`lexicons/*.txt`, read by `crate::lexicon`).
 
 mod assembly;
+mod coordination;
 mod coref;
 mod government;
 mod name_extent;

@@ -4,6 +4,7 @@
 
 use stancegraph_core::{Document, EntityType, MentionKind, SentenceKind, Span};
 
+use super::coordination::TaggedNames;
 use super::name_extent::{is_name_part_after_hyphen, is_name_part_before_hyphen};
 use super::{is_possessive, is_timeless, State, Work};
 use crate::lexicon::{category, phrase_tokens};
@@ -103,6 +104,7 @@ impl<'r, 'd> State<'r, 'd> {
         let doc: &'d Document = self.doc;
         let mut works = Vec::with_capacity(doc.mentions.len());
         let title_case = self.title_case_sentences();
+        let tagged_names = TaggedNames::of_coordinated(doc);
         let mut hint = 0;
         for mention in doc
             .mentions
@@ -122,8 +124,7 @@ impl<'r, 'd> State<'r, 'd> {
                 .copied()
                 .unwrap_or(false);
             let tagged = range.clone();
-            let Some(mut range) = self.name_extent(range, mention.entity_type, in_title_case)
-            else {
+            let Some(range) = self.name_extent(range, mention.entity_type, in_title_case) else {
                 continue;
             };
             // The tagger typed the longer span ("New York businessman": ORG); a cut name's
@@ -137,50 +138,65 @@ impl<'r, 'd> State<'r, 'd> {
             if self.in_dateline(range.start) {
                 continue;
             }
-            while range.len() > 1 && is_possessive(self.word(range.end - 1)) {
-                range.end -= 1;
-            }
-            let mut entity_type = mention.entity_type;
-            if entity_type == EntityType::Org {
-                if let Some((name, name_type)) = self.name_before_executive_noun(&range) {
-                    range = name;
-                    entity_type = name_type;
-                }
-            }
-            if entity_type == EntityType::Per {
-                // "President Donald Trump" tagged whole: the title is a role, not the name.
-                while range.len() > 1 && self.is_title_word(self.lower(range.start)) {
-                    range.start += 1;
-                }
-                if range.len() == 1 && self.is_pronoun(self.lower(range.start)) {
-                    continue;
-                }
-            }
-            // A title the tagger cut from its name ("Rep." | "Nancy Pelosi"), of whatever
-            // type, names no one by itself.
-            // An honorific alone ("Mr") names no one either.
-            if range.len() == 1 {
-                let lower = self.lower(range.start);
-                if (lower.ends_with('.') && self.is_title_word(lower)) || is_honorific(lower) {
-                    continue;
-                }
-            }
-            // Places joined by hyphens ("US-China") stay apart; only names of people and
-            // organisations are glued.
-            let range = if matches!(entity_type, EntityType::Per | EntityType::Org) {
-                self.join_hyphens(range)
-            } else {
-                range
+            // "Blue Origin and Elon Musk": two names the tagger ran together.
+            let split = tagged_names
+                .as_ref()
+                .and_then(|names| self.split_coordination(&range, mention.entity_type, names));
+            let was_split = split.is_some();
+            let (first, second) = match split {
+                Some([first, second]) => (first, Some(second)),
+                None => ((range, mention.entity_type), None),
             };
-            if let Some(mut work) = self.work(
-                range.clone(),
-                entity_type,
-                MentionKind::Name,
-                confidence,
-                &mention.stage,
-            ) {
-                work.words = self.hyphenated_words(range);
-                works.push(work);
+            for (mut range, mut entity_type) in std::iter::once(first).chain(second) {
+                let confidence = if was_split && entity_type == mention.entity_type {
+                    mention.confidence * CUT_NAME_TYPE_WEIGHT
+                } else {
+                    confidence
+                };
+                while range.len() > 1 && is_possessive(self.word(range.end - 1)) {
+                    range.end -= 1;
+                }
+                if entity_type == EntityType::Org {
+                    if let Some((name, name_type)) = self.name_before_executive_noun(&range) {
+                        range = name;
+                        entity_type = name_type;
+                    }
+                }
+                if entity_type == EntityType::Per {
+                    // "President Donald Trump" tagged whole: the title is a role, not the name.
+                    while range.len() > 1 && self.is_title_word(self.lower(range.start)) {
+                        range.start += 1;
+                    }
+                    if range.len() == 1 && self.is_pronoun(self.lower(range.start)) {
+                        continue;
+                    }
+                }
+                // A title the tagger cut from its name ("Rep." | "Nancy Pelosi"), of whatever
+                // type, names no one by itself.
+                // An honorific alone ("Mr") names no one either.
+                if range.len() == 1 {
+                    let lower = self.lower(range.start);
+                    if (lower.ends_with('.') && self.is_title_word(lower)) || is_honorific(lower) {
+                        continue;
+                    }
+                }
+                // Places joined by hyphens ("US-China") stay apart; only names of people and
+                // organisations are glued.
+                let range = if matches!(entity_type, EntityType::Per | EntityType::Org) {
+                    self.join_hyphens(range)
+                } else {
+                    range
+                };
+                if let Some(mut work) = self.work(
+                    range.clone(),
+                    entity_type,
+                    MentionKind::Name,
+                    confidence,
+                    &mention.stage,
+                ) {
+                    work.words = self.hyphenated_words(range);
+                    works.push(work);
+                }
             }
         }
         // "US-China": two countries in one token (the tagger's mentions over such a token

@@ -1,0 +1,212 @@
+//! Two names the tagger ran together over "and" ("Blue Origin and Elon Musk", "the Queen
+//! and Prince Philip", "Tate Modern and the Natural History Museum"). Names that hold an
+//! "and" themselves ("Securities and Exchange Commission", "Trinidad and Tobago") stay
+//! whole: a name is split only when one side is a person or the document names both sides
+//! on their own elsewhere.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use stancegraph_core::{Document, EntityType, MentionKind};
+
+use super::State;
+use crate::gender::GivenNames;
+use crate::lexicon::category;
+
+/// A side of a split name and the type it takes.
+pub(super) type NamePart = (Range<usize>, EntityType);
+
+/// The names the tagger found in a document, read before any is cleaned: what the other
+/// mentions say a side of a coordination is.
+pub(super) struct TaggedNames {
+    /// Lower-case names (without a leading "the") and the type of their first mention.
+    types: HashMap<String, EntityType>,
+    /// Last words of the multi-word person names ("musk" of "Elon Musk").
+    surnames: HashSet<String>,
+}
+
+impl TaggedNames {
+    /// The tagged names of `doc`, or `None` when no name holds an "and" (nothing to split).
+    pub(super) fn of_coordinated(doc: &Document) -> Option<Self> {
+        let names = || doc.mentions.iter().filter(|m| m.kind == MentionKind::Name);
+        if !names().any(|m| doc.slice(m.span).contains(" and ")) {
+            return None;
+        }
+        let mut types = HashMap::new();
+        let mut surnames = HashSet::new();
+        for mention in names() {
+            let lower = doc.slice(mention.span).to_lowercase();
+            let words: Vec<&str> = lower.split_whitespace().collect();
+            let words = match words.split_first() {
+                Some((&"the", rest)) if !rest.is_empty() => rest,
+                _ => &words[..],
+            };
+            if mention.entity_type == EntityType::Per && words.len() > 1 {
+                if let Some(last) = words.last() {
+                    surnames.insert((*last).to_string());
+                }
+            }
+            types.entry(words.join(" ")).or_insert(mention.entity_type);
+        }
+        Some(TaggedNames { types, surnames })
+    }
+}
+
+impl State<'_, '_> {
+    /// The two names in `range` joined by its one "and", with their types, when it holds
+    /// two (see the module comment); `None` keeps the name whole.
+    pub(super) fn split_coordination(
+        &self,
+        range: &Range<usize>,
+        entity_type: EntityType,
+        names: &TaggedNames,
+    ) -> Option<[NamePart; 2]> {
+        // "Kings And Queen": a capitalised "and" is part of a title.
+        let mut ands = range.clone().filter(|&i| self.word(i) == "and");
+        let and = ands.next()?;
+        if ands.next().is_some() {
+            return None;
+        }
+        let left = range.start..and;
+        let mut right = and + 1..range.end;
+        if right.len() > 1 && self.lower(right.start) == "the" {
+            right.start += 1;
+        }
+        if left.is_empty() || right.is_empty() {
+            return None;
+        }
+        let sides = [left, right];
+        let people = sides.clone().map(|side| self.names_a_person(&side, names));
+        let known = sides.clone().map(|side| self.tagged_type(&side, names));
+        if !people.iter().any(|&p| p) && !known.iter().all(Option::is_some) {
+            return None;
+        }
+        // "Daily and Sunday Telegraph": one word before or after "and" shares the other
+        // side's head, unless it names a person itself ("Conlon and Maguire").
+        if sides
+            .iter()
+            .zip(people)
+            .any(|(side, person)| side.len() == 1 && !person)
+        {
+            return None;
+        }
+        let [left, right] = sides;
+        Some([
+            (left, side_type(people[0], known[0], entity_type)),
+            (right, side_type(people[1], known[1], entity_type)),
+        ])
+    }
+
+    /// The type the document's own mention of the name in `side` has.
+    fn tagged_type(&self, side: &Range<usize>, names: &TaggedNames) -> Option<EntityType> {
+        let text: Vec<&str> = side.clone().map(|i| self.lower(i)).collect();
+        names.types.get(&text.join(" ")).copied()
+    }
+
+    /// Whether `side` names a person: a name the document tags as a person, a surname of
+    /// one, a title before a name ("Prince Philip") or alone ("the Queen"), or a known given
+    /// name before capitalised words ("Antonio Reina").
+    fn names_a_person(&self, side: &Range<usize>, names: &TaggedNames) -> bool {
+        if self.tagged_type(side, names) == Some(EntityType::Per) {
+            return true;
+        }
+        let all_capitalised = side.clone().all(|i| super::capitalised(self.word(i)));
+        if !all_capitalised {
+            return false;
+        }
+        let first = self.lower(side.start);
+        let last = self.lower(side.end - 1);
+        let is_title = self.lexicon().categories(first) & category::TITLE != 0;
+        let given_name = self.lexicon().categories(first) & category::GIVEN_NAME != 0
+            || GivenNames::builtin().female_share(first).is_some();
+        let organisation_word = self.lexicon().categories(last)
+            & (category::ORG_WORD | category::ORGANISATION | category::COUNTRY)
+            != 0;
+        is_title
+            || (names.surnames.contains(last) && !organisation_word)
+            || (side.len() > 1 && given_name && !organisation_word)
+    }
+}
+
+/// A side's type: a person's is PER; another takes the type the document gives it, else the
+/// tagger's type of the whole.
+fn side_type(person: bool, known: Option<EntityType>, tagged: EntityType) -> EntityType {
+    if person {
+        EntityType::Per
+    } else {
+        known.unwrap_or(tagged)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::EntityType::{Org, Per};
+
+    use super::super::test_support::{canonical_of, entity, mention, mentions, resolved};
+
+    #[test]
+    fn a_title_and_a_name_joined_by_and_are_two_people() {
+        let doc = resolved(
+            "The Queen and Prince Philip arrived .\nThey waved .\n",
+            &[("Queen and Prince Philip", Org)],
+        );
+        assert!(mentions(&doc, "Queen and Prince Philip").is_empty());
+        assert_eq!(entity(&doc, "Queen").entity_type, Per);
+        assert_eq!(entity(&doc, "Philip").entity_type, Per);
+    }
+
+    #[test]
+    fn surnames_of_people_named_earlier_split_a_coordination() {
+        let doc = resolved(
+            "Gerry Conlon and Anne Maguire were freed .\nConlon and Maguire spoke .\n",
+            &[
+                ("Gerry Conlon", Per),
+                ("Anne Maguire", Per),
+                ("Conlon and Maguire", Org),
+            ],
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Conlon")),
+            Some("Gerry Conlon")
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "Maguire")),
+            Some("Anne Maguire")
+        );
+    }
+
+    #[test]
+    fn a_name_holding_and_stays_whole() {
+        let doc = resolved(
+            "The Securities and Exchange Commission sued .\nThe Daily and Sunday Telegraph \
+             wrote .\nKings And Queen won .\n",
+            &[
+                ("Securities and Exchange Commission", Org),
+                ("Daily and Sunday Telegraph", Org),
+                ("Kings And Queen", Org),
+            ],
+        );
+        for name in [
+            "Securities and Exchange Commission",
+            "Daily and Sunday Telegraph",
+            "Kings And Queen",
+        ] {
+            assert_eq!(entity(&doc, name).entity_type, Org, "{name}");
+        }
+    }
+
+    #[test]
+    fn two_names_the_document_gives_on_their_own_are_split() {
+        let doc = resolved(
+            "Tate Modern opened .\nThe Science Museum closed .\nTate Modern and the Science \
+             Museum reopened .\n",
+            &[
+                ("Tate Modern", Org),
+                ("Science Museum", Org),
+                ("Tate Modern and the Science Museum", Org),
+            ],
+        );
+        assert!(mentions(&doc, "Tate Modern and the Science Museum").is_empty());
+        assert_eq!(mentions(&doc, "Science Museum").len(), 2);
+    }
+}
