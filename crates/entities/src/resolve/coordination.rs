@@ -1,8 +1,10 @@
-//! Two names the tagger ran together over "and" ("Blue Origin and Elon Musk", "the Queen
-//! and Prince Philip", "Tate Modern and the Natural History Museum"). Names that hold an
-//! "and" themselves ("Securities and Exchange Commission", "Trinidad and Tobago") stay
-//! whole: a name is split only when one side is a person or the document names both sides
-//! on their own elsewhere.
+//! Two names the tagger ran together over "and" ("the Queen and Prince Philip", "Tate
+//! Modern and the Science Museum") or a comma ("The Aviator, Million Dollar Baby"). Names
+//! that hold an "and" themselves ("Securities and Exchange Commission", "Trinidad and
+//! Tobago") stay whole: over "and", a name is split only when one side is a person or the
+//! document names both sides on their own elsewhere. Over a comma, a name is split unless it
+//! is a list with "and" ("Bureau of Alcohol, Tobacco and Firearms"), a suffix follows
+//! ("Martin Luther King, Jr.", "Acme, Inc.") or a place says where ("Paris, Texas").
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -26,10 +28,12 @@ pub(super) struct TaggedNames {
 }
 
 impl TaggedNames {
-    /// The tagged names of `doc`, or `None` when no name holds an "and" (nothing to split).
+    /// The tagged names of `doc`, or `None` when no name holds an "and" or a comma (nothing
+    /// to split).
     pub(super) fn of_coordinated(doc: &Document) -> Option<Self> {
         let names = || doc.mentions.iter().filter(|m| m.kind == MentionKind::Name);
-        if !names().any(|m| doc.slice(m.span).contains(" and ")) {
+        let coordinated = |name: &str| name.contains(" and ") || name.contains(',');
+        if !names().any(|m| coordinated(doc.slice(m.span))) {
             return None;
         }
         let mut types = HashMap::new();
@@ -52,10 +56,75 @@ impl TaggedNames {
     }
 }
 
+/// Words after a comma that end a name rather than start another: generational and company
+/// suffixes.
+const NAME_SUFFIXES: &[&str] = &[
+    "jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "esq", "esq.", "inc", "inc.", "ltd", "ltd.", "co",
+    "co.", "corp", "corp.", "llc", "llp", "plc", "lp", "l.p.", "ag", "sa", "s.a.", "n.a.",
+];
+
 impl State<'_, '_> {
-    /// The two names in `range` joined by its one "and", with their types, when it holds
-    /// two (see the module comment); `None` keeps the name whole.
-    pub(super) fn split_coordination(
+    /// The two names in `range`, with their types, when it holds two (see the module
+    /// comment); `None` keeps the name whole.
+    pub(super) fn split_names(
+        &self,
+        range: &Range<usize>,
+        entity_type: EntityType,
+        names: &TaggedNames,
+    ) -> Option<[NamePart; 2]> {
+        self.split_coordination(range, entity_type, names)
+            .or_else(|| self.split_at_comma(range, entity_type, names))
+    }
+
+    /// The two names joined by the one comma in `range`.
+    fn split_at_comma(
+        &self,
+        range: &Range<usize>,
+        entity_type: EntityType,
+        names: &TaggedNames,
+    ) -> Option<[NamePart; 2]> {
+        // "Portland, Oregon": a place and the region it lies in are one place name.
+        if matches!(entity_type, EntityType::Gpe | EntityType::Loc) {
+            return None;
+        }
+        // "Gophers (9-1, 6-1)", "Goldman, Sachs & Co": no comma between two names.
+        let list_or_bracket =
+            |i: usize| matches!(self.word(i), "and" | "&" | "(" | ")" | "[" | "]");
+        if range.clone().any(list_or_bracket) {
+            return None;
+        }
+        let mut commas = range.clone().filter(|&i| self.word(i) == ",");
+        let comma = commas.next()?;
+        if commas.next().is_some() {
+            return None;
+        }
+        let left = range.start..comma;
+        let mut right = comma + 1..range.end;
+        if right.len() > 1 && self.lower(right.start) == "the" {
+            right.start += 1;
+        }
+        if left.is_empty() || right.is_empty() || !super::capitalised(self.word(right.start)) {
+            return None;
+        }
+        let right_words: Vec<&str> = right.clone().map(|i| self.lower(i)).collect();
+        let place = category::COUNTRY | category::REGION | category::CITY;
+        if (right.len() == 1 && NAME_SUFFIXES.contains(&right_words[0]))
+            || self.lexicon().categories(&right_words.join(" ")) & place != 0
+        {
+            return None;
+        }
+        let sides = [left, right];
+        let people = sides.clone().map(|side| self.names_a_person(&side, names));
+        let known = sides.clone().map(|side| self.tagged_type(&side, names));
+        let [left, right] = sides;
+        Some([
+            (left, side_type(people[0], known[0], entity_type)),
+            (right, side_type(people[1], known[1], entity_type)),
+        ])
+    }
+
+    /// The two names joined by the one "and" in `range`.
+    fn split_coordination(
         &self,
         range: &Range<usize>,
         entity_type: EntityType,
@@ -116,7 +185,7 @@ impl State<'_, '_> {
         }
         let first = self.lower(side.start);
         let last = self.lower(side.end - 1);
-        let is_title = self.lexicon().categories(first) & category::TITLE != 0;
+        let is_title = self.is_personal_title(first);
         let given_name = self.lexicon().categories(first) & category::GIVEN_NAME != 0
             || GivenNames::builtin().female_share(first).is_some();
         let organisation_word = self.lexicon().categories(last)
@@ -208,5 +277,46 @@ mod tests {
         );
         assert!(mentions(&doc, "Tate Modern and the Science Museum").is_empty());
         assert_eq!(mentions(&doc, "Science Museum").len(), 2);
+    }
+
+    #[test]
+    fn two_names_over_a_comma_are_two_names() {
+        let doc = resolved(
+            "Nominees include The Aviator , Million Dollar Baby .
+They met by the National \
+             Mall , Mr. Obama smiled .
+",
+            &[
+                ("Aviator , Million Dollar Baby", Org),
+                ("National Mall , Mr. Obama", Org),
+            ],
+        );
+        for name in ["Aviator", "Million Dollar Baby", "National Mall"] {
+            assert_eq!(mentions(&doc, name).len(), 1, "{name}");
+        }
+        assert_eq!(entity(&doc, "Obama").entity_type, Per);
+    }
+
+    #[test]
+    fn a_comma_before_a_suffix_a_place_or_in_a_list_stays_in_the_name() {
+        let doc = resolved(
+            "Martin Luther King , Jr. spoke .
+The Bureau of Alcohol , Tobacco and Firearms \
+             agreed .
+The Paris , Texas office closed .
+",
+            &[
+                ("Martin Luther King , Jr.", Per),
+                ("Bureau of Alcohol , Tobacco and Firearms", Org),
+                ("Paris , Texas", Org),
+            ],
+        );
+        for name in [
+            "Martin Luther King , Jr.",
+            "Bureau of Alcohol , Tobacco and Firearms",
+            "Paris , Texas",
+        ] {
+            assert_eq!(mentions(&doc, name).len(), 1, "{name}");
+        }
     }
 }

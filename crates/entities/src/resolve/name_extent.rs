@@ -97,6 +97,20 @@ fn is_edge_punctuation(word: &str) -> bool {
             | "‘"
             | "’"
             | "'"
+            | "―"
+            | "‒"
+            | "…"
+            | "•"
+            | "·"
+            | "@"
+            | "«"
+            | "»"
+            | "„"
+            | "''"
+            | "``"
+            | "--"
+            | "<"
+            | ">"
     )
 }
 
@@ -111,6 +125,7 @@ impl State<'_, '_> {
         entity_type: EntityType,
         title_case: bool,
     ) -> Option<Range<usize>> {
+        let tagged = range.clone();
         // Titles of works hold any words ("Gone with the Wind", "Much Ado about Nothing").
         let titled = entity_type == EntityType::Misc;
         // Masked letters stand alone ("Jo** Al"); "E*Trade" is one word and a name.
@@ -199,9 +214,27 @@ impl State<'_, '_> {
             {
                 range.start += 2;
             }
+            // "[Elise]" tagged as "Elise ]": a bracket closing what the name did not open.
+            if range.len() > 1
+                && is_closing(self.word(range.end - 1))
+                && !range.clone().any(|i| is_opening(self.word(i)))
+            {
+                range.end -= 1;
+            }
+            // "Cristian Garin 6-2", "Bobby !": a person's name ends with a letter.
+            if entity_type == EntityType::Per
+                && range.len() > 1
+                && !self.word(range.end - 1).chars().any(char::is_alphabetic)
+            {
+                range.end -= 1;
+            }
             if range == before {
                 break;
             }
+        }
+        // "'' Perhaps", "'' It": what is left of a cut name is a word of the sentence.
+        if range.len() == 1 && range != tagged && self.sentence_word(range.start) {
+            return None;
         }
         let names = range
             .clone()
@@ -236,6 +269,16 @@ impl State<'_, '_> {
         } else {
             matches!(upos, Some("VERB" | "AUX")) && word.starts_with(char::is_lowercase)
         }
+    }
+
+    /// Whether token `i` is tagged as a word that is no name: a pronoun, determiner, adverb,
+    /// verb or function word.
+    fn sentence_word(&self, i: usize) -> bool {
+        let upos = self.tokens().get(i).and_then(|t| t.upos.as_deref());
+        matches!(
+            upos,
+            Some("PRON" | "DET" | "ADV" | "VERB" | "AUX" | "ADP" | "SCONJ" | "CCONJ" | "PART")
+        )
     }
 
     /// Whether token `i` is tagged as a function word: a preposition, conjunction,
@@ -360,6 +403,40 @@ mod tests {
             "{:?}",
             doc.entities
         );
+    }
+
+    #[test]
+    fn a_quotation_dash_or_an_at_sign_is_no_part_of_a_name() {
+        let mut doc = document(
+            "― Jorge Falcon\nThe show is @ Ruoff Music Center tonight .\n",
+            &[("― Jorge Falcon", Per), ("@ Ruoff Music Center", Misc)],
+        );
+        resolve_entities(&mut doc);
+        assert_eq!(names(&doc), ["Jorge Falcon", "Ruoff Music Center"]);
+    }
+
+    #[test]
+    fn a_name_ends_without_stray_brackets_scores_or_quotes() {
+        let mut doc = document(
+            "Coach [ Elise ] won .\nCristian Garin 6-2 lost and Bobby ! cheered .\n`` Perhaps so , '' Ann Lee said .\n",
+            &[
+                ("Elise ]", Per),
+                ("Cristian Garin 6-2", Per),
+                ("Bobby !", Per),
+                ("`` Perhaps", Misc),
+                ("Ann Lee", Per),
+            ],
+        );
+        let text = doc.text().to_string();
+        for token in doc.tokens.iter_mut() {
+            let upos = match &text[token.span.start..token.span.end] {
+                "Perhaps" => "ADV",
+                _ => "PROPN",
+            };
+            token.upos = Some(upos.to_string());
+        }
+        resolve_entities(&mut doc);
+        assert_eq!(names(&doc), ["Elise", "Cristian Garin", "Bobby", "Ann Lee"]);
     }
 
     #[test]

@@ -83,8 +83,13 @@ impl<'r, 'd> State<'r, 'd> {
     /// Whether `lower` is a title, an honorific or a demonym before a person's name
     /// ("President", "Mr.", "Chinese").
     fn is_title_word(&self, lower: &str) -> bool {
-        let categories = self.lexicon().categories(lower);
-        categories & (category::TITLE | category::DEMONYM) != 0
+        self.is_personal_title(lower) || self.lexicon().categories(lower) & category::DEMONYM != 0
+    }
+
+    /// Whether `lower` is a title or an honorific only a person holds ("Prince", "Mr.",
+    /// "Sen."); a demonym ("Chinese") also goes before organisations.
+    pub(super) fn is_personal_title(&self, lower: &str) -> bool {
+        self.lexicon().categories(lower) & category::TITLE != 0
             || is_honorific(lower)
             || TITLE_ABBREVIATIONS.contains(&lower)
     }
@@ -138,16 +143,24 @@ impl<'r, 'd> State<'r, 'd> {
             if self.in_dateline(range.start) {
                 continue;
             }
-            // "Blue Origin and Elon Musk": two names the tagger ran together.
+            // "the Queen and Prince Philip": two names the tagger ran together.
             let split = tagged_names
                 .as_ref()
-                .and_then(|names| self.split_coordination(&range, mention.entity_type, names));
+                .and_then(|names| self.split_names(&range, mention.entity_type, names));
             let was_split = split.is_some();
             let (first, second) = match split {
                 Some([first, second]) => (first, Some(second)),
                 None => ((range, mention.entity_type), None),
             };
-            for (mut range, mut entity_type) in std::iter::once(first).chain(second) {
+            for (range, mut entity_type) in std::iter::once(first).chain(second) {
+                // A part keeps only what names ("' Thousands of Shootings").
+                let Some(mut range) = (if was_split {
+                    self.name_extent(range, entity_type, in_title_case)
+                } else {
+                    Some(range)
+                }) else {
+                    continue;
+                };
                 let confidence = if was_split && entity_type == mention.entity_type {
                     mention.confidence * CUT_NAME_TYPE_WEIGHT
                 } else {
