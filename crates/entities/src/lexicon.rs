@@ -60,6 +60,8 @@ const CAPITALS: &str = include_str!("../lexicons/capitals.txt");
 const ACTING_VERBS: &str = include_str!("../lexicons/acting_verbs.txt");
 const GOVERNMENT_NOUNS: &str = include_str!("../lexicons/government_nouns.txt");
 const DEPARTMENTS: &str = include_str!("../lexicons/departments.txt");
+const ORGANISATION_NOUNS: &str = include_str!("../lexicons/organisation_nouns.txt");
+const INSTITUTION_NOUNS: &str = include_str!("../lexicons/institution_nouns.txt");
 const PRONOUNS: &str = include_str!("../lexicons/pronouns.txt");
 const TITLE_MODIFIERS: &str = include_str!("../lexicons/title_modifiers.txt");
 const DESCRIPTION_MODIFIERS: &str = include_str!("../lexicons/description_modifiers.txt");
@@ -112,6 +114,8 @@ pub struct Lexicon {
     acting_verbs: FastSet<String>,
     government_nouns: FastSet<String>,
     departments: FastSet<String>,
+    organisation_nouns: FastSet<String>,
+    institution_nouns: FastSet<String>,
     pronouns: FastMap<String, Pronoun>,
     title_modifiers: FastSet<String>,
     description_modifiers: FastSet<String>,
@@ -230,6 +234,8 @@ impl Lexicon {
         self.acting_verbs = words(ACTING_VERBS);
         self.government_nouns = words(GOVERNMENT_NOUNS);
         self.departments = words(DEPARTMENTS);
+        self.organisation_nouns = words(ORGANISATION_NOUNS);
+        self.institution_nouns = words(INSTITUTION_NOUNS);
         self.title_modifiers = words(TITLE_MODIFIERS);
         self.description_modifiers = words(DESCRIPTION_MODIFIERS);
     }
@@ -247,6 +253,16 @@ impl Lexicon {
     /// A noun that makes a country or leader its government ("administration", "officials").
     pub fn is_government_noun(&self, lower: &str) -> bool {
         self.government_nouns.contains(lower)
+    }
+
+    /// A noun that describes an organisation named before ("company", "union").
+    pub fn is_organisation_noun(&self, lower: &str) -> bool {
+        self.organisation_nouns.contains(lower)
+    }
+
+    /// A noun that describes an institution whose name holds it ("commission", "court").
+    pub fn is_institution_noun(&self, lower: &str) -> bool {
+        self.institution_nouns.contains(lower)
     }
 
     /// A department word that makes a title's organisation ("treasury", "defence").

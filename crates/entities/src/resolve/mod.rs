@@ -7,10 +7,11 @@
 //!
 //! One `State` is built per document and goes through the steps in order, each in its
 //! own file: `names` (name mentions and their clusters; `name_extent` cuts where a name
-//! ends, `coordination` splits two names run together over "and", `type_consistency` gives a
-//! name one type per document), `roles` (titles and
+//! ends, `coordination` splits two names run together over "and" or a comma,
+//! `type_consistency` gives a name one type per document), `roles` (titles and
 //! appositions), `government` (governments and their leaders), `coref` (descriptions
-//! and pronouns) and `assembly` (numbering, genders, the output layers). The word lists
+//! and pronouns), `organisation_descriptions` ("the company") and `assembly` (numbering,
+//! genders, the output layers). The word lists
 //! the rules use are lexicon files (`lexicons/*.txt`, read by `crate::lexicon`).
 
 mod assembly;
@@ -19,6 +20,7 @@ mod coref;
 mod government;
 mod name_extent;
 mod names;
+mod organisation_descriptions;
 mod roles;
 #[cfg(test)]
 mod test_support;
@@ -139,6 +141,7 @@ impl Resolver {
         if self.config.nominals {
             state.government_mentions();
             state.nominal_mentions();
+            state.organisation_descriptions();
         }
         state.leaders_take_government_country();
         if self.config.pronouns {
