@@ -8,7 +8,8 @@
 //! One `State` is built per document and goes through the steps in order, each in its
 //! own file: `names` (name mentions and their clusters; `name_extent` cuts where a name
 //! ends, `coordination` splits two names run together over "and" or a comma,
-//! `type_consistency` gives a name one type per document), `roles` (titles and
+//! `type_consistency` gives a name one type per document; `untagged_surnames` finds the
+//! surnames the tagger missed), `roles` (titles and
 //! appositions), `government` (governments and their leaders), `coref` (descriptions
 //! and pronouns), `organisation_descriptions` ("the company") and `assembly` (numbering,
 //! genders, the output layers). The word lists
@@ -28,6 +29,7 @@ mod test_support;
 mod tests;
 mod tokens;
 mod type_consistency;
+mod untagged_surnames;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -137,6 +139,7 @@ impl Resolver {
         };
         state.collect_name_mentions();
         state.cluster_names();
+        state.untagged_surnames();
         state.read_roles();
         if self.config.nominals {
             state.government_mentions();
