@@ -330,6 +330,25 @@ impl Document {
         start..end
     }
 
+    /// Whether token `i` names the subject of its clause: its dependency relation is
+    /// `nsubj` or `nsubj:pass`, or it is a name part or apposition of a subject ("Senate
+    /// Judiciary Chairman Lindsey Graham", where a parser may make "Chairman" the subject
+    /// and "Graham" its apposition). False when unparsed.
+    pub fn is_subject(&self, i: usize) -> bool {
+        let subject = |t: &Token| t.deprel.as_deref().is_some_and(|d| d.starts_with("nsubj"));
+        let Some(token) = self.tokens.get(i) else {
+            return false;
+        };
+        if subject(token) {
+            return true;
+        }
+        let part = matches!(token.deprel.as_deref(), Some("appos" | "flat" | "compound"));
+        part && token
+            .head
+            .and_then(|h| self.tokens.get(h as usize))
+            .is_some_and(subject)
+    }
+
     /// The block containing a byte offset, if blocks were computed.
     pub fn block_at(&self, byte: usize) -> Option<&Block> {
         let i = self.blocks.partition_point(|b| b.span.end <= byte);

@@ -7,7 +7,9 @@
 //! - subjects that cannot speak ("Recent geopolitical cyber alliances have shown", "trends
 //!   that show", "that") are no sources (`non_speakers.rs` says which heads can speak);
 //! - pronoun sources take the nearest person (or organisation for "it", "they") before them
-//!   whose gender agrees, never one named inside a quote's own words;
+//!   whose gender agrees, never one named inside a quote's own words; for he/she in a later
+//!   sentence, the nearest subject of the latest sentence naming someone who fits (a
+//!   pronoun the entity layer resolved counts), else its nearest;
 //! - a quoted paragraph without a cue continues the speaker of the quote just before it.
 //!
 //! Every pass is linear in the number of tokens, mentions and quotes (sorted lookups and
@@ -393,6 +395,8 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
             .mentions
             .partition_point(|m| m.span.start < source.start);
         let mut chosen = None;
+        // The nearest fitting entity in an earlier sentence, and that sentence.
+        let mut nearest_fitting: Option<(String, u32)> = None;
         for mention in doc
             .mentions
             .get(..before)
@@ -401,7 +405,10 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
             .rev()
             .take(MAX_LOOKBACK)
         {
-            if mention.kind == MentionKind::Pronoun
+            // A pronoun the entity layer resolved counts as its person only as a subject
+            // ("Vickers said he … He said …").
+            let pronoun = mention.kind == MentionKind::Pronoun;
+            if (pronoun && !is_subject(doc, mention.span))
                 || mention.span.end > source.start
                 || in_quote(mention.span) && !in_quote(source)
             {
@@ -414,7 +421,10 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
                         .partition_point(|t| t.span.end <= mention.span.start),
                 )
                 .map_or(0, |t| t.sentence);
-            if source_sentence.saturating_sub(sentence) > PRONOUN_SENTENCES {
+            // Past the latest sentence naming someone who fits: the nearest of it speaks.
+            if source_sentence.saturating_sub(sentence) > PRONOUN_SENTENCES
+                || nearest_fitting.as_ref().is_some_and(|&(_, s)| sentence < s)
+            {
                 break;
             }
             let Some(id) = &mention.entity else { continue };
@@ -431,15 +441,27 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
                 matches!(entity.entity_type, EntityType::Org | EntityType::Gpe)
                     && mention.entity_type != EntityType::Norp
             };
-            if fits {
+            // In the source's own sentence the nearest; before it, the nearest subject of
+            // the latest sentence naming someone who fits ("… his father's friend, Martin
+            // Legere, gave … “…,” he said" is not Legere), else its nearest.
+            if fits && (!person || sentence == source_sentence || is_subject(doc, mention.span)) {
                 chosen = Some(id.clone());
                 break;
             }
+            if fits && nearest_fitting.is_none() {
+                nearest_fitting = Some((id.clone(), sentence));
+            }
         }
-        if let Some(id) = chosen {
+        if let Some(id) = chosen.or(nearest_fitting.map(|(id, _)| id)) {
             quote.speaker = ActorRef::Entity { id };
         }
     }
+}
+
+/// Whether the mention at `span` is the subject of its clause (by its last token).
+fn is_subject(doc: &Document, span: Span) -> bool {
+    let last = doc.tokens.partition_point(|t| t.span.end < span.end);
+    doc.tokens.get(last).is_some_and(|t| t.span.end == span.end) && doc.is_subject(last)
 }
 
 /// A quote of someone's words without a cue or source (a quoted paragraph after the one that

@@ -74,6 +74,19 @@ fn pronoun_speaker_agrees_in_gender_and_skips_names_inside_quotes() {
 }
 
 #[test]
+fn pronoun_speaker_in_a_later_sentence_is_the_last_subject_not_the_nearest_name() {
+    let text = "Kevin Vickers said he wants to carry on the legacy of his father.\n\n\
+                He said the business, along with a credit union run by his friend, Martin \
+                Legere, gave the province a boost.\n\n\
+                “They brought a lot of jobs,” he said.\n";
+    let doc = analyse(text);
+    assert_eq!(
+        speaker_of(&doc, "a lot of jobs").as_deref(),
+        Some("Kevin Vickers")
+    );
+}
+
+#[test]
 fn cue_after_the_closing_mark() {
     let text = "Security experts studied the attack.\n\n“We believe it is the same group,” he confirmed.\n";
     let doc = analyse(text);

@@ -113,13 +113,25 @@ impl<'r, 'd> State<'r, 'd> {
         self.sort_mentions();
     }
 
-    /// he/she/they resolved to the nearest fitting entity mentioned before.
+    /// Whether the mention over `tokens` is the subject of its clause (by its last token).
+    fn is_subject(&self, tokens: std::ops::Range<usize>) -> bool {
+        tokens
+            .end
+            .checked_sub(1)
+            .is_some_and(|last| self.doc.is_subject(last))
+    }
+
+    /// he/she/they resolved to the nearest fitting entity mentioned before (a singular
+    /// pronoun in a later sentence to the nearest that was a subject, see the loop).
     pub(super) fn pronoun_mentions(&mut self) {
         let mut added = Vec::new();
         let genders = self.entity_genders();
         // Name mentions so far per entity, advanced with the pronouns (plural salience).
         let mut named_so_far: HashMap<usize, usize> = HashMap::new();
         let mut counted = 0;
+        // Singular pronouns resolved so far: (token, entity, whether a subject, whether
+        // "she").
+        let mut resolved_singular: Vec<(usize, usize, bool, bool)> = Vec::new();
         for i in 0..self.table.len() {
             let lower = self.lower(i);
             if !self.is_pronoun(lower) || self.mention_at_token(i).is_some() {
@@ -150,6 +162,9 @@ impl<'r, 'd> State<'r, 'd> {
             counted = earlier.len();
             // A bounded look back keeps a pronoun flood linear (the sentence window bounds
             // it on real text; a text without sentence breaks needs this).
+            // Singular pronouns fit persons of their gender: (token, entity, sentence,
+            // whether a subject), nearest first.
+            let mut singular_candidates: Vec<(usize, usize, u32, bool)> = Vec::new();
             for work in earlier
                 .iter()
                 .rev()
@@ -168,40 +183,61 @@ impl<'r, 'd> State<'r, 'd> {
                 if sentence.saturating_sub(token_sentence) > if plural { 8 } else { 3 } {
                     break;
                 }
-                let fits = if plural {
-                    // A nationality used as an adjective ("Leninist business model",
-                    // "Chinese goods") names no group that could be "they".
-                    let modifier = entity.1.entity_type == EntityType::Norp
-                        && self
-                            .tokens()
-                            .get(work.tokens.end)
-                            .is_some_and(|t| matches!(t.upos.as_deref(), Some("NOUN" | "PROPN")));
-                    !modifier
-                        && matches!(
-                            entity.1.entity_type,
-                            EntityType::Gpe | EntityType::Org | EntityType::Norp
-                        )
-                } else if entity.1.entity_type != EntityType::Per {
-                    false
-                } else {
-                    // A person of unknown gender fits either pronoun.
-                    match genders.get(entity.0).copied().unwrap_or(Gender::Unknown) {
-                        Gender::Female => female,
-                        Gender::Male => !female,
-                        Gender::Unknown => true,
+                if !plural {
+                    let fits = entity.1.entity_type == EntityType::Per
+                        // A person of unknown gender fits either pronoun.
+                        && match genders.get(entity.0).copied().unwrap_or(Gender::Unknown) {
+                            Gender::Female => female,
+                            Gender::Male => !female,
+                            Gender::Unknown => true,
+                        };
+                    if fits {
+                        let subject = self.is_subject(work.tokens.clone());
+                        singular_candidates.push((
+                            work.tokens.start,
+                            entity.0,
+                            token_sentence,
+                            subject,
+                        ));
                     }
-                };
-                if fits {
-                    let confidence = if token_sentence == sentence { 0.7 } else { 0.6 };
-                    if !plural {
-                        best = Some((entity.0, confidence));
-                        break;
-                    }
-                    if !plural_candidates.iter().any(|c| c.0 == entity.0) {
-                        let named = named_so_far.get(&entity.0).copied().unwrap_or(0);
-                        plural_candidates.push((entity.0, confidence, named));
-                    }
+                    continue;
                 }
+                // A nationality used as an adjective ("Leninist business model", "Chinese
+                // goods") names no group that could be "they".
+                let modifier = entity.1.entity_type == EntityType::Norp
+                    && self
+                        .tokens()
+                        .get(work.tokens.end)
+                        .is_some_and(|t| matches!(t.upos.as_deref(), Some("NOUN" | "PROPN")));
+                let fits = !modifier
+                    && matches!(
+                        entity.1.entity_type,
+                        EntityType::Gpe | EntityType::Org | EntityType::Norp
+                    );
+                if fits && !plural_candidates.iter().any(|c| c.0 == entity.0) {
+                    let confidence = if token_sentence == sentence { 0.7 } else { 0.6 };
+                    let named = named_so_far.get(&entity.0).copied().unwrap_or(0);
+                    plural_candidates.push((entity.0, confidence, named));
+                }
+            }
+            if !plural {
+                // Pronouns of the same form resolved before stand for their person ("Vickers
+                // said he … He said … his father's friend, Martin Legere … he said").
+                let oldest = singular_candidates.last().map_or(0, |c| c.0);
+                singular_candidates.extend(
+                    resolved_singular
+                        .iter()
+                        .rev()
+                        .take_while(|&&(token, ..)| token >= oldest)
+                        .filter(|&&(_, _, _, was_female)| was_female == female)
+                        .filter_map(|&(token, entity, subject, _)| {
+                            let at = self.table.sentence(token)?;
+                            (sentence.saturating_sub(at) <= 3)
+                                .then_some((token, entity, at, subject))
+                        }),
+                );
+                singular_candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
+                best = nearest_subject_first(&singular_candidates, sentence);
             }
             // "Bessent and He Lifeng prepare for their meeting": a plural pronoun after
             // people joined by "and" in its own sentence refers to them together, which
@@ -234,6 +270,9 @@ impl<'r, 'd> State<'r, 'd> {
             if let Some((entity, confidence)) = best {
                 let entity_type = self.entities[entity].entity_type;
                 added.push((i, entity, entity_type, confidence));
+                if !plural {
+                    resolved_singular.push((i, entity, self.is_subject(i..i + 1), female));
+                }
             }
         }
         for (i, entity, entity_type, confidence) in added {
@@ -252,6 +291,26 @@ impl<'r, 'd> State<'r, 'd> {
         }
         self.sort_mentions();
     }
+}
+
+/// The person a singular pronoun in sentence `sentence` refers to, from `candidates`
+/// (token, entity, sentence, whether a subject; nearest first), with a confidence: in its
+/// own sentence the nearest; before it, the nearest subject of the latest sentence naming a
+/// candidate ("Smith met Jones. He said …" is Smith), else that sentence's nearest.
+fn nearest_subject_first(
+    candidates: &[(usize, usize, u32, bool)],
+    sentence: u32,
+) -> Option<(usize, f32)> {
+    let &(_, nearest, latest, _) = candidates.first()?;
+    if latest == sentence {
+        return Some((nearest, 0.7));
+    }
+    let subject = candidates
+        .iter()
+        .take_while(|c| c.2 == latest)
+        .find(|c| c.3)
+        .map_or(nearest, |c| c.1);
+    Some((subject, 0.6))
 }
 
 #[cfg(test)]
@@ -307,6 +366,30 @@ mod tests {
         assert_eq!(canonical_of(&doc, she), Some("Wendy Cutler"));
         assert_eq!(she.resolution.as_deref(), Some("pronoun"));
         assert_eq!(canonical_of(&doc, mention(&doc, "he")), Some("John Smith"));
+    }
+
+    #[test]
+    fn pronoun_in_a_later_sentence_takes_the_last_subject_and_its_pronouns() {
+        let text = "Kevin Vickers praised his father , Bill .\nHe said his friend , Martin \
+                    Legere , helped .\nHe smiled .\n";
+        let mut doc = document(
+            text,
+            &[
+                ("Kevin Vickers", Per),
+                ("Bill", Per),
+                ("Martin Legere", Per),
+            ],
+        );
+        for (token, deprel) in doc.tokens.iter_mut().zip(text.split_whitespace()) {
+            let subject = matches!(deprel, "Vickers" | "He");
+            token.deprel = Some(if subject { "nsubj" } else { "dep" }.to_string());
+        }
+        resolve_entities(&mut doc);
+        let he = mentions(&doc, "He");
+        assert_eq!(he.len(), 2);
+        for m in he {
+            assert_eq!(canonical_of(&doc, m), Some("Kevin Vickers"));
+        }
     }
 
     #[test]
