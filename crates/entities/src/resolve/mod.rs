@@ -8,6 +8,8 @@
 //! One `State` is built per document and goes through the steps in order, each in its
 //! own file: `names` (name mentions and their clusters; `name_extent` cuts where a name
 //! ends, `coordination` splits two names run together over "and" or a comma,
+//! `named_after` reads "Clinton | Foundation" as the foundation's name, `titled_people`
+//! finds a tagged person after a title inside a name of another type,
 //! `type_consistency` gives a name one type per document; `untagged_surnames` finds the
 //! surnames the tagger missed), `roles` (titles and
 //! appositions), `government` (governments and their leaders), `coref` (descriptions
@@ -20,6 +22,7 @@ mod coordination;
 mod coref;
 mod government;
 mod name_extent;
+mod named_after;
 mod names;
 mod organisation_descriptions;
 mod roles;
@@ -27,6 +30,7 @@ mod roles;
 mod test_support;
 #[cfg(test)]
 mod tests;
+mod titled_people;
 mod tokens;
 mod type_consistency;
 mod untagged_surnames;

@@ -6,6 +6,7 @@ use stancegraph_core::{Document, EntityType, MentionKind, SentenceKind, Span};
 
 use super::coordination::TaggedNames;
 use super::name_extent::{is_name_part_after_hyphen, is_name_part_before_hyphen};
+use super::titled_people::TaggedPeople;
 use super::{is_possessive, is_timeless, State, Work};
 use crate::lexicon::{category, phrase_tokens};
 
@@ -111,6 +112,10 @@ impl<'r, 'd> State<'r, 'd> {
         let title_case = self.title_case_sentences();
         let tagged_names = TaggedNames::of_coordinated(doc);
         let mut hint = 0;
+        // Where the last name read on past its tagged span ends ("Clinton | Foundation"):
+        // the tagger's mentions inside it are part of it.
+        let mut covered_until = 0;
+        let mut tagged_people = TaggedPeople::default();
         for mention in doc
             .mentions
             .iter()
@@ -121,6 +126,9 @@ impl<'r, 'd> State<'r, 'd> {
                 continue;
             }
             let range = self.table.range(mention.span, &mut hint);
+            if range.start < covered_until {
+                continue;
+            }
             // "The Aviator, starring Leonardo", "Trump-era": only what names.
             let in_title_case = doc
                 .tokens
@@ -143,14 +151,23 @@ impl<'r, 'd> State<'r, 'd> {
             if self.in_dateline(range.start) {
                 continue;
             }
+            // "The Canadian Press Prime Minister Justin Trudeau" (MISC): the person after the
+            // title, when the document tags that name as a person elsewhere.
+            let person = (mention.entity_type != EntityType::Per)
+                .then(|| self.person_after_title(&range, &mut tagged_people))
+                .flatten();
+            let (range, tagged_type) = match person {
+                Some(person) => (person, EntityType::Per),
+                None => (range, mention.entity_type),
+            };
             // "the Queen and Prince Philip": two names the tagger ran together.
             let split = tagged_names
                 .as_ref()
-                .and_then(|names| self.split_names(&range, mention.entity_type, names));
+                .and_then(|names| self.split_names(&range, tagged_type, names));
             let was_split = split.is_some();
             let (first, second) = match split {
                 Some([first, second]) => (first, Some(second)),
-                None => ((range, mention.entity_type), None),
+                None => ((range, tagged_type), None),
             };
             for (range, mut entity_type) in std::iter::once(first).chain(second) {
                 // A part keeps only what names ("' Thousands of Shootings").
@@ -161,7 +178,7 @@ impl<'r, 'd> State<'r, 'd> {
                 }) else {
                     continue;
                 };
-                let confidence = if was_split && entity_type == mention.entity_type {
+                let confidence = if was_split && entity_type == tagged_type {
                     mention.confidence * CUT_NAME_TYPE_WEIGHT
                 } else {
                     confidence
@@ -182,6 +199,14 @@ impl<'r, 'd> State<'r, 'd> {
                     }
                     if range.len() == 1 && self.is_pronoun(self.lower(range.start)) {
                         continue;
+                    }
+                    // "James M. Hill | High School": the school, not the person.
+                    if !in_title_case {
+                        if let Some((named, named_type)) = self.named_after_person(&range) {
+                            covered_until = named.end;
+                            range = named;
+                            entity_type = named_type;
+                        }
                     }
                 }
                 // A title the tagger cut from its name ("Rep." | "Nancy Pelosi"), of whatever

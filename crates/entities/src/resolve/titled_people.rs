@@ -1,0 +1,89 @@
+//! People named after a title inside a longer name the tagger gave another type: a photo
+//! credit run into its caption ("The Canadian Press Prime Minister Justin Trudeau", MISC),
+//! a question's first word ("Will ECB President Mario Draghi", MISC) or an adjective
+//! ("New Home Secretary Charles Clarke", ORG). When the words after the title are the full
+//! name of a person the document tags elsewhere, they are that person; the rest is dropped,
+//! as the title before a tagged person's name is.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use stancegraph_core::{EntityType, MentionKind};
+
+use super::State;
+
+/// The multi-word person names the tagger found in a document, lower-cased with single
+/// spaces; built when a name first needs them.
+#[derive(Default)]
+pub(super) struct TaggedPeople(Option<HashSet<String>>);
+
+impl State<'_, '_> {
+    /// The person's name at the end of the non-person name over `range`, after a personal
+    /// title, when the document tags that name as a person elsewhere.
+    pub(super) fn person_after_title(
+        &self,
+        range: &Range<usize>,
+        people: &mut TaggedPeople,
+    ) -> Option<Range<usize>> {
+        // The last title with at least two words after it ("Prime Minister | Justin
+        // Trudeau"): the words after it are the candidate name.
+        let start = (range.start..range.end.saturating_sub(2))
+            .rev()
+            .find(|&i| self.is_personal_title(self.lower(i)))?
+            + 1;
+        let people = people.0.get_or_insert_with(|| {
+            self.doc
+                .mentions
+                .iter()
+                .filter(|m| m.entity_type == EntityType::Per && m.kind == MentionKind::Name)
+                .map(|m| lower_words(self.doc.slice(m.span)))
+                .filter(|name| name.contains(' '))
+                .collect()
+        });
+        let name = lower_words(&self.text_of(start..range.end));
+        people.contains(&name).then_some(start..range.end)
+    }
+}
+
+fn lower_words(text: &str) -> String {
+    text.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::EntityType::{Misc, Org, Per};
+
+    use super::super::test_support::{canonical_of, mention, resolved};
+
+    #[test]
+    fn a_person_after_a_title_inside_a_caption_credit_is_the_person() {
+        let doc = resolved(
+            "Prime Minister Justin Trudeau visited .\nThe Canadian Press Prime Minister \
+             Justin Trudeau holds a meeting .\n",
+            &[
+                ("Justin Trudeau", Per),
+                ("Canadian Press Prime Minister Justin Trudeau", Misc),
+            ],
+        );
+        assert_eq!(doc.entities.len(), 1, "{:?}", doc.entities);
+        let second = doc
+            .mentions
+            .iter()
+            .filter(|m| doc.slice(m.span) == "Justin Trudeau")
+            .count();
+        assert_eq!(second, 2);
+    }
+
+    #[test]
+    fn a_titled_name_the_document_never_tags_as_a_person_stays() {
+        let doc = resolved(
+            "Prince Edward visited .\nThe Prince Edward Island ferry left .\n",
+            &[("Prince Edward", Per), ("Prince Edward Island", Org)],
+        );
+        let island = mention(&doc, "Prince Edward Island");
+        assert_eq!(canonical_of(&doc, island), Some("Prince Edward Island"));
+    }
+}
