@@ -249,7 +249,8 @@ impl Gender {
 }
 
 /// A gender decision and what it rests on: `pronoun` (pronouns resolved to the person),
-/// `honorific` (Mr, Ms, Mrs), `first_name` (given-name statistics above a threshold).
+/// `honorific` (Mr, Ms, Mrs), `kinship` (a kinship noun before the name: "her son Kody
+/// Cook"), `first_name` (given-name statistics above a threshold).
 /// Never a surname alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenderCall {

@@ -1,5 +1,5 @@
 //! A person's gender as far as the text shows it: an honorific next to a name (Mr, Ms,
-//! Mrs, Miss), the statistics of the first name (1990 US Census given-name frequencies,
+//! Mrs, Miss), a kinship noun before it ("her son Kody Cook"), the statistics of the first name (1990 US Census given-name frequencies,
 //! public domain) above a threshold, or the pronouns resolved to the person. Never from a
 //! surname alone: a one-word name gets no first-name decision.
 
@@ -54,6 +54,18 @@ pub fn honorific_gender(word: &str) -> Option<Gender> {
     }
 }
 
+/// Gender a kinship noun before a name states ("her son Kody Cook", "his wife, Mary").
+pub fn kinship_gender(word: &str) -> Option<Gender> {
+    match word.to_lowercase().as_str() {
+        "son" | "sons" | "brother" | "father" | "husband" | "nephew" | "uncle" | "grandson"
+        | "grandfather" | "stepson" | "stepfather" | "boyfriend" | "widower" => Some(Gender::Male),
+        "daughter" | "daughters" | "sister" | "mother" | "wife" | "niece" | "aunt"
+        | "granddaughter" | "grandmother" | "stepdaughter" | "stepmother" | "girlfriend"
+        | "widow" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
 /// Gender a third-person singular pronoun states.
 pub fn pronoun_gender(word: &str) -> Option<Gender> {
     match word.to_lowercase().as_str() {
@@ -69,6 +81,8 @@ pub struct GenderClues {
     /// Gender stated by an honorific before a name of the person ("Mr", "Mrs"); the
     /// strongest clue.
     pub honorific: Option<Gender>,
+    /// Gender stated by a kinship noun before a name of the person ("her son Kody Cook").
+    pub kinship: Option<Gender>,
     /// Number of male pronouns (he, him, his, himself) resolved to the person.
     pub male_pronouns: usize,
     /// Number of female pronouns (she, her, hers, herself) resolved to the person.
@@ -76,8 +90,8 @@ pub struct GenderClues {
 }
 
 /// Decides a person's gender from their fullest name and the clues, strongest evidence
-/// first: honorific, first name (only for names of two or more words), pronouns (two or
-/// more, all agreeing).
+/// first: honorific, kinship noun, first name (only for names of two or more words),
+/// pronouns (two or more, all agreeing).
 pub fn decide(
     canonical: &str,
     clues: GenderClues,
@@ -89,6 +103,13 @@ pub fn decide(
             gender,
             evidence: "honorific".into(),
             confidence: 0.95,
+        });
+    }
+    if let Some(gender) = clues.kinship {
+        return Some(GenderCall {
+            gender,
+            evidence: "kinship".into(),
+            confidence: 0.9,
         });
     }
     let words: Vec<&str> = canonical.split_whitespace().collect();
@@ -158,6 +179,17 @@ mod tests {
             ..Default::default()
         };
         let call = decide("Telford", pronouns, names, DEFAULT_NAME_THRESHOLD);
+        assert_eq!(call.clone().map(|c| c.evidence), Some("pronoun".into()));
+        // A kinship noun beats the first name's statistics and the pronouns.
+        let kin = GenderClues {
+            kinship: Some(Gender::Female),
+            ..pronouns
+        };
+        let kin_call = decide("Robert Jones", kin, names, DEFAULT_NAME_THRESHOLD);
+        assert_eq!(
+            kin_call.map(|c| (c.gender, c.evidence)),
+            Some((Gender::Female, "kinship".into()))
+        );
         assert_eq!(call.map(|c| c.evidence), Some("pronoun".into()));
         let mixed = GenderClues {
             male_pronouns: 2,

@@ -184,7 +184,7 @@ pub struct ActorNode {
     /// `female` or `male` when the documents state it (honorific, first name, pronouns).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
-    /// What the gender rests on: `honorific`, `first_name` or `pronoun`.
+    /// What the gender rests on: `honorific`, `kinship`, `first_name` or `pronoun`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender_evidence: Option<String>,
     /// The votes behind `gender`: per document, the `gender|evidence` it states. Saved so

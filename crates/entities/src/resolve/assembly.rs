@@ -1,5 +1,5 @@
 //! Assembly: entities numbered in order of first mention (E1, E2, ...), their aliases,
-//! confidence and gender (honorifics, first names, pronouns), and the mention, entity and
+//! confidence and gender (honorifics, kinship nouns, first names, pronouns), and the mention, entity and
 //! relation layers written back.
 
 use std::collections::HashSet;
@@ -12,9 +12,11 @@ use super::{entity_key, is_timeless, normalise, State, Work, RESOLVE_STAGE};
 use crate::gender;
 
 impl<'r, 'd> State<'r, 'd> {
-    /// Honorific next to any name mention of each person ("Ms. Dalglish", "Mr Smith").
-    pub(super) fn honorifics(&self) -> Vec<Option<Gender>> {
-        let mut found = vec![None; self.entities.len()];
+    /// What the words beside each person's name mentions state: an honorific ("Ms.
+    /// Dalglish", "Mr Smith") or a kinship noun before the name ("her son Kody Cook", "his
+    /// wife, Mary").
+    pub(super) fn stated_genders(&self) -> Vec<gender::GenderClues> {
+        let mut found = vec![gender::GenderClues::default(); self.entities.len()];
         for work in self.mentions.iter().filter(|w| w.kind == MentionKind::Name) {
             let Some(slot) = work.entity.and_then(|e| found.get_mut(e)) else {
                 continue;
@@ -26,16 +28,25 @@ impl<'r, 'd> State<'r, 'd> {
                 .flatten()
                 .find_map(|w| gender::honorific_gender(w))
             {
-                *slot = Some(gender);
+                slot.honorific = Some(gender);
+            }
+            // "her son Kody Cook", "his wife, Mary": the noun right before the name, or
+            // before its comma.
+            let kin_word = match before {
+                Some(",") => work.tokens.start.checked_sub(2).map(|b| self.word(b)),
+                other => other,
+            };
+            if let Some(gender) = kin_word.and_then(gender::kinship_gender) {
+                slot.kinship = Some(gender);
             }
         }
         found
     }
 
-    /// Each person's gender from honorifics and first names (what pronoun resolution may
+    /// Each person's gender from honorifics, kinship nouns and first names (what pronoun resolution may
     /// rely on; pronouns themselves only count in [`Self::gender_calls`]).
     pub(super) fn entity_genders(&self) -> Vec<Gender> {
-        let honorifics = self.honorifics();
+        let stated = self.stated_genders();
         self.entities
             .iter()
             .enumerate()
@@ -43,10 +54,7 @@ impl<'r, 'd> State<'r, 'd> {
                 if e.entity_type != EntityType::Per {
                     return Gender::Unknown;
                 }
-                let clues = gender::GenderClues {
-                    honorific: honorifics.get(i).copied().flatten(),
-                    ..Default::default()
-                };
+                let clues = stated.get(i).copied().unwrap_or_default();
                 gender::decide(
                     &e.canonical,
                     clues,
@@ -60,7 +68,7 @@ impl<'r, 'd> State<'r, 'd> {
 
     /// The gender written on each person entity, with its evidence.
     pub(super) fn gender_calls(&self, mentions_of: &[Vec<&Work>]) -> Vec<Option<GenderCall>> {
-        let honorifics = self.honorifics();
+        let stated = self.stated_genders();
         self.entities
             .iter()
             .enumerate()
@@ -68,10 +76,7 @@ impl<'r, 'd> State<'r, 'd> {
                 if e.entity_type != EntityType::Per {
                     return None;
                 }
-                let mut clues = gender::GenderClues {
-                    honorific: honorifics.get(i).copied().flatten(),
-                    ..Default::default()
-                };
+                let mut clues = stated.get(i).copied().unwrap_or_default();
                 for work in mentions_of.get(i).map(Vec::as_slice).unwrap_or(&[]) {
                     if work.kind != MentionKind::Pronoun {
                         continue;
@@ -218,7 +223,7 @@ mod tests {
     use stancegraph_core::EntityType::{Date, Gpe, Per};
     use stancegraph_core::Gender;
 
-    use crate::resolve::test_support::{entity, mention, resolved};
+    use crate::resolve::test_support::{canonical_of, entity, mention, resolved};
 
     #[test]
     fn entities_are_numbered_by_first_mention_with_their_other_names_as_aliases() {
@@ -243,6 +248,23 @@ mod tests {
             .as_ref()
             .map(|g| g.gender);
         assert_eq!(gender, Some(Gender::Female));
+    }
+
+    #[test]
+    fn kinship_noun_before_a_name_decides_the_gender_and_the_pronoun() {
+        let doc = resolved(
+            "Wendy Golden found her son Kody Cook .\nAfter Kody died , she called police .\n",
+            &[("Wendy Golden", Per), ("Kody Cook", Per), ("Kody", Per)],
+        );
+        let kody = entity(&doc, "Kody Cook").gender.clone();
+        assert_eq!(
+            kody.map(|g| (g.gender, g.evidence)),
+            Some((Gender::Male, "kinship".to_string()))
+        );
+        assert_eq!(
+            canonical_of(&doc, mention(&doc, "she")),
+            Some("Wendy Golden")
+        );
     }
 
     #[test]

@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 
 /// Of two `gender|evidence` calls for one actor in one document, the one to keep: the
-/// stronger evidence (honorific, then agreeing pronouns, then first-name statistics),
+/// stronger evidence (honorific or kinship noun, then agreeing pronouns, then first-name
+/// statistics),
 /// then the larger string, so the choice never depends on the order documents or parts
 /// arrive in. An empty call is no call.
 pub fn stronger_gender_call<'a>(a: &'a str, b: &'a str) -> &'a str {
     fn rank(call: &str) -> (u8, &str) {
         let strength = match call.split_once('|').map(|(_, evidence)| evidence) {
             _ if call.is_empty() => 0,
-            Some("honorific") => 3,
+            Some("honorific" | "kinship") => 3,
             Some("pronoun") => 2,
             _ => 1,
         };
