@@ -104,9 +104,7 @@ impl<'r, 'd> State<'r, 'd> {
                 continue;
             };
             let start = work.span.start;
-            self.mentions.push(work);
-            let m = self.mentions.len() - 1;
-            self.assign(m, entity, "title", 0.8);
+            self.push_assigned(work, entity, "title", 0.8);
             let starts = starts_of.entry(entity).or_default();
             starts.insert(starts.partition_point(|&s| s <= start), start);
         }
@@ -285,9 +283,7 @@ impl<'r, 'd> State<'r, 'd> {
             ) else {
                 continue;
             };
-            self.mentions.push(work);
-            let m = self.mentions.len() - 1;
-            self.assign(m, entity, "pronoun", confidence);
+            self.push_assigned(work, entity, "pronoun", confidence);
         }
         self.sort_mentions();
     }

@@ -337,6 +337,19 @@ impl<'r, 'd> State<'r, 'd> {
             .and_then(|list| list.first().copied())
     }
 
+    /// Adds a mention the resolver found (a description, pronoun or surname the tagger
+    /// did not give) and assigns it to `entity`.
+    fn push_assigned(
+        &mut self,
+        work: Work,
+        entity: usize,
+        resolution: &'static str,
+        confidence: f32,
+    ) {
+        self.mentions.push(work);
+        self.assign(self.mentions.len() - 1, entity, resolution, confidence);
+    }
+
     fn assign(&mut self, mention: usize, entity: usize, resolution: &'static str, confidence: f32) {
         let Some(m) = self.mentions.get_mut(mention) else {
             return;

@@ -56,9 +56,7 @@ impl State<'_, '_> {
             ) else {
                 continue;
             };
-            self.mentions.push(work);
-            let m = self.mentions.len() - 1;
-            self.assign(m, entity, "description", 0.6);
+            self.push_assigned(work, entity, "description", 0.6);
         }
         self.sort_mentions();
     }

@@ -69,9 +69,7 @@ impl State<'_, '_> {
             ) else {
                 continue;
             };
-            self.mentions.push(work);
-            let m = self.mentions.len() - 1;
-            self.assign(m, entity, "surname", 0.7);
+            self.push_assigned(work, entity, "surname", 0.7);
         }
         self.sort_mentions();
     }
