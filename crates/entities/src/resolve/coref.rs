@@ -158,11 +158,11 @@ impl<'r, 'd> State<'r, 'd> {
                 }
             }
             counted = earlier.len();
-            // A bounded look back keeps a pronoun flood linear (the sentence window bounds
-            // it on real text; a text without sentence breaks needs this).
             // Singular pronouns fit persons of their gender: (token, entity, sentence,
             // whether a subject), nearest first.
             let mut singular_candidates: Vec<(usize, usize, u32, bool)> = Vec::new();
+            // A bounded look back keeps a pronoun flood linear (the sentence window bounds
+            // it on real text; a text without sentence breaks needs this).
             for work in earlier
                 .iter()
                 .rev()
@@ -221,17 +221,25 @@ impl<'r, 'd> State<'r, 'd> {
             if !plural {
                 // Pronouns of the same form resolved before stand for their person ("Vickers
                 // said he … He said … his father's friend, Martin Legere … he said").
+                // Bounded as the mentions are: by the oldest candidate, the three-sentence
+                // window and the look-back count (a flood of pronouns stays linear).
                 let oldest = singular_candidates.last().map_or(0, |c| c.0);
+                let within_window = |token: usize| {
+                    self.table
+                        .sentence(token)
+                        .filter(|&at| sentence.saturating_sub(at) <= 3)
+                };
                 singular_candidates.extend(
                     resolved_singular
                         .iter()
                         .rev()
-                        .take_while(|&&(token, ..)| token >= oldest)
+                        .take(MAX_PRONOUN_LOOKBACK)
+                        .take_while(|&&(token, ..)| {
+                            token >= oldest && within_window(token).is_some()
+                        })
                         .filter(|&&(_, _, _, was_female)| was_female == female)
                         .filter_map(|&(token, entity, subject, _)| {
-                            let at = self.table.sentence(token)?;
-                            (sentence.saturating_sub(at) <= 3)
-                                .then_some((token, entity, at, subject))
+                            Some((token, entity, within_window(token)?, subject))
                         }),
                 );
                 singular_candidates.sort_by_key(|c| std::cmp::Reverse(c.0));

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use stancegraph_core::EntityType;
 
+use super::titled_people::TaggedPeople;
 use super::State;
 use crate::lexicon::category;
 
@@ -69,6 +70,7 @@ impl State<'_, '_> {
     pub(super) fn named_after_person(
         &self,
         person: &Range<usize>,
+        people: &TaggedPeople,
     ) -> Option<(Range<usize>, EntityType)> {
         let capitalised_at = |i: usize| {
             i < self.table.len()
@@ -81,17 +83,18 @@ impl State<'_, '_> {
                 .find(|(head, _)| *head == self.word(i))
                 .map(|&(_, entity_type)| entity_type)
         };
-        // A lone given name before a head is the person the tagger cut ("Jerry | Hall"
-        // is excluded above; "Jordan | Prize" here).
-        if person.len() == 1
-            && self.lexicon().categories(self.lower(person.start)) & category::GIVEN_NAME != 0
-            && !self.is_surname_of_a_tagged_person(person.start)
-        {
-            return None;
-        }
         let (head, entity_type) = (person.end..person.end + MAX_WORDS_BEFORE_HEAD + 1)
             .take_while(|&i| capitalised_at(i))
             .find_map(|i| head_type(i).map(|t| (i, t)))?;
+        // A lone given name before a head is the person the tagger cut ("Jordan | Prize"),
+        // unless it ends a person's full name ("Clinton | Foundation" after "Hillary
+        // Clinton").
+        if person.len() == 1
+            && self.lexicon().categories(self.lower(person.start)) & category::GIVEN_NAME != 0
+            && !people.is_surname(self.doc, self.word(person.start))
+        {
+            return None;
+        }
         let mut end = head + 1;
         // Further capitalised words belong to the name ("Center for Strategic Studies").
         loop {
@@ -104,18 +107,6 @@ impl State<'_, '_> {
             }
         }
         Some((person.start..end, entity_type))
-    }
-
-    /// Whether the word at `i` is the last word of a multi-word person name the tagger found
-    /// elsewhere in the document ("Clinton" after "Hillary Clinton").
-    fn is_surname_of_a_tagged_person(&self, i: usize) -> bool {
-        let word = self.word(i);
-        self.doc.mentions.iter().any(|m| {
-            m.entity_type == EntityType::Per && {
-                let name = self.doc.slice(m.span);
-                name.contains(' ') && name.rsplit(' ').next() == Some(word)
-            }
-        })
     }
 }
 

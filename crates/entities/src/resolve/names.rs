@@ -115,7 +115,7 @@ impl<'r, 'd> State<'r, 'd> {
         // Where the last name read on past its tagged span ends ("Clinton | Foundation"):
         // the tagger's mentions inside it are part of it.
         let mut covered_until = 0;
-        let mut tagged_people = TaggedPeople::default();
+        let tagged_people = TaggedPeople::default();
         for mention in doc
             .mentions
             .iter()
@@ -154,7 +154,7 @@ impl<'r, 'd> State<'r, 'd> {
             // "The Canadian Press Prime Minister Justin Trudeau" (MISC): the person after the
             // title, when the document tags that name as a person elsewhere.
             let person = (mention.entity_type != EntityType::Per)
-                .then(|| self.person_after_title(&range, &mut tagged_people))
+                .then(|| self.person_after_title(&range, &tagged_people))
                 .flatten();
             let (range, tagged_type) = match person {
                 Some(person) => (person, EntityType::Per),
@@ -202,7 +202,9 @@ impl<'r, 'd> State<'r, 'd> {
                     }
                     // "James M. Hill | High School": the school, not the person.
                     if !in_title_case {
-                        if let Some((named, named_type)) = self.named_after_person(&range) {
+                        if let Some((named, named_type)) =
+                            self.named_after_person(&range, &tagged_people)
+                        {
                             covered_until = named.end;
                             range = named;
                             entity_type = named_type;
