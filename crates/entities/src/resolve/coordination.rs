@@ -6,55 +6,17 @@
 //! is a list with "and" ("Bureau of Alcohol, Tobacco and Firearms"), a suffix follows
 //! ("Martin Luther King, Jr.", "Acme, Inc.") or a place says where ("Paris, Texas").
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use stancegraph_core::{Document, EntityType, MentionKind};
+use stancegraph_core::EntityType;
 
+use super::tagged_names::TaggedNames;
 use super::State;
 use crate::gender::GivenNames;
 use crate::lexicon::category;
 
 /// A side of a split name and the type it takes.
 pub(super) type NamePart = (Range<usize>, EntityType);
-
-/// The names the tagger found in a document, read before any is cleaned: what the other
-/// mentions say a side of a coordination is.
-pub(super) struct TaggedNames {
-    /// Lower-case names (without a leading "the") and the type of their first mention.
-    types: HashMap<String, EntityType>,
-    /// Last words of the multi-word person names ("musk" of "Elon Musk").
-    surnames: HashSet<String>,
-}
-
-impl TaggedNames {
-    /// The tagged names of `doc`, or `None` when no name holds an "and" or a comma (nothing
-    /// to split).
-    pub(super) fn of_coordinated(doc: &Document) -> Option<Self> {
-        let names = || doc.mentions.iter().filter(|m| m.kind == MentionKind::Name);
-        let coordinated = |name: &str| name.contains(" and ") || name.contains(',');
-        if !names().any(|m| coordinated(doc.slice(m.span))) {
-            return None;
-        }
-        let mut types = HashMap::new();
-        let mut surnames = HashSet::new();
-        for mention in names() {
-            let lower = doc.slice(mention.span).to_lowercase();
-            let words: Vec<&str> = lower.split_whitespace().collect();
-            let words = match words.split_first() {
-                Some((&"the", rest)) if !rest.is_empty() => rest,
-                _ => &words[..],
-            };
-            if mention.entity_type == EntityType::Per && words.len() > 1 {
-                if let Some(last) = words.last() {
-                    surnames.insert((*last).to_string());
-                }
-            }
-            types.entry(words.join(" ")).or_insert(mention.entity_type);
-        }
-        Some(TaggedNames { types, surnames })
-    }
-}
 
 /// Words after a comma that end a name rather than start another: generational and company
 /// suffixes.
@@ -70,7 +32,7 @@ impl State<'_, '_> {
         &self,
         range: &Range<usize>,
         entity_type: EntityType,
-        names: &TaggedNames,
+        names: &TaggedNames<'_>,
     ) -> Option<[NamePart; 2]> {
         self.split_coordination(range, entity_type, names)
             .or_else(|| self.split_at_comma(range, entity_type, names))
@@ -81,7 +43,7 @@ impl State<'_, '_> {
         &self,
         range: &Range<usize>,
         entity_type: EntityType,
-        names: &TaggedNames,
+        names: &TaggedNames<'_>,
     ) -> Option<[NamePart; 2]> {
         // "Portland, Oregon": a place and the region it lies in are one place name.
         if matches!(entity_type, EntityType::Gpe | EntityType::Loc) {
@@ -128,7 +90,7 @@ impl State<'_, '_> {
         &self,
         range: &Range<usize>,
         entity_type: EntityType,
-        names: &TaggedNames,
+        names: &TaggedNames<'_>,
     ) -> Option<[NamePart; 2]> {
         // "Kings And Queen": a capitalised "and" is part of a title.
         let mut ands = range.clone().filter(|&i| self.word(i) == "and");
@@ -167,15 +129,15 @@ impl State<'_, '_> {
     }
 
     /// The type the document's own mention of the name in `side` has.
-    fn tagged_type(&self, side: &Range<usize>, names: &TaggedNames) -> Option<EntityType> {
-        let text: Vec<&str> = side.clone().map(|i| self.lower(i)).collect();
-        names.types.get(&text.join(" ")).copied()
+    fn tagged_type(&self, side: &Range<usize>, names: &TaggedNames<'_>) -> Option<EntityType> {
+        let words: Vec<&str> = side.clone().map(|i| self.lower(i)).collect();
+        names.type_of(&words)
     }
 
     /// Whether `side` names a person: a name the document tags as a person, a surname of
     /// one, a title before a name ("Prince Philip") or alone ("the Queen"), or a known given
     /// name before capitalised words ("Antonio Reina").
-    fn names_a_person(&self, side: &Range<usize>, names: &TaggedNames) -> bool {
+    fn names_a_person(&self, side: &Range<usize>, names: &TaggedNames<'_>) -> bool {
         if self.tagged_type(side, names) == Some(EntityType::Per) {
             return true;
         }
@@ -192,7 +154,7 @@ impl State<'_, '_> {
             & (category::ORG_WORD | category::ORGANISATION | category::COUNTRY)
             != 0;
         is_title
-            || (names.surnames.contains(last) && !organisation_word)
+            || (names.is_surname(last) && !organisation_word)
             || (side.len() > 1 && given_name && !organisation_word)
     }
 }

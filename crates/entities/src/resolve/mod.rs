@@ -7,7 +7,9 @@
 //!
 //! One `State` is built per document and goes through the steps in order, each in its
 //! own file: `names` (name mentions and their clusters; `name_extent` cuts where a name
-//! ends, `coordination` splits two names run together over "and" or a comma,
+//! ends, `hyphens` glues names cut at hyphens and splits "US-China", `tagged_names` is
+//! what the tagger's other mentions say a name is, `coordination` splits two names run
+//! together over "and" or a comma,
 //! `named_after` reads "Clinton | Foundation" as the foundation's name, `titled_people`
 //! finds a tagged person after a title inside a name of another type,
 //! `type_consistency` gives a name one type per document; `untagged_surnames` finds the
@@ -21,11 +23,13 @@ mod assembly;
 mod coordination;
 mod coref;
 mod government;
+mod hyphens;
 mod name_extent;
 mod named_after;
 mod names;
 mod organisation_descriptions;
 mod roles;
+mod tagged_names;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use stancegraph_core::EntityType;
 
-use super::titled_people::TaggedPeople;
+use super::tagged_names::TaggedNames;
 use super::State;
 use crate::lexicon::category;
 
@@ -70,7 +70,7 @@ impl State<'_, '_> {
     pub(super) fn named_after_person(
         &self,
         person: &Range<usize>,
-        people: &TaggedPeople,
+        names: &TaggedNames<'_>,
     ) -> Option<(Range<usize>, EntityType)> {
         let capitalised_at = |i: usize| {
             i < self.table.len()
@@ -91,7 +91,7 @@ impl State<'_, '_> {
         // Clinton").
         if person.len() == 1
             && self.lexicon().categories(self.lower(person.start)) & category::GIVEN_NAME != 0
-            && !people.is_surname(self.doc, self.word(person.start))
+            && !names.is_surname(self.lower(person.start))
         {
             return None;
         }

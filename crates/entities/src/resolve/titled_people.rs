@@ -5,47 +5,12 @@
 //! name of a person the document tags elsewhere, they are that person; the rest is dropped,
 //! as the title before a tagged person's name is.
 
-use std::cell::OnceCell;
-use std::collections::HashSet;
 use std::ops::Range;
 
-use stancegraph_core::{Document, EntityType, MentionKind};
+use stancegraph_core::EntityType;
 
+use super::tagged_names::TaggedNames;
 use super::State;
-
-/// The multi-word person names the tagger found in a document, lower-cased with single
-/// spaces, and their last words; each built when a name first needs it, once per document.
-#[derive(Default)]
-pub(super) struct TaggedPeople {
-    names: OnceCell<HashSet<String>>,
-    surnames: OnceCell<HashSet<String>>,
-}
-
-impl TaggedPeople {
-    fn names(&self, doc: &Document) -> &HashSet<String> {
-        self.names.get_or_init(|| {
-            doc.mentions
-                .iter()
-                .filter(|m| m.entity_type == EntityType::Per && m.kind == MentionKind::Name)
-                .map(|m| lower_words(doc.slice(m.span)))
-                .filter(|name| name.contains(' '))
-                .collect()
-        })
-    }
-
-    /// Whether `word` ends a multi-word person name of the document ("Clinton" of
-    /// "Hillary Clinton").
-    pub(super) fn is_surname(&self, doc: &Document, word: &str) -> bool {
-        let surnames = self.surnames.get_or_init(|| {
-            self.names(doc)
-                .iter()
-                .filter_map(|name| name.rsplit(' ').next())
-                .map(str::to_string)
-                .collect()
-        });
-        surnames.contains(&word.to_lowercase())
-    }
-}
 
 impl State<'_, '_> {
     /// The person's name at the end of the non-person name over `range`, after a personal
@@ -53,7 +18,7 @@ impl State<'_, '_> {
     pub(super) fn person_after_title(
         &self,
         range: &Range<usize>,
-        people: &TaggedPeople,
+        names: &TaggedNames<'_>,
     ) -> Option<Range<usize>> {
         // The last title with at least two words after it ("Prime Minister | Justin
         // Trudeau"): the words after it are the candidate name.
@@ -61,19 +26,9 @@ impl State<'_, '_> {
             .rev()
             .find(|&i| self.is_personal_title(self.lower(i)))?
             + 1;
-        let name = lower_words(&self.text_of(start..range.end));
-        people
-            .names(self.doc)
-            .contains(&name)
-            .then_some(start..range.end)
+        let words: Vec<&str> = (start..range.end).map(|i| self.lower(i)).collect();
+        (names.type_of(&words) == Some(EntityType::Per)).then_some(start..range.end)
     }
-}
-
-fn lower_words(text: &str) -> String {
-    text.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
