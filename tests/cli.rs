@@ -237,3 +237,38 @@ fn incremental_run_adds_to_an_existing_graph() {
         .count();
     assert_eq!(documents, 2);
 }
+
+#[test]
+fn ner_errors_lists_only_the_sentences_that_differ_from_the_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    let conll = dir.path().join("tiny.conll");
+    // The second sentence's gold is wrong on purpose: Paris is no person.
+    std::fs::write(
+        &conll,
+        "-DOCSTART- -X- O O\n\nJohn NNP B-NP I-PER\nSmith NNP I-NP I-PER\nvisited VBD B-VP O\nLondon NNP B-NP I-LOC\n. . O O\n\n\
+         Officials O O O\nin O O O\nParis NNP B-NP I-PER\nagreed O O O\n. . O O\n\n",
+    )
+    .unwrap();
+    let errors = dir.path().join("errors.jsonl");
+    let output = bin()
+        .args(["eval", "ner", "--conll"])
+        .arg(&conll)
+        .arg("--config")
+        .arg(root().join("configs/default.toml"))
+        .arg("--errors")
+        .arg(&errors)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines = jsonl(&errors);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["sentence"], 1);
+    assert_eq!(
+        lines[0]["gold"][0],
+        serde_json::json!([2, 3, "PER", "Paris"])
+    );
+    assert_eq!(
+        lines[0]["predicted"][0],
+        serde_json::json!([2, 3, "LOC", "Paris"])
+    );
+}

@@ -72,6 +72,10 @@ pub struct EvalArgs {
     /// stages after tokenization, up to the last one that writes mentions.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// With `--config`: write each sentence whose predicted entities differ from the gold
+    /// (JSON lines: document, sentence, words, gold, predicted) to this file.
+    #[arg(long, requires = "config")]
+    pub errors: Option<PathBuf>,
 }
 
 fn print_scores(scores: &NerScores) -> anyhow::Result<()> {
@@ -141,7 +145,8 @@ pub fn train(cmd: Train) -> anyhow::Result<()> {
 pub fn eval(cmd: Eval) -> anyhow::Result<()> {
     let Eval::Ner(args) = cmd;
     if let Some(config) = &args.config {
-        return conll_pipeline::eval(&args.conll, config).and_then(|s| print_scores(&s));
+        return conll_pipeline::eval(&args.conll, config, args.errors.as_deref())
+            .and_then(|s| print_scores(&s));
     }
     let path = args
         .model

@@ -117,7 +117,7 @@ pub fn merge_cased_runs(
 }
 
 /// Lower-cased phrase tokens as the gazetteer keys them ("People's" → "people 's").
-fn lexicon_key(phrase: &str) -> String {
+pub(crate) fn lexicon_key(phrase: &str) -> String {
     stancegraph_entities::phrase_tokens(phrase).join(" ")
 }
 

@@ -23,6 +23,7 @@ use crate::layers::{
     ENTITIES_STAGE, QUOTES_STAGE,
 };
 use crate::model::{DocumentScores, EncoderModel};
+use crate::run_edges::trim_run_edges;
 use crate::windows::DocumentWindows;
 use crate::EncoderError;
 
@@ -250,7 +251,7 @@ impl EntitiesEncoderStage {
         let head = &self.model.heads()[self.ner];
         let n = head.spec.labels.len();
         let log_probs = &score.heads[self.ner];
-        let mut runs = Vec::new();
+        let mut decoded = Vec::new();
         for s in 0..doc.sentences.len() {
             let range = doc.sentence_token_range(s);
             if range.is_empty() || range.end > score.tokens {
@@ -263,17 +264,27 @@ impl EntitiesEncoderStage {
                 .enumerate()
                 .map(|(i, &l)| rows[i * n + l].exp())
                 .collect();
-            runs.extend(bio_runs(&head.spec.labels, &path, &probs, range.start));
+            decoded.extend(bio_runs(&head.spec.labels, &path, &probs, range.start));
         }
+        let mut runs = trim_run_edges(decoded, words, &self.lexicon);
         if let Some(cased) = &self.cased {
-            let names = cased_runs(cased, doc, words);
             let capitalised = |t: usize| {
                 doc.tokens
                     .get(t)
                     .and_then(|token| doc.slice(token.span).chars().next())
                     .is_some_and(char::is_uppercase)
             };
-            runs = merge_cased_runs(runs, &names, capitalised);
+            // Only names capitalised throughout are a second opinion; their edges are
+            // trimmed after that test, so "It 's" or "This ," never becomes "It" or "This".
+            let names: Vec<LabelledRun> = cased_runs(cased, doc, words)
+                .into_iter()
+                .filter(|name| (name.first..=name.last).all(capitalised))
+                .collect();
+            runs = merge_cased_runs(
+                runs,
+                &trim_run_edges(names, words, &self.lexicon),
+                capitalised,
+            );
         }
         let mut mentions =
             name_mentions(doc, words, &runs, &self.lexicon, self.config.min_confidence);

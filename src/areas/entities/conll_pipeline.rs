@@ -9,8 +9,9 @@ use stancegraph_core::{
 };
 use stancegraph_entities::{read_conll, ConllDocument, NerScorer, NerScores, TokenEntity};
 
-/// Scores the mentions the config's pipeline writes on every CoNLL document.
-pub fn eval(conll: &Path, config: &Path) -> anyhow::Result<NerScores> {
+/// Scores the mentions the config's pipeline writes on every CoNLL document; with `errors`,
+/// writes there each sentence whose entities differ from the gold.
+pub fn eval(conll: &Path, config: &Path, errors: Option<&Path>) -> anyhow::Result<NerScores> {
     let documents = read_conll(conll)?;
     anyhow::ensure!(!documents.is_empty(), "{}: no documents", conll.display());
     // CoNLL gives the tokens and sentences: ingest and tokenization stages are left out, and
@@ -38,6 +39,7 @@ pub fn eval(conll: &Path, config: &Path) -> anyhow::Result<NerScores> {
     let started = std::time::Instant::now();
     let mut scorer = NerScorer::default();
     let mut tokens = 0;
+    let mut error_lines = String::new();
     for (index, conll_doc) in documents.iter().enumerate() {
         let mut doc = document(index, conll_doc);
         pipeline
@@ -56,18 +58,70 @@ pub fn eval(conll: &Path, config: &Path) -> anyhow::Result<NerScores> {
                     label: e.label.clone(),
                 })
                 .collect();
+            if errors.is_some() && !same_entities(&sentence.entities, &in_sentence) {
+                error_lines.push_str(&error_line(
+                    index,
+                    s,
+                    &sentence.words,
+                    &sentence.entities,
+                    &in_sentence,
+                ));
+                error_lines.push('\n');
+            }
             scorer.add_sentence(&sentence.entities, &in_sentence, n);
             offset += n;
             tokens += n;
         }
     }
     let seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = errors {
+        std::fs::write(path, error_lines).with_context(|| format!("writing {}", path.display()))?;
+    }
     println!(
         "{tokens} tokens through {} in {seconds:.2}s ({:.0} tokens/s)",
         keep.join(", "),
         tokens as f64 / seconds.max(1e-9)
     );
     Ok(scorer.scores())
+}
+
+/// Whether two sentences' entity lists hold the same entities, in any order.
+fn same_entities(gold: &[TokenEntity], predicted: &[TokenEntity]) -> bool {
+    let mut gold = gold.to_vec();
+    let mut predicted = predicted.to_vec();
+    gold.sort();
+    predicted.sort();
+    gold == predicted
+}
+
+/// One line of the `--errors` file: the sentence's words and both entity lists as
+/// `[start, end, type, text]` over its tokens.
+fn error_line(
+    doc: usize,
+    sentence: usize,
+    words: &[String],
+    gold: &[TokenEntity],
+    predicted: &[TokenEntity],
+) -> String {
+    let list = |entities: &[TokenEntity]| -> Vec<serde_json::Value> {
+        entities
+            .iter()
+            .map(|e| {
+                let text = words
+                    .get(e.start..e.end)
+                    .map_or(String::new(), |w| w.join(" "));
+                serde_json::json!([e.start, e.end, e.label, text])
+            })
+            .collect()
+    };
+    serde_json::json!({
+        "document": doc,
+        "sentence": sentence,
+        "words": words.join(" "),
+        "gold": list(gold),
+        "predicted": list(predicted),
+    })
+    .to_string()
 }
 
 /// A document of the CoNLL words (one line per sentence), tokens and sentences set.
