@@ -36,6 +36,14 @@ pub struct Metadata {
     /// ISO 639-1 language code, e.g. `en`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Where the story was filed from, as its dateline writes it (`WASHINGTON`, `KUALA
+    /// LUMPUR, Malaysia`); set by `text.tokenize` when a reader gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline_place: Option<String>,
+    /// The wire service or outlet the dateline credits (`AP`, `Reuters`, `CNN`); set by
+    /// `text.tokenize` when a reader gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline_credit: Option<String>,
     /// Anything else a reader found (feed categories, WARC record id, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,

@@ -253,6 +253,12 @@ pub struct DocumentNode {
     /// Publishing outlet (`BBC News`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlet: Option<String>,
+    /// Where the story was filed from, by its dateline (`WASHINGTON`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline_place: Option<String>,
+    /// The wire service or outlet its dateline credits (`AP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline_credit: Option<String>,
 }
 
 /// A node of the node-link data, tagged by `kind`.

@@ -436,3 +436,39 @@ fn report_links_only_web_urls() {
         "the javascript: URL is no link"
     );
 }
+
+#[test]
+fn the_dateline_reaches_the_document_node_and_its_csv_row() {
+    let mut doc = second_document();
+    doc.metadata.dateline_place = Some("WASHINGTON".into());
+    doc.metadata.dateline_credit = Some("AP".into());
+    let mut graph = KnowledgeGraph::new();
+    graph.merge_document(&doc);
+    let node = graph
+        .view()
+        .nodes
+        .iter()
+        .find_map(|n| match n {
+            Node::Document(d) => Some(d.clone()),
+            _ => None,
+        })
+        .expect("a document node");
+    assert_eq!(node.dateline_place.as_deref(), Some("WASHINGTON"));
+    assert_eq!(node.dateline_credit.as_deref(), Some("AP"));
+    let files = render(&graph, &ExportSpec::new(ExportFormat::Neo4j)).expect("render");
+    let (_, bytes) = files
+        .iter()
+        .find(|(name, _)| name.ends_with("nodes_document.csv"))
+        .expect("nodes_document.csv");
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers = reader.headers().expect("header").clone();
+    let row = reader.records().next().expect("a row").expect("CSV record");
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .map(|i| row[i].to_string())
+    };
+    assert_eq!(column("dateline_place").as_deref(), Some("WASHINGTON"));
+    assert_eq!(column("dateline_credit").as_deref(), Some("AP"));
+}

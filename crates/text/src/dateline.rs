@@ -87,6 +87,24 @@ pub struct Dateline {
     /// The capitals hold a pronoun or auxiliary ("CONGRESS HAS INVESTIGATED HIM —"): a
     /// subhead, never a dateline, though it counts among the place-only lines.
     pub subhead: bool,
+    /// Bytes of the place with its regions, without the date ("KUALA LUMPUR, Malaysia",
+    /// "PARIS" of "PARIS, Aug 31 (Reuters) -").
+    pub place_len: usize,
+    /// Byte range of the credit's name inside its brackets ("AP", "Reuters"), if any.
+    pub credit: Option<(usize, usize)>,
+}
+
+impl Dateline {
+    /// The place the story was filed from, as `line` (the line the dateline was read
+    /// from) writes it.
+    pub fn place<'a>(&self, line: &'a str) -> &'a str {
+        line.get(..self.place_len).unwrap_or_default()
+    }
+
+    /// The wire service or outlet the dateline credits, if any.
+    pub fn credit<'a>(&self, line: &'a str) -> Option<&'a str> {
+        self.credit.and_then(|(start, end)| line.get(start..end))
+    }
 }
 
 /// The dateline that opens `line`, if it opens with one (or with a subhead shaped like one).
@@ -100,24 +118,30 @@ pub fn read_dateline(line: &str) -> Option<Dateline> {
     let mut cursor = Cursor { line, pos: 0 };
     let (case, subhead) = cursor.place()?;
     let after_place = cursor.pos;
-    cursor.region_and_date();
+    let place_len = cursor.region_and_date();
     let place_only = cursor.pos == after_place;
     let credit = cursor.credit(case);
     let dash = cursor.dash();
     let closed = match case {
-        Case::Capitals => dash || credit,
-        Case::Title => credit,
+        Case::Capitals => dash || credit.is_some(),
+        Case::Title => credit.is_some(),
     };
     // Without a credit, only a body sentence follows a dateline: "NATO - EU talks" is a
     // headline.
-    let min_words = if credit { 3 } else { MIN_WORDS_AFTER_DASH };
+    let min_words = if credit.is_some() {
+        3
+    } else {
+        MIN_WORDS_AFTER_DASH
+    };
     if !closed || !opens_sentence(&line[cursor.pos..], min_words) {
         return None;
     }
     Some(Dateline {
         len: cursor.pos,
-        place_only: place_only && !credit,
+        place_only: place_only && credit.is_none(),
         subhead,
+        place_len,
+        credit,
     })
 }
 
@@ -190,31 +214,35 @@ impl<'a> Cursor<'a> {
     }
 
     /// Up to two comma parts after the place: a region ("N.H.", "South Korea") or a date
-    /// ("Aug 31", "Dec. 5, 2019").
-    fn region_and_date(&mut self) {
+    /// ("Aug 31", "Dec. 5, 2019"). Returns where the place and its regions end.
+    fn region_and_date(&mut self) -> usize {
+        let mut place_end = self.pos;
         for _ in 0..2 {
             let Some(part) = self.rest().strip_prefix(", ") else {
-                return;
+                break;
             };
             let start = self.line.len() - part.len();
-            let Some(len) = date_len(part).or_else(|| region_len(part)) else {
-                return;
-            };
-            self.pos = start + len;
+            if let Some(len) = date_len(part) {
+                self.pos = start + len;
+            } else if let Some(len) = region_len(part) {
+                self.pos = start + len;
+                place_end = self.pos;
+            } else {
+                break;
+            }
         }
+        place_end
     }
 
-    /// A credit in brackets ("(AP)", "(Reuters)"), after an optional space. After a
-    /// title-case place only a known agency counts.
-    fn credit(&mut self, case: Case) -> bool {
+    /// A credit in brackets ("(AP)", "(Reuters)"), after an optional space: the byte range
+    /// of its name. After a title-case place only a known agency counts.
+    fn credit(&mut self, case: Case) -> Option<(usize, usize)> {
         let rest = self.rest();
         let skipped = usize::from(rest.starts_with(' '));
-        let Some(inner) = rest[skipped..].strip_prefix('(') else {
-            return false;
-        };
-        let Some(close) = inner.find(')').filter(|&i| i > 0 && i <= MAX_CREDIT_BYTES) else {
-            return false;
-        };
+        let inner = rest[skipped..].strip_prefix('(')?;
+        let close = inner
+            .find(')')
+            .filter(|&i| i > 0 && i <= MAX_CREDIT_BYTES)?;
         let name = &inner[..close];
         let known = AGENCIES.contains(&name);
         let plausible = name.starts_with(|c: char| c.is_uppercase())
@@ -223,10 +251,11 @@ impl<'a> Cursor<'a> {
                 .chars()
                 .all(|c| c.is_alphanumeric() || " .&'-".contains(c));
         if !(known || (case == Case::Capitals && plausible)) {
-            return false;
+            return None;
         }
-        self.pos += skipped + 1 + close + 1;
-        true
+        let start = self.pos + skipped + 1;
+        self.pos = start + close + 1;
+        Some((start, start + close))
     }
 
     /// A dash after optional spaces, and the spaces after it.
@@ -364,6 +393,33 @@ mod tests {
         assert_eq!(
             cut("LAKE BUENA VISTA, Fla. – Brittany Lincicome stood off to the side."),
             "LAKE BUENA VISTA, Fla. – "
+        );
+    }
+
+    #[test]
+    fn the_place_and_the_credit_are_read() {
+        let read = |line: &str| {
+            let d = read_dateline(line).unwrap();
+            (
+                d.place(line).to_string(),
+                d.credit(line).map(str::to_string),
+            )
+        };
+        assert_eq!(
+            read("PARIS, Aug 31 (Reuters) - French officials said talks would resume."),
+            ("PARIS".into(), Some("Reuters".into()))
+        );
+        assert_eq!(
+            read("KUALA LUMPUR, Malaysia — Malaysia's royal families will meet on Jan. 24."),
+            ("KUALA LUMPUR, Malaysia".into(), None)
+        );
+        assert_eq!(
+            read("Washington (CNN)President Donald Trump on Monday attacked the Fed."),
+            ("Washington".into(), Some("CNN".into()))
+        );
+        assert_eq!(
+            read("BEIJING (The Canadian Press) — China said it would retaliate."),
+            ("BEIJING".into(), Some("The Canadian Press".into()))
         );
     }
 

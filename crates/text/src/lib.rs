@@ -118,11 +118,42 @@ impl Analyzer {
     }
 }
 
-/// Sets the document's sentences and tokens (see [`segment`]).
+/// Sets the document's sentences and tokens (see [`segment`]), and the metadata's
+/// `dateline_place` and `dateline_credit` from the first dateline where a reader set
+/// neither.
 pub fn tokenize_document(doc: &mut Document, max_sentence_tokens: usize) {
     let (sentences, tokens) = segment(doc, TOKENIZE_STAGE, max_sentence_tokens);
     doc.sentences = sentences;
     doc.tokens = tokens;
+    fill_dateline_metadata(doc);
+}
+
+/// The place and credit of the document's first dateline sentence, into its metadata.
+fn fill_dateline_metadata(doc: &mut Document) {
+    if doc.metadata.dateline_place.is_some() || doc.metadata.dateline_credit.is_some() {
+        return;
+    }
+    let Some(sentence) = doc
+        .sentences
+        .iter()
+        .find(|s| s.kind == stancegraph_core::SentenceKind::Dateline)
+    else {
+        return;
+    };
+    let text = doc.text();
+    let Some(rest) = text.get(sentence.span.start..) else {
+        return;
+    };
+    let line = rest.split(['\n', '\r']).next().unwrap_or_default();
+    let Some(dateline) = read_dateline(line) else {
+        return;
+    };
+    let place = Some(dateline.place(line).trim())
+        .filter(|p| !p.is_empty())
+        .map(str::to_string);
+    let credit = dateline.credit(line).map(str::to_string);
+    doc.metadata.dateline_place = place;
+    doc.metadata.dateline_credit = credit;
 }
 
 /// Index ranges of consecutive tokens that share a sentence.
@@ -180,5 +211,45 @@ pub fn parse_document(parser: &Parser, doc: &mut Document) {
                 token.deprel = Some(label);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use stancegraph_core::{Document, Metadata};
+
+    use super::tokenize_document;
+
+    #[test]
+    fn the_dateline_gives_the_place_and_the_credit() {
+        let text = "Fed Criticised\nWASHINGTON (AP) — President Donald Trump criticized the Fed on Tuesday. He said so.";
+        let mut doc = Document::new(None, text, Metadata::default());
+        tokenize_document(&mut doc, 500);
+        assert_eq!(doc.metadata.dateline_place.as_deref(), Some("WASHINGTON"));
+        assert_eq!(doc.metadata.dateline_credit.as_deref(), Some("AP"));
+    }
+
+    #[test]
+    fn a_reader_s_dateline_and_a_story_without_one_are_left_alone() {
+        let text = "PARIS, Aug 31 (Reuters) - French officials said talks would resume soon.";
+        let metadata = Metadata {
+            dateline_place: Some("Paris, France".into()),
+            ..Metadata::default()
+        };
+        let mut doc = Document::new(None, text, metadata);
+        tokenize_document(&mut doc, 500);
+        assert_eq!(
+            doc.metadata.dateline_place.as_deref(),
+            Some("Paris, France")
+        );
+        assert_eq!(doc.metadata.dateline_credit, None);
+        let mut plain = Document::new(
+            None,
+            "Officials in Paris said talks resume.",
+            Metadata::default(),
+        );
+        tokenize_document(&mut plain, 500);
+        assert_eq!(plain.metadata.dateline_place, None);
+        assert_eq!(plain.metadata.dateline_credit, None);
     }
 }

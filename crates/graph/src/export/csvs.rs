@@ -118,6 +118,8 @@ pub(crate) fn neo4j(view: &GraphView) -> Result<Vec<(String, Vec<u8>)>, GraphErr
                 opt(&d.date),
                 opt(&d.source),
                 opt(&d.outlet),
+                opt(&d.dateline_place),
+                opt(&d.dateline_credit),
             ]),
         }
     }
@@ -216,7 +218,15 @@ pub(crate) fn neo4j(view: &GraphView) -> Result<Vec<(String, Vec<u8>)>, GraphErr
             table(
                 format,
                 &[
-                    "id:ID", ":LABEL", "doc_id", "name", "date", "source", "outlet",
+                    "id:ID",
+                    ":LABEL",
+                    "doc_id",
+                    "name",
+                    "date",
+                    "source",
+                    "outlet",
+                    "dateline_place",
+                    "dateline_credit",
                 ],
                 documents,
             )?,

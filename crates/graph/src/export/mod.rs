@@ -128,6 +128,8 @@ pub(crate) fn node_fields(node: &Node) -> Vec<(&'static str, Option<String>)> {
             fields.push(("date", d.date.clone()));
             fields.push(("source", d.source.clone()));
             fields.push(("outlet", d.outlet.clone()));
+            fields.push(("dateline_place", d.dateline_place.clone()));
+            fields.push(("dateline_credit", d.dateline_credit.clone()));
         }
     }
     fields.push(("first_seen", first.map(String::from)));

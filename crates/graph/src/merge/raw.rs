@@ -123,6 +123,8 @@ impl KnowledgeGraph {
                 date: None,
                 source: None,
                 outlet: None,
+                dateline_place: None,
+                dateline_credit: None,
             });
         max_option(
             &mut node.title,
@@ -134,6 +136,8 @@ impl KnowledgeGraph {
         );
         max_option(&mut node.source, meta.source.clone());
         max_option(&mut node.outlet, meta.outlet.clone());
+        max_option(&mut node.dateline_place, meta.dateline_place.clone());
+        max_option(&mut node.dateline_credit, meta.dateline_credit.clone());
         node.label = node.title.clone().unwrap_or_else(|| doc.id.clone());
     }
 
