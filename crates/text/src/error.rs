@@ -25,17 +25,6 @@ pub enum TextError {
         /// What is wrong with the line.
         message: String,
     },
-    /// A document that cannot be annotated; not raised in this crate today.
-    #[error("document `{doc}`: {message}")]
-    Document {
-        /// The document's id.
-        doc: String,
-        /// What is wrong with it.
-        message: String,
-    },
-    /// Any other invalid input, described in full by its message; not raised in this crate today.
-    #[error("{0}")]
-    Invalid(String),
 }
 
 impl TextError {
