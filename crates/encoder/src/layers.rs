@@ -116,8 +116,30 @@ pub fn merge_cased_runs(
     runs
 }
 
+/// Runs with the edge words a tagger lets into a name cut off
+/// (`stancegraph_entities::trim_name_edges`: "keycorp and", "new england", "In China");
+/// `opens_sentence` tells whether a token is its sentence's first.
+pub fn trim_run_edges(
+    runs: Vec<LabelledRun>,
+    words: &[String],
+    opens_sentence: impl Fn(usize) -> bool,
+    lexicon: &Lexicon,
+) -> Vec<LabelledRun> {
+    runs.into_iter()
+        .map(|mut run| {
+            if let Some(name) = words.get(run.first..=run.last) {
+                let kept =
+                    stancegraph_entities::trim_name_edges(name, opens_sentence(run.first), lexicon);
+                run.last = run.first + kept.end - 1;
+                run.first += kept.start;
+            }
+            run
+        })
+        .collect()
+}
+
 /// Lower-cased phrase tokens as the gazetteer keys them ("People's" → "people 's").
-pub(crate) fn lexicon_key(phrase: &str) -> String {
+fn lexicon_key(phrase: &str) -> String {
     stancegraph_entities::phrase_tokens(phrase).join(" ")
 }
 

@@ -43,8 +43,6 @@ pub mod quantized;
 #[cfg(feature = "candle")]
 pub mod relations_stage;
 #[cfg(feature = "candle")]
-mod run_edges;
-#[cfg(feature = "candle")]
 pub mod stage;
 #[cfg(feature = "candle")]
 pub mod weights;

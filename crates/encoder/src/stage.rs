@@ -19,11 +19,10 @@ use stancegraph_entities::{Lexicon, NerModel};
 use stancegraph_quotes::{AttributionConfig, Attributor};
 
 use crate::layers::{
-    attribution_tag, bio_runs, merge_cased_runs, name_mentions, normalise_token, LabelledRun,
-    ENTITIES_STAGE, QUOTES_STAGE,
+    attribution_tag, bio_runs, merge_cased_runs, name_mentions, normalise_token, trim_run_edges,
+    LabelledRun, ENTITIES_STAGE, QUOTES_STAGE,
 };
 use crate::model::{DocumentScores, EncoderModel};
-use crate::run_edges::trim_run_edges;
 use crate::windows::DocumentWindows;
 use crate::EncoderError;
 
@@ -266,7 +265,20 @@ impl EntitiesEncoderStage {
                 .collect();
             decoded.extend(bio_runs(&head.spec.labels, &path, &probs, range.start));
         }
-        let mut runs = trim_run_edges(decoded, words, &self.lexicon);
+        // The token opens its sentence or a quotation.
+        let opens_sentence = |t: usize| {
+            let Some(range) = doc
+                .tokens
+                .get(t)
+                .map(|token| doc.sentence_token_range(token.sentence as usize))
+            else {
+                return false;
+            };
+            words
+                .get(range.start..t)
+                .is_some_and(stancegraph_entities::opens_sentence_or_quote)
+        };
+        let mut runs = trim_run_edges(decoded, words, opens_sentence, &self.lexicon);
         if let Some(cased) = &self.cased {
             let capitalised = |t: usize| {
                 doc.tokens
@@ -282,7 +294,7 @@ impl EntitiesEncoderStage {
                 .collect();
             runs = merge_cased_runs(
                 runs,
-                &trim_run_edges(names, words, &self.lexicon),
+                &trim_run_edges(names, words, opens_sentence, &self.lexicon),
                 capitalised,
             );
         }

@@ -20,6 +20,7 @@ mod features;
 pub mod gender;
 mod lexicon;
 mod model_file;
+mod name_edges;
 mod ner;
 mod resolve;
 mod silver;
@@ -35,6 +36,7 @@ pub use conll::{
     parse_conll, read_conll, ConllDocument, ConllSentence, NerScorer, NerScores, Prf, TokenEntity,
 };
 pub use lexicon::{category, phrase_tokens, Lexicon, LexiconEntry, Pronoun};
+pub use name_edges::{opens_sentence_or_quote, trim_name_edges};
 pub use ner::{name_type, normalise_token, tag_mentions, NER_STAGE};
 pub use resolve::{entity_key, is_party_state_tag, resolve_entities, Resolver, RESOLVE_STAGE};
 pub use silver::{conll_type, read_silver_documents, silver_document, write_conll, SilverSettings};

@@ -87,16 +87,19 @@ pub fn tag_mentions(model: &NerModel, doc: &Document, min_confidence: f32) -> Ve
             if entity.confidence < min_confidence {
                 continue;
             }
-            let (Some(first), Some(last)) = (
-                token_spans.get(entity.start),
-                token_spans.get(entity.end - 1),
-            ) else {
+            let Some(name) = sentence_words.get(entity.start..entity.end) else {
                 continue;
             };
-            let phrase = sentence_words
-                .get(entity.start..entity.end)
-                .map(|w| w.join(" "))
-                .unwrap_or_default();
+            let opens_sentence = sentence_words
+                .get(..entity.start)
+                .is_some_and(crate::opens_sentence_or_quote);
+            let kept = crate::trim_name_edges(name, opens_sentence, lexicon);
+            let (start, end) = (entity.start + kept.start, entity.start + kept.end);
+            let (Some(first), Some(last)) = (token_spans.get(start), token_spans.get(end - 1))
+            else {
+                continue;
+            };
+            let phrase = name[kept].join(" ");
             let entity_type = name_type(entity.label(), &phrase, lexicon);
             mentions.push(Mention {
                 span: Span::new(first.start, last.end),

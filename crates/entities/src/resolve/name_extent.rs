@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use stancegraph_core::EntityType;
 
+use crate::name_edges::NAME_PARTICLES;
+
 use super::State;
 
 /// English words that follow a name and a hyphen to make a modifier ("Trump-era",
@@ -24,13 +26,6 @@ const MODIFIER_WORDS: &[&str] = &[
 const PREFIX_WORDS: &[&str] = &[
     "anti", "pro", "non", "ex", "pre", "post", "mid", "then", "neo", "pan", "co", "semi", "multi",
     "self", "intra", "inter", "trans", "full", "all", "once", "former", "would-be",
-];
-
-/// Lower-case particles inside names, often in other languages ("Osama bin Laden",
-/// "Charles de Gaulle", "Academie des Arts"): no verb, and kept at a name's start.
-const NAME_PARTICLES: &[&str] = &[
-    "al", "bin", "ibn", "el", "van", "von", "der", "den", "de", "des", "du", "da", "di", "del",
-    "della", "dos", "das", "la", "le", "les", "y", "e", "et", "und", "ter",
 ];
 
 /// Words a title-case headline may leave in lower case ("Trump Was Headed to ER").
