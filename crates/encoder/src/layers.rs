@@ -303,6 +303,18 @@ mod tests {
         }
     }
 
+    /// A tokenized document of `text` and its words as the encoder stage reads them.
+    fn tokenized(text: &str) -> (Document, Vec<String>) {
+        let mut doc = Document::new(Some("test".into()), text.to_string(), Default::default());
+        stancegraph_text::tokenize_document(&mut doc, 200);
+        let words = doc
+            .tokens
+            .iter()
+            .map(|t| normalise_token(doc.slice(t.span)))
+            .collect();
+        (doc, words)
+    }
+
     fn spans(runs: &[LabelledRun]) -> Vec<(usize, usize, &str)> {
         runs.iter()
             .map(|r| (r.first, r.last, r.kind.as_str()))
@@ -353,23 +365,23 @@ mod tests {
 
     #[test]
     fn a_lone_country_or_capital_typed_org_or_misc_is_a_place() {
-        let text = "Beijing's decision surprised them. The US-China talks resumed in Beijing Normal University.";
-        let mut doc = Document::new(Some("places".into()), text.to_string(), Default::default());
-        stancegraph_text::tokenize_document(&mut doc, 200);
-        let words: Vec<String> = doc
-            .tokens
-            .iter()
-            .map(|t| normalise_token(doc.slice(t.span)))
-            .collect();
+        let (doc, words) = tokenized(
+            "Beijing's decision surprised them. The US-China talks resumed in Beijing Normal University.",
+        );
         let at = |w: &str| words.iter().position(|x| x == w).unwrap();
         let us = at("US");
         let university = words.iter().rposition(|x| x == "University").unwrap();
+        // Sure runs: the gazetteer's say over unsure types is another test's.
         let runs = [
             run(0, 0, "ORG"),
             run(us, us, "MISC"),
             run(us + 2, us + 2, "MISC"),
             run(university - 2, university, "ORG"),
-        ];
+        ]
+        .map(|r| LabelledRun {
+            confidence: 0.95,
+            ..r
+        });
         let mentions = name_mentions(&doc, &words, &runs, &Lexicon::builtin(), 0.0);
         let typed: Vec<(&str, EntityType)> = mentions
             .iter()
@@ -388,14 +400,7 @@ mod tests {
 
     #[test]
     fn an_unsure_type_gives_way_to_a_gazetteer_that_knows_one_type() {
-        let text = "Samsung hired Vermont staff in Most.";
-        let mut doc = Document::new(Some("unsure".into()), text.to_string(), Default::default());
-        stancegraph_text::tokenize_document(&mut doc, 200);
-        let words: Vec<String> = doc
-            .tokens
-            .iter()
-            .map(|t| normalise_token(doc.slice(t.span)))
-            .collect();
+        let (doc, words) = tokenized("Samsung hired Vermont staff in Most.");
         let typed = |runs: &[LabelledRun]| -> Vec<(String, EntityType)> {
             name_mentions(&doc, &words, runs, &Lexicon::builtin(), 0.0)
                 .iter()

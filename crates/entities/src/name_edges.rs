@@ -39,9 +39,11 @@ const CLAUSE_OPENERS: &[&str] = &[
     "during",
 ];
 
-/// Words that join names and never end one.
+/// Words that join names and never end one (the particles "e", "et", "und", "y" among them:
+/// "Dolce e Gabbana", but "G. Petit et al.").
 const CONNECTIVES: &[&str] = &[
-    "and", "or", "of", "the", "for", "in", "on", "at", "to", "by", "with", "from", "a", "an",
+    "and", "or", "of", "the", "for", "in", "on", "at", "to", "by", "with", "from", "a", "an", "e",
+    "et", "und", "y",
 ];
 
 /// The part of a tagged name (`words`, its tokens in order) left when its edge words are
@@ -227,10 +229,11 @@ mod tests {
     }
 
     #[test]
-    fn brackets_and_stops_that_belong_to_the_name_stay() {
+    fn brackets_stops_and_pluses_that_belong_to_the_name_stay() {
         assert_eq!(trimmed("Mladost ( L ) won 2-1", 0, 3), "Mladost ( L )");
         assert_eq!(trimmed("at Salomon Bros . today", 1, 3), "Salomon Bros .");
         assert_eq!(trimmed("on Disney + next", 1, 2), "Disney +");
+        assert_eq!(trimmed("as G. Petit et al. wrote", 1, 3), "G. Petit");
     }
 
     #[test]
