@@ -47,7 +47,7 @@ pub fn names_match(ours: &str, gold: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    if a == b {
+    if a == b || same_but_middle_initials(&a, &b) {
         return true;
     }
     let contains =
@@ -66,6 +66,22 @@ pub fn names_match(ours: &str, gold: &str) -> bool {
         && b.len() == 2
         && b.get(1).is_some_and(|w| w == "party")
         && trim_plural(&a[0]) == b[0]
+}
+
+/// Whether two names differ only in middle initials that one of them leaves out (`Bennie G.
+/// Thompson` ~ `Bennie Thompson`). Names that both carry initials must agree on them, so that
+/// `George W. Bush` and `George H. W. Bush` stay apart.
+fn same_but_middle_initials(a: &[String], b: &[String]) -> bool {
+    let is_initial = |w: &String| w.chars().count() == 1;
+    let without_initials = |words: &[String]| -> Vec<String> {
+        words.iter().filter(|w| !is_initial(w)).cloned().collect()
+    };
+    let (a_has, b_has) = (a.iter().any(is_initial), b.iter().any(is_initial));
+    if a_has == b_has {
+        return false;
+    }
+    let (a_core, b_core) = (without_initials(a), without_initials(b));
+    a_core.len() >= 2 && a_core == b_core
 }
 
 /// The listed actor a predicted actor denotes (best by exactness), if any.

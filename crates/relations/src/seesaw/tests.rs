@@ -12,6 +12,14 @@ fn names_match_by_last_name_and_subsequence() {
 }
 
 #[test]
+fn names_match_when_one_leaves_out_middle_initials() {
+    assert!(names_match("Bennie G. Thompson", "Bennie Thompson"));
+    assert!(names_match("Christopher Wray", "Christopher A. Wray"));
+    assert!(!names_match("George W. Bush", "George H. W. Bush"));
+    assert!(!names_match("Bennie G. Thompson", "Bennie Johnson"));
+}
+
+#[test]
 fn counts_compute_prf() {
     let article = SeesawArticle {
         id: "x".into(),
