@@ -22,6 +22,7 @@ mod lexicon;
 mod model_file;
 mod name_edges;
 mod ner;
+mod person_names;
 mod resolve;
 mod silver;
 mod stage;
@@ -38,6 +39,7 @@ pub use conll::{
 pub use lexicon::{category, phrase_tokens, Lexicon, LexiconEntry, Pronoun};
 pub use name_edges::{opens_sentence_or_quote, trim_name_edges};
 pub use ner::{name_type, normalise_token, tag_mentions, NER_STAGE};
+pub use person_names::same_person_name;
 pub use resolve::{entity_key, is_party_state_tag, resolve_entities, Resolver, RESOLVE_STAGE};
 pub use silver::{conll_type, read_silver_documents, silver_document, write_conll, SilverSettings};
 pub use stage::{register, EntityAnalyzer, NerConfig, ResolveConfig, DEFAULT_MODEL};

@@ -2,11 +2,14 @@
 //! hyphenated names and "US-China" in `hyphens`), then grouped by gazetteer canonical names, capitals acting
 //! as their governments (metonymy), full names, surnames and given names, and acronyms.
 
-use stancegraph_core::{Document, EntityType, MentionKind, SentenceKind, Span};
+use std::collections::HashMap;
+
+use stancegraph_core::{Document, EntityType, Gender, MentionKind, SentenceKind, Span};
 
 use super::tagged_names::TaggedNames;
 use super::{is_possessive, is_timeless, State};
 use crate::lexicon::{category, phrase_tokens};
+use crate::person_names::{person_name_key, same_person_name};
 
 /// Whether the mention at `span` is a congressional party and state tag, or its party or
 /// state part: "D-Calif." (or "D", or "Calif.") after a comma or an opening bracket
@@ -71,6 +74,17 @@ fn is_honorific(lower: &str) -> bool {
     )
 }
 
+/// Closed-class words a tagger now and then reads as a whole name at the start of a sentence
+/// or a title ("The | Steelers", "A: I think", "All political parties", "Many | Republicans",
+/// "I, Robot"). "us" is left out: "US" is the country.
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "some", "all", "every", "each", "no",
+    "any", "both", "one", "many", "most", "few", "several", "other", "others", "such", "in", "of",
+    "and", "or", "but", "for", "to", "at", "on", "by", "with", "as", "from", "it", "its", "his",
+    "her", "their", "our", "my", "your", "we", "they", "he", "she", "i", "you", "me", "him",
+    "them",
+];
+
 /// The weight of the tagger's confidence (and so of its type) for a name cut shorter than
 /// the tagger's span.
 const CUT_NAME_TYPE_WEIGHT: f32 = 0.5;
@@ -91,6 +105,21 @@ impl<'r, 'd> State<'r, 'd> {
         self.lexicon().categories(lower) & category::TITLE != 0
             || is_honorific(lower)
             || TITLE_ABBREVIATIONS.contains(&lower)
+    }
+
+    /// Whether token `token` opens a title: with the next word it makes one ("Vice
+    /// President", "Vice Premier"), or it is one and a name follows ("Senator | John McCain",
+    /// "Mayor | Bill de Blasio"). Either way it is no name by itself.
+    fn opens_title(&self, token: usize) -> bool {
+        let next = token + 1;
+        if !self.same_sentence(token, next) {
+            return false;
+        }
+        let lexicon = self.lexicon();
+        let two_words = format!("{} {}", self.lower(token), self.lower(next));
+        lexicon.categories(&two_words) & category::TITLE != 0
+            || (lexicon.categories(self.lower(token)) & category::TITLE != 0
+                && super::capitalised(self.word(next)))
     }
 
     /// Whether token `token` lies in a dateline sentence.
@@ -187,6 +216,11 @@ impl<'r, 'd> State<'r, 'd> {
                         entity_type = name_type;
                     }
                 }
+                // "Mr Mittal" typed ORG, "Mr. Obama" typed LOC: an honorific only goes
+                // before a person's name.
+                if range.len() > 1 && is_honorific(self.lower(range.start)) {
+                    entity_type = EntityType::Per;
+                }
                 if entity_type == EntityType::Per {
                     // "President Donald Trump" tagged whole: the title is a role, not the name.
                     while range.len() > 1 && self.is_title_word(self.lower(range.start)) {
@@ -212,6 +246,15 @@ impl<'r, 'd> State<'r, 'd> {
                 if range.len() == 1 {
                     let lower = self.lower(range.start);
                     if (lower.ends_with('.') && self.is_title_word(lower)) || is_honorific(lower) {
+                        continue;
+                    }
+                    // "The" (of "The Steelers"), "All", "According" (to): no name is a lone
+                    // closed-class word; nor is a title before a name ("Vice" of "Vice
+                    // President Biden", "Senator" cut from "John McCain").
+                    if FUNCTION_WORDS.contains(&lower)
+                        || lower == "according"
+                        || self.opens_title(range.start)
+                    {
                         continue;
                     }
                 }
@@ -269,6 +312,7 @@ impl<'r, 'd> State<'r, 'd> {
     pub(super) fn cluster_names(&mut self) {
         let count = self.mentions.len();
         // Pass 1: everything except single-word person-like names.
+        let mut people_by_name: HashMap<(String, String), usize> = HashMap::new();
         let mut deferred = Vec::new();
         let mut deferred_orgs = Vec::new();
         for m in 0..count {
@@ -341,7 +385,7 @@ impl<'r, 'd> State<'r, 'd> {
                     if one_word {
                         deferred.push(m);
                     } else {
-                        self.by_exact_name(m, EntityType::Per, &phrase);
+                        self.by_person_name(m, &phrase, &mut people_by_name);
                     }
                 }
                 EntityType::Norp => {
@@ -371,15 +415,34 @@ impl<'r, 'd> State<'r, 'd> {
         }
         // Pass 2: one-word names join a person whose name contains them ("Bessent", "Xi"),
         // an organisation they abbreviate, or become entities of their own.
+        let mut full_names: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (m, work) in self.mentions.iter().enumerate() {
+            if let (Some(entity), true) = (work.entity, work.words.len() > 1) {
+                full_names.entry(entity).or_default().push(m);
+            }
+        }
+        let organisations_by_last_word = self.organisations_by_last_word();
         for m in deferred {
             let work = &self.mentions[m];
             let entity_type = work.entity_type;
             let word = work.words.join(" ");
             let lower = word.to_lowercase();
-            if let Some(entity) = self.person_word_match(&lower, Some(m)) {
+            if let Some(entity) = self.person_named_before(&lower, m, &full_names) {
                 self.mentions[m].entity_type = EntityType::Per;
                 self.assign(m, entity, "alias", 0.9);
                 continue;
+            }
+            if entity_type == EntityType::Org {
+                let named = self.organisation_head_named_before(
+                    &word,
+                    m,
+                    &organisations_by_last_word,
+                    &full_names,
+                );
+                if let Some(entity) = named {
+                    self.assign(m, entity, "alias", 0.8);
+                    continue;
+                }
             }
             if entity_type == EntityType::Org
                 && word.len() >= 2
@@ -398,6 +461,83 @@ impl<'r, 'd> State<'r, 'd> {
         }
     }
 
+    /// A person's full name (mention `m`, its text `phrase`): the person the document already
+    /// calls by that name, or by the same first and last name with middle names, initials
+    /// or a suffix left out or a familiar first name ("Joe Biden" ~ "Joseph R. Biden", "Pat
+    /// Carlineo" ~ "Patrick W. Carlineo Jr."), unless both give middle initials and they
+    /// differ ("George W. Bush", "George H. W. Bush"); else a new person.
+    /// `people_by_name` holds the people named so far by their [`person_name_key`].
+    fn by_person_name(
+        &mut self,
+        m: usize,
+        phrase: &str,
+        people_by_name: &mut HashMap<(String, String), usize>,
+    ) {
+        let exact = self
+            .names
+            .contains_key(&(EntityType::Per, phrase.to_lowercase()));
+        let key = person_name_key(phrase);
+        let same_person = key
+            .as_ref()
+            .filter(|_| !exact)
+            .and_then(|key| people_by_name.get(key).copied())
+            .filter(|&person| {
+                self.entities
+                    .get(person)
+                    .is_some_and(|e| same_person_name(&e.canonical, phrase))
+            });
+        match same_person {
+            Some(person) => self.assign(m, person, "alias", 0.9),
+            None => self.by_exact_name(m, EntityType::Per, phrase),
+        }
+        if let (Some(key), Some(person)) = (key, self.mentions[m].entity) {
+            people_by_name.entry(key).or_insert(person);
+        }
+    }
+
+    /// Organisations with a name of several words, by the lower-cased last word of the name
+    /// ("committee" → "House Intelligence Committee").
+    fn organisations_by_last_word(&self) -> HashMap<String, Vec<usize>> {
+        let mut by_last_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, entity) in self.entities.iter().enumerate() {
+            if entity.entity_type != EntityType::Org || entity.canonical_words < 2 {
+                continue;
+            }
+            if let Some(last) = entity.canonical.split_whitespace().last() {
+                by_last_word.entry(last.to_lowercase()).or_default().push(i);
+            }
+        }
+        by_last_word
+    }
+
+    /// The organisation a one-word name `m` that is an organisation's head word ("the
+    /// Committee", "the Foundation", `lexicons/org_words.txt`) refers back to: the one named
+    /// last before it whose name ends with the word. Writers give the full name first, so
+    /// there is none before the full name.
+    fn organisation_head_named_before(
+        &self,
+        word: &str,
+        m: usize,
+        by_last_word: &HashMap<String, Vec<usize>>,
+        full_names: &HashMap<usize, Vec<usize>>,
+    ) -> Option<usize> {
+        if self.lexicon().categories(&word.to_lowercase()) & category::ORG_WORD == 0
+            || !super::capitalised(word)
+        {
+            return None;
+        }
+        by_last_word
+            .get(&word.to_lowercase())?
+            .iter()
+            .filter_map(|&organisation| {
+                let list = full_names.get(&organisation)?;
+                let before = list.partition_point(|&named| named < m).checked_sub(1)?;
+                Some((list[before], organisation))
+            })
+            .max()
+            .map(|(_, organisation)| organisation)
+    }
+
     /// The entity of a fixed (gazetteer) canonical name, created with mention `m` as its
     /// first when the document has none yet.
     fn fixed_entity(&mut self, entity_type: EntityType, canonical: &str, m: usize) -> usize {
@@ -408,21 +548,67 @@ impl<'r, 'd> State<'r, 'd> {
     /// A person entity with a multi-word name containing `lower` as a word (never a pronoun);
     /// for a mention `at`, only a person introduced by then ([`Self::introduction_deadline`]).
     pub(super) fn person_word_match(&self, lower: &str, at: Option<usize>) -> Option<usize> {
-        if self.is_pronoun(lower) {
-            return None;
-        }
+        self.person_word_candidates(lower, at)
+            .max_by_key(|&i| (self.entities[i].last_mention, std::cmp::Reverse(i)))
+    }
+
+    /// The people [`Self::person_word_match`] chooses from.
+    fn person_word_candidates(
+        &self,
+        lower: &str,
+        at: Option<usize>,
+    ) -> impl Iterator<Item = usize> + '_ {
         let deadline = at.and_then(|m| self.introduction_deadline(m));
-        self.person_words
-            .get(lower)?
-            .iter()
+        let stated_gender = at.and_then(|m| self.honorific_before(m));
+        let people = if self.is_pronoun(lower) {
+            None
+        } else {
+            self.person_words.get(lower)
+        };
+        people
+            .into_iter()
+            .flatten()
             .filter_map(|&i| self.entities.get(i).map(|e| (i, e)))
             .filter(|(_, e)| e.entity_type == EntityType::Per && e.canonical_words > 1)
-            .filter(|(_, e)| match (deadline, e.first_full_name_sentence) {
+            .filter(move |(_, e)| match (deadline, e.first_full_name_sentence) {
                 (Some(deadline), Some(introduced)) => introduced <= deadline,
                 _ => true,
             })
-            .max_by_key(|(i, e)| (e.last_mention, std::cmp::Reverse(*i)))
+            .filter(move |(_, e)| {
+                stated_gender.is_none_or(|stated| !first_name_contradicts(&e.canonical, stated))
+            })
             .map(|(i, _)| i)
+    }
+
+    /// The person a one-word name `m` denotes when several full names hold the word: as
+    /// [`Self::person_word_match`] chooses, but among those whose full name came before it
+    /// where any did ("Laura Cooper … Ms. Cooper …", and only later "Judge Pat Cooper").
+    /// `full_names` lists each person's full-name mentions in document order.
+    fn person_named_before(
+        &self,
+        lower: &str,
+        m: usize,
+        full_names: &HashMap<usize, Vec<usize>>,
+    ) -> Option<usize> {
+        let candidates: Vec<usize> = self.person_word_candidates(lower, Some(m)).collect();
+        let named_before = |person: &usize| {
+            full_names
+                .get(person)
+                .is_some_and(|list| list.first().is_some_and(|&first| first < m))
+        };
+        let pool: Vec<usize> = if candidates.iter().any(named_before) {
+            candidates.into_iter().filter(named_before).collect()
+        } else {
+            candidates
+        };
+        pool.into_iter()
+            .max_by_key(|&i| (self.entities[i].last_mention, std::cmp::Reverse(i)))
+    }
+
+    /// The gender an honorific right before mention `m` states ("Ms." of "Ms. Cooper").
+    fn honorific_before(&self, m: usize) -> Option<Gender> {
+        let start = self.mentions.get(m)?.tokens.start;
+        crate::gender::honorific_gender(self.word(start.checked_sub(1)?))
     }
 
     /// The last sentence in which a person's full name may first be given for mention `m`,
@@ -455,9 +641,27 @@ impl<'r, 'd> State<'r, 'd> {
     }
 }
 
+/// Whether the first name of `full_name` is borne almost only by the other gender than
+/// `stated` ("Christopher Cooper" for "Ms. Cooper"): the two are different people.
+fn first_name_contradicts(full_name: &str, stated: Gender) -> bool {
+    let Some(share) = full_name
+        .split_whitespace()
+        .next()
+        .and_then(|first| crate::gender::GivenNames::builtin().female_share(first))
+    else {
+        return false;
+    };
+    let threshold = crate::gender::DEFAULT_NAME_THRESHOLD;
+    match stated {
+        Gender::Female => share <= 1.0 - threshold,
+        Gender::Male => share >= threshold,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use stancegraph_core::EntityType::{Gpe, Loc, Norp, Org, Per};
+    use stancegraph_core::EntityType::{Gpe, Loc, Misc, Norp, Org, Per};
 
     use stancegraph_core::SentenceKind;
 
@@ -493,6 +697,119 @@ mod tests {
         let doc = resolved("He said so .\n", &[("He", Per)]);
         assert!(doc.entities.is_empty(), "{:?}", doc.entities);
         assert!(doc.mentions.is_empty(), "{:?}", doc.mentions);
+    }
+
+    #[test]
+    fn a_lone_closed_class_word_or_a_title_before_a_name_names_no_one() {
+        let doc = resolved(
+            "The Steelers won .\nAll parties agreed with Vice President Biden .\nAccording to Many , it rained .\nSenator John McCain and Mr. Justice spoke .\n",
+            &[
+                ("The", Org),
+                ("Steelers", Org),
+                ("All", Org),
+                ("Vice", Per),
+                ("Biden", Per),
+                ("According", Per),
+                ("Many", Org),
+                ("Senator", Misc),
+                ("John McCain", Per),
+                ("Justice", Per),
+            ],
+        );
+        let names: Vec<&str> = doc.entities.iter().map(|e| e.canonical.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Steelers", "Biden", "John McCain", "Justice"],
+            "{:?}",
+            doc.entities
+        );
+    }
+
+    #[test]
+    fn a_name_after_an_honorific_is_a_person_whatever_its_tag() {
+        let doc = resolved(
+            "Mr Mittal 's firm merged .\nMs. Cooper testified .\n",
+            &[("Mr Mittal", Org), ("Ms. Cooper", Misc)],
+        );
+        assert_eq!(
+            entity(&doc, "Mittal").entity_type,
+            Per,
+            "{:?}",
+            doc.entities
+        );
+        assert_eq!(
+            entity(&doc, "Cooper").entity_type,
+            Per,
+            "{:?}",
+            doc.entities
+        );
+    }
+
+    #[test]
+    fn a_surname_after_an_honorific_joins_the_full_name_of_that_gender() {
+        let doc = resolved(
+            "Laura Cooper testified .\nMs. Cooper left .\nJudge Christopher Cooper ruled .\n",
+            &[
+                ("Laura Cooper", Per),
+                ("Ms. Cooper", Per),
+                ("Christopher Cooper", Per),
+            ],
+        );
+        let laura = entity(&doc, "Laura Cooper");
+        assert_eq!(mention(&doc, "Cooper").entity.as_ref(), Some(&laura.id));
+    }
+
+    #[test]
+    fn a_surname_joins_a_person_named_before_it_rather_than_after() {
+        let doc = resolved(
+            "Laura Cooper testified .\nCooper left early .\nJudge Pat Cooper ruled .\nPat Cooper spoke again .\n",
+            &[
+                ("Laura Cooper", Per),
+                ("Cooper", Per),
+                ("Pat Cooper", Per),
+                ("Pat Cooper", Per),
+            ],
+        );
+        let laura = entity(&doc, "Laura Cooper");
+        assert_eq!(mention(&doc, "Cooper").entity.as_ref(), Some(&laura.id));
+    }
+
+    #[test]
+    fn an_organisations_head_word_alone_is_the_organisation_named_before() {
+        let doc = resolved(
+            "The Committee met .\nThe House Intelligence Committee met .\nThe Committee voted .\n",
+            &[
+                ("Committee", Org),
+                ("House Intelligence Committee", Org),
+                ("Committee", Org),
+            ],
+        );
+        let named = entity(&doc, "House Intelligence Committee");
+        let heads: Vec<_> = mentions(&doc, "Committee")
+            .into_iter()
+            .map(|m| m.entity.as_ref() == Some(&named.id))
+            .collect();
+        assert_eq!(heads, [false, true], "{:?}", doc.mentions);
+    }
+
+    #[test]
+    fn full_names_differing_in_middle_initials_or_a_familiar_first_name_are_one_person() {
+        let doc = resolved(
+            "Joe Biden spoke .\nJoseph R. Biden Jr. left .\nGeorge W. Bush and George H. W. Bush met .\n",
+            &[
+                ("Joe Biden", Per),
+                ("Joseph R. Biden Jr.", Per),
+                ("George W. Bush", Per),
+                ("George H. W. Bush", Per),
+            ],
+        );
+        let names: Vec<&str> = doc.entities.iter().map(|e| e.canonical.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Joseph R. Biden Jr.", "George W. Bush", "George H. W. Bush"],
+            "{:?}",
+            doc.entities
+        );
     }
 
     #[test]
