@@ -433,12 +433,8 @@ impl<'r, 'd> State<'r, 'd> {
                 continue;
             }
             if entity_type == EntityType::Org {
-                let named = self.organisation_head_named_before(
-                    &word,
-                    m,
-                    &organisations_by_last_word,
-                    &full_names,
-                );
+                let named =
+                    self.organisation_head_named_before(&word, m, &organisations_by_last_word);
                 if let Some(entity) = named {
                     self.assign(m, entity, "alias", 0.8);
                     continue;
@@ -495,16 +491,24 @@ impl<'r, 'd> State<'r, 'd> {
         }
     }
 
-    /// Organisations with a name of several words, by the lower-cased last word of the name
-    /// ("committee" → "House Intelligence Committee").
-    fn organisations_by_last_word(&self) -> HashMap<String, Vec<usize>> {
-        let mut by_last_word: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, entity) in self.entities.iter().enumerate() {
-            if entity.entity_type != EntityType::Org || entity.canonical_words < 2 {
+    /// Where organisations are named in several words, by the lower-cased last word of the
+    /// name ("committee" → the mentions of "House Intelligence Committee"): (mention, entity)
+    /// in document order.
+    fn organisations_by_last_word(&self) -> HashMap<String, Vec<(usize, usize)>> {
+        let mut by_last_word: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (m, work) in self.mentions.iter().enumerate() {
+            let (Some(entity), true) = (work.entity, work.words.len() > 1) else {
                 continue;
-            }
-            if let Some(last) = entity.canonical.split_whitespace().last() {
-                by_last_word.entry(last.to_lowercase()).or_default().push(i);
+            };
+            let is_organisation = self
+                .entities
+                .get(entity)
+                .is_some_and(|e| e.entity_type == EntityType::Org);
+            if let (true, Some(last)) = (is_organisation, work.words.last()) {
+                by_last_word
+                    .entry(last.to_lowercase())
+                    .or_default()
+                    .push((m, entity));
             }
         }
         by_last_word
@@ -512,30 +516,24 @@ impl<'r, 'd> State<'r, 'd> {
 
     /// The organisation a one-word name `m` that is an organisation's head word ("the
     /// Committee", "the Foundation", `lexicons/org_words.txt`) refers back to: the one named
-    /// last before it whose name ends with the word. Writers give the full name first, so
+    /// last before it in a name ending with the word. Writers give the full name first, so
     /// there is none before the full name.
     fn organisation_head_named_before(
         &self,
         word: &str,
         m: usize,
-        by_last_word: &HashMap<String, Vec<usize>>,
-        full_names: &HashMap<usize, Vec<usize>>,
+        by_last_word: &HashMap<String, Vec<(usize, usize)>>,
     ) -> Option<usize> {
-        if self.lexicon().categories(&word.to_lowercase()) & category::ORG_WORD == 0
-            || !super::capitalised(word)
+        let lower = word.to_lowercase();
+        if self.lexicon().categories(&lower) & category::ORG_WORD == 0 || !super::capitalised(word)
         {
             return None;
         }
-        by_last_word
-            .get(&word.to_lowercase())?
-            .iter()
-            .filter_map(|&organisation| {
-                let list = full_names.get(&organisation)?;
-                let before = list.partition_point(|&named| named < m).checked_sub(1)?;
-                Some((list[before], organisation))
-            })
-            .max()
-            .map(|(_, organisation)| organisation)
+        let named = by_last_word.get(&lower)?;
+        let before = named
+            .partition_point(|&(mention, _)| mention < m)
+            .checked_sub(1)?;
+        named.get(before).map(|&(_, organisation)| organisation)
     }
 
     /// The entity of a fixed (gazetteer) canonical name, created with mention `m` as its
