@@ -85,6 +85,12 @@ const FUNCTION_WORDS: &[&str] = &[
     "them",
 ];
 
+/// Abbreviated months and name suffixes, which a tagger now and then reads as a whole name
+/// ("Jan." ORG of "Jan. 3", "Jr." cut from its name).
+const ABBREVIATIONS_OF_NO_NAME: &[&str] = &[
+    "jan.", "feb.", "mar.", "apr.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.", "jr.", "sr.",
+];
+
 /// The weight of the tagger's confidence (and so of its type) for a name cut shorter than
 /// the tagger's span.
 const CUT_NAME_TYPE_WEIGHT: f32 = 0.5;
@@ -252,6 +258,7 @@ impl<'r, 'd> State<'r, 'd> {
                     // closed-class word; nor is a title before a name ("Vice" of "Vice
                     // President Biden", "Senator" cut from "John McCain").
                     if FUNCTION_WORDS.contains(&lower)
+                        || ABBREVIATIONS_OF_NO_NAME.contains(&lower)
                         || lower == "according"
                         || self.opens_title(range.start)
                     {
@@ -700,7 +707,7 @@ mod tests {
     #[test]
     fn a_lone_closed_class_word_or_a_title_before_a_name_names_no_one() {
         let doc = resolved(
-            "The Steelers won .\nAll parties agreed with Vice President Biden .\nAccording to Many , it rained .\nSenator John McCain and Mr. Justice spoke .\n",
+            "The Steelers won .\nAll parties agreed with Vice President Biden .\nAccording to Many , it rained .\nSenator John McCain and Mr. Justice spoke .\nOn Jan. 3 , Jr. left .\n",
             &[
                 ("The", Org),
                 ("Steelers", Org),
@@ -712,6 +719,8 @@ mod tests {
                 ("Senator", Misc),
                 ("John McCain", Per),
                 ("Justice", Per),
+                ("Jan.", Org),
+                ("Jr.", Per),
             ],
         );
         let names: Vec<&str> = doc.entities.iter().map(|e| e.canonical.as_str()).collect();
