@@ -70,8 +70,13 @@ pub fn formal_given_name(lower: &str) -> &str {
         .map_or(lower, |(_, formal)| formal)
 }
 
-/// Suffixes after a surname ("Jr.", "III").
-const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+/// Suffixes after a surname ("Jr.", "III"), lower-cased, without their full stop.
+const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "esq"];
+
+/// Whether a lower-cased word is a suffix after a surname ("jr.", "iii", "esq").
+pub(crate) fn is_name_suffix(lower: &str) -> bool {
+    NAME_SUFFIXES.contains(&lower.trim_end_matches('.'))
+}
 
 /// A person's first and last name, lower-cased, the first in its formal form ("joseph",
 /// "biden" for "Joe R. Biden Jr."), without initials and suffixes; none for fewer than two
@@ -80,7 +85,7 @@ pub(crate) fn person_name_key(full_name: &str) -> Option<(String, String)> {
     let words: Vec<String> = full_name
         .split_whitespace()
         .map(|w| w.trim_end_matches('.').to_lowercase())
-        .filter(|w| w.chars().count() > 1 && !NAME_SUFFIXES.contains(&w.as_str()))
+        .filter(|w| w.chars().count() > 1 && !is_name_suffix(w))
         .collect();
     match words.as_slice() {
         [first, .., last] => Some((formal_given_name(first).to_string(), last.clone())),

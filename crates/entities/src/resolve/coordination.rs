@@ -14,15 +14,16 @@ use super::tagged_names::TaggedNames;
 use super::State;
 use crate::gender::GivenNames;
 use crate::lexicon::category;
+use crate::person_names::is_name_suffix;
 
 /// A side of a split name and the type it takes.
 pub(super) type NamePart = (Range<usize>, EntityType);
 
-/// Words after a comma that end a name rather than start another: generational and company
-/// suffixes.
-const NAME_SUFFIXES: &[&str] = &[
-    "jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "esq", "esq.", "inc", "inc.", "ltd", "ltd.", "co",
-    "co.", "corp", "corp.", "llc", "llp", "plc", "lp", "l.p.", "ag", "sa", "s.a.", "n.a.",
+/// Company suffixes, which end a name after a comma rather than start another; so do a
+/// person's (`person_names::is_name_suffix`: "Jr.", "III").
+const COMPANY_SUFFIXES: &[&str] = &[
+    "inc", "inc.", "ltd", "ltd.", "co", "co.", "corp", "corp.", "llc", "llp", "plc", "lp", "l.p.",
+    "ag", "sa", "s.a.", "n.a.",
 ];
 
 impl State<'_, '_> {
@@ -70,7 +71,8 @@ impl State<'_, '_> {
         }
         let right_words: Vec<&str> = right.clone().map(|i| self.lower(i)).collect();
         let place = category::COUNTRY | category::REGION | category::CITY;
-        if (right.len() == 1 && NAME_SUFFIXES.contains(&right_words[0]))
+        let suffix = |word: &str| is_name_suffix(word) || COMPANY_SUFFIXES.contains(&word);
+        if (right.len() == 1 && suffix(right_words[0]))
             || self.lexicon().categories(&right_words.join(" ")) & place != 0
         {
             return None;

@@ -27,6 +27,7 @@ mod hyphens;
 mod name_extent;
 mod named_after;
 mod names;
+mod one_word_names;
 mod organisation_descriptions;
 mod roles;
 mod tagged_names;
