@@ -305,22 +305,87 @@ impl View<'_> {
             }
             if let Some(a) = t.actor {
                 let actor = self.actors.get(a)?;
-                // "in Madrid", "at the White House": a place, not a participant.
-                let located = matches!(actor.entity_type, EntityType::Gpe | EntityType::Loc)
-                    && i > 0
-                    && self
-                        .tokens
-                        .get(actor.first.saturating_sub(1))
-                        .is_some_and(|p| matches!(p.lower.as_str(), "in" | "at"));
+                let located = self.is_located(a);
                 if !exclude.contains(actor.entity.as_str()) && !located {
                     return Some(self.person_after_modifier(a, sentence_end).unwrap_or(a));
                 }
-                i = actor.last + 1;
+                // "in Tel Aviv, Chicago and Athens": the places listed with a place.
+                let listed = if located {
+                    self.listed_after(a, sentence_end)
+                } else {
+                    Vec::new()
+                };
+                i = listed
+                    .last()
+                    .and_then(|&l| self.actors.get(l))
+                    .map_or(actor.last, |l| l.last)
+                    + 1;
                 continue;
             }
             i += 1;
         }
         None
+    }
+
+    /// The actors listed after `actor` with it ("against Deutsche Bank and Capital One",
+    /// "Pelosi, Schumer and Schiff"), before `end`. Only a list that closes with "and" or
+    /// "or" counts, so an apposition ("Wendy Cutler, a former negotiator") adds no one.
+    pub fn listed_after(&self, actor: usize, end: usize) -> Vec<usize> {
+        let mut members = Vec::new();
+        let Some(mut last) = self.actors.get(actor).map(|a| a.last) else {
+            return members;
+        };
+        loop {
+            let mut j = last + 1;
+            let word = |j: usize| self.tokens.get(j).map(|t| t.lower.as_str());
+            let mut closes = matches!(word(j), Some("and" | "or" | "&"));
+            if word(j) == Some(",") {
+                j += 1;
+                closes = matches!(word(j), Some("and" | "or" | "&"));
+            }
+            if j == last + 1 && !closes {
+                break;
+            }
+            if closes {
+                j += 1;
+            }
+            if word(j) == Some("the") {
+                j += 1;
+            }
+            let member = (j < end)
+                .then(|| self.tokens.get(j).and_then(|t| t.actor))
+                .flatten()
+                .filter(|&a| {
+                    self.actors
+                        .get(a)
+                        .is_some_and(|x| x.first == j && !x.possessive)
+                });
+            let Some(member) = member else {
+                break;
+            };
+            let member = self.person_after_modifier(member, end).unwrap_or(member);
+            members.push(member);
+            if closes {
+                return members;
+            }
+            let Some(next) = self.actors.get(member).map(|a| a.last) else {
+                break;
+            };
+            last = next;
+        }
+        Vec::new()
+    }
+
+    /// "in Madrid", "at the White House": a place, not a participant.
+    fn is_located(&self, actor: usize) -> bool {
+        self.actors.get(actor).is_some_and(|a| {
+            matches!(a.entity_type, EntityType::Gpe | EntityType::Loc)
+                && a.first > 0
+                && self
+                    .tokens
+                    .get(a.first - 1)
+                    .is_some_and(|p| matches!(p.lower.as_str(), "in" | "at"))
+        })
     }
 
     /// Another actor of the sentence near `token` (used when a conflict trigger has no
@@ -331,7 +396,14 @@ impl View<'_> {
         range: &Range<usize>,
         exclude: &BTreeSet<&str>,
     ) -> Option<usize> {
+        // Places ("in Tel Aviv, Chicago and Athens") are where, not whom.
+        let places: BTreeSet<usize> = self
+            .actors_in(range)
+            .filter(|&i| self.is_located(i))
+            .flat_map(|i| std::iter::once(i).chain(self.listed_after(i, range.end)))
+            .collect();
         self.actors_in(range)
+            .filter(|i| !places.contains(i))
             .filter_map(|i| self.actors.get(i).map(|a| (i, a)))
             .filter(|(_, a)| range.contains(&a.first) && !exclude.contains(a.entity.as_str()))
             .min_by_key(|(_, a)| a.first.abs_diff(token))
@@ -395,6 +467,27 @@ mod tests {
             "{:?}",
             doc.entities
         );
+    }
+
+    #[test]
+    fn a_list_after_an_actor_needs_its_closing_and() {
+        let doc = pipeline_document(
+            "Donald Trump sued Deutsche Bank and Capital One on Monday. Wendy Cutler, a former negotiator, criticised Nancy Pelosi, Chuck Schumer and Adam Schiff.",
+        );
+        let view = View::new(&doc);
+        let end = view.sentence_range(1).end;
+        let listed = |name: &str| -> Vec<String> {
+            let first = token(&view, name);
+            let actor = view.tokens[first].actor.expect("an actor");
+            view.listed_after(actor, end)
+                .into_iter()
+                .map(|a| name_of(&view, a))
+                .collect()
+        };
+        assert_eq!(listed("deutsche"), ["Capital One"]);
+        assert_eq!(listed("nancy"), ["Chuck Schumer", "Adam Schiff"]);
+        assert!(listed("wendy").is_empty(), "an apposition is no list");
+        assert!(listed("adam").is_empty());
     }
 
     #[test]

@@ -43,6 +43,8 @@ struct Occurrence {
 struct Reading<'h> {
     holders: &'h [usize],
     target: Option<usize>,
+    /// Actors listed with the target ("sued Deutsche Bank and Capital One").
+    listed: &'h [usize],
     issue: Option<Span>,
     confidence: f32,
 }
@@ -117,40 +119,6 @@ impl Extractor {
         Some((tok, trigger))
     }
 
-    /// "X was criticised by Y": Y holds the stance toward X. Returns whether the
-    /// occurrence is passive (then no active reading is tried).
-    fn passive_rule(&self, view: &View<'_>, at: &Occurrence, findings: &mut Findings) -> bool {
-        let i = at.token;
-        let passive = !at.is_noun
-            && view
-                .tokens
-                .get(i)
-                .is_some_and(|t| t.xpos.is_none_or(|x| x == "VBN"))
-            && view.tokens.get(i + 1).is_some_and(|t| t.lower == "by")
-            && i > at.range.start
-            && view.tokens.get(i - 1).is_some_and(|t| {
-                matches!(
-                    t.lower.as_str(),
-                    "was" | "were" | "been" | "be" | "is" | "are" | "being"
-                )
-            });
-        if !passive {
-            return false;
-        }
-        let agent = view.first_actor_right(i + 1, at.range.end, &BTreeSet::new(), false);
-        let patient = view.nearest_actor_left(i, view.clause_start(i, at.range.start));
-        if let (Some(agent), Some(patient)) = (agent, patient) {
-            let reading = Reading {
-                holders: &[agent],
-                target: Some(patient),
-                issue: None,
-                confidence: PASSIVE_CONFIDENCE,
-            };
-            self.emit(view, at, &reading, findings);
-        }
-        true
-    }
-
     /// The active reading: holders before the trigger, a target after it (or nearby for
     /// conflicts), the issue phrase after it.
     fn active_rule(&self, view: &View<'_>, at: &Occurrence, findings: &mut Findings) {
@@ -198,9 +166,13 @@ impl Extractor {
             self.repeat_last_meeting(view, at, findings);
             return;
         }
+        let listed = target
+            .map(|t| view.listed_after(t, at.range.end))
+            .unwrap_or_default();
         let reading = Reading {
             holders: &holders.actors,
             target,
+            listed: &listed,
             issue,
             confidence,
         };
@@ -265,7 +237,12 @@ impl Extractor {
         reading: &Reading<'_>,
         findings: &mut Findings,
     ) {
-        for (h, t) in actor_pairs(at.trigger, reading.holders, reading.target) {
+        let pairs = actor_pairs(at.trigger, reading.holders, reading.target);
+        let listed_pairs = reading
+            .holders
+            .iter()
+            .flat_map(|&h| reading.listed.iter().map(move |&t| (h, t)));
+        for (h, t) in pairs.into_iter().chain(listed_pairs) {
             let (Some(holder), Some(target_id)) = (
                 Self::entity_ref(view, h),
                 view.actors.get(t).map(|a| a.entity.clone()),
@@ -536,221 +513,6 @@ fn names_instrument(trigger: Trigger) -> bool {
     )
 }
 
+mod passive;
 #[cfg(test)]
-mod tests {
-    use stancegraph_core::Polarity;
-
-    use crate::test_support::{
-        named, named_relations, opposes, pipeline_document, rule_findings, supports,
-    };
-
-    /// Stances and relations the trigger rules read in the first sentence of `text`.
-    #[allow(clippy::type_complexity)]
-    fn first_sentence(
-        text: &str,
-    ) -> (
-        Vec<(String, Polarity, String)>,
-        Vec<(String, String, String)>,
-    ) {
-        let doc = pipeline_document(text);
-        let found = rule_findings(&doc, |x, view, out| x.trigger_rules(view, 0, out));
-        (
-            named(&doc, &found.stances),
-            named_relations(&doc, &found.relations),
-        )
-    }
-
-    /// `holder` opposes `target`, and not the other way round.
-    fn assert_opposes_one_way(stances: &[(String, Polarity, String)], holder: &str, target: &str) {
-        assert!(
-            opposes(stances, holder, target) && !opposes(stances, target, holder),
-            "{stances:?}"
-        );
-    }
-
-    #[test]
-    fn defending_against_someone_opposes_them() {
-        let (stances, _) = first_sentence(
-            "Dee Margo defended the city against attacks on its character by Donald Trump. The mayor said nothing else.",
-        );
-        assert!(
-            opposes(&stances, "Dee Margo", "Donald Trump"),
-            "{stances:?}"
-        );
-        assert!(
-            !supports(&stances, "Dee Margo", "Donald Trump"),
-            "{stances:?}"
-        );
-    }
-
-    #[test]
-    fn dismissing_the_critics_of_someone_supports_them() {
-        let (stances, _) = first_sentence(
-            "Hogan Gidley dismissed those who have criticized Donald Trump for his attacks. The White House said nothing else.",
-        );
-        assert!(
-            supports(&stances, "Hogan Gidley", "Donald Trump"),
-            "{stances:?}"
-        );
-        assert!(
-            !opposes(&stances, "Hogan Gidley", "Donald Trump"),
-            "{stances:?}"
-        );
-    }
-
-    #[test]
-    fn a_verb_gives_its_subject_a_stance_toward_its_object() {
-        let (stances, relations) = first_sentence(
-            "Angela Merkel criticised Vladimir Putin on Monday. She spoke in Berlin.",
-        );
-        assert_opposes_one_way(&stances, "Angela Merkel", "Vladimir Putin");
-        assert!(relations.contains(&(
-            "Angela Merkel".into(),
-            "criticise".into(),
-            "Vladimir Putin".into()
-        )));
-    }
-
-    #[test]
-    fn a_passive_gives_the_agent_the_stance() {
-        let (stances, _) = first_sentence(
-            "Vladimir Putin was criticised by Angela Merkel on Monday. The Kremlin did not reply.",
-        );
-        assert_opposes_one_way(&stances, "Angela Merkel", "Vladimir Putin");
-    }
-
-    #[test]
-    fn a_phrase_object_is_an_issue() {
-        let (stances, _) = first_sentence(
-            "Angela Merkel criticised the new steel tariffs on Monday. She spoke in Berlin.",
-        );
-        assert!(
-            stances.iter().any(|(h, p, t)| h == "Angela Merkel"
-                && *p == Polarity::Oppose
-                && t.starts_with("issue:")
-                && t.contains("tariff")),
-            "{stances:?}"
-        );
-    }
-
-    #[test]
-    fn a_lawsuit_opposes_and_a_tribute_supports() {
-        let (stances, _) = first_sentence(
-            "Donald Trump has filed suit against Deutsche Bank over the subpoenas. The bank did not respond.",
-        );
-        assert_opposes_one_way(&stances, "Donald Trump", "Deutsche Bank");
-        let (stances, _) = first_sentence(
-            "Mitt Romney has bucked Donald Trump on the emergency declaration. The vote was close.",
-        );
-        assert_opposes_one_way(&stances, "Mitt Romney", "Donald Trump");
-        let (stances, _) = first_sentence(
-            "Donald Trump paid tribute to Joe Biden in his speech. The crowd cheered.",
-        );
-        assert!(
-            supports(&stances, "Donald Trump", "Joe Biden"),
-            "{stances:?}"
-        );
-    }
-
-    #[test]
-    fn firing_and_investigating_oppose_and_siding_or_eulogizing_supports() {
-        for (text, holder, target) in [
-            (
-                "Donald Trump fired James Comey in May. The White House gave no reason.",
-                "Donald Trump",
-                "James Comey",
-            ),
-            (
-                "Trey Gowdy will investigate Hillary Clinton next week. She said nothing.",
-                "Trey Gowdy",
-                "Hillary Clinton",
-            ),
-        ] {
-            let (stances, _) = first_sentence(text);
-            assert_opposes_one_way(&stances, holder, target);
-        }
-        for (text, holder, target) in [
-            (
-                "Reed O'Connor sided with Greg Abbott in December. Experts were stunned.",
-                "Reed O'Connor",
-                "Greg Abbott",
-            ),
-            (
-                "Barack Obama eulogized Beau Biden on Saturday. Mourners filled the church.",
-                "Barack Obama",
-                "Beau Biden",
-            ),
-        ] {
-            let (stances, _) = first_sentence(text);
-            assert!(supports(&stances, holder, target), "{text}: {stances:?}");
-        }
-    }
-
-    #[test]
-    fn a_negated_or_refused_trigger_states_nothing() {
-        for text in [
-            "Angela Merkel did not criticise Vladimir Putin on Monday. She spoke in Berlin.",
-            "Angela Merkel declined to criticise Vladimir Putin on Monday. She spoke in Berlin.",
-            "Angela Merkel refused to criticise Vladimir Putin on Monday. She spoke in Berlin.",
-        ] {
-            let (stances, relations) = first_sentence(text);
-            assert!(stances.is_empty(), "{text}: {stances:?}");
-            assert!(relations.is_empty(), "{text}: {relations:?}");
-        }
-    }
-
-    #[test]
-    fn a_noun_trigger_after_in_is_an_idiom() {
-        let (stances, relations) = first_sentence(
-            "Angela Merkel was in charge of relations with Vladimir Putin. She left in 2021.",
-        );
-        assert!(
-            !relations.iter().any(|(_, kind, _)| kind == "accuse"),
-            "{relations:?}"
-        );
-        assert!(
-            !opposes(&stances, "Angela Merkel", "Vladimir Putin"),
-            "{stances:?}"
-        );
-    }
-
-    #[test]
-    fn a_conflict_without_an_object_takes_another_actor_of_the_sentence() {
-        let (stances, relations) = first_sentence(
-            "Donald Trump responded to China's new export rules, threatening to impose tariffs. Markets fell.",
-        );
-        assert!(opposes(&stances, "Donald Trump", "China"), "{stances:?}");
-        assert!(
-            relations.contains(&("Donald Trump".into(), "threaten".into(), "China".into())),
-            "{relations:?}"
-        );
-    }
-
-    #[test]
-    fn coordinated_holders_of_a_symmetric_event_meet_and_their_meeting_repeats() {
-        let doc = pipeline_document(
-            "Joe Biden and Xi Jinping held talks on Tuesday. Their planned Geneva meeting was postponed.",
-        );
-        let found = rule_findings(&doc, |x, view, out| {
-            x.trigger_rules(view, 0, out);
-            x.trigger_rules(view, 1, out);
-        });
-        let meetings: Vec<_> = found
-            .relations
-            .iter()
-            .filter(|r| r.kind == "meet")
-            .collect();
-        assert_eq!(meetings.len(), 2, "{:?}", found.relations);
-        let pair = named_relations(&doc, &found.relations);
-        assert!(
-            pair.iter()
-                .all(|(s, _, t)| s == "Joe Biden" && t == "Xi Jinping"),
-            "{pair:?}"
-        );
-        assert_eq!(
-            meetings[1].attributes.get("location").map(String::as_str),
-            Some("Geneva")
-        );
-        assert!(found.stances.is_empty(), "meetings state no stance");
-    }
-}
+mod tests;
