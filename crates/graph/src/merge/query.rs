@@ -69,6 +69,21 @@ impl KnowledgeGraph {
             .collect()
     }
 
+    /// Where `source` stands toward `target`: the stronger of its stance edges to it (each
+    /// edge's confidence is the noisy-or of its evidence, so three readings of 0.5 outweigh
+    /// one of 0.7); `None` when it has none. Ties go to the edge with more evidence.
+    pub fn stance_between(&self, source: &str, target: &str) -> Option<&Edge> {
+        self.edges_between(source, target)
+            .into_iter()
+            .filter(|e| e.kind == EdgeKind::Stance)
+            .max_by(|a, b| {
+                a.confidence
+                    .total_cmp(&b.confidence)
+                    .then(a.weight.cmp(&b.weight))
+                    .then(b.key.cmp(&a.key))
+            })
+    }
+
     /// Edges of one kind leaving or entering the named node.
     pub fn edges_of(&self, name: &str, kind: EdgeKind) -> Vec<&Edge> {
         let Some(id) = self.resolve(name) else {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{entity_names, entity_names_by_id, match_actor, SeesawArticle};
+use super::{entity_names, entity_names_by_id, match_actor, PairVerdict, SeesawArticle};
 
 /// The entity ids of `doc` that denote the listed actor `gold`.
 fn entities_denoting(doc: &stancegraph_core::Document, gold: &str) -> BTreeSet<String> {
@@ -31,9 +31,10 @@ pub fn error_breakdown(
         .map(|(s, p, o)| ((s, o), p))
         .collect();
     let names_of = |id: &str| entity_names_by_id(doc, id);
-    // Per listed pair: polarity, confidence, source, evidence and trigger of the best one.
+    // Per listed pair: polarity, confidence, source, evidence and trigger of the reading
+    // that decides it (`PairVerdict`).
     type Best = (bool, f32, &'static str, String, String);
-    let mut best: BTreeMap<(String, String), Best> = BTreeMap::new();
+    let mut verdicts: BTreeMap<(String, String), PairVerdict<Best>> = BTreeMap::new();
     let mut readings: BTreeMap<(String, String), Vec<serde_json::Value>> = BTreeMap::new();
     let sentence_of = |start: usize| doc.sentences.partition_point(|s| s.span.end <= start);
     for s in &doc.stances {
@@ -75,10 +76,15 @@ pub fn error_breakdown(
                 crate::calibration::stance_source(s),
                 sentence_of(s.evidence.start)
             ]));
-        if best.get(&key).is_none_or(|b| s.confidence > b.1) {
-            best.insert(key, entry);
-        }
+        verdicts
+            .entry(key)
+            .or_default()
+            .add(positive, s.confidence, entry);
     }
+    let best: BTreeMap<(String, String), Best> = verdicts
+        .into_iter()
+        .filter_map(|(key, verdict)| verdict.verdict().map(|(_, _, best)| (key, best)))
+        .collect();
     let sentences_with = |ids: &BTreeSet<String>| -> BTreeSet<usize> {
         doc.mentions
             .iter()

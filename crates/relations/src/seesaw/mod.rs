@@ -20,11 +20,13 @@ use crate::lexicon::Lexicon;
 mod errors;
 mod names;
 mod quote_examples;
+mod verdict;
 
 pub use errors::error_breakdown;
 use names::surface_forms;
 pub use names::{locate, match_actor, name_words, names_match};
 pub use quote_examples::{pipeline_quote_examples, QuoteExample};
+use verdict::PairVerdict;
 
 /// Entity types of SEESAW that are actors (the rest are topics, events, others).
 const ACTOR_TYPES: &[&str] = &["People", "Organization", "GPE"];
@@ -261,7 +263,8 @@ pub struct StanceCounts {
 
 impl StanceCounts {
     /// Adds one article: predictions are mapped onto listed actors, deduplicated per pair
-    /// (the most confident polarity wins), then compared with the gold set.
+    /// as the graph reads a pair (`verdict`: the polarity whose readings add up to more by
+    /// noisy-or wins, with its most confident reading), then compared with the gold set.
     /// Returns every scored prediction (one per actor pair) with its confidence and
     /// correctness, for reliability tables and calibration.
     pub fn add(
@@ -270,7 +273,7 @@ impl StanceCounts {
         predicted: &[PredictedStance],
     ) -> Vec<ScoredPrediction> {
         let gold = article.gold_set();
-        let mut best: BTreeMap<(String, String), (bool, f32, &'static str)> = BTreeMap::new();
+        let mut readings: BTreeMap<(String, String), PairVerdict<&'static str>> = BTreeMap::new();
         for p in predicted {
             let (Some(h), Some(t)) = (
                 match_actor(&p.holder_names, &article.actors),
@@ -281,15 +284,15 @@ impl StanceCounts {
             if h == t {
                 continue;
             }
-            let entry = best.entry((h.to_string(), t.to_string())).or_insert((
-                p.positive,
-                p.confidence,
-                p.source,
-            ));
-            if p.confidence > entry.1 {
-                *entry = (p.positive, p.confidence, p.source);
-            }
+            readings
+                .entry((h.to_string(), t.to_string()))
+                .or_default()
+                .add(p.positive, p.confidence, p.source);
         }
+        let best: BTreeMap<(String, String), (bool, f32, &'static str)> = readings
+            .into_iter()
+            .filter_map(|(pair, verdict)| verdict.verdict().map(|v| (pair, v)))
+            .collect();
         let gold_pairs: BTreeMap<(String, String), bool> = gold
             .iter()
             .map(|(s, pos, o)| ((s.clone(), o.clone()), *pos))
