@@ -11,6 +11,7 @@ use stancegraph_core::EntityType;
 
 use super::tagged_names::TaggedNames;
 use super::State;
+use crate::lexicon::category;
 
 impl State<'_, '_> {
     /// The person's name at the end of the non-person name over `range`, after a personal
@@ -27,7 +28,14 @@ impl State<'_, '_> {
             .find(|&i| self.is_personal_title(self.lower(i)))?
             + 1;
         let words: Vec<&str> = (start..range.end).map(|i| self.lower(i)).collect();
-        (names.type_of(&words) == Some(EntityType::Per)).then_some(start..range.end)
+        let tagged_person = names.type_of(&words) == Some(EntityType::Per);
+        // "House Majority Whip James Clyburn": a given name and a surname after an office
+        // held in a body the name starts with. A name that starts with the title is a
+        // place or thing named after someone ("Prince Edward Island").
+        let office_holder = start > range.start + 1
+            && words.len() == 2
+            && self.lexicon().categories(words[0]) & category::GIVEN_NAME != 0;
+        (tagged_person || office_holder).then_some(start..range.end)
     }
 }
 
@@ -54,6 +62,20 @@ mod tests {
             .filter(|m| doc.slice(m.span) == "Justin Trudeau")
             .count();
         assert_eq!(second, 2);
+    }
+
+    #[test]
+    fn a_given_name_and_surname_after_an_office_are_its_holder() {
+        let doc = resolved(
+            "House Majority Whip James Clyburn said the president was loose with his words .\n",
+            &[("House Majority Whip James Clyburn", Org)],
+        );
+        let clyburn = mention(&doc, "James Clyburn");
+        assert_eq!(canonical_of(&doc, clyburn), Some("James Clyburn"));
+        assert!(doc
+            .entities
+            .iter()
+            .all(|e| e.canonical != "House Majority Whip James Clyburn"));
     }
 
     #[test]
