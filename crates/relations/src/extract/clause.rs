@@ -69,6 +69,12 @@ pub(crate) const SKIP_BEFORE_VERB: &[&str] = &[
     "do",
 ];
 
+/// Nouns of "in an attempt to", "in a bid to", "in order to": the infinitive after them
+/// states the purpose of the clause's verb.
+const PURPOSE_NOUNS: &[&str] = &[
+    "attempt", "attempts", "effort", "efforts", "bid", "push", "order",
+];
+
 /// Words that open a new clause: a verb's subject is not looked for beyond them.
 pub(crate) const CLAUSE_BREAKS: &[&str] = &[
     ";", "that", "which", "who", "because", "but", "while", "although", "though", "whereas",
@@ -167,6 +173,10 @@ impl View<'_> {
 
     /// The holder of a verb trigger at `token`.
     pub fn verb_holder(&self, token: usize, sentence_start: usize) -> Option<(usize, f32)> {
+        // "Trump sued the banks in an attempt to block ...": whoever sued attempts.
+        if let Some(verb) = self.purpose_of(token, sentence_start) {
+            return self.verb_holder(verb, sentence_start);
+        }
         let mut prev = token;
         while prev > sentence_start {
             prev -= 1;
@@ -222,6 +232,37 @@ impl View<'_> {
         }
         let clause = self.clause_start(token, sentence_start);
         self.nearest_actor_left(token, clause).map(|a| (a, 0.8))
+    }
+
+    /// The verb whose purpose an infinitive at `token` states ("filed suit against the
+    /// banks in an attempt to block", "in order to stop"): the last verb of the clause
+    /// before the purpose phrase. Its actors (the banks) are not the infinitive's doer.
+    fn purpose_of(&self, token: usize, sentence_start: usize) -> Option<usize> {
+        let word = |i: usize| self.tokens.get(i).map(|t| t.lower.as_str());
+        let mut to = token.checked_sub(1)?;
+        while to > sentence_start && self.tokens.get(to)?.upos == Some("ADV") {
+            to -= 1;
+        }
+        let noun = to.checked_sub(1)?;
+        if word(to) != Some("to") || !word(noun).is_some_and(|w| PURPOSE_NOUNS.contains(&w)) {
+            return None;
+        }
+        let determiner = matches!(
+            noun.checked_sub(1).and_then(word),
+            Some("a" | "an" | "the" | "their" | "his" | "her" | "its")
+        );
+        let in_at = if determiner {
+            noun.checked_sub(2)?
+        } else {
+            noun.checked_sub(1)?
+        };
+        if in_at < sentence_start || word(in_at) != Some("in") {
+            return None;
+        }
+        let clause = self.clause_start(in_at, sentence_start);
+        (clause..in_at)
+            .rev()
+            .find(|&i| self.tokens.get(i).is_some_and(|t| t.upos == Some("VERB")))
     }
 
     /// The holder of a noun trigger: an actor right before it ("US accusations",
@@ -488,6 +529,18 @@ mod tests {
         assert_eq!(listed("nancy"), ["Chuck Schumer", "Adam Schiff"]);
         assert!(listed("wendy").is_empty(), "an apposition is no list");
         assert!(listed("adam").is_empty());
+    }
+
+    #[test]
+    fn a_purpose_infinitive_is_done_by_the_subject_of_its_verb() {
+        let doc = pipeline_document(
+            "Donald Trump has filed suit against Deutsche Bank and Capital One in an attempt to block the subpoenas. The banks declined to comment.",
+        );
+        let view = View::new(&doc);
+        let (holder, _) = view
+            .verb_holder(token(&view, "block"), 0)
+            .expect("a holder");
+        assert_eq!(name_of(&view, holder), "Donald Trump");
     }
 
     #[test]
