@@ -12,7 +12,9 @@
 //! commas after a sentence's first words, is read again by the perceptron (`run_over.rs`).
 //! Two rules on sources: a cue takes the tagged source that holds its grammatical subject
 //! over a nearer one, and a cue with neither a tagged source nor a subject shares the source
-//! of the cue before it in the same sentence. A content cut inside a phrase is completed along
+//! of the cue before it in the same sentence (its parsed subject when it has no tagged source
+//! and the later cue is a participle after a comma, "announced …, saying …"; the default
+//! path shares sources the same way). A content cut inside a phrase is completed along
 //! the parse as in the default path (`clause_completion.rs`).
 
 use stancegraph_core::{Document, Quote, Span};
@@ -139,28 +141,66 @@ fn prefer_subject_sources(doc: &Document, spans: &[RoleSpan], links: &mut [Linke
 
 /// A cue left without a tagged source and without a grammatical subject the parse can find
 /// ("Cutler … challenged Bessent's characterization, stating, “…”") shares the source of the
-/// cue before it in the same sentence: one speaker, two attributions.
-fn share_sentence_sources(doc: &Document, links: &mut [Linked]) {
+/// cue before it in the same sentence: one speaker, two attributions. A participle after a
+/// comma also shares that cue's parsed subject when the tagger marked no source ("Brian
+/// Gallant announced … that he'll be stepping down …, saying …").
+pub(crate) fn share_sentence_sources(doc: &Document, links: &mut [Linked]) {
     let mut order: Vec<usize> = (0..links.len())
         .filter(|&i| links[i].cue.is_some())
         .collect();
     order.sort_by_key(|&i| links[i].cue.map(|c| c.first));
-    let mut previous: Option<(usize, RoleSpan)> = None;
+    // The previous cue, its source and whether that source was tagged.
+    let mut previous: Option<(usize, RoleSpan, bool)> = None;
     for i in order {
         let linked = links[i];
         let Some(cue) = linked.cue else { continue };
-        let shared = previous.filter(|(at, _)| crate::same_sentence(doc, *at, cue.first));
-        if linked.source.is_none()
-            && crate::rules::subject_of(doc, cue.first, content_span(doc, &linked)).is_none()
-        {
-            if let Some((_, source)) = shared {
+        let subject = crate::rules::subject_of(doc, cue.first, content_span(doc, &linked));
+        let shared = previous.filter(|&(at, _, tagged)| {
+            crate::same_sentence(doc, at, cue.first)
+                && (tagged || is_participle_adjunct(doc, cue.first))
+        });
+        let mut here = linked.source.map(|source| (source, true));
+        if here.is_none() && subject.is_none() {
+            if let Some((_, source, tagged)) = shared {
                 links[i].source = Some(source);
+                here = Some((source, tagged));
             }
         }
-        if let Some(source) = links[i].source {
-            previous = Some((cue.first, source));
+        // A relative pronoun ("who said") is no speaker to pass on.
+        let parsed = subject
+            .filter(|&(first, last)| {
+                first < last
+                    || !matches!(
+                        crate::speakers::lower(doc, first).as_str(),
+                        "who" | "which" | "that"
+                    )
+            })
+            .map(|(first, last)| {
+                let source = RoleSpan {
+                    role: SOURCE,
+                    first,
+                    last,
+                    margin: cue.margin,
+                };
+                (source, false)
+            });
+        if let Some((source, tagged)) = here.or(parsed) {
+            previous = Some((cue.first, source, tagged));
         }
     }
+}
+
+/// A participle after a comma ("…, saying", "…, insisting"): an adjunct of the clause before,
+/// whose subject does the saying.
+fn is_participle_adjunct(doc: &Document, cue: usize) -> bool {
+    let word = |i: usize| doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
+    cue > 0
+        && word(cue - 1) == ","
+        && word(cue).ends_with("ing")
+        && doc
+            .tokens
+            .get(cue)
+            .is_some_and(|t| t.upos.as_deref() == Some("VERB"))
 }
 
 /// After [`crate::speakers::consolidate_regions`]: a direct quote made of a whole quoted
@@ -497,5 +537,32 @@ mod tests {
             quote.source.map(|s| doc.slice(s)),
             Some("Wendy Cutler, vice-president of the Asia Society Policy Institute,")
         );
+    }
+
+    #[test]
+    fn a_participle_after_a_comma_shares_the_parsed_subject_before_it() {
+        let text = "Former premier Brian Gallant announced recently that he will be stepping down as Liberal leader earlier than planned, saying the party needs to move on. Li left.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let announced = token(&doc, "announced");
+        let saying = token(&doc, "saying");
+        let on = token(&doc, "on");
+        tag(&mut tags, B_CUE, announced, announced + 1);
+        tag(&mut tags, B_CONTENT, announced + 2, saying - 2);
+        tag(&mut tags, B_CUE, saying, saying);
+        tag(&mut tags, B_CONTENT, saying + 1, on);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        let quote = quotes
+            .iter()
+            .find(|q| doc.slice(q.content).contains("party"))
+            .expect("the participle's content");
+        let source = quote.source.map(|s| doc.slice(s)).unwrap_or_default();
+        assert!(source.ends_with("Brian Gallant"), "{source:?}");
     }
 }

@@ -209,7 +209,9 @@ impl Attributor {
         let mut spans = attribution::role_spans(&tags, &margins);
         tidy_role_spans(doc, &tags, &regions, &mut spans);
         let mut quotes = Vec::new();
-        for linked in attribution::link(&spans) {
+        let mut links = attribution::link(&spans);
+        from_tags::share_sentence_sources(doc, &mut links);
+        for linked in links {
             quotes.extend(self.quote_from_link(
                 doc,
                 &linked,

@@ -77,10 +77,17 @@ pub fn find_quotes(text: &str) -> Vec<QuoteRegion> {
             continue;
         }
         // Two apostrophes are one straight double quote (typewriter style: ''Yes,'' he said).
-        let (c, mark, next) = if c == '\'' && next == Some('\'') {
+        // Two curly single quotes are one curly double quote (“…,’’ says the founder).
+        let paired = match (c, next) {
+            ('\'', Some('\'')) => Some('"'),
+            ('’', Some('’')) => Some('”'),
+            ('‘', Some('‘')) => Some('“'),
+            _ => None,
+        };
+        let (c, mark, next) = if let Some(double) = paired {
             iter.next();
             let after = iter.peek().map(|&(_, n)| n);
-            ('"', Span::new(at, at + 2), after)
+            (double, Span::new(at, at + 2 * c.len_utf8()), after)
         } else {
             (c, mark, next)
         };
@@ -245,6 +252,16 @@ mod tests {
         assert_eq!(
             &text[r[0].outer().start..r[0].outer().end],
             "''This isn't reform,''"
+        );
+    }
+
+    #[test]
+    fn two_curly_single_quotes_are_a_curly_double_quote() {
+        let text = "“We print comics,’’ says the founder. ‘‘Small runs too.’’";
+        let found = inner(text, &find_quotes(text));
+        assert_eq!(
+            found,
+            vec![("We print comics,", 0, true), ("Small runs too.", 0, true)]
         );
     }
 

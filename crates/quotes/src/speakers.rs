@@ -1,7 +1,8 @@
 //! Rules over the tagged attributions that decide who speaks:
 //! - a quoted region (one or several paragraphs) is one direct quote, whatever pieces the
 //!   tagger cut it into, with the cue next to its marks ("…,” McCallum told reporters",
-//!   "she said: “…”", "“…,” quipped Green");
+//!   "she said: “…”", "“…,” quipped Green"), also past a name and its apposition ("“…,” Harry
+//!   J. Kazianis, director of defence studies at …, said");
 //! - attributions inside a quote ("I would suggest …") belong to the quote, not to a new
 //!   source;
 //! - subjects that cannot speak ("Recent geopolitical cyber alliances have shown", "trends
@@ -9,7 +10,8 @@
 //! - pronoun sources take the nearest person (or organisation for "it", "they") before them
 //!   whose gender agrees, never one named inside a quote's own words; for he/she in a later
 //!   sentence, the nearest subject of the latest sentence naming someone who fits (a
-//!   pronoun the entity layer resolved counts), else its nearest;
+//!   pronoun the entity layer resolved counts), else its nearest; a person the pronoun's own
+//!   sentence acts upon ("After the council praised Robert Jones, he said") comes last;
 //! - a quoted paragraph without a cue continues the speaker of the quote just before it.
 //!
 //! Every pass is linear in the number of tokens, mentions and quotes (sorted lookups and
@@ -25,6 +27,8 @@ use crate::marks::QuoteRegion;
 
 /// Tokens scanned after a closing mark (or before an opening one) for the cue.
 const CUE_WINDOW: usize = 14;
+/// Tokens an apposition may run between a name and its cue ("Kazianis, director of …, said").
+const APPOSITION_WINDOW: usize = 24;
 /// Mentions a pronoun looks back over at most.
 const MAX_LOOKBACK: usize = 48;
 /// Sentences a pronoun looks back over.
@@ -88,6 +92,11 @@ pub fn region_cue(doc: &Document, lexicon: &CueLexicon, region: &QuoteRegion) ->
         .get(region.inner.start..region.inner.end)
         .is_some_and(|inner| inner.trim_end().ends_with(['.', '!', '?']));
     let window = if closing_stop { 4 } else { CUE_WINDOW };
+    if !closing_stop {
+        if let Some((cue, _)) = apposition_before_cue(doc, lexicon, after, paragraph_of_close) {
+            return Some(cue);
+        }
+    }
     for i in after..(after + window).min(doc.tokens.len()) {
         let token = doc.tokens.get(i)?;
         let word = doc.slice(token.span);
@@ -122,6 +131,61 @@ pub fn region_cue(doc: &Document, lexicon: &CueLexicon, region: &QuoteRegion) ->
         }
     }
     None
+}
+
+/// A name right behind the closing mark, then its apposition between commas, then the cue
+/// ("…,” Harry J. Kazianis, director of defence studies at the Centre for the National
+/// Interest, said"): the cue sits past the plain window, but only the speaker stands between.
+/// Returns the cue and the source as PolNeAR marks it: the name, its apposition and the
+/// comma that closes it.
+fn apposition_before_cue(
+    doc: &Document,
+    lexicon: &CueLexicon,
+    after: usize,
+    paragraph_of_close: usize,
+) -> Option<(usize, (usize, usize))> {
+    let first = doc.tokens.get(after)?.span.start;
+    let name = doc
+        .mentions
+        .get(doc.mentions.partition_point(|m| m.span.start < first))
+        .filter(|m| {
+            m.span.start == first
+                && m.kind == MentionKind::Name
+                && matches!(m.entity_type, EntityType::Per | EntityType::Org)
+        })?;
+    let comma = doc.tokens.partition_point(|t| t.span.start < name.span.end);
+    if doc.tokens.get(comma).map(|t| doc.slice(t.span)) != Some(",") {
+        return None;
+    }
+    let mut buf = String::new();
+    for i in comma + 1..(comma + 1 + APPOSITION_WINDOW).min(doc.tokens.len()) {
+        let token = doc.tokens.get(i)?;
+        let word = doc.slice(token.span);
+        if paragraph(doc, token.span.start) != paragraph_of_close
+            || ends_sentence(word)
+            || word.contains(['“', '”', '"'])
+        {
+            return None;
+        }
+        if word == "," && is_cue_token(doc, lexicon, i + 1, &mut buf) {
+            return Some((i + 1, (after, i)));
+        }
+    }
+    None
+}
+
+/// The source of [`apposition_before_cue`] when `cue` is the cue it found for `outer`.
+fn apposed_source(
+    doc: &Document,
+    lexicon: &CueLexicon,
+    outer: Span,
+    cue: usize,
+) -> Option<(usize, usize)> {
+    let after = doc.tokens.partition_point(|t| t.span.start < outer.end);
+    let paragraph_of_close = paragraph(doc, outer.end.saturating_sub(1));
+    apposition_before_cue(doc, lexicon, after, paragraph_of_close)
+        .filter(|&(found, _)| found == cue)
+        .map(|(_, source)| source)
 }
 
 /// A name mention right next to the cue, for inverted or unparsed attributions
@@ -292,7 +356,8 @@ pub fn consolidate_regions(
             }
             None => match beside_cue.or_else(|| region_cue(doc, lexicon, region)) {
                 Some(cue) => {
-                    let source = crate::rules::subject_of(doc, cue, Some(outer))
+                    let source = apposed_source(doc, lexicon, outer, cue)
+                        .or_else(|| crate::rules::subject_of(doc, cue, Some(outer)))
                         .or_else(|| adjacent_name(doc, cue, outer))
                         .or_else(|| phrase_beside(doc, cue, outer))
                         .or(tagged_source);
@@ -349,9 +414,27 @@ pub fn consolidate_regions(
             .get(at)
             .is_some_and(|o| o.start <= span.start && span.end <= o.end)
     };
+    // A reading whose content is the source of a quoted region ("“…,’’ says the 39-year-old
+    // founder": the tagger took the inverted subject for what was said) is no quote.
+    // Only a reading of the same cue, after it, counts ("His views were echoed by …" stays).
+    let mut region_sources: Vec<(Span, Span)> = added
+        .iter()
+        .filter_map(|q| Some((q.source?, q.cue?)))
+        .collect();
+    region_sources.sort_by_key(|(source, _)| source.start);
+    let is_region_source = |quote: &Quote| {
+        let at = region_sources.partition_point(|(s, _)| s.start <= quote.content.start);
+        at.checked_sub(1)
+            .and_then(|i| region_sources.get(i))
+            .is_some_and(|&(source, cue)| {
+                source.end >= quote.content.end
+                    && cue.end <= quote.content.start
+                    && quote.cue.is_some_and(|c| c.overlaps(cue))
+            })
+    };
     for quote in quotes.drain(..) {
         let nested = quote.source.is_some_and(inside_quote) && inside_quote(quote.content);
-        if !nested {
+        if !nested && !is_region_source(&quote) {
             nested_free.push(quote);
         }
     }
@@ -397,6 +480,7 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
         let mut chosen = None;
         // The nearest fitting entity in an earlier sentence, and that sentence.
         let mut nearest_fitting: Option<(String, u32)> = None;
+        let mut acted_upon: Option<String> = None;
         for mention in doc
             .mentions
             .get(..before)
@@ -444,6 +528,12 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
             // In the source's own sentence the nearest; before it, the nearest subject of
             // the latest sentence naming someone who fits ("… his father's friend, Martin
             // Legere, gave … “…,” he said" is not Legere), else its nearest.
+            // A person the same sentence acts upon ("Asked what he would tell Mayor John
+            // Tory …, he said") is only a last resort.
+            if fits && person && sentence == source_sentence && is_object(doc, mention.span) {
+                acted_upon.get_or_insert_with(|| id.clone());
+                continue;
+            }
             if fits && (!person || sentence == source_sentence || is_subject(doc, mention.span)) {
                 chosen = Some(id.clone());
                 break;
@@ -452,10 +542,28 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
                 nearest_fitting = Some((id.clone(), sentence));
             }
         }
-        if let Some(id) = chosen.or(nearest_fitting.map(|(id, _)| id)) {
+        if let Some(id) = chosen.or(nearest_fitting.map(|(id, _)| id)).or(acted_upon) {
             quote.speaker = ActorRef::Entity { id };
         }
     }
+}
+
+/// Whether the mention at `span` is the object of a verb or preposition (by its last token).
+fn is_object(doc: &Document, span: Span) -> bool {
+    let last = doc.tokens.partition_point(|t| t.span.end < span.end);
+    let object =
+        |t: &stancegraph_core::Token| matches!(t.deprel.as_deref(), Some("obj" | "iobj" | "obl"));
+    let Some(token) = doc.tokens.get(last).filter(|t| t.span.end == span.end) else {
+        return false;
+    };
+    // The last word of a name is often a part of it ("Robert | Jones", flat).
+    let part = matches!(token.deprel.as_deref(), Some("flat" | "compound" | "appos"));
+    object(token)
+        || part
+            && token
+                .head
+                .and_then(|h| doc.tokens.get(h as usize))
+                .is_some_and(object)
 }
 
 /// Whether the mention at `span` is the subject of its clause (by its last token).

@@ -35,6 +35,23 @@ fn cue_after_the_closing_mark_else_before_the_opening_one() {
 }
 
 #[test]
+fn a_cue_behind_a_name_and_its_apposition_is_the_quote_s_cue() {
+    let (Some(doc), Some(lexicon)) = (
+        analysed("“Taxes will rise,” Wendy Cutler, vice-president of the Asia Society Policy Institute and a former trade negotiator, said in a statement. Nobody agreed."),
+        cue_lexicon(),
+    ) else {
+        return;
+    };
+    let cue = region_cue(&doc, &lexicon, &first_region(&doc)).expect("cue");
+    assert_eq!(doc.slice(doc.tokens[cue].span), "said");
+    // After a full stop the name opens a sentence of its own.
+    let Some(stop) = analysed("“Taxes will rise.” Wendy Cutler, vice-president of the Asia Society Policy Institute and a former trade negotiator, said nothing more.") else {
+        return;
+    };
+    assert_eq!(region_cue(&stop, &lexicon, &first_region(&stop)), None);
+}
+
+#[test]
 fn name_touching_an_inverted_cue_is_the_source() {
     let Some(doc) = analysed("“Not today,” quipped Wendy Cutler. Nobody laughed.") else {
         return;

@@ -150,6 +150,75 @@ fn apposition_resolves_to_the_person() {
 }
 
 #[test]
+fn a_name_and_its_apposition_between_the_mark_and_the_cue_speak() {
+    let text = "\"Kim wants to remind the Trump administration that he does have options besides what Washington and Seoul can offer,\" Harry J. Kazianis, director of defence studies at the U.S.-based Centre for the National Interest, said in an e-mailed statement.\n\n\"That should make America quite concerned.\"\n";
+    let doc = analyse(text);
+    let quote = doc
+        .quotes
+        .iter()
+        .find(|q| doc.slice(q.content).contains("remind"))
+        .expect("the quoted paragraph is a quote");
+    assert_eq!(quote.cue.map(|c| doc.slice(c)), Some("said"));
+    assert_eq!(
+        quote.source.map(|s| doc.slice(s)),
+        Some("Harry J. Kazianis, director of defence studies at the U.S.-based Centre for the National Interest,")
+    );
+    assert_eq!(
+        speaker_of(&doc, "remind").as_deref(),
+        Some("Harry J. Kazianis")
+    );
+    assert_eq!(
+        speaker_of(&doc, "quite concerned").as_deref(),
+        Some("Harry J. Kazianis")
+    );
+}
+
+#[test]
+fn a_participle_after_a_comma_speaks_for_the_subject_of_the_clause_before() {
+    let text = "Former premier Brian Gallant announced recently that he'll be stepping down as Liberal leader earlier than planned, saying the party needs to move on.\n";
+    let doc = analyse(text);
+    assert_eq!(
+        speaker_of(&doc, "the party needs").as_deref(),
+        Some("Brian Gallant")
+    );
+}
+
+#[test]
+fn a_pronoun_speaker_is_not_the_person_its_own_sentence_acts_upon() {
+    let text = "David Miller left the meeting early.\n\nAfter the council praised Robert Jones for the grant, he said: \"We will build the school.\"\n";
+    let doc = analyse(text);
+    assert_eq!(
+        speaker_of(&doc, "build the school").as_deref(),
+        Some("David Miller")
+    );
+}
+
+#[test]
+fn two_curly_apostrophes_close_a_quote_whose_inverted_subject_is_no_quote() {
+    let text = "I met Alfonso Espinos at his shop in Cambridge.\n\n“We print only independent comics and local creators,’’ says the 39-year-old founder of Studiocomix Press, which recently celebrated its first birthday. The shop is also a printer.\n";
+    let doc = analyse(text);
+    let quotes: Vec<(&str, Option<&str>, Option<&str>)> = doc
+        .quotes
+        .iter()
+        .map(|q| {
+            (
+                doc.slice(q.content),
+                q.cue.map(|c| doc.slice(c)),
+                q.source.map(|s| doc.slice(s)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        quotes,
+        vec![(
+            "“We print only independent comics and local creators,’’",
+            Some("says"),
+            Some("the 39-year-old founder of Studiocomix Press")
+        )]
+    );
+}
+
+#[test]
 fn non_speaker_subject_is_no_speaker() {
     let text = "Recent geopolitical cyber alliances have shown that the region is unstable.\n\n\
                 \u{201c}The region is unstable,\u{201d} the alliances have shown.\n";
