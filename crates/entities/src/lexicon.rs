@@ -65,6 +65,7 @@ const INSTITUTION_NOUNS: &str = include_str!("../lexicons/institution_nouns.txt"
 const PRONOUNS: &str = include_str!("../lexicons/pronouns.txt");
 const TITLE_MODIFIERS: &str = include_str!("../lexicons/title_modifiers.txt");
 const DESCRIPTION_MODIFIERS: &str = include_str!("../lexicons/description_modifiers.txt");
+const HOLIDAYS: &str = include_str!("../lexicons/holidays.txt");
 
 /// What a personal pronoun can refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +120,8 @@ pub struct Lexicon {
     pronouns: FastMap<String, Pronoun>,
     title_modifiers: FastSet<String>,
     description_modifiers: FastSet<String>,
+    /// Named days, in [`phrase_tokens`] form ("new year 's eve").
+    holidays: FastSet<String>,
 }
 
 /// Splits a phrase into lower-cased tokens the way news tokenizers cut them ("People's
@@ -238,6 +241,7 @@ impl Lexicon {
         self.institution_nouns = words(INSTITUTION_NOUNS);
         self.title_modifiers = words(TITLE_MODIFIERS);
         self.description_modifiers = words(DESCRIPTION_MODIFIERS);
+        self.holidays = words(HOLIDAYS);
     }
 
     /// The country whose government a capital stands for when it acts ("beijing" → China).
@@ -263,6 +267,12 @@ impl Lexicon {
     /// A noun that describes an institution whose name holds it ("commission", "court").
     pub fn is_institution_noun(&self, lower: &str) -> bool {
         self.institution_nouns.contains(lower)
+    }
+
+    /// A holiday or named day ("christmas day", "new year 's eve"), given as lower-cased
+    /// tokens joined by one space: a date, never an actor.
+    pub fn is_holiday(&self, lower_phrase: &str) -> bool {
+        self.holidays.contains(lower_phrase)
     }
 
     /// A department word that makes a title's organisation ("treasury", "defence").

@@ -112,6 +112,16 @@ impl<'r, 'd> State<'r, 'd> {
             || TITLE_ABBREVIATIONS.contains(&lower)
     }
 
+    /// Whether the tokens of `range` name a holiday or named day ("Christmas Day", "New
+    /// Year's Eve", "Labor Day").
+    fn is_holiday(&self, range: std::ops::Range<usize>) -> bool {
+        let phrase = range
+            .map(|i| self.lower(i).replace('’', "'"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.lexicon().is_holiday(&phrase)
+    }
+
     /// Whether token `token` opens a title: with the next word it makes one ("Vice
     /// President", "Vice Premier"), or it is one and a name follows ("Senator | John McCain",
     /// "Mayor | Bill de Blasio"). Either way it is no name by itself.
@@ -225,6 +235,10 @@ impl<'r, 'd> State<'r, 'd> {
                 // before a person's name.
                 if range.len() > 1 && is_honorific(self.lower(range.start)) {
                     entity_type = EntityType::Per;
+                }
+                // "Christmas Day" tagged PER, "Labor Day" MISC: a named day is a date.
+                if self.is_holiday(range.clone()) {
+                    entity_type = EntityType::Date;
                 }
                 if entity_type == EntityType::Per {
                     // "President Donald Trump" tagged whole: the title is a role, not the name.
@@ -517,7 +531,7 @@ impl<'r, 'd> State<'r, 'd> {
 mod tests {
     use stancegraph_core::EntityType::{Gpe, Loc, Misc, Norp, Org, Per};
 
-    use stancegraph_core::SentenceKind;
+    use stancegraph_core::{EntityType, SentenceKind};
 
     use crate::resolve::resolve_entities;
     use crate::resolve::test_support::{
@@ -544,6 +558,21 @@ mod tests {
         let trump = entity(&doc, "Donald Trump");
         assert_eq!(mention(&doc, "Trump").entity.as_ref(), Some(&trump.id));
         assert_eq!(trump.roles[0].title, "President");
+    }
+
+    #[test]
+    fn a_holiday_is_a_date_whatever_its_tag() {
+        let doc = resolved(
+            "On Christmas Day , he plans a party .\nLabor Day and New Year 's Eve passed .\n",
+            &[
+                ("Christmas Day", Per),
+                ("Labor Day", Misc),
+                ("New Year 's Eve", Org),
+            ],
+        );
+        for name in ["Christmas Day", "Labor Day", "New Year 's Eve"] {
+            assert_eq!(mention(&doc, name).entity_type, EntityType::Date, "{name}");
+        }
     }
 
     #[test]
