@@ -565,4 +565,28 @@ mod tests {
         let source = quote.source.map(|s| doc.slice(s)).unwrap_or_default();
         assert!(source.ends_with("Brian Gallant"), "{source:?}");
     }
+
+    #[test]
+    fn a_sourced_reading_after_a_quoted_title_keeps_its_words() {
+        let text = "Gallagher, speaking Sunday on \u{201c}Fox & Friends,\u{201d} alleged the Navy was acting in retaliation. Li left.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let Some(attributor) = attributor() else {
+            return;
+        };
+        let mut tags = vec![O; doc.tokens.len()];
+        let alleged = token(&doc, "alleged");
+        let retaliation = token(&doc, "retaliation");
+        tag(&mut tags, B_SOURCE, 0, 0);
+        tag(&mut tags, B_CUE, alleged, alleged);
+        tag(&mut tags, B_CONTENT, alleged + 1, retaliation);
+        let margins = vec![3.0; doc.tokens.len()];
+        let quotes = attributor.find_with_tags(&doc, &tags, &margins, "test");
+        let quote = quotes
+            .iter()
+            .find(|q| doc.slice(q.content) == "the Navy was acting in retaliation")
+            .expect("the tagged reading stays");
+        assert_eq!(quote.source.map(|s| doc.slice(s)), Some("Gallagher"));
+    }
 }

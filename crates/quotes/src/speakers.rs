@@ -416,7 +416,9 @@ pub fn consolidate_regions(
     };
     // A reading whose content is the source of a quoted region ("“…,’’ says the 39-year-old
     // founder": the tagger took the inverted subject for what was said) is no quote.
-    // Only a reading of the same cue, after it, counts ("His views were echoed by …" stays).
+    // Only a sourceless reading of the same cue, after it, counts ("His views were echoed
+    // by …" stays, and so does "Gallagher … alleged the Navy was acting in retaliation" when a
+    // quoted title before the cue took those words for its source).
     let mut region_sources: Vec<(Span, Span)> = added
         .iter()
         .filter_map(|q| Some((q.source?, q.cue?)))
@@ -429,6 +431,7 @@ pub fn consolidate_regions(
             .is_some_and(|&(source, cue)| {
                 source.end >= quote.content.end
                     && cue.end <= quote.content.start
+                    && quote.source.is_none()
                     && quote.cue.is_some_and(|c| c.overlaps(cue))
             })
     };
@@ -481,6 +484,14 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
         // The nearest fitting entity in an earlier sentence, and that sentence.
         let mut nearest_fitting: Option<(String, u32)> = None;
         let mut acted_upon: Option<String> = None;
+        let speaks_in_main_clause = {
+            let at = doc.tokens.partition_point(|t| t.span.end <= source.start);
+            doc.tokens
+                .get(at)
+                .and_then(|t| t.head)
+                .and_then(|h| doc.tokens.get(h as usize))
+                .is_some_and(|verb| verb.head.is_none() || verb.deprel.as_deref() == Some("root"))
+        };
         for mention in doc
             .mentions
             .get(..before)
@@ -525,15 +536,22 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
                 matches!(entity.entity_type, EntityType::Org | EntityType::Gpe)
                     && mention.entity_type != EntityType::Norp
             };
-            // In the source's own sentence the nearest; before it, the nearest subject of
-            // the latest sentence naming someone who fits ("… his father's friend, Martin
-            // Legere, gave … “…,” he said" is not Legere), else its nearest.
-            // A person the same sentence acts upon ("Asked what he would tell Mayor John
-            // Tory …, he said") is only a last resort.
-            if fits && person && sentence == source_sentence && is_object(doc, mention.span) {
+            // A person the same sentence acts upon before its main clause ("After the
+            // council praised Robert Jones, he said") is only a last resort; not when the
+            // pronoun speaks in a clause of its own ("found McCabe lacked candor when he
+            // said").
+            if fits
+                && person
+                && sentence == source_sentence
+                && speaks_in_main_clause
+                && is_object(doc, mention.span)
+            {
                 acted_upon.get_or_insert_with(|| id.clone());
                 continue;
             }
+            // In the source's own sentence the nearest; before it, the nearest subject of
+            // the latest sentence naming someone who fits ("… his father's friend, Martin
+            // Legere, gave … “…,” he said" is not Legere), else its nearest.
             if fits && (!person || sentence == source_sentence || is_subject(doc, mention.span)) {
                 chosen = Some(id.clone());
                 break;

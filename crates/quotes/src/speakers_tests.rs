@@ -132,3 +132,71 @@ fn a_cue_before_a_colon_introduces_the_next_quote() {
     let cue = region_cue(&doc, &lexicon, &regions[1]).expect("the second quote's cue");
     assert_eq!(doc.slice(doc.tokens[cue].span), "continued");
 }
+
+/// A quote of `doc` whose source is the token `source` and whose content is `content`.
+fn pronoun_quote(doc: &Document, source: usize, content: Span) -> Quote {
+    Quote {
+        id: String::new(),
+        content,
+        cue: None,
+        source: Some(doc.tokens[source].span),
+        speaker: ActorRef::Unresolved { text: "he".into() },
+        kind: QuoteKind::Indirect,
+        class: CueClass::Speech,
+        stage: "test".into(),
+        confidence: 1.0,
+    }
+}
+
+#[test]
+fn a_person_acted_upon_before_the_main_clause_is_the_pronoun_s_last_resort() {
+    let Some(mut doc) = analysed(
+        "David Miller left early. After the council praised Robert Jones, he said the school will open.",
+    ) else {
+        return;
+    };
+    // The parse as the preset's parser gives it: "Robert Jones" the object of "praised",
+    // "he" the subject of the root "said".
+    let (praised, robert, said) = (
+        token(&doc, "praised"),
+        token(&doc, "Robert"),
+        token(&doc, "said"),
+    );
+    let he = token(&doc, "he");
+    doc.tokens[robert].deprel = Some("obj".into());
+    doc.tokens[robert].head = Some(praised as u32);
+    doc.tokens[he].deprel = Some("nsubj".into());
+    doc.tokens[he].head = Some(said as u32);
+    doc.tokens[said].deprel = Some("root".into());
+    doc.tokens[said].head = None;
+    let content = Span::new(doc.tokens[said + 1].span.start, doc.text().len() - 1);
+    let mut quotes = vec![pronoun_quote(&doc, he, content)];
+    resolve_pronouns(&doc, &[], &mut quotes);
+    let miller = doc
+        .entities
+        .iter()
+        .find(|e| e.canonical == "David Miller")
+        .expect("Miller");
+    assert_eq!(
+        quotes[0].speaker,
+        ActorRef::Entity {
+            id: miller.id.clone()
+        }
+    );
+    // In a clause of its own ("… when he said") the pronoun may well be that person.
+    doc.tokens[said].deprel = Some("advcl".into());
+    doc.tokens[said].head = Some(praised as u32);
+    let mut quotes = vec![pronoun_quote(&doc, he, content)];
+    resolve_pronouns(&doc, &[], &mut quotes);
+    let jones = doc
+        .entities
+        .iter()
+        .find(|e| e.canonical == "Robert Jones")
+        .expect("Jones");
+    assert_eq!(
+        quotes[0].speaker,
+        ActorRef::Entity {
+            id: jones.id.clone()
+        }
+    );
+}
