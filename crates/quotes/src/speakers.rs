@@ -174,6 +174,32 @@ fn apposition_before_cue(
     None
 }
 
+/// A short title-cased phrase in quotes right after "on", "in" or "at", inside a sentence
+/// ("speaking Sunday on “Fox & Friends,” alleged …"): a programme's or work's title, whatever
+/// verb follows its marks. ("described as “basically kidnapping”" stays a quote.)
+fn title_after_preposition(
+    doc: &Document,
+    outer: Span,
+    first_token: usize,
+    last_token: usize,
+) -> bool {
+    const TITLE_TOKENS: usize = 8;
+    const CONNECTORS: &[&str] = &["and", "&", "of", "the", "a", "an", "for", "to", "in", "on"];
+    let Some(before) = first_token.checked_sub(1) else {
+        return false;
+    };
+    let title_cased = (first_token..last_token).all(|i| {
+        let word = doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
+        !word.starts_with(char::is_alphabetic)
+            || word.starts_with(char::is_uppercase)
+            || CONNECTORS.contains(&word)
+    });
+    last_token <= first_token + TITLE_TOKENS
+        && !starts_paragraph(doc, outer)
+        && matches!(lower(doc, before).as_str(), "on" | "in" | "at")
+        && title_cased
+}
+
 /// The source of [`apposition_before_cue`] when `cue` is the cue it found for `outer`.
 fn apposed_source(
     doc: &Document,
@@ -245,7 +271,17 @@ pub fn phrase_beside(doc: &Document, cue: usize, outer: Span) -> Option<(usize, 
             }
             end += 1;
         }
-        return (end > start && clean(start, end - 1)).then_some((start, end - 1));
+        // An inverted subject is a noun phrase: words with a finite verb are what was said ("…
+        // on “Fox & Friends,” alleged the Navy was acting in retaliation").
+        // Participles may modify it ("the bow-tied maverick"); a finite verb may not.
+        let verbless = (start..end).all(|i| {
+            doc.tokens.get(i).is_some_and(|t| {
+                t.upos.as_deref() != Some("AUX")
+                    && !(t.upos.as_deref() == Some("VERB")
+                        && matches!(t.xpos.as_deref(), Some("VBD" | "VBZ" | "VBP")))
+            })
+        });
+        return (end > start && clean(start, end - 1) && verbless).then_some((start, end - 1));
     }
     None
 }
@@ -355,6 +391,7 @@ pub fn consolidate_regions(
                 (q.cue, source)
             }
             None => match beside_cue.or_else(|| region_cue(doc, lexicon, region)) {
+                Some(_) if title_after_preposition(doc, outer, first_token, last_token) => continue,
                 Some(cue) => {
                     let source = apposed_source(doc, lexicon, outer, cue)
                         .or_else(|| crate::rules::subject_of(doc, cue, Some(outer)))

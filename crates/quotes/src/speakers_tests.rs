@@ -74,6 +74,56 @@ fn words_between_the_mark_and_the_cue_are_the_source_as_written() {
 }
 
 #[test]
+fn an_inverted_subject_is_a_noun_phrase_not_a_clause() {
+    let Some(doc) = analysed("“Come back soon,” said the bow-tied maverick, smiling. We will.")
+    else {
+        return;
+    };
+    let region = first_region(&doc);
+    let source = phrase_beside(&doc, token(&doc, "said"), region.outer()).expect("phrase");
+    assert_eq!(words(&doc, source), "the bow-tied maverick");
+    let Some(clause) =
+        analysed("Gallagher spoke on “Fox & Friends,” alleged the Navy was acting in retaliation.")
+    else {
+        return;
+    };
+    let region = first_region(&clause);
+    assert_eq!(
+        phrase_beside(&clause, token(&clause, "alleged"), region.outer()),
+        None
+    );
+}
+
+#[test]
+fn a_short_quoted_phrase_after_a_preposition_is_a_title() {
+    let Some(doc) = analysed(
+        "Gallagher, speaking Sunday on “Fox & Friends,” alleged the Navy was acting in retaliation.",
+    ) else {
+        return;
+    };
+    let outer = first_region(&doc).outer();
+    let first = doc.tokens.partition_point(|t| t.span.end <= outer.start);
+    let last = doc.tokens.partition_point(|t| t.span.start < outer.end);
+    assert!(title_after_preposition(&doc, outer, first, last));
+    // Words after "as" or in lower case are someone's words.
+    for text in [
+        "The arrest was described as “basically kidnapping” in state media.",
+        "He insisted on “full transparency,” officials said.",
+    ] {
+        let Some(quote) = analysed(text) else {
+            return;
+        };
+        let outer = first_region(&quote).outer();
+        let first = quote.tokens.partition_point(|t| t.span.end <= outer.start);
+        let last = quote.tokens.partition_point(|t| t.span.start < outer.end);
+        assert!(
+            !title_after_preposition(&quote, outer, first, last),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn words_that_cannot_speak_are_no_source() {
     let Some(doc) = analysed("The alliances said nothing. The mayor said little.") else {
         return;
