@@ -13,6 +13,14 @@ fn first_region(doc: &Document) -> QuoteRegion {
         .expect("a quoted region")
 }
 
+/// The first quoted region's outer span, its first token and the token after its last.
+fn first_region_tokens(doc: &Document) -> (Span, usize, usize) {
+    let outer = first_region(doc).outer();
+    let first = doc.tokens.partition_point(|t| t.span.end <= outer.start);
+    let end = doc.tokens.partition_point(|t| t.span.start < outer.end);
+    (outer, first, end)
+}
+
 #[test]
 fn cue_after_the_closing_mark_else_before_the_opening_one() {
     let (Some(doc), Some(lexicon)) = (
@@ -101,10 +109,8 @@ fn a_short_quoted_phrase_after_a_preposition_is_a_title() {
     ) else {
         return;
     };
-    let outer = first_region(&doc).outer();
-    let first = doc.tokens.partition_point(|t| t.span.end <= outer.start);
-    let last = doc.tokens.partition_point(|t| t.span.start < outer.end);
-    assert!(title_after_preposition(&doc, outer, first, last));
+    let (outer, first, end) = first_region_tokens(&doc);
+    assert!(title_after_preposition(&doc, outer, first, end));
     // Words after "as" or in lower case are someone's words.
     for text in [
         "The arrest was described as “basically kidnapping” in state media.",
@@ -113,11 +119,9 @@ fn a_short_quoted_phrase_after_a_preposition_is_a_title() {
         let Some(quote) = analysed(text) else {
             return;
         };
-        let outer = first_region(&quote).outer();
-        let first = quote.tokens.partition_point(|t| t.span.end <= outer.start);
-        let last = quote.tokens.partition_point(|t| t.span.start < outer.end);
+        let (outer, first, end) = first_region_tokens(&quote);
         assert!(
-            !title_after_preposition(&quote, outer, first, last),
+            !title_after_preposition(&quote, outer, first, end),
             "{text}"
         );
     }
