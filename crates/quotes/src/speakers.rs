@@ -7,8 +7,9 @@
 //!   source;
 //! - subjects that cannot speak ("Recent geopolitical cyber alliances have shown", "trends
 //!   that show", "that") are no sources (`non_speakers.rs` says which heads can speak);
-//! - pronoun sources take the nearest person (or organisation for "it", "they") before them
-//!   whose gender agrees, never one named inside a quote's own words; for he/she in a later
+//! - pronoun sources ("he said", also "her statement said") take the nearest person (or
+//!   organisation for "it", "they") before them whose gender agrees, never one named inside
+//!   a quote's own words; for he/she in a later
 //!   sentence, the nearest subject of the latest sentence naming someone who fits (a
 //!   pronoun the entity layer resolved counts), else its nearest; a person the pronoun's own
 //!   sentence acts upon ("After the council praised Robert Jones, he said") comes last;
@@ -502,12 +503,12 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
         doc.entities.iter().map(|e| (e.id.as_str(), e)).collect();
     for quote in quotes.iter_mut() {
         let Some(source) = quote.source else { continue };
-        let word = doc.slice(source).trim().to_lowercase();
-        let wanted: Option<Gender> = match word.as_str() {
-            "he" => Some(Gender::Male),
-            "she" => Some(Gender::Female),
-            "it" | "they" => None,
-            _ => continue,
+        let words = doc.slice(source).trim().to_lowercase();
+        let wanted: Option<Gender> = match speaking_pronoun(&words) {
+            Some("he") => Some(Gender::Male),
+            Some("she") => Some(Gender::Female),
+            Some(_) => None,
+            None => continue,
         };
         let person = wanted.is_some();
         let source_sentence = doc
@@ -601,6 +602,25 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
             quote.speaker = ActorRef::Entity { id };
         }
     }
+}
+
+/// The pronoun that speaks in a source: the source itself ("he", "they") or the possessor
+/// of a written text ("her statement said" is hers).
+fn speaking_pronoun(source: &str) -> Option<&'static str> {
+    let pronoun = match source.split_once(' ') {
+        Some((possessor, text)) if crate::classes::WRITTEN_NOUNS.contains(&text) => match possessor
+        {
+            "his" => "he",
+            "her" => "she",
+            "its" => "it",
+            "their" => "they",
+            _ => return None,
+        },
+        _ => source,
+    };
+    ["he", "she", "it", "they"]
+        .into_iter()
+        .find(|&p| p == pronoun)
 }
 
 /// Whether the mention at `span` is the object of a verb or preposition (by its last token).

@@ -219,6 +219,20 @@ fn two_curly_apostrophes_close_a_quote_whose_inverted_subject_is_no_quote() {
 }
 
 #[test]
+fn a_statement_speaks_for_its_possessor() {
+    let text = "Jody Wilson-Raybould was shuffled on Monday.\n\n“The system of justice must be free of interference,” her statement said.\n";
+    let doc = analyse(text);
+    assert_eq!(
+        speaker_of(&doc, "free of interference").as_deref(),
+        Some("Jody Wilson-Raybould")
+    );
+    assert_eq!(
+        class_of(&doc, "free of interference"),
+        Some(CueClass::Writing)
+    );
+}
+
+#[test]
 fn non_speaker_subject_is_no_speaker() {
     let text = "Recent geopolitical cyber alliances have shown that the region is unstable.\n\n\
                 \u{201c}The region is unstable,\u{201d} the alliances have shown.\n";
