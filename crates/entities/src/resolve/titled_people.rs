@@ -79,6 +79,16 @@ mod tests {
     }
 
     #[test]
+    fn a_member_of_parliament_is_an_office_holder() {
+        let doc = resolved(
+            "Liberal MP Marco Mendicino went on CBC .\n",
+            &[("Liberal MP Marco Mendicino", Org)],
+        );
+        let person = mention(&doc, "Marco Mendicino");
+        assert_eq!(canonical_of(&doc, person), Some("Marco Mendicino"));
+    }
+
+    #[test]
     fn a_titled_name_the_document_never_tags_as_a_person_stays() {
         let doc = resolved(
             "Prince Edward visited .\nThe Prince Edward Island ferry left .\n",
