@@ -343,18 +343,31 @@ impl Document {
     /// Judiciary Chairman Lindsey Graham", where a parser may make "Chairman" the subject
     /// and "Graham" its apposition). False when unparsed.
     pub fn is_subject(&self, i: usize) -> bool {
-        let subject = |t: &Token| t.deprel.as_deref().is_some_and(|d| d.starts_with("nsubj"));
+        self.names_a(i, |d| d.starts_with("nsubj"))
+    }
+
+    /// Whether token `i` names the object of a verb or preposition (`obj`, `iobj`, `obl`),
+    /// itself or as a name part or apposition of one ("praised Robert | Jones"). False when
+    /// unparsed.
+    pub fn is_object(&self, i: usize) -> bool {
+        self.names_a(i, |d| matches!(d, "obj" | "iobj" | "obl"))
+    }
+
+    /// Whether token `i`, or the head it is a name part or apposition of, has a dependency
+    /// relation `role` accepts.
+    fn names_a(&self, i: usize, role: impl Fn(&str) -> bool) -> bool {
+        let plays = |t: &Token| t.deprel.as_deref().is_some_and(&role);
         let Some(token) = self.tokens.get(i) else {
             return false;
         };
-        if subject(token) {
+        if plays(token) {
             return true;
         }
         let part = matches!(token.deprel.as_deref(), Some("appos" | "flat" | "compound"));
         part && token
             .head
             .and_then(|h| self.tokens.get(h as usize))
-            .is_some_and(subject)
+            .is_some_and(plays)
     }
 
     /// The block containing a byte offset, if blocks were computed.
@@ -391,6 +404,28 @@ mod tests {
             confidence: 0.9,
         });
         doc
+    }
+
+    #[test]
+    fn subjects_and_objects_count_their_name_parts() {
+        // "Lee praised Robert Jones": Lee the subject; Jones a flat part of the object Robert.
+        let mut doc = Document::new(None, "Lee praised Robert Jones", Metadata::default());
+        for (start, end, head, deprel) in [
+            (0, 3, Some(1), "nsubj"),
+            (4, 11, None, "root"),
+            (12, 18, Some(1), "obj"),
+            (19, 24, Some(2), "flat"),
+        ] {
+            doc.tokens.push(Token {
+                span: Span::new(start, end),
+                head,
+                deprel: Some(deprel.into()),
+                ..Token::default()
+            });
+        }
+        assert!(doc.is_subject(0) && !doc.is_object(0));
+        assert!(doc.is_object(2) && doc.is_object(3) && !doc.is_subject(3));
+        assert!(!doc.is_object(1) && !doc.is_object(9));
     }
 
     #[test]

@@ -154,7 +154,12 @@ pub(crate) fn share_sentence_sources(doc: &Document, links: &mut [Linked]) {
     for i in order {
         let linked = links[i];
         let Some(cue) = linked.cue else { continue };
-        let subject = crate::rules::subject_of(doc, cue.first, content_span(doc, &linked));
+        // Only a cue without a tagged source needs its parsed subject.
+        let subject = linked
+            .source
+            .is_none()
+            .then(|| crate::rules::subject_of(doc, cue.first, content_span(doc, &linked)))
+            .flatten();
         let shared = previous.filter(|&(at, _, tagged)| {
             crate::same_sentence(doc, at, cue.first)
                 && (tagged || is_participle_adjunct(doc, cue.first))

@@ -182,20 +182,20 @@ fn title_after_preposition(
     doc: &Document,
     outer: Span,
     first_token: usize,
-    last_token: usize,
+    end_token: usize,
 ) -> bool {
     const TITLE_TOKENS: usize = 8;
     const CONNECTORS: &[&str] = &["and", "&", "of", "the", "a", "an", "for", "to", "in", "on"];
     let Some(before) = first_token.checked_sub(1) else {
         return false;
     };
-    let title_cased = (first_token..last_token).all(|i| {
+    let title_cased = (first_token..end_token).all(|i| {
         let word = doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
         !word.starts_with(char::is_alphabetic)
             || word.starts_with(char::is_uppercase)
             || CONNECTORS.contains(&word)
     });
-    last_token <= first_token + TITLE_TOKENS
+    end_token <= first_token + TITLE_TOKENS
         && !starts_paragraph(doc, outer)
         && matches!(lower(doc, before).as_str(), "on" | "in" | "at")
         && title_cased
@@ -626,19 +626,7 @@ fn speaking_pronoun(source: &str) -> Option<&'static str> {
 /// Whether the mention at `span` is the object of a verb or preposition (by its last token).
 fn is_object(doc: &Document, span: Span) -> bool {
     let last = doc.tokens.partition_point(|t| t.span.end < span.end);
-    let object =
-        |t: &stancegraph_core::Token| matches!(t.deprel.as_deref(), Some("obj" | "iobj" | "obl"));
-    let Some(token) = doc.tokens.get(last).filter(|t| t.span.end == span.end) else {
-        return false;
-    };
-    // The last word of a name is often a part of it ("Robert | Jones", flat).
-    let part = matches!(token.deprel.as_deref(), Some("flat" | "compound" | "appos"));
-    object(token)
-        || part
-            && token
-                .head
-                .and_then(|h| doc.tokens.get(h as usize))
-                .is_some_and(object)
+    doc.tokens.get(last).is_some_and(|t| t.span.end == span.end) && doc.is_object(last)
 }
 
 /// Whether the mention at `span` is the subject of its clause (by its last token).
