@@ -17,6 +17,7 @@ pub mod classes;
 mod clause_completion;
 mod content_brackets;
 mod content_connectives;
+mod content_start;
 mod cue_tail;
 mod error;
 mod from_tags;
@@ -29,6 +30,7 @@ pub mod marks;
 mod non_speakers;
 mod partial;
 pub mod polnear;
+mod quoted_terms;
 mod rules;
 mod run_over;
 pub mod score;
@@ -289,6 +291,7 @@ fn tidy_role_spans(
     spans: &mut Vec<attribution::RoleSpan>,
 ) {
     clause_completion::complete_truncated_contents(doc, tags, spans);
+    content_start::start_contents_at_their_sentence(doc, spans);
     content_connectives::drop_leading_connectives(doc, regions, spans);
     content_brackets::drop_unmatched_closing_brackets(doc, spans);
     source_tail::split_source_tails(doc, regions, spans);

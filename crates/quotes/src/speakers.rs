@@ -25,6 +25,7 @@ use stancegraph_core::{
 use crate::attribution::token_span;
 use crate::lexicon::{normalise, CueLexicon};
 use crate::marks::QuoteRegion;
+use crate::quoted_terms;
 
 /// Tokens scanned after a closing mark (or before an opening one) for the cue.
 const CUE_WINDOW: usize = 14;
@@ -68,7 +69,7 @@ fn paragraph(doc: &Document, byte: usize) -> usize {
 }
 
 /// Does the quote open its paragraph (nothing but space before the mark)?
-fn starts_paragraph(doc: &Document, outer: Span) -> bool {
+pub(crate) fn starts_paragraph(doc: &Document, outer: Span) -> bool {
     let start = doc.block_at(outer.start).map_or(0, |b| b.span.start);
     doc.text()
         .get(start..outer.start)
@@ -173,32 +174,6 @@ fn apposition_before_cue(
         }
     }
     None
-}
-
-/// A short title-cased phrase in quotes right after "on", "in" or "at", inside a sentence
-/// ("speaking Sunday on “Fox & Friends,” alleged …"): a programme's or work's title, whatever
-/// verb follows its marks. ("described as “basically kidnapping”" stays a quote.)
-fn title_after_preposition(
-    doc: &Document,
-    outer: Span,
-    first_token: usize,
-    end_token: usize,
-) -> bool {
-    const TITLE_TOKENS: usize = 8;
-    const CONNECTORS: &[&str] = &["and", "&", "of", "the", "a", "an", "for", "to", "in", "on"];
-    let Some(before) = first_token.checked_sub(1) else {
-        return false;
-    };
-    let title_cased = (first_token..end_token).all(|i| {
-        let word = doc.tokens.get(i).map_or("", |t| doc.slice(t.span));
-        !word.starts_with(char::is_alphabetic)
-            || word.starts_with(char::is_uppercase)
-            || CONNECTORS.contains(&word)
-    });
-    end_token <= first_token + TITLE_TOKENS
-        && !starts_paragraph(doc, outer)
-        && matches!(lower(doc, before).as_str(), "on" | "in" | "at")
-        && title_cased
 }
 
 /// The source of [`apposition_before_cue`] when `cue` is the cue it found for `outer`.
@@ -392,7 +367,10 @@ pub fn consolidate_regions(
                 (q.cue, source)
             }
             None => match beside_cue.or_else(|| region_cue(doc, lexicon, region)) {
-                Some(_) if title_after_preposition(doc, outer, first_token, last_token) => continue,
+                Some(_) if quoted_terms::is_term(doc, outer, first_token, last_token) => {
+                    quoted_terms::drop_bare_readings(quotes, &inside, &mut keep);
+                    continue;
+                }
                 Some(cue) => {
                     let source = apposed_source(doc, lexicon, outer, cue)
                         .or_else(|| crate::rules::subject_of(doc, cue, Some(outer)))
@@ -404,7 +382,12 @@ pub fn consolidate_regions(
                 // Without a cue only a quoted paragraph stands as someone's words (a
                 // phrase in quotes inside a sentence is a term, not a quote).
                 None if starts_paragraph(doc, outer) => (None, None),
-                None => continue,
+                None => {
+                    if quoted_terms::is_short_phrase(doc, first_token, last_token) {
+                        quoted_terms::drop_bare_readings(quotes, &inside, &mut keep);
+                    }
+                    continue;
+                }
             },
         };
         for &i in &inside {

@@ -13,14 +13,6 @@ fn first_region(doc: &Document) -> QuoteRegion {
         .expect("a quoted region")
 }
 
-/// The first quoted region's outer span, its first token and the token after its last.
-fn first_region_tokens(doc: &Document) -> (Span, usize, usize) {
-    let outer = first_region(doc).outer();
-    let first = doc.tokens.partition_point(|t| t.span.end <= outer.start);
-    let end = doc.tokens.partition_point(|t| t.span.start < outer.end);
-    (outer, first, end)
-}
-
 #[test]
 fn cue_after_the_closing_mark_else_before_the_opening_one() {
     let (Some(doc), Some(lexicon)) = (
@@ -100,31 +92,6 @@ fn an_inverted_subject_is_a_noun_phrase_not_a_clause() {
         phrase_beside(&clause, token(&clause, "alleged"), region.outer()),
         None
     );
-}
-
-#[test]
-fn a_short_quoted_phrase_after_a_preposition_is_a_title() {
-    let Some(doc) = analysed(
-        "Gallagher, speaking Sunday on “Fox & Friends,” alleged the Navy was acting in retaliation.",
-    ) else {
-        return;
-    };
-    let (outer, first, end) = first_region_tokens(&doc);
-    assert!(title_after_preposition(&doc, outer, first, end));
-    // Words after "as" or in lower case are someone's words.
-    for text in [
-        "The arrest was described as “basically kidnapping” in state media.",
-        "He insisted on “full transparency,” officials said.",
-    ] {
-        let Some(quote) = analysed(text) else {
-            return;
-        };
-        let (outer, first, end) = first_region_tokens(&quote);
-        assert!(
-            !title_after_preposition(&quote, outer, first, end),
-            "{text}"
-        );
-    }
 }
 
 #[test]
