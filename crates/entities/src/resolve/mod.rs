@@ -39,6 +39,7 @@ mod titled_people;
 mod tokens;
 mod type_consistency;
 mod untagged_surnames;
+mod untagged_titled_names;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -147,6 +148,7 @@ impl Resolver {
             sorted: 0,
         };
         state.collect_name_mentions();
+        state.untagged_titled_names();
         state.cluster_names();
         state.untagged_surnames();
         state.read_roles();

@@ -11,7 +11,7 @@ use crate::gender::GivenNames;
 use crate::lexicon::category;
 
 /// Capitalised words that are surnames of some and common words or dates to most.
-const NOT_SURNAMES: &[&str] = &[
+pub(super) const NOT_SURNAMES: &[&str] = &[
     "January",
     "February",
     "March",
