@@ -23,6 +23,7 @@ mod error;
 mod from_tags;
 mod fronted;
 pub mod ggt;
+mod group_pronouns;
 mod interrupted;
 mod labelled;
 pub mod lexicon;

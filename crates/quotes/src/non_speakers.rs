@@ -294,6 +294,31 @@ pub fn is_non_speaker(doc: &Document, source: (usize, usize)) -> bool {
         && !is_person_noun(&word)
 }
 
+/// Whether token `head` names people who may speak together as "they": a name, or a
+/// common noun of people ("senators", "owners", "critics", "businessmen", "MPs"), not a
+/// text ("reports") nor a thing ("renovations", "galaxies").
+pub(crate) fn names_people(doc: &Document, head: usize) -> bool {
+    let Some(token) = doc.tokens.get(head) else {
+        return false;
+    };
+    if crate::attribution::mentions_over(doc, token.span)
+        .next()
+        .is_some()
+    {
+        return true;
+    }
+    let word = lower(doc, head);
+    let forms = [word.as_str(), word.strip_suffix('s').unwrap_or(&word)];
+    let text = forms.iter().any(|w| {
+        DOCUMENT_NOUNS.contains(w) || WRITTEN_NOUNS.contains(w) || SPEAKING_TEXTS.contains(w)
+    });
+    let people = forms
+        .iter()
+        .any(|w| ANONYMOUS_HEADS.contains(w) || SPEAKER_NOUNS.contains(w))
+        || is_person_noun(&word);
+    people && !text
+}
+
 /// Nouns of people by their ending, beyond the listed ones: "businessman",
 /// "congresswomen", "chairperson", "analyst", "economists".
 fn is_person_noun(word: &str) -> bool {

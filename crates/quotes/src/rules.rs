@@ -25,7 +25,7 @@ fn is_cue(doc: &Document, lexicon: &CueLexicon, i: usize, buf: &mut String) -> b
 }
 
 /// True when `ancestor` dominates `i` in the parse (or is `i`).
-fn dominated_by(doc: &Document, mut i: usize, ancestor: usize) -> bool {
+pub(crate) fn dominated_by(doc: &Document, mut i: usize, ancestor: usize) -> bool {
     for _ in 0..MAX_HOPS {
         if i == ancestor {
             return true;

@@ -494,6 +494,14 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
             None => continue,
         };
         let person = wanted.is_some();
+        // "they" after a group named without a name: the group speaks (see
+        // `group_pronouns`), unless an organisation or country is named after it.
+        let group = (!person && speaking_pronoun(&words) == Some("they"))
+            .then(|| crate::group_pronouns::group_before(doc, source, in_quote))
+            .flatten();
+        let group_end = group
+            .and_then(|(_, last)| doc.tokens.get(last))
+            .map(|t| t.span.end);
         let source_sentence = doc
             .tokens
             .get(doc.tokens.partition_point(|t| t.span.end <= source.start))
@@ -523,6 +531,9 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
         {
             // A pronoun the entity layer resolved counts as its person only as a subject
             // ("Vickers said he … He said …").
+            if group_end.is_some_and(|end| mention.span.start < end) {
+                break;
+            }
             let pronoun = mention.kind == MentionKind::Pronoun;
             if (pronoun && !is_subject(doc, mention.span))
                 || mention.span.end > source.start
@@ -583,6 +594,8 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
         }
         if let Some(id) = chosen.or(nearest_fitting.map(|(id, _)| id)).or(acted_upon) {
             quote.speaker = ActorRef::Entity { id };
+        } else if group.is_some() {
+            quote.speaker = crate::attribution::resolve_speaker(doc, group);
         }
     }
 }
