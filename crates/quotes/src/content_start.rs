@@ -1,77 +1,81 @@
-//! A reported content before its sentence-final attribution starts with its sentence:
-//! "Hypertension is the leading cause of stroke, … and be prescribed a drug, says Kim." The
-//! tagger, which sees a few words either side, often starts such a long content late ("a
-//! person to see a doctor …"); PolNeAR and the Gender Gap Tracker mark the whole clause
-//! before the comma.
+//! A reported content before its sentence-final attribution is the whole clause before the
+//! comma: "Hypertension is the leading cause of stroke, … and be prescribed a drug, says
+//! Kim." The tagger, which sees a few words either side, often starts such a long content
+//! late ("a person to see a doctor …") or takes a quoted term inside it for all of it ("Most
+//! of the support is provided through the “Activate” website …, says Kim"); PolNeAR and the
+//! Gender Gap Tracker mark the whole clause.
 //!
-//! Only where the comma is followed by the attribution alone (a cue and a source, either
-//! order) up to the sentence's end, and the words before the content are neither tagged nor
-//! quoted.
+//! Only where the comma is followed by the attribution alone (a cue and a source side by
+//! side, either order) up to the sentence's end, the words before it hold a content and no
+//! cue, and the sentence does not open with a quote mark (“…,” he added, and …).
 
-use stancegraph_core::Document;
+use stancegraph_core::{Document, SentenceKind};
 
 use crate::attribution::RoleSpan;
 use crate::tagger::{CONTENT, CUE, SOURCE};
 
-/// Starts each content of `spans` (in text order) that ends at the comma before its
-/// sentence-final attribution at the start of its sentence.
-pub(crate) fn start_contents_at_their_sentence(doc: &Document, spans: &mut [RoleSpan]) {
-    for i in 0..spans.len() {
-        let Some(&content) = spans.get(i) else {
+/// Makes the contents of `spans` (in text order) before a sentence-final attribution one
+/// content from the sentence's start to the comma before the attribution.
+pub(crate) fn start_contents_at_their_sentence(doc: &Document, spans: &mut Vec<RoleSpan>) {
+    let mut out: Vec<RoleSpan> = Vec::with_capacity(spans.len());
+    for (i, span) in spans.iter().enumerate() {
+        let Some(comma) = attribution_closing_sentence(doc, spans, i) else {
+            out.push(*span);
             continue;
         };
-        if content.role != CONTENT || !attribution_closes_sentence(doc, spans, i) {
-            continue;
-        }
-        let Some(sentence) = doc.tokens.get(content.first).map(|t| t.sentence) else {
+        let Some(sentence) = doc.tokens.get(comma).map(|t| t.sentence) else {
+            out.push(*span);
             continue;
         };
-        let start = (0..content.first)
-            .rev()
-            .take_while(|&j| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence))
-            .last()
-            .unwrap_or(content.first);
-        let previous_ends_before = i
-            .checked_sub(1)
-            .and_then(|p| spans.get(p))
-            .is_none_or(|p| p.last < start);
-        let unquoted = (start..content.first).all(|j| !is_quote_mark(doc, j));
+        let start = doc.sentence_token_range(sentence as usize).start;
+        // The spans already kept that lie in this sentence before the comma.
+        let from = out.partition_point(|s| s.last < start);
+        let before = out.get(from..).unwrap_or(&[]);
+        // A source there without a cue of its own is the tagger reading the clause's subject
+        // as one ("Most of the support | is provided through …").
+        // A content begun in an earlier sentence is a quotation running on: left alone.
+        let only_contents = before.iter().any(|s| s.role == CONTENT)
+            && before
+                .iter()
+                .all(|s| s.role != CUE && s.first >= start && s.last < comma);
         let heading = doc
             .sentences
             .get(sentence as usize)
-            .is_some_and(|s| s.kind == stancegraph_core::SentenceKind::Heading);
-        if start < content.first && previous_ends_before && unquoted && !heading {
-            if let Some(span) = spans.get_mut(i) {
-                span.first = start;
-            }
+            .is_some_and(|s| s.kind == SentenceKind::Heading);
+        if only_contents && !heading && !is_quote_mark(doc, start) && start < comma {
+            let margin = before.iter().map(|s| s.margin).fold(f32::MIN, f32::max);
+            out.truncate(from);
+            out.push(RoleSpan {
+                role: CONTENT,
+                first: start,
+                last: comma - 1,
+                margin,
+            });
         }
+        out.push(*span);
     }
+    *spans = out;
 }
 
-/// The content `spans[i]` is followed by a comma, then a cue and a source side by side
-/// (either order), then only punctuation to its sentence's end.
-fn attribution_closes_sentence(doc: &Document, spans: &[RoleSpan], i: usize) -> bool {
-    let (Some(content), Some(a), Some(b)) = (spans.get(i), spans.get(i + 1), spans.get(i + 2))
-    else {
-        return false;
-    };
-    let comma = content.last + 1;
+/// When `spans[i]` and the span after it are a cue and a source side by side (either
+/// order) after a comma, with only punctuation after them to the sentence's end: the comma.
+fn attribution_closing_sentence(doc: &Document, spans: &[RoleSpan], i: usize) -> Option<usize> {
+    let (a, b) = (spans.get(i)?, spans.get(i + 1)?);
     let roles = (a.role == CUE && b.role == SOURCE) || (a.role == SOURCE && b.role == CUE);
-    let side_by_side = a.first == comma + 1 && b.first == a.last + 1;
-    let Some(sentence) = doc.tokens.get(content.first).map(|t| t.sentence) else {
-        return false;
-    };
+    let comma = a.first.checked_sub(1)?;
+    let sentence = doc.tokens.get(comma)?.sentence;
+    let side_by_side = b.first == a.last + 1;
+    let same_sentence = doc
+        .tokens
+        .get(b.last)
+        .is_some_and(|t| t.sentence == sentence);
     let closes = doc
         .tokens
         .iter()
         .skip(b.last + 1)
         .take_while(|t| t.sentence == sentence)
         .all(|t| !doc.slice(t.span).chars().any(char::is_alphanumeric));
-    let same_sentence = doc
-        .tokens
-        .get(b.last)
-        .is_some_and(|t| t.sentence == sentence);
-    roles && side_by_side && same_sentence && closes && word(doc, comma) == ","
+    (roles && side_by_side && same_sentence && closes && word(doc, comma) == ",").then_some(comma)
 }
 
 fn word(doc: &Document, i: usize) -> &str {
@@ -144,5 +148,51 @@ mod tests {
             return;
         };
         assert_eq!(start, "one");
+    }
+
+    #[test]
+    fn a_quoted_term_and_a_subject_read_as_a_source_give_way_to_the_clause() {
+        let text = "Most of the support comes through the “Activate” website and an app, says Kim.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let (most, support) = (token(&doc, "Most"), token(&doc, "support"));
+        let (says, kim) = (token(&doc, "says"), token(&doc, "Kim"));
+        let mut spans = vec![
+            span(SOURCE, most, support),
+            span(CONTENT, token(&doc, "“"), token(&doc, "website")),
+            span(CUE, says, says),
+            span(SOURCE, kim, kim),
+        ];
+        start_contents_at_their_sentence(&doc, &mut spans);
+        let roles: Vec<(usize, &str, &str)> = spans
+            .iter()
+            .map(|s| (s.role, word(&doc, s.first), word(&doc, s.last)))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                (CONTENT, "Most", "app"),
+                (CUE, "says", "says"),
+                (SOURCE, "Kim", "Kim")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_content_run_on_from_an_earlier_sentence_is_left_alone() {
+        let text =
+            "\"The recovery will regain momentum.\" Japan will help the recovery, the OECD said.";
+        let Some(doc) = analysed(text) else {
+            return;
+        };
+        let (said, oecd) = (token(&doc, "said"), token(&doc, "OECD"));
+        let content = span(CONTENT, 0, token(&doc, "help"));
+        let mut spans = vec![content, span(SOURCE, oecd - 1, oecd), span(CUE, said, said)];
+        start_contents_at_their_sentence(&doc, &mut spans);
+        assert_eq!(
+            spans.first().map(|s| (s.first, s.last)),
+            Some((content.first, content.last))
+        );
     }
 }
