@@ -370,7 +370,7 @@ fn every_stage_scales_linearly_with_document_size() {
 fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
     let _timed = timed();
     let pipeline = default_pipeline();
-    let floods: [(&str, &str); 11] = [
+    let floods: [(&str, &str); 14] = [
         ("quote marks", "\u{201c}\"' "),
         ("open quotes in prose", "\u{201c}We will act, he said. "),
         ("brackets", "(( [ { Smith ( said "),
@@ -386,6 +386,15 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
             "\u{201c}We will act,\u{201d} Smith said. \u{201c}Soon.\u{201d} ",
         ),
         ("names", "Anna Clarke Tom Evans Maria Moreno Li Chen "),
+        (
+            "groups before they, no sentence break",
+            "Republican senators are eager, and they say they wait, ",
+        ),
+        ("untagged titled names", "Chief Namoks and Mr Dubs agreed, "),
+        (
+            "clauses before closing attributions",
+            "Most of the support comes through the \u{201c}Activate\u{201d} website, says Kim. ",
+        ),
         (
             "role nouns",
             "Anna Clarke, a frequent and very vocal critic of Tom Evans, met Evans ally Li Chen. ",

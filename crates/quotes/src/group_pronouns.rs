@@ -9,6 +9,12 @@ use stancegraph_core::{Document, Span};
 /// How many sentences before the pronoun's own a group subject may stand.
 const GROUP_SENTENCES: u32 = 1;
 
+/// How many tokens before the pronoun a group subject may stand, and how long its phrase
+/// may run on either side of its head: bounds that keep a text without sentence breaks
+/// linear.
+const GROUP_LOOKBACK: usize = 80;
+const PHRASE_REACH: usize = 12;
+
 /// The nearest plural subject before `source` (a "they" source) within
 /// [`GROUP_SENTENCES`], outside quotes unless the source is quoted too (`in_quote` tells):
 /// its phrase as an inclusive token range.
@@ -20,7 +26,7 @@ pub(crate) fn group_before(
     let at = doc.tokens.partition_point(|t| t.span.end <= source.start);
     let sentence = doc.tokens.get(at)?.sentence;
     let source_quoted = in_quote(source);
-    (0..at)
+    (at.saturating_sub(GROUP_LOOKBACK)..at)
         .rev()
         .take_while(|&k| {
             doc.tokens
@@ -57,7 +63,7 @@ fn phrase_of(doc: &Document, head: usize) -> (usize, usize) {
             .is_some_and(|t| !doc.slice(t.span).chars().any(char::is_alphanumeric))
     };
     let mut first = head;
-    while first > 0 && member(first - 1) {
+    while first > head.saturating_sub(PHRASE_REACH) && member(first - 1) {
         first -= 1;
     }
     while first < head && punctuation(first) {
@@ -65,7 +71,8 @@ fn phrase_of(doc: &Document, head: usize) -> (usize, usize) {
     }
     let mut last = head;
     // An apposition or relative clause after a comma describes the group, not names it.
-    while member(last + 1)
+    while last < head + PHRASE_REACH
+        && member(last + 1)
         && doc
             .tokens
             .get(last + 1)
