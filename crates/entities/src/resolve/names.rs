@@ -112,6 +112,22 @@ impl<'r, 'd> State<'r, 'd> {
             || TITLE_ABBREVIATIONS.contains(&lower)
     }
 
+    /// Whether the last word of `range` is a capitalised head word of organisations'
+    /// names (`lexicons/org_words.txt`) that is no surname or given name, after no given
+    /// name ("Alice Union" stays a person).
+    fn ends_in_organisation_word(&self, range: &std::ops::Range<usize>) -> bool {
+        let Some(last) = range.end.checked_sub(1) else {
+            return false;
+        };
+        let categories = self.lexicon().categories(self.lower(last));
+        let given_first = range.len() > 1
+            && self.lexicon().categories(self.lower(range.start)) & category::GIVEN_NAME != 0;
+        super::capitalised(self.word(last))
+            && categories & category::ORG_WORD != 0
+            && categories & (category::SURNAME | category::GIVEN_NAME) == 0
+            && !given_first
+    }
+
     /// Whether the tokens of `range` name a holiday or named day ("Christmas Day", "New
     /// Year's Eve", "Labor Day").
     fn is_holiday(&self, range: std::ops::Range<usize>) -> bool {
@@ -239,6 +255,11 @@ impl<'r, 'd> State<'r, 'd> {
                 // "Christmas Day" tagged PER, "Labor Day" MISC: a named day is a date.
                 if self.is_holiday(range.clone()) {
                     entity_type = EntityType::Date;
+                }
+                // "General Motors" tagged PER: a name ending in an organisation's head
+                // word that is nobody's surname ("Motors", "Committee", not "Church").
+                if entity_type == EntityType::Per && self.ends_in_organisation_word(&range) {
+                    entity_type = EntityType::Org;
                 }
                 if entity_type == EntityType::Per {
                     // "President Donald Trump" tagged whole: the title is a role, not the name.

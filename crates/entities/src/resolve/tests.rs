@@ -162,3 +162,25 @@ fn cross_document_key_is_type_and_plain_lower_case_words() {
         "per:ng'ang'a"
     );
 }
+
+#[test]
+fn a_name_tagged_person_ending_in_an_organisation_word_is_an_organisation() {
+    let mut doc = document(
+        "The Ethics Committee met .\nCharlotte Church sang .\nAlice Union spoke .\n",
+        &[
+            ("Ethics Committee", EntityType::Per),
+            ("Charlotte Church", EntityType::Per),
+            ("Alice Union", EntityType::Per),
+        ],
+    );
+    resolve_entities(&mut doc);
+    assert_eq!(
+        entity(&doc, "Ethics Committee").entity_type,
+        EntityType::Org
+    );
+    assert_eq!(
+        entity(&doc, "Charlotte Church").entity_type,
+        EntityType::Per
+    );
+    assert_eq!(entity(&doc, "Alice Union").entity_type, EntityType::Per);
+}
