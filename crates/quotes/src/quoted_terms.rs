@@ -69,7 +69,7 @@ pub(crate) fn title_after_preposition(
     first_token: usize,
     end_token: usize,
 ) -> bool {
-    const TITLE_TOKENS: usize = 8;
+    const TITLE_WORDS: usize = 8;
     const CONNECTORS: &[&str] = &["and", "&", "of", "the", "a", "an", "for", "to", "in", "on"];
     let Some(before) = first_token.checked_sub(1) else {
         return false;
@@ -80,7 +80,14 @@ pub(crate) fn title_after_preposition(
             || word.starts_with(char::is_uppercase)
             || CONNECTORS.contains(&word)
     });
-    end_token <= first_token + TITLE_TOKENS
+    let words = (first_token..end_token)
+        .filter(|&i| {
+            doc.tokens
+                .get(i)
+                .is_some_and(|t| doc.slice(t.span).chars().any(char::is_alphanumeric))
+        })
+        .count();
+    words <= TITLE_WORDS
         && !starts_paragraph(doc, outer)
         && matches!(lower(doc, before).as_str(), "on" | "in" | "at")
         && title_cased
@@ -136,6 +143,20 @@ mod tests {
             contents.iter().any(|c| c.contains("In just one decade")),
             "{contents:?}"
         );
+    }
+
+    #[test]
+    fn a_long_title_after_a_preposition_is_no_quote() {
+        let Some(contents) = quoted(
+            "The legend gets a modern spin in “The Kid Who Would Be King,” a delightful film full of action.\n\nThe director said he loved it.",
+        ) else {
+            return;
+        };
+        assert!(
+            !contents.iter().any(|c| c.contains("Would Be King")),
+            "{contents:?}"
+        );
+        assert!(contents.iter().any(|c| c == "he loved it"), "{contents:?}");
     }
 
     #[test]

@@ -383,7 +383,14 @@ pub fn consolidate_regions(
                 // phrase in quotes inside a sentence is a term, not a quote).
                 None if starts_paragraph(doc, outer) => (None, None),
                 None => {
-                    if quoted_terms::is_short_phrase(doc, first_token, last_token) {
+                    if quoted_terms::is_short_phrase(doc, first_token, last_token)
+                        || quoted_terms::title_after_preposition(
+                            doc,
+                            outer,
+                            first_token,
+                            last_token,
+                        )
+                    {
                         quoted_terms::drop_bare_readings(quotes, &inside, &mut keep);
                     }
                     continue;
