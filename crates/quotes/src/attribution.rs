@@ -493,6 +493,7 @@ pub fn resolve_speaker_indexed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_quotes::role_span as span;
 
     fn region(start: usize, end: usize, depth: usize) -> QuoteRegion {
         QuoteRegion {
@@ -572,15 +573,6 @@ mod tests {
     const I_CUE: usize = 4;
     const B_CONTENT: usize = 5;
     const I_CONTENT: usize = 6;
-
-    fn span(role: usize, first: usize, last: usize) -> RoleSpan {
-        RoleSpan {
-            role,
-            first,
-            last,
-            margin: 1.0,
-        }
-    }
 
     #[test]
     fn consecutive_tags_of_one_role_are_one_span_and_a_begin_starts_another() {

@@ -93,15 +93,7 @@ fn is_quote_mark(doc: &Document, i: usize) -> bool {
 mod tests {
     use super::*;
     use crate::rules::test_docs::{analysed, token};
-
-    fn span(role: usize, first: usize, last: usize) -> RoleSpan {
-        RoleSpan {
-            role,
-            first,
-            last,
-            margin: 1.0,
-        }
-    }
+    use crate::test_quotes::role_span as span;
 
     /// The first word of the content after the rule, given the tagged content's first and
     /// last words and the cue and source after it.

@@ -52,8 +52,13 @@ pub(crate) fn parsed(words: &[(&str, Option<u32>)]) -> Document {
 
 /// A content role span over tokens `first..=last`.
 pub(crate) fn content(first: usize, last: usize) -> RoleSpan {
+    role_span(CONTENT, first, last)
+}
+
+/// A role span over tokens `first..=last` with margin 1.
+pub(crate) fn role_span(role: usize, first: usize, last: usize) -> RoleSpan {
     RoleSpan {
-        role: CONTENT,
+        role,
         first,
         last,
         margin: 1.0,

@@ -18,6 +18,24 @@ pub(super) fn document_cut_at_hyphens(text: &str, names: &[(&str, EntityType)]) 
     build(text, names, true)
 }
 
+/// As [`resolved`], with every capitalised word a proper noun and every other word `X`, as
+/// a tagger would tag them (for rules that read parts of speech).
+pub(super) fn resolved_with_proper_nouns(text: &str, names: &[(&str, EntityType)]) -> Document {
+    let mut doc = document(text, names);
+    let text = doc.text().to_string();
+    for token in doc.tokens.iter_mut() {
+        let word = &text[token.span.start..token.span.end];
+        let upos = if word.starts_with(char::is_uppercase) {
+            "PROPN"
+        } else {
+            "X"
+        };
+        token.upos = Some(upos.to_string());
+    }
+    super::resolve_entities(&mut doc);
+    doc
+}
+
 /// The document, resolved with the default configuration.
 pub(super) fn resolved(text: &str, names: &[(&str, EntityType)]) -> Document {
     let mut doc = document(text, names);

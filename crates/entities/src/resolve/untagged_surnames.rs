@@ -130,28 +130,11 @@ impl State<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use stancegraph_core::Document;
     use stancegraph_core::EntityType::{Org, Per};
 
-    use super::super::test_support::{canonical_of, document, mentions};
-    use crate::resolve::resolve_entities;
-
-    /// `text` with every capitalised word a proper noun, as a tagger would tag it.
-    fn tagged(text: &str, names: &[(&str, stancegraph_core::EntityType)]) -> Document {
-        let mut doc = document(text, names);
-        let text = doc.text().to_string();
-        for token in doc.tokens.iter_mut() {
-            let word = &text[token.span.start..token.span.end];
-            let upos = if word.starts_with(char::is_uppercase) {
-                "PROPN"
-            } else {
-                "X"
-            };
-            token.upos = Some(upos.to_string());
-        }
-        resolve_entities(&mut doc);
-        doc
-    }
+    use super::super::test_support::{
+        canonical_of, mentions, resolved_with_proper_nouns as tagged,
+    };
 
     #[test]
     fn an_untagged_surname_is_the_person_named_in_full() {
