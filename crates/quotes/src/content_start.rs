@@ -11,7 +11,7 @@
 
 use stancegraph_core::{Document, SentenceKind};
 
-use crate::attribution::RoleSpan;
+use crate::attribution::{token_text, RoleSpan};
 use crate::tagger::{CONTENT, CUE, SOURCE};
 
 /// Makes the contents of `spans` (in text order) before a sentence-final attribution one
@@ -75,15 +75,12 @@ fn attribution_closing_sentence(doc: &Document, spans: &[RoleSpan], i: usize) ->
         .skip(b.last + 1)
         .take_while(|t| t.sentence == sentence)
         .all(|t| !doc.slice(t.span).chars().any(char::is_alphanumeric));
-    (roles && side_by_side && same_sentence && closes && word(doc, comma) == ",").then_some(comma)
-}
-
-fn word(doc: &Document, i: usize) -> &str {
-    doc.tokens.get(i).map_or("", |t| doc.slice(t.span))
+    (roles && side_by_side && same_sentence && closes && token_text(doc, comma) == ",")
+        .then_some(comma)
 }
 
 fn is_quote_mark(doc: &Document, i: usize) -> bool {
-    let w = word(doc, i);
+    let w = token_text(doc, i);
     !w.is_empty()
         && w.chars()
             .all(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»' | '`'))
@@ -112,7 +109,7 @@ mod tests {
             span(SOURCE, source, source),
         ];
         start_contents_at_their_sentence(&doc, &mut spans);
-        Some(word(&doc, spans[0].first).to_string())
+        Some(token_text(&doc, spans[0].first).to_string())
     }
 
     #[test]
@@ -159,7 +156,7 @@ mod tests {
         start_contents_at_their_sentence(&doc, &mut spans);
         let roles: Vec<(usize, &str, &str)> = spans
             .iter()
-            .map(|s| (s.role, word(&doc, s.first), word(&doc, s.last)))
+            .map(|s| (s.role, token_text(&doc, s.first), token_text(&doc, s.last)))
             .collect();
         assert_eq!(
             roles,

@@ -21,17 +21,38 @@ pub(crate) fn is_term(doc: &Document, outer: Span, first_token: usize, end_token
             && modifies_noun_after(doc, end_token))
 }
 
+/// The region, which no cue goes with, is a short phrase or a title after a preposition:
+/// a tagged reading with neither cue nor source inside it is no one's words.
+pub(crate) fn is_term_without_cue(
+    doc: &Document,
+    outer: Span,
+    first_token: usize,
+    end_token: usize,
+) -> bool {
+    is_short_phrase(doc, first_token, end_token)
+        || title_after_preposition(doc, outer, first_token, end_token)
+}
+
 /// At most [`TERM_WORDS`] words and no sentence mark between the marks.
-pub(crate) fn is_short_phrase(doc: &Document, first_token: usize, end_token: usize) -> bool {
-    let inner = doc.tokens.get(first_token..end_token).unwrap_or(&[]);
-    let words = inner
-        .iter()
-        .filter(|t| doc.slice(t.span).chars().any(char::is_alphanumeric))
-        .count();
-    let sentence_mark = inner
+fn is_short_phrase(doc: &Document, first_token: usize, end_token: usize) -> bool {
+    let sentence_mark = doc
+        .tokens
+        .get(first_token..end_token)
+        .unwrap_or(&[])
         .iter()
         .any(|t| matches!(doc.slice(t.span), "." | "!" | "?"));
-    words <= TERM_WORDS && !sentence_mark
+    word_count(doc, first_token, end_token) <= TERM_WORDS && !sentence_mark
+}
+
+/// The tokens of `first_token..end_token` that hold a letter or digit (marks and commas
+/// are no words).
+fn word_count(doc: &Document, first_token: usize, end_token: usize) -> usize {
+    doc.tokens
+        .get(first_token..end_token)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|t| doc.slice(t.span).chars().any(char::is_alphanumeric))
+        .count()
 }
 
 /// The token right after the closing mark is a lower-case noun of the same sentence: the
@@ -80,14 +101,7 @@ pub(crate) fn title_after_preposition(
             || word.starts_with(char::is_uppercase)
             || CONNECTORS.contains(&word)
     });
-    let words = (first_token..end_token)
-        .filter(|&i| {
-            doc.tokens
-                .get(i)
-                .is_some_and(|t| doc.slice(t.span).chars().any(char::is_alphanumeric))
-        })
-        .count();
-    words <= TITLE_WORDS
+    word_count(doc, first_token, end_token) <= TITLE_WORDS
         && !starts_paragraph(doc, outer)
         && matches!(lower(doc, before).as_str(), "on" | "in" | "at")
         && title_cased

@@ -383,14 +383,7 @@ pub fn consolidate_regions(
                 // phrase in quotes inside a sentence is a term, not a quote).
                 None if starts_paragraph(doc, outer) => (None, None),
                 None => {
-                    if quoted_terms::is_short_phrase(doc, first_token, last_token)
-                        || quoted_terms::title_after_preposition(
-                            doc,
-                            outer,
-                            first_token,
-                            last_token,
-                        )
-                    {
+                    if quoted_terms::is_term_without_cue(doc, outer, first_token, last_token) {
                         quoted_terms::drop_bare_readings(quotes, &inside, &mut keep);
                     }
                     continue;
@@ -489,12 +482,14 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
             .get(at)
             .is_some_and(|o| o.start <= span.start && span.end <= o.end)
     };
+    let mut mention_index: Option<crate::attribution::MentionIndex> = None;
     let entities: std::collections::HashMap<&str, &stancegraph_core::Entity> =
         doc.entities.iter().map(|e| (e.id.as_str(), e)).collect();
     for quote in quotes.iter_mut() {
         let Some(source) = quote.source else { continue };
         let words = doc.slice(source).trim().to_lowercase();
-        let wanted: Option<Gender> = match speaking_pronoun(&words) {
+        let pronoun = speaking_pronoun(&words);
+        let wanted: Option<Gender> = match pronoun {
             Some("he") => Some(Gender::Male),
             Some("she") => Some(Gender::Female),
             Some(_) => None,
@@ -503,7 +498,7 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
         let person = wanted.is_some();
         // "they" after a group named without a name: the group speaks (see
         // `group_pronouns`), unless an organisation or country is named after it.
-        let group = (!person && speaking_pronoun(&words) == Some("they"))
+        let group = (pronoun == Some("they"))
             .then(|| crate::group_pronouns::group_before(doc, source, in_quote))
             .flatten();
         let group_end = group
@@ -536,11 +531,11 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
             .rev()
             .take(MAX_LOOKBACK)
         {
-            // A pronoun the entity layer resolved counts as its person only as a subject
-            // ("Vickers said he … He said …").
             if group_end.is_some_and(|end| mention.span.start < end) {
                 break;
             }
+            // A pronoun the entity layer resolved counts as its person only as a subject
+            // ("Vickers said he … He said …").
             let pronoun = mention.kind == MentionKind::Pronoun;
             if (pronoun && !is_subject(doc, mention.span))
                 || mention.span.end > source.start
@@ -602,7 +597,10 @@ pub fn resolve_pronouns(doc: &Document, regions: &[QuoteRegion], quotes: &mut [Q
         if let Some(id) = chosen.or(nearest_fitting.map(|(id, _)| id)).or(acted_upon) {
             quote.speaker = ActorRef::Entity { id };
         } else if group.is_some() {
-            quote.speaker = crate::attribution::resolve_speaker(doc, group);
+            // Indexed once, and only when a group speaks (a flood of them stays linear).
+            let index =
+                mention_index.get_or_insert_with(|| crate::attribution::MentionIndex::new(doc));
+            quote.speaker = crate::attribution::resolve_speaker_indexed(doc, index, group);
         }
     }
 }
