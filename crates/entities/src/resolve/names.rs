@@ -67,7 +67,7 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
 ];
 
 /// "Mr", "Mrs.", "Dr": said before a name, never alone.
-fn is_honorific(lower: &str) -> bool {
+pub(super) fn is_honorific(lower: &str) -> bool {
     matches!(
         lower,
         "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."

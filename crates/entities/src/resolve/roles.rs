@@ -105,9 +105,17 @@ impl<'r, 'd> State<'r, 'd> {
         }
     }
 
-    /// "US Treasury Secretary Scott Bessent", "Chinese leader Xi Jinping".
+    /// "US Treasury Secretary Scott Bessent", "Chinese leader Xi Jinping", also past an
+    /// honorific ("London mayor Mr Livingstone").
     pub(super) fn premodifier_role(&self, work: &Work) -> Option<Role> {
-        let mut start = work.tokens.start;
+        let mut name_start = work.tokens.start;
+        if name_start > 0
+            && self.same_sentence(name_start - 1, work.tokens.start)
+            && super::names::is_honorific(self.lower(name_start - 1))
+        {
+            name_start -= 1;
+        }
+        let mut start = name_start;
         while start > 0 && self.same_sentence(start - 1, work.tokens.start) {
             let word = self.word(start - 1);
             let lower = word.to_lowercase();
@@ -122,11 +130,11 @@ impl<'r, 'd> State<'r, 'd> {
             }
             start -= 1;
         }
-        if start == work.tokens.start {
+        if start == name_start {
             return None;
         }
-        let title = self.title_in(start..work.tokens.start, false)?;
-        if title.end != work.tokens.start {
+        let title = self.title_in(start..name_start, false)?;
+        if title.end != name_start {
             return None;
         }
         // Words between the country and the title head belong to the title ("Treasury").
@@ -242,7 +250,7 @@ mod tests {
     use stancegraph_core::EntityType::{Gpe, Norp, Org, Per};
     use stancegraph_core::{ActorRef, Target};
 
-    use crate::resolve::test_support::{entity, resolved};
+    use crate::resolve::test_support::{canonical_of, entity, mention, resolved};
 
     #[test]
     fn title_before_a_name_with_country_and_department() {
@@ -266,6 +274,17 @@ mod tests {
             entity(&doc, "Ann Lee").roles[0].title,
             "former trade minister"
         );
+    }
+
+    #[test]
+    fn a_title_before_an_honorific_is_the_named_persons() {
+        let doc = resolved(
+            "London mayor Mr Livingstone spoke .\nLater the mayor left .\n",
+            &[("London", Gpe), ("Livingstone", Per)],
+        );
+        assert_eq!(entity(&doc, "Livingstone").roles[0].title, "London mayor");
+        let description = mention(&doc, "the mayor");
+        assert_eq!(canonical_of(&doc, description), Some("Livingstone"));
     }
 
     #[test]
