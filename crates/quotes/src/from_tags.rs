@@ -62,12 +62,12 @@ impl crate::Attributor {
         let mut quotes = Vec::new();
         let mut links = crate::run_over::link_split_attributions(&spans, &spliced);
         prefer_subject_sources(doc, &spans, &mut links);
-        share_sentence_sources(doc, &mut links);
+        crate::tidy_links(doc, &regions, &mut links);
         for linked in links {
             quotes.extend(self.quote_from_link(doc, &linked, &outer_index, &mention_index, stage));
         }
         let tagged: Vec<Span> = quotes.iter().map(|q| q.content).collect();
-        self.add_anonymous_attributions(doc, &outer_index, &mention_index, &mut quotes);
+        self.add_rule_attributions(doc, &outer_index, &mention_index, &mut quotes);
         crate::speakers::consolidate_regions(doc, &self.lexicon, &regions, &mut quotes, stage);
         restore_tagged_contents(doc, &tagged, &outer_index, &mut quotes);
         crate::drop_non_speakers(doc, &mut quotes);

@@ -12,11 +12,13 @@
 
 #![deny(missing_docs)]
 
+mod according_to;
 mod attribution;
 pub mod classes;
 mod clause_completion;
 mod content_brackets;
 mod content_connectives;
+mod content_recipients;
 mod content_start;
 mod cue_tail;
 mod error;
@@ -47,7 +49,7 @@ pub mod train;
 
 use std::path::Path;
 
-use stancegraph_core::{CueClass, Document, Quote, QuoteKind};
+use stancegraph_core::{CueClass, Document, Quote, QuoteKind, Span};
 
 pub use attribution::{kind_of, resolve_speaker};
 pub use error::QuotesError;
@@ -213,7 +215,7 @@ impl Attributor {
         tidy_role_spans(doc, &tags, &regions, &mut spans);
         let mut quotes = Vec::new();
         let mut links = attribution::link(&spans);
-        from_tags::share_sentence_sources(doc, &mut links);
+        tidy_links(doc, &regions, &mut links);
         for linked in links {
             quotes.extend(self.quote_from_link(
                 doc,
@@ -223,7 +225,7 @@ impl Attributor {
                 &self.stage,
             ));
         }
-        self.add_anonymous_attributions(doc, &outer_index, &mention_index, &mut quotes);
+        self.add_rule_attributions(doc, &outer_index, &mention_index, &mut quotes);
         speakers::consolidate_regions(doc, &self.lexicon, &regions, &mut quotes, &self.stage);
         drop_non_speakers(doc, &mut quotes);
         speakers::resolve_pronouns(doc, &regions, &mut quotes);
@@ -244,26 +246,73 @@ impl Attributor {
 }
 
 impl Attributor {
-    /// Claims of unnamed sources ("analysts say …", "sources … express pessimism about …")
-    /// the tagger left out become indirect quotes with an anonymous speaker.
-    fn add_anonymous_attributions(
+    /// Attributions the tagger left out that rules find become indirect quotes: claims of
+    /// unnamed sources ("analysts say …", "sources … express pessimism about …") and
+    /// sentences opening with "According to X, …". Such a sentence takes its cue back from
+    /// a quotation the tagger linked it to in another sentence (that quotation keeps its
+    /// words, without cue or source).
+    fn add_rule_attributions(
         &self,
         doc: &Document,
         outer_index: &attribution::OuterIndex,
         mention_index: &attribution::MentionIndex,
         quotes: &mut Vec<Quote>,
     ) {
-        for (subject, verb, content) in
+        let anonymous =
             rules::anonymous_attributions(doc, &self.lexicon, attribution::ANONYMOUS_HEADS)
-        {
-            let Some(cue) = doc.tokens.get(verb).map(|t| t.span) else {
+                .into_iter()
+                .filter_map(|(subject, verb, content)| {
+                    Some((subject, doc.tokens.get(verb)?.span, content, false))
+                });
+        let according_to = according_to::opening_according_to(doc)
+            .into_iter()
+            .map(|(source, cue, content)| (source, cue, content, true));
+        let mut candidates: Vec<_> = anonymous.chain(according_to).collect();
+        candidates.sort_by_key(|&(_, _, content, _)| (content.start, content.end));
+        // Indexed, not scanned per candidate: a flood of attributions stays linear. The
+        // tagged quotes' cues are disjoint (one cue per link), so sorted by start.
+        let contents =
+            attribution::OuterIndex::from_spans(quotes.iter().map(|q| q.content).collect());
+        let cue_of: std::collections::HashMap<Span, Option<Span>> =
+            quotes.iter().map(|q| (q.content, q.cue)).collect();
+        let mut cues: Vec<(Span, usize)> = quotes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| Some((q.cue?, i)))
+            .collect();
+        cues.sort_by_key(|&(cue, _)| (cue.start, cue.end));
+        let mut added_until = 0;
+        for (subject, cue, content, takes_cue_back) in candidates {
+            // An attribution nested in the clause, cue and all ("many disagreed with …"),
+            // leaves the opening one standing.
+            let inside = |span: Span| content.start <= span.start && span.end <= content.end;
+            let covered = contents.overlapping(content).any(|other| {
+                let nested =
+                    inside(other) && cue_of.get(&other).copied().flatten().is_some_and(inside);
+                !(takes_cue_back && nested)
+            });
+            if covered || content.start < added_until {
                 continue;
-            };
-            let covered = quotes
-                .iter()
-                .any(|q| q.content.overlaps(content) || q.cue.is_some_and(|c| c.overlaps(cue)));
-            if covered {
-                continue;
+            }
+            let holder = cues
+                .partition_point(|(c, _)| c.start < cue.end)
+                .checked_sub(1)
+                .and_then(|at| cues.get(at))
+                .filter(|(c, _)| c.overlaps(cue))
+                .map(|&(_, i)| i);
+            if let Some(holder) = holder {
+                let Some(quote) = quotes.get_mut(holder).filter(|q| q.cue.is_some()) else {
+                    continue;
+                };
+                if !takes_cue_back || quote.kind != QuoteKind::Direct {
+                    continue;
+                }
+                quote.cue = None;
+                quote.source = None;
+                quote.speaker = stancegraph_core::ActorRef::Unresolved {
+                    text: String::new(),
+                };
+                quote.class = CueClass::Speech;
             }
             let source = attribution::token_span(doc, subject.0, subject.1);
             quotes.push(Quote {
@@ -277,6 +326,7 @@ impl Attributor {
                 stage: self.stage.clone(),
                 confidence: 0.55,
             });
+            added_until = content.end;
         }
     }
 }
@@ -298,6 +348,17 @@ fn tidy_role_spans(
     source_tail::split_source_tails(doc, regions, spans);
     cue_tail::trim_dangling_cue_tails(doc, spans);
     source_edges::fix_source_edges(doc, spans);
+}
+
+/// The rules on linked attributions that both taggers' links pass: a cue without a
+/// source shares its sentence's, a content leaves out whom its cue addresses.
+pub(crate) fn tidy_links(
+    doc: &Document,
+    regions: &[marks::QuoteRegion],
+    links: &mut [attribution::Linked],
+) {
+    from_tags::share_sentence_sources(doc, links);
+    content_recipients::drop_leading_recipients(doc, regions, links);
 }
 
 /// Subjects that cannot speak ("Recent geopolitical cyber alliances have shown", "that")
