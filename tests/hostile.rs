@@ -364,14 +364,14 @@ fn every_stage_scales_linearly_with_document_size() {
 
 /// Text floods the fuzz target aims at (quote marks, brackets, one endless token,
 /// pronoun chains, reporting verbs without speakers) and floods of what later rules read
-/// (role nouns, transcript and signed lines, opening "According to", addressees), at two
-/// sizes: the whole default pipeline must stay linear on each (at most 6x the CPU time for
+/// (role nouns, transcript and signed lines, opening "According to", addressees, pull
+/// quotes), at two sizes: the whole default pipeline must stay linear on each (at most 6x the CPU time for
 /// 4x the text) and never fail on them.
 #[test]
 fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
     let _timed = timed();
     let pipeline = default_pipeline();
-    let floods: [(&str, &str); 16] = [
+    let floods: [(&str, &str); 17] = [
         ("quote marks", "\u{201c}\"' "),
         ("open quotes in prose", "\u{201c}We will act, he said. "),
         ("brackets", "(( [ { Smith ( said "),
@@ -407,6 +407,10 @@ fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
         (
             "addressees before reported clauses",
             "Lee told her staff the plan was dead, and Brown told CNN on Tuesday he agreed. ",
+        ),
+        (
+            "pull quotes repeating body quotes",
+            "'Just listen to us'\nBrooks said: 'Just listen to us. We are people.'\n",
         ),
         (
             "transcript and signed lines",

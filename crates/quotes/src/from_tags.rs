@@ -72,6 +72,7 @@ impl crate::Attributor {
         restore_tagged_contents(doc, &tagged, &outer_index, &mut quotes);
         crate::drop_non_speakers(doc, &mut quotes);
         crate::speakers::resolve_pronouns(doc, &regions, &mut quotes);
+        crate::pull_quotes::drop_pull_quotes(doc, &mut quotes);
         crate::speakers::continue_speakers(doc, &mut quotes);
         if self.join_interrupted {
             crate::interrupted::join_interrupted_quotes(doc, &regions, &mut quotes);

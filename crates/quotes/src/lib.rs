@@ -33,6 +33,7 @@ pub mod marks;
 mod non_speakers;
 mod partial;
 pub mod polnear;
+mod pull_quotes;
 mod quoted_terms;
 mod rules;
 mod run_over;
@@ -229,6 +230,7 @@ impl Attributor {
         speakers::consolidate_regions(doc, &self.lexicon, &regions, &mut quotes, &self.stage);
         drop_non_speakers(doc, &mut quotes);
         speakers::resolve_pronouns(doc, &regions, &mut quotes);
+        pull_quotes::drop_pull_quotes(doc, &mut quotes);
         speakers::continue_speakers(doc, &mut quotes);
         if self.join_interrupted {
             interrupted::join_interrupted_quotes(doc, &regions, &mut quotes);

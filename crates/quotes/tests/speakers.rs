@@ -398,3 +398,24 @@ fn a_wire_dateline_is_neither_the_source_nor_an_actor() {
     }
     assert!(names.contains(&"Nancy Pelosi"), "{names:?}");
 }
+
+#[test]
+fn a_subheading_that_repeats_a_body_quote_is_no_quote() {
+    let doc = analyse(
+        "The mayor spoke first.\n'Just listen to us'\nAsked what he would tell the mayor, Dennis Brooks said: 'Just listen. Just listen to us. We're people.'\n",
+    );
+    let contents: Vec<&str> = doc.quotes.iter().map(|q| doc.slice(q.content)).collect();
+    assert!(!contents.contains(&"'Just listen to us'"), "{contents:?}");
+    assert_eq!(
+        speaker_of(&doc, "We're people").as_deref(),
+        Some("Dennis Brooks")
+    );
+}
+
+#[test]
+fn a_quoted_line_the_body_does_not_repeat_stays_a_quote() {
+    let doc =
+        analyse("Dennis Brooks spoke to the mayor.\n'Just listen to us'\nThe mayor left early.\n");
+    let contents: Vec<&str> = doc.quotes.iter().map(|q| doc.slice(q.content)).collect();
+    assert!(contents.contains(&"'Just listen to us'"), "{contents:?}");
+}
