@@ -365,8 +365,8 @@ fn every_stage_scales_linearly_with_document_size() {
 /// Text floods the fuzz target aims at (quote marks, brackets, one endless token,
 /// pronoun chains, reporting verbs without speakers) and floods of what later rules read
 /// (role nouns, transcript and signed lines, opening "According to", addressees, pull
-/// quotes), at two sizes: the whole default pipeline must stay linear on each (at most 6x the CPU time for
-/// 4x the text) and never fail on them.
+/// quotes), at two sizes: the whole default pipeline must stay linear on each (at most 6x
+/// the CPU time for 4x the text) and never fail on them.
 #[test]
 fn floods_of_quotes_brackets_tokens_and_pronouns_stay_linear() {
     let _timed = timed();

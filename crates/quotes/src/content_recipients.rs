@@ -1,7 +1,7 @@
 //! A reported content the tagger started on the person told ("told | the BBC progress had
 //! been made", "assured | residents the water was safe", "told | him the offer was final"):
 //! "tell" and its kin take whom they address before what is said, and PolNeAR leaves the
-//! addressee (with a day or a setting after it: "told CNN Tuesday", "told reporters in a
+//! addressee (with a date or a setting after it: "told CNN Tuesday", "told reporters in a
 //! briefing that …") out of the content. Only contents outside quote marks change, and only
 //! where a clause with a finite verb remains.
 
@@ -15,26 +15,6 @@ use crate::speakers::lower;
 const ADDRESSING_VERBS: &[&str] = &["tell", "assure", "inform", "remind", "notify"];
 /// Object pronouns that are an addressee on their own.
 const OBJECT_PRONOUNS: &[&str] = &["me", "him", "her", "us", "them", "you"];
-/// Words that say when, after the addressee ("told CNN Tuesday").
-const WHEN_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "yesterday",
-    "today",
-    "tonight",
-    "on",
-    "last",
-    "week",
-    "night",
-    "morning",
-    "afternoon",
-    "evening",
-];
 /// Tokens a setting may run before its "that" ("in a phone interview that …").
 const SETTING_REACH: usize = 8;
 
@@ -131,14 +111,14 @@ fn addressee_end(doc: &Document, first: usize, last: usize) -> Option<usize> {
     head.filter(|&h| h < last)
 }
 
-/// Where what is said starts after the addressee ending before `at`: past a day ("told
+/// Where what is said starts after the addressee ending before `at`: past a date ("told
 /// CNN Tuesday,"), or at the "that" after a setting ("told reporters in a briefing that").
 fn said_start(doc: &Document, mut at: usize, last: usize) -> usize {
-    while at <= last && WHEN_WORDS.contains(&lower(doc, at).as_str()) {
-        // "on" only before a day ("on Tuesday"), not "on condition of anonymity".
-        if lower(doc, at) == "on" && !WHEN_WORDS.contains(&lower(doc, at + 1).as_str()) {
-            break;
-        }
+    // A date the entities stage marked, after "on" or alone ("on Tuesday", "last week").
+    if lower(doc, at) == "on" && is_date(doc, at + 1) {
+        at += 1;
+    }
+    while at <= last && is_date(doc, at) {
         at += 1;
     }
     if token_text(doc, at) == "," {
@@ -156,6 +136,13 @@ fn said_start(doc: &Document, mut at: usize, last: usize) -> usize {
         }
     }
     at
+}
+
+/// Whether token `i` lies in a DATE mention.
+fn is_date(doc: &Document, i: usize) -> bool {
+    doc.tokens
+        .get(i)
+        .is_some_and(|t| mentions_over(doc, t.span).any(|m| m.entity_type == EntityType::Date))
 }
 
 /// Whether token `i` can open the said clause: "that", or the first word of its subject.
