@@ -5,7 +5,7 @@
 //! subheading; it is dropped where the body quotes its words. Tests: `tests/speakers.rs`
 //! (they need ingest's paragraphs).
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use stancegraph_core::{Document, Quote, QuoteKind};
 
@@ -32,17 +32,33 @@ pub fn drop_pull_quotes(doc: &Document, quotes: &mut Vec<Quote>) {
     if !candidates.contains(&true) {
         return;
     }
-    // Every run of up to MAX_PULL_QUOTE_WORDS words of the other quotes, hashed once:
-    // linear in the words, whatever the number of quotes.
-    let mut runs: HashSet<&[String]> = HashSet::new();
+    // The candidates' word runs, sought in the other quotes only where a candidate's first
+    // word stands and only at the candidates' lengths: linear in the words, and cheap.
+    let wanted: HashSet<&[String]> = words_of
+        .iter()
+        .zip(&candidates)
+        .filter(|(_, &candidate)| candidate)
+        .map(|(words, _)| words.as_slice())
+        .collect();
+    let first_words: HashSet<&str> = wanted
+        .iter()
+        .filter_map(|run| run.first().map(String::as_str))
+        .collect();
+    let lengths: BTreeSet<usize> = wanted.iter().map(|run| run.len()).collect();
+    let mut found: HashSet<&[String]> = HashSet::new();
     for (words, &candidate) in words_of.iter().zip(&candidates) {
         if candidate {
             continue;
         }
-        for start in 0..words.len() {
-            for end in start + 1..=words.len().min(start + MAX_PULL_QUOTE_WORDS) {
-                if let Some(run) = words.get(start..end) {
-                    runs.insert(run);
+        for (start, word) in words.iter().enumerate() {
+            if !first_words.contains(word.as_str()) {
+                continue;
+            }
+            for &length in &lengths {
+                if let Some(run) = words.get(start..start + length) {
+                    if wanted.contains(run) {
+                        found.insert(run);
+                    }
                 }
             }
         }
@@ -50,7 +66,7 @@ pub fn drop_pull_quotes(doc: &Document, quotes: &mut Vec<Quote>) {
     let repeated: Vec<bool> = words_of
         .iter()
         .zip(&candidates)
-        .map(|(words, &candidate)| candidate && runs.contains(words.as_slice()))
+        .map(|(words, &candidate)| candidate && found.contains(words.as_slice()))
         .collect();
     let mut index = 0;
     quotes.retain(|_| {
