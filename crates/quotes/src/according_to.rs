@@ -5,7 +5,7 @@
 
 use stancegraph_core::{Document, Span};
 
-use crate::attribution::{token_span, token_text};
+use crate::attribution::{is_finite_verb, token_span, token_text};
 use crate::speakers::lower;
 
 /// Tokens the source may run before its comma ("According to a spokeswoman for the
@@ -63,11 +63,7 @@ fn according_to_in(
         content_last -= 1;
     }
     let content_first = comma + 1;
-    let finite_verb = (content_first..=content_last).any(|i| {
-        doc.tokens
-            .get(i)
-            .is_some_and(|t| matches!(t.xpos.as_deref(), Some("VBD" | "VBZ" | "VBP" | "MD")))
-    });
+    let finite_verb = (content_first..=content_last).any(|i| is_finite_verb(doc, i));
     if content_last < content_first || !finite_verb {
         return None;
     }

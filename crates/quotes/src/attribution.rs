@@ -343,6 +343,13 @@ const HEAD_BREAKS: &[&str] = &[
     "among",
 ];
 
+/// Whether token `i` is a finite verb or modal (VBD, VBZ, VBP, MD): a clause's own verb.
+pub(crate) fn is_finite_verb(doc: &Document, i: usize) -> bool {
+    doc.tokens
+        .get(i)
+        .is_some_and(|t| matches!(t.xpos.as_deref(), Some("VBD" | "VBZ" | "VBP" | "MD")))
+}
+
 /// The text of token `i` ("" past the end).
 pub fn token_text(doc: &Document, i: usize) -> &str {
     doc.tokens.get(i).map_or("", |t| doc.slice(t.span))

@@ -7,7 +7,7 @@
 
 use stancegraph_core::{Document, EntityType, MentionKind};
 
-use crate::attribution::{mentions_over, token_text, Linked, OuterIndex};
+use crate::attribution::{is_finite_verb, mentions_over, token_text, Linked, OuterIndex};
 use crate::marks::QuoteRegion;
 use crate::speakers::lower;
 
@@ -45,7 +45,9 @@ pub fn drop_leading_recipients(doc: &Document, regions: &[QuoteRegion], links: &
             continue;
         };
         let first = said_start(doc, addressee_last + 1, span.last);
-        if first <= span.last && opens_clause(doc, first) && has_finite_verb(doc, first, span.last)
+        if first <= span.last
+            && opens_clause(doc, first)
+            && (first..=span.last).any(|i| is_finite_verb(doc, i))
         {
             span.first = first;
         }
@@ -154,16 +156,6 @@ fn opens_clause(doc: &Document, i: usize) -> bool {
                 Some("DET" | "PRON" | "PROPN" | "NOUN" | "NUM" | "ADJ")
             )
         })
-}
-
-fn has_finite_verb(doc: &Document, first: usize, last: usize) -> bool {
-    (first..=last).any(|i| is_finite_verb(doc, i))
-}
-
-fn is_finite_verb(doc: &Document, i: usize) -> bool {
-    doc.tokens
-        .get(i)
-        .is_some_and(|t| matches!(t.xpos.as_deref(), Some("VBD" | "VBZ" | "VBP" | "MD")))
 }
 
 #[cfg(test)]

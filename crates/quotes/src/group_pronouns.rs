@@ -122,13 +122,11 @@ fn is_group_subject(doc: &Document, k: usize) -> bool {
 mod tests {
     use stancegraph_core::ActorRef;
 
-    use crate::rules::test_docs::{analysed, data_dir};
+    use crate::rules::test_docs::attributed;
 
     /// The speaker of the quote whose content holds `words`, as a name or a description.
     fn speaker_of(text: &str, words: &str) -> Option<String> {
-        let doc = analysed(text)?;
-        let attributor = crate::Attributor::load(&data_dir()).ok()?;
-        let quotes = attributor.find(&doc);
+        let (doc, quotes) = attributed(text)?;
         let quote = quotes
             .iter()
             .find(|q| doc.slice(q.content).contains(words))

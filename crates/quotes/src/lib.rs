@@ -309,12 +309,7 @@ impl Attributor {
                 if !takes_cue_back || quote.kind != QuoteKind::Direct {
                     continue;
                 }
-                quote.cue = None;
-                quote.source = None;
-                quote.speaker = stancegraph_core::ActorRef::Unresolved {
-                    text: String::new(),
-                };
-                quote.class = CueClass::Speech;
+                keep_only_the_words(quote);
             }
             let source = attribution::token_span(doc, subject.0, subject.1);
             quotes.push(Quote {
@@ -376,17 +371,28 @@ fn drop_non_speakers(doc: &Document, quotes: &mut [Quote]) {
         if last <= first || !speakers::is_non_speaker(doc, (first, last - 1)) {
             continue;
         }
-        q.speaker = stancegraph_core::ActorRef::Unresolved {
-            text: String::new(),
-        };
         if q.kind == QuoteKind::Direct {
-            q.source = None;
-            q.cue = None;
-            q.class = CueClass::Speech;
-        } else if matches!(q.class, CueClass::Speech | CueClass::Writing) {
-            q.class = CueClass::PerceptionOrEvidence;
+            keep_only_the_words(q);
+        } else {
+            q.speaker = stancegraph_core::ActorRef::Unresolved {
+                text: String::new(),
+            };
+            if matches!(q.class, CueClass::Speech | CueClass::Writing) {
+                q.class = CueClass::PerceptionOrEvidence;
+            }
         }
     }
+}
+
+/// A direct quote without cue, source or speaker: its words stand on their own, and a later
+/// rule (continuation, interruption) may find who said them.
+fn keep_only_the_words(quote: &mut Quote) {
+    quote.speaker = stancegraph_core::ActorRef::Unresolved {
+        text: String::new(),
+    };
+    quote.source = None;
+    quote.cue = None;
+    quote.class = CueClass::Speech;
 }
 
 fn in_heading(doc: &Document, token: usize) -> bool {

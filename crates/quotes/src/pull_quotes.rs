@@ -1,4 +1,4 @@
-//! Pull quotes: a line that is nothing but a short quotation without cue or source
+//! Pull quotes: a paragraph that is nothing but a short quotation without cue or source
 //! ("'Just listen to us'" as a subheading) repeats words a quote of the body attributes
 //! ("… Dennis Brooks says: 'Just listen. Just listen to us. We're people.'"). Kept, it
 //! would count the same words twice, the second time for whoever spoke last before the
@@ -9,29 +9,28 @@ use std::collections::{BTreeSet, HashSet};
 
 use stancegraph_core::{Document, Quote, QuoteKind};
 
-/// Words a pull quote holds at most (longer lines are paragraphs of speech, not
+/// Words a pull quote holds at most (longer ones are paragraphs of speech, not
 /// subheadings).
 const MAX_PULL_QUOTE_WORDS: usize = 12;
 
-/// Removes from `quotes` each pull quote whose words another quote holds in a row.
+/// Removes from `quotes` each pull quote (a paragraph of a short quotation alone) whose
+/// words another quote holds in a row.
 pub fn drop_pull_quotes(doc: &Document, quotes: &mut Vec<Quote>) {
-    let words_of: Vec<Vec<String>> = quotes.iter().map(|q| words(doc.slice(q.content))).collect();
-    let newlines: Vec<usize> = doc.text().match_indices('\n').map(|(i, _)| i).collect();
     let candidates: Vec<bool> = quotes
         .iter()
-        .zip(&words_of)
-        .map(|(q, w)| {
+        .map(|q| {
             q.cue.is_none()
                 && q.source.is_none()
                 && q.kind == QuoteKind::Direct
-                && !w.is_empty()
-                && w.len() <= MAX_PULL_QUOTE_WORDS
-                && alone_on_its_line(doc, &newlines, q)
+                && alone_in_its_paragraph(doc, q)
+                && (1..=MAX_PULL_QUOTE_WORDS).contains(&words(doc.slice(q.content)).len())
         })
         .collect();
+    // Most documents have none: the other quotes' words are read only when one exists.
     if !candidates.contains(&true) {
         return;
     }
+    let words_of: Vec<Vec<String>> = quotes.iter().map(|q| words(doc.slice(q.content))).collect();
     // The candidates' word runs, sought in the other quotes only where a candidate's first
     // word stands and only at the candidates' lengths: linear in the words, and cheap.
     let wanted: HashSet<&[String]> = words_of
@@ -68,12 +67,8 @@ pub fn drop_pull_quotes(doc: &Document, quotes: &mut Vec<Quote>) {
         .zip(&candidates)
         .map(|(words, &candidate)| candidate && found.contains(words.as_slice()))
         .collect();
-    let mut index = 0;
-    quotes.retain(|_| {
-        let keep = !repeated.get(index).copied().unwrap_or(false);
-        index += 1;
-        keep
-    });
+    let mut repeated = repeated.into_iter();
+    quotes.retain(|_| !repeated.next().unwrap_or(false));
 }
 
 /// The lower-cased words of `text`, without punctuation.
@@ -84,24 +79,18 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether the quote's line holds nothing else but punctuation; `newlines` are the byte
-/// offsets of the text's line breaks, in order.
-fn alone_on_its_line(doc: &Document, newlines: &[usize], quote: &Quote) -> bool {
+/// Whether the quote's paragraph (ingest's block) holds nothing else but punctuation.
+fn alone_in_its_paragraph(doc: &Document, quote: &Quote) -> bool {
+    let Some(block) = doc.block_at(quote.content.start) else {
+        return false;
+    };
     let text = doc.text();
-    let before = newlines.partition_point(|&n| n < quote.content.start);
-    let line_start = before
-        .checked_sub(1)
-        .and_then(|i| newlines.get(i))
-        .map_or(0, |&n| n + 1);
-    let line_end = newlines
-        .get(newlines.partition_point(|&n| n < quote.content.end))
-        .copied()
-        .unwrap_or(text.len());
-    let rest = [
-        text.get(line_start..quote.content.start),
-        text.get(quote.content.end..line_end),
-    ];
-    rest.iter().all(|part| {
+    [
+        text.get(block.span.start..quote.content.start),
+        text.get(quote.content.end..block.span.end),
+    ]
+    .iter()
+    .all(|part| {
         part.is_some_and(|p| {
             p.chars()
                 .all(|c| c.is_whitespace() || c.is_ascii_punctuation())

@@ -110,15 +110,13 @@ pub(crate) fn title_after_preposition(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::test_docs::{analysed, data_dir};
+    use crate::rules::test_docs::{analysed, attributed};
 
     /// The contents of the quotes the shipped attributor finds in `text`.
     fn quoted(text: &str) -> Option<Vec<String>> {
-        let doc = analysed(text)?;
-        let attributor = crate::Attributor::load(&data_dir()).ok()?;
+        let (doc, quotes) = attributed(text)?;
         Some(
-            attributor
-                .find(&doc)
+            quotes
                 .iter()
                 .map(|q| doc.slice(q.content).to_string())
                 .collect(),

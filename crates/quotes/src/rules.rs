@@ -264,6 +264,13 @@ pub(crate) mod test_docs {
         CueLexicon::load(&data_dir().join(crate::DEFAULT_LEXICON)).ok()
     }
 
+    /// `text` [`analysed`], with the quotes the shipped attributor finds in it.
+    pub(crate) fn attributed(text: &str) -> Option<(Document, Vec<stancegraph_core::Quote>)> {
+        let doc = analysed(text)?;
+        let quotes = crate::Attributor::load(&data_dir()).ok()?.find(&doc);
+        Some((doc, quotes))
+    }
+
     /// Index of the first token whose text is `word`.
     pub(crate) fn token(doc: &Document, word: &str) -> usize {
         doc.tokens
